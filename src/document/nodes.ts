@@ -1,0 +1,196 @@
+/**
+ * Document AST: the one contract between templates (via the HTML-subset parser) and the writers
+ * (PDF, DOCX, HTML). Blocks and inlines are separate discriminated unions on a literal `type`;
+ * every writer handles them with one exhaustive `switch` ending in `assertNever`.
+ *
+ * Units: lengths are in typographic points (1 pt = 1/72 inch) unless stated; column widths are
+ * percentages of the text width of the page.
+ */
+
+/** Horizontal alignment of a paragraph or a table cell. */
+export const ALIGNMENTS = ['left', 'center', 'right', 'justify'] as const;
+/** Horizontal alignment of a paragraph or a table cell. */
+export type Align = (typeof ALIGNMENTS)[number];
+
+/** Page orientation of a document. */
+export const ORIENTATIONS = ['portrait', 'landscape'] as const;
+/** Page orientation of a document (A4 in both cases). */
+export type Orientation = (typeof ORIENTATIONS)[number];
+
+// ---------------------------------------------------------------- inlines
+
+/** Literal text. `value` is shown as is: no markup, no entity is interpreted by writers. */
+export interface TextNode {
+  readonly type: 'text';
+  /** The characters to show (already unescaped; may contain U+00A0 and U+202F). */
+  readonly value: string;
+}
+
+/** Strong importance, shown in bold (`<strong>`, `<b>`). */
+export interface StrongNode {
+  readonly type: 'strong';
+  /** Content shown in bold. */
+  readonly children: readonly Inline[];
+}
+
+/** Emphasis, shown in italics (`<em>`, `<i>`). */
+export interface EmphasisNode {
+  readonly type: 'emphasis';
+  /** Content shown in italics. */
+  readonly children: readonly Inline[];
+}
+
+/** A forced line break inside a paragraph or a cell (`<br>`). */
+export interface LineBreakNode {
+  readonly type: 'lineBreak';
+}
+
+/** Inline content of paragraphs, headings and table cells. */
+export type Inline = TextNode | StrongNode | EmphasisNode | LineBreakNode;
+
+// ---------------------------------------------------------------- blocks
+
+/** A section title (`<h1>`…`<h3>`). Level 1 is the document title as printed. */
+export interface HeadingNode {
+  readonly type: 'heading';
+  /** 1 = title of the document, 2 = section, 3 = sub-section. */
+  readonly level: 1 | 2 | 3;
+  /** Text of the heading. */
+  readonly children: readonly Inline[];
+}
+
+/** A paragraph of running text (`<p>`). */
+export interface ParagraphNode {
+  readonly type: 'paragraph';
+  /** Alignment; writers default to `justify` for running text when absent. */
+  readonly align?: Align;
+  /** Content of the paragraph. */
+  readonly children: readonly Inline[];
+}
+
+/** One item of a list: inline content (`<li>`). */
+export interface ListItem {
+  /** Content of the item. */
+  readonly children: readonly Inline[];
+}
+
+/** A bulleted (`<ul>`) or numbered (`<ol>`) list. */
+export interface ListNode {
+  readonly type: 'list';
+  /** `true` for a numbered list. */
+  readonly ordered: boolean;
+  /** Items in order; at least one. */
+  readonly items: readonly ListItem[];
+}
+
+/** A column of a table (`<col>`). */
+export interface TableColumn {
+  /** Share of the page's text width, in percent (0 < width ≤ 100); columns of a table add up to 100. */
+  readonly width: number;
+  /** Default alignment of the column's cells; numbers are `right`. */
+  readonly align: Align;
+}
+
+/** A table cell (`<th>` or `<td>`). */
+export interface TableCell {
+  /** Content of the cell; empty for a blank cell. */
+  readonly children: readonly Inline[];
+  /** Number of columns the cell spans (≥ 1). */
+  readonly colspan: number;
+  /** Alignment overriding the column's, when given. */
+  readonly align?: Align;
+}
+
+/** A table row (`<tr>`). */
+export interface TableRow {
+  /** Cells in order; their colspans add up to the table's column count. */
+  readonly cells: readonly TableCell[];
+}
+
+/**
+ * A table with explicit column widths. Header rows (`<thead>`) are bold and repeated at the top
+ * of every page the table spans; footer rows (`<tfoot>`, e.g. TOTAL) are bold and kept on the
+ * same page as the last body row.
+ */
+export interface TableNode {
+  readonly type: 'table';
+  /** Column definitions; their count is the table's width in cells. */
+  readonly columns: readonly TableColumn[];
+  /** Header rows, repeated on every page. */
+  readonly header: readonly TableRow[];
+  /** Body rows. */
+  readonly body: readonly TableRow[];
+  /** Footer rows (totals), never separated from the body. */
+  readonly footer: readonly TableRow[];
+  /** Title of the table (`<caption>`), shown above it; used as its accessible name. */
+  readonly caption?: readonly Inline[];
+}
+
+/** A forced page break (`<hr class="page-break">`). */
+export interface PageBreakNode {
+  readonly type: 'pageBreak';
+}
+
+/** An image or chart (`<img>`). */
+export interface ImageNode {
+  readonly type: 'image';
+  /** `svg`: `data` is SVG markup; `png`: `data` is the PNG file's bytes. */
+  readonly format: 'svg' | 'png';
+  /** The image itself. */
+  readonly data: string | Uint8Array;
+  /** Text alternative (required: accessibility). */
+  readonly alt: string;
+  /** Width in points. */
+  readonly width: number;
+  /** Height in points. */
+  readonly height: number;
+}
+
+/** Block content of a document. */
+export type Block = HeadingNode | ParagraphNode | ListNode | TableNode | PageBreakNode | ImageNode;
+
+// ---------------------------------------------------------------- document
+
+/** Properties of a document, from the template's YAML front matter and the data. */
+export interface DocumentMeta {
+  /** Title: shown in PDF/DOCX properties and the viewer's window title. */
+  readonly title: string;
+  /** Subject, e.g. "Annexe à la délibération du 1er juillet 2019". */
+  readonly subject: string;
+  /** Author: the collectivité, e.g. "Département du Nord". */
+  readonly author: string;
+  /** Language tag; always "fr-FR" for this product. */
+  readonly language: string;
+  /** Page orientation (A4). */
+  readonly orientation: Orientation;
+  /** Running header text, shown at the top of every page; empty for none. */
+  readonly header: string;
+  /** Running footer text, shown at the bottom left of every page beside "Page X / Y"; empty for none. */
+  readonly footer: string;
+  /**
+   * Date the content refers to (deliberation or report date), as an ISO date `YYYY-MM-DD`
+   * (Europe/Paris). Written as the files' creation/modification dates so that output is
+   * reproducible: never the clock.
+   */
+  readonly date: string;
+}
+
+/** A whole document: properties and blocks. */
+export interface DocumentNode {
+  readonly type: 'document';
+  /** Properties (title, author, header/footer, date…). */
+  readonly meta: DocumentMeta;
+  /** Content in reading order. */
+  readonly children: readonly Block[];
+}
+
+/** Any node of the tree. */
+export type Node = DocumentNode | Block | Inline;
+
+/**
+ * Exhaustiveness guard for `switch (node.type)`: compiling fails where a case is missing.
+ * @throws Error always, if reached at run time with an unexpected value.
+ */
+export function assertNever(value: never): never {
+  throw new Error(`Nœud inattendu : ${JSON.stringify(value)}`);
+}

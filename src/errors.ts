@@ -1,0 +1,36 @@
+/**
+ * Typed errors of the product. The CLI maps each `code` to an exit code in one table
+ * (`EXIT_CODES`); messages are in French and quote the offending value and place.
+ */
+import type { Diagnostic } from './diagnostics.ts';
+
+/** Error codes and the process exit code each maps to (DESIGN.md, "Command line"). */
+export const EXIT_CODES = {
+  /** Invalid data or template. */
+  INVALID_INPUT: 1,
+  /** Bad command-line usage. */
+  USAGE: 2,
+  /** Rendering or writing output failed. */
+  OUTPUT: 3,
+} as const;
+/** Code of an `AlsesError`. */
+export type ErrorCode = keyof typeof EXIT_CODES;
+
+/** An error the product expects and reports in French, with the diagnostics behind it. */
+export class AlsesError extends Error {
+  override readonly name = 'AlsesError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly diagnostics: readonly Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Invalid data or template: carries every diagnostic found (exit code 1). */
+export class InvalidInputError extends AlsesError {
+  constructor(message: string, diagnostics: readonly Diagnostic[]) {
+    super('INVALID_INPUT', message, diagnostics);
+  }
+}
