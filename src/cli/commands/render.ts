@@ -1,0 +1,51 @@
+/** `alses render [templates..]`: renders the annexes in PDF, DOCX and HTML into the output folder. */
+import type { CommandModule } from 'yargs';
+import { hasErrors } from '../../diagnostics.ts';
+import { AlsesError } from '../../errors.ts';
+import { writeAll } from '../../output.ts';
+import { FORMATS, renderAll, type Format } from '../../reports/pipeline.ts';
+import { printDiagnostics, reportFailure, withDataOptions, type DataOptions } from '../shared.ts';
+
+interface RenderArgs extends DataOptions {
+  names: string[];
+  out: string;
+  format: Format[];
+}
+
+/** The `render` command. */
+export const renderCommand: CommandModule<object, RenderArgs> = {
+  command: 'render [names..]',
+  describe: 'Produire les annexes (PDF, DOCX, HTML) à partir des données et des modèles',
+  builder: (y) =>
+    withDataOptions(y)
+      .positional('names', { type: 'string', array: true, default: [] as string[], describe: 'Modèles à produire (par défaut : toutes les annexes)' })
+      .option('out', { type: 'string', default: 'out', describe: 'Dossier de sortie', normalize: true })
+      .option('format', {
+        type: 'string',
+        default: FORMATS.join(','),
+        describe: `Formats à produire, séparés par des virgules (${FORMATS.join(', ')})`,
+        coerce: (value: string | string[]): Format[] => {
+          const list = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
+          const bad = list.filter((v) => !(FORMATS as readonly string[]).includes(v));
+          if (bad.length || list.length === 0)
+            throw new AlsesError('USAGE', `Format « ${bad.join(', ') || value} » inconnu (attendu : ${FORMATS.join(', ')}, séparés par des virgules)`);
+          return [...new Set(list)] as Format[];
+        },
+      }) as never,
+  handler: async (args) => {
+    try {
+      const { files, diagnostics } = await renderAll({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, names: args.names, formats: args.format });
+      printDiagnostics(diagnostics);
+      if (hasErrors(diagnostics)) {
+        process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
+        process.exitCode = 1;
+        return;
+      }
+      await writeAll(files);
+      for (const f of files) process.stdout.write(`écrit : ${f.path}\n`);
+      process.exitCode = 0;
+    } catch (err) {
+      process.exitCode = reportFailure(err);
+    }
+  },
+};

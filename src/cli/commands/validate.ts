@@ -1,0 +1,36 @@
+/** `alses validate`: checks the data and the templates, lists every problem, exit 1 on any error. */
+import type { CommandModule } from 'yargs';
+import { hasErrors, sortDiagnostics } from '../../diagnostics.ts';
+import { loadInputs } from '../../reports/pipeline.ts';
+import { plural, printDiagnostics, withDataOptions, type DataOptions } from '../shared.ts';
+
+interface ValidateArgs extends DataOptions {
+  format: 'texte' | 'json';
+}
+
+/** The `validate` command. */
+export const validateCommand: CommandModule<object, ValidateArgs> = {
+  command: 'validate',
+  describe: 'Vérifier les données et les modèles, et lister tous les problèmes',
+  builder: (y) =>
+    withDataOptions(y).option('format', {
+      choices: ['texte', 'json'] as const,
+      default: 'texte' as const,
+      describe: 'Format du rapport : texte lisible ou JSON pour d\'autres outils',
+    }),
+  handler: async (args) => {
+    const { dataset, diagnostics } = await loadInputs(args.data, args.templates);
+    if (args.format === 'json') {
+      process.stdout.write(JSON.stringify({ valide: !hasErrors(diagnostics), problemes: sortDiagnostics(diagnostics) }, null, 2) + '\n');
+    } else {
+      printDiagnostics(diagnostics);
+      if (dataset && !hasErrors(diagnostics)) {
+        const rows = dataset.etats.reduce((n, e) => n + e.rows.length, 0) + dataset.deploiements.reduce((n, d) => n + d.rows.length, 0);
+        process.stdout.write(
+          `Données valides : ${plural(dataset.etats.length, 'état', 'états')}, ${plural(dataset.deploiements.length, 'déploiement', 'déploiements')}, ${plural(rows, 'ligne', 'lignes')}.\n`,
+        );
+      }
+    }
+    process.exitCode = hasErrors(diagnostics) ? 1 : 0;
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * Entry point of the `alses` command line (yargs, help and messages in French).
+ * Exit codes: 0 success, 1 invalid data or template, 2 usage error, 3 rendering/output failure.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { AlsesError, EXIT_CODES } from '../errors.ts';
+import { renderCommand } from './commands/render.ts';
+import { templatesCommand } from './commands/templates.ts';
+import { validateCommand } from './commands/validate.ts';
+
+/**
+ * Runs the CLI on `argv` (without node and script). Sets `process.exitCode`; never calls
+ * `process.exit` itself, so output is flushed.
+ */
+export async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName('alses')
+    .locale('fr')
+    .usage('alses <commande> [options]\n\nProduit les annexes de délibérations et les rapports du dispositif ALSES à partir des données de data/.')
+    .command(validateCommand)
+    .command(renderCommand)
+    .command(templatesCommand)
+    .demandCommand(1, 'Indiquez une commande : validate, render ou templates.')
+    .strict()
+    .help('help')
+    .alias('help', 'h')
+    .version()
+    .alias('version', 'V')
+    .epilogue('Codes de sortie : 0 succès, 1 données ou modèle invalides, 2 erreur d\'utilisation, 3 échec de production ou d\'écriture.')
+    .fail((msg, err) => {
+      if (err && !(err instanceof AlsesError && err.code === 'USAGE')) throw err;
+      process.stderr.write(`alses : ${err?.message ?? msg}\nVoir « alses --help ».\n`);
+      process.exitCode = EXIT_CODES.USAGE;
+    })
+    .parseAsync();
+}
+
+await main(hideBin(process.argv)).catch((err: unknown) => {
+  process.stderr.write(`alses : erreur inattendue : ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = EXIT_CODES.OUTPUT;
+});

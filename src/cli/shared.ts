@@ -1,0 +1,43 @@
+/**
+ * What the commands share: common options, printing diagnostics in French, mapping errors to
+ * exit codes (one table: `EXIT_CODES` in src/errors.ts).
+ */
+import type { Argv } from 'yargs';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
+import { AlsesError, EXIT_CODES } from '../errors.ts';
+
+/** Options every command that reads data takes. */
+export interface DataOptions {
+  data: string;
+  templates: string;
+}
+
+/** Adds `--data` and `--templates` (folders, defaults `data` and `templates`). */
+export function withDataOptions<T>(yargs: Argv<T>): Argv<T & DataOptions> {
+  return yargs
+    .option('data', { type: 'string', default: 'data', describe: 'Dossier des données (dispositif.yaml et fichiers CSV)', normalize: true })
+    .option('templates', { type: 'string', default: 'templates', describe: 'Dossier des modèles (.hbs)', normalize: true });
+}
+
+/** French plural of a count: "1 erreur", "2 erreurs". */
+export const plural = (n: number, one: string, many: string): string => `${n} ${n >= 2 ? many : one}`;
+
+/** Prints diagnostics (sorted by place) and a summary line on stderr. */
+export function printDiagnostics(list: readonly Diagnostic[]): void {
+  for (const d of sortDiagnostics(list)) process.stderr.write(formatDiagnostic(d) + '\n');
+  const errors = list.filter((d) => d.severity === 'error').length;
+  const warnings = list.length - errors;
+  if (list.length) process.stderr.write(`${plural(errors, 'erreur', 'erreurs')}, ${plural(warnings, 'avertissement', 'avertissements')}\n`);
+}
+
+/** Exit code for an unexpected or typed error, after printing its French message. */
+export function reportFailure(err: unknown): number {
+  if (err instanceof AlsesError) {
+    if (err.diagnostics.length) printDiagnostics(err.diagnostics);
+    process.stderr.write(`alses : ${err.message}\n`);
+    return EXIT_CODES[err.code];
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`alses : échec de la production des documents : ${msg}\n`);
+  return EXIT_CODES.OUTPUT;
+}

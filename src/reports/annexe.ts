@@ -1,0 +1,252 @@
+/**
+ * View model of the annexes and the note de présentation: what a template can read. Every figure
+ * is computed here from the Dataset — templates never type a figure.
+ *
+ * Units: ETP (équivalent temps plein); dates ISO `YYYY-MM-DD` (Europe/Paris).
+ */
+import type { Affectation, Dataset, Deliberation, Deploiement, Etat, IsoDate, Objectif } from '../dataset/model.ts';
+import { PENDING_STRUCTURE } from '../dataset/model.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { sumHundredths } from '../templates/helpers.ts';
+import { yearOf } from '../format.ts';
+
+/** A deliberation as templates see it. */
+export interface DeliberationView extends Deliberation {
+  /** Year of the deliberation (e.g. 2019). */
+  readonly annee: number;
+}
+
+/** A row of an état or déploiement as templates see it. */
+export interface AffectationView {
+  readonly commune: string;
+  readonly college: string;
+  /** Structure porteuse as printed: its sigle, "en cours de négociation", or "" if not designated. */
+  readonly structurePorteuse: string;
+  /** ETP of the row. */
+  readonly etp: number;
+  /** "REP", "REP +" (as printed) or "". */
+  readonly educationPrioritaire: string;
+  readonly uai: string;
+}
+
+/** Figures of a list of rows. */
+export interface RowsSummary {
+  readonly rows: readonly AffectationView[];
+  /** Sum of ETP. */
+  readonly totalEtp: number;
+  /** Number of collèges (rows). */
+  readonly nombreColleges: number;
+  /** Number of distinct communes. */
+  readonly nombreCommunes: number;
+  /** Number of distinct structures porteuses designated. */
+  readonly nombreStructures: number;
+  /** Number of collèges whose convention is "en cours de négociation". */
+  readonly nombreEnNegociation: number;
+  /** Number of collèges in REP, in REP+, and in either. */
+  readonly nombreRep: number;
+  readonly nombreRepPlus: number;
+  readonly nombreEducationPrioritaire: number;
+}
+
+/** An état as templates see it. */
+export interface EtatView extends RowsSummary {
+  readonly date: IsoDate;
+}
+
+/** A déploiement as templates see it. */
+export interface DeploiementView extends RowsSummary {
+  readonly id: string;
+  readonly libelle: string;
+  readonly effet: IsoDate;
+  readonly deliberation: DeliberationView;
+}
+
+/** An objectif with its progress at the document's date. */
+export interface ObjectifView {
+  readonly id: string;
+  readonly libelle: string;
+  readonly type: Objectif['type'];
+  /** Target, in ETP. */
+  readonly cible: number;
+  readonly echeance: IsoDate;
+  /** Year of the deadline (e.g. 2020). */
+  readonly anneeEcheance: number;
+  /** The deliberations that set it, in date order. */
+  readonly deliberations: readonly DeliberationView[];
+  /** ETP reached at the date (in place for `effectif`, created for `creations`). */
+  readonly atteint: number;
+  /** ETP still to reach (≥ 0). */
+  readonly reste: number;
+}
+
+/** Everything an annex template can read. */
+export interface AnnexeContext {
+  readonly collectivite: Dataset['collectivite'];
+  readonly dispositif: Dataset['dispositif'];
+  /** Deliberations by id (e.g. `deliberations.[2019-07-01].date`). */
+  readonly deliberations: Readonly<Record<string, DeliberationView>>;
+  /** The deliberation the document is annexed to, when the front matter names one. */
+  readonly deliberation?: DeliberationView;
+  /** Objectifs by id, with progress at `date`. */
+  readonly objectifs: Readonly<Record<string, ObjectifView>>;
+  /** The état named by the front matter (`data.etat`). */
+  readonly etat?: EtatView;
+  /** The déploiement named by the front matter (`data.deploiement`). */
+  readonly deploiement?: DeploiementView;
+  /** Date the content refers to. */
+  readonly date: IsoDate;
+}
+
+/** Sum of ETP of rows, exact to the hundredth. */
+export const totalEtp = (rows: readonly { etp: number }[]): number => sumHundredths(rows.map((r) => r.etp));
+
+const key = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLocaleLowerCase('fr-FR')
+    .replace(/[\s'’-]+/g, ' ')
+    .trim();
+
+function affectationView(a: Affectation): AffectationView {
+  return {
+    commune: a.commune,
+    college: a.college,
+    structurePorteuse: a.conventionEnNegociation ? PENDING_STRUCTURE : (a.structurePorteuse ?? ''),
+    etp: a.etp,
+    educationPrioritaire: a.educationPrioritaire === 'REP+' ? 'REP +' : (a.educationPrioritaire ?? ''),
+    uai: a.uai ?? '',
+  };
+}
+
+/** Figures of a list of rows (see `RowsSummary`). */
+export function summarize(rows: readonly Affectation[]): RowsSummary {
+  const structures = new Set(rows.flatMap((r) => (r.structurePorteuse ? [key(r.structurePorteuse)] : [])));
+  const rep = rows.filter((r) => r.educationPrioritaire === 'REP').length;
+  const repPlus = rows.filter((r) => r.educationPrioritaire === 'REP+').length;
+  return {
+    rows: rows.map(affectationView),
+    totalEtp: totalEtp(rows),
+    nombreColleges: rows.length,
+    nombreCommunes: new Set(rows.map((r) => key(r.commune))).size,
+    nombreStructures: structures.size,
+    nombreEnNegociation: rows.filter((r) => r.conventionEnNegociation).length,
+    nombreRep: rep,
+    nombreRepPlus: repPlus,
+    nombreEducationPrioritaire: rep + repPlus,
+  };
+}
+
+const deliberationView = (d: Deliberation): DeliberationView => ({ ...d, annee: yearOf(d.date) });
+
+/**
+ * The state on a date D (DESIGN.md): the latest état ≤ D, plus the déploiements effective after
+ * that état's date and on or before D.
+ * @returns undefined when no état is dated on or before D.
+ */
+export function stateRowsOn(dataset: Dataset, date: IsoDate): { etat: Etat; deploiements: Deploiement[]; rows: Affectation[] } | undefined {
+  const etat = [...dataset.etats].filter((e) => e.date <= date).sort((a, b) => (a.date < b.date ? -1 : 1)).pop();
+  if (!etat) return undefined;
+  const deploiements = dataset.deploiements.filter((d) => d.effet > etat.date && d.effet <= date);
+  return { etat, deploiements, rows: [...etat.rows, ...deploiements.flatMap((d) => d.rows)] };
+}
+
+/**
+ * Progress of an objectif at a date. `effectif`: ETP in place on that date; `creations`: ETP of
+ * the déploiements decided by deliberations dated on or after `depuis` and effective by the date.
+ */
+export function objectifProgress(dataset: Dataset, objectif: Objectif, date: IsoDate): { atteint: number; reste: number } {
+  let atteint: number;
+  if (objectif.type === 'effectif') {
+    atteint = totalEtp(stateRowsOn(dataset, date)?.rows ?? []);
+  } else {
+    const since = objectif.depuis ?? '0000-01-01';
+    const dates = new Map(dataset.deliberations.map((d) => [d.id, d.date]));
+    atteint = totalEtp(
+      dataset.deploiements.filter((d) => (dates.get(d.deliberation) ?? '') >= since && d.effet <= date).flatMap((d) => d.rows),
+    );
+  }
+  return { atteint, reste: Math.max(0, sumHundredths([objectif.cible, -atteint])) };
+}
+
+/** What the front matter asks for. */
+export interface AnnexeSelection {
+  readonly deliberation?: string | undefined;
+  readonly etat?: string | undefined;
+  readonly deploiement?: string | undefined;
+  readonly date?: string | undefined;
+}
+
+/**
+ * Builds the view model of an annex.
+ * @param file template file, named in diagnostics.
+ * @returns the context, or diagnostics when the selection names an état, déploiement or
+ *   deliberation the dataset does not have.
+ */
+export function buildAnnexeContext(dataset: Dataset, selection: AnnexeSelection, file: string): { context?: AnnexeContext; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const missing = (what: string, value: string, expected: readonly string[]): void => {
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'template/data',
+      message: `${what} « ${value} » absent des données (attendu : l'un de ${expected.join(', ') || 'aucun'})`,
+      place: { file, line: 1 },
+    });
+  };
+  const deliberations = Object.fromEntries(dataset.deliberations.map((d) => [d.id, deliberationView(d)]));
+  const deliberation = selection.deliberation === undefined ? undefined : deliberations[selection.deliberation];
+  if (selection.deliberation !== undefined && !deliberation) missing('Délibération', selection.deliberation, Object.keys(deliberations));
+  const etatData = selection.etat === undefined ? undefined : dataset.etats.find((e) => e.date === selection.etat);
+  if (selection.etat !== undefined && !etatData) missing('État', selection.etat, dataset.etats.map((e) => e.date));
+  const deploiementData = selection.deploiement === undefined ? undefined : dataset.deploiements.find((d) => d.id === selection.deploiement);
+  if (selection.deploiement !== undefined && !deploiementData) missing('Déploiement', selection.deploiement, dataset.deploiements.map((d) => d.id));
+  if (diagnostics.length) return { diagnostics };
+
+  const date = selection.date ?? deliberation?.date ?? etatData?.date ?? deploiementData?.effet;
+  if (!date) {
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'template/date',
+      message: 'Date du document inconnue (attendu : « date », « deliberation » ou « data.etat » dans l\'en-tête YAML)',
+      place: { file, line: 1 },
+    });
+    return { diagnostics };
+  }
+  const objectifs = Object.fromEntries(
+    dataset.objectifs.map((o) => {
+      const progress = objectifProgress(dataset, o, date);
+      const view: ObjectifView = {
+        id: o.id,
+        libelle: o.libelle,
+        type: o.type,
+        cible: o.cible,
+        echeance: o.echeance,
+        anneeEcheance: yearOf(o.echeance),
+        deliberations: o.deliberations.flatMap((id) => (deliberations[id] ? [deliberations[id]] : [])).sort((a, b) => (a.date < b.date ? -1 : 1)),
+        ...progress,
+      };
+      return [o.id, view];
+    }),
+  );
+  const context: AnnexeContext = {
+    collectivite: dataset.collectivite,
+    dispositif: dataset.dispositif,
+    deliberations,
+    ...(deliberation ? { deliberation } : {}),
+    objectifs,
+    ...(etatData ? { etat: { date: etatData.date, ...summarize(etatData.rows) } } : {}),
+    ...(deploiementData
+      ? {
+          deploiement: {
+            id: deploiementData.id,
+            libelle: deploiementData.libelle,
+            effet: deploiementData.effet,
+            deliberation: deliberations[deploiementData.deliberation] ?? deliberationView({ id: deploiementData.deliberation, date: deploiementData.effet, objet: '' }),
+            ...summarize(deploiementData.rows),
+          },
+        }
+      : {}),
+    date,
+  };
+  return { context, diagnostics };
+}

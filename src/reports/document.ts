@@ -1,0 +1,99 @@
+/**
+ * From a template and its view model to the Document AST: renders the front matter's strings and
+ * the body with Handlebars (strict: a misspelt field is an error, never an empty cell), then
+ * parses the HTML subset.
+ */
+import type { Dataset } from '../dataset/model.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { document } from '../document/builders.ts';
+import type { DocumentNode } from '../document/nodes.ts';
+import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
+import { parseIsoDate } from '../format.ts';
+import type { LoadedTemplate, TemplateSet } from '../templates/environment.ts';
+import { buildAnnexeContext } from './annexe.ts';
+
+/** A rendered document, ready for the writers. */
+export interface RenderedDocument {
+  /** Template name = base name of the output files. */
+  readonly name: string;
+  readonly document: DocumentNode;
+}
+
+/** Runs a compiled Handlebars source; errors become a `template/render` diagnostic. */
+function run(
+  set: TemplateSet,
+  template: LoadedTemplate,
+  source: string,
+  context: object,
+  what: string,
+  lineOffset: number,
+  diagnostics: Diagnostic[],
+): string | undefined {
+  try {
+    return set.env.compile(source, { strict: true, noEscape: false })(context);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const m = /- (\d+):(\d+)/.exec(msg) ?? /line (\d+)/.exec(msg);
+    const place = { file: template.file, ...(m ? { line: Number(m[1]) + lineOffset, ...(m[2] ? { column: Number(m[2]) + 1 } : {}) } : {}) };
+    const missing = /"([^"]+)" not defined/.exec(msg);
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'template/render',
+      message: missing
+        ? `${what} : la donnée « ${missing[1]} » n'existe pas (attendu : un champ du modèle de vue, voir README « Écrire un modèle »)`
+        : `${what} : ${msg.split('\n')[0]}`,
+      place,
+    });
+    return undefined;
+  }
+}
+
+/**
+ * Renders one annex template against the dataset into a document.
+ * @param charts charts the template may show as `<img src="chart:NAME">`.
+ * @param extraContext fields merged into the view model (used by the monthly report).
+ * @returns the document, or the diagnostics that prevented it (data missing, Handlebars error,
+ *   markup outside the HTML subset). Never throws for template problems.
+ */
+export function renderTemplate(
+  dataset: Dataset,
+  set: TemplateSet,
+  template: LoadedTemplate,
+  options: { charts?: Readonly<Record<string, ChartSource>>; context?: object } = {},
+): { rendered?: RenderedDocument; diagnostics: Diagnostic[] } {
+  const fm = template.frontMatter;
+  const diagnostics: Diagnostic[] = [];
+  let context: object;
+  if (options.context) {
+    context = options.context;
+  } else {
+    const built = buildAnnexeContext(dataset, { deliberation: fm.deliberation, etat: fm.data.etat, deploiement: fm.data.deploiement }, template.file);
+    if (!built.context) return { diagnostics: built.diagnostics };
+    context = built.context;
+  }
+  const field = (name: string, value: string): string => run(set, template, value, context, `En-tête « ${name} »`, 1, diagnostics) ?? '';
+  const title = field('title', fm.title);
+  const subject = field('subject', fm.subject);
+  const header = field('header', fm.header);
+  const footer = field('footer', fm.footer);
+  const date = fm.date === undefined ? (context as { date: string }).date : field('date', fm.date);
+  if (date) {
+    try {
+      parseIsoDate(date);
+    } catch {
+      diagnostics.push({ severity: 'error', ruleId: 'template/date', message: `Date du document « ${date} » invalide (attendu : AAAA-MM-JJ)`, place: { file: template.file } });
+    }
+  }
+  const html = run(set, template, template.body, context, 'Modèle', template.bodyLineOffset, diagnostics);
+  if (html === undefined || diagnostics.length) return { diagnostics };
+  const parsed = parseHtmlSubset(html, { file: template.file, ...(options.charts ? { charts: options.charts } : {}) });
+  if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics };
+  const author = (context as { collectivite?: { nom: string } }).collectivite?.nom ?? '';
+  return {
+    rendered: {
+      name: template.name,
+      document: document({ title, subject, author, orientation: fm.orientation, header, footer, date, language: 'fr-FR' }, parsed.blocks),
+    },
+    diagnostics,
+  };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { cell, column, emphasis, heading, lineBreak, list, pageBreak, paragraph, row, strong, table, text } from '../src/document/builders.ts';
+import { checkTagsAndAttributes, parseHtmlSubset } from '../src/document/parse.ts';
+
+const parse = (html: string) => parseHtmlSubset(html, { file: 'templates/t.hbs' });
+
+describe('HTML subset → Document AST', () => {
+  it('parses headings, paragraphs with inline markup, lists and page breaks', () => {
+    const { blocks, diagnostics } = parse(`
+      <h1>Titre</h1>
+      <p align="center">Le  <strong>Département</strong>
+        compte <em>41</em><br> postes</p>
+      <ul><li>un,</li><li>deux.</li></ul>
+      <hr class="page-break">
+      <ol><li>a</li></ol>`);
+    expect(diagnostics).toEqual([]);
+    expect(blocks).toEqual([
+      heading(1, 'Titre'),
+      paragraph(['Le ', strong('Département'), ' compte ', emphasis('41'), lineBreak(), 'postes'], 'center'),
+      list([['un,'], ['deux.']]),
+      pageBreak(),
+      list([['a']], true),
+    ]);
+  });
+
+  it('parses a table with caption, widths, header, body and footer rows, colspan and alignment', () => {
+    const { blocks, diagnostics } = parse(`<table><caption>Liste</caption>
+      <colgroup><col width="60%"><col width="40%" align="right"></colgroup>
+      <thead><tr><th>Collège</th><th>ETP</th></tr></thead>
+      <tbody><tr><td>Jules Ferry</td><td>0,5</td></tr></tbody>
+      <tfoot><tr><td colspan="2" align="center">TOTAL</td></tr></tfoot></table>`);
+    expect(diagnostics).toEqual([]);
+    expect(blocks).toEqual([
+      table({
+        caption: ['Liste'],
+        columns: [column(60), column(40, 'right')],
+        header: [row('Collège', 'ETP')],
+        body: [row('Jules Ferry', '0,5')],
+        footer: [row(cell('TOTAL', { colspan: 2, align: 'center' }))],
+      }),
+    ]);
+  });
+
+  it('decodes entities once: an escaped value prints literally', () => {
+    const { blocks } = parse('<p>A &amp; B &lt;i&gt; &#x3D; 1</p>');
+    expect(blocks).toEqual([paragraph([text('A & B <i> = 1')])]);
+  });
+
+  it('keeps non-breaking spaces (U+00A0, U+202F) as they are', () => {
+    const { blocks } = parse('<p>1er\u00a0juillet 1\u202f234</p>');
+    expect(blocks).toEqual([paragraph(['1er\u00a0juillet 1\u202f234'])]);
+  });
+
+  it('reports an unknown tag and an unknown attribute with file and line', () => {
+    const { diagnostics } = parse('<p>a</p>\n<div>b</div>\n<p style="x">c</p>');
+    expect(diagnostics.map((d) => [d.ruleId, d.place?.file, d.place?.line])).toEqual([
+      ['template/unknown-tag', 'templates/t.hbs', 2],
+      ['template/unknown-attribute', 'templates/t.hbs', 3],
+    ]);
+    expect(diagnostics[0]!.message).toContain('Balise <div> non prise en charge');
+    expect(diagnostics[1]!.message).toContain('Attribut « style » non pris en charge sur <p>');
+  });
+
+  it('reports structure errors: widths, row widths, missing alt, loose text', () => {
+    const { diagnostics } = parse(`<table><colgroup><col width="50%"><col width="30%"></colgroup>
+<tbody><tr><td>a</td></tr></tbody></table>
+texte perdu
+<img src="chart:x" width="10" height="10">`);
+    expect(diagnostics.map((d) => d.ruleId).sort()).toEqual(
+      ['template/image-alt', 'template/image-src', 'template/loose-text', 'template/table-columns', 'template/table-row-width'].sort(),
+    );
+    expect(diagnostics.find((d) => d.ruleId === 'template/table-columns')!.message).toContain('totalisant 80 %');
+  });
+
+  it('checks tags of a source with line offset', () => {
+    const d = checkTagsAndAttributes('<p>\n<font>x</font></p>', { file: 'f.hbs', lineOffset: 5, placeKind: 'source' });
+    expect(d).toHaveLength(1);
+    expect(d[0]!.place).toEqual({ file: 'f.hbs', line: 7, column: 1 });
+  });
+});
