@@ -95,7 +95,7 @@ export interface Affectation {
 export interface Etat {
   /** Date of the état. */
   readonly date: IsoDate;
-  /** Source file (relative path as given to `loadDataset`). */
+  /** Source file, relative to the working folder as in diagnostics (e.g. `data/etats/2019-07-15.csv`). */
   readonly file: string;
   /** Rows in file order. */
   readonly rows: readonly Affectation[];
@@ -111,7 +111,7 @@ export interface Deploiement {
   readonly deliberation: string;
   /** Date the posts take effect (e.g. the pupils' rentrée, 2019-09-02). */
   readonly effet: IsoDate;
-  /** Source file. */
+  /** Source file, relative to the working folder as in diagnostics. */
   readonly file: string;
   /** Rows in file order. */
   readonly rows: readonly Affectation[];

@@ -1,0 +1,218 @@
+/**
+ * Reads `dispositif.yaml` with the `yaml` library and maps problems to diagnostics with exact
+ * places: syntax errors (`yaml/syntax`), and zod issues located on the offending node through
+ * the document's ranges and a `LineCounter`.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
+import type { z } from 'zod';
+import type { Diagnostic, Place } from '../diagnostics.ts';
+import type { RuleParams } from './schema.ts';
+import { quote } from './text.ts';
+
+/** A YAML path as zod gives it: keys and indexes. */
+export type YamlPath = readonly PropertyKey[];
+
+/** A parsed YAML file: its plain value and a way to locate any path in it. */
+export interface YamlFile {
+  /** Plain JavaScript value (YAML 1.2 core schema: dates stay strings). */
+  readonly value: unknown;
+  /** Place of the node at `path`, or of its nearest existing ancestor. */
+  readonly locate: (path: YamlPath) => Place;
+  /** Place of the key `key` itself in the map at `path` (for unknown keys), else of the map. */
+  readonly locateKey: (path: YamlPath, key: string) => Place;
+}
+
+const YAML_ERRORS_FR: Record<string, string> = {
+  BAD_INDENT: 'indentation incorrecte',
+  DUPLICATE_KEY: 'clé en double',
+  MISSING_CHAR: 'caractère manquant (guillemet, crochet ou accolade non fermé)',
+  UNEXPECTED_TOKEN: 'caractère inattendu',
+  BLOCK_AS_IMPLICIT_KEY: 'bloc utilisé comme clé',
+  MULTILINE_IMPLICIT_KEY: 'clé sur plusieurs lignes (il manque sans doute ":" ou une indentation)',
+  TAB_AS_INDENT: 'tabulation utilisée pour indenter',
+  BAD_SCALAR_START: 'valeur commençant par un caractère réservé (mettre la valeur entre guillemets)',
+  BLOCK_IN_FLOW: 'bloc à l\'intérieur de crochets ou d\'accolades',
+  MULTIPLE_DOCS: 'plusieurs documents dans le fichier',
+  BAD_ALIAS: 'alias invalide',
+};
+
+/**
+ * Parses YAML text. Syntax errors and warnings become `yaml/syntax` diagnostics; when there is
+ * a syntax error, `yaml` is absent (the structure is unreliable, so nothing else is checked).
+ */
+export function readYaml(text: string, file: string): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
+  const source = text.replace(/^\uFEFF/, '');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): Place => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  const diagnostics: Diagnostic[] = [
+    ...doc.errors.map((e) => ({ e, severity: 'error' as const })),
+    ...doc.warnings.map((e) => ({ e, severity: 'warning' as const })),
+  ].map(({ e, severity }) => ({
+    severity,
+    ruleId: 'yaml/syntax',
+    message: `syntaxe YAML : ${YAML_ERRORS_FR[e.code] ?? `erreur ${e.code}`} (attendu : un fichier YAML valide, indenté par des espaces)`,
+    place: at(e.pos[0]),
+  }));
+  if (doc.errors.length > 0) return { diagnostics };
+  return {
+    yaml: {
+      value: doc.toJS() as unknown,
+      locate: (path) => at(nodeAt(doc, path)?.range?.[0] ?? 0),
+      locateKey: (path, key) => at((keyNodeAt(doc, path, key) ?? nodeAt(doc, path))?.range?.[0] ?? 0),
+    },
+    diagnostics,
+  };
+}
+
+/** The node at `path`, or the nearest ancestor that exists (for a missing key: its map). */
+function nodeAt(doc: Document, path: YamlPath): Node | undefined {
+  let node: Node | undefined = doc.contents ?? undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyOf(p) === String(key));
+      if (!pair) break;
+      const value = pair.value as Node | null;
+      node = value ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof key === 'number' && node.items[key]) {
+      node = node.items[key] as Node;
+    } else break;
+  }
+  return node;
+}
+
+/** The key node of `key` in the map at `path` (for unknown keys). */
+function keyNodeAt(doc: Document, path: YamlPath, key: string): Node | undefined {
+  const map = nodeAt(doc, path);
+  if (!isMap(map)) return undefined;
+  return map.items.find((p) => keyOf(p) === key)?.key as Node | undefined;
+}
+
+const keyOf = (pair: Pair): string | undefined => (isScalar(pair.key) ? String(pair.key.value) : undefined);
+
+/** `objectifs[1].cible` */
+export function formatYamlPath(path: YamlPath): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : `${s ? '.' : ''}${String(k)}`;
+  return s;
+}
+
+const TYPE_FR: Record<string, string> = {
+  string: 'texte',
+  number: 'nombre',
+  boolean: 'booléen (true/false)',
+  array: 'liste (lignes commençant par "- ")',
+  object: 'ensemble de clés (clé: valeur)',
+  undefined: 'absent',
+  null: 'vide',
+};
+
+function typeOfValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+const showValue = (v: unknown): string => (typeof v === 'string' ? quote(v) : typeof v === 'object' ? TYPE_FR[typeOfValue(v)]! : String(v));
+
+/**
+ * Maps zod issues on a YAML file to diagnostics located on the offending node. Custom issues
+ * carry their rule id (`params.ruleId`) and French message; the others become `yaml/required`
+ * (missing key), `yaml/unknown-key` (one per unknown key, at the key) or `yaml/schema`.
+ *
+ * @param schema the schema validated (to list the keys expected where an unknown key is found)
+ */
+export function zodIssuesToDiagnostics(
+  issues: readonly z.core.$ZodIssue[],
+  yaml: YamlFile,
+  schema: z.ZodType,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const issue of issues) {
+    const path = issue.path as YamlPath;
+    const field = formatYamlPath(path);
+    const where = field ? `champ ${quote(field)}` : 'fichier';
+    const base = { severity: 'error' as const, place: yaml.locate(path), ...(field ? { field } : {}) };
+    switch (issue.code) {
+      case 'custom': {
+        const ruleId = (issue.params as RuleParams | undefined)?.ruleId ?? 'yaml/schema';
+        out.push({ ...base, ruleId, message: issue.message });
+        break;
+      }
+      case 'unrecognized_keys': {
+        const expected = expectedKeys(schema, path);
+        for (const key of issue.keys) {
+          const keyPath = [...path, key];
+          out.push({
+            severity: 'error',
+            ruleId: 'yaml/unknown-key',
+            message: `clé ${quote(key)} inconnue${field ? ` dans ${quote(field)}` : ''} (attendu : ${expected.join(', ')})`,
+            place: yaml.locateKey(path, key),
+            field: formatYamlPath(keyPath),
+          });
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const expected = TYPE_FR[issue.expected] ?? issue.expected;
+        if (issue.input === undefined) {
+          out.push({ ...base, ruleId: 'yaml/required', message: `${where} manquant (attendu : ${expected})` });
+        } else {
+          out.push({
+            ...base,
+            ruleId: 'yaml/schema',
+            message: `${where} : valeur ${showValue(issue.input)} de type ${TYPE_FR[typeOfValue(issue.input)] ?? typeOfValue(issue.input)} (attendu : ${expected})`,
+          });
+        }
+        break;
+      }
+      case 'too_small': {
+        const expected =
+          issue.origin === 'array'
+            ? `au moins ${issue.minimum} élément`
+            : issue.origin === 'string'
+              ? 'un texte non vide'
+              : `un nombre ${issue.inclusive ? '≥' : '>'} ${issue.minimum}`;
+        out.push({ ...base, ruleId: 'yaml/schema', message: `${where} : valeur ${showValue(issue.input)} trop petite ou vide (attendu : ${expected})` });
+        break;
+      }
+      case 'invalid_value': {
+        out.push({
+          ...base,
+          ruleId: 'yaml/schema',
+          message: `${where} : valeur ${showValue(issue.input)} inconnue (attendu : ${issue.values.map(String).join(' ou ')})`,
+        });
+        break;
+      }
+      default:
+        out.push({ ...base, ruleId: 'yaml/schema', message: `${where} : valeur ${showValue(issue.input)} invalide (${issue.message})` });
+    }
+  }
+  return out;
+}
+
+/** Keys the schema accepts at `path` (object shapes, through arrays, optionals and defaults). */
+function expectedKeys(schema: z.ZodType, path: YamlPath): string[] {
+  let s: z.core.$ZodType | undefined = schema;
+  const unwrap = (t: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
+    while (t) {
+      const def = t._zod.def as { type: string; innerType?: z.core.$ZodType };
+      if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) t = def.innerType;
+      else break;
+    }
+    return t;
+  };
+  for (const key of path) {
+    s = unwrap(s);
+    const def = s?._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType } | undefined;
+    if (def?.type === 'object' && typeof key === 'string') s = def.shape?.[key];
+    else if (def?.type === 'array' && typeof key === 'number') s = def.element;
+    else return [];
+  }
+  const def = unwrap(s)?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
