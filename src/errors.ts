@@ -12,6 +12,8 @@ export const EXIT_CODES = {
   USAGE: 2,
   /** Rendering or writing output failed. */
   OUTPUT: 3,
+  /** Another run holds the lock on the output folder (monthly job). */
+  LOCKED: 4,
 } as const;
 /** Code of an `AlsesError`. */
 export type ErrorCode = keyof typeof EXIT_CODES;

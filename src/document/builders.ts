@@ -93,10 +93,11 @@ export const table = (parts: {
 export const pageBreak = (): PageBreakNode => ({ type: 'pageBreak' });
 
 /** An image: SVG markup or PNG bytes, with its text alternative and size in points. */
-export const image = (format: 'svg' | 'png', data: string | Uint8Array, alt: string, width: number, height: number): ImageNode => ({
+export const image = (format: 'svg' | 'png', data: string | Uint8Array, alt: string, width: number, height: number, png?: Uint8Array): ImageNode => ({
   type: 'image',
   format,
   data,
+  ...(png ? { png } : {}),
   alt,
   width,
   height,

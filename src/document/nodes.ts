@@ -138,6 +138,8 @@ export interface ImageNode {
   readonly format: 'svg' | 'png';
   /** The image itself. */
   readonly data: string | Uint8Array;
+  /** For an SVG: the same image as PNG bytes, for formats that need a raster (DOCX). */
+  readonly png?: Uint8Array;
   /** Text alternative (required: accessibility). */
   readonly alt: string;
   /** Width in points. */

@@ -52,6 +52,8 @@ const INLINE_TAGS = new Set(['strong', 'b', 'em', 'i', 'br']);
 export interface ChartSource {
   readonly format: 'svg' | 'png';
   readonly data: string | Uint8Array;
+  /** PNG rendering of an SVG chart, for DOCX. */
+  readonly png?: Uint8Array;
 }
 
 /** Options of `parseHtmlSubset`. */
@@ -305,7 +307,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
       report(el, 'template/image-src', `Source d'image « ${src} » inconnue (attendu : chart:<nom> parmi ${Object.keys(options.charts ?? {}).join(', ') || 'aucun graphique'})`);
       ok = false;
     }
-    return ok && chart ? image(chart.format, chart.data, alt, width, height) : undefined;
+    return ok && chart ? image(chart.format, chart.data, alt, width, height, chart.png) : undefined;
   };
 
   const blocks = (nodes: readonly ChildNode[]): Block[] => {
