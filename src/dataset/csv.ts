@@ -80,6 +80,7 @@ export function readCsvTable<K extends string>(
   const text = decodeUtf8(bytes, file, diagnostics);
   if (text === undefined) return { diagnostics };
 
+  const before = diagnostics.length;
   const records = parseRecords(text, file, diagnostics).filter((r) => r.fields.some((f) => f.trim() !== ''));
   const header = records[0];
   if (!header) {
@@ -143,7 +144,8 @@ export function readCsvTable<K extends string>(
 
   const rows: TableRow<K>[] = [];
   const body = records.slice(1);
-  if (body.length === 0) {
+  const unreadableLines = diagnostics.length > before;
+  if (body.length === 0 && !unreadableLines) {
     error('csv/empty', `aucune ligne après l'en-tête (attendu : une ligne par collège)`, headerPlace);
   }
   for (const record of body) {
@@ -210,11 +212,12 @@ function decodeUtf8(bytes: Uint8Array, file: string, diagnostics: Diagnostic[]):
     const at = lossy.indexOf('\uFFFD');
     const before = lossy.slice(0, Math.max(at, 0)).replace(/^\uFEFF/, '');
     const lines = before.split(/\r\n|\r|\n/);
+    const context = lossy.slice(at - (lines[lines.length - 1]!.length), at + 12).split(/[\r\n]/)[0]!.replace(/\uFFFD/g, '?');
     diagnostics.push({
       severity: 'error',
       ruleId: 'csv/encoding',
       message:
-        "fichier non encodé en UTF-8 (attendu : UTF-8 ; dans Excel, « Enregistrer sous » puis « CSV UTF-8 (délimité par des virgules) »)",
+        `fichier non encodé en UTF-8 : caractère illisible dans ${quote(context)} (attendu : UTF-8 ; dans Excel, « Enregistrer sous » puis « CSV UTF-8 (délimité par des virgules) »)`,
       place: { file, line: lines.length, column: lines[lines.length - 1]!.length + 1 },
     });
     return undefined;

@@ -88,7 +88,13 @@ export async function loadDataset(dataDir: string): Promise<LoadResult> {
   const readRows = async (kind: AffectationFileKind, fichier: string, at: YamlPath) => {
     const absPath = path.resolve(dir, fichier);
     const file = shown(absPath);
-    const bytes = await readBytes(absPath, yaml.locate(at), diagnostics, `un fichier CSV, chemin relatif au dossier de ${DISPOSITIF_FILE} (${quote(file)})`, fichier);
+    const bytes = await readBytes(
+      absPath,
+      yaml.locate(at),
+      diagnostics,
+      `un fichier CSV existant, chemin relatif au dossier de ${DISPOSITIF_FILE}`,
+      fichier,
+    );
     if (!bytes) return undefined;
     const { table, diagnostics: csvDiagnostics } = readCsvTable(bytes, file, COLUMNS[kind]);
     diagnostics.push(...csvDiagnostics);
@@ -231,8 +237,11 @@ async function readBytes(
     diagnostics.push({
       severity: 'error',
       ...(code === 'ENOENT'
-        ? { ruleId: 'file/missing', message: `fichier ${quote(named)} introuvable (attendu : ${expected})` }
-        : { ruleId: 'file/unreadable', message: `fichier ${quote(named)} illisible (${code ?? 'erreur inconnue'}) (attendu : ${expected})` }),
+        ? { ruleId: 'file/missing', message: `fichier ${quote(named)} introuvable : ${quote(shown(absPath))} n'existe pas (attendu : ${expected})` }
+        : {
+            ruleId: 'file/unreadable',
+            message: `fichier ${quote(named)} illisible : ${quote(shown(absPath))} (${code ?? 'erreur inconnue'}) (attendu : ${expected})`,
+          }),
       place,
     });
     return undefined;

@@ -12,18 +12,21 @@ export interface RuleParams {
 }
 
 /** Non-empty text (surrounding spaces removed). */
-const text = z.string().trim().min(1);
+const text = z.string().trim().min(1).describe('un texte');
 
 /** ISO calendar date `YYYY-MM-DD`, a real day (`date/invalid` otherwise). */
-export const isoDateSchema = z.string().superRefine((value, ctx) => {
-  if (!isIsoDate(value)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `date ${quote(value)} invalide (attendu : une date du calendrier au format AAAA-MM-JJ, ex. 2019-07-15)`,
-      params: { ruleId: 'date/invalid' } satisfies RuleParams,
-    });
-  }
-});
+export const isoDateSchema = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (!isIsoDate(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `date ${quote(value)} invalide (attendu : une date du calendrier au format AAAA-MM-JJ, ex. 2019-07-15)`,
+        params: { ruleId: 'date/invalid' } satisfies RuleParams,
+      });
+    }
+  })
+  .describe('une date AAAA-MM-JJ, ex. 2019-07-15');
 
 /** `deliberations[]`: id (the ISO date by convention), date, instance when published, objet. */
 export const deliberationSchema = z.strictObject({
@@ -44,8 +47,8 @@ export const objectifSchema = z
   .strictObject({
     id: text,
     libelle: text,
-    type: z.enum(OBJECTIF_TYPES),
-    cible: z.number().positive(),
+    type: z.enum(OBJECTIF_TYPES).describe(OBJECTIF_TYPES.join(' ou ')),
+    cible: z.number().positive().describe("un nombre d'ETP, ex. 50"),
     echeance: isoDateSchema,
     depuis: isoDateSchema.optional(),
     deliberations: z.array(text).default([]),

@@ -3,7 +3,7 @@
  * places: syntax errors (`yaml/syntax`), and zod issues located on the offending node through
  * the document's ranges and a `LineCounter`.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic, Place } from '../diagnostics.ts';
@@ -52,12 +52,17 @@ export function readYaml(text: string, file: string): { yaml?: YamlFile; diagnos
   const diagnostics: Diagnostic[] = [
     ...doc.errors.map((e) => ({ e, severity: 'error' as const })),
     ...doc.warnings.map((e) => ({ e, severity: 'warning' as const })),
-  ].map(({ e, severity }) => ({
-    severity,
-    ruleId: 'yaml/syntax',
-    message: `syntaxe YAML : ${YAML_ERRORS_FR[e.code] ?? `erreur ${e.code}`} (attendu : un fichier YAML valide, indenté par des espaces)`,
-    place: at(e.pos[0]),
-  }));
+  ].map(({ e, severity }) => {
+    // An unclosed quote is reported by `yaml` where the file ends; point at the opening quote.
+    const opening = e.code === 'MISSING_CHAR' ? openQuoteBefore(doc, e.pos[0]) : undefined;
+    const what = opening !== undefined ? 'guillemet ouvert ici et jamais fermé' : (YAML_ERRORS_FR[e.code] ?? `erreur ${e.code}`);
+    return {
+      severity,
+      ruleId: 'yaml/syntax',
+      message: `syntaxe YAML : ${what} (attendu : un fichier YAML valide, indenté par des espaces)`,
+      place: at(opening ?? e.pos[0]),
+    };
+  });
   if (doc.errors.length > 0) return { diagnostics };
   return {
     yaml: {
@@ -67,6 +72,18 @@ export function readYaml(text: string, file: string): { yaml?: YamlFile; diagnos
     },
     diagnostics,
   };
+}
+
+/** Offset of the quoted scalar running up to `offset` (an unclosed quote), if any. */
+function openQuoteBefore(doc: Document, offset: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+      if (quoted && node.range && node.range[0] <= offset && offset <= node.range[2]) found = node.range[0];
+    },
+  });
+  return found;
 }
 
 /** The node at `path`, or the nearest ancestor that exists (for a missing key: its map). */
@@ -158,7 +175,7 @@ export function zodIssuesToDiagnostics(
         break;
       }
       case 'invalid_type': {
-        const expected = TYPE_FR[issue.expected] ?? issue.expected;
+        const expected = expectedAt(schema, path, issue.expected);
         if (issue.input === undefined) {
           out.push({ ...base, ruleId: 'yaml/required', message: `${where} manquant (attendu : ${expected})` });
         } else {
@@ -195,9 +212,8 @@ export function zodIssuesToDiagnostics(
   return out;
 }
 
-/** Keys the schema accepts at `path` (object shapes, through arrays, optionals and defaults). */
-function expectedKeys(schema: z.ZodType, path: YamlPath): string[] {
-  let s: z.core.$ZodType | undefined = schema;
+/** The schema that validates the value at `path` (through arrays, optionals and defaults). */
+function schemaAt(schema: z.core.$ZodType, path: YamlPath): z.core.$ZodType | undefined {
   const unwrap = (t: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
     while (t) {
       const def = t._zod.def as { type: string; innerType?: z.core.$ZodType };
@@ -206,13 +222,25 @@ function expectedKeys(schema: z.ZodType, path: YamlPath): string[] {
     }
     return t;
   };
+  let s: z.core.$ZodType | undefined = unwrap(schema);
   for (const key of path) {
-    s = unwrap(s);
     const def = s?._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType } | undefined;
-    if (def?.type === 'object' && typeof key === 'string') s = def.shape?.[key];
-    else if (def?.type === 'array' && typeof key === 'number') s = def.element;
-    else return [];
+    if (def?.type === 'object' && typeof key === 'string') s = unwrap(def.shape?.[key]);
+    else if (def?.type === 'array' && typeof key === 'number') s = unwrap(def.element);
+    else return undefined;
   }
-  const def = unwrap(s)?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
+  return s;
+}
+
+/** Keys the schema accepts at `path`. */
+function expectedKeys(schema: z.ZodType, path: YamlPath): string[] {
+  const def = schemaAt(schema, path)?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+/** French wording of what is expected at `path`: the schema's description, else its type. */
+function expectedAt(schema: z.ZodType, path: YamlPath, type: string): string {
+  const at = schemaAt(schema, path);
+  const description = at && 'description' in at ? (at as z.ZodType).description : undefined;
+  return description ?? TYPE_FR[type] ?? type;
 }
