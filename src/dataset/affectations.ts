@@ -74,7 +74,8 @@ export function toAffectations(
   const firstByKey = new Map<string, Place>();
   const structureByFold = new Map(structures.map((s) => [foldForComparison(s), s]));
   const pendingFold = foldForComparison(PENDING_STRUCTURE);
-  const expectedStructure = `une structure déclarée dans dispositif.yaml (${structures.join(', ')}) ou ${quote(PENDING_STRUCTURE)}`;
+  const declared = structures.length > 0 ? structures.join(', ') : 'aucune déclarée';
+  const expectedStructure = `une structure déclarée dans dispositif.yaml (${declared}) ou ${quote(PENDING_STRUCTURE)}`;
 
   for (const { place, cells } of table.rows) {
     let ok = true;

@@ -154,6 +154,11 @@ export function zodIssuesToDiagnostics(
     const field = formatYamlPath(path);
     const where = field ? `champ ${quote(field)}` : 'fichier';
     const base = { severity: 'error' as const, place: yaml.locate(path), ...(field ? { field } : {}) };
+    if (issue.input === undefined && issue.code !== 'custom' && issue.code !== 'unrecognized_keys') {
+      const expected = expectedAt(schema, path, issue.code === 'invalid_type' ? issue.expected : '');
+      out.push({ ...base, ruleId: 'yaml/required', message: `${where} manquant (attendu : ${expected})` });
+      continue;
+    }
     switch (issue.code) {
       case 'custom': {
         const ruleId = (issue.params as RuleParams | undefined)?.ruleId ?? 'yaml/schema';
@@ -176,25 +181,24 @@ export function zodIssuesToDiagnostics(
       }
       case 'invalid_type': {
         const expected = expectedAt(schema, path, issue.expected);
-        if (issue.input === undefined) {
-          out.push({ ...base, ruleId: 'yaml/required', message: `${where} manquant (attendu : ${expected})` });
-        } else {
-          out.push({
-            ...base,
-            ruleId: 'yaml/schema',
-            message: `${where} : valeur ${showValue(issue.input)} de type ${TYPE_FR[typeOfValue(issue.input)] ?? typeOfValue(issue.input)} (attendu : ${expected})`,
-          });
-        }
+        const type = typeOfValue(issue.input);
+        const found =
+          type === 'null'
+            ? 'vide'
+            : type === 'object' || type === 'array'
+              ? `: contenu de type ${TYPE_FR[type]}`
+              : `: valeur ${showValue(issue.input)} de type ${TYPE_FR[type] ?? type}`;
+        out.push({ ...base, ruleId: 'yaml/schema', message: `${where} ${found} (attendu : ${expected})` });
         break;
       }
       case 'too_small': {
-        const expected =
+        const message =
           issue.origin === 'array'
-            ? `au moins ${issue.minimum} élément`
+            ? `${where} : liste trop courte (attendu : au moins ${issue.minimum} élément${Number(issue.minimum) > 1 ? 's' : ''})`
             : issue.origin === 'string'
-              ? 'un texte non vide'
-              : `un nombre ${issue.inclusive ? '≥' : '>'} ${issue.minimum}`;
-        out.push({ ...base, ruleId: 'yaml/schema', message: `${where} : valeur ${showValue(issue.input)} trop petite ou vide (attendu : ${expected})` });
+              ? `${where} vide (attendu : ${expectedAt(schema, path, 'string')})`
+              : `${where} : valeur ${showValue(issue.input)} trop petite (attendu : ${expectedAt(schema, path, 'number')}, ${issue.inclusive ? '≥' : '>'} ${issue.minimum})`;
+        out.push({ ...base, ruleId: 'yaml/schema', message });
         break;
       }
       case 'invalid_value': {
@@ -242,5 +246,5 @@ function expectedKeys(schema: z.ZodType, path: YamlPath): string[] {
 function expectedAt(schema: z.ZodType, path: YamlPath, type: string): string {
   const at = schemaAt(schema, path);
   const description = at && 'description' in at ? (at as z.ZodType).description : undefined;
-  return description ?? TYPE_FR[type] ?? type;
+  return description ?? TYPE_FR[type] ?? (type || 'une valeur');
 }
