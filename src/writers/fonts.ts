@@ -1,0 +1,59 @@
+/**
+ * The one typeface of every document: Source Sans 3 (SIL Open Font License, installable
+ * embedding), from the npm package `@expo-google-fonts/source-sans-3`. It covers French fully,
+ * including U+00A0 and U+202F (thin no-break space: thousands separator of `Intl` fr-FR).
+ *
+ * PDF embeds subsets of the four faces; DOCX embeds the four files whole (obfuscated, as Word
+ * does), so that Word and LibreOffice show the same letters without the font being installed.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+/** Family name as the PDF definition (pdfmake) refers to it. */
+export const PDF_FONT_FAMILY = 'SourceSans3';
+
+/** Family name written in DOCX runs and `fontTable.xml` (the font's own family name). */
+export const DOCX_FONT_FAMILY = 'Source Sans 3';
+
+/** The four faces a document uses. */
+export const FONT_FACES = ['normal', 'bold', 'italics', 'bolditalics'] as const;
+/** A face of the typeface (pdfmake's names). */
+export type FontFace = (typeof FONT_FACES)[number];
+
+const FACE_FILES: Record<FontFace, string> = {
+  normal: '400Regular/SourceSans3_400Regular.ttf',
+  bold: '700Bold/SourceSans3_700Bold.ttf',
+  italics: '400Regular_Italic/SourceSans3_400Regular_Italic.ttf',
+  bolditalics: '700Bold_Italic/SourceSans3_700Bold_Italic.ttf',
+};
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Absolute paths of the TTF files of each face, resolved from the installed package (so they work
+ * wherever `node_modules` is).
+ * @throws Error if the font package is not installed.
+ */
+export const FONT_PATHS: Readonly<Record<FontFace, string>> = Object.freeze(
+  Object.fromEntries(FONT_FACES.map((face) => [face, require.resolve(`@expo-google-fonts/source-sans-3/${FACE_FILES[face]}`)])) as Record<FontFace, string>,
+);
+
+/** `true` for exactly the four font files above: the only local files PDF rendering may read. */
+export const isFontFile = (path: string): boolean => Object.values(FONT_PATHS).includes(path);
+
+let fontBytes: Promise<Readonly<Record<FontFace, Buffer>>> | undefined;
+
+/**
+ * Bytes of the four TTF files, read once per process (about 1.2 MB in all).
+ * @throws Error (rejected promise) if a file cannot be read.
+ */
+export function loadFontBytes(): Promise<Readonly<Record<FontFace, Buffer>>> {
+  fontBytes ??= Promise.all(FONT_FACES.map(async (face) => [face, await readFile(FONT_PATHS[face])] as const)).then(
+    (entries) => Object.freeze(Object.fromEntries(entries)) as Record<FontFace, Buffer>,
+    (err: unknown) => {
+      fontBytes = undefined; // let a later call try again
+      throw err;
+    },
+  );
+  return fontBytes;
+}

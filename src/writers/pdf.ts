@@ -1,0 +1,433 @@
+/**
+ * PDF writer: Document AST → pdfmake document definition → PDF bytes.
+ *
+ * Layout: A4 in the document's orientation, margins and type sizes from `shared.ts`, Source Sans 3
+ * embedded (subsets). Tables have explicit column widths, header rows repeated on every page
+ * (`headerRows`), rows that may break across pages (a row taller than a page is never dropped),
+ * and footer rows (totals) kept on the page of the last body row.
+ *
+ * Keeping things together, all with pdfmake's public `pageBreakBefore` hook:
+ * - a run of headings, a table's caption and header rows stay with what follows them (the
+ *   group is pushed to the next page, as a whole, when that content starts on a later page);
+ * - footer rows: pdfmake cannot break a table before a given row without leaving an empty,
+ *   bordered stub of that row behind, so `renderPdf` lays out, looks where the last body row and
+ *   the first footer row landed, and when they are on different pages lays out again with the
+ *   table split before its last body row, the second part starting a page with the header rows
+ *   repeated — which reads exactly like a page break inside the table.
+ *
+ * Reproducible: the creation and modification dates are `meta.date` at 00:00 Europe/Paris, and
+ * the file ID pdfkit writes is an MD5 of those document properties, so the same input gives the
+ * same bytes.
+ */
+import pdfmake from 'pdfmake';
+import type {
+  Content,
+  CustomTableLayout,
+  Node as PdfNode,
+  NodeQueries,
+  Style,
+  TableCell as PdfTableCell,
+  TDocumentDefinitions,
+} from 'pdfmake/interfaces.js';
+import type { Diagnostic } from '../diagnostics.ts';
+import { inlineText } from '../document/builders.ts';
+import { assertNever, type Block, type DocumentNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
+import { FONT_PATHS, isFontFile, PDF_FONT_FAMILY } from './fonts.ts';
+import {
+  badImage,
+  BORDER_WIDTH,
+  CELL_PADDING,
+  cellAlign,
+  cellStarts,
+  checkTable,
+  documentDate,
+  FONT_SIZE,
+  HEADER_FILL,
+  PAGE_MARGINS,
+  pageLabel,
+  pngBytes,
+  PRODUCER,
+  RUNNING_OFFSET,
+  svgMarkup,
+  textWidth,
+  type CheckedTable,
+} from './shared.ts';
+
+/** A pdfmake document definition and what could not be shown as asked. */
+export interface PdfDefinition {
+  /**
+   * The pdfmake definition (points, A4). pdfmake mutates a definition while printing it: print
+   * each definition once.
+   */
+  readonly definition: TDocumentDefinitions;
+  /** Problems met (malformed table, unreadable image…); the document is still complete. */
+  readonly warnings: Diagnostic[];
+}
+
+/**
+ * Builds the pdfmake document definition of `doc`: pure, no I/O. Footer rows are kept with the
+ * last body row only by `renderPdf`, which may lay the document out more than once.
+ * @throws InvalidInputError when `meta.date` is not a `YYYY-MM-DD` date.
+ */
+export function toPdfDefinition(doc: DocumentNode): PdfDefinition {
+  const { definition, warnings } = buildPdf(doc, new Set());
+  return { definition, warnings };
+}
+
+/**
+ * Renders `doc` as PDF bytes (fonts read from the font package; nothing else is read, no URL is
+ * fetched). Warnings are dropped: get them from `toPdfDefinition`.
+ * @throws InvalidInputError when `meta.date` is invalid; Error when pdfmake fails (e.g. an SVG
+ * image that is not well-formed XML).
+ */
+export async function renderPdf(doc: DocumentNode): Promise<Uint8Array> {
+  configurePdfmake();
+  let split = new Set<number>();
+  for (let pass = 0; ; pass++) {
+    const built = buildPdf(doc, split);
+    const buffer = await pdfmake.createPdf(built.definition).getBuffer();
+    const orphan = built.probe.firstOrphanFooter(split);
+    // Each pass splits one more table; the bound only guards against a layout that never settles.
+    if (orphan === undefined || pass > built.tableCount) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    split = new Set([...split, orphan]);
+  }
+}
+
+/** Fonts and resource policies of the (process-wide) pdfmake instance: only the font files may be read. */
+function configurePdfmake(): void {
+  pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
+  pdfmake.setUrlAccessPolicy(() => false);
+  pdfmake.setLocalAccessPolicy((path) => isFontFile(path));
+}
+
+// ---------------------------------------------------------------- document
+
+/** Prefix of the node ids this writer sets, to find nodes again in `pageBreakBefore`. */
+const ID = 'alses-';
+
+interface Built extends PdfDefinition {
+  readonly probe: LayoutProbe;
+  readonly tableCount: number;
+}
+
+/** State of one build: options, counters and what the layout probe must watch. */
+interface Ctx {
+  readonly width: number;
+  readonly warnings: Diagnostic[];
+  /** Tables (by order in the document) to split before their last body row. */
+  readonly split: ReadonlySet<number>;
+  readonly probe: LayoutProbe;
+  tables: number;
+  groups: number;
+}
+
+function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): Built {
+  const { meta } = doc;
+  const date = documentDate(meta);
+  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], split, probe: new LayoutProbe(), tables: 0, groups: 0 };
+  const content = groupBlocks(doc.children, ctx);
+  const definition: TDocumentDefinitions = {
+    pageSize: 'A4',
+    pageOrientation: meta.orientation,
+    pageMargins: [PAGE_MARGINS.left, PAGE_MARGINS.top, PAGE_MARGINS.right, PAGE_MARGINS.bottom],
+    version: '1.7',
+    language: meta.language,
+    displayTitle: true,
+    info: {
+      title: meta.title,
+      subject: meta.subject,
+      author: meta.author,
+      creator: PRODUCER,
+      producer: PRODUCER,
+      creationDate: date,
+      modDate: date,
+    },
+    defaultStyle: { font: PDF_FONT_FAMILY, fontSize: FONT_SIZE.body },
+    header: () =>
+      meta.header === ''
+        ? null
+        : { text: meta.header, fontSize: FONT_SIZE.running, color: '#404040', margin: [PAGE_MARGINS.left, RUNNING_OFFSET, PAGE_MARGINS.right, 0] },
+    footer: (page: number, pages: number) => ({
+      columns: [
+        { text: meta.footer, width: '*' },
+        { text: pageLabel(page, pages), width: 'auto', alignment: 'right' },
+      ],
+      columnGap: 12,
+      fontSize: FONT_SIZE.running,
+      color: '#404040',
+      margin: [PAGE_MARGINS.left, PAGE_MARGINS.bottom - RUNNING_OFFSET - FONT_SIZE.running * 1.2, PAGE_MARGINS.right, 0],
+    }),
+    content,
+    pageBreakBefore: ctx.probe.pageBreakBefore,
+  };
+  return { definition, warnings: ctx.warnings, probe: ctx.probe, tableCount: ctx.tables };
+}
+
+/**
+ * Top-level blocks, where each run of headings with the block after it, and each table with its
+ * caption, form one stack that the probe keeps together (keep-with-next).
+ */
+function groupBlocks(blocks: readonly Block[], ctx: Ctx): Content[] {
+  const out: Content[] = [];
+  let headings: Content[] = [];
+  for (const block of blocks) {
+    if (block.type === 'heading') {
+      headings.push(...blockToPdf(block, ctx));
+    } else if (block.type === 'pageBreak' || (headings.length === 0 && block.type !== 'table')) {
+      out.push(...headings, ...blockToPdf(block, ctx));
+      headings = [];
+    } else {
+      const group = `${ID}g${ctx.groups++}`;
+      const marker = `${group}-next`;
+      if (block.type !== 'table') ctx.probe.groups.set(group, marker); // tables register their first body row
+      // A stack's id is passed on to pageBreakBefore, although @types/pdfmake does not list it.
+      out.push({ stack: [...headings, ...blockToPdf(block, ctx, { group, marker })], id: group } as Content);
+      headings = [];
+    }
+  }
+  out.push(...headings);
+  return out;
+}
+
+/** Where a block sits in a keep-together group: the group's id, and the id to give the block. */
+interface Placement {
+  readonly group: string;
+  readonly marker: string;
+}
+
+/** One block → pdfmake content (several nodes for a caption and a table, or a split table). */
+function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
+  const id = place === undefined ? {} : { id: place.marker };
+  switch (node.type) {
+    case 'heading': {
+      const style = HEADING_STYLE[node.level];
+      return [{ text: inlinesToPdf(node.children), ...style, headlineLevel: node.level, outline: true, outlineText: inlineText(node.children) }];
+    }
+    case 'paragraph':
+      return [{ text: inlinesToPdf(node.children), alignment: node.align ?? 'justify', margin: [0, 0, 0, 6], ...id }];
+    case 'list': {
+      const items = node.items.map((item) => ({ text: inlinesToPdf(item.children) }));
+      return [node.ordered ? { ol: items, margin: [0, 0, 0, 6], ...id } : { ul: items, margin: [0, 0, 0, 6], ...id }];
+    }
+    case 'table':
+      return tableToPdf(node, ctx, place?.group);
+    case 'pageBreak':
+      return [{ text: '', pageBreak: 'after' }];
+    case 'image':
+      return [imageToPdf(node, ctx, id)];
+    default:
+      return assertNever(node);
+  }
+}
+
+/** Level 1 is the printed title of the document: centred; levels 2 and 3 are section titles. */
+const HEADING_STYLE: Record<1 | 2 | 3, Style> = {
+  1: { fontSize: FONT_SIZE.heading1, bold: true, alignment: 'center', margin: [0, 0, 0, 14] },
+  2: { fontSize: FONT_SIZE.heading2, bold: true, margin: [0, 10, 0, 6] },
+  3: { fontSize: FONT_SIZE.heading3, bold: true, margin: [0, 8, 0, 4] },
+};
+
+/** Inline content → pdfmake text array: bold and italics nest, `\n` breaks the line. */
+function inlinesToPdf(inlines: readonly Inline[]): Content[] {
+  return inlines.map((node): Content => {
+    switch (node.type) {
+      case 'text':
+        return { text: node.value };
+      case 'strong':
+        return { text: inlinesToPdf(node.children), bold: true };
+      case 'emphasis':
+        return { text: inlinesToPdf(node.children), italics: true };
+      case 'lineBreak':
+        return { text: '\n' };
+      default:
+        return assertNever(node);
+    }
+  });
+}
+
+// ---------------------------------------------------------------- images
+
+/** svg node options pdfmake passes on to svg-to-pdfkit (not in @types/pdfmake). */
+interface SvgExtras {
+  font: string;
+  options: { imageCallback: (link: string) => string; warningCallback: (message: string) => void };
+}
+
+function imageToPdf(node: ImageNode, ctx: Ctx, id: { id?: string }): Content {
+  // Never wider than the text: scale down, keeping the ratio.
+  const scale = Math.min(1, ctx.width / node.width);
+  const size = { width: node.width * scale, height: node.height * scale };
+  const margin: [number, number, number, number] = [0, 4, 0, 8];
+  if (node.format === 'png') {
+    const png = pngBytes(node);
+    if (png) return { image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, ...size, margin, ...id };
+  } else {
+    const svg = svgMarkup(node);
+    if (svg) {
+      const extras: SvgExtras = {
+        font: PDF_FONT_FAMILY,
+        // An SVG must not make the renderer read local files or URLs: only inline data images.
+        options: { imageCallback: (link) => (link.startsWith('data:') ? link : ''), warningCallback: () => undefined },
+      };
+      return { svg, ...size, margin, ...id, ...extras } as Content;
+    }
+  }
+  ctx.warnings.push(badImage(node));
+  return { text: `[${node.alt}]`, italics: true, margin, ...id };
+}
+
+// ---------------------------------------------------------------- tables
+
+const TABLE_LAYOUT: CustomTableLayout = {
+  hLineWidth: () => BORDER_WIDTH,
+  vLineWidth: () => BORDER_WIDTH,
+  hLineColor: 'black',
+  vLineColor: 'black',
+  paddingLeft: () => CELL_PADDING.x,
+  paddingRight: () => CELL_PADDING.x,
+  paddingTop: () => CELL_PADDING.y,
+  paddingBottom: () => CELL_PADDING.y,
+};
+
+/**
+ * A table → [caption, table] or, when `ctx.split` says so, [caption, table without its last body
+ * row, table of header rows + last body row + footer rows starting a new page]. Registers with
+ * the probe the first body row (kept with the caption and header) and the rows around the footer.
+ */
+function tableToPdf(node: TableNode, ctx: Ctx, group: string | undefined): Content[] {
+  const n = ctx.tables++;
+  const label = node.caption ? inlineText(node.caption) : `n° ${n + 1}`;
+  const { table, warnings } = checkTable(node, label);
+  ctx.warnings.push(...warnings);
+  const out: Content[] = [];
+  if (node.caption) out.push({ text: inlinesToPdf(node.caption), bold: true, fontSize: FONT_SIZE.table + 1, margin: [0, 6, 0, 4] });
+  if (!table) return out;
+
+  // Column widths: pdfmake's are content widths, without paddings and borders. Each column's outer
+  // width (content + paddings + one border) is its share of the text width less the last border.
+  const widths = table.columns.map((c) => Math.max(1, (c.width / 100) * (ctx.width - BORDER_WIDTH) - 2 * CELL_PADDING.x - BORDER_WIDTH));
+  // Rows are numbered across header, body and footer; some get ids so the probe can find them.
+  const h = table.header.length;
+  const b = table.body.length;
+  const rowId = (index: number) => `${ID}t${n}-r${index}-`;
+  const start = rowId(b > 0 ? h : h + b); // first body row, else first footer row
+  const tail = rowId(h + b - 1);
+  const foot = rowId(h + b);
+  const marked = new Set([start, tail, foot]);
+  const rows = (list: readonly TableRow[], kind: RowKind, first: number) =>
+    list.map((row, i) => rowToPdf(row, table, kind, marked.has(rowId(first + i)) ? rowId(first + i) : undefined));
+  const table_ = (body: PdfTableCell[][], extra: object = {}): Content => ({
+    table: { widths: [...widths], headerRows: h, dontBreakRows: false, body },
+    layout: TABLE_LAYOUT,
+    fontSize: FONT_SIZE.table,
+    margin: [0, 0, 0, 8],
+    ...extra,
+  });
+
+  if (group !== undefined) {
+    ctx.probe.groups.set(group, start);
+    if (table.footer.length > 0 && b > 0) ctx.probe.footers.push({ table: n, group, tail, foot, splittable: b >= 2 });
+    if (ctx.split.has(n) && b < 2) ctx.probe.breakBefore.add(group);
+  }
+  const body = rows(table.body, 'body', h);
+  if (ctx.split.has(n) && b >= 2) {
+    // The last body row and the footer rows start a new page, under the header rows.
+    out.push(table_([...rows(table.header, 'header', 0), ...body.slice(0, -1)], { margin: [0, 0, 0, 0] }));
+    out.push(table_([...rows(table.header, 'header', 0), ...body.slice(-1), ...rows(table.footer, 'footer', h + b)], { pageBreak: 'before' }));
+  } else {
+    out.push(table_([...rows(table.header, 'header', 0), ...body, ...rows(table.footer, 'footer', h + b)]));
+  }
+  return out;
+}
+
+type RowKind = 'header' | 'body' | 'footer';
+
+/**
+ * A row → pdfmake cells: colspans followed by the empty placeholders pdfmake expects, alignment
+ * from the cell or its column, bold header and footer rows, grey header rows. `marker`, when
+ * given, prefixes the ids of the cells so the layout probe can find the row.
+ */
+function rowToPdf(row: TableRow, table: CheckedTable, kind: RowKind, marker: string | undefined): PdfTableCell[] {
+  const starts = cellStarts(row);
+  const cells: PdfTableCell[] = [];
+  row.cells.forEach((cell, i) => {
+    const start = starts[i] ?? 0;
+    cells.push({
+      text: inlinesToPdf(cell.children),
+      alignment: cellAlign(cell, table.columns, start),
+      ...(kind === 'body' ? {} : { bold: true }),
+      ...(kind === 'header' ? { fillColor: `#${HEADER_FILL}` } : {}),
+      ...(cell.colspan > 1 ? { colSpan: cell.colspan } : {}),
+      ...(marker === undefined ? {} : { id: `${marker}c${start}` }),
+    });
+    for (let k = 1; k < cell.colspan; k++) cells.push({});
+  });
+  return cells;
+}
+
+// ---------------------------------------------------------------- layout probe
+
+/** A table whose footer rows must start on the page where its last body row ends. */
+interface FooterWatch {
+  readonly table: number;
+  /** Id of the keep-together group holding the table. */
+  readonly group: string;
+  /** Id prefix of the cells of the last body row, and of the first footer row. */
+  readonly tail: string;
+  readonly foot: string;
+  /** `true` when the table has 2 body rows or more, so it can be split before its last one. */
+  readonly splittable: boolean;
+}
+
+/**
+ * Watches the layout through pdfmake's `pageBreakBefore` hook. pdfmake calls it once per node,
+ * in document order, after laying out; returning `true` makes it lay out again from there. So
+ * what is recorded for a node is where it stays.
+ */
+class LayoutProbe {
+  /** Keep-together groups: group id → id (or id prefix) of the first node that must share its page. */
+  readonly groups = new Map<string, string>();
+  /** Tables whose footer rows are watched. */
+  readonly footers: FooterWatch[] = [];
+  /** Groups to push to the next page (unless already at the top of one). */
+  readonly breakBefore = new Set<string>();
+  /** Pages of each node of ours, and for groups whether they start at the top of a page. */
+  private readonly seen = new Map<string, { pages: readonly number[]; atTop: boolean }>();
+
+  /** The `pageBreakBefore` hook of the definition. */
+  readonly pageBreakBefore = (node: PdfNode, queries: NodeQueries): boolean => {
+    const id = node.id;
+    if (id === undefined || !id.startsWith(ID)) return false;
+    const first = this.groups.get(id);
+    const atTop = first !== undefined && !queries.getPreviousNodesOnPage().some((n) => !n.stack);
+    this.seen.set(id, { pages: node.pageNumbers, atTop });
+    if (first === undefined || atTop) return false;
+    if (this.breakBefore.has(id)) return true;
+    // Push the group to the next page when what must follow its headings/caption starts there.
+    const matches = (n: PdfNode) => n.id !== undefined && n.id.startsWith(first);
+    return !queries.getFollowingNodesOnPage().some(matches) && queries.getNodesOnNextPage().some(matches);
+  };
+
+  /**
+   * The first table, not yet in `done`, whose first footer row starts on a page after its last
+   * body row ends.
+   */
+  firstOrphanFooter(done: ReadonlySet<number>): number | undefined {
+    for (const watch of this.footers) {
+      if (done.has(watch.table)) continue;
+      const tail = this.pagesOf(watch.tail);
+      const foot = this.pagesOf(watch.foot);
+      const footStart = Math.min(...foot);
+      if (tail.length === 0 || foot.length === 0 || tail.includes(footStart)) continue;
+      if (!watch.splittable && this.seen.get(watch.group)?.atTop !== false) continue;
+      return watch.table;
+    }
+    return undefined;
+  }
+
+  private pagesOf(prefix: string): number[] {
+    const pages: number[] = [];
+    for (const [id, seen] of this.seen) if (id.startsWith(prefix)) pages.push(...seen.pages);
+    return pages;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * What the PDF, DOCX and HTML writers share: page geometry, type sizes, the document date, and
+ * table checks. Lengths are in typographic points (1 pt = 1/72 in) unless a name says otherwise
+ * (`…Twips`: 1/20 pt, the unit of WordprocessingML).
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+import type { Align, DocumentMeta, ImageNode, Orientation, TableCell, TableColumn, TableNode, TableRow } from '../document/nodes.ts';
+import { InvalidInputError } from '../errors.ts';
+
+/** Name written as creator/producer of the files. */
+export const PRODUCER = 'alses-reports';
+
+/** A4 portrait, in points (210 × 297 mm). */
+export const A4 = { width: 595.28, height: 841.89 } as const;
+
+/** Twips per point. */
+export const TWIPS_PER_POINT = 20;
+
+/** Points → twips, rounded to a whole twip. */
+export const twips = (points: number): number => Math.round(points * TWIPS_PER_POINT);
+
+/**
+ * Page margins in points: 2 cm left and right, 2.5 cm top and bottom so that the running header
+ * and footer fit in them.
+ */
+export const PAGE_MARGINS = { top: 70.87, right: 56.69, bottom: 70.87, left: 56.69 } as const;
+
+/** Distance from the page edge to the running header (top) and footer (bottom), in points (1 cm). */
+export const RUNNING_OFFSET = 28.35;
+
+/** Type sizes in points. */
+export const FONT_SIZE = {
+  body: 10.5,
+  table: 9,
+  running: 8,
+  heading1: 16,
+  heading2: 13,
+  heading3: 11.5,
+} as const;
+
+/** Background of table header rows (light grey), as a 6-digit hex RGB without `#`. */
+export const HEADER_FILL = 'E6E6E6';
+
+/** Thickness of table borders, in points. */
+export const BORDER_WIDTH = 0.5;
+
+/** Inner padding of table cells, in points: left/right and top/bottom. */
+export const CELL_PADDING = { x: 4, y: 2 } as const;
+
+/** Page size in points for an orientation (A4 either way). */
+export function pageSize(orientation: Orientation): { width: number; height: number } {
+  return orientation === 'landscape' ? { width: A4.height, height: A4.width } : { width: A4.width, height: A4.height };
+}
+
+/** Width available to text (page width minus left and right margins), in points. */
+export const textWidth = (orientation: Orientation): number => pageSize(orientation).width - PAGE_MARGINS.left - PAGE_MARGINS.right;
+
+/** "Page X / Y", as printed at the bottom right of every page. */
+export const pageLabel = (page: number | string, pages: number | string): string => `Page ${page} / ${pages}`;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The instant of 00:00 in Europe/Paris on `meta.date` (`YYYY-MM-DD`): the creation and
+ * modification date written in the files, so that output never depends on the clock.
+ * @throws InvalidInputError when the date is not a real calendar day written `YYYY-MM-DD`.
+ */
+export function documentDate(meta: Pick<DocumentMeta, 'date'>): Date {
+  const m = ISO_DATE.exec(meta.date);
+  const utcMidnight = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  if (!m || Number.isNaN(utcMidnight) || new Date(utcMidnight).toISOString().slice(0, 10) !== meta.date) {
+    const message = `Date du document « ${meta.date} » invalide (attendu : AAAA-MM-JJ, ex. 2019-07-01)`;
+    throw new InvalidInputError(message, [{ severity: 'error', ruleId: 'document/date', message, field: 'date' }]);
+  }
+  // Paris is UTC+1 or UTC+2 at midnight; the offset read at utcMidnight - 2 h is the one in force
+  // at local midnight, as no change of time happens between 22:00 UTC and 02:00 local time.
+  return new Date(utcMidnight - parisOffsetMinutes(new Date(utcMidnight - 2 * 3600_000)) * 60_000);
+}
+
+const PARIS_OFFSET = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' });
+
+/** Offset of Europe/Paris from UTC at `instant`, in minutes (60 in winter, 120 in summer). */
+function parisOffsetMinutes(instant: Date): number {
+  const name = PARIS_OFFSET.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
+// ---------------------------------------------------------------- tables
+
+/** A table whose rows all have cells spanning exactly its columns, and whose widths add up to 100. */
+export interface CheckedTable {
+  readonly columns: readonly TableColumn[];
+  readonly header: readonly TableRow[];
+  readonly body: readonly TableRow[];
+  readonly footer: readonly TableRow[];
+}
+
+const warning = (ruleId: string, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
+
+/**
+ * Makes a table safe to lay out, reporting what was repaired: widths not adding up to 100 are
+ * scaled to 100 (`writer/table-width`); a row whose colspans do not add up to the column count
+ * gets blank cells or loses its last cells (`writer/table-colspan`). Returns `undefined` for a
+ * table without columns (`writer/table-empty`), which writers leave out.
+ */
+export function checkTable(table: TableNode, label: string): { table?: CheckedTable; warnings: Diagnostic[] } {
+  const warnings: Diagnostic[] = [];
+  const n = table.columns.length;
+  if (n === 0) {
+    warnings.push(warning('writer/table-empty', `Tableau « ${label} » sans colonne : il n'est pas affiché`));
+    return { warnings };
+  }
+  let columns = table.columns.map((c) => ({ ...c, width: Number.isFinite(c.width) && c.width > 0 ? c.width : 0 }));
+  const total = columns.reduce((s, c) => s + c.width, 0);
+  if (total <= 0) {
+    columns = columns.map((c) => ({ ...c, width: 100 / n }));
+    warnings.push(warning('writer/table-width', `Tableau « ${label} » : largeurs de colonnes absentes (attendu : des pourcentages dont la somme fait 100) ; colonnes égales`));
+  } else if (Math.abs(total - 100) > 0.5) {
+    columns = columns.map((c) => ({ ...c, width: (c.width * 100) / total }));
+    warnings.push(warning('writer/table-width', `Tableau « ${label} » : la somme des largeurs de colonnes fait ${round(total)} % (attendu : 100 %) ; largeurs ramenées à 100 %`));
+  }
+  const fit = (rows: readonly TableRow[], part: string): TableRow[] =>
+    rows.map((row, i) => {
+      const spans = row.cells.reduce((s, c) => s + span(c), 0);
+      if (spans === n && row.cells.every((c) => Number.isInteger(c.colspan) && c.colspan >= 1)) return row;
+      warnings.push(
+        warning('writer/table-colspan', `Tableau « ${label} », ${part} ligne ${i + 1} : les cellules couvrent ${spans} colonne(s) (attendu : ${n}) ; ligne complétée ou tronquée`),
+      );
+      const cells: TableCell[] = [];
+      let used = 0;
+      for (const c of row.cells) {
+        if (used >= n) break;
+        const s = Math.min(span(c), n - used);
+        cells.push({ ...c, colspan: s });
+        used += s;
+      }
+      while (used < n) {
+        cells.push({ children: [], colspan: 1 });
+        used += 1;
+      }
+      return { cells };
+    });
+  return {
+    table: { columns, header: fit(table.header, 'en-tête'), body: fit(table.body, 'corps'), footer: fit(table.footer, 'pied') },
+    warnings,
+  };
+}
+
+/** A cell's colspan as a usable whole number ≥ 1. */
+const span = (cell: TableCell): number => (Number.isFinite(cell.colspan) ? Math.max(1, Math.floor(cell.colspan)) : 1);
+
+const round = (x: number): string => String(Math.round(x * 10) / 10).replace('.', ',');
+
+/**
+ * Alignment of a cell: its own, else that of the column it starts in (numbers are right-aligned
+ * through their column).
+ */
+export function cellAlign(cell: TableCell, columns: readonly TableColumn[], firstColumn: number): Align {
+  return cell.align ?? columns[firstColumn]?.align ?? 'left';
+}
+
+/** Index of the column each cell of a row starts in. */
+export function cellStarts(row: TableRow): number[] {
+  const starts: number[] = [];
+  let col = 0;
+  for (const c of row.cells) {
+    starts.push(col);
+    col += c.colspan;
+  }
+  return starts;
+}
+
+// ---------------------------------------------------------------- images
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * PNG bytes of an image node (its data as bytes, or as base64 text with or without a
+ * `data:image/png;base64,` prefix), or `undefined` when they are not a PNG file.
+ */
+export function pngBytes(node: ImageNode): Uint8Array | undefined {
+  const bytes = typeof node.data === 'string' ? Buffer.from(node.data.replace(/^data:image\/png;base64,/, ''), 'base64') : node.data;
+  return PNG_SIGNATURE.every((b, i) => bytes[i] === b) ? bytes : undefined;
+}
+
+/** SVG markup of an image node, or `undefined` when its data holds no `<svg` element. */
+export function svgMarkup(node: ImageNode): string | undefined {
+  const markup = typeof node.data === 'string' ? node.data : new TextDecoder().decode(node.data);
+  return /<svg[\s>]/.test(markup) ? markup : undefined;
+}
+
+/** Warning for an image whose data does not match its format; writers show its alt text instead. */
+export const badImage = (node: ImageNode): Diagnostic =>
+  warning('writer/image-data', `Image « ${node.alt} » : les données ne sont pas au format ${node.format.toUpperCase()} ; texte de remplacement affiché à la place`);
