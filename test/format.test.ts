@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDate, formatEtp, formatMonth, formatNumber, formatPercent, parseIsoDate } from '../src/format.ts';
-import { joinFrench, sumHundredths } from '../src/templates/helpers.ts';
+import { joinFrench } from '../src/templates/helpers.ts';
+import { sumEtp } from '../src/dataset/etp.ts';
 
 describe('French formatting', () => {
   it('formats ETP and numbers with a decimal comma and U+202F thousands', () => {
@@ -21,8 +22,8 @@ describe('French formatting', () => {
     expect(() => parseIsoDate('15/07/2019')).toThrow('attendu : date AAAA-MM-JJ');
   });
   it('sums decimals without binary noise and joins words', () => {
-    expect(sumHundredths([0.1, 0.2])).toBe(0.3);
-    expect(sumHundredths(Array(82).fill(0.5))).toBe(41);
+    expect(sumEtp([0.1, 0.2])).toBe(0.3);
+    expect(sumEtp(Array(82).fill(0.5))).toBe(41);
     expect(joinFrench(['a', 'b', 'c'])).toBe('a, b et c');
   });
 });

@@ -1,10 +1,12 @@
 /**
  * Entry point of the `alses` command line (yargs, help and messages in French).
- * Exit codes: 0 success, 1 invalid data or template, 2 usage error, 3 rendering/output failure.
+ * Exit codes: 0 success, 1 invalid data or template, 2 usage error, 3 rendering/output failure,
+ * 4 output folder locked by another monthly run.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
+import { monthlyCommand } from './commands/monthly.ts';
 import { renderCommand } from './commands/render.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -21,13 +23,14 @@ export async function main(argv: string[]): Promise<void> {
     .command(validateCommand)
     .command(renderCommand)
     .command(templatesCommand)
-    .demandCommand(1, 'Indiquez une commande : validate, render ou templates.')
+    .command(monthlyCommand)
+    .demandCommand(1, 'Indiquez une commande : validate, render, templates ou monthly.')
     .strict()
     .help('help')
     .alias('help', 'h')
     .version()
     .alias('version', 'V')
-    .epilogue('Codes de sortie : 0 succès, 1 données ou modèle invalides, 2 erreur d\'utilisation, 3 échec de production ou d\'écriture.')
+    .epilogue('Codes de sortie : 0 succès, 1 données ou modèle invalides, 2 erreur d\'utilisation, 3 échec de production ou d\'écriture, 4 rapport mensuel déjà en cours de production.')
     .fail((msg, err) => {
       if (err && !(err instanceof AlsesError && err.code === 'USAGE')) throw err;
       process.stderr.write(`alses : ${err?.message ?? msg}\nVoir « alses --help ».\n`);

@@ -4,10 +4,11 @@
  *
  * Units: ETP (équivalent temps plein); dates ISO `YYYY-MM-DD` (Europe/Paris).
  */
-import type { Affectation, Dataset, Deliberation, Deploiement, Etat, IsoDate, Objectif } from '../dataset/model.ts';
+import type { Affectation, Dataset, Deliberation, IsoDate, Objectif } from '../dataset/model.ts';
 import { PENDING_STRUCTURE } from '../dataset/model.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import { sumHundredths } from '../templates/helpers.ts';
+import { objectifProgress, stateOn, totalEtp, type StateOn } from '../dataset/compute.ts';
+import { foldForComparison } from '../dataset/text.ts';
 import { yearOf } from '../format.ts';
 
 /** A deliberation as templates see it. */
@@ -97,16 +98,7 @@ export interface AnnexeContext {
   readonly date: IsoDate;
 }
 
-/** Sum of ETP of rows, exact to the hundredth. */
-export const totalEtp = (rows: readonly { etp: number }[]): number => sumHundredths(rows.map((r) => r.etp));
-
-const key = (s: string): string =>
-  s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLocaleLowerCase('fr-FR')
-    .replace(/[\s'’-]+/g, ' ')
-    .trim();
+const key = foldForComparison;
 
 function affectationView(a: Affectation): AffectationView {
   return {
@@ -140,33 +132,11 @@ export function summarize(rows: readonly Affectation[]): RowsSummary {
 const deliberationView = (d: Deliberation): DeliberationView => ({ ...d, annee: yearOf(d.date) });
 
 /**
- * The state on a date D (DESIGN.md): the latest état ≤ D, plus the déploiements effective after
- * that état's date and on or before D.
- * @returns undefined when no état is dated on or before D.
+ * The state on a date (see `stateOn`), or undefined when the data holds no état on or before it
+ * (e.g. the month before the first état).
  */
-export function stateRowsOn(dataset: Dataset, date: IsoDate): { etat: Etat; deploiements: Deploiement[]; rows: Affectation[] } | undefined {
-  const etat = [...dataset.etats].filter((e) => e.date <= date).sort((a, b) => (a.date < b.date ? -1 : 1)).pop();
-  if (!etat) return undefined;
-  const deploiements = dataset.deploiements.filter((d) => d.effet > etat.date && d.effet <= date);
-  return { etat, deploiements, rows: [...etat.rows, ...deploiements.flatMap((d) => d.rows)] };
-}
-
-/**
- * Progress of an objectif at a date. `effectif`: ETP in place on that date; `creations`: ETP of
- * the déploiements decided by deliberations dated on or after `depuis` and effective by the date.
- */
-export function objectifProgress(dataset: Dataset, objectif: Objectif, date: IsoDate): { atteint: number; reste: number } {
-  let atteint: number;
-  if (objectif.type === 'effectif') {
-    atteint = totalEtp(stateRowsOn(dataset, date)?.rows ?? []);
-  } else {
-    const since = objectif.depuis ?? '0000-01-01';
-    const dates = new Map(dataset.deliberations.map((d) => [d.id, d.date]));
-    atteint = totalEtp(
-      dataset.deploiements.filter((d) => (dates.get(d.deliberation) ?? '') >= since && d.effet <= date).flatMap((d) => d.rows),
-    );
-  }
-  return { atteint, reste: Math.max(0, sumHundredths([objectif.cible, -atteint])) };
+export function stateOnIfAny(dataset: Dataset, date: IsoDate): StateOn | undefined {
+  return dataset.etats.some((e) => e.date <= date) ? stateOn(dataset, date) : undefined;
 }
 
 /** What the front matter asks for. */
@@ -214,7 +184,7 @@ export function buildAnnexeContext(dataset: Dataset, selection: AnnexeSelection,
   }
   const objectifs = Object.fromEntries(
     dataset.objectifs.map((o) => {
-      const progress = objectifProgress(dataset, o, date);
+      const { atteint, reste } = dataset.etats.some((e) => e.date <= date) || o.type === 'creations' ? objectifProgress(dataset, o, date) : { atteint: 0, reste: o.cible };
       const view: ObjectifView = {
         id: o.id,
         libelle: o.libelle,
@@ -223,7 +193,8 @@ export function buildAnnexeContext(dataset: Dataset, selection: AnnexeSelection,
         echeance: o.echeance,
         anneeEcheance: yearOf(o.echeance),
         deliberations: o.deliberations.flatMap((id) => (deliberations[id] ? [deliberations[id]] : [])).sort((a, b) => (a.date < b.date ? -1 : 1)),
-        ...progress,
+        atteint,
+        reste,
       };
       return [o.id, view];
     }),

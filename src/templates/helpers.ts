@@ -16,14 +16,12 @@
  * | `majuscules s` | `{{majuscules "juillet"}}` | JUILLET |
  * | `pluriel n "un" "des"` | `{{pluriel 2 "poste" "postes"}}` | postes |
  * | `liste items` | `{{liste (array "a" "b" "c")}}` | a, b et c |
+ * | `variation n` | `{{variation 11}}` | +11 (− for a loss, 0 for none) |
  */
 import type { HelperDelegate } from 'handlebars';
+import { sumEtp } from '../dataset/etp.ts';
 import { formatDate, formatEtp, formatMonth, formatNumber, formatPercent, yearOf } from '../format.ts';
 
-/** Sum of decimals in hundredths, so that 0.5 + 0.1 + … has no binary noise (ETP have ≤ 2 decimals). */
-export function sumHundredths(values: readonly number[]): number {
-  return values.reduce((s, v) => s + Math.round(v * 100), 0) / 100;
-}
 
 const asNumber = (name: string, v: unknown): number => {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`{{${name}}} attend un nombre, reçu « ${String(v)} »`);
@@ -57,12 +55,16 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = {
   annee: (v: unknown) => String(yearOf(asString('annee', v))),
   somme: (list: unknown, field: unknown) => {
     const key = asString('somme', field);
-    return sumHundredths(asList('somme', list).map((item) => asNumber('somme', (item as Record<string, unknown>)[key])));
+    return sumEtp(asList('somme', list).map((item) => asNumber('somme', (item as Record<string, unknown>)[key])));
   },
   compte: (list: unknown) => asList('compte', list).length,
   majuscules: (v: unknown) => asString('majuscules', v).toLocaleUpperCase('fr-FR'),
   pluriel: (n: unknown, one: unknown, many: unknown) => (Math.abs(asNumber('pluriel', n)) >= 2 ? many : one),
   liste: (items: unknown) => joinFrench(asList('liste', items).map((i) => String(i))),
+  variation: (v: unknown) => {
+    const n = asNumber('variation', v);
+    return n > 0 ? `+${formatNumber(n)}` : n < 0 ? `−${formatNumber(-n)}` : '0';
+  },
   array: (...args: unknown[]) => args.slice(0, -1),
   eq: (a: unknown, b: unknown) => a === b,
 };

@@ -1,0 +1,209 @@
+/**
+ * View model of the monthly status report ("rapport mensuel"): the state of the ALSES scheme on
+ * the last day of a month, compared with the last day of the previous month (DESIGN.md: the state
+ * on a date D = the latest état ≤ D plus the déploiements effective after it and ≤ D).
+ *
+ * Units: ETP; months `YYYY-MM` and dates `YYYY-MM-DD` in Europe/Paris.
+ */
+import type { Affectation, Dataset, IsoDate } from '../dataset/model.ts';
+import { PENDING_STRUCTURE } from '../dataset/model.ts';
+import { AlsesError } from '../errors.ts';
+import { formatDate } from '../format.ts';
+import { collegeKey } from '../dataset/affectations.ts';
+import { sumEtp } from '../dataset/etp.ts';
+import { totalEtp } from '../dataset/compute.ts';
+import { buildAnnexeContext, stateOnIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';
+
+/** Label of posts whose structure porteuse is not designated yet (e.g. new deployments). */
+export const STRUCTURE_NON_DESIGNEE = 'non désignée';
+
+/** Posts grouped by a key (structure porteuse or commune). */
+export interface Repartition {
+  /** Structure porteuse or commune, as printed. */
+  readonly libelle: string;
+  readonly nombreColleges: number;
+  /** ETP, exact to the hundredth. */
+  readonly etp: number;
+}
+
+/** A collège whose ETP or structure porteuse changed during the month. */
+export interface Modification {
+  readonly commune: string;
+  readonly college: string;
+  readonly avant: string;
+  readonly apres: string;
+}
+
+/** What changed between the previous month's last day and this month's. */
+export interface Changements {
+  readonly ajouts: RowsSummary;
+  readonly retraits: RowsSummary;
+  readonly etpModifies: readonly Modification[];
+  readonly structuresModifiees: readonly Modification[];
+  /** `true` when nothing changed. */
+  readonly aucun: boolean;
+}
+
+/** Everything the monthly report template can read. */
+export interface RapportMensuelContext extends AnnexeContext {
+  /** Month of the report, `YYYY-MM`. */
+  readonly mois: string;
+  /** Last day of the month (the report's date). */
+  readonly date: IsoDate;
+  /** Last day of the previous month. */
+  readonly datePrecedente: IsoDate;
+  /** State at `date`. */
+  readonly etatMois: RowsSummary & { readonly etatDate: IsoDate };
+  /** State at `datePrecedente`; `null` when no état is that old (first month of the data). */
+  readonly etatPrecedent: RowsSummary | null;
+  /** `true` when the data has no état at the previous month's end (no comparison possible). */
+  readonly premierMois: boolean;
+  /** Key figures: previous month, this month, variation (0 on the first month). */
+  readonly chiffresCles: readonly { readonly libelle: string; readonly avant: number; readonly apres: number; readonly variation: number }[];
+  /** Déploiements added to the état to get the state at `date`, with their deliberation. */
+  readonly deploiementsEffectifs: readonly { readonly libelle: string; readonly effet: IsoDate; readonly deliberation: DeliberationView }[];
+  readonly parStructure: readonly Repartition[];
+  readonly parCommune: readonly Repartition[];
+  /** Posts created by déploiements effective by `date`, and how many are in REP or REP+. */
+  readonly deployes: { readonly etp: number; readonly nombreColleges: number; readonly nombreRep: number; readonly nombreRepPlus: number; readonly part: number };
+  /** Collèges whose convention is still "en cours de négociation". */
+  readonly enNegociation: readonly { readonly commune: string; readonly college: string; readonly etp: number }[];
+  /** Objectifs with progress at `date`, in data order. */
+  readonly objectifsListe: readonly ObjectifView[];
+  /** Changes since the previous month; `null` for the first month of the data. */
+  readonly changements: Changements | null;
+}
+
+/**
+ * Last day of a month `YYYY-MM`.
+ * @throws AlsesError USAGE when `month` is not a valid `YYYY-MM`.
+ */
+export function lastDayOfMonth(month: string): IsoDate {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new AlsesError('USAGE', `Mois « ${month} » invalide (attendu : AAAA-MM, ex. 2019-09)`);
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const day = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${month}-${String(day).padStart(2, '0')}`;
+}
+
+/** The month before `YYYY-MM`. */
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/**
+ * The previous calendar month in Europe/Paris at instant `now` (the default of `alses monthly`):
+ * on 2019-10-01 00:30 Paris time (2019-09-30 22:30 UTC) it is "2019-09".
+ */
+export function defaultMonth(now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).formatToParts(now);
+  const y = parts.find((p) => p.type === 'year')?.value ?? '';
+  const m = parts.find((p) => p.type === 'month')?.value ?? '';
+  return previousMonth(`${y}-${m}`);
+}
+
+const structureLabel = (a: Affectation): string => (a.conventionEnNegociation ? PENDING_STRUCTURE : (a.structurePorteuse ?? STRUCTURE_NON_DESIGNEE));
+
+/** Groups rows by a label; sorted by ETP descending, then label. */
+export function repartition(rows: readonly Affectation[], label: (a: Affectation) => string): Repartition[] {
+  const groups = new Map<string, Affectation[]>();
+  for (const r of rows) groups.set(label(r), [...(groups.get(label(r)) ?? []), r]);
+  return [...groups.entries()]
+    .map(([libelle, rs]) => ({ libelle, nombreColleges: rs.length, etp: totalEtp(rs) }))
+    .sort((a, b) => b.etp - a.etp || a.libelle.localeCompare(b.libelle, 'fr'));
+}
+
+/** Differences between two states, collège by collège. */
+export function changements(before: readonly Affectation[], after: readonly Affectation[]): Changements {
+  const b = new Map(before.map((r) => [collegeKey(r), r]));
+  const a = new Map(after.map((r) => [collegeKey(r), r]));
+  const ajouts = after.filter((r) => !b.has(collegeKey(r)));
+  const retraits = before.filter((r) => !a.has(collegeKey(r)));
+  const etpModifies: Modification[] = [];
+  const structuresModifiees: Modification[] = [];
+  for (const r of after) {
+    const old = b.get(collegeKey(r));
+    if (!old) continue;
+    if (old.etp !== r.etp) etpModifies.push({ commune: r.commune, college: r.college, avant: String(old.etp), apres: String(r.etp) });
+    if (structureLabel(old) !== structureLabel(r)) structuresModifiees.push({ commune: r.commune, college: r.college, avant: structureLabel(old), apres: structureLabel(r) });
+  }
+  return {
+    ajouts: summarize(ajouts),
+    retraits: summarize(retraits),
+    etpModifies,
+    structuresModifiees,
+    aucun: ajouts.length + retraits.length + etpModifies.length + structuresModifiees.length === 0,
+  };
+}
+
+/** ETP in place at the last day of each month from `first` to `last` (both `YYYY-MM`). */
+export function etpParMois(dataset: Dataset, first: string, last: string): { mois: string; etp: number }[] {
+  const out: { mois: string; etp: number }[] = [];
+  for (let m = first; m <= last; m = nextMonth(m)) out.push({ mois: m, etp: totalEtp(stateOnIfAny(dataset, lastDayOfMonth(m))?.rows ?? []) });
+  return out;
+}
+
+const nextMonth = (month: string): string => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+};
+
+/**
+ * Builds the monthly report's view model for `month` (`YYYY-MM`).
+ * @throws AlsesError USAGE on an invalid month; INVALID_INPUT when the data holds no état on or
+ *   before the month's last day (the message names the first état's date).
+ */
+export function buildRapportMensuelContext(dataset: Dataset, month: string, file: string): RapportMensuelContext {
+  const date = lastDayOfMonth(month);
+  const datePrecedente = lastDayOfMonth(previousMonth(month));
+  const now = stateOnIfAny(dataset, date);
+  if (!now) {
+    const first = dataset.etats[0]?.date;
+    throw new AlsesError(
+      'INVALID_INPUT',
+      `Aucun état des ALSES au ${formatDate(date)} (attendu : un mois à partir du premier état${first ? `, daté du ${formatDate(first)}` : ''})`,
+    );
+  }
+  const before = stateOnIfAny(dataset, datePrecedente);
+  const base = buildAnnexeContext(dataset, { date }, file).context;
+  if (!base) throw new AlsesError('INVALID_INPUT', `Données incomplètes pour le rapport de ${month}`);
+  const deployedRows = dataset.deploiements.filter((d) => d.effet <= date).flatMap((d) => d.rows);
+  const deployedSummary = summarize(deployedRows);
+  const repEtp = totalEtp(deployedRows.filter((r) => r.educationPrioritaire !== undefined));
+  const etatMois = { ...summarize(now.rows), etatDate: now.etatDate };
+  const etatPrecedent = before ? summarize(before.rows) : undefined;
+  return {
+    ...base,
+    mois: month,
+    date,
+    datePrecedente,
+    etatMois,
+    etatPrecedent: etatPrecedent ?? null,
+    premierMois: !etatPrecedent,
+    chiffresCles: (
+      [
+        ['ETP en place', 'totalEtp'],
+        ['Collèges couverts', 'nombreColleges'],
+        ['Structures porteuses désignées', 'nombreStructures'],
+        ['Conventions en cours de négociation', 'nombreEnNegociation'],
+      ] as const
+    ).map(([libelle, field]) => {
+      const apres = etatMois[field];
+      const avant = etatPrecedent ? etatPrecedent[field] : 0;
+      return { libelle, avant, apres, variation: etatPrecedent ? sumEtp([apres, -avant]) : 0 };
+    }),
+    deploiementsEffectifs: now.deploiements.map((d) => ({ libelle: d.libelle, effet: d.effet, deliberation: base.deliberations[d.deliberation]! })),
+    parStructure: repartition(now.rows, structureLabel),
+    parCommune: repartition(now.rows, (a) => a.commune),
+    deployes: {
+      etp: deployedSummary.totalEtp,
+      nombreColleges: deployedSummary.nombreColleges,
+      nombreRep: deployedSummary.nombreRep,
+      nombreRepPlus: deployedSummary.nombreRepPlus,
+      part: deployedSummary.totalEtp > 0 ? repEtp / deployedSummary.totalEtp : 0,
+    },
+    enNegociation: now.rows.filter((r) => r.conventionEnNegociation).map((r) => ({ commune: r.commune, college: r.college, etp: r.etp })),
+    objectifsListe: dataset.objectifs.map((o) => base.objectifs[o.id]!),
+    changements: before ? changements(before.rows, now.rows) : null,
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * The scheduled monthly job (`alses monthly`): renders `templates/rapport-mensuel.hbs` for one
+ * month into `out/rapport-mensuel-YYYY-MM.{pdf,docx,html}`, safe to run from cron and forget:
+ * - idempotent: output is byte-reproducible; a file whose bytes would not change is not rewritten
+ *   and the run reports "unchanged";
+ * - safe under overlap: a lock on the output folder; a second run waits up to `waitMs`, then fails
+ *   with code LOCKED (exit 4);
+ * - atomic: each file is written to a temp file then renamed; on any failure before writing, the
+ *   previous report is untouched;
+ * - one JSON log line per run (see `MonthlyLog`).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { etpParMoisChart, etpParStructureChart } from '../charts/index.ts';
+import type { Dataset } from '../dataset/model.ts';
+import { hasErrors, type Diagnostic } from '../diagnostics.ts';
+import type { ChartSource } from '../document/parse.ts';
+import { AlsesError, InvalidInputError } from '../errors.ts';
+import { writeAtomic } from '../output.ts';
+import { buildRapportMensuelContext, etpParMois } from './mensuel.ts';
+import { renderTemplate } from './document.ts';
+import { loadInputs, serialize, type Format } from './pipeline.ts';
+
+/** Name of the monthly report template (without `.hbs`). */
+export const MONTHLY_TEMPLATE = 'rapport-mensuel';
+
+/** Options of a monthly run. */
+export interface MonthlyOptions {
+  readonly dataDir: string;
+  readonly templatesDir: string;
+  readonly outDir: string;
+  /** Month `YYYY-MM`. */
+  readonly month: string;
+  readonly formats: readonly Format[];
+  /** How long to wait for another run's lock, in ms (0: fail at once). */
+  readonly waitMs?: number;
+}
+
+/** One output of a run. */
+export interface MonthlyOutput {
+  readonly path: string;
+  /** SHA-256 of the file's bytes, hex. */
+  readonly sha256: string;
+  readonly bytes: number;
+  /** `written`: new or changed; `unchanged`: identical bytes were already there. */
+  readonly status: 'written' | 'unchanged';
+}
+
+/** Result of a successful run. */
+export interface MonthlyResult {
+  readonly month: string;
+  /** `unchanged` when every output was already identical. */
+  readonly status: 'written' | 'unchanged';
+  readonly outputs: readonly MonthlyOutput[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The JSON log line written once per run (on stderr, or appended to `--log`). */
+export interface MonthlyLog {
+  readonly time: string;
+  readonly month: string;
+  readonly status: 'written' | 'unchanged' | 'invalid' | 'locked' | 'failed' | 'usage';
+  readonly durationMs: number;
+  readonly exitCode: number;
+  readonly outputs: readonly { readonly path: string; readonly sha256: string; readonly status: string }[];
+  readonly error?: string;
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Base name of the outputs for a month: `rapport-mensuel-2019-09`. */
+export const monthlyBaseName = (month: string): string => `${MONTHLY_TEMPLATE}-${month}`;
+
+/**
+ * Charts of the monthly report: ETP per structure porteuse at the month's end, and ETP per month
+ * from the first état's month to this month against the `effectif` objectif.
+ */
+export async function monthlyCharts(dataset: Dataset, context: ReturnType<typeof buildRapportMensuelContext>): Promise<{ charts: Record<string, ChartSource>; views: Record<string, { alt: string; width: number; height: number }> }> {
+  const parStructure = await etpParStructureChart(context.parStructure.map((r) => ({ structurePorteuse: r.libelle, etp: r.etp })));
+  const first = dataset.etats[0]?.date.slice(0, 7) ?? context.mois;
+  const objectif = dataset.objectifs.find((o) => o.type === 'effectif');
+  const parMois = await etpParMoisChart(etpParMois(dataset, first, context.mois), objectif ? { cible: objectif.cible, libelle: objectif.libelle } : undefined);
+  return {
+    charts: {
+      'etp-par-structure': { format: 'svg', data: parStructure.svg, png: parStructure.png },
+      'etp-par-mois': { format: 'svg', data: parMois.svg, png: parMois.png },
+    },
+    views: {
+      etpParStructure: { alt: parStructure.alt, width: parStructure.width, height: parStructure.height },
+      etpParMois: { alt: parMois.alt, width: parMois.width, height: parMois.height },
+    },
+  };
+}
+
+/**
+ * Renders the report of a month in memory.
+ * @returns files to write (path and bytes) and diagnostics; no file when any error.
+ * @throws AlsesError USAGE (bad month), INVALID_INPUT (no état for the month); Error from writers.
+ */
+export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Promise<{ files: { path: string; bytes: Uint8Array }[]; diagnostics: Diagnostic[] }> {
+  const { dataset, templates, diagnostics } = await loadInputs(options.dataDir, options.templatesDir, [MONTHLY_TEMPLATE]);
+  if (!dataset || hasErrors(diagnostics)) return { files: [], diagnostics };
+  const template = templates.templates[0]!;
+  const context = buildRapportMensuelContext(dataset, options.month, template.file);
+  const { charts, views } = await monthlyCharts(dataset, context);
+  const result = renderTemplate(dataset, templates, template, { charts, context: { ...context, graphiques: views } });
+  diagnostics.push(...result.diagnostics);
+  if (!result.rendered || hasErrors(diagnostics)) return { files: [], diagnostics };
+  const files: { path: string; bytes: Uint8Array }[] = [];
+  for (const format of options.formats) {
+    files.push({ path: path.join(options.outDir, `${monthlyBaseName(options.month)}.${format}`), bytes: await serialize(result.rendered.document, format) });
+  }
+  return { files, diagnostics };
+}
+
+/**
+ * Runs the monthly job under the output folder's lock.
+ * @throws AlsesError LOCKED when another run holds the lock past `waitMs`; INVALID_INPUT with all
+ *   diagnostics when data or template is invalid (nothing written); USAGE on a bad month;
+ *   OUTPUT when a file cannot be written.
+ */
+export async function runMonthly(options: MonthlyOptions): Promise<MonthlyResult> {
+  await mkdir(options.outDir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(options.outDir, {
+      lockfilePath: path.join(options.outDir, '.alses-monthly.lock'),
+      stale: 60_000,
+      update: 10_000,
+      retries: options.waitMs ? { retries: Math.ceil(options.waitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } : 0,
+      realpath: false,
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ELOCKED')
+      throw new AlsesError('LOCKED', `Une autre production du rapport mensuel est en cours dans « ${options.outDir} » (verrou ${path.join(options.outDir, '.alses-monthly.lock')}) ; réessayez plus tard ou utilisez --wait.`);
+    throw err;
+  }
+  try {
+    const { files, diagnostics } = await renderMonthly(options);
+    if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
+    const outputs: MonthlyOutput[] = [];
+    for (const f of files) {
+      const previous = await readFile(f.path).catch(() => undefined);
+      const unchanged = previous !== undefined && Buffer.compare(previous, f.bytes) === 0;
+      if (!unchanged) await writeAtomic(f.path, f.bytes);
+      outputs.push({ path: f.path, sha256: sha256(f.bytes), bytes: f.bytes.byteLength, status: unchanged ? 'unchanged' : 'written' });
+    }
+    return { month: options.month, status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written', outputs, diagnostics };
+  } finally {
+    await release();
+  }
+}
