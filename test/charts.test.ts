@@ -239,6 +239,15 @@ describe('etpParMoisChart', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('renders the same charts when several run at once', async () => {
+    const sequential = [await etpParStructureChart(STRUCTURES), await etpParMoisChart(ETP_PAR_MOIS, OBJECTIF)];
+    const parallel = await Promise.all([etpParStructureChart(STRUCTURES), etpParMoisChart(ETP_PAR_MOIS, OBJECTIF), etpParStructureChart(STRUCTURES)]);
+    expect(parallel.map((c) => c.svg)).toEqual([sequential[0]!.svg, sequential[1]!.svg, sequential[0]!.svg]);
+    expect(Buffer.from(parallel[1]!.png).equals(Buffer.from(sequential[1]!.png))).toBe(true);
+  });
+});
+
 describe('assertPrintSafeSvg', () => {
   const ok = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10"><rect width="10" height="10" fill="white"/>';
   it('accepts an opaque SVG on white', () => {

@@ -128,19 +128,19 @@ function cmapLookup(view: DataView, cmap: number): (codePoint: number) => number
 }
 
 interface LoadedFonts {
-  readonly buffers: readonly Buffer[];
   readonly regular: FontMetrics;
   readonly bold: FontMetrics;
 }
 
 let loaded: LoadedFonts | undefined;
 
-/** The font files' bytes and metrics, read once. */
+/** The metrics of the regular and bold faces, read once. */
 export function chartFonts(): LoadedFonts {
   if (!loaded) {
-    const regular = readFileSync(CHART_FONT_FILES.regular);
-    const bold = readFileSync(CHART_FONT_FILES.bold);
-    loaded = { buffers: [regular, bold], regular: parseFontMetrics(regular), bold: parseFontMetrics(bold) };
+    loaded = {
+      regular: parseFontMetrics(readFileSync(CHART_FONT_FILES.regular)),
+      bold: parseFontMetrics(readFileSync(CHART_FONT_FILES.bold)),
+    };
   }
   return loaded;
 }
