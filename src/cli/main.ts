@@ -13,10 +13,22 @@ import { validateCommand } from './commands/validate.ts';
 
 /**
  * Runs the CLI on `argv` (without node and script). Sets `process.exitCode`; never calls
- * `process.exit` itself, so output is flushed.
+ * `process.exit` itself, so output is flushed and tests can run it in-process.
  */
 export async function main(argv: string[]): Promise<void> {
-  await yargs(argv)
+  try {
+    await parser(argv).parseAsync();
+  } catch (err) {
+    if (!(err instanceof AlsesError && err.code === 'USAGE')) throw err;
+    process.stderr.write(`alses : ${err.message}\nVoir « alses --help ».\n`);
+    process.exitCode = EXIT_CODES.USAGE;
+  }
+}
+
+/** The yargs parser with every command. */
+function parser(argv: string[]) {
+  return yargs(argv)
+    .exitProcess(false)
     .scriptName('alses')
     .locale('fr')
     .usage('alses <commande> [options]\n\nProduit les annexes de délibérations et les rapports du dispositif ALSES à partir des données de data/.')
@@ -32,14 +44,17 @@ export async function main(argv: string[]): Promise<void> {
     .alias('version', 'V')
     .epilogue('Codes de sortie : 0 succès, 1 données ou modèle invalides, 2 erreur d\'utilisation, 3 échec de production ou d\'écriture, 4 rapport mensuel déjà en cours de production.')
     .fail((msg, err) => {
-      if (err && !(err instanceof AlsesError && err.code === 'USAGE')) throw err;
-      process.stderr.write(`alses : ${err?.message ?? msg}\nVoir « alses --help ».\n`);
-      process.exitCode = EXIT_CODES.USAGE;
-    })
-    .parseAsync();
+      // yargs wraps errors thrown by `coerce` in a YError: those are usage errors too. Throwing
+      // stops yargs before any command handler runs.
+      if (err && !(err instanceof AlsesError && err.code === 'USAGE') && err.name !== 'YError') throw err;
+      throw new AlsesError('USAGE', err?.message ?? msg);
+    });
 }
 
-await main(hideBin(process.argv)).catch((err: unknown) => {
-  process.stderr.write(`alses : erreur inattendue : ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = EXIT_CODES.OUTPUT;
-});
+/** Runs the CLI on the process's arguments; an unexpected error is exit code 3. */
+export async function run(): Promise<void> {
+  await main(hideBin(process.argv)).catch((err: unknown) => {
+    process.stderr.write(`alses : erreur inattendue : ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = EXIT_CODES.OUTPUT;
+  });
+}

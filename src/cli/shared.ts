@@ -15,6 +15,7 @@ export interface DataOptions {
 /** Adds `--data` and `--templates` (folders, defaults `data` and `templates`). */
 export function withDataOptions<T>(yargs: Argv<T>): Argv<T & DataOptions> {
   return yargs
+    .strict()
     .option('data', { type: 'string', default: 'data', describe: 'Dossier des données (dispositif.yaml et fichiers CSV)', normalize: true })
     .option('templates', { type: 'string', default: 'templates', describe: 'Dossier des modèles (.hbs)', normalize: true });
 }

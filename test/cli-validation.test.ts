@@ -1,0 +1,89 @@
+/**
+ * Bad input at the command line: for every fault case of test/fixtures/dataset/ (one fault each),
+ * `alses render` exits with code 1, prints every diagnostic in French with its file:line:column,
+ * and writes nothing; `alses validate` reports the same and exits 1.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../src/dataset/load.ts';
+import { formatDiagnostic } from '../src/diagnostics.ts';
+import { runCli } from './helpers/cli.ts';
+
+const FIXTURES = 'test/fixtures/dataset';
+const CLEAN = new Set(['valid-minimal', 'valid-published', 'etat-on-effet', 'csv-total-row']);
+const cases = (await readdir(FIXTURES, { withFileTypes: true })).filter((d) => d.isDirectory() && !CLEAN.has(d.name)).map((d) => d.name);
+
+let out: string;
+beforeAll(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'alses-cli-'));
+});
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+describe('alses render on invalid data', () => {
+  it('covers at least 30 fault cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(cases)('%s: exit 1, every problem printed with its place, nothing written', async (name) => {
+    const data = `${FIXTURES}/${name}`;
+    const expected = (await loadDataset(data)).diagnostics.filter((d) => d.severity === 'error');
+    expect(expected.length).toBeGreaterThan(0);
+    const target = path.join(out, name);
+    const run = await runCli(['render', '--data', data, '--out', target]);
+    expect(run.code).toBe(1);
+    for (const d of expected) expect(run.stderr).toContain(formatDiagnostic(d));
+    expect(run.stderr).toContain('Aucun fichier écrit');
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(await readdir(target).catch(() => [])).toEqual([]);
+  });
+
+  it('names file, line, column, value and expectation for an ETP out of range', async () => {
+    const run = await runCli(['validate', '--data', `${FIXTURES}/etp-range`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/test\/fixtures\/dataset\/etp-range\/etats\/2019-07-15\.csv:2:\d+ {2}erreur {2}ETP "1,5" hors limites/);
+    expect(run.stderr).toContain('attendu : nombre décimal strictement positif et au plus 1, ex. 0,5');
+  });
+
+  it('reports all three faults of one file at once', async () => {
+    const run = await runCli(['validate', '--data', `${FIXTURES}/three-faults`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/3 erreurs/);
+  });
+
+  it('validate --format json lists the same problems for other tools', async () => {
+    const run = await runCli(['validate', '--format', 'json', '--data', `${FIXTURES}/etp-range`]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { valide: boolean; problemes: { ruleId: string; place: { line: number } }[] };
+    expect(report.valide).toBe(false);
+    expect(report.problemes.map((p) => p.ruleId)).toContain('etp/range');
+  });
+
+  it('validate passes on the real data with exit 0', async () => {
+    const run = await runCli(['validate']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Données valides : 1 état, 1 déploiement, 53 lignes.');
+  });
+});
+
+describe('usage errors', () => {
+  it('an unknown format is exit 2 with a French message', async () => {
+    const run = await runCli(['render', '--format', 'odt', '--out', path.join(out, 'usage')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Format « odt » inconnu (attendu : pdf, docx, html');
+  });
+  it('an unknown command or option is exit 2', async () => {
+    expect((await runCli(['imprimer'])).code).toBe(2);
+    expect((await runCli(['render', '--couleur'])).code).toBe(2);
+  });
+  it('an unknown template is exit 1 and names the templates available', async () => {
+    const run = await runCli(['render', 'annexe-inconnue', '--out', path.join(out, 'unknown')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Modèle « annexe-inconnue » introuvable');
+    expect(run.stderr).toContain('annexe-liste-juillet-2019');
+  });
+});
