@@ -1,0 +1,131 @@
+/**
+ * The main job end to end: `alses render` on the real data writes the annexes as PDF, DOCX and
+ * HTML; reading the files back finds every row of both reference tables, cell by cell, in order,
+ * with TOTAL 11 and TOTAL 41, and the note de présentation's text with every figure computed.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.ts';
+import { docxTables, docxXml, htmlTables, pdfInfo, pdfText } from './helpers/readback.ts';
+import { DEPLOIEMENT_RENTREE_2019, LISTE_JUILLET_2019, rowPattern, squash, type ReferenceTable } from './helpers/reference.ts';
+
+let out: string;
+const file = (name: string) => readFile(path.join(out, name));
+
+beforeAll(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'alses-annexes-'));
+  const run = await runCli(['render', '--out', out]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+});
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+const ANNEXES = [
+  { name: 'annexe-deploiement-rentree-2019', tables: [DEPLOIEMENT_RENTREE_2019] },
+  { name: 'annexe-liste-juillet-2019', tables: [LISTE_JUILLET_2019] },
+  { name: 'note-presentation', tables: [DEPLOIEMENT_RENTREE_2019, LISTE_JUILLET_2019] },
+] as const;
+
+/** Expected rows as the produced tables hold them: header, body, then TOTAL spanning 3 columns. */
+const expectedRows = (t: ReferenceTable): string[][] => [t.header, ...t.body, ['TOTAL', t.total]];
+
+describe('alses render on the real data', () => {
+  it('writes exactly one PDF, DOCX and HTML per annex, and no temp file', async () => {
+    expect((await readdir(out)).sort()).toEqual(ANNEXES.flatMap((a) => ['docx', 'html', 'pdf'].map((f) => `${a.name}.${f}`)).sort());
+  });
+
+  describe.each(ANNEXES)('$name', ({ name, tables }) => {
+    it('DOCX: every cell of the reference tables, in order', async () => {
+      const produced = (await docxTables(await file(`${name}.docx`))).map((t) => t.map((r) => r.map(squash)));
+      expect(produced).toEqual(tables.map(expectedRows));
+    });
+
+    it('HTML: every cell of the reference tables, in order', async () => {
+      const produced = htmlTables((await file(`${name}.html`)).toString('utf8')).map((t) => t.map((r) => r.map(squash)));
+      expect(produced).toEqual(tables.map(expectedRows));
+    });
+
+    it('PDF: every row of the reference tables as a line, in order', async () => {
+      const text = (await pdfText(await file(`${name}.pdf`))).join('\n');
+      for (const t of tables) {
+        let from = 0;
+        for (const row of [...t.body, ['TOTAL', t.total]]) {
+          const match = rowPattern(row).exec(text.slice(from));
+          expect(match, `${row.join(' | ')} after offset ${from}`).not.toBeNull();
+          from += match!.index + match![0].length;
+        }
+      }
+    });
+  });
+
+  it('shows "0,5" twice and TOTAL 41 in the July list, in all three formats', async () => {
+    const pdf = (await pdfText(await file('annexe-liste-juillet-2019.pdf'))).join('\n');
+    expect(pdf.match(/\b0,5\b/g)).toHaveLength(2);
+    expect(pdf).toMatch(/TOTAL\s+41/);
+    const docx = (await docxTables(await file('annexe-liste-juillet-2019.docx')))[0]!;
+    expect(docx.filter((r) => r[3] === '0,5')).toHaveLength(2);
+    expect(docx.at(-1)).toEqual(['TOTAL', '41']);
+    const html = htmlTables((await file('annexe-liste-juillet-2019.html')).toString('utf8'))[0]!;
+    expect(html.filter((r) => r[3] === '0,5')).toHaveLength(2);
+  });
+
+  it('the note de présentation carries the reference text with computed figures', async () => {
+    const text = squash((await pdfText(await file('note-presentation.pdf'))).join(' '));
+    for (const sentence of [
+      'ACTEURS DE LIAISON SOCIALE EN ENVIRONNEMENT SCOLAIRE',
+      "Les Acteurs de Liaison Sociale en Environnement Scolaire (ALSES) sont des éducateurs de prévention spécialisée",
+      'pour atteindre une cinquantaine de postes sur le territoire d\'ici 2020 (cf les délibérations du 17 décembre 2015 et du 22 mai 2017).',
+      'Le Département compte 41 postes ALSES répartis dans 42 collèges du Département au 15 juillet 2019.',
+      'Par ailleurs, par délibération du 17 décembre 2018, le Département s\'est engagé dans la stratégie nationale',
+      'en créant à l\'horizon 2021, 30 postes d\'ALSES.',
+      'Ainsi, la délibération du 1er juillet 2019 a acté le déploiement de 11 postes ALSES supplémentaires à la rentrée 2019 (cf liste ci-dessous) en privilégiant les collèges en REP ou REP +.',
+      'Déploiement du dispositif ALSES à la rentrée 2019',
+      'LISTE DES ALSES AU SEIN DES COLLEGES - JUILLET 2019',
+    ]) {
+      expect(text).toContain(sentence);
+    }
+  });
+
+  it('sets document properties: title, subject, author = collectivité, language fr-FR', async () => {
+    const info = await pdfInfo(await file('annexe-deploiement-rentree-2019.pdf'));
+    expect(info.title).toBe('Déploiement du dispositif ALSES à la rentrée 2019');
+    expect(squash(info.subject)).toBe('Annexe à la délibération du 1er juillet 2019');
+    expect(info.author).toBe('Département du Nord');
+    expect(info.lang).toBe('fr-FR');
+    const core = await docxXml(await file('annexe-deploiement-rentree-2019.docx'), 'docProps/core.xml');
+    expect(core).toContain('<dc:title>Déploiement du dispositif ALSES à la rentrée 2019</dc:title>');
+    expect(core).toContain('<dc:creator>Département du Nord</dc:creator>');
+    const styles = await docxXml(await file('annexe-deploiement-rentree-2019.docx'), 'word/styles.xml');
+    expect(styles).toMatch(/w:lang w:val="fr-FR"/);
+    const html = (await file('annexe-deploiement-rentree-2019.html')).toString('utf8');
+    expect(html).toMatch(/<html lang="fr/);
+    expect(html).toContain('<title>Déploiement du dispositif ALSES à la rentrée 2019</title>');
+  });
+
+  it('prints the running header and "Page X / Y" on every PDF page', async () => {
+    const pages = await pdfText(await file('note-presentation.pdf'));
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    pages.forEach((p, i) => {
+      expect(squash(p)).toContain('Département du Nord — Note de présentation');
+      expect(squash(p)).toContain(`Page ${i + 1} / ${pages.length}`);
+    });
+  });
+
+  it('is byte-reproducible: a second run gives the same SHA-256 for every file', async () => {
+    const again = await mkdtemp(path.join(tmpdir(), 'alses-annexes-2-'));
+    try {
+      expect((await runCli(['render', '--out', again])).code).toBe(0);
+      for (const f of await readdir(out)) {
+        const h = async (dir: string) => createHash('sha256').update(await readFile(path.join(dir, f))).digest('hex');
+        expect(await h(again), f).toBe(await h(out));
+      }
+    } finally {
+      await rm(again, { recursive: true, force: true });
+    }
+  });
+});
