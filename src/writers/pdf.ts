@@ -164,29 +164,54 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): Built {
 }
 
 /**
- * Top-level blocks, where each run of headings with the block after it, and each table with its
- * caption, form one stack that the probe keeps together (keep-with-next).
+ * Top-level blocks. Each run of headings with the block after it, and each table with its caption,
+ * form one stack that the probe keeps together (keep-with-next). A page break becomes a break
+ * before the next block, which the probe skips when that block already starts a page (so a block
+ * ending at the foot of a page never leaves a blank page behind); a page break at the end of the
+ * document is dropped. The last block loses its bottom margin, which pdfmake would otherwise carry
+ * over to a new, empty page when it ends at the foot of one.
  */
 function groupBlocks(blocks: readonly Block[], ctx: Ctx): Content[] {
   const out: Content[] = [];
   let headings: Content[] = [];
+  let breakNext = false;
+  const emit = (nodes: Content[]) => {
+    const first = nodes[0] as { id?: string } | undefined;
+    if (breakNext && first !== undefined) {
+      first.id ??= `${ID}b${ctx.groups++}`;
+      ctx.probe.breakBefore.add(first.id);
+      breakNext = false;
+    }
+    out.push(...nodes);
+  };
   for (const block of blocks) {
     if (block.type === 'heading') {
       headings.push(...blockToPdf(block, ctx));
-    } else if (block.type === 'pageBreak' || (headings.length === 0 && block.type !== 'table')) {
-      out.push(...headings, ...blockToPdf(block, ctx));
+    } else if (block.type === 'pageBreak') {
+      emit(headings);
       headings = [];
+      breakNext = true;
+    } else if (headings.length === 0 && block.type !== 'table') {
+      emit(blockToPdf(block, ctx));
     } else {
       const group = `${ID}g${ctx.groups++}`;
       const marker = `${group}-next`;
       if (block.type !== 'table') ctx.probe.groups.set(group, marker); // tables register their first body row
       // A stack's id is passed on to pageBreakBefore, although @types/pdfmake does not list it.
-      out.push({ stack: [...headings, ...blockToPdf(block, ctx, { group, marker })], id: group } as Content);
+      emit([{ stack: [...headings, ...blockToPdf(block, ctx, { group, marker })], id: group } as Content]);
       headings = [];
     }
   }
-  out.push(...headings);
+  emit(headings);
+  dropBottomMargin(out.at(-1));
   return out;
+}
+
+/** Sets the bottom margin of the last leaf of `node` (through stacks) to 0. */
+function dropBottomMargin(node: Content | undefined): void {
+  const n = node as { stack?: Content[]; margin?: [number, number, number, number] } | undefined;
+  if (n?.stack) dropBottomMargin(n.stack.at(-1));
+  else if (Array.isArray(n?.margin)) n.margin = [n.margin[0], n.margin[1], n.margin[2], 0];
 }
 
 /** Where a block sits in a keep-together group: the group's id, and the id to give the block. */
@@ -212,7 +237,7 @@ function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
     case 'table':
       return tableToPdf(node, ctx, place?.group);
     case 'pageBreak':
-      return [{ text: '', pageBreak: 'after' }];
+      return []; // groupBlocks makes it a break before the next block
     case 'image':
       return [imageToPdf(node, ctx, id)];
     default:
@@ -389,7 +414,7 @@ class LayoutProbe {
   readonly groups = new Map<string, string>();
   /** Tables whose footer rows are watched. */
   readonly footers: FooterWatch[] = [];
-  /** Groups to push to the next page (unless already at the top of one). */
+  /** Nodes to push to the next page, unless already at the top of one (page breaks, tables moved whole). */
   readonly breakBefore = new Set<string>();
   /** Pages of each node of ours, and for groups whether they start at the top of a page. */
   private readonly seen = new Map<string, { pages: readonly number[]; atTop: boolean }>();
@@ -399,10 +424,12 @@ class LayoutProbe {
     const id = node.id;
     if (id === undefined || !id.startsWith(ID)) return false;
     const first = this.groups.get(id);
-    const atTop = first !== undefined && !queries.getPreviousNodesOnPage().some((n) => !n.stack);
+    const forced = this.breakBefore.has(id);
+    const atTop = (first !== undefined || forced) && !queries.getPreviousNodesOnPage().some((n) => !n.stack);
     this.seen.set(id, { pages: node.pageNumbers, atTop });
-    if (first === undefined || atTop) return false;
-    if (this.breakBefore.has(id)) return true;
+    if (atTop) return false;
+    if (forced) return true;
+    if (first === undefined) return false;
     // Push the group to the next page when what must follow its headings/caption starts there.
     const matches = (n: PdfNode) => n.id !== undefined && n.id.startsWith(first);
     return !queries.getFollowingNodesOnPage().some(matches) && queries.getNodesOnNextPage().some(matches);

@@ -1,0 +1,248 @@
+/**
+ * HTML writer: Document AST → one standalone HTML5 page (preview of the PDF/DOCX content).
+ *
+ * The page needs nothing else: the CSS is embedded (print-friendly: A4 `@page` in the document's
+ * orientation, header rows repeated by browsers when a table spans pages, "Page X / Y" where the
+ * browser supports page-margin boxes; the running header and footer are printed once, at the top
+ * and the bottom of the page flow), images are inline (SVG markup, PNG as data URLs). Every
+ * text and attribute value is escaped; SVG markup is inserted as is, but only when it holds no
+ * script, event handler, `javascript:` link or foreign object.
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+import { inlineText } from '../document/builders.ts';
+import { assertNever, type Align, type Block, type DocumentNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
+import {
+  badImage,
+  BORDER_WIDTH,
+  CELL_PADDING,
+  cellAlign,
+  cellStarts,
+  checkTable,
+  FONT_SIZE,
+  HEADER_FILL,
+  PAGE_MARGINS,
+  pngBytes,
+  PRODUCER,
+  svgMarkup,
+  type CheckedTable,
+} from './shared.ts';
+
+/** An HTML page and what could not be shown as asked. */
+export interface HtmlResult {
+  /** The complete page, UTF-8 text starting with `<!DOCTYPE html>`. */
+  readonly html: string;
+  /** Problems met (malformed table, unsafe or unreadable image…); the page is still complete. */
+  readonly warnings: Diagnostic[];
+}
+
+/** The HTML page of `doc` (see `htmlDocument` for the warnings). Pure, no I/O, never throws on content. */
+export function toHtml(doc: DocumentNode): string {
+  return htmlDocument(doc).html;
+}
+
+/** The HTML page of `doc` and the warnings met while writing it. Pure, no I/O. */
+export function htmlDocument(doc: DocumentNode): HtmlResult {
+  const { meta } = doc;
+  const warnings: Diagnostic[] = [];
+  const body = doc.children.map((block) => blockToHtml(block, warnings)).join('\n');
+  const lang = meta.language.split('-')[0] || 'fr';
+  const head = [
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(meta.title)}</title>`,
+    meta.author ? `<meta name="author" content="${escapeHtml(meta.author)}">` : '',
+    meta.subject ? `<meta name="description" content="${escapeHtml(meta.subject)}">` : '',
+    `<meta name="generator" content="${PRODUCER}">`,
+    `<meta name="dcterms.date" content="${escapeHtml(meta.date)}">`,
+    `<style>\n${css(doc)}</style>`,
+  ].filter((line) => line !== '');
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="${escapeHtml(lang)}">`,
+    '<head>',
+    ...head,
+    '</head>',
+    `<body class="${meta.orientation}">`,
+    meta.header ? `<header class="running">${escapeHtml(meta.header)}</header>` : '',
+    '<main>',
+    body,
+    '</main>',
+    meta.footer ? `<footer class="running">${escapeHtml(meta.footer)}</footer>` : '',
+    '</body>',
+    '</html>',
+    '',
+  ]
+    .filter((line, i, all) => line !== '' || i === all.length - 1)
+    .join('\n');
+  return { html, warnings };
+}
+
+// ---------------------------------------------------------------- escaping
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML content and double- or single-quoted attribute values. */
+export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+
+// ---------------------------------------------------------------- blocks
+
+function blockToHtml(node: Block, warnings: Diagnostic[]): string {
+  switch (node.type) {
+    case 'heading':
+      return `<h${node.level}>${inlinesToHtml(node.children)}</h${node.level}>`;
+    case 'paragraph':
+      return `<p class="${node.align ?? 'justify'}">${inlinesToHtml(node.children)}</p>`;
+    case 'list': {
+      const tag = node.ordered ? 'ol' : 'ul';
+      return `<${tag}>\n${node.items.map((item) => `<li>${inlinesToHtml(item.children)}</li>`).join('\n')}\n</${tag}>`;
+    }
+    case 'table':
+      return tableToHtml(node, warnings);
+    case 'pageBreak':
+      return '<hr class="page-break">';
+    case 'image':
+      return imageToHtml(node, warnings);
+    default:
+      return assertNever(node);
+  }
+}
+
+function inlinesToHtml(inlines: readonly Inline[]): string {
+  return inlines
+    .map((node) => {
+      switch (node.type) {
+        case 'text':
+          return escapeHtml(node.value);
+        case 'strong':
+          return `<strong>${inlinesToHtml(node.children)}</strong>`;
+        case 'emphasis':
+          return `<em>${inlinesToHtml(node.children)}</em>`;
+        case 'lineBreak':
+          return '<br>';
+        default:
+          return assertNever(node);
+      }
+    })
+    .join('');
+}
+
+// ---------------------------------------------------------------- tables
+
+function tableToHtml(node: TableNode, warnings: Diagnostic[]): string {
+  const label = node.caption ? inlineText(node.caption) : 'sans titre';
+  const checked = checkTable(node, label);
+  warnings.push(...checked.warnings);
+  const caption = node.caption ? `<p class="caption">${inlinesToHtml(node.caption)}</p>` : '';
+  const { table } = checked;
+  if (!table) return caption;
+  const lines = ['<table>'];
+  if (node.caption) lines.push(`<caption>${inlinesToHtml(node.caption)}</caption>`);
+  lines.push('<colgroup>', ...table.columns.map((c) => `<col style="width: ${round(c.width)}%">`), '</colgroup>');
+  const section = (tag: string, rows: readonly TableRow[], cellTag: 'th' | 'td') => {
+    if (rows.length === 0) return;
+    lines.push(`<${tag}>`, ...rows.map((row) => rowToHtml(row, table, cellTag)), `</${tag}>`);
+  };
+  section('thead', table.header, 'th');
+  section('tbody', table.body, 'td');
+  section('tfoot', table.footer, 'td');
+  lines.push('</table>');
+  return lines.join('\n');
+}
+
+function rowToHtml(row: TableRow, table: CheckedTable, tag: 'th' | 'td'): string {
+  const starts = cellStarts(row);
+  const cells = row.cells.map((cell, i) => {
+    const align: Align = cellAlign(cell, table.columns, starts[i] ?? 0);
+    const attrs = [tag === 'th' ? ' scope="col"' : '', cell.colspan > 1 ? ` colspan="${cell.colspan}"` : '', align === 'left' ? '' : ` class="${align}"`].join('');
+    return `<${tag}${attrs}>${inlinesToHtml(cell.children)}</${tag}>`;
+  });
+  return `<tr>${cells.join('')}</tr>`;
+}
+
+const round = (x: number): string => String(Math.round(x * 100) / 100);
+
+// ---------------------------------------------------------------- images
+
+/** Markup an SVG may not carry into the page: scripts, event handlers, `javascript:` links, foreign objects. */
+const UNSAFE_SVG = /<script\b|\son[a-z]+\s*=|javascript:|<foreignObject\b|<iframe\b/i;
+
+function imageToHtml(node: ImageNode, warnings: Diagnostic[]): string {
+  const box = `width: ${round(node.width)}pt`;
+  if (node.format === 'png') {
+    const png = pngBytes(node);
+    if (png) {
+      const px = (pt: number) => Math.round((pt * 4) / 3);
+      const src = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+      return `<p class="image"><img src="${src}" alt="${escapeHtml(node.alt)}" width="${px(node.width)}" height="${px(node.height)}" style="${box}"></p>`;
+    }
+  } else {
+    const svg = svgMarkup(node);
+    if (svg && UNSAFE_SVG.test(svg)) {
+      warnings.push({
+        severity: 'warning',
+        ruleId: 'html/unsafe-svg',
+        message: `Image SVG « ${node.alt} » : contient un script, un gestionnaire d'événement ou un objet étranger ; texte de remplacement affiché à la place`,
+      });
+      return `<p class="image-alt">[${escapeHtml(node.alt)}]</p>`;
+    }
+    if (svg) {
+      // The root element gets the accessible name; a role or label it had is replaced.
+      const start = svg.indexOf('<svg');
+      const root = svg.slice(start).replace(/^<svg\b([^>]*)>/, (_whole, attrs: string) => {
+        const kept = attrs.replace(/\s(?:role|aria-label)\s*=\s*("[^"]*"|'[^']*')/g, '');
+        return `<svg role="img" aria-label="${escapeHtml(node.alt)}"${kept}>`;
+      });
+      return `<div class="image" style="${box}">${root}</div>`;
+    }
+  }
+  warnings.push(badImage(node));
+  return `<p class="image-alt">[${escapeHtml(node.alt)}]</p>`;
+}
+
+// ---------------------------------------------------------------- style
+
+/** The embedded style sheet: screen and print, sizes from `shared.ts` (points). */
+function css(doc: DocumentNode): string {
+  const { meta } = doc;
+  const m = PAGE_MARGINS;
+  return `@page {
+  size: A4 ${meta.orientation};
+  margin: ${m.top}pt ${m.right}pt ${m.bottom}pt ${m.left}pt;
+  @bottom-right { content: "Page " counter(page) " / " counter(pages); font-size: ${FONT_SIZE.running}pt; color: #404040; }
+}
+html { color: #000; background: #fff; }
+body {
+  font-family: "Source Sans 3", "Source Sans Pro", Arial, sans-serif;
+  font-size: ${FONT_SIZE.body}pt; line-height: 1.3;
+  max-width: ${doc.meta.orientation === 'landscape' ? 842 - m.left - m.right : 595 - m.left - m.right}pt; margin: 1em auto; padding: 0 1em;
+}
+.running { font-size: ${FONT_SIZE.running}pt; color: #404040; }
+header.running { margin-bottom: 2em; }
+footer.running { margin-top: 2em; }
+h1 { font-size: ${FONT_SIZE.heading1}pt; text-align: center; margin: 0 0 14pt; }
+h2 { font-size: ${FONT_SIZE.heading2}pt; margin: 10pt 0 6pt; }
+h3 { font-size: ${FONT_SIZE.heading3}pt; margin: 8pt 0 4pt; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+p { margin: 0 0 6pt; }
+.left { text-align: left; } .center { text-align: center; } .right { text-align: right; } .justify { text-align: justify; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: ${FONT_SIZE.table}pt; margin: 0 0 8pt; }
+caption { caption-side: top; text-align: left; font-weight: bold; font-size: ${FONT_SIZE.table + 1}pt; padding: 6pt 0 4pt; }
+th, td { border: ${BORDER_WIDTH}pt solid #000; padding: ${CELL_PADDING.y}pt ${CELL_PADDING.x}pt; vertical-align: top; overflow-wrap: anywhere; }
+th { text-align: left; }
+th.center, td.center { text-align: center; } th.right, td.right { text-align: right; } th.justify, td.justify { text-align: justify; }
+thead th { background: #${HEADER_FILL}; font-weight: bold; }
+tfoot td { font-weight: bold; }
+thead { display: table-header-group; }
+tfoot { display: table-row-group; } /* printed once, after the last body row */
+tr { break-inside: avoid; page-break-inside: avoid; }
+.image svg { width: 100%; height: auto; display: block; }
+.image, .image img { max-width: 100%; height: auto; }
+.image-alt { font-style: italic; }
+hr.page-break { border: 0; border-top: 1px dashed #999; margin: 2em 0; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; }
+  hr.page-break { border: 0; margin: 0; break-after: page; page-break-after: always; }
+  thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;
+}

@@ -1,0 +1,189 @@
+/**
+ * Reading rendered documents back, for tests: the text of PDF pages, PDF properties, the tables of
+ * a DOCX or an HTML page. Shared by every test of the project; each function is small and does
+ * one thing.
+ *
+ * Tools: pdfjs-dist (legacy build, for Node), jszip to open DOCX packages, htmlparser2 to parse
+ * XML and HTML (never regular expressions).
+ */
+import { DomUtils, parseDocument } from 'htmlparser2';
+import JSZip from 'jszip';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
+
+type Element = ReturnType<typeof DomUtils.getElementsByTagName>[number];
+type AnyNode = Element['children'][number];
+
+// ---------------------------------------------------------------- PDF
+
+async function openPdf(bytes: Uint8Array) {
+  // pdfjs takes ownership of (detaches) the buffer it is given: give it a copy.
+  return getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false }).promise;
+}
+
+/**
+ * Text of each page of a PDF, top to bottom: one line of text per line of the page, pieces on a
+ * line joined left to right with one space where they stand apart (so a table row reads as
+ * `Commune 1 Collège Jean Moulin 1 AAE 0,5`). Runs of spaces are collapsed and lines trimmed.
+ * Text is not Unicode-normalised, but pdf.js reads every space character as U+0020: U+00A0 and
+ * U+202F (French thousands separator) come back as plain spaces, although the PDF holds them.
+ */
+export async function pdfText(bytes: Uint8Array): Promise<string[]> {
+  const pdf = await openPdf(bytes);
+  try {
+    const pages: string[] = [];
+    for (let p = 1; p <= pdf.numPages; p++) {
+      const page = await pdf.getPage(p);
+      const content = await page.getTextContent({ disableNormalization: true });
+      const items = content.items.filter((i): i is TextItem => 'str' in i && i.str !== '');
+      // Group by baseline (y grows upwards in PDF space), allowing for small shifts.
+      const lines: { y: number; items: TextItem[] }[] = [];
+      for (const item of items) {
+        const y = item.transform[5] ?? 0;
+        const line = lines.find((l) => Math.abs(l.y - y) < 2);
+        if (line) line.items.push(item);
+        else lines.push({ y, items: [item] });
+      }
+      lines.sort((a, b) => b.y - a.y);
+      pages.push(lines.map((l) => joinLine(l.items)).join('\n'));
+    }
+    return pages;
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+function joinLine(items: TextItem[]): string {
+  items.sort((a, b) => (a.transform[4] ?? 0) - (b.transform[4] ?? 0));
+  let text = '';
+  let end = -Infinity;
+  for (const item of items) {
+    const x = item.transform[4] ?? 0;
+    const size = Math.abs(item.transform[0] ?? 10) || 10;
+    if (text !== '' && x - end > size * 0.15) text += ' ';
+    text += item.str;
+    end = x + item.width;
+  }
+  return text.replace(/ {2,}/g, ' ').trim();
+}
+
+/** Properties of a PDF: document information, catalog language, page count. */
+export interface PdfInfo {
+  readonly title: string;
+  readonly author: string;
+  readonly subject: string;
+  readonly creator: string;
+  readonly producer: string;
+  /** `/Lang` of the catalog, e.g. "fr-FR" (empty when absent). */
+  readonly lang: string;
+  /** Raw PDF date strings, e.g. "D:20190630220000Z" (empty when absent). */
+  readonly creationDate: string;
+  readonly modDate: string;
+  readonly pages: number;
+  /** Page size in points, of the first page: [width, height]. */
+  readonly pageSize: readonly [number, number];
+}
+
+/** Reads the properties of a PDF. */
+export async function pdfInfo(bytes: Uint8Array): Promise<PdfInfo> {
+  const pdf = await openPdf(bytes);
+  try {
+    const info = (await pdf.getMetadata()).info as Record<string, unknown>;
+    const str = (key: string) => (typeof info[key] === 'string' ? (info[key] as string) : '');
+    const first = await pdf.getPage(1);
+    const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = first.view;
+    return {
+      title: str('Title'),
+      author: str('Author'),
+      subject: str('Subject'),
+      creator: str('Creator'),
+      producer: str('Producer'),
+      lang: str('Language'),
+      creationDate: str('CreationDate'),
+      modDate: str('ModDate'),
+      pages: pdf.numPages,
+      pageSize: [Math.round((x1 - x0) * 100) / 100, Math.round((y1 - y0) * 100) / 100],
+    };
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+// ---------------------------------------------------------------- DOCX
+
+/**
+ * The XML text of a part of a DOCX package, e.g. `word/document.xml`, `docProps/core.xml`.
+ * @throws Error when the package has no such part.
+ */
+export async function docxXml(bytes: Uint8Array, part: string): Promise<string> {
+  const zip = await JSZip.loadAsync(bytes);
+  const file = zip.file(part);
+  if (!file) throw new Error(`No part ${part} in the DOCX package`);
+  return file.async('string');
+}
+
+/** Parses XML (tag names keep their prefix, e.g. `w:tbl`; entities are decoded). */
+export const parseXml = (xml: string) => parseDocument(xml, { xmlMode: true });
+
+/**
+ * Tables of a DOCX body, in document order (nested tables listed after their parent) → rows →
+ * text of each cell as Word shows it: paragraphs joined with `\n`, `w:br` as `\n`, `w:tab` as
+ * `\t`. A cell spanning columns appears once.
+ */
+export async function docxTables(bytes: Uint8Array): Promise<string[][][]> {
+  const dom = parseXml(await docxXml(bytes, 'word/document.xml'));
+  return DomUtils.getElementsByTagName('w:tbl', dom.children, true).map((tbl) =>
+    childElements(tbl, 'w:tr').map((tr) => childElements(tr, 'w:tc').map(wordText)),
+  );
+}
+
+/**
+ * Plain text of a WordprocessingML paragraph (`w:p`), or of a container of paragraphs (`w:tc`,
+ * `w:body`…, its own paragraphs joined with `\n`, nested tables left out): `w:t` text, `w:br` →
+ * `\n`, `w:tab` → `\t`.
+ */
+export function wordText(element: Element): string {
+  if (element.name !== 'w:p') return childElements(element, 'w:p').map(wordText).join('\n');
+  const runText = (nodes: readonly AnyNode[]): string =>
+    nodes
+      .map((n) => {
+        if (!DomUtils.isTag(n)) return '';
+        if (n.name === 'w:t') return DomUtils.textContent(n);
+        if (n.name === 'w:br' || n.name === 'w:cr') return '\n';
+        if (n.name === 'w:tab') return '\t';
+        return runText(n.children);
+      })
+      .join('');
+  return runText(element.children);
+}
+
+const childElements = (parent: Element, name: string): Element[] =>
+  parent.children.filter((c): c is Element => DomUtils.isTag(c) && c.name === name);
+
+// ---------------------------------------------------------------- HTML
+
+/**
+ * Tables of an HTML page, in document order → rows (of `thead`, `tbody`, `tfoot` in source order,
+ * as written) → text of each `th`/`td` with entities decoded and `<br>` as `\n`. Nested tables are
+ * listed on their own, not in their parent's cells.
+ */
+export function htmlTables(html: string): string[][][] {
+  const dom = parseDocument(html);
+  return DomUtils.getElementsByTagName('table', dom.children, true).map((table) => {
+    const rows = table.children
+      .filter((c): c is Element => DomUtils.isTag(c))
+      .flatMap((c) => (c.name === 'tr' ? [c] : ['thead', 'tbody', 'tfoot'].includes(c.name) ? childElements(c, 'tr') : []));
+    return rows.map((tr) => tr.children.filter((c): c is Element => DomUtils.isTag(c) && (c.name === 'th' || c.name === 'td')).map(htmlText));
+  });
+}
+
+function htmlText(element: Element): string {
+  return element.children
+    .map((n): string => {
+      if (DomUtils.isText(n)) return n.data;
+      if (!DomUtils.isTag(n) || n.name === 'table') return '';
+      if (n.name === 'br') return '\n';
+      return htmlText(n);
+    })
+    .join('');
+}
