@@ -4,7 +4,8 @@
  * parses the HTML subset.
  */
 import type { Dataset } from '../dataset/model.ts';
-import type { Diagnostic } from '../diagnostics.ts';
+import { hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { AlsesError } from '../errors.ts';
 import { document } from '../document/builders.ts';
 import type { DocumentNode } from '../document/nodes.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
@@ -49,11 +50,14 @@ function run(
 }
 
 /**
- * Renders one annex template against the dataset into a document.
- * @param charts charts the template may show as `<img src="chart:NAME">`.
- * @param extraContext fields merged into the view model (used by the monthly report).
- * @returns the document, or the diagnostics that prevented it (data missing, Handlebars error,
- *   markup outside the HTML subset). Never throws for template problems.
+ * Renders one template against the dataset into a document.
+ * @param options.charts charts the template may show as `<img src="chart:NAME">`.
+ * @param options.context the view model to use instead of the annex one (monthly report).
+ * @returns the document, or the diagnostics of data the template asks for and the dataset lacks
+ *   (invalid input, exit code 1).
+ * @throws AlsesError OUTPUT with diagnostics when rendering itself fails: a Handlebars error while
+ *   running the template (misspelt field, helper given a wrong value) or markup outside the HTML
+ *   subset in its output (exit code 3).
  */
 export function renderTemplate(
   dataset: Dataset,
@@ -85,9 +89,9 @@ export function renderTemplate(
     }
   }
   const html = run(set, template, template.body, context, 'Modèle', template.bodyLineOffset, diagnostics);
-  if (html === undefined || diagnostics.length) return { diagnostics };
-  const parsed = parseHtmlSubset(html, { file: template.file, ...(options.charts ? { charts: options.charts } : {}) });
-  if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics };
+  const parsed = html === undefined ? undefined : parseHtmlSubset(html, { file: template.file, ...(options.charts ? { charts: options.charts } : {}) });
+  if (parsed) diagnostics.push(...parsed.diagnostics);
+  if (!parsed || hasErrors(diagnostics)) throw new AlsesError('OUTPUT', `Échec de la production du document « ${template.name} » : aucun fichier écrit.`, diagnostics);
   const author = (context as { collectivite?: { nom: string } }).collectivite?.nom ?? '';
   return {
     rendered: {

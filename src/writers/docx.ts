@@ -223,7 +223,15 @@ function blockToDocx(node: Block, ctx: Ctx): (Paragraph | Table)[] {
     case 'list': {
       const instance = ctx.lists++;
       const reference = node.ordered ? 'alses-ordered' : 'alses-bullet';
-      return node.items.map((item) => new Paragraph({ numbering: { reference, level: 0, instance }, children: inlinesToRuns(item.children) }));
+      // Items sit close together; the list as a whole is followed by the usual paragraph spacing.
+      return node.items.map(
+        (item, i) =>
+          new Paragraph({
+            numbering: { reference, level: 0, instance },
+            ...(i < node.items.length - 1 ? { spacing: { after: twips(2) } } : {}),
+            children: inlinesToRuns(item.children),
+          }),
+      );
     }
     case 'table':
       return tableToDocx(node, ctx);

@@ -1,7 +1,8 @@
 /** `alses validate`: checks the data and the templates, lists every problem, exit 1 on any error. */
 import type { CommandModule } from 'yargs';
 import { hasErrors, sortDiagnostics } from '../../diagnostics.ts';
-import { loadInputs } from '../../reports/pipeline.ts';
+import { AlsesError } from '../../errors.ts';
+import { loadInputs, renderDocuments } from '../../reports/pipeline.ts';
 import { plural, printDiagnostics, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface ValidateArgs extends DataOptions {
@@ -20,6 +21,15 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     }),
   handler: async (args) => {
     const { dataset, diagnostics } = await loadInputs(args.data, args.templates);
+    // Dry-run the annexes too (no file written): catches what only shows when a template runs.
+    if (dataset && !hasErrors(diagnostics)) {
+      try {
+        await renderDocuments({ dataDir: args.data, templatesDir: args.templates });
+      } catch (err) {
+        if (err instanceof AlsesError) diagnostics.push(...err.diagnostics);
+        else throw err;
+      }
+    }
     if (args.format === 'json') {
       process.stdout.write(JSON.stringify({ valide: !hasErrors(diagnostics), problemes: sortDiagnostics(diagnostics) }, null, 2) + '\n');
     } else {
