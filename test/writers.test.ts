@@ -131,6 +131,17 @@ describe('PDF', () => {
     expect(body.at(-1)?.[1]).toEqual({});
   });
 
+  it('styles each text run itself, as pdfmake ignores the style of nested text (pdfmake#1174)', () => {
+    const { definition } = toPdfDefinition(document(META, [paragraph(['a ', strong('b ', emphasis('c')), lineBreak(), 'd'])]));
+    expect((definition.content as { text: unknown }[])[0]?.text).toEqual([
+      { text: 'a ' },
+      { text: 'b ', bold: true },
+      { text: 'c', bold: true, italics: true },
+      { text: '\n' },
+      { text: 'd' },
+    ]);
+  });
+
   it('repeats the header row at the top of every page of a 300-row table', async () => {
     const pages = await pdfText(await renderPdf(longTable(300)));
     expect(pages.length).toBeGreaterThan(5);

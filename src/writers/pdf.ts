@@ -252,18 +252,21 @@ const HEADING_STYLE: Record<1 | 2 | 3, Style> = {
   3: { fontSize: FONT_SIZE.heading3, bold: true, margin: [0, 8, 0, 4] },
 };
 
-/** Inline content → pdfmake text array: bold and italics nest, `\n` breaks the line. */
-function inlinesToPdf(inlines: readonly Inline[]): Content[] {
-  return inlines.map((node): Content => {
+/**
+ * Inline content → a flat pdfmake text array: one leaf per text run, carrying its own bold and
+ * italics, as pdfmake ignores the style of a nested text array (bpampuch/pdfmake#1174).
+ */
+function inlinesToPdf(inlines: readonly Inline[], style: { bold?: true; italics?: true } = {}): Content[] {
+  return inlines.flatMap((node): Content[] => {
     switch (node.type) {
       case 'text':
-        return { text: node.value };
+        return [{ text: node.value, ...style }];
       case 'strong':
-        return { text: inlinesToPdf(node.children), bold: true };
+        return inlinesToPdf(node.children, { ...style, bold: true });
       case 'emphasis':
-        return { text: inlinesToPdf(node.children), italics: true };
+        return inlinesToPdf(node.children, { ...style, italics: true });
       case 'lineBreak':
-        return { text: '\n' };
+        return [{ text: '\n' }];
       default:
         return assertNever(node);
     }
