@@ -53,6 +53,12 @@ function parser(argv: string[]) {
 
 /** Runs the CLI on the process's arguments; an unexpected error is exit code 3. */
 export async function run(): Promise<void> {
+  // Output piped into a command that stops reading (`alses templates | head`): stop quietly.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
   await main(hideBin(process.argv)).catch((err: unknown) => {
     process.stderr.write(`alses : erreur inattendue : ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = EXIT_CODES.OUTPUT;

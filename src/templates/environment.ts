@@ -213,7 +213,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
           const key = issue.path.join('.') || '(racine)';
-          const line = yamlLine(doc, counter, issue.path);
+          const line = yamlLine(doc, counter, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path);
           const detail =
             issue.code === 'unrecognized_keys'
               ? `clé(s) inconnue(s) ${issue.keys.map((k) => `« ${k} »`).join(', ')} (attendu : ${Object.keys(frontMatterSchema.shape).join(', ')})`

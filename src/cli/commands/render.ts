@@ -7,18 +7,18 @@ import { FORMATS, renderAll, type Format } from '../../reports/pipeline.ts';
 import { printDiagnostics, reportFailure, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface RenderArgs extends DataOptions {
-  names: string[];
+  modeles: string[];
   out: string;
   format: Format[];
 }
 
 /** The `render` command. */
 export const renderCommand: CommandModule<object, RenderArgs> = {
-  command: 'render [names..]',
+  command: 'render [modeles..]',
   describe: 'Produire les annexes (PDF, DOCX, HTML) à partir des données et des modèles',
   builder: (y) =>
     withDataOptions(y)
-      .positional('names', { type: 'string', array: true, default: [] as string[], describe: 'Modèles à produire (par défaut : toutes les annexes)' })
+      .positional('modeles', { type: 'string', array: true, default: [] as string[], describe: 'Modèles à produire (par défaut : toutes les annexes)' })
       .option('out', { type: 'string', default: 'out', describe: 'Dossier de sortie', normalize: true })
       .option('format', {
         type: 'string',
@@ -34,7 +34,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       }) as never,
   handler: async (args) => {
     try {
-      const { files, diagnostics } = await renderAll({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, names: args.names, formats: args.format });
+      const { files, diagnostics } = await renderAll({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, names: args.modeles, formats: args.format });
       printDiagnostics(diagnostics);
       if (hasErrors(diagnostics)) {
         process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');

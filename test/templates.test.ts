@@ -1,0 +1,103 @@
+/**
+ * Templates: front matter, the HTML subset checked against the template's own lines, values
+ * always escaped (a collège named `A & B <i>` prints literally in PDF, DOCX and HTML), strict
+ * field lookup, and `alses templates`.
+ */
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTemplates } from '../src/templates/environment.ts';
+import { ROOT, runCli } from './helpers/cli.ts';
+import { docxTables, htmlTables, pdfText } from './helpers/readback.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'alses-templates-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes a templates folder holding one template `t.hbs` with the given source. */
+async function templatesWith(name: string, source: string): Promise<string> {
+  const folder = path.join(dir, name);
+  await cp(path.join(ROOT, 'templates/partials'), path.join(folder, 'partials'), { recursive: true });
+  await writeFile(path.join(folder, 't.hbs'), source);
+  return folder;
+}
+
+const FRONT = `---
+title: Essai
+data:
+  etat: "2019-07-15"
+---
+`;
+
+describe('template checks name the template file and line', () => {
+  it('an unknown tag and an unknown attribute', async () => {
+    const folder = await templatesWith('unknown', `${FRONT}<h1>Titre</h1>\n{{#each etat.rows}}\n<p>{{college}}</p>\n<div class="x">{{commune}}</div>\n{{/each}}\n<p style="color: red">x</p>\n`);
+    const { diagnostics, templates } = await loadTemplates(folder);
+    expect(templates).toEqual([]);
+    const file = path.relative(process.cwd(), path.join(folder, 't.hbs'));
+    expect(diagnostics.map((d) => [d.ruleId, d.place?.file, d.place?.line])).toEqual([
+      ['template/unknown-tag', file, 9],
+      ['template/unknown-attribute', file, 11],
+    ]);
+    const run = await runCli(['render', 't', '--templates', folder, '--out', path.join(dir, 'out-unknown')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${file}:9:1  erreur  Balise <div> non prise en charge`);
+    expect(run.stderr).toContain(`${file}:11:1  erreur  Attribut « style » non pris en charge sur <p>`);
+    expect(await readdir(path.join(dir, 'out-unknown')).catch(() => [])).toEqual([]);
+  });
+
+  it('an unescaped {{{ }}} expression, a Handlebars syntax error, a bad front matter', async () => {
+    const unescaped = await loadTemplates(await templatesWith('triple', `${FRONT}<p>{{{etat.date}}}</p>\n`));
+    expect(unescaped.diagnostics.map((d) => [d.ruleId, d.place?.line])).toEqual([['template/unescaped', 6]]);
+    const syntax = await loadTemplates(await templatesWith('syntax', `${FRONT}<p>\n{{#each etat.rows}}\n</p>\n`));
+    expect(syntax.diagnostics[0]!.ruleId).toBe('template/syntax');
+    const front = await loadTemplates(await templatesWith('front', `---\ntitle: Essai\norientation: paysage\ncouleur: rouge\n---\n<p>x</p>\n`));
+    expect(front.diagnostics.map((d) => [d.ruleId, d.place?.line, d.message])).toEqual([
+      ['template/front-matter', 3, 'En-tête YAML : valeur invalide pour « orientation » (attendu : portrait ou landscape)'],
+      ['template/front-matter', 4, 'En-tête YAML : clé(s) inconnue(s) « couleur » (attendu : title, subject, description, orientation, header, footer, deliberation, date, data, kind)'],
+    ]);
+  });
+
+  it('a misspelt field is an error, never an empty cell', async () => {
+    const folder = await templatesWith('strict', `${FRONT}<p>{{etat.totalEtpp}}</p>\n`);
+    const run = await runCli(['render', 't', '--templates', folder, '--out', path.join(dir, 'out-strict')]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('la donnée « totalEtpp » n\'existe pas');
+    expect(await readdir(path.join(dir, 'out-strict')).catch(() => [])).toEqual([]);
+  });
+});
+
+describe('values are always escaped', () => {
+  it('a collège named `A & B <i>` prints literally in PDF, DOCX and HTML', async () => {
+    const data = path.join(dir, 'data-escape');
+    await cp(path.join(ROOT, 'test/fixtures/dataset/valid-minimal'), data, { recursive: true });
+    const etat = path.join(data, 'etats/2019-07-15.csv');
+    await writeFile(etat, (await readFile(etat, 'utf8')).replace('Jules Ferry', 'A & B <i>'));
+    const out = path.join(dir, 'out-escape');
+    const run = await runCli(['render', 'annexe-liste-juillet-2019', '--data', data, '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const base = path.join(out, 'annexe-liste-juillet-2019');
+    expect((await docxTables(await readFile(`${base}.docx`)))[0]![1]).toEqual(['ANZIN', 'A & B <i>', 'CAPEP', '1']);
+    expect(htmlTables((await readFile(`${base}.html`)).toString('utf8'))[0]![1]).toEqual(['ANZIN', 'A & B <i>', 'CAPEP', '1']);
+    expect((await readFile(`${base}.html`)).toString('utf8')).toContain('A &amp; B &lt;i&gt;');
+    expect((await pdfText(await readFile(`${base}.pdf`))).join('\n')).toMatch(/ANZIN\s+A & B <i>\s+CAPEP\s+1/);
+  });
+});
+
+describe('alses templates', () => {
+  it('lists every template with its title computed from the data and the data it needs', async () => {
+    const run = await runCli(['templates']);
+    expect(run.code).toBe(0);
+    const stdout = run.stdout.replace(/\u00a0/g, ' ');
+    expect(stdout).toContain('annexe-deploiement-rentree-2019\n  titre : Déploiement du dispositif ALSES à la rentrée 2019');
+    expect(stdout).toContain('données : délibération 2019-07-01, déploiement rentree-2019');
+    expect(stdout).toContain('annexe-liste-juillet-2019\n  titre : Liste des ALSES au sein des collèges – juillet 2019');
+    expect(stdout).toContain('rapport-mensuel');
+  });
+});
