@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultMonth, lastDayOfMonth } from '../src/reports/mensuel.ts';
 import { ROOT, runCli, spawnCli } from './helpers/cli.ts';
-import { docxTables, pdfText } from './helpers/readback.ts';
+import { unzipSync } from 'fflate';
+import { docxTables, docxXml, pdfText } from './helpers/readback.ts';
 import { squash } from './helpers/reference.ts';
 
 let out: string;
@@ -95,6 +96,13 @@ describe('alses monthly: figures', () => {
   });
 
   it('charts come with a text alternative (DOCX image alt text, HTML aria-label)', async () => {
+    const bytes = await readFile(path.join(out, 'rapport-mensuel-2019-09.docx'));
+    const document = await docxXml(bytes, 'word/document.xml');
+    expect(document).toMatch(/<wp:docPr [^>]*descr="[^"]*AAE : 6 ETP/);
+    // Each chart is there as SVG and as its PNG rendering (shown by LibreOffice and older Word).
+    const media = Object.keys(unzipSync(bytes)).filter((f) => f.startsWith('word/media/'));
+    expect(media.filter((f) => f.endsWith('.png'))).toHaveLength(2);
+    expect(media.filter((f) => f.endsWith('.svg'))).toHaveLength(2);
     const html = (await readFile(path.join(out, 'rapport-mensuel-2019-09.html'))).toString('utf8');
     expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-label="[^"]*AAE : 6 ETP/);
   });

@@ -285,12 +285,14 @@ function imageToDocx(node: ImageNode, ctx: Ctx): Paragraph {
   } else {
     const svg = svgMarkup(node);
     if (svg) {
-      ctx.warnings.push({
-        severity: 'warning',
-        ruleId: 'docx/svg-fallback',
-        message: `Image SVG « ${node.alt} » sans image PNG de repli : un rectangle gris la remplace dans les logiciels qui ne lisent pas le SVG (Word 2013 et antérieurs, LibreOffice 7.4…)`,
-      });
-      const fallback = { type: 'png' as const, data: PLACEHOLDER_PNG };
+      // Word 2016+ shows the SVG; older Word and LibreOffice show the PNG fallback.
+      if (!node.png)
+        ctx.warnings.push({
+          severity: 'warning',
+          ruleId: 'docx/svg-fallback',
+          message: `Image SVG « ${node.alt} » sans image PNG de repli : un rectangle gris la remplace dans les logiciels qui ne lisent pas le SVG (Word 2013 et antérieurs, LibreOffice 7.4…)`,
+        });
+      const fallback = { type: 'png' as const, data: node.png ?? PLACEHOLDER_PNG };
       return new Paragraph({ children: [new ImageRun({ type: 'svg', data: Buffer.from(svg, 'utf8'), fallback, transformation, altText })] });
     }
   }
