@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import { AlsesError } from './errors.ts';
 
 /** A file to write: its path and its bytes. */
@@ -38,10 +39,36 @@ export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void
   }
 }
 
+/** Name of the lock file of an output folder (held while a run writes there). */
+export const LOCK_FILE = '.alses.lock';
+
 /**
- * Writes several files, each atomically, in order.
- * @throws AlsesError OUTPUT at the first file that cannot be written (earlier ones stay written).
+ * Runs `fn` while holding the output folder's lock, so that two runs never write the same
+ * folder (files and manifest) at once. The folder is created if needed. A lock left by a crashed
+ * run is taken over after 60 s.
+ * @param waitMs how long to wait for another run's lock (0: fail at once).
+ * @throws AlsesError LOCKED when the lock is still held after `waitMs`.
  */
-export async function writeAll(files: readonly OutputFile[]): Promise<void> {
-  for (const f of files) await writeAtomic(f.path, f.bytes);
+export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
+  await mkdir(outDir, { recursive: true });
+  const lockPath = path.join(outDir, LOCK_FILE);
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(outDir, {
+      lockfilePath: lockPath,
+      stale: 60_000,
+      update: 10_000,
+      retries: waitMs > 0 ? { retries: Math.ceil(waitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } : 0,
+      realpath: false,
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ELOCKED')
+      throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} » (verrou ${lockPath}) ; réessayez plus tard ou utilisez --wait.`);
+    throw err;
+  }
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
 }

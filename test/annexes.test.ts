@@ -35,8 +35,8 @@ const ANNEXES = [
 const expectedRows = (t: ReferenceTable): string[][] => [t.header, ...t.body, ['TOTAL', t.total]];
 
 describe('alses render on the real data', () => {
-  it('writes exactly one PDF, DOCX and HTML per annex, and no temp file', async () => {
-    expect((await readdir(out)).sort()).toEqual(ANNEXES.flatMap((a) => ['docx', 'html', 'pdf'].map((f) => `${a.name}.${f}`)).sort());
+  it('writes exactly one PDF, DOCX and HTML per annex and the manifest, no temp file', async () => {
+    expect((await readdir(out)).sort()).toEqual([...ANNEXES.flatMap((a) => ['docx', 'html', 'pdf'].map((f) => `${a.name}.${f}`)), 'manifest.json'].sort());
   });
 
   describe.each(ANNEXES)('$name', ({ name, tables }) => {

@@ -31,7 +31,7 @@ afterAll(async () => {
 describe('alses monthly: figures', () => {
   it('writes PDF, DOCX and HTML named after the month', async () => {
     for (const m of ['2019-07', '2019-08', '2019-09']) expect(runs[m]!.code, runs[m]!.stderr).toBe(0);
-    expect((await readdir(out)).filter((f) => !f.startsWith('.')).sort()).toEqual(
+    expect((await readdir(out)).filter((f) => !f.startsWith('.') && f !== 'manifest.json').sort()).toEqual(
       ['2019-07', '2019-08', '2019-09'].flatMap((m) => ['docx', 'html', 'pdf'].map((f) => `rapport-mensuel-${m}.${f}`)),
     );
   });
@@ -134,9 +134,9 @@ describe('alses monthly: a job to schedule and forget', () => {
       ]);
       expect([a.code, b.code].sort()).toEqual([0, 4]);
       const locked = a.code === 4 ? a : b;
-      expect(locked.stderr).toContain('Une autre production du rapport mensuel est en cours');
+      expect(locked.stderr).toContain('Une autre production est en cours dans');
       expect(JSON.parse(locked.stderr.trim().split('\n').at(-1)!).status).toBe('locked');
-      const files = (await readdir(dir)).filter((f) => !f.startsWith('.'));
+      const files = (await readdir(dir)).filter((f) => !f.startsWith('.') && f !== 'manifest.json');
       expect(files.sort()).toEqual(['rapport-mensuel-2019-09.docx', 'rapport-mensuel-2019-09.html', 'rapport-mensuel-2019-09.pdf']);
       for (const f of files) expect(await readFile(path.join(dir, f))).toEqual(await readFile(path.join(out, f)));
       // With --wait, the second run waits for the first, then finds nothing to change.
@@ -179,7 +179,7 @@ describe('alses monthly: a job to schedule and forget', () => {
       const run = await runCli(['monthly', '--month', '2019-09', '--out', dir, '--data', 'test/fixtures/dataset/etp-range']);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('ETP "1,5" hors limites');
-      expect((await readdir(dir)).filter((f) => !f.startsWith('.'))).toEqual([]);
+      expect((await readdir(dir)).filter((f) => !f.startsWith('.') && f !== 'manifest.json')).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

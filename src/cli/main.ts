@@ -10,6 +10,7 @@ import { monthlyCommand } from './commands/monthly.ts';
 import { renderCommand } from './commands/render.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { validateCommand } from './commands/validate.ts';
+import { verifyCommand } from './commands/verify.ts';
 
 /**
  * Runs the CLI on `argv` (without node and script). Sets `process.exitCode`; never calls
@@ -36,7 +37,8 @@ function parser(argv: string[]) {
     .command(renderCommand)
     .command(templatesCommand)
     .command(monthlyCommand)
-    .demandCommand(1, 'Indiquez une commande : validate, render, templates ou monthly.')
+    .command(verifyCommand)
+    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly ou verify.')
     .strict()
     .help('help')
     .alias('help', 'h')

@@ -18,6 +18,8 @@ export interface RenderedDocument {
   /** Template name = base name of the output files. */
   readonly name: string;
   readonly document: DocumentNode;
+  /** Template file the document comes from (as shown in messages). */
+  readonly template: string;
 }
 
 /** Runs a compiled Handlebars source; errors become a `template/render` diagnostic. */
@@ -96,6 +98,7 @@ export function renderTemplate(
   return {
     rendered: {
       name: template.name,
+      template: template.file,
       document: document({ title, subject, author, orientation: fm.orientation, header, footer, date, language: 'fr-FR' }, parsed.blocks),
     },
     diagnostics,

@@ -3,25 +3,21 @@
  * month into `out/rapport-mensuel-YYYY-MM.{pdf,docx,html}`, safe to run from cron and forget:
  * - idempotent: output is byte-reproducible; a file whose bytes would not change is not rewritten
  *   and the run reports "unchanged";
- * - safe under overlap: a lock on the output folder; a second run waits up to `waitMs`, then fails
- *   with code LOCKED (exit 4);
+ * - safe under overlap: a lock on the output folder (shared with `alses render`); a second run
+ *   waits up to `waitMs`, then fails with code LOCKED (exit 4);
  * - atomic: each file is written to a temp file then renamed; on any failure before writing, the
  *   previous report is untouched;
- * - one JSON log line per run (see `MonthlyLog`).
+ * - one JSON log line per run (see `MonthlyLog`); `out/manifest.json` records each file's origin.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { etpParMoisChart, etpParStructureChart } from '../charts/index.ts';
 import type { Dataset } from '../dataset/model.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import type { ChartSource } from '../document/parse.ts';
-import { AlsesError, InvalidInputError } from '../errors.ts';
-import { writeAtomic } from '../output.ts';
+import { InvalidInputError } from '../errors.ts';
+import { publish, type PublishedFile, type PublishResult } from '../publish.ts';
 import { buildRapportMensuelContext, etpParMois } from './mensuel.ts';
 import { renderTemplate } from './document.ts';
-import { loadInputs, serialize, type Format } from './pipeline.ts';
+import { loadInputs, serializeAll, type Format } from './pipeline.ts';
 
 /** Name of the monthly report template (without `.hbs`). */
 export const MONTHLY_TEMPLATE = 'rapport-mensuel';
@@ -38,22 +34,12 @@ export interface MonthlyOptions {
   readonly waitMs?: number;
 }
 
-/** One output of a run. */
-export interface MonthlyOutput {
-  readonly path: string;
-  /** SHA-256 of the file's bytes, hex. */
-  readonly sha256: string;
-  readonly bytes: number;
-  /** `written`: new or changed; `unchanged`: identical bytes were already there. */
-  readonly status: 'written' | 'unchanged';
-}
-
 /** Result of a successful run. */
 export interface MonthlyResult {
   readonly month: string;
   /** `unchanged` when every output was already identical. */
   readonly status: 'written' | 'unchanged';
-  readonly outputs: readonly MonthlyOutput[];
+  readonly outputs: readonly PublishResult[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -67,8 +53,6 @@ export interface MonthlyLog {
   readonly outputs: readonly { readonly path: string; readonly sha256: string; readonly status: string }[];
   readonly error?: string;
 }
-
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Base name of the outputs for a month: `rapport-mensuel-2019-09`. */
 export const monthlyBaseName = (month: string): string => `${MONTHLY_TEMPLATE}-${month}`;
@@ -96,11 +80,12 @@ export async function monthlyCharts(dataset: Dataset, context: ReturnType<typeof
 
 /**
  * Renders the report of a month in memory.
- * @returns files to write (path and bytes) and diagnostics; no file when any error.
- * @throws AlsesError USAGE (bad month), INVALID_INPUT (no état for the month); Error from writers.
+ * @returns files to write (with their provenance) and diagnostics; no file when any error.
+ * @throws AlsesError USAGE (bad month), INVALID_INPUT (no état for the month), OUTPUT (the
+ *   template fails while running); Error from writers.
  */
-export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Promise<{ files: { path: string; bytes: Uint8Array }[]; diagnostics: Diagnostic[] }> {
-  const { dataset, templates, diagnostics } = await loadInputs(options.dataDir, options.templatesDir, [MONTHLY_TEMPLATE]);
+export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
+  const { dataset, templates, diagnostics, sources } = await loadInputs(options.dataDir, options.templatesDir, [MONTHLY_TEMPLATE]);
   if (!dataset || hasErrors(diagnostics)) return { files: [], diagnostics };
   const template = templates.templates[0]!;
   const context = buildRapportMensuelContext(dataset, options.month, template.file);
@@ -108,47 +93,20 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
   const result = renderTemplate(dataset, templates, template, { charts, context: { ...context, graphiques: views } });
   diagnostics.push(...result.diagnostics);
   if (!result.rendered || hasErrors(diagnostics)) return { files: [], diagnostics };
-  const files: { path: string; bytes: Uint8Array }[] = [];
-  for (const format of options.formats) {
-    files.push({ path: path.join(options.outDir, `${monthlyBaseName(options.month)}.${format}`), bytes: await serialize(result.rendered.document, format) });
-  }
-  return { files, diagnostics };
+  const rendered = { ...result.rendered, name: monthlyBaseName(options.month) };
+  return { files: await serializeAll([rendered], options.outDir, options.formats, sources), diagnostics };
 }
 
 /**
- * Runs the monthly job under the output folder's lock.
+ * Runs the monthly job: renders everything in memory first, then publishes under the output
+ * folder's lock (a failed render writes nothing; unchanged files are not rewritten).
  * @throws AlsesError LOCKED when another run holds the lock past `waitMs`; INVALID_INPUT with all
  *   diagnostics when data or template is invalid (nothing written); USAGE on a bad month;
- *   OUTPUT when a file cannot be written.
+ *   OUTPUT when rendering fails or a file cannot be written.
  */
 export async function runMonthly(options: MonthlyOptions): Promise<MonthlyResult> {
-  await mkdir(options.outDir, { recursive: true });
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(options.outDir, {
-      lockfilePath: path.join(options.outDir, '.alses-monthly.lock'),
-      stale: 60_000,
-      update: 10_000,
-      retries: options.waitMs ? { retries: Math.ceil(options.waitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } : 0,
-      realpath: false,
-    });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ELOCKED')
-      throw new AlsesError('LOCKED', `Une autre production du rapport mensuel est en cours dans « ${options.outDir} » (verrou ${path.join(options.outDir, '.alses-monthly.lock')}) ; réessayez plus tard ou utilisez --wait.`);
-    throw err;
-  }
-  try {
-    const { files, diagnostics } = await renderMonthly(options);
-    if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
-    const outputs: MonthlyOutput[] = [];
-    for (const f of files) {
-      const previous = await readFile(f.path).catch(() => undefined);
-      const unchanged = previous !== undefined && Buffer.compare(previous, f.bytes) === 0;
-      if (!unchanged) await writeAtomic(f.path, f.bytes);
-      outputs.push({ path: f.path, sha256: sha256(f.bytes), bytes: f.bytes.byteLength, status: unchanged ? 'unchanged' : 'written' });
-    }
-    return { month: options.month, status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written', outputs, diagnostics };
-  } finally {
-    await release();
-  }
+  const { files, diagnostics } = await renderMonthly(options);
+  if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
+  const outputs = await publish(options.outDir, files, options.waitMs ?? 0);
+  return { month: options.month, status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written', outputs, diagnostics };
 }

@@ -8,7 +8,7 @@ import { loadDataset } from '../dataset/load.ts';
 import type { Dataset } from '../dataset/model.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import type { DocumentNode } from '../document/nodes.ts';
-import type { OutputFile } from '../output.ts';
+import type { PublishedFile } from '../publish.ts';
 import { loadTemplates, type TemplateSet } from '../templates/environment.ts';
 import { renderDocx } from '../writers/docx.ts';
 import { toHtml } from '../writers/html.ts';
@@ -48,27 +48,58 @@ export interface RenderOptions {
   readonly formats: readonly Format[];
 }
 
+/** Data and templates, loaded and checked together. */
+export interface Inputs {
+  readonly dataset?: Dataset;
+  readonly templates: TemplateSet;
+  readonly diagnostics: Diagnostic[];
+  /** Files every document depends on: the data files read and the partials (paths as shown in messages). */
+  readonly sources: readonly string[];
+}
+
+/** The data files a dataset was read from: `dispositif.yaml` (or the workbook) and each CSV. */
+export function dataSources(dataPath: string, dataset: Dataset): string[] {
+  const rel = (p: string) => path.relative(process.cwd(), p) || p;
+  const main = path.extname(dataPath).toLowerCase() === '.xlsx' ? dataPath : path.join(dataPath, 'dispositif.yaml');
+  return [rel(main), ...dataset.etats.map((e) => e.file), ...dataset.deploiements.map((d) => d.file)];
+}
+
 /** Loads and validates data and templates together, so every problem is reported at once. */
-export async function loadInputs(dataDir: string, templatesDir: string, names: readonly string[] = []): Promise<{ dataset?: Dataset; templates: TemplateSet; diagnostics: Diagnostic[] }> {
+export async function loadInputs(dataDir: string, templatesDir: string, names: readonly string[] = []): Promise<Inputs> {
   const [data, templates] = await Promise.all([loadDataset(dataDir), loadTemplates(templatesDir, names)]);
-  return { ...(data.dataset ? { dataset: data.dataset } : {}), templates, diagnostics: [...data.diagnostics, ...templates.diagnostics] };
+  return {
+    ...(data.dataset ? { dataset: data.dataset } : {}),
+    templates,
+    diagnostics: [...data.diagnostics, ...templates.diagnostics],
+    sources: data.dataset ? [...new Set([...dataSources(dataDir, data.dataset), ...templates.partials])] : [],
+  };
 }
 
 /**
  * Renders templates to documents (no serialisation).
  * @returns the documents, or no document at all when any error was found.
  */
-export async function renderDocuments(options: Omit<RenderOptions, 'formats' | 'outDir'>): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[] }> {
-  const { dataset, templates, diagnostics } = await loadInputs(options.dataDir, options.templatesDir, options.names);
-  if (!dataset || hasErrors(diagnostics)) return { documents: [], diagnostics };
+export async function renderDocuments(
+  options: Omit<RenderOptions, 'formats' | 'outDir'>,
+): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; sources: readonly string[] }> {
+  const { dataset, templates, diagnostics, sources } = await loadInputs(options.dataDir, options.templatesDir, options.names);
+  if (!dataset || hasErrors(diagnostics)) return { documents: [], diagnostics, sources };
   const chosen = options.names?.length ? templates.templates : templates.templates.filter((t) => t.frontMatter.kind === 'annexe');
+  for (const t of chosen.filter((t) => t.frontMatter.kind !== 'annexe'))
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'template/kind',
+      message: `Le modèle « ${t.name} » est un rapport mensuel (attendu : le produire avec « alses monthly --month AAAA-MM »)`,
+      place: { file: t.file },
+    });
+  if (hasErrors(diagnostics)) return { documents: [], diagnostics, sources };
   const documents: RenderedDocument[] = [];
   for (const t of chosen) {
     const result = renderTemplate(dataset, templates, t);
     diagnostics.push(...result.diagnostics);
     if (result.rendered) documents.push(result.rendered);
   }
-  return hasErrors(diagnostics) ? { documents: [], diagnostics } : { documents, diagnostics };
+  return hasErrors(diagnostics) ? { documents: [], diagnostics, sources } : { documents, diagnostics, sources };
 }
 
 /**
@@ -76,13 +107,21 @@ export async function renderDocuments(options: Omit<RenderOptions, 'formats' | '
  * @returns the files to write (`outDir/<template>.<format>`), or none when any error was found.
  * @throws Error when a writer fails (rendering failure).
  */
-export async function renderAll(options: RenderOptions): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
-  const { documents, diagnostics } = await renderDocuments(options);
-  const files: OutputFile[] = [];
+export async function renderAll(options: RenderOptions): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
+  const { documents, diagnostics, sources } = await renderDocuments(options);
+  return { files: await serializeAll(documents, options.outDir, options.formats, sources), diagnostics };
+}
+
+/**
+ * Serialises documents in each format, as files of `outDir` named `<document name>.<format>`,
+ * with their provenance (template, sources, content date) for the manifest.
+ * @throws whatever a writer throws.
+ */
+export async function serializeAll(documents: readonly RenderedDocument[], outDir: string, formats: readonly Format[], sources: readonly string[]): Promise<PublishedFile[]> {
+  const files: PublishedFile[] = [];
   for (const d of documents) {
-    for (const format of options.formats) {
-      files.push({ path: path.join(options.outDir, `${d.name}.${format}`), bytes: await serialize(d.document, format) });
-    }
+    const provenance = { template: d.template, inputs: sources, date: d.document.meta.date };
+    for (const format of formats) files.push({ path: path.join(outDir, `${d.name}.${format}`), bytes: await serialize(d.document, format), provenance });
   }
-  return { files, diagnostics };
+  return files;
 }

@@ -71,6 +71,8 @@ export interface LoadedTemplate {
 /** Result of loading templates: those that loaded cleanly, and every problem found. */
 export interface TemplateSet {
   readonly env: typeof Handlebars;
+  /** Paths of the partials registered (as shown in messages); inputs of every document. */
+  readonly partials: readonly string[];
   readonly templates: LoadedTemplate[];
   readonly diagnostics: Diagnostic[];
 }
@@ -164,8 +166,10 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
 
   const partialsDir = path.join(dir, 'partials');
   const partialFiles = (await readdir(partialsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.hbs')).sort();
+  const partials: string[] = [];
   for (const f of partialFiles) {
     const file = path.join(partialsDir, f);
+    partials.push(rel(file));
     const source = await readFile(file, 'utf8');
     diagnostics.push(...checkSource(rel(file), source, 0));
     env.registerPartial(f.slice(0, -'.hbs'.length), source);
@@ -228,7 +232,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       }
     }
   }
-  return { env, templates, diagnostics };
+  return { env, partials, templates, diagnostics };
 }
 
 const EXPECTATIONS: Record<string, string> = {

@@ -33,6 +33,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { inlineText } from '../document/builders.ts';
 import { assertNever, type Block, type DocumentNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
 import { FONT_PATHS, isFontFile, PDF_FONT_FAMILY } from './fonts.ts';
+import { opaquePng, PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import {
   badImage,
   BORDER_WIDTH,
@@ -85,12 +86,25 @@ export async function renderPdf(doc: DocumentNode): Promise<Uint8Array> {
   let split = new Set<number>();
   for (let pass = 0; ; pass++) {
     const built = buildPdf(doc, split);
-    const buffer = await pdfmake.createPdf(built.definition).getBuffer();
+    const bytes = await print(built.definition);
     const orphan = built.probe.firstOrphanFooter(split);
     // Each pass splits one more table; the bound only guards against a layout that never settles.
-    if (orphan === undefined || pass > built.tableCount) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    if (orphan === undefined || pass > built.tableCount) return bytes;
     split = new Set([...split, orphan]);
   }
+}
+
+/** Lays out and prints a definition, the pdfkit document mended for PDF/A-1b before it is ended. */
+async function print(definition: TDocumentDefinitions): Promise<Uint8Array> {
+  const pdf = await pdfmake.createPdf(definition).getStream();
+  prepareForPdfa(pdf);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+    pdf.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    pdf.on('error', reject);
+    pdf.end();
+  });
 }
 
 /** Fonts and resource policies of the (process-wide) pdfmake instance: only the font files may be read. */
@@ -130,7 +144,7 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): Built {
     pageSize: 'A4',
     pageOrientation: meta.orientation,
     pageMargins: [PAGE_MARGINS.left, PAGE_MARGINS.top, PAGE_MARGINS.right, PAGE_MARGINS.bottom],
-    version: '1.7',
+    ...PDFA_OPTIONS,
     language: meta.language,
     displayTitle: true,
     info: {
@@ -288,7 +302,8 @@ function imageToPdf(node: ImageNode, ctx: Ctx, id: { id?: string }): Content {
   const margin: [number, number, number, number] = [0, 4, 0, 8];
   if (node.format === 'png') {
     const png = pngBytes(node);
-    if (png) return { image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, ...size, margin, ...id };
+    // PDF/A-1 allows no transparency: an alpha channel is flattened onto white.
+    if (png) return { image: `data:image/png;base64,${Buffer.from(opaquePng(png)).toString('base64')}`, ...size, margin, ...id };
   } else {
     const svg = svgMarkup(node);
     if (svg) {

@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { hasErrors } from '../../diagnostics.ts';
 import { AlsesError } from '../../errors.ts';
-import { writeAll } from '../../output.ts';
+import { publish } from '../../publish.ts';
 import { FORMATS, renderAll, type Format } from '../../reports/pipeline.ts';
 import { printDiagnostics, reportFailure, withDataOptions, type DataOptions } from '../shared.ts';
 
@@ -10,6 +10,7 @@ interface RenderArgs extends DataOptions {
   modeles: string[];
   out: string;
   format: Format[];
+  wait: number;
 }
 
 /** The `render` command. */
@@ -20,6 +21,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
     withDataOptions(y)
       .positional('modeles', { type: 'string', array: true, default: [] as string[], describe: 'Modèles à produire (par défaut : toutes les annexes)' })
       .option('out', { type: 'string', default: 'out', describe: 'Dossier de sortie', normalize: true })
+      .option('wait', { type: 'number', default: 30, describe: 'Secondes d\'attente si une autre production écrit dans le même dossier' })
       .option('format', {
         type: 'string',
         default: FORMATS.join(','),
@@ -41,8 +43,8 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         process.exitCode = 1;
         return;
       }
-      await writeAll(files);
-      for (const f of files) process.stdout.write(`écrit : ${f.path}\n`);
+      const results = await publish(args.out, files, Math.max(0, args.wait) * 1000);
+      for (const r of results) process.stdout.write(`${r.status === 'written' ? 'écrit' : 'inchangé'} : ${r.path}\n`);
       process.exitCode = 0;
     } catch (err) {
       process.exitCode = reportFailure(err);

@@ -1,0 +1,170 @@
+/**
+ * PDF/A-1b (ISO 19005-1, level B) on top of pdfmake 0.3 / pdfkit 0.19, checked with Apache PDFBox
+ * Preflight (see `test/pdfa.test.ts`).
+ *
+ * pdfmake passes `version` and `subset` through to pdfkit, which then embeds the sRGB output
+ * intent, writes a CIDSet for each font subset and the `pdfaid` XMP schema. What pdfkit gets wrong,
+ * and this module mends on the pdfkit document pdfmake hands over (before it is ended):
+ *
+ * - **XMP not escaped**: pdfkit pastes Title, Author, Subject, Creator and Producer into the XMP
+ *   packet as they are, so a title holding `&` or `<` makes the packet ill-formed XML (Preflight:
+ *   7.1 "Error while parsing the metadata"). The XMP is written by `writeXmpInfo` below instead,
+ *   every value XML-escaped; the Info dictionary (a PDF string, no escaping needed) is untouched.
+ * - **ModDate without xmp:ModifyDate**: PDF/A-1 wants each Info entry mirrored in the XMP;
+ *   pdfkit writes no `xmp:ModifyDate`.
+ * - **Bookmarks without Count**: pdfkit writes `/Count` on an outline item only when it is open,
+ *   and never on the outline root unless asked; PDF/A-1 (Preflight 1.4.9) wants it wherever there
+ *   are children. `nestAndCountOutline` sets every count as ISO 32000-1 § 12.3.3 defines it.
+ *
+ * And what PDF/A-1 forbids that the content could bring: transparency. Charts are drawn opaque
+ * (`src/charts`); PNG images with an alpha channel or a transparent colour are flattened onto
+ * white by `opaquePng` before pdfkit sees them (it would otherwise add a soft mask).
+ */
+import { crc32, deflateSync } from 'node:zlib';
+import { Resvg } from '@resvg/resvg-js';
+
+/** What the PDF definition sets for PDF/A-1b: PDF 1.4 (XMP is only written from 1.4 on) and the subset. */
+export const PDFA_OPTIONS = { version: '1.4', subset: 'PDF/A-1b' } as const;
+
+// ---------------------------------------------------------------- pdfkit document
+
+/** The part of pdfkit's (untyped, internal) document and outline this module touches. */
+interface PdfkitOutline {
+  options: { expanded?: boolean };
+  outlineData: { Count?: number };
+  children: PdfkitOutline[];
+}
+interface PdfkitDocument {
+  info: Record<string, unknown>;
+  outline: PdfkitOutline;
+  appendXML(xml: string, newline?: boolean): void;
+  _addInfo(): void;
+}
+
+/**
+ * Makes the pdfkit document pdfmake built conform to PDF/A-1b when it is ended: escaped XMP
+ * document properties with `xmp:ModifyDate`, and bookmark counts. Call it once, before `end()`.
+ * @param doc the object `pdfmake.createPdf(definition).getStream()` resolves to.
+ */
+export function prepareForPdfa(doc: unknown): void {
+  const pdf = doc as PdfkitDocument;
+  // pdfkit calls _addInfo from end(), after it has written the Info dictionary.
+  pdf._addInfo = () => pdf.appendXML(xmpInfo(pdf.info));
+  countOutline(pdf.outline);
+}
+
+const xml = (value: unknown): string =>
+  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+
+/** `YYYY-MM-DDThh:mm:ssZ`, as pdfkit writes `xmp:CreateDate` (the Info dates are UTC too). */
+const xmpDate = (value: unknown): string | undefined => (value instanceof Date ? `${value.toISOString().split('.')[0]}Z` : undefined);
+
+/**
+ * The XMP descriptions mirroring the Info dictionary (ISO 19005-1 § 6.7.3, Table 1): xmp, dc and
+ * pdf schemas, values XML-escaped. Empty entries are left out, as pdfmake leaves them out of Info.
+ */
+export function xmpInfo(info: Readonly<Record<string, unknown>>): string {
+  const created = xmpDate(info.CreationDate);
+  const modified = xmpDate(info.ModDate);
+  const has = (key: string) => typeof info[key] === 'string' && info[key] !== '';
+  const lines = ['<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'];
+  if (created) lines.push(`  <xmp:CreateDate>${created}</xmp:CreateDate>`);
+  if (modified) lines.push(`  <xmp:ModifyDate>${modified}</xmp:ModifyDate>`);
+  if (has('Creator')) lines.push(`  <xmp:CreatorTool>${xml(info.Creator)}</xmp:CreatorTool>`);
+  lines.push('</rdf:Description>');
+  if (has('Title') || has('Author') || has('Subject')) {
+    lines.push('<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">');
+    if (has('Title')) lines.push(`  <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xml(info.Title)}</rdf:li></rdf:Alt></dc:title>`);
+    if (has('Author')) lines.push(`  <dc:creator><rdf:Seq><rdf:li>${xml(info.Author)}</rdf:li></rdf:Seq></dc:creator>`);
+    if (has('Subject')) lines.push(`  <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xml(info.Subject)}</rdf:li></rdf:Alt></dc:description>`);
+    lines.push('</rdf:Description>');
+  }
+  lines.push('<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">');
+  if (has('Producer')) lines.push(`  <pdf:Producer>${xml(info.Producer)}</pdf:Producer>`);
+  if (has('Keywords')) lines.push(`  <pdf:Keywords>${xml(info.Keywords)}</pdf:Keywords>`);
+  lines.push('</rdf:Description>');
+  return lines.join('\n');
+}
+
+/**
+ * Sets `/Count` on the outline root and every item with children (ISO 32000-1 § 12.3.3): for an
+ * open item, the number of its visible descendants; for a closed one, minus the number it would
+ * show once opened. pdfkit then writes them as they are (it only overwrites the count of items it
+ * considers expanded, so they are all marked closed for pdfkit). Returns the visible count.
+ */
+function countOutline(item: PdfkitOutline, isRoot = true): number {
+  const open = isRoot || item.options.expanded === true;
+  let visible = 0;
+  for (const child of item.children) visible += 1 + countOutline(child, false);
+  item.options = { ...item.options, expanded: false };
+  if (item.children.length > 0 || isRoot) item.outlineData.Count = open ? visible : -visible;
+  return open ? visible : 0;
+}
+
+// ---------------------------------------------------------------- images
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * `true` when a PNG file may hold transparency: an alpha channel (colour types 4 and 6) or a
+ * transparent colour (`tRNS` chunk).
+ */
+export function pngHasTransparency(png: Uint8Array): boolean {
+  const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  const colourType = bytes[25];
+  if (colourType === 4 || colourType === 6) return true;
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    if (type === 'tRNS') return true;
+    if (type === 'IDAT' || type === 'IEND') return false; // tRNS comes before the image data
+    at += 12 + length;
+  }
+  return false;
+}
+
+/**
+ * The same picture as an opaque 8-bit RGB PNG, transparent parts on white (PDF/A-1 forbids soft
+ * masks, which pdfkit makes from an alpha channel). Images without transparency are returned
+ * as they are. resvg decodes every kind of PNG (palette, 16-bit, interlaced) and composites.
+ * @throws Error when the bytes are not a PNG file resvg can read.
+ */
+export function opaquePng(png: Uint8Array): Uint8Array {
+  if (!pngHasTransparency(png)) return png;
+  const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}">` +
+    `<rect width="${width}" height="${height}" fill="#fff"/>` +
+    `<image width="${width}" height="${height}" xlink:href="data:image/png;base64,${bytes.toString('base64')}"/></svg>`;
+  const rgba = new Resvg(svg, { font: { loadSystemFonts: false } }).render().pixels;
+  return encodeRgbPng(rgba, width, height);
+}
+
+/** An 8-bit RGB PNG (colour type 2, no filter) from RGBA pixels, alpha dropped. */
+function encodeRgbPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  const raw = Buffer.alloc(height * (1 + width * 3));
+  for (let y = 0; y < height; y++) {
+    const row = y * (1 + width * 3);
+    raw[row] = 0; // filter: none
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + x) * 4;
+      raw.set(rgba.subarray(from, from + 3), row + 1 + x * 3);
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // bit depth 8, RGB, deflate, adaptive filtering, no interlace
+  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
