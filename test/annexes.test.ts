@@ -4,7 +4,7 @@
  * with TOTAL 11 and TOTAL 41, and the note de présentation's text with every figure computed.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,5 +127,42 @@ describe('alses render on the real data', () => {
     } finally {
       await rm(again, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a list annex spanning pages (generated data set of 300 collèges)', () => {
+  let big: string;
+  beforeAll(async () => {
+    big = await mkdtemp(path.join(tmpdir(), 'alses-big-'));
+    const data = path.join(big, 'data');
+    await cp('test/fixtures/dataset/valid-minimal', data, { recursive: true });
+    const rows = Array.from({ length: 300 }, (_, i) => `COMMUNE ${String(i + 1).padStart(3, '0')};Collège n° ${i + 1};${i % 2 ? 'CAPEP' : 'AEP'};${i % 3 ? '1' : '0,5'}`);
+    await writeFile(path.join(data, 'etats/2019-07-15.csv'), ['Commune;Collège;Structure porteuse;ETP', ...rows].join('\n') + '\n');
+    const run = await runCli(['render', 'annexe-liste-juillet-2019', '--data', data, '--out', path.join(big, 'out')]);
+    expect(run.stderr).toBe('');
+  });
+  afterAll(async () => {
+    await rm(big, { recursive: true, force: true });
+  });
+
+  it('PDF: the header row is repeated at the top of page 2 and every page; TOTAL 250 after the last row', async () => {
+    const pages = await pdfText(await readFile(path.join(big, 'out/annexe-liste-juillet-2019.pdf')));
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    const header = rowPattern(LISTE_JUILLET_2019.header);
+    for (const [i, page] of pages.entries()) {
+      const firstRow = page.search(/COMMUNE \d{3}/);
+      expect(firstRow, `page ${i + 1}`).toBeGreaterThan(0);
+      expect(header.exec(page.slice(0, firstRow)), `header on page ${i + 1}`).not.toBeNull();
+    }
+    expect(pages.at(-1)).toMatch(/COMMUNE 300\s+Collège n° 300\s+CAPEP\s+1\s+TOTAL\s+250/);
+  });
+
+  it('DOCX: the header row is marked to repeat (w:tblHeader), 300 body rows, TOTAL 250', async () => {
+    const bytes = await readFile(path.join(big, 'out/annexe-liste-juillet-2019.docx'));
+    const [table] = await docxTables(bytes);
+    expect(table).toHaveLength(1 + 300 + 1);
+    expect(table!.at(-1)).toEqual(['TOTAL', '250']);
+    const xml = await docxXml(bytes, 'word/document.xml');
+    expect(xml.match(/<w:tblHeader\/>/g)).toHaveLength(1);
   });
 });
