@@ -31,7 +31,7 @@ import type {
 } from 'pdfmake/interfaces.js';
 import type { Diagnostic } from '../diagnostics.ts';
 import { inlineText } from '../document/builders.ts';
-import { assertNever, type Block, type DocumentNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
+import { assertNever, type Block, type DocumentNode, type HeadingNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
 import { FONT_PATHS, isFontFile, PDF_FONT_FAMILY } from './fonts.ts';
 import { opaquePng, PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import {
@@ -133,12 +133,15 @@ interface Ctx {
   readonly probe: LayoutProbe;
   tables: number;
   groups: number;
+  /** Ids of the last heading of each level, parents of the bookmarks of the headings below them. */
+  readonly outline: { [level in 1 | 2 | 3]?: string };
+  headings: number;
 }
 
 function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): Built {
   const { meta } = doc;
   const date = documentDate(meta);
-  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], split, probe: new LayoutProbe(), tables: 0, groups: 0 };
+  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], split, probe: new LayoutProbe(), tables: 0, groups: 0, outline: {}, headings: 0 };
   const content = groupBlocks(doc.children, ctx);
   const definition: TDocumentDefinitions = {
     pageSize: 'A4',
@@ -238,10 +241,8 @@ interface Placement {
 function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
   const id = place === undefined ? {} : { id: place.marker };
   switch (node.type) {
-    case 'heading': {
-      const style = HEADING_STYLE[node.level];
-      return [{ text: inlinesToPdf(node.children), ...style, headlineLevel: node.level, outline: true, outlineText: inlineText(node.children) }];
-    }
+    case 'heading':
+      return [headingToPdf(node, ctx)];
     case 'paragraph':
       return [{ text: inlinesToPdf(node.children), alignment: node.align ?? 'justify', margin: [0, 0, 0, 6], ...id }];
     case 'list': {
@@ -257,6 +258,29 @@ function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
     default:
       return assertNever(node);
   }
+}
+
+/**
+ * A heading, with its bookmark: level 1 at the top of the outline, level 2 under the last level 1,
+ * level 3 under the last level 2 (or level 1), all open, so that the bookmarks show the sections
+ * as the text nests them.
+ */
+function headingToPdf(node: HeadingNode, ctx: Ctx): Content {
+  const id = `${ID}h${ctx.headings++}`;
+  const parent = node.level === 3 ? (ctx.outline[2] ?? ctx.outline[1]) : node.level === 2 ? ctx.outline[1] : undefined;
+  ctx.outline[node.level] = id;
+  if (node.level === 1) delete ctx.outline[2];
+  if (node.level <= 2) delete ctx.outline[3];
+  return {
+    text: inlinesToPdf(node.children),
+    ...HEADING_STYLE[node.level],
+    headlineLevel: node.level,
+    id,
+    outline: true,
+    outlineText: inlineText(node.children),
+    outlineExpanded: true,
+    ...(parent === undefined ? {} : { outlineParentId: parent }),
+  } as Content; // pdfmake takes an id on any node, although @types/pdfmake does not list it here
 }
 
 /** Level 1 is the printed title of the document: centred; levels 2 and 3 are section titles. */
