@@ -86,12 +86,45 @@ describe('valid data', () => {
     expect(dataset!.deploiements[0]!.rows.map((r) => r.educationPrioritaire)).toEqual(['REP+', 'REP']);
   });
 
-  it('a TOTAL row is ignored with a warning (totals are computed)', async () => {
+  it('a TOTAL row equal to the computed sum is not a collège and gives no diagnostic', async () => {
     const { dataset, diagnostics } = await load('csv-total-row');
-    expect(diagnostics.map((d) => [d.severity, d.ruleId, formatPlace(d.place)])).toEqual([
-      ['warning', 'csv/total-row', at('csv-total-row', ETAT, 5, 1)],
-    ]);
+    expect(diagnostics).toEqual([]);
     expect(dataset!.etats[0]!.rows).toHaveLength(3);
+  });
+
+  it('accepts a "," separator with quoted decimal commas and CRLF (Excel "CSV (séparateur : virgule)")', async () => {
+    const { dataset, diagnostics } = await load('valid-comma');
+    expect(diagnostics).toEqual([]);
+    expect(dataset!.etats[0]!.rows.map((r) => [r.commune, r.college, r.etp, r.place.line, r.place.column])).toEqual([
+      ['ANZIN', 'Jules Ferry', 1, 2, 1],
+      ['FOURMIES', 'Joliot Curie', 0.5, 3, 1],
+    ]);
+    expect(dataset!.etats[0]!.rows[1]!.place).toEqual({ file: `${ROOT}/valid-comma/${ETAT}`, line: 3, column: 1 });
+  });
+
+  it('decodes Windows-1252 (Excel\'s plain "CSV"), with a correct TOTAL row', async () => {
+    const { dataset, diagnostics } = await load('valid-windows-1252');
+    expect(diagnostics).toEqual([]);
+    expect(dataset!.etats[0]!.rows.map((r) => [r.commune, r.college])).toEqual([['ROUBAIX', 'Séigné']]);
+  });
+
+  it('commune/spelling, college/spelling: one commune or collège written two ways across files are warnings', async () => {
+    const { dataset, diagnostics, shown } = await load('spelling-variants');
+    expect(shown).toEqual([
+      `${at('spelling-variants', DEPLOIEMENT, 4, 1)} commune/spelling`,
+      `${at('spelling-variants', 'etats/2019-12-01.csv', 2, 1)} college/spelling`,
+    ]);
+    expect(diagnostics.map((d) => [d.severity, d.message])).toEqual([
+      [
+        'warning',
+        `commune "Fourmies" écrite "FOURMIES" ailleurs (${ROOT}/spelling-variants/${ETAT}, ligne 3) (attendu : une seule orthographe pour une même commune)`,
+      ],
+      [
+        'warning',
+        `collège "JULES FERRY" (ANZIN) écrit "Jules Ferry" ailleurs (${ROOT}/spelling-variants/${ETAT}, ligne 2) (attendu : une seule orthographe pour un même collège)`,
+      ],
+    ]);
+    expect(dataset).toBeDefined();
   });
 
   it('a deployment dated on an état is taken as included in it: no error, not added again', async () => {
@@ -218,7 +251,7 @@ describe('CSV shape', () => {
       'csv-unknown-column',
       'csv/unknown-column',
       at('csv-unknown-column', ETAT, 1, 40),
-      'colonne "Remarques" inconnue (attendu : Commune, Collège, Structure porteuse, ETP ; facultatives : UAI, Éducation prioritaire)',
+      'colonne "Remarques" inconnue (attendu : Commune, Collège, Structure porteuse, ETP ; facultatives : UAI, Éducation prioritaire, Code INSEE)',
     );
   });
 
@@ -240,17 +273,21 @@ describe('CSV shape', () => {
     );
   });
 
-  it('csv/separator: a comma-separated file', async () => {
-    await expectSingleError('csv-separator', 'csv/separator', at('csv-separator', ETAT, 1, 1), `séparateur "," dans l'en-tête`);
+  it('csv/separator: a "|"-separated file', async () => {
+    await expectSingleError('csv-separator', 'csv/separator', at('csv-separator', ETAT, 1, 1), `séparateur "|" dans "Commune|Collège|Structure porteuse|ETP"`);
   });
 
-  it('csv/encoding: a Windows-1252 file, at the first unreadable character', async () => {
+  it('csv/encoding: neither UTF-8 nor Windows-1252 (Mac Roman), at the first unreadable character', async () => {
     await expectSingleError(
       'csv-encoding',
       'csv/encoding',
       at('csv-encoding', ETAT, 1, 13),
-      'fichier non encodé en UTF-8 : caractère illisible dans "Commune;Coll?ge;Structur"',
+      'encodage inconnu : octet illisible ni en UTF-8 ni en Windows-1252 dans "Commune;Coll?ge;Structur"',
     );
+  });
+
+  it('total/mismatch: a TOTAL row that is not the computed sum names both figures', async () => {
+    await expectSingleError('total-mismatch', 'total/mismatch', at('total-mismatch', ETAT, 5, 9), 'TOTAL déclaré 3, somme calculée 2,5 (attendu : la somme des ETP des 3 lignes du tableau');
   });
 
   it('csv/syntax: a quote never closed', async () => {
@@ -331,6 +368,19 @@ describe('CSV values', () => {
 
   it('uai/format: 7 digits and a letter (case-insensitive)', async () => {
     await expectSingleError('uai-format', 'uai/format', at('uai-format', ETAT, 3, 31), 'UAI "59-0001" invalide (attendu : 7 chiffres et une lettre');
+  });
+
+  it('uai/check-letter: the letter is the 7-digit number modulo 23 in the alphabet without I, O, Q', async () => {
+    await expectSingleError(
+      'uai-check-letter',
+      'uai/check-letter',
+      at('uai-check-letter', ETAT, 2, 27),
+      'UAI "0590001A" : lettre de contrôle "A" incorrecte (attendu : "0590001F"',
+    );
+  });
+
+  it('insee/format: 20xxx is not a Corsican code (2A/2B); 59009 and 2B033 are fine', async () => {
+    await expectSingleError('insee-format', 'insee/format', at('insee-format', ETAT, 3, 21), `code INSEE "20004" invalide : la Corse s’écrit 2A (Corse-du-Sud) ou 2B (Haute-Corse)`);
   });
 });
 

@@ -1,18 +1,20 @@
 /**
  * Turns the rows of an état or déploiement CSV into `Affectation`s, checking each value
  * (DESIGN.md, "Data contract"): commune and collège present, ETP in (0, 1], REP/REP+, a declared
- * structure porteuse or "en cours de négociation", a UAI of 7 digits and a letter, and no collège
- * twice in one file.
+ * structure porteuse or "en cours de négociation", a valid UAI and code INSEE when given, no
+ * collège twice in one file, and a TOTAL row equal to the computed sum.
  */
 import type { Diagnostic, Place } from '../diagnostics.ts';
-import type { ColumnSpec, Table } from './csv.ts';
-import { parseEtp } from './etp.ts';
+import { ETP_EXPECTED, fromHundredths, parseEtp, toHundredths } from './etp.ts';
+import { checkInsee, checkUai } from './identifiers.ts';
 import type { Affectation, EducationPrioritaire } from './model.ts';
 import { EDUCATION_PRIORITAIRE, PENDING_STRUCTURE } from './model.ts';
+import type { ColumnSpec, Table } from './table.ts';
 import { foldForComparison, quote } from './text.ts';
+import { rowNumber } from './xlsx.ts';
 
 /** Column keys of état and déploiement files (the `Affectation` fields they fill). */
-export type AffectationColumn = 'commune' | 'college' | 'structurePorteuse' | 'etp' | 'uai' | 'educationPrioritaire';
+export type AffectationColumn = 'commune' | 'college' | 'structurePorteuse' | 'etp' | 'uai' | 'insee' | 'educationPrioritaire';
 
 /** Kind of file: an état (structure porteuse required) or a déploiement (REP/REP+ required). */
 export type AffectationFileKind = 'etat' | 'deploiement';
@@ -32,7 +34,13 @@ const ETP: ColumnSpec<'etp'> = {
   required: true,
 };
 const EDUCATION = { key: 'educationPrioritaire', label: 'Éducation prioritaire', aliases: ['REP/REP +', 'REP'] } as const;
-const UAI: ColumnSpec<'uai'> = { key: 'uai', label: 'UAI', aliases: ['Code UAI'], required: false };
+const UAI: ColumnSpec<'uai'> = { key: 'uai', label: 'UAI', aliases: ['Code UAI', 'RNE', 'Numéro UAI'], required: false };
+const INSEE: ColumnSpec<'insee'> = {
+  key: 'insee',
+  label: 'Code INSEE',
+  aliases: ['INSEE', 'Code commune', 'Code INSEE commune', 'Code INSEE de la commune', 'COG'],
+  required: false,
+};
 
 /**
  * Columns of each kind of file, in canonical order. Headers match ignoring case, accents, spaces
@@ -40,8 +48,8 @@ const UAI: ColumnSpec<'uai'> = { key: 'uai', label: 'UAI', aliases: ['Code UAI']
  * "REP/REP +", "Nombre d'ETP", "Nombre ALSÉS") are aliases.
  */
 export const COLUMNS: Record<AffectationFileKind, readonly ColumnSpec<AffectationColumn>[]> = {
-  etat: [COMMUNE, COLLEGE, { ...STRUCTURE, required: true }, ETP, UAI, { ...EDUCATION, required: false }],
-  deploiement: [COMMUNE, COLLEGE, { ...EDUCATION, required: true }, ETP, UAI, { ...STRUCTURE, required: false }],
+  etat: [COMMUNE, COLLEGE, { ...STRUCTURE, required: true }, ETP, UAI, { ...EDUCATION, required: false }, INSEE],
+  deploiement: [COMMUNE, COLLEGE, { ...EDUCATION, required: true }, ETP, UAI, { ...STRUCTURE, required: false }, INSEE],
 };
 
 /**
@@ -55,7 +63,12 @@ export const collegeKey = (row: { readonly commune: string; readonly college: st
 export const describeCollege = (row: { readonly commune: string; readonly college: string }): string =>
   `collège ${quote(row.college)} (${row.commune})`;
 
-const UAI_FORMAT = /^\d{7}[A-Z]$/;
+/** Line of a place: the line of a CSV file, the row of a sheet ("C14" → 14). */
+export const lineOf = (place: Place): number => place.line ?? rowNumber(place.cell);
+
+/** Where a row is, in a message: "data/etats/2019-07-15.csv, ligne 2" or "classeur.xlsx État 2019-07-15!A2". */
+export const describeRowPlace = (place: Place): string =>
+  place.sheet !== undefined ? `${place.file} ${place.sheet}!${place.cell ?? ''}` : `${place.file}, ligne ${lineOf(place)}`;
 const EP_BY_FOLD = new Map<string, EducationPrioritaire>(EDUCATION_PRIORITAIRE.map((ep) => [foldForComparison(ep), ep]));
 
 /**
@@ -77,6 +90,8 @@ export function toAffectations(
   const declared = structures.length > 0 ? structures.join(', ') : 'aucune déclarée';
   const expectedStructure = `une structure déclarée dans dispositif.yaml (${declared}) ou ${quote(PENDING_STRUCTURE)}`;
 
+  let etpHundredths = 0;
+  let etpUnreadable = false;
   for (const { place, cells } of table.rows) {
     let ok = true;
     const fail = (ruleId: string, message: string, at = place, field?: AffectationColumn): void => {
@@ -85,9 +100,9 @@ export function toAffectations(
     };
 
     const commune = cells.commune!;
-    if (commune.value === '') fail('commune/required', 'commune vide (attendu : le nom de la commune, ex. ANZIN)', commune.place, 'commune');
+    if (commune.value === '' && commune.kind !== 'invalid') fail('commune/required', 'commune vide (attendu : le nom de la commune, ex. ANZIN)', commune.place, 'commune');
     const college = cells.college!;
-    if (college.value === '') {
+    if (college.value === '' && college.kind !== 'invalid') {
       fail('college/required', 'nom du collège vide (attendu : le nom du collège, ex. Jules Ferry)', college.place, 'college');
     }
 
@@ -106,13 +121,22 @@ export function toAffectations(
           'structurePorteuse',
         );
       }
-    } else if (structure && kind === 'etat') {
+    } else if (structure && kind === 'etat' && structure.kind !== 'invalid') {
       fail('structure-porteuse/required', `structure porteuse vide (attendu : ${expectedStructure})`, structure.place, 'structurePorteuse');
     }
 
     const etpCell = cells.etp!;
-    const etp = parseEtp(etpCell.value);
-    if (!etp.ok) fail(etp.ruleId, etp.message, etpCell.place, 'etp');
+    const etp = etpCell.kind === 'invalid' ? undefined : parseEtp(etpCell.value);
+    if (!etp) ok = false;
+    else if (!etp.ok) {
+      const asDate = etpCell.kind === 'date' || /^\d{1,2}[-/. ][a-zéû]{3,5}\.?([-/. ]\d{2,4})?$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/i.test(etpCell.value);
+      const message = asDate
+        ? `ETP ${quote(etpCell.value)} est une date, pas un nombre (attendu : ${ETP_EXPECTED} ; le tableur a pu changer la saisie en date : mettre la cellule au format Nombre)`
+        : etp.message;
+      fail(etp.ruleId, message, etpCell.place, 'etp');
+    }
+    if (etp?.ok) etpHundredths += toHundredths(etp.etp);
+    else etpUnreadable = true;
 
     let educationPrioritaire: EducationPrioritaire | undefined;
     const ep = cells.educationPrioritaire;
@@ -131,11 +155,21 @@ export function toAffectations(
     let uai: string | undefined;
     const uaiCell = cells.uai;
     if (uaiCell && uaiCell.value !== '') {
-      uai = uaiCell.value.toUpperCase();
-      if (!UAI_FORMAT.test(uai)) {
-        fail('uai/format', `UAI ${quote(uaiCell.value)} invalide (attendu : 7 chiffres et une lettre, ex. 0590001A)`, uaiCell.place, 'uai');
-      }
+      const checked = checkUai(uaiCell.value);
+      if (checked.ok) uai = checked.value;
+      else fail(checked.ruleId, checked.message, uaiCell.place, 'uai');
     }
+
+    let insee: string | undefined;
+    const inseeCell = cells.insee;
+    if (inseeCell && inseeCell.value !== '') {
+      // A code typed in a workbook as a number loses its leading zero (01004 → 1004).
+      const raw = inseeCell.kind === 'number' && /^\d{4}$/.test(inseeCell.value) ? `0${inseeCell.value}` : inseeCell.value;
+      const checked = checkInsee(raw);
+      if (checked.ok) insee = checked.value;
+      else fail(checked.ruleId, checked.message, inseeCell.place, 'insee');
+    }
+    for (const cell of [commune, college, structure, ep, uaiCell, inseeCell]) if (cell?.kind === 'invalid') ok = false;
 
     if (commune.value !== '' && college.value !== '') {
       const row = { commune: commune.value, college: college.value };
@@ -143,7 +177,7 @@ export function toAffectations(
       if (first) {
         fail(
           'college/duplicate',
-          `${describeCollege(row)} en double : déjà présent ligne ${first.line} (attendu : une seule ligne par collège)`,
+          `${describeCollege(row)} en double : déjà présent ligne ${lineOf(first)} (attendu : une seule ligne par collège)`,
           college.place,
           'college',
         );
@@ -152,7 +186,7 @@ export function toAffectations(
       }
     }
 
-    if (!ok || !etp.ok) continue;
+    if (!ok || !etp?.ok) continue;
     const affectation: Affectation = {
       commune: commune.value,
       college: college.value,
@@ -160,10 +194,48 @@ export function toAffectations(
       conventionEnNegociation,
       etp: etp.etp,
       ...(uai !== undefined ? { uai } : {}),
+      ...(insee !== undefined ? { insee } : {}),
       ...(educationPrioritaire !== undefined ? { educationPrioritaire } : {}),
       place,
     };
     rows.push(affectation);
   }
+  if (!etpUnreadable) diagnostics.push(...checkTotals(table, etpHundredths));
   return { rows, diagnostics };
 }
+
+/**
+ * `total/number`, `total/mismatch`: each TOTAL row that declares an ETP total must equal the sum
+ * of the table's ETP (compared in hundredths of ETP). Not checked when an ETP of the table is
+ * unreadable (the sum would be wrong; that ETP is reported already).
+ */
+function checkTotals(table: Table<AffectationColumn>, etpHundredths: number): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const computed = fromHundredths(etpHundredths);
+  for (const { declared } of table.totals) {
+    if (!declared || declared.kind === 'invalid') continue;
+    const value = declared.value.replace(/[\s\u202F]/g, '');
+    const number = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/.test(value) ? Number(value.replace(',', '.')) : NaN;
+    if (Number.isNaN(number)) {
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'total/number',
+        message: `TOTAL ${quote(declared.value)} n'est pas un nombre (attendu : la somme des ETP, ${frenchNumber(computed)}, ou une cellule vide)`,
+        place: declared.place,
+        field: 'etp',
+      });
+    } else if (toHundredths(number) !== etpHundredths) {
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'total/mismatch',
+        message: `TOTAL déclaré ${frenchNumber(number)}, somme calculée ${frenchNumber(computed)} (attendu : la somme des ETP des ${table.rows.length} lignes du tableau ; corriger le TOTAL ou les lignes)`,
+        place: declared.place,
+        field: 'etp',
+      });
+    }
+  }
+  return diagnostics;
+}
+
+/** 40.5 → "40,5" (as staff type it; no thousands separator). */
+const frenchNumber = (n: number): string => String(Math.round(n * 1e6) / 1e6).replace('.', ',');

@@ -1,246 +1,231 @@
 /**
- * Reads a CSV file as French spreadsheets write it (`;` separator, UTF-8 with or without BOM,
- * CRLF or LF, trailing empty lines) into a table of trimmed cells, each with its place
- * (file:line:column), matching the header tolerantly against a list of column specs.
+ * Reads a CSV file as spreadsheets write it into a table (`table.ts`): the encoding is detected
+ * (UTF-8 with or without BOM, UTF-16 with BOM as Excel's "Texte Unicode", else Windows-1252 as
+ * Excel's plain "CSV"), the separator too (";", "," or tabulation: the one that splits a header
+ * row into the expected columns), CRLF or LF, trailing empty lines. Each cell keeps its place
+ * (file:line:column).
  *
- * Parsing is done by csv-parse; this module only locates cells and checks the table's shape
- * (`csv/*` rules). Values are checked by `affectations.ts`.
+ * Parsing is done by csv-parse and Windows-1252 decoding by iconv-lite; this module only detects,
+ * locates and reports (`csv/*` rules). A file that is not text (binary, a workbook saved as
+ * ".csv") or whose bytes are neither UTF-8 nor Windows-1252 is an error, never read as garbage.
  */
 import { parse } from 'csv-parse/sync';
 import type { CsvError } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
 import type { Diagnostic, Place } from '../diagnostics.ts';
-import { foldForComparison, quote } from './text.ts';
+import type { Cell, ColumnSpec, SourceRow, Table } from './table.ts';
+import { buildTable, headerScore } from './table.ts';
+import { quote } from './text.ts';
 
-/** A column a CSV file may have. */
-export interface ColumnSpec<K extends string> {
-  /** Field name in the model, e.g. `etp`. */
-  readonly key: K;
-  /** Canonical header, e.g. "ETP"; also accepted as a header. */
-  readonly label: string;
-  /** Other accepted headers, e.g. the published "Nombre d'ETP". */
-  readonly aliases: readonly string[];
-  /** A required column missing from the header is a `csv/missing-column` error. */
-  readonly required: boolean;
-}
+export type { Cell, ColumnSpec, Table, TableRow } from './table.ts';
 
-/** A trimmed cell value and where it was read. */
-export interface Cell {
-  readonly value: string;
-  readonly place: Place;
-}
-
-/** A data row: its first line and its cells by column key (absent if the column is absent). */
-export interface TableRow<K extends string> {
-  /** Place of the row's first cell. */
-  readonly place: Place;
-  readonly cells: Partial<Record<K, Cell>>;
-}
-
-/** A CSV file whose header has every required column. */
-export interface Table<K extends string> {
-  readonly file: string;
-  /** Columns found, in file order. */
-  readonly columns: readonly K[];
-  /** Data rows in file order (blank rows and TOTAL rows left out). */
-  readonly rows: readonly TableRow<K>[];
-}
-
-/** The CSV separator used by French spreadsheets. */
+/** The CSV separator of the canonical files (what French spreadsheets write). */
 export const CSV_DELIMITER = ';';
 
-const FOREIGN_SEPARATORS = [',', '\t', '|'] as const;
+/** Separators recognised, in order of preference when several fit. */
+export const CSV_DELIMITERS = [';', ',', '\t'] as const;
+/** A recognised separator. */
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
-/** One parsed record, with the place of each field. */
-interface LocatedRecord {
-  readonly fields: readonly string[];
-  readonly places: readonly Place[];
-}
+/** Encodings recognised. */
+export type CsvEncoding = 'utf-8' | 'utf-16' | 'windows-1252';
 
 /**
  * Reads CSV bytes into a table. Never throws for bad content: every problem becomes an `error`
- * diagnostic (or a `warning` for a TOTAL row, which is ignored since totals are computed).
- * `table` is absent when the rows cannot be read column by column (encoding, empty file,
- * wrong separator, missing required column, unreadable quotes on every line).
+ * diagnostic. `table` is absent when the rows cannot be read column by column (not text, bad
+ * encoding, empty file, unknown separator, missing required column).
  *
  * @param bytes the file content
  * @param file  path shown in places (relative to the working folder)
  * @param specs the columns this kind of file may have
+ * @param totalKey the column a TOTAL row declares a total for (e.g. `etp`)
  */
 export function readCsvTable<K extends string>(
   bytes: Uint8Array,
   file: string,
   specs: readonly ColumnSpec<K>[],
-): { table?: Table<K>; diagnostics: Diagnostic[] } {
+  totalKey?: K,
+): { table?: Table<K>; diagnostics: Diagnostic[]; encoding?: CsvEncoding; delimiter?: CsvDelimiter } {
   const diagnostics: Diagnostic[] = [];
-  const error = (ruleId: string, message: string, place: Place, field?: string): void => {
-    diagnostics.push({ severity: 'error', ruleId, message, place, ...(field ? { field } : {}) });
-  };
-  const expectedHeader = specs.filter((s) => s.required).map((s) => s.label).join(CSV_DELIMITER);
+  const decoded = decodeText(bytes, file, diagnostics);
+  if (!decoded) return { diagnostics };
+  const { text, encoding } = decoded;
 
-  const text = decodeUtf8(bytes, file, diagnostics);
-  if (text === undefined) return { diagnostics };
+  const delimiter = detectDelimiter(text, specs, file, diagnostics);
+  if (!delimiter) return { diagnostics, encoding };
 
   const before = diagnostics.length;
-  const records = parseRecords(text, file, diagnostics).filter((r) => r.fields.some((f) => f.trim() !== ''));
-  const header = records[0];
-  if (!header) {
-    error('csv/empty', `fichier vide (attendu : une ligne d'en-tête ${quote(expectedHeader)} puis une ligne par collège)`, {
-      file,
-      line: 1,
-      column: 1,
-    });
-    return { diagnostics };
-  }
+  const rows = parseRows(text, delimiter, file, diagnostics);
+  const joiner = delimiter === '\t' ? CSV_DELIMITER : delimiter;
+  const built = buildTable(rows, {
+    file,
+    specs,
+    prefix: 'csv',
+    joiner,
+    ...(totalKey !== undefined ? { totalKey } : {}),
+    start: { file, line: 1, column: 1 },
+    columnName: (index) => `colonne ${index + 1}`,
+    rowsLost: diagnostics.length > before,
+    ...(delimiter === ',' ? { widthHint: ` ; avec le séparateur ",", un nombre à virgule s'écrit entre guillemets, ex. "0,5"` } : {}),
+  });
+  diagnostics.push(...built.diagnostics);
+  return { ...(built.table ? { table: built.table } : {}), diagnostics, encoding, delimiter };
+}
 
-  // The header: trailing empty cells (left by spreadsheets) are ignored.
-  let width = header.fields.length;
-  while (width > 0 && header.fields[width - 1]!.trim() === '') width--;
-  const headerPlace = header.places[0]!;
+const EXCEL_HINT = `dans Excel, « Enregistrer sous » puis « CSV UTF-8 » ou « CSV (séparateur : point-virgule) »`;
 
-  if (width === 1) {
-    const only = header.fields[0]!;
-    const sep = FOREIGN_SEPARATORS.find((s) => only.includes(s));
-    if (sep) {
-      const shown = sep === '\t' ? 'tabulation' : quote(sep);
-      error(
-        'csv/separator',
-        `séparateur ${shown} dans l'en-tête ${quote(only.trim())} (attendu : le point-virgule ";", ex. ${quote(expectedHeader)})`,
-        headerPlace,
-      );
-      return { diagnostics };
-    }
-  }
+/** Signatures of files that are not text, with what to call them. */
+const SIGNATURES: readonly { readonly bytes: readonly number[]; readonly what: string }[] = [
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'un classeur Excel (.xlsx) ou une archive ZIP' },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0], what: 'un ancien classeur Excel (.xls)' },
+  { bytes: [0x25, 0x50, 0x44, 0x46], what: 'un document PDF' },
+];
 
-  const columnAt: (K | undefined)[] = [];
-  const seen = new Map<K, Place>();
-  for (let i = 0; i < width; i++) {
-    const raw = header.fields[i]!.trim();
-    const place = header.places[i]!;
-    const spec = matchColumn(raw, specs);
-    if (raw === '') {
-      error('csv/unknown-column', `colonne sans en-tête (attendu : ${describeColumns(specs)})`, place);
-    } else if (!spec) {
-      error('csv/unknown-column', `colonne ${quote(raw)} inconnue (attendu : ${describeColumns(specs)})`, place);
-    } else if (seen.has(spec.key)) {
-      const first = seen.get(spec.key)!;
-      error(
-        'csv/duplicate-column',
-        `colonne ${quote(raw)} en double : ${quote(spec.label)} déjà en colonne ${first.column} (attendu : une seule colonne ${quote(spec.label)})`,
-        place,
-      );
-    } else {
-      seen.set(spec.key, place);
-      columnAt[i] = spec.key;
-    }
-  }
-  const missing = specs.filter((s) => s.required && !seen.has(s.key));
-  for (const spec of missing) {
-    error(
-      'csv/missing-column',
-      `colonne ${quote(spec.label)} absente de l'en-tête (attendu : ${quote(expectedHeader)})`,
-      headerPlace,
+/**
+ * The text of the file, with line ends unified to "\n" so that places are exact, or undefined
+ * after a `csv/binary` or `csv/encoding` error.
+ */
+function decodeText(bytes: Uint8Array, file: string, diagnostics: Diagnostic[]): { text: string; encoding: CsvEncoding } | undefined {
+  const fail = (ruleId: 'csv/binary' | 'csv/encoding', message: string, place: Place): undefined => {
+    diagnostics.push({ severity: 'error', ruleId, message, place });
+    return undefined;
+  };
+  const signature = SIGNATURES.find((s) => s.bytes.every((b, i) => bytes[i] === b));
+  if (signature) {
+    return fail(
+      'csv/binary',
+      `fichier binaire : ${signature.what}, pas un fichier CSV (attendu : un fichier texte CSV ; ${EXCEL_HINT} ; un classeur .xlsx se lit avec « --data classeur.xlsx »)`,
+      { file, line: 1, column: 1 },
     );
   }
 
-  const rows: TableRow<K>[] = [];
-  const body = records.slice(1);
-  const unreadableLines = diagnostics.length > before;
-  if (body.length === 0 && !unreadableLines) {
-    error('csv/empty', `aucune ligne après l'en-tête (attendu : une ligne par collège)`, headerPlace);
-  }
-  for (const record of body) {
-    const first = record.places[0]!;
-    if (foldForComparison(record.fields.find((f) => f.trim() !== '') ?? '') === 'total') {
-      diagnostics.push({
-        severity: 'warning',
-        ruleId: 'csv/total-row',
-        message: `ligne "TOTAL" ignorée (attendu : seulement des collèges ; les totaux sont calculés)`,
-        place: first,
-      });
-      continue;
+  let text: string;
+  let encoding: CsvEncoding;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    text = iconv.decode(Buffer.from(bytes), bytes[0] === 0xff ? 'utf-16le' : 'utf-16be');
+    encoding = 'utf-16';
+  } else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+      encoding = 'utf-8';
+    } catch {
+      // Excel's plain "CSV" is Windows-1252. (Node's TextDecoder decodes "windows-1252" as
+      // Latin-1, so iconv-lite is used: it marks the five bytes Windows-1252 leaves undefined.)
+      text = iconv.decode(Buffer.from(bytes), 'win1252');
+      encoding = 'windows-1252';
     }
-    const extra = record.fields.slice(width);
-    if (record.fields.length < width || extra.some((f) => f.trim() !== '')) {
-      const actual = record.fields.length < width ? record.fields.length : width + lastNonBlank(extra) + 1;
-      error(
-        'csv/field-count',
-        `ligne de ${actual} champs au lieu de ${width} (attendu : ${quote(header.fields.slice(0, width).map((f) => f.trim()).join(CSV_DELIMITER))})`,
-        first,
-      );
-      continue;
-    }
-    const cells: Partial<Record<K, Cell>> = {};
-    columnAt.forEach((key, i) => {
-      if (key) cells[key] = { value: record.fields[i]!.trim(), place: record.places[i]! };
-    });
-    rows.push({ place: first, cells });
   }
+  text = text.replace(/^\uFEFF/, '');
 
-  if (missing.length > 0) return { diagnostics };
-  return { table: { file, columns: columnAt.filter((k): k is K => k !== undefined), rows }, diagnostics };
+  const control = /[\u0000-\u0008\u000E-\u001F]/.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).padStart(2, '0').toUpperCase();
+    return fail(
+      'csv/binary',
+      `fichier binaire : caractère de contrôle 0x${code} (attendu : un fichier texte CSV ; ${EXCEL_HINT})`,
+      positionOf(text, control.index, file),
+    );
+  }
+  const undefinedByte = text.indexOf('\uFFFD');
+  if (encoding === 'windows-1252' && undefinedByte >= 0) {
+    return fail(
+      'csv/encoding',
+      `encodage inconnu : octet illisible ni en UTF-8 ni en Windows-1252 dans ${quote(contextAt(text, undefinedByte).replace(/\uFFFD/g, '?'))} (attendu : un fichier UTF-8 ou Windows-1252 ; ${EXCEL_HINT})`,
+      positionOf(text, undefinedByte, file),
+    );
+  }
+  // UTF-8 text saved again as if it were Windows-1252 ("é" → "Ã©"): valid, but garbled.
+  const garbled = /Ã[\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013-\u203A\u20AC\u2122]/.exec(text);
+  if (garbled) {
+    return fail(
+      'csv/encoding',
+      `texte mal converti : ${quote(contextAt(text, garbled.index))} contient ${quote(garbled[0])}, un accent enregistré deux fois (attendu : le texte d'origine, ex. « é » ; ${EXCEL_HINT})`,
+      positionOf(text, garbled.index, file),
+    );
+  }
+  return { text: text.replace(/\r\n?/g, '\n'), encoding };
 }
 
-function lastNonBlank(fields: readonly string[]): number {
-  for (let i = fields.length - 1; i >= 0; i--) if (fields[i]!.trim() !== '') return i;
-  return -1;
+/** The place of the character at `index` (line ends "\n", "\r\n" or "\r"). */
+function positionOf(text: string, index: number, file: string): Place {
+  const before = text.slice(0, index);
+  const lines = before.split(/\r\n|\r|\n/);
+  return { file, line: lines.length, column: lines[lines.length - 1]!.length + 1 };
 }
 
-/** Finds the spec whose label or alias matches a header cell, ignoring case, accents, spaces. */
-function matchColumn<K extends string>(header: string, specs: readonly ColumnSpec<K>[]): ColumnSpec<K> | undefined {
-  const folded = foldForComparison(header);
-  if (folded === '') return undefined;
-  return specs.find((s) => [s.label, ...s.aliases].some((name) => foldForComparison(name) === folded));
-}
-
-/** "Commune, Collège, ETP ; facultatives : UAI" */
-function describeColumns(specs: readonly ColumnSpec<string>[]): string {
-  const required = specs.filter((s) => s.required).map((s) => s.label).join(', ');
-  const optional = specs.filter((s) => !s.required).map((s) => s.label);
-  return optional.length ? `${required} ; facultatives : ${optional.join(', ')}` : required;
+/** The line around `index`, cut to a readable length. */
+function contextAt(text: string, index: number): string {
+  const start = Math.max(text.lastIndexOf('\n', index) + 1, index - 12);
+  const rest = text.slice(index).search(/[\r\n]/);
+  const end = Math.min(rest < 0 ? text.length : index + rest, index + 12);
+  return text.slice(start, end);
 }
 
 /**
- * Decodes UTF-8 (the BOM is dropped); on invalid bytes (a file saved as "CSV" in Latin-1 or
- * Windows-1252 rather than "CSV UTF-8") reports `csv/encoding` at the first bad character.
+ * The separator: the one that splits one of the first rows into the most expected columns
+ * (";" first on a tie, then ",", then tabulation). When no row names two expected columns,
+ * the separator the first line holds most; a line with none of them but "|" is `csv/separator`.
  */
-function decodeUtf8(bytes: Uint8Array, file: string, diagnostics: Diagnostic[]): string | undefined {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    const lossy = new TextDecoder('utf-8').decode(bytes);
-    const at = lossy.indexOf('\uFFFD');
-    const before = lossy.slice(0, Math.max(at, 0)).replace(/^\uFEFF/, '');
-    const lines = before.split(/\r\n|\r|\n/);
-    const context = lossy.slice(at - (lines[lines.length - 1]!.length), at + 12).split(/[\r\n]/)[0]!.replace(/\uFFFD/g, '?');
+function detectDelimiter<K extends string>(text: string, specs: readonly ColumnSpec<K>[], file: string, diagnostics: Diagnostic[]): CsvDelimiter | undefined {
+  let best: CsvDelimiter | undefined;
+  let bestScore = 1;
+  for (const delimiter of CSV_DELIMITERS) {
+    const records = parseHead(text, delimiter);
+    const score = Math.max(0, ...records.map((r) => headerScore(r, specs)));
+    if (score > bestScore) {
+      best = delimiter;
+      bestScore = score;
+    }
+  }
+  if (best) return best;
+
+  const firstLine = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const counts = CSV_DELIMITERS.map((d) => ({ d, n: firstLine.split(d).length - 1 })).filter((c) => c.n > 0);
+  if (counts.length > 0) return counts.sort((a, b) => b.n - a.n)[0]!.d;
+  const other = ['|', '/', '#', ':'].find((s) => firstLine.includes(s));
+  if (other) {
     diagnostics.push({
       severity: 'error',
-      ruleId: 'csv/encoding',
-      message:
-        `fichier non encodé en UTF-8 : caractère illisible dans ${quote(context)} (attendu : UTF-8 ; dans Excel, « Enregistrer sous » puis « CSV UTF-8 (délimité par des virgules) »)`,
-      place: { file, line: lines.length, column: lines[lines.length - 1]!.length + 1 },
+      ruleId: 'csv/separator',
+      message: `séparateur ${quote(other)} dans ${quote(firstLine.trim().slice(0, 60))} (attendu : le point-virgule ";", la virgule "," ou la tabulation, ex. "Commune;Collège;Structure porteuse;ETP")`,
+      place: { file, line: text.slice(0, text.indexOf(firstLine)).split('\n').length, column: 1 },
     });
     return undefined;
   }
-  // TextDecoder drops the BOM already; line ends are unified so that places are exact.
-  return text.replace(/\r\n?/g, '\n');
+  return CSV_DELIMITER;
+}
+
+/** The first rows of the text split by `delimiter` (unreadable rows skipped). */
+function parseHead(text: string, delimiter: CsvDelimiter): string[][] {
+  try {
+    return parse(text, {
+      delimiter,
+      to_line: 20,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+    }) as string[][];
+  } catch {
+    return [];
+  }
 }
 
 /** Parses every record with csv-parse, locating each field; unreadable records become `csv/syntax`. */
-function parseRecords(text: string, file: string, diagnostics: Diagnostic[]): LocatedRecord[] {
+function parseRows(text: string, delimiter: CsvDelimiter, file: string, diagnostics: Diagnostic[]): SourceRow[] {
   const syntaxError = (err: CsvError | undefined): void => {
+    const shown = delimiter === '\t' ? 'une tabulation' : quote(delimiter);
     diagnostics.push({
       severity: 'error',
       ruleId: 'csv/syntax',
-      message: `${csvErrorFr(err)} (attendu : un champ entre guillemets se ferme par un guillemet suivi de ";" ou de la fin de ligne)`,
+      message: `${csvErrorFr(err)} (attendu : un champ entre guillemets se ferme par un guillemet suivi de ${shown} ou de la fin de ligne)`,
       place: { file, line: typeof err?.lines === 'number' ? err.lines : 1 },
     });
   };
   let parsed: { record: string[]; raw: string; info: { lines: number } }[];
   try {
     parsed = parse(text, {
-      delimiter: CSV_DELIMITER,
-      bom: true,
+      delimiter,
       info: true,
       raw: true,
       relax_column_count: true,
@@ -256,7 +241,11 @@ function parseRecords(text: string, file: string, diagnostics: Diagnostic[]): Lo
     syntaxError(err as CsvError);
     return [];
   }
-  return parsed.map(({ record, raw, info }) => ({ fields: record, places: locateFields(raw, info.lines, file) }));
+  return parsed.map(({ record, raw, info }) => {
+    const places = locateFields(raw, info.lines, file, delimiter);
+    const cells: Cell[] = record.map((value, i) => ({ value: value.trim(), place: places[i] ?? places[0]! }));
+    return { cells, place: places[0]! };
+  });
 }
 
 /**
@@ -264,7 +253,7 @@ function parseRecords(text: string, file: string, diagnostics: Diagnostic[]): Lo
  * raw text (preceded by any skipped empty lines, followed by the line end); fields start after
  * each separator outside quotes.
  */
-function locateFields(raw: string, endLine: number, file: string): Place[] {
+function locateFields(raw: string, endLine: number, file: string, delimiter: CsvDelimiter): Place[] {
   const body = raw.replace(/\n$/, '').replace(/^\n+/, '');
   let line = endLine - (body.match(/\n/g)?.length ?? 0);
   let column = 1;
@@ -283,7 +272,7 @@ function locateFields(raw: string, endLine: number, file: string): Place[] {
       line++;
       column = 1;
       continue;
-    } else if (ch === CSV_DELIMITER && !inQuotes) {
+    } else if (ch === delimiter && !inQuotes) {
       places.push({ file, line, column: column + 1 });
     }
     column++;
@@ -292,9 +281,9 @@ function locateFields(raw: string, endLine: number, file: string): Place[] {
 }
 
 const CSV_ERRORS_FR: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: "guillemet ouvert et jamais fermé",
-  CSV_INVALID_CLOSING_QUOTE: 'guillemet fermant suivi d\'autres caractères',
-  INVALID_OPENING_QUOTE: 'guillemet ouvrant au milieu d\'un champ',
+  CSV_QUOTE_NOT_CLOSED: 'guillemet ouvert et jamais fermé',
+  CSV_INVALID_CLOSING_QUOTE: "guillemet fermant suivi d'autres caractères",
+  INVALID_OPENING_QUOTE: "guillemet ouvrant au milieu d'un champ",
 };
 
 function csvErrorFr(err: CsvError | undefined): string {

@@ -1,20 +1,25 @@
 /**
- * Loads and validates the data folder (DESIGN.md, "Data contract"): `dispositif.yaml` and the
- * état and déploiement CSV files it names. Every problem is collected and returned at once as
- * diagnostics with their place; the dataset is built only when there is no error.
+ * Loads and validates the data (DESIGN.md, "Data contract"): `dispositif.yaml` and the état and
+ * déploiement tables it names — CSV files of a data folder, or sheets of an Excel workbook
+ * (README, "Classeur Excel"). Every problem is collected and returned at once as diagnostics
+ * with their place; the dataset is built only when there is no error.
  * Rule ids and what they check: `DATASET_RULES` in `rules.ts`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Place } from '../diagnostics.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
-import { COLUMNS, collegeKey, describeCollege, toAffectations } from './affectations.ts';
-import type { AffectationFileKind } from './affectations.ts';
+import { COLUMNS, collegeKey, describeCollege, describeRowPlace, toAffectations } from './affectations.ts';
+import type { AffectationColumn, AffectationFileKind } from './affectations.ts';
 import { readCsvTable } from './csv.ts';
 import type { Affectation, Dataset, Deploiement, Etat, IsoDate } from './model.ts';
 import { deploiementEntrySchema, dispositifSchema, etatEntrySchema } from './schema.ts';
 import type { DispositifFile } from './schema.ts';
-import { foldForComparison, frenchDate, quote } from './text.ts';
+import { checkSpellings } from './spelling.ts';
+import type { Table } from './table.ts';
+import { foldForComparison, frenchDate, isIsoDate, quote } from './text.ts';
+import type { Sheet, Workbook } from './xlsx.ts';
+import { columnLetters, readSheetTable, readWorkbook, rowNumber, WORKBOOK_EXTENSIONS } from './xlsx.ts';
 import { readYaml, zodIssuesToDiagnostics } from './yaml.ts';
 import type { YamlFile, YamlPath } from './yaml.ts';
 
@@ -29,29 +34,71 @@ export interface LoadResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/** Options of `loadDataset`. */
+export interface LoadOptions {
+  /** The `dispositif.yaml` to use (default: the one in the data folder, or beside the workbook). */
+  readonly dispositif?: string;
+}
+
 /** Path shown to users: relative to the working folder (`data/etats/2019-07-15.csv`). */
 const shown = (absPath: string): string => path.relative(process.cwd(), absPath) || '.';
 
+/** `true` if the path names an Excel workbook (.xlsx, .xlsm), by its extension. */
+export const isWorkbookPath = (p: string): boolean => (WORKBOOK_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase());
+
 /**
- * Reads `<dataDir>/dispositif.yaml` and the CSV files it names, checks every rule, and builds the
- * `Dataset` (états sorted by date, déploiements by `effet`).
+ * Reads `dispositif.yaml` and the tables it names, checks every rule, and builds the `Dataset`
+ * (états sorted by date, déploiements by `effet`).
+ *
+ * `dataPath` is either a data folder (`data/`: `dispositif.yaml` and the CSV files it names) or
+ * an Excel workbook (`classeur.xlsx`: one sheet per état and per déploiement, `dispositif.yaml`
+ * beside it unless `options.dispositif` says otherwise).
  *
  * Never throws for bad data: unreadable or missing files, YAML syntax, shapes (zod), references
- * (deliberation ids, files), CSV shape and values, duplicates and a deployed collège already
- * present all become `error` diagnostics (rule ids: `DATASET_RULES`). Only
+ * (deliberation ids, files, sheets), table shape and values, TOTAL rows, duplicates and a
+ * deployed collège already present all become `error` diagnostics; spellings of one commune or
+ * collège that differ, hidden and unused sheets are `warning`s (rule ids: `DATASET_RULES`). Only
  * programming errors throw.
  *
- * @param dataDir the data folder, e.g. `data` (relative to the working folder or absolute)
+ * @param dataPath the data folder, e.g. `data`, or a workbook, e.g. `alses.xlsx` (relative to the
+ *   working folder or absolute)
  */
-export async function loadDataset(dataDir: string): Promise<LoadResult> {
-  const dir = path.resolve(dataDir);
-  const yamlPath = path.join(dir, DISPOSITIF_FILE);
+export async function loadDataset(dataPath: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const resolved = path.resolve(dataPath);
+  const workbookPath = isWorkbookPath(resolved) ? resolved : undefined;
+  const dir = workbookPath ? path.dirname(resolved) : resolved;
+  const yamlPath = options.dispositif !== undefined ? path.resolve(options.dispositif) : path.join(dir, DISPOSITIF_FILE);
   const yamlFile = shown(yamlPath);
   const diagnostics: Diagnostic[] = [];
+  let workbook: Workbook | undefined;
   const done = (dataset?: Dataset): LoadResult => {
-    const sorted = sortDiagnostics(diagnostics);
+    const sorted = sortPlaces(sortDiagnostics(diagnostics), workbook);
     return dataset && !hasErrors(sorted) ? { dataset, diagnostics: sorted } : { diagnostics: sorted };
   };
+
+  if (!workbookPath) {
+    const kind = await stat(resolved).then((st) => (st.isFile() ? 'file' : 'other'), () => 'missing');
+    if (kind === 'file') {
+      const ext = path.extname(resolved).toLowerCase();
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'file/type',
+        message:
+          ext === '.xls' || ext === '.ods'
+            ? `classeur ${quote(shown(resolved))} au format ${ext} non pris en charge (attendu : un classeur .xlsx ; dans le tableur, « Enregistrer sous » au format Classeur Excel .xlsx)`
+            : `${quote(shown(resolved))} est un fichier (attendu : le dossier des données, qui contient ${DISPOSITIF_FILE}, ou un classeur .xlsx)`,
+        place: { file: shown(resolved) },
+      });
+      return done();
+    }
+  } else {
+    const bytes = await readBytes(workbookPath, { file: shown(workbookPath) }, diagnostics, 'un classeur Excel .xlsx');
+    if (bytes) {
+      const read = await readWorkbook(bytes, shown(workbookPath));
+      diagnostics.push(...read.diagnostics);
+      workbook = read.workbook;
+    }
+  }
 
   const yamlBytes = await readBytes(yamlPath, { file: yamlFile }, diagnostics, `la description du dispositif (${DISPOSITIF_FILE}) dans le dossier de données`);
   if (!yamlBytes) return done();
@@ -84,22 +131,34 @@ export async function loadDataset(dataDir: string): Promise<LoadResult> {
   );
   items(raw, 'deploiements').forEach((d, i) => checkDeliberation(asRecord(d)?.['deliberation'], ['deploiements', i, 'deliberation']));
 
-  // The CSV files of every readable entry.
-  const readRows = async (kind: AffectationFileKind, fichier: string, at: YamlPath) => {
-    const absPath = path.resolve(dir, fichier);
-    const file = shown(absPath);
-    const bytes = await readBytes(
-      absPath,
-      yaml.locate(at),
-      diagnostics,
-      `un fichier CSV existant, chemin relatif au dossier de ${DISPOSITIF_FILE}`,
-      fichier,
-    );
-    if (!bytes) return undefined;
-    const { table, diagnostics: csvDiagnostics } = readCsvTable(bytes, file, COLUMNS[kind]);
-    diagnostics.push(...csvDiagnostics);
-    if (!table) return undefined;
-    const result = toAffectations(table, kind, sigles);
+  // The table of every readable entry: a CSV file of the folder, or a sheet of the workbook.
+  const usedSheets = new Set<Sheet>();
+  const readRows = async (kind: AffectationFileKind, entry: TableEntry, at: YamlPath) => {
+    let read: { table?: Table<AffectationColumn>; diagnostics: Diagnostic[] };
+    let file: string;
+    if (workbookPath) {
+      if (!workbook) return undefined;
+      const sheet = findSheet(workbook, kind, entry, yaml.locate(at), diagnostics);
+      if (!sheet) return undefined;
+      usedSheets.add(sheet);
+      file = workbook.file;
+      read = readSheetTable(sheet, file, COLUMNS[kind], 'etp');
+    } else {
+      const absPath = path.resolve(dir, entry.fichier);
+      file = shown(absPath);
+      const bytes = await readBytes(
+        absPath,
+        yaml.locate([...at, 'fichier']),
+        diagnostics,
+        `un fichier CSV existant, chemin relatif au dossier de ${DISPOSITIF_FILE}`,
+        entry.fichier,
+      );
+      if (!bytes) return undefined;
+      read = readCsvTable(bytes, file, COLUMNS[kind], 'etp');
+    }
+    diagnostics.push(...read.diagnostics);
+    if (!read.table) return undefined;
+    const result = toAffectations(read.table, kind, sigles);
     diagnostics.push(...result.diagnostics);
     return { file, rows: result.rows };
   };
@@ -107,7 +166,7 @@ export async function loadDataset(dataDir: string): Promise<LoadResult> {
     items(raw, 'etats').map(async (entry, i) => {
       const e = etatEntrySchema.safeParse(entry);
       if (!e.success) return undefined;
-      const read = await readRows('etat', e.data.fichier, ['etats', i, 'fichier']);
+      const read = await readRows('etat', e.data, ['etats', i]);
       return { date: e.data.date, file: read?.file, rows: read?.rows };
     }),
   );
@@ -115,17 +174,147 @@ export async function loadDataset(dataDir: string): Promise<LoadResult> {
     items(raw, 'deploiements').map(async (entry, i) => {
       const d = deploiementEntrySchema.safeParse(entry);
       if (!d.success) return undefined;
-      const read = await readRows('deploiement', d.data.fichier, ['deploiements', i, 'fichier']);
+      const read = await readRows('deploiement', d.data, ['deploiements', i]);
       return { ...d.data, file: read?.file, rows: read?.rows };
     }),
   );
   const readEtats = etats.filter((e) => e !== undefined).sort(byDate);
   const readDeploiements = deploiements.filter((d) => d !== undefined).sort(byEffet);
   checkDeployedCollegesAreNew(readEtats, readDeploiements, diagnostics);
+  diagnostics.push(...checkSpellings([...readEtats, ...readDeploiements].map((t) => t.rows ?? [])));
+  if (workbook) checkOtherSheets(workbook, usedSheets, diagnostics);
 
   if (!parsed.success || hasErrors(diagnostics)) return done();
   return done(buildDataset(parsed.data, readEtats, readDeploiements));
 }
+
+/** An entry of `etats` or `deploiements` in dispositif.yaml (the fields that name its table). */
+interface TableEntry {
+  readonly fichier: string;
+  readonly date?: IsoDate;
+  readonly id?: string;
+  readonly libelle?: string;
+}
+
+/**
+ * Folded sheet names that hold an entry's table: an état's date ("2019-07-15", "État 2019-07-15"),
+ * a déploiement's id or libellé ("rentree-2019", "Déploiement rentree-2019", "rentrée 2019"), or
+ * the base name of the entry's file.
+ */
+function sheetNamesFor(kind: AffectationFileKind, entry: TableEntry): { folded: Set<string>; shown: string[] } {
+  const base = path.basename(entry.fichier, path.extname(entry.fichier));
+  const shownNames =
+    kind === 'etat' ? [entry.date!, `État ${entry.date!}`] : [entry.id!, `Déploiement ${entry.id!}`];
+  const all = kind === 'etat' ? [...shownNames, `Etat ${entry.date!}`, base] : [...shownNames, entry.libelle!, `Déploiement ${entry.libelle!}`, base];
+  return { folded: new Set(all.map(foldForComparison)), shown: shownNames };
+}
+
+/**
+ * The visible sheet holding an entry's table. Errors: none (`xlsx/missing-sheet`, placed on the
+ * entry in dispositif.yaml), only a hidden one (`xlsx/hidden-sheet`), two (`xlsx/sheet-duplicate`).
+ */
+function findSheet(workbook: Workbook, kind: AffectationFileKind, entry: TableEntry, at: Place, diagnostics: Diagnostic[]): Sheet | undefined {
+  const { folded, shown: names } = sheetNamesFor(kind, entry);
+  const matches = workbook.sheets.filter((s) => folded.has(foldForComparison(s.name)));
+  const visible = matches.filter((s) => s.state === 'visible');
+  const what = kind === 'etat' ? `de l'état du ${frenchDate(entry.date!)}` : `du déploiement ${quote(entry.id)}`;
+  const expected = `une feuille visible nommée ${names.map(quote).join(' ou ')}`;
+  if (visible.length > 1) {
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'xlsx/sheet-duplicate',
+      message: `deux feuilles pour le tableau ${what} : ${visible.map((s) => quote(s.name)).join(' et ')} (attendu : ${expected}, une seule)`,
+      place: { file: workbook.file, sheet: visible[1]!.name, cell: 'A1' },
+    });
+    return undefined;
+  }
+  if (visible.length === 1) {
+    for (const hidden of matches.filter((s) => s.state !== 'visible')) {
+      diagnostics.push({
+        severity: 'warning',
+        ruleId: 'xlsx/hidden-sheet',
+        message: `feuille masquée ${quote(hidden.name)} ignorée : la feuille visible ${quote(visible[0]!.name)} est lue pour le tableau ${what} (attendu : une seule feuille par tableau)`,
+        place: { file: workbook.file, sheet: hidden.name, cell: 'A1' },
+      });
+    }
+    return visible[0];
+  }
+  if (matches.length > 0) {
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'xlsx/hidden-sheet',
+      message: `feuille ${quote(matches[0]!.name)} masquée : le tableau ${what} doit rester visible pour être relu (attendu : ${expected} ; dans Excel, clic droit sur un onglet puis « Afficher »)`,
+      place: { file: workbook.file, sheet: matches[0]!.name, cell: 'A1' },
+    });
+    return undefined;
+  }
+  diagnostics.push({
+    severity: 'error',
+    ruleId: 'xlsx/missing-sheet',
+    message: `feuille du tableau ${what} introuvable dans ${quote(workbook.file)} (attendu : ${expected} ; feuilles du classeur : ${workbook.sheets.map((s) => quote(s.name)).join(', ')})`,
+    place: at,
+  });
+  return undefined;
+}
+
+/**
+ * Sheets that hold no table of dispositif.yaml: a hidden one with content is ignored with a
+ * `xlsx/hidden-sheet` warning, a visible one with content with `xlsx/unused-sheet` — or
+ * `xlsx/sheet-name` (error) when its name is an état's with a date that does not exist.
+ */
+function checkOtherSheets(workbook: Workbook, used: ReadonlySet<Sheet>, diagnostics: Diagnostic[]): void {
+  for (const sheet of workbook.sheets) {
+    if (used.has(sheet) || sheet.filledCells === 0) continue;
+    const place: Place = { file: workbook.file, sheet: sheet.name, cell: 'A1' };
+    if (sheet.state !== 'visible') {
+      diagnostics.push({
+        severity: 'warning',
+        ruleId: 'xlsx/hidden-sheet',
+        message: `feuille masquée ${quote(sheet.name)} ignorée (attendu : les tableaux des états et déploiements de ${DISPOSITIF_FILE} dans des feuilles visibles)`,
+        place,
+      });
+      continue;
+    }
+    const date = /^(?:[ée]tat\s+)?(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})$/iu.exec(sheet.name.trim())?.[1];
+    if (date !== undefined && !isIsoDate(date)) {
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'xlsx/sheet-name',
+        message: `nom de feuille ${quote(sheet.name)} : date ${quote(date)} invalide (attendu : une date du calendrier au format AAAA-MM-JJ, ex. « État 2019-07-15 »)`,
+        place,
+      });
+      continue;
+    }
+    diagnostics.push({
+      severity: 'warning',
+      ruleId: 'xlsx/unused-sheet',
+      message: `feuille ${quote(sheet.name)} ignorée : elle ne correspond à aucun état ni déploiement de ${DISPOSITIF_FILE} (attendu : une feuille nommée par la date d'un état, ex. « État 2019-07-15 », ou par l'id d'un déploiement, ex. « rentree-2019 »)`,
+      place,
+    });
+  }
+}
+
+/**
+ * Orders the places of a workbook within its file: by sheet (tab order), row, column.
+ * (`sortDiagnostics` orders by file, line and column, which sheet places do not have; being
+ * stable, it keeps this order afterwards.)
+ */
+function sortPlaces(list: Diagnostic[], workbook: Workbook | undefined): Diagnostic[] {
+  if (!workbook) return list;
+  const sheetIndex = new Map(workbook.sheets.map((s, i) => [s.name, i]));
+  const key = (p: Place | undefined): [number, number, number] =>
+    p?.sheet === undefined ? [-1, p?.line ?? 0, p?.column ?? 0] : [sheetIndex.get(p.sheet) ?? -1, rowNumber(p.cell), columnIndex(columnLetters(p.cell))];
+  return [...list].sort((a, b) => {
+    const fa = a.place?.file ?? '';
+    const fb = b.place?.file ?? '';
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    const [ka, kb] = [key(a.place), key(b.place)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+  });
+}
+
+/** "A" → 1, "Z" → 26, "AA" → 27. */
+const columnIndex = (letters: string): number => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
 
 /** A read entry; `rows` is absent when its file could not be read as a table. */
 interface ReadEtat {
@@ -161,12 +350,12 @@ function checkDeployedCollegesAreNew(
     if (!base?.rows || !d.rows) return;
     const present = new Map<string, string>();
     for (const row of base.rows) {
-      present.set(collegeKey(row), `dans l'état du ${frenchDate(base.date)} (${base.file}, ligne ${row.place.line})`);
+      present.set(collegeKey(row), `dans l'état du ${frenchDate(base.date)} (${describeRowPlace(row.place)})`);
     }
     for (const earlier of deploiements.slice(0, index)) {
       if (earlier.effet <= base.date || !earlier.rows) continue;
       for (const row of earlier.rows) {
-        present.set(collegeKey(row), `par le déploiement ${quote(earlier.libelle)} (${earlier.file}, ligne ${row.place.line})`);
+        present.set(collegeKey(row), `par le déploiement ${quote(earlier.libelle)} (${describeRowPlace(row.place)})`);
       }
     }
     for (const row of d.rows) {

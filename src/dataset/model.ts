@@ -83,8 +83,10 @@ export interface Affectation {
   readonly conventionEnNegociation: boolean;
   /** Posts in ETP, 0 < etp ≤ 1. */
   readonly etp: number;
-  /** UAI code of the collège (7 digits + letter), when given. */
+  /** UAI code of the collège (7 digits + check letter, upper case), when given. */
   readonly uai?: string;
+  /** Code INSEE of the commune (5 characters, e.g. "59009", "2A004"), when given. */
+  readonly insee?: string;
   /** REP or REP+, when given. */
   readonly educationPrioritaire?: EducationPrioritaire;
   /** Where the row was read. */
