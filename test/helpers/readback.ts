@@ -6,6 +6,7 @@
  * Tools: pdfjs-dist (legacy build, for Node), jszip to open DOCX packages, htmlparser2 to parse
  * XML and HTML (never regular expressions).
  */
+import { inflateSync } from 'node:zlib';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import JSZip from 'jszip';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -82,13 +83,24 @@ export interface PdfInfo {
   readonly pages: number;
   /** Page size in points, of the first page: [width, height]. */
   readonly pageSize: readonly [number, number];
+  /** `/DisplayDocTitle` of the viewer preferences: the window shows the title, not the file name. */
+  readonly displayDocTitle: boolean;
+  /** `/Marked` of the catalog's `/MarkInfo`: the PDF says it is tagged. */
+  readonly marked: boolean;
+  /**
+   * The XMP metadata packet as pdf.js parses it (`dc:title`, `dc:creator`, `pdfaid:part`…), or
+   * `undefined` when there is none or it is not well-formed XML.
+   */
+  readonly xmp: Readonly<Record<string, string>> | undefined;
 }
 
 /** Reads the properties of a PDF. */
 export async function pdfInfo(bytes: Uint8Array): Promise<PdfInfo> {
   const pdf = await openPdf(bytes);
   try {
-    const info = (await pdf.getMetadata()).info as Record<string, unknown>;
+    const { info: rawInfo, metadata } = await pdf.getMetadata();
+    const info = rawInfo as Record<string, unknown>;
+    const preferences = (await pdf.getViewerPreferences()) as Record<string, unknown> | null;
     const str = (key: string) => (typeof info[key] === 'string' ? (info[key] as string) : '');
     const first = await pdf.getPage(1);
     const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = first.view;
@@ -103,7 +115,111 @@ export async function pdfInfo(bytes: Uint8Array): Promise<PdfInfo> {
       modDate: str('ModDate'),
       pages: pdf.numPages,
       pageSize: [Math.round((x1 - x0) * 100) / 100, Math.round((y1 - y0) * 100) / 100],
+      displayDocTitle: preferences?.DisplayDocTitle === true,
+      marked: (await pdf.getMarkInfo())?.Marked === true,
+      // pdf.js drops a packet it cannot parse (metadata is then null).
+      xmp: metadata ? Object.fromEntries([...(metadata as unknown as Iterable<[string, unknown]>)].map(([k, v]) => [k, String(v)])) : undefined,
     };
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/** A font embedded in a PDF and the characters drawn with it. */
+export interface PdfFont {
+  /** PostScript name without the subset tag, e.g. `SourceSans3-Bold`. */
+  readonly name: string;
+  /** `true` when the font file is embedded (`FontFile`, `FontFile2` or `FontFile3`). */
+  readonly embedded: boolean;
+  /**
+   * Every character its `ToUnicode` map lists, i.e. drawn with it somewhere; in code point order.
+   * A character the font lacks is drawn with glyph 0 (`.notdef`), which pdfkit maps to U+0000
+   * (so `pdfText` reads it back as `\0`): it is not listed here.
+   */
+  readonly characters: readonly string[];
+}
+
+/**
+ * The fonts of a PDF and the characters each draws, read from their `ToUnicode` maps (the map a
+ * viewer uses to copy text: it lists every glyph of the subset and the text it stands for).
+ * Reads PDFs as pdfkit writes them (PDF 1.4: no object streams, Flate-compressed or plain streams).
+ */
+export function pdfFonts(bytes: Uint8Array): PdfFont[] {
+  const pdf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const objects = new Map<string, { dict: string; stream?: Buffer }>();
+  for (const m of pdf.toString('latin1').matchAll(/(?:^|\n)(\d+) 0 obj\n(<<[\s\S]*?>>)\n(stream\n|endobj)/g)) {
+    const dict = m[2] ?? '';
+    let stream: Buffer | undefined;
+    if (m[3] === 'stream\n') {
+      const start = (m.index ?? 0) + m[0].length;
+      const raw = pdf.subarray(start, start + Number(/\/Length (\d+)/.exec(dict)?.[1] ?? 0));
+      stream = dict.includes('/FlateDecode') ? inflateSync(raw) : raw;
+    }
+    objects.set(m[1] ?? '', { dict, ...(stream ? { stream } : {}) });
+  }
+  const ref = (dict: string, key: string) => objects.get(new RegExp(`/${key} (\\d+) 0 R`).exec(dict)?.[1] ?? '');
+  const fonts: PdfFont[] = [];
+  for (const { dict } of objects.values()) {
+    if (!/\/Type \/Font\b/.test(dict) || /\/Subtype \/CIDFontType/.test(dict)) continue;
+    const name = (/\/BaseFont \/(?:[A-Z]{6}\+)?([^\s/]+)/.exec(dict)?.[1] ?? '').replace(/#20/g, ' ');
+    const descendant = objects.get(/\/DescendantFonts \[(\d+) 0 R\]/.exec(dict)?.[1] ?? '');
+    const descriptor = ref(descendant?.dict ?? dict, 'FontDescriptor');
+    const embedded = /\/FontFile[23]? \d+ 0 R/.test(descriptor?.dict ?? '');
+    const map = toUnicode(ref(dict, 'ToUnicode')?.stream?.toString('latin1') ?? '');
+    const characters = [...new Set([...map.values()].flatMap((s) => [...s]))].sort((a, b) => (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0));
+    fonts.push({ name, embedded, characters: characters.filter((c) => c !== '\0') });
+  }
+  return fonts;
+}
+
+/** A `ToUnicode` CMap → character code → text (bfchar and both bfrange forms). */
+function toUnicode(cmap: string): Map<number, string> {
+  const map = new Map<number, string>();
+  const utf16 = (hex: string) => String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((h) => parseInt(h, 16)));
+  for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const m of (block[1] ?? '').matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) map.set(parseInt(m[1] ?? '', 16), utf16(m[2] ?? ''));
+  }
+  for (const block of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const m of (block[1] ?? '').matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]*>)/g)) {
+      const lo = parseInt(m[1] ?? '', 16);
+      const hi = parseInt(m[2] ?? '', 16);
+      const target = m[3] ?? '';
+      if (target.startsWith('[')) {
+        [...target.matchAll(/<([0-9a-fA-F]*)>/g)].forEach((t, i) => map.set(lo + i, utf16(t[1] ?? '')));
+      } else {
+        const first = utf16(target.slice(1, -1));
+        for (let code = lo; code <= hi; code++) map.set(code, first.slice(0, -1) + String.fromCharCode(first.charCodeAt(first.length - 1) + code - lo));
+      }
+    }
+  }
+  return map;
+}
+
+/** A bookmark of a PDF and the bookmarks under it. */
+export interface PdfBookmark {
+  readonly title: string;
+  /** `true` when shown open (its children visible), per its `/Count`. */
+  readonly open: boolean;
+  /** 1-based number of the page it leads to. */
+  readonly page: number;
+  readonly items: readonly PdfBookmark[];
+}
+
+/** The bookmarks (outline) of a PDF, as a tree in document order; empty when it has none. */
+export async function pdfOutline(bytes: Uint8Array): Promise<PdfBookmark[]> {
+  const pdf = await openPdf(bytes);
+  try {
+    type Node = { title: string; count: number | undefined; dest: string | unknown[] | null; items: Node[] };
+    const convert = async (nodes: readonly Node[]): Promise<PdfBookmark[]> =>
+      Promise.all(
+        nodes.map(async (n) => {
+          const dest = typeof n.dest === 'string' ? await pdf.getDestination(n.dest) : n.dest;
+          const target = dest?.[0] as { num: number; gen: number } | undefined;
+          const page = target ? (await pdf.getPageIndex(target)) + 1 : 0;
+          return { title: n.title, open: (n.count ?? 0) > 0, page, items: await convert(n.items) };
+        }),
+      );
+    return convert(((await pdf.getOutline()) ?? []) as Node[]);
   } finally {
     await pdf.destroy();
   }
