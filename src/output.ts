@@ -39,6 +39,14 @@ export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void
   }
 }
 
+/**
+ * Writes several files, each atomically, in order.
+ * @throws AlsesError OUTPUT at the first file that cannot be written (earlier ones stay written).
+ */
+export async function writeAll(files: readonly OutputFile[]): Promise<void> {
+  for (const f of files) await writeAtomic(f.path, f.bytes);
+}
+
 /** Name of the lock file of an output folder (held while a run writes there). */
 export const LOCK_FILE = '.alses.lock';
 

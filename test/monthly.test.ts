@@ -7,6 +7,8 @@ import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import lockfile from 'proper-lockfile';
+import { LOCK_FILE } from '../src/output.ts';
 import { defaultMonth, lastDayOfMonth } from '../src/reports/mensuel.ts';
 import { ROOT, runCli, spawnCli } from './helpers/cli.ts';
 import { unzipSync } from 'fflate';
@@ -125,26 +127,36 @@ describe('alses monthly: a job to schedule and forget', () => {
     expect(again.stdout).toContain('inchangé : ');
   });
 
-  it('two runs at once: exactly one writes, the other exits 4 (locked), files are whole', async () => {
+  it('two runs at once: exactly one writes, the other is locked out (exit 4) or finds nothing to change; files are whole', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'alses-lock-'));
     try {
-      const [a, b] = await Promise.all([
-        spawnCli(['monthly', '--month', '2019-09', '--out', dir]),
-        spawnCli(['monthly', '--month', '2019-09', '--out', dir]),
-      ]);
-      expect([a.code, b.code].sort()).toEqual([0, 4]);
-      const locked = a.code === 4 ? a : b;
-      expect(locked.stderr).toContain('Une autre production est en cours dans');
-      expect(JSON.parse(locked.stderr.trim().split('\n').at(-1)!).status).toBe('locked');
+      const runs = await Promise.all([0, 1].map(() => spawnCli(['monthly', '--month', '2019-09', '--out', dir])));
+      const logs = runs.map((r) => JSON.parse(r.stderr.trim().split('\n').at(-1)!) as { status: string; exitCode: number });
+      expect(logs.map((l) => l.status).sort()).toEqual(logs.some((l) => l.status === 'locked') ? ['locked', 'written'] : ['unchanged', 'written']);
+      for (const [i, r] of runs.entries()) expect(r.code).toBe(logs[i]!.status === 'locked' ? 4 : 0);
       const files = (await readdir(dir)).filter((f) => !f.startsWith('.') && f !== 'manifest.json');
       expect(files.sort()).toEqual(['rapport-mensuel-2019-09.docx', 'rapport-mensuel-2019-09.html', 'rapport-mensuel-2019-09.pdf']);
       for (const f of files) expect(await readFile(path.join(dir, f))).toEqual(await readFile(path.join(out, f)));
-      // With --wait, the second run waits for the first, then finds nothing to change.
-      const [c, d] = await Promise.all([
-        spawnCli(['monthly', '--month', '2019-09', '--out', dir, '--wait', '30']),
-        spawnCli(['monthly', '--month', '2019-09', '--out', dir, '--wait', '30']),
-      ]);
-      expect([c.code, d.code]).toEqual([0, 0]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('while another run holds the output folder: exit 4 at once, or wait with --wait', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'alses-held-'));
+    try {
+      const release = await lockfile.lock(dir, { lockfilePath: path.join(dir, LOCK_FILE), realpath: false });
+      const locked = await runCli(['monthly', '--month', '2019-09', '--out', dir]);
+      expect(locked.code).toBe(4);
+      expect(locked.stderr).toContain('Une autre production est en cours dans');
+      expect(JSON.parse(locked.stderr.trim().split('\n').at(-1)!).status).toBe('locked');
+      expect((await readdir(dir)).filter((f) => !f.startsWith('.'))).toEqual([]);
+      const waiting = runCli(['monthly', '--month', '2019-09', '--out', dir, '--wait', '30']);
+      await new Promise((r) => setTimeout(r, 1000));
+      await release();
+      const done = await waiting;
+      expect(done.code).toBe(0);
+      expect(JSON.parse(done.stderr.trim().split('\n').at(-1)!).status).toBe('written');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

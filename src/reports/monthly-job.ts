@@ -14,6 +14,7 @@ import type { Dataset } from '../dataset/model.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import type { ChartSource } from '../document/parse.ts';
 import { InvalidInputError } from '../errors.ts';
+import { withOutputLock } from '../output.ts';
 import { publish, type PublishedFile, type PublishResult } from '../publish.ts';
 import { buildRapportMensuelContext, etpParMois } from './mensuel.ts';
 import { renderTemplate } from './document.ts';
@@ -98,15 +99,17 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
 }
 
 /**
- * Runs the monthly job: renders everything in memory first, then publishes under the output
- * folder's lock (a failed render writes nothing; unchanged files are not rewritten).
+ * Runs the monthly job under the output folder's lock: renders everything in memory first, then
+ * publishes (a failed render writes nothing; unchanged files are not rewritten).
  * @throws AlsesError LOCKED when another run holds the lock past `waitMs`; INVALID_INPUT with all
  *   diagnostics when data or template is invalid (nothing written); USAGE on a bad month;
  *   OUTPUT when rendering fails or a file cannot be written.
  */
 export async function runMonthly(options: MonthlyOptions): Promise<MonthlyResult> {
-  const { files, diagnostics } = await renderMonthly(options);
-  if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
-  const outputs = await publish(options.outDir, files, options.waitMs ?? 0);
-  return { month: options.month, status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written', outputs, diagnostics };
+  return withOutputLock(options.outDir, options.waitMs ?? 0, async () => {
+    const { files, diagnostics } = await renderMonthly(options);
+    if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
+    const outputs = await publish(options.outDir, files);
+    return { month: options.month, status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written', outputs, diagnostics };
+  });
 }

@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { hasErrors } from '../../diagnostics.ts';
 import { AlsesError } from '../../errors.ts';
+import { withOutputLock } from '../../output.ts';
 import { publish } from '../../publish.ts';
 import { FORMATS, renderAll, type Format } from '../../reports/pipeline.ts';
 import { printDiagnostics, reportFailure, withDataOptions, type DataOptions } from '../shared.ts';
@@ -43,7 +44,8 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         process.exitCode = 1;
         return;
       }
-      const results = await publish(args.out, files, Math.max(0, args.wait) * 1000);
+      // Rendering needs no lock (nothing is written); publishing does.
+      const results = await withOutputLock(args.out, Math.max(0, args.wait) * 1000, () => publish(args.out, files));
       for (const r of results) process.stdout.write(`${r.status === 'written' ? 'écrit' : 'inchangé'} : ${r.path}\n`);
       process.exitCode = 0;
     } catch (err) {
