@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
+import { importCommand } from './commands/import.ts';
 import { monthlyCommand } from './commands/monthly.ts';
 import { renderCommand } from './commands/render.ts';
 import { templatesCommand } from './commands/templates.ts';
@@ -37,6 +38,7 @@ function parser(argv: string[]) {
     .command(renderCommand)
     .command(templatesCommand)
     .command(monthlyCommand)
+    .command(importCommand)
     .command(verifyCommand)
     .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly ou verify.')
     .strict()

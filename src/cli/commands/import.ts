@@ -1,0 +1,49 @@
+/**
+ * `alses import <source> --to <dossier>`: reads a workbook (or CSV files as Excel exports them),
+ * validates everything, and only then writes the canonical data folder (`dispositif.yaml` and
+ * one CSV per état and déploiement; README, "Classeur Excel"). Exit 1 and nothing written on any
+ * error.
+ */
+import type { CommandModule } from 'yargs';
+import { canonicalFiles } from '../../dataset/canonical.ts';
+import { hasErrors } from '../../diagnostics.ts';
+import { writeAtomic } from '../../output.ts';
+import { printDiagnostics, reportFailure } from '../shared.ts';
+
+interface ImportArgs {
+  source: string;
+  to: string;
+  dispositif?: string;
+}
+
+/** The `import` command. */
+export const importCommand: CommandModule<object, ImportArgs> = {
+  command: 'import <source>',
+  describe: 'Vérifier un classeur Excel (.xlsx) ou un dossier de CSV, puis écrire les fichiers de données canoniques',
+  builder: (y) =>
+    y
+      .strict()
+      .positional('source', { type: 'string', demandOption: true, normalize: true, describe: 'Classeur .xlsx, ou dossier de données (dispositif.yaml et CSV)' })
+      .option('to', { type: 'string', demandOption: 'Indiquez le dossier de destination : --to data', normalize: true, describe: 'Dossier où écrire dispositif.yaml et les CSV' })
+      .option('dispositif', {
+        type: 'string',
+        normalize: true,
+        describe: 'Fichier dispositif.yaml à utiliser (défaut : celui qui est à côté du classeur, ou dans le dossier)',
+      }) as never,
+  handler: async (args) => {
+    try {
+      const { files, diagnostics } = await canonicalFiles(args.source, args.to, args.dispositif !== undefined ? { dispositif: args.dispositif } : {});
+      printDiagnostics(diagnostics);
+      if (hasErrors(diagnostics)) {
+        process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
+        process.exitCode = 1;
+        return;
+      }
+      for (const f of files) await writeAtomic(f.path, f.bytes);
+      for (const f of files) process.stdout.write(`écrit : ${f.path}\n`);
+      process.exitCode = 0;
+    } catch (err) {
+      process.exitCode = reportFailure(err);
+    }
+  },
+};
