@@ -10,10 +10,11 @@ import { cell, column, document, emphasis, heading, image, lineBreak, list, page
 import type { DocumentMeta, DocumentNode, TableRow } from '../src/document/nodes.ts';
 import { renderDocx, toDocx } from '../src/writers/docx.ts';
 import { htmlDocument, toHtml } from '../src/writers/html.ts';
-import { renderPdf, toPdfDefinition } from '../src/writers/pdf.ts';
+import { renderPdf as renderPdfBytes, toPdfDefinition } from '../src/writers/pdf.ts';
 import { BORDER_WIDTH, CELL_PADDING, documentDate, textWidth } from '../src/writers/shared.ts';
 import { readZip, writeZip } from '../src/writers/zip.ts';
-import { docxTables, docxXml, htmlTables, parseXml, pdfInfo, pdfText } from './helpers/readback.ts';
+import { preflight } from './helpers/pdfa.ts';
+import { docxTables, docxXml, htmlTables, parseXml, pdfInfo, pdfText, wordText } from './helpers/readback.ts';
 
 const FIXTURES = new URL('./fixtures/writers/', import.meta.url);
 const PNG = new Uint8Array(readFileSync(new URL('two-colours.png', FIXTURES)));
@@ -67,6 +68,30 @@ const longTable = (n: number, options: { footer?: boolean; meta?: Partial<Docume
     }),
   ]);
 };
+
+/** Every PDF this file renders, checked against PDF/A-1b at the end (one Preflight run). */
+const rendered = new Map<string, Uint8Array>();
+const renderPdf = async (doc: DocumentNode): Promise<Uint8Array> => {
+  const bytes = await renderPdfBytes(doc);
+  rendered.set(`writers-${rendered.size + 1}.pdf`, bytes);
+  return bytes;
+};
+
+/**
+ * A remark taller than a page: 1 400 numbered words in one cell, between two short rows, under
+ * a header row and above a TOTAL row.
+ */
+const REMARK_WORDS = Array.from({ length: 1400 }, (_, i) => `mot${i + 1}`);
+const tallRow = (orientation: 'portrait' | 'landscape'): DocumentNode =>
+  document({ ...META, orientation, header: 'Annexe – remarques' }, [
+    heading(1, 'Remarques par collège'),
+    table({
+      columns: [column(25), column(60), column(15, 'right')],
+      header: [row('Collège', 'Observations', 'ETP')],
+      body: [row('Avant', 'court', '1'), row('Long', REMARK_WORDS.join(' '), '1'), row('Après', 'court', '1')],
+      footer: [row(cell('TOTAL', { colspan: 2 }), '3')],
+    }),
+  ]);
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const lines = (page: string | undefined) => (page ?? '').split('\n');
@@ -181,6 +206,19 @@ describe('PDF', () => {
     expect(text).toContain('TOTAL 3');
   });
 
+  // Regression: with `dontBreakRows: true`, pdfmake silently drops a row taller than a page.
+  it.each(['portrait', 'landscape'] as const)('%s: prints a remark taller than a page in full, the header row repeated on every page it spans', async (orientation) => {
+    const pages = (await pdfText(await renderPdf(tallRow(orientation)))).map(lines);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    const words = pages.flat().flatMap((l) => l.match(/mot\d+/g) ?? []);
+    expect(words).toEqual(REMARK_WORDS); // all of them, once, in order
+    expect(pages[0]?.slice(0, 3)).toEqual(['Annexe – remarques', 'Remarques par collège', 'Collège Observations ETP']);
+    for (const page of pages.slice(1)) expect(page.slice(0, 2)).toEqual(['Annexe – remarques', 'Collège Observations ETP']);
+    const last = pages.at(-1) ?? [];
+    expect(last).toContain('Après court 1');
+    expect(last).toContain('TOTAL 3');
+  });
+
   it('keeps a heading with the paragraph after it', async () => {
     let pushed = 0;
     for (let filler = 28; filler <= 36; filler++) {
@@ -253,6 +291,18 @@ describe('DOCX', () => {
     const grid = DomUtils.getElementsByTagName('w:gridCol', tbl?.children ?? [], true).map((g) => Number(g.attribs['w:w']));
     expect(grid.reduce((s, w) => s + w, 0)).toBe(Math.round(textWidth('portrait') * 20));
     expect(grid[0]).toBe(Math.round(0.4 * textWidth('portrait') * 20));
+  });
+
+  it.each(['portrait', 'landscape'] as const)('%s: keeps a remark taller than a page whole, in a row that may break, under a repeated header row', async (orientation) => {
+    const bytes = await renderDocx(tallRow(orientation));
+    const [tbl] = await docxTables(bytes);
+    expect(tbl?.[2]).toEqual(['Long', REMARK_WORDS.join(' '), '1']);
+    const xml = parseXml(await docxXml(bytes, 'word/document.xml'));
+    const rows = DomUtils.getElementsByTagName('w:tr', xml.children, true);
+    const has = (el: (typeof rows)[number] | undefined, tag: string) => DomUtils.getElementsByTagName(tag, el?.children ?? [], true).length > 0;
+    expect(rows.map((r) => wordText(DomUtils.getElementsByTagName('w:tc', r.children, false)[0]!))).toEqual(['Collège', 'Avant', 'Long', 'Après', 'TOTAL']);
+    expect(has(rows[0], 'w:tblHeader')).toBe(true);
+    expect(has(rows[2], 'w:cantSplit')).toBe(false); // Word and LibreOffice may break it across pages
   });
 
   it('writes properties, language, embedded font and dates from meta', async () => {
@@ -355,6 +405,15 @@ describe('all formats', () => {
       vi.setSystemTime(new Date('2042-06-15T18:30:00Z'));
       expect(sha256(await renderDocx(doc()))).toBe(a);
     });
+  });
+});
+
+describe('PDF/A-1b', () => {
+  // Last in the file: the PDFs rendered by the tests above, in one Preflight run.
+  it('every PDF rendered above is valid PDF/A-1b (Apache PDFBox Preflight)', async () => {
+    expect(rendered.size).toBeGreaterThan(15);
+    const invalid = (await preflight(rendered)).filter((r) => !r.valid);
+    expect(invalid).toEqual([]);
   });
 });
 
