@@ -79,6 +79,8 @@ const SIGNATURES: readonly { readonly bytes: readonly number[]; readonly what: s
   { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'un classeur Excel (.xlsx) ou une archive ZIP' },
   { bytes: [0xd0, 0xcf, 0x11, 0xe0], what: 'un ancien classeur Excel (.xls)' },
   { bytes: [0x25, 0x50, 0x44, 0x46], what: 'un document PDF' },
+  { bytes: [0x89, 0x50, 0x4e, 0x47], what: 'une image PNG' },
+  { bytes: [0xff, 0xd8, 0xff], what: 'une image JPEG' },
 ];
 
 /**
@@ -120,9 +122,10 @@ function decodeText(bytes: Uint8Array, file: string, diagnostics: Diagnostic[]):
   const control = /[\u0000-\u0008\u000E-\u001F]/.exec(text);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).padStart(2, '0').toUpperCase();
+    const what = code === '00' ? 'octet nul 0x00 (fichier binaire, ou texte UTF-16 sans BOM)' : `caractère de contrôle 0x${code}`;
     return fail(
       'csv/binary',
-      `fichier binaire : caractère de contrôle 0x${code} (attendu : un fichier texte CSV ; ${EXCEL_HINT})`,
+      `fichier binaire : ${what} (attendu : un fichier texte CSV ; ${EXCEL_HINT})`,
       positionOf(text, control.index, file),
     );
   }
@@ -213,13 +216,22 @@ function parseHead(text: string, delimiter: CsvDelimiter): string[][] {
 
 /** Parses every record with csv-parse, locating each field; unreadable records become `csv/syntax`. */
 function parseRows(text: string, delimiter: CsvDelimiter, file: string, diagnostics: Diagnostic[]): SourceRow[] {
+  // Line where the last good record ended: a quote never closed runs to the end of the file,
+  // so its record starts on the next line that is not empty.
+  let lastEnd = 0;
   const syntaxError = (err: CsvError | undefined): void => {
     const shown = delimiter === '\t' ? 'une tabulation' : quote(delimiter);
+    let line = typeof err?.lines === 'number' ? err.lines : 1;
+    if (err?.code === 'CSV_QUOTE_NOT_CLOSED') {
+      const lines = text.split('\n');
+      line = lastEnd + 1;
+      while (line < lines.length && lines[line - 1]!.trim() === '') line++;
+    }
     diagnostics.push({
       severity: 'error',
       ruleId: 'csv/syntax',
       message: `${csvErrorFr(err)} (attendu : un champ entre guillemets se ferme par un guillemet suivi de ${shown} ou de la fin de ligne)`,
-      place: { file, line: typeof err?.lines === 'number' ? err.lines : 1 },
+      place: { file, line },
     });
   };
   let parsed: { record: string[]; raw: string; info: { lines: number } }[];
@@ -232,6 +244,10 @@ function parseRows(text: string, delimiter: CsvDelimiter, file: string, diagnost
       relax_quotes: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
+      on_record: (record, context) => {
+        lastEnd = context.lines;
+        return record;
+      },
       on_skip: (err) => {
         syntaxError(err);
         return undefined;
