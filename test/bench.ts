@@ -64,3 +64,39 @@ console.log(`Banc d'essai — ${RUNS} exécutions par mesure, Node ${process.ver
 console.log(line(header));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const r of rows) console.log(line(r));
+
+// --- Real-world input: `alses validate` on an état of 100,000 rows, as a fresh process. --------
+// Wall time and peak memory (maxRSS, read by a hook preloaded with --import) of
+// `node bin/alses.mjs validate --data <dossier>`: with one fault (a TOTAL off by one: the data
+// are checked, the annexes are not dry-run) and valid (the annexes are dry-run on 100,000 rows).
+{
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { BASE_DEPLOIEMENT, BASE_YAML } = await import('./fixtures/dataset/generate.ts');
+  const { hundredThousandRows } = await import('./fixtures/bad-inputs/generate.ts');
+  const RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxRSS='+process.resourceUsage().maxRSS+'\\n'))`;
+  const bigRows: string[][] = [];
+  for (const [label, total] of [['100 000 lignes, TOTAL faux (code 1)', 100_001], ['100 000 lignes valides (code 0)', 100_000]] as const) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'alses-bench-100k-'));
+    try {
+      mkdirSync(path.join(dir, 'etats'));
+      mkdirSync(path.join(dir, 'deploiements'));
+      writeFileSync(path.join(dir, 'dispositif.yaml'), BASE_YAML);
+      writeFileSync(path.join(dir, 'deploiements/rentree-2019.csv'), BASE_DEPLOIEMENT);
+      writeFileSync(path.join(dir, 'etats/2019-07-15.csv'), hundredThousandRows(100_000, total));
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, ['--import', RSS_HOOK, 'bin/alses.mjs', 'validate', '--data', dir], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+      const ms = performance.now() - t0;
+      const rss = Number(/maxRSS=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+      bigRows.push([label, ms.toFixed(0), rss.toFixed(0), String(r.status)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const bigHeader = ['alses validate (processus)', 'durée ms', 'mémoire max Mio', 'code'];
+  const w = bigHeader.map((h, i) => Math.max(h.length, ...bigRows.map((r) => r[i]!.length)));
+  const bigLine = (cells: string[]): string => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ') + ' |';
+  console.log('');
+  console.log(bigLine(bigHeader));
+  console.log('|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|');
+  for (const r of bigRows) console.log(bigLine(r));
+}

@@ -234,9 +234,15 @@ function parseRows(text: string, delimiter: CsvDelimiter, file: string, diagnost
       place: { file, line },
     });
   };
-  let parsed: { record: string[]; raw: string; info: { lines: number } }[];
+  // Each record becomes its located row as soon as it is parsed, so that csv-parse's raw text
+  // and info objects do not pile up on a large file.
+  const toRow = ({ record, raw, info }: { record: string[]; raw: string; info: { lines: number } }): SourceRow => {
+    const places = locateFields(raw, info.lines, file, delimiter);
+    const cells: Cell[] = record.map((value, i) => ({ value: value.trim(), place: places[i] ?? places[0]! }));
+    return { cells, place: places[0]! };
+  };
   try {
-    parsed = parse(text, {
+    return parse(text, {
       delimiter,
       info: true,
       raw: true,
@@ -246,22 +252,17 @@ function parseRows(text: string, delimiter: CsvDelimiter, file: string, diagnost
       skip_records_with_error: true,
       on_record: (record, context) => {
         lastEnd = context.lines;
-        return record;
+        return toRow(record as unknown as Parameters<typeof toRow>[0]) as unknown as typeof record;
       },
       on_skip: (err) => {
         syntaxError(err);
         return undefined;
       },
-    }) as unknown as typeof parsed;
+    }) as unknown as SourceRow[];
   } catch (err) {
     syntaxError(err as CsvError);
     return [];
   }
-  return parsed.map(({ record, raw, info }) => {
-    const places = locateFields(raw, info.lines, file, delimiter);
-    const cells: Cell[] = record.map((value, i) => ({ value: value.trim(), place: places[i] ?? places[0]! }));
-    return { cells, place: places[0]! };
-  });
 }
 
 /**
