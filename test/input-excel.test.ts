@@ -119,3 +119,49 @@ describe('alses import', () => {
     expect(run.stderr).toContain('--to');
   });
 });
+
+describe('other inputs as spreadsheets write them', () => {
+  it('"Texte Unicode" (UTF-16 with BOM, tabulations) with a title row above the header', async () => {
+    const { BASE_DEPLOIEMENT, BASE_YAML } = await import('./fixtures/dataset/generate.ts');
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const dir = path.join(tmp, 'unicode-text');
+    await mkdir(path.join(dir, 'etats'), { recursive: true });
+    await mkdir(path.join(dir, 'deploiements'), { recursive: true });
+    await writeFile(path.join(dir, 'dispositif.yaml'), BASE_YAML);
+    await writeFile(path.join(dir, 'deploiements/rentree-2019.csv'), BASE_DEPLOIEMENT);
+    const text = 'Liste des ALSES\t\t\t\r\nCommune\tCollège\tStructure porteuse\tETP\r\nANZIN\tJules Ferry\tCAPEP\t1\r\nFOURMIES\tJoliot Curie\tAEP\t0,5\r\nTOTAL\t\t\t1,5\r\n';
+    await writeFile(path.join(dir, 'etats/2019-07-15.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const { dataset, diagnostics } = await loadDataset(dir);
+    expect(diagnostics).toEqual([]);
+    expect(dataset!.etats[0]!.rows.map((r) => [r.college, r.etp, r.place.line])).toEqual([
+      ['Jules Ferry', 1, 3],
+      ['Joliot Curie', 0.5, 4],
+    ]);
+  });
+
+  it('a workbook that does not exist, a CSV file given as --data, no dispositif.yaml beside the workbook: French errors, exit 1', async () => {
+    const missing = await runCli(['validate', '--data', path.join(tmp, 'absent.xlsx')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('file/missing');
+    expect(missing.stderr).toContain(`fichier "${path.relative(process.cwd(), path.join(tmp, 'absent.xlsx'))}" introuvable`);
+
+    const csv = await runCli(['validate', '--data', 'data/etats/2019-07-15.csv']);
+    expect(csv.code).toBe(1);
+    expect(csv.stderr).toContain('data/etats/2019-07-15.csv  erreur  "data/etats/2019-07-15.csv" est un fichier (attendu : le dossier des données, qui contient dispositif.yaml, ou un classeur .xlsx)  file/type');
+
+    const { mkdir, copyFile } = await import('node:fs/promises');
+    await mkdir(path.join(tmp, 'alone'), { recursive: true });
+    await copyFile(workbook, path.join(tmp, 'alone/alses.xlsx'));
+    const alone = await runCli(['validate', '--data', path.join(tmp, 'alone/alses.xlsx')]);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('(attendu : la description du dispositif (dispositif.yaml) à côté du classeur)  file/missing');
+    expect(alone.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('alses import --dispositif reads the description from elsewhere', async () => {
+    const to = path.join(tmp, 'imported-elsewhere');
+    const run = await runCli(['import', path.join(tmp, 'alone/alses.xlsx'), '--dispositif', 'data/dispositif.yaml', '--to', to]);
+    expect(run.code).toBe(0);
+    expect((await loadDataset(to)).diagnostics).toEqual([]);
+  });
+});

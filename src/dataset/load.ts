@@ -100,7 +100,8 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     }
   }
 
-  const yamlBytes = await readBytes(yamlPath, { file: yamlFile }, diagnostics, `la description du dispositif (${DISPOSITIF_FILE}) dans le dossier de données`);
+  const yamlWhere = workbookPath && options.dispositif === undefined ? 'à côté du classeur' : 'dans le dossier de données';
+  const yamlBytes = await readBytes(yamlPath, { file: yamlFile }, diagnostics, `la description du dispositif (${DISPOSITIF_FILE}) ${yamlWhere}`);
   if (!yamlBytes) return done();
   const { yaml, diagnostics: yamlDiagnostics } = readYaml(new TextDecoder().decode(yamlBytes), yamlFile);
   diagnostics.push(...yamlDiagnostics);

@@ -14,11 +14,15 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate',
   describe: 'Vérifier les données et les modèles, et lister tous les problèmes',
   builder: (y) =>
-    withDataOptions(y).option('format', {
-      choices: ['texte', 'json'] as const,
-      default: 'texte' as const,
-      describe: 'Format du rapport : texte lisible ou JSON pour d\'autres outils',
-    }),
+    withDataOptions(y)
+      .option('format', {
+        choices: ['texte', 'json'] as const,
+        default: 'texte' as const,
+        describe: 'Format du rapport : texte lisible ou JSON pour d\'autres outils',
+      })
+      .example('alses validate', 'vérifie data/ (dispositif.yaml et fichiers CSV) et templates/')
+      .example('alses validate --data alses.xlsx', 'vérifie un classeur Excel (dispositif.yaml lu à côté du classeur)')
+      .example('alses validate --format json', 'le même rapport en JSON : valide, problemes[] avec règle, message et emplacement'),
   handler: async (args) => {
     const { dataset, diagnostics } = await loadInputs(args.data, args.templates);
     // Dry-run the annexes too (no file written): catches what only shows when a template runs.
