@@ -337,7 +337,7 @@ describe('DOCX', () => {
     const doc = document(META, [heading(1, 'Titre'), heading(2, 'Section'), heading(3, 'Sous-section'), image('png', PNG, 'Deux couleurs', 80, 40)]);
     const xml = await docxXml(await renderDocx(doc), 'word/document.xml');
     for (const style of ['Title', 'Heading1', 'Heading2']) expect(xml).toContain(`w:pStyle w:val="${style}"`);
-    expect(xml).toMatch(/<wp:docPr id="1" name="Deux couleurs" descr="Deux couleurs"/);
+    expect(xml).toMatch(/<wp:docPr id="1" name="Image 1" descr="Deux couleurs"\/>/);
     const svg = toDocx(document(META, [image('svg', SVG, 'ETP par année', 240, 120)]));
     expect(svg.warnings.map((w) => w.ruleId)).toEqual(['docx/svg-fallback']);
   });

@@ -2,13 +2,18 @@
  * DOCX writer: Document AST → `docx` Document → DOCX bytes.
  *
  * Layout mirrors the PDF (A4, same margins and type sizes, Source Sans 3): heading level 1 uses
- * Word's "Title" style, levels 2 and 3 "Heading 1" and "Heading 2" (so Word's navigation pane
- * lists the sections under the title). Tables have a fixed layout with widths in twips on the grid
- * and on every cell (LibreOffice ignores percentage widths), header rows repeated on each page
- * (`w:tblHeader`), footer rows that cannot split and follow the last body row (`w:keepNext` on
- * it), right-aligned number columns and colspans (`w:gridSpan`).
+ * Word's "Title" style, levels 2 and 3 "Heading 1" and "Heading 2" with outline levels 1 and 2
+ * (so Word's navigation pane, LibreOffice's navigator and screen readers list the sections under
+ * the title). Tables have a fixed layout with widths in twips on the grid and on every cell
+ * (LibreOffice ignores percentage widths), header rows marked as such and repeated on each page
+ * (`w:tblHeader`), their caption as accessible name (`w:tblCaption`), footer rows that cannot
+ * split and follow the last body row (`w:keepNext` on it), right-aligned number columns and
+ * colspans (`w:gridSpan`); body rows may break across pages, so a cell taller than a page is
+ * printed in full. Images carry their text alternative (`wp:docPr` `descr` and `title`); the
+ * document its language (fr-FR, default run properties), title, subject and author.
  *
- * `renderDocx` embeds the four font files and makes the bytes reproducible: `docx` stamps
+ * `renderDocx` embeds the four font files, adds the table captions, and makes the bytes
+ * reproducible: `docx` stamps
  * `docProps/core.xml` and the ZIP entries with the clock, and keys the embedded fonts with random
  * GUIDs; the package is rewritten with `meta.date`, keys derived from the fonts' SHA-256, and
  * entries in a fixed order.
@@ -68,6 +73,11 @@ export interface DocxResult {
   readonly document: Document;
   /** Problems met (malformed table, SVG without a PNG fallback…); the document is still complete. */
   readonly warnings: Diagnostic[];
+  /**
+   * Accessible name of each table, in document order (its caption; `undefined` without one):
+   * `docx` cannot write `w:tblCaption`, so `renderDocx` adds it to the package.
+   */
+  readonly tableTitles: readonly (string | undefined)[];
 }
 
 /** Font files to embed, as `renderDocx` loads them. */
@@ -86,7 +96,7 @@ export interface DocxFonts {
 export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
   const { meta } = doc;
   documentDate(meta); // validates the date early: renderDocx writes it into the package
-  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], lists: 0, images: 0 };
+  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], lists: 0, images: 0, tableTitles: [] };
   const children = doc.children.flatMap((block) => blockToDocx(block, ctx));
   const running = { size: halfPoints(FONT_SIZE.running), color: '404040' };
   const document = new Document({
@@ -136,7 +146,7 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
       },
     ],
   });
-  return { document, warnings: ctx.warnings };
+  return { document, warnings: ctx.warnings, tableTitles: ctx.tableTitles };
 }
 
 /**
@@ -146,8 +156,8 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
  */
 export async function renderDocx(doc: DocumentNode): Promise<Uint8Array> {
   const fonts = await loadFontBytes();
-  const { document } = toDocx(doc, fonts);
-  return reproducible(await Packer.toBuffer(document), documentDate(doc.meta));
+  const { document, tableTitles } = toDocx(doc, fonts);
+  return reproducible(await Packer.toBuffer(document), documentDate(doc.meta), tableTitles);
 }
 
 // ---------------------------------------------------------------- styles
@@ -168,11 +178,11 @@ const STYLES = (language: string) => {
       },
       heading1: {
         run: { ...black, size: halfPoints(FONT_SIZE.heading2), bold: true, italics: false },
-        paragraph: { spacing: { before: twips(10), after: twips(6) }, keepNext: true, keepLines: true },
+        paragraph: { spacing: { before: twips(10), after: twips(6) }, keepNext: true, keepLines: true, outlineLevel: 0 },
       },
       heading2: {
         run: { ...black, size: halfPoints(FONT_SIZE.heading3), bold: true, italics: false },
-        paragraph: { spacing: { before: twips(8), after: twips(4) }, keepNext: true, keepLines: true },
+        paragraph: { spacing: { before: twips(8), after: twips(4) }, keepNext: true, keepLines: true, outlineLevel: 1 },
       },
       caption: {
         run: { ...black, size: halfPoints(FONT_SIZE.table + 1), bold: true, italics: false },
@@ -212,6 +222,8 @@ interface Ctx {
   readonly warnings: Diagnostic[];
   lists: number;
   images: number;
+  /** Caption of each table written so far, for `w:tblCaption`. */
+  readonly tableTitles: (string | undefined)[];
 }
 
 function blockToDocx(node: Block, ctx: Ctx): (Paragraph | Table)[] {
@@ -278,7 +290,10 @@ function imageToDocx(node: ImageNode, ctx: Ctx): Paragraph {
   const scale = Math.min(1, ctx.width / node.width);
   const transformation = { width: Math.round(node.width * scale * PIXELS_PER_POINT), height: Math.round(node.height * scale * PIXELS_PER_POINT) };
   // Drawing ids must be unique in the document; docx's default comes from a process-wide counter.
-  const altText = { id: String(++ctx.images), name: node.alt, description: node.alt, title: node.alt };
+  // The text alternative goes in `descr` only (Word's "Alt Text"): a `title` too would make some
+  // screen readers read it twice; the name is what Word's selection pane lists.
+  const id = ++ctx.images;
+  const altText = { id: String(id), name: `Image ${id}`, description: node.alt };
   if (node.format === 'png') {
     const png = pngBytes(node);
     if (png) return new Paragraph({ children: [new ImageRun({ type: 'png', data: png, transformation, altText })] });
@@ -315,6 +330,7 @@ function tableToDocx(node: TableNode, ctx: Ctx): (Paragraph | Table)[] {
   const out: (Paragraph | Table)[] = [];
   if (node.caption) out.push(new Paragraph({ style: 'Caption', children: inlinesToRuns(node.caption) }));
   if (!table) return out;
+  ctx.tableTitles.push(node.caption ? inlineText(node.caption) : undefined);
 
   const total = twips(ctx.width);
   const widths = table.columns.map((c) => Math.round((c.width / 100) * total));
@@ -371,10 +387,13 @@ function rowToDocx(
  * embedded fonts keyed with GUIDs derived from their bytes, ZIP entries in a fixed order (content
  * types, package relationships, then by path) all dated `date`.
  */
-function reproducible(packed: Uint8Array, date: Date): Uint8Array {
+function reproducible(packed: Uint8Array, date: Date, tableTitles: readonly (string | undefined)[]): Uint8Array {
   const entries = new Map(readZip(packed).map((e) => [e.path, e.data]));
   const text = (path: string) => new TextDecoder().decode(entries.get(path));
   const setText = (path: string, value: string) => entries.set(path, new TextEncoder().encode(value));
+
+  const body = 'word/document.xml';
+  if (entries.has(body)) setText(body, addTableTitles(text(body), tableTitles));
 
   const core = 'docProps/core.xml';
   if (entries.has(core)) {
@@ -389,6 +408,23 @@ function reproducible(packed: Uint8Array, date: Date): Uint8Array {
     .sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return writeZip(ordered, date);
 }
+
+/**
+ * Gives each table of the body (`w:tbl`, in document order; the documents nest none) its
+ * accessible name: `<w:tblCaption>`, the "Title" of Word's alternative text for tables, which
+ * screen readers announce. It goes last in `w:tblPr` (ECMA-376 part 1, 17.4.58: after
+ * `w:tblLook`, before `w:tblDescription`, neither of which is written).
+ */
+function addTableTitles(xml: string, titles: readonly (string | undefined)[]): string {
+  let n = 0;
+  return xml.replace(/<\/w:tblPr>/g, (end) => {
+    const title = titles[n++];
+    return title === undefined ? end : `<w:tblCaption w:val="${escapeXmlAttribute(title)}"/>${end}`;
+  });
+}
+
+const escapeXmlAttribute = (value: string): string =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
 
 /**
  * Embedded fonts are obfuscated by XOR-ing their first 32 bytes with a key: the GUID written in

@@ -210,16 +210,17 @@ export async function pdfOutline(bytes: Uint8Array): Promise<PdfBookmark[]> {
   const pdf = await openPdf(bytes);
   try {
     type Node = { title: string; count: number | undefined; dest: string | unknown[] | null; items: Node[] };
-    const convert = async (nodes: readonly Node[]): Promise<PdfBookmark[]> =>
-      Promise.all(
-        nodes.map(async (n) => {
-          const dest = typeof n.dest === 'string' ? await pdf.getDestination(n.dest) : n.dest;
-          const target = dest?.[0] as { num: number; gen: number } | undefined;
-          const page = target ? (await pdf.getPageIndex(target)) + 1 : 0;
-          return { title: n.title, open: (n.count ?? 0) > 0, page, items: await convert(n.items) };
-        }),
-      );
-    return convert(((await pdf.getOutline()) ?? []) as Node[]);
+    const convert = async (nodes: readonly Node[]): Promise<PdfBookmark[]> => {
+      const out: PdfBookmark[] = [];
+      for (const n of nodes) {
+        const dest = typeof n.dest === 'string' ? await pdf.getDestination(n.dest) : n.dest;
+        const target = dest?.[0] as { num: number; gen: number } | undefined;
+        const page = target ? (await pdf.getPageIndex(target)) + 1 : 0;
+        out.push({ title: n.title, open: (n.count ?? 0) > 0, page, items: await convert(n.items) });
+      }
+      return out;
+    };
+    return await convert(((await pdf.getOutline()) ?? []) as Node[]); // awaited before `finally` destroys the document
   } finally {
     await pdf.destroy();
   }
