@@ -165,3 +165,21 @@ describe('other inputs as spreadsheets write them', () => {
     expect((await loadDataset(to)).diagnostics).toEqual([]);
   });
 });
+
+describe('alses import: paths', () => {
+  it('import/path: a file of dispositif.yaml outside the destination folder is refused, nothing written', async () => {
+    const { BASE_DEPLOIEMENT, BASE_ETAT, BASE_YAML } = await import('./fixtures/dataset/generate.ts');
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const dir = path.join(tmp, 'outside/data');
+    await mkdir(path.join(dir, 'deploiements'), { recursive: true });
+    await writeFile(path.join(dir, 'dispositif.yaml'), BASE_YAML.replace('fichier: etats/2019-07-15.csv', 'fichier: ../etat.csv'));
+    await writeFile(path.join(dir, '../etat.csv'), BASE_ETAT);
+    await writeFile(path.join(dir, 'deploiements/rentree-2019.csv'), BASE_DEPLOIEMENT);
+    const to = path.join(tmp, 'outside/to');
+    const run = await runCli(['import', dir, '--to', to]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`fichier "../etat.csv" hors du dossier de destination`);
+    expect(run.stderr).toContain('import/path');
+    expect(await readdir(to).catch(() => [])).toEqual([]);
+  });
+});

@@ -97,7 +97,10 @@ export interface Affectation {
 export interface Etat {
   /** Date of the état. */
   readonly date: IsoDate;
-  /** Source file, relative to the working folder as in diagnostics (e.g. `data/etats/2019-07-15.csv`). */
+  /**
+   * Source file, relative to the working folder as in diagnostics (e.g. `data/etats/2019-07-15.csv`),
+   * or the workbook (`alses.xlsx`; the sheet is in each row's place).
+   */
   readonly file: string;
   /** Rows in file order. */
   readonly rows: readonly Affectation[];
@@ -113,7 +116,7 @@ export interface Deploiement {
   readonly deliberation: string;
   /** Date the posts take effect (e.g. the pupils' rentrée, 2019-09-02). */
   readonly effet: IsoDate;
-  /** Source file, relative to the working folder as in diagnostics. */
+  /** Source file or workbook, relative to the working folder as in diagnostics. */
   readonly file: string;
   /** Rows in file order. */
   readonly rows: readonly Affectation[];

@@ -55,6 +55,7 @@ export const DATASET_RULES = {
   'uai/format': 'UAI autre que 7 chiffres et une lettre',
   'uai/check-letter': 'UAI dont la lettre de contrôle ne correspond pas aux 7 chiffres',
   'insee/format': 'code INSEE de commune autre que 5 caractères (2A/2B pour la Corse)',
+  'import/path': 'alses import : fichier d’un état ou d’un déploiement hors du dossier de destination',
   'deploiement/already-present': 'collège déployé qui a déjà un ALSES dans l’état auquel le déploiement s’ajoute',
 } as const;
 
