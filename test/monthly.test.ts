@@ -83,8 +83,8 @@ describe('alses monthly: figures', () => {
       ["créer à l'horizon 2021 30 postes d'ALSES", '17 décembre 2018', '30', '11', '19'],
     ]);
     const text = await pdf('2019-09');
-    expect(text).toContain("atteindre une cinquantaine de postes sur le territoire d'ici 2020 : 52 sur 50, objectif atteint.");
-    expect(text).toContain("créer à l'horizon 2021 30 postes d'ALSES : 11 sur 30, reste 19.");
+    expect(text).toContain("Objectif « atteindre une cinquantaine de postes sur le territoire d'ici 2020 » : 52 sur 50, objectif atteint.");
+    expect(text).toContain("Objectif « créer à l'horizon 2021 30 postes d'ALSES » : 11 sur 30, reste 19.");
   });
 
   it('September 2019: posts per structure porteuse and per commune, with totals', async () => {
