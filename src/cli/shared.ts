@@ -16,7 +16,7 @@ export interface DataOptions {
 export function withDataOptions<T>(yargs: Argv<T>): Argv<T & DataOptions> {
   return yargs
     .strict()
-    .option('data', { type: 'string', default: 'data', describe: 'Dossier des données (dispositif.yaml et fichiers CSV)', normalize: true })
+    .option('data', { type: 'string', default: 'data', describe: 'Données : dossier (dispositif.yaml et fichiers CSV) ou classeur .xlsx (dispositif.yaml à côté)', normalize: true })
     .option('templates', { type: 'string', default: 'templates', describe: 'Dossier des modèles (.hbs)', normalize: true });
 }
 
