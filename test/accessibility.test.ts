@@ -5,7 +5,8 @@
  *   tables named by their caption, language fr-FR, title and subject, a text alternative on
  *   every image and chart;
  * - PDF: title shown in the window title, language fr-FR, bookmarks nested like the headings and
- *   leading to their page.
+ *   leading to their page; tagged (structure tree): headings, paragraphs, lists, tables with
+ *   header cells, figures with their text alternative, page furniture as artifacts.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { DomUtils } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
-import { docxXml, parseXml, pdfInfo, pdfOutline, pdfText, wordText, type PdfBookmark } from './helpers/readback.ts';
+import { docxTables, docxXml, parseXml, pdfInfo, pdfOutline, pdfStructure, pdfText, wordText, type PdfBookmark, type PdfStructElement } from './helpers/readback.ts';
 import { squash } from './helpers/reference.ts';
 
 type Element = ReturnType<typeof DomUtils.getElementsByTagName>[number];
@@ -64,6 +65,13 @@ function headingTree(headings: readonly { level: 1 | 2 | 3; text: string }[]): T
   const flatten = (tree: Tree): Tree => tree.map((n) => (Array.isArray(n) ? (n[1].length ? [n[0], flatten(n[1])] : n[0]) : n));
   return flatten(root);
 }
+
+/** Elements of a structure tree with one of `roles`, in reading order (not looking inside them). */
+const find = (elements: readonly PdfStructElement[], ...roles: string[]): PdfStructElement[] =>
+  elements.flatMap((e) => (roles.includes(e.role) ? [e] : find(e.children, ...roles)));
+
+/** A tagged table as rows of cell texts: THead, TBody and TFoot rows in order. */
+const taggedTable = (table: PdfStructElement): string[][] => find(table.children, 'TR').map((tr) => tr.children.map((c) => squash(c.text)));
 
 describe.each(DOCUMENTS)('%s', (name) => {
   describe('DOCX', () => {
@@ -133,6 +141,42 @@ describe.each(DOCUMENTS)('%s', (name) => {
         }
       };
       check(outline);
+    });
+
+    it('is tagged: a Document of headings, paragraphs, lists, tables and figures, everything else an artifact', async () => {
+      const pdf = await file(`${name}.pdf`);
+      expect((await pdfInfo(pdf)).marked).toBe(true);
+      const { elements, artifacts, unmarked } = await pdfStructure(pdf);
+      expect(elements.map((e) => e.role)).toEqual(['Document']);
+      const roles = new Set(find(elements, 'Document')[0]?.children.map((e) => e.role));
+      expect([...roles].filter((r) => !['H1', 'H2', 'H3', 'P', 'L', 'Table', 'Figure'].includes(r))).toEqual([]);
+      expect(unmarked).toEqual([]);
+      // Page furniture is not read out as content.
+      artifacts.forEach((page, i) => expect(page.join(' | ')).toContain(`Page ${i + 1} / ${artifacts.length}`));
+    });
+
+    it('tags the headings as H1–H3, as the DOCX styles them', async () => {
+      const { elements } = await pdfStructure(await file(`${name}.pdf`));
+      const tagged = find(elements, 'H1', 'H2', 'H3').map((h) => ({ level: Number(h.role.slice(1)), text: squash(h.text) }));
+      expect(tagged).toEqual(await docxHeadings(await file(`${name}.docx`)));
+    });
+
+    it('tags each table cell by cell, header cells as TH heading their column, once (repeats on later pages are artifacts)', async () => {
+      const { elements } = await pdfStructure(await file(`${name}.pdf`));
+      const tables = find(elements, 'Table');
+      expect(tables.map(taggedTable)).toEqual((await docxTables(await file(`${name}.docx`))).map((t) => t.map((r) => r.map(squash))));
+      for (const table of tables) {
+        const [head, ...parts] = table.children.filter((c) => c.role !== 'Caption');
+        expect(head?.role).toBe('THead');
+        expect(find(head ? [head] : [], 'TD')).toEqual([]);
+        expect(find(parts, 'TH')).toEqual([]);
+      }
+    });
+
+    it('tags images and charts as figures with the text alternative the DOCX has', async () => {
+      const tree = (await pdfStructure(await file(`${name}.pdf`))).elements;
+      const body = parseXml(await docxXml(await file(`${name}.docx`), 'word/document.xml'));
+      expect(find(tree, 'Figure').map((f) => f.alt)).toEqual(elements(body, 'wp:docPr').map((d) => d.attribs.descr));
     });
   });
 });

@@ -11,10 +11,10 @@ import type { DocumentMeta, DocumentNode, TableRow } from '../src/document/nodes
 import { renderDocx, toDocx } from '../src/writers/docx.ts';
 import { htmlDocument, toHtml } from '../src/writers/html.ts';
 import { renderPdf as renderPdfBytes, toPdfDefinition } from '../src/writers/pdf.ts';
-import { BORDER_WIDTH, CELL_PADDING, documentDate, textWidth } from '../src/writers/shared.ts';
+import { BORDER_WIDTH, CELL_PADDING, documentDate, PAGE_MARGINS, textWidth } from '../src/writers/shared.ts';
 import { readZip, writeZip } from '../src/writers/zip.ts';
 import { preflight } from './helpers/pdfa.ts';
-import { docxTables, docxXml, htmlTables, parseXml, pdfInfo, pdfText, wordText } from './helpers/readback.ts';
+import { docxTables, docxXml, htmlTables, parseXml, pdfInfo, pdfOutline, pdfStructure, pdfText, wordText, type PdfStructElement } from './helpers/readback.ts';
 
 const FIXTURES = new URL('./fixtures/writers/', import.meta.url);
 const PNG = new Uint8Array(readFileSync(new URL('two-colours.png', FIXTURES)));
@@ -158,7 +158,11 @@ describe('PDF', () => {
 
   it('styles each text run itself, as pdfmake ignores the style of nested text (pdfmake#1174)', () => {
     const { definition } = toPdfDefinition(document(META, [paragraph(['a ', strong('b ', emphasis('c')), lineBreak(), 'd'])]));
-    expect((definition.content as { text: unknown }[])[0]?.text).toEqual([
+    const runs = (definition.content as unknown as { text: Record<string, unknown>[] }[])[0]?.text ?? [];
+    // Each run also carries the paragraph's structure element (tagged PDF), the same for all.
+    expect(new Set(runs.map((r) => r.alsesStructure)).size).toBe(1);
+    expect(runs[0]?.alsesStructure).toMatchObject({ role: 'P' });
+    expect(runs.map(({ alsesStructure: _, ...run }) => run)).toEqual([
       { text: 'a ' },
       { text: 'b ', bold: true },
       { text: 'c', bold: true, italics: true },
@@ -233,6 +237,45 @@ describe('PDF', () => {
       if (page > 0 && pages[page]?.[0] === 'Section suivante' && pages[page - 1]?.some((l) => l === `Paragraphe ${filler}`)) pushed++;
     }
     expect(pushed).toBeGreaterThan(0); // the range met at least one page end
+  });
+
+  it('tags the structure: lists, spanning cells, figures with their text alternative', async () => {
+    const doc = document(META, [
+      heading(1, 'Titre'),
+      list([['premier'], ['second']], true),
+      table({ columns: [column(50), column(50)], header: [row('A', 'B')], body: [row(cell('AB', { colspan: 2 }))] }),
+      image('png', PNG, 'Deux couleurs', 80, 40),
+      image('svg', SVG, 'ETP par année', 240, 120),
+    ]);
+    const { elements, unmarked, artifacts } = await pdfStructure(await renderPdf(doc));
+    // A figure's own text (an SVG's labels) is hidden behind its alternative: left out here.
+    const strip = (e: PdfStructElement): unknown => [e.role, ...(e.alt ? [e.alt] : []), ...(e.text && e.role !== 'Figure' ? [e.text] : []), ...e.children.map(strip)];
+    expect(elements.map(strip)).toEqual([
+      [
+        'Document',
+        ['H1', 'Titre'],
+        ['L', ['LI', ['LBody', 'premier']], ['LI', ['LBody', 'second']]],
+        ['Table', ['THead', ['TR', ['TH', 'A'], ['TH', 'B']]], ['TBody', ['TR', ['TD', 'AB']]]],
+        ['Figure', 'Deux couleurs'],
+        ['Figure', 'ETP par année'],
+      ],
+    ]);
+    expect(unmarked).toEqual([]);
+    expect(artifacts[0]).toEqual(['1.', '2.', META.header, META.footer, 'Page 1 / 1']); // list numbers are artifacts
+    const raw = Buffer.from(await renderPdf(doc)).toString('latin1');
+    expect(raw).toMatch(/\/S \/TD\n\/A <<\n\/O \/Table\n\/ColSpan 2\n>>/);
+    expect(raw).toMatch(/\/S \/TH\n\/A <<\n\/O \/Table\n\/Scope \/Column\n>>/);
+  });
+
+  it('points each bookmark at its heading: start and top of the heading line', async () => {
+    const doc = document({ ...META, header: '' }, [heading(1, 'Titre'), ...Array.from({ length: 20 }, (_, i) => paragraph([`Paragraphe ${i + 1}`])), heading(2, 'Plus bas')]);
+    const [title] = await pdfOutline(await renderPdf(doc));
+    expect(title).toMatchObject({ title: 'Titre', page: 1 });
+    expect(title?.left).toBeGreaterThan(250); // centred
+    expect(title?.top).toBeCloseTo(841.89 - PAGE_MARGINS.top, 0);
+    const lower = title?.items[0];
+    expect(lower).toMatchObject({ title: 'Plus bas', page: 1, left: PAGE_MARGINS.left });
+    expect(lower?.top).toBeLessThan(600); // well down the page, not its top (pdfmake's own target)
   });
 
   it('writes document properties, language and dates from meta, not the clock', async () => {

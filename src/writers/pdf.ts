@@ -33,6 +33,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { inlineText } from '../document/builders.ts';
 import { assertNever, type Block, type DocumentNode, type HeadingNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
 import { FONT_PATHS, isFontFile, PDF_FONT_FAMILY } from './fonts.ts';
+import { attachStructure, installStructureMarking, PAGINATION, STRUCTURE_KEY, structNode, type StructNode, type StructureMark } from './pdf-tags.ts';
 import { opaquePng, PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import {
   badImage,
@@ -86,7 +87,7 @@ export async function renderPdf(doc: DocumentNode): Promise<Uint8Array> {
   let split = new Set<number>();
   for (let pass = 0; ; pass++) {
     const built = buildPdf(doc, split);
-    const bytes = await print(built.definition);
+    const bytes = await print(built);
     const orphan = built.probe.firstOrphanFooter(split);
     // Each pass splits one more table; the bound only guards against a layout that never settles.
     if (orphan === undefined || pass > built.tableCount) return bytes;
@@ -94,9 +95,13 @@ export async function renderPdf(doc: DocumentNode): Promise<Uint8Array> {
   }
 }
 
-/** Lays out and prints a definition, the pdfkit document mended for PDF/A-1b before it is ended. */
-async function print(definition: TDocumentDefinitions): Promise<Uint8Array> {
-  const pdf = await pdfmake.createPdf(definition).getStream();
+/**
+ * Lays out and prints a definition; before the pdfkit document is ended, its structure tree is
+ * attached and it is mended for PDF/A-1b.
+ */
+async function print(built: Built): Promise<Uint8Array> {
+  const pdf = await pdfmake.createPdf(built.definition).getStream();
+  attachStructure(pdf, built.structure);
   prepareForPdfa(pdf);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -109,6 +114,7 @@ async function print(definition: TDocumentDefinitions): Promise<Uint8Array> {
 
 /** Fonts and resource policies of the (process-wide) pdfmake instance: only the font files may be read. */
 function configurePdfmake(): void {
+  installStructureMarking();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => isFontFile(path));
@@ -122,6 +128,8 @@ const ID = 'alses-';
 interface Built extends PdfDefinition {
   readonly probe: LayoutProbe;
   readonly tableCount: number;
+  /** Root of the structure tree (tagged PDF), filled in while the definition is drawn. */
+  readonly structure: StructNode;
 }
 
 /** State of one build: options, counters and what the layout probe must watch. */
@@ -133,6 +141,8 @@ interface Ctx {
   readonly probe: LayoutProbe;
   tables: number;
   groups: number;
+  /** Root of the structure tree: each block adds its element. */
+  readonly structure: StructNode;
   /** Ids of the last heading of each level, parents of the bookmarks of the headings below them. */
   readonly outline: { [level in 1 | 2 | 3]?: string };
   headings: number;
@@ -141,7 +151,7 @@ interface Ctx {
 function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): Built {
   const { meta } = doc;
   const date = documentDate(meta);
-  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], split, probe: new LayoutProbe(), tables: 0, groups: 0, outline: {}, headings: 0 };
+  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], split, probe: new LayoutProbe(), tables: 0, groups: 0, structure: structNode('Document'), outline: {}, headings: 0 };
   const content = groupBlocks(doc.children, ctx);
   const definition: TDocumentDefinitions = {
     pageSize: 'A4',
@@ -150,6 +160,7 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): Built {
     ...PDFA_OPTIONS,
     language: meta.language,
     displayTitle: true,
+    tagged: true,
     info: {
       title: meta.title,
       subject: meta.subject,
@@ -163,11 +174,11 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): Built {
     header: () =>
       meta.header === ''
         ? null
-        : { text: meta.header, fontSize: FONT_SIZE.running, color: '#404040', margin: [PAGE_MARGINS.left, RUNNING_OFFSET, PAGE_MARGINS.right, 0] },
+        : { text: [running(meta.header)], fontSize: FONT_SIZE.running, color: '#404040', margin: [PAGE_MARGINS.left, RUNNING_OFFSET, PAGE_MARGINS.right, 0] },
     footer: (page: number, pages: number) => ({
       columns: [
-        { text: meta.footer, width: '*' },
-        { text: pageLabel(page, pages), width: 'auto', alignment: 'right' },
+        { text: [running(meta.footer)], width: '*' },
+        { text: [running(pageLabel(page, pages))], width: 'auto', alignment: 'right' },
       ],
       columnGap: 12,
       fontSize: FONT_SIZE.running,
@@ -177,8 +188,11 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): Built {
     content,
     pageBreakBefore: ctx.probe.pageBreakBefore,
   };
-  return { definition, warnings: ctx.warnings, probe: ctx.probe, tableCount: ctx.tables };
+  return { definition, warnings: ctx.warnings, probe: ctx.probe, tableCount: ctx.tables, structure: ctx.structure };
 }
+
+/** A run of the running header or footer: page furniture, an artifact for assistive technology. */
+const running = (text: string): Content => ({ text, [STRUCTURE_KEY]: PAGINATION }) as Content;
 
 /**
  * Top-level blocks. Each run of headings with the block after it, and each table with its caption,
@@ -243,10 +257,13 @@ function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
   switch (node.type) {
     case 'heading':
       return [headingToPdf(node, ctx)];
-    case 'paragraph':
-      return [{ text: inlinesToPdf(node.children), alignment: node.align ?? 'justify', margin: [0, 0, 0, 6], ...id }];
+    case 'paragraph': {
+      const p = structNode('P', ctx.structure);
+      return [{ text: inlinesToPdf(node.children, {}, p), alignment: node.align ?? 'justify', margin: [0, 0, 0, 6], ...id }];
+    }
     case 'list': {
-      const items = node.items.map((item) => ({ text: inlinesToPdf(item.children) }));
+      const l = structNode('L', ctx.structure);
+      const items = node.items.map((item) => ({ text: inlinesToPdf(item.children, {}, structNode('LBody', structNode('LI', l))) }));
       return [node.ordered ? { ol: items, margin: [0, 0, 0, 6], ...id } : { ul: items, margin: [0, 0, 0, 6], ...id }];
     }
     case 'table':
@@ -272,7 +289,7 @@ function headingToPdf(node: HeadingNode, ctx: Ctx): Content {
   if (node.level === 1) delete ctx.outline[2];
   if (node.level <= 2) delete ctx.outline[3];
   return {
-    text: inlinesToPdf(node.children),
+    text: inlinesToPdf(node.children, {}, structNode(`H${node.level}`, ctx.structure)),
     ...HEADING_STYLE[node.level],
     headlineLevel: node.level,
     id,
@@ -292,19 +309,20 @@ const HEADING_STYLE: Record<1 | 2 | 3, Style> = {
 
 /**
  * Inline content → a flat pdfmake text array: one leaf per text run, carrying its own bold and
- * italics, as pdfmake ignores the style of a nested text array (bpampuch/pdfmake#1174).
+ * italics, as pdfmake ignores the style of a nested text array (bpampuch/pdfmake#1174), and the
+ * structure element it belongs to (pdfmake copies it onto the lines it lays out).
  */
-function inlinesToPdf(inlines: readonly Inline[], style: { bold?: true; italics?: true } = {}): Content[] {
+function inlinesToPdf(inlines: readonly Inline[], style: { bold?: true; italics?: true }, mark: StructureMark): Content[] {
   return inlines.flatMap((node): Content[] => {
     switch (node.type) {
       case 'text':
-        return [{ text: node.value, ...style }];
+        return [{ text: node.value, ...style, [STRUCTURE_KEY]: mark } as Content];
       case 'strong':
-        return inlinesToPdf(node.children, { ...style, bold: true });
+        return inlinesToPdf(node.children, { ...style, bold: true }, mark);
       case 'emphasis':
-        return inlinesToPdf(node.children, { ...style, italics: true });
+        return inlinesToPdf(node.children, { ...style, italics: true }, mark);
       case 'lineBreak':
-        return [{ text: '\n' }];
+        return [{ text: '\n', [STRUCTURE_KEY]: mark } as Content];
       default:
         return assertNever(node);
     }
@@ -319,15 +337,17 @@ interface SvgExtras {
   options: { imageCallback: (link: string) => string; warningCallback: (message: string) => void };
 }
 
+/** An image → a pdfmake image or svg node, tagged as a Figure with its text alternative. */
 function imageToPdf(node: ImageNode, ctx: Ctx, id: { id?: string }): Content {
   // Never wider than the text: scale down, keeping the ratio.
   const scale = Math.min(1, ctx.width / node.width);
   const size = { width: node.width * scale, height: node.height * scale };
   const margin: [number, number, number, number] = [0, 4, 0, 8];
+  const figure = () => ({ [STRUCTURE_KEY]: structNode('Figure', ctx.structure, { alt: node.alt }) });
   if (node.format === 'png') {
     const png = pngBytes(node);
     // PDF/A-1 allows no transparency: an alpha channel is flattened onto white.
-    if (png) return { image: `data:image/png;base64,${Buffer.from(opaquePng(png)).toString('base64')}`, ...size, margin, ...id };
+    if (png) return { image: `data:image/png;base64,${Buffer.from(opaquePng(png)).toString('base64')}`, ...size, margin, ...id, ...figure() } as Content;
   } else {
     const svg = svgMarkup(node);
     if (svg) {
@@ -336,11 +356,11 @@ function imageToPdf(node: ImageNode, ctx: Ctx, id: { id?: string }): Content {
         // An SVG must not make the renderer read local files or URLs: only inline data images.
         options: { imageCallback: (link) => (link.startsWith('data:') ? link : ''), warningCallback: () => undefined },
       };
-      return { svg, ...size, margin, ...id, ...extras } as Content;
+      return { svg, ...size, margin, ...id, ...extras, ...figure() } as Content;
     }
   }
   ctx.warnings.push(badImage(node));
-  return { text: `[${node.alt}]`, italics: true, margin, ...id };
+  return { text: inlinesToPdf([{ type: 'text', value: `[${node.alt}]` }], { italics: true }, structNode('P', ctx.structure)), margin, ...id };
 }
 
 // ---------------------------------------------------------------- tables
@@ -367,8 +387,12 @@ function tableToPdf(node: TableNode, ctx: Ctx, group: string | undefined): Conte
   const { table, warnings } = checkTable(node, label);
   ctx.warnings.push(...warnings);
   const out: Content[] = [];
-  if (node.caption) out.push({ text: inlinesToPdf(node.caption), bold: true, fontSize: FONT_SIZE.table + 1, margin: [0, 6, 0, 4] });
-  if (!table) return out;
+  const structure = table ? structNode('Table', ctx.structure) : undefined;
+  if (node.caption) {
+    const caption = structure ? structNode('Caption', structure) : structNode('P', ctx.structure);
+    out.push({ text: inlinesToPdf(node.caption, {}, caption), bold: true, fontSize: FONT_SIZE.table + 1, margin: [0, 6, 0, 4] });
+  }
+  if (!table || !structure) return out;
 
   // Column widths: pdfmake's are content widths, without paddings and borders. Each column's outer
   // width (content + paddings + one border) is its share of the text width less the last border.
@@ -381,8 +405,14 @@ function tableToPdf(node: TableNode, ctx: Ctx, group: string | undefined): Conte
   const tail = rowId(h + b - 1);
   const foot = rowId(h + b);
   const marked = new Set([start, tail, foot]);
+  // Structure elements of the cells, made once: a split table draws its header rows twice.
+  const cells = {
+    header: structRows(table.header, 'THead', 'header', structure),
+    body: structRows(table.body, 'TBody', 'body', structure),
+    footer: structRows(table.footer, 'TFoot', 'footer', structure),
+  };
   const rows = (list: readonly TableRow[], kind: RowKind, first: number) =>
-    list.map((row, i) => rowToPdf(row, table, kind, marked.has(rowId(first + i)) ? rowId(first + i) : undefined));
+    list.map((row, i) => rowToPdf(row, table, kind, marked.has(rowId(first + i)) ? rowId(first + i) : undefined, cells[kind][i] ?? []));
   const table_ = (body: PdfTableCell[][], extra: object = {}): Content => ({
     table: { widths: [...widths], headerRows: h, dontBreakRows: false, body },
     layout: TABLE_LAYOUT,
@@ -410,17 +440,36 @@ function tableToPdf(node: TableNode, ctx: Ctx, group: string | undefined): Conte
 type RowKind = 'header' | 'body' | 'footer';
 
 /**
- * A row → pdfmake cells: colspans followed by the empty placeholders pdfmake expects, alignment
- * from the cell or its column, bold header and footer rows, grey header rows. `marker`, when
- * given, prefixes the ids of the cells so the layout probe can find the row.
+ * Structure elements of a part of a table (THead, TBody, TFoot; none for no rows): a TR per row,
+ * a TH (heading its column; repeated on each page) or TD per cell, with its column span.
  */
-function rowToPdf(row: TableRow, table: CheckedTable, kind: RowKind, marker: string | undefined): PdfTableCell[] {
+function structRows(rows: readonly TableRow[], role: 'THead' | 'TBody' | 'TFoot', kind: RowKind, table: StructNode): StructNode[][] {
+  if (rows.length === 0) return [];
+  const part = structNode(role, table);
+  return rows.map((row) => {
+    const tr = structNode('TR', part);
+    return row.cells.map((cell) =>
+      structNode(kind === 'header' ? 'TH' : 'TD', tr, {
+        ...(kind === 'header' ? { scope: 'Column', repeated: true } : {}),
+        ...(cell.colspan > 1 ? { colSpan: cell.colspan } : {}),
+      }),
+    );
+  });
+}
+
+/**
+ * A row → pdfmake cells: colspans followed by the empty placeholders pdfmake expects, alignment
+ * from the cell or its column, bold header and footer rows, grey header rows, each cell's text
+ * tagged with its structure element. `marker`, when given, prefixes the ids of the cells so the
+ * layout probe can find the row.
+ */
+function rowToPdf(row: TableRow, table: CheckedTable, kind: RowKind, marker: string | undefined, structure: readonly StructNode[]): PdfTableCell[] {
   const starts = cellStarts(row);
   const cells: PdfTableCell[] = [];
   row.cells.forEach((cell, i) => {
     const start = starts[i] ?? 0;
     cells.push({
-      text: inlinesToPdf(cell.children),
+      text: inlinesToPdf(cell.children, {}, structure[i] ?? PAGINATION),
       alignment: cellAlign(cell, table.columns, start),
       ...(kind === 'body' ? {} : { bold: true }),
       ...(kind === 'header' ? { fillColor: `#${HEADER_FILL}` } : {}),

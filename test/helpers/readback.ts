@@ -142,21 +142,9 @@ export interface PdfFont {
 /**
  * The fonts of a PDF and the characters each draws, read from their `ToUnicode` maps (the map a
  * viewer uses to copy text: it lists every glyph of the subset and the text it stands for).
- * Reads PDFs as pdfkit writes them (PDF 1.4: no object streams, Flate-compressed or plain streams).
  */
 export function pdfFonts(bytes: Uint8Array): PdfFont[] {
-  const pdf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const objects = new Map<string, { dict: string; stream?: Buffer }>();
-  for (const m of pdf.toString('latin1').matchAll(/(?:^|\n)(\d+) 0 obj\n(<<[\s\S]*?>>)\n(stream\n|endobj)/g)) {
-    const dict = m[2] ?? '';
-    let stream: Buffer | undefined;
-    if (m[3] === 'stream\n') {
-      const start = (m.index ?? 0) + m[0].length;
-      const raw = pdf.subarray(start, start + Number(/\/Length (\d+)/.exec(dict)?.[1] ?? 0));
-      stream = dict.includes('/FlateDecode') ? inflateSync(raw) : raw;
-    }
-    objects.set(m[1] ?? '', { dict, ...(stream ? { stream } : {}) });
-  }
+  const objects = pdfObjects(bytes);
   const ref = (dict: string, key: string) => objects.get(new RegExp(`/${key} (\\d+) 0 R`).exec(dict)?.[1] ?? '');
   const fonts: PdfFont[] = [];
   for (const { dict } of objects.values()) {
@@ -170,6 +158,49 @@ export function pdfFonts(bytes: Uint8Array): PdfFont[] {
     fonts.push({ name, embedded, characters: characters.filter((c) => c !== '\0') });
   }
   return fonts;
+}
+
+/**
+ * The objects of a PDF as pdfkit writes them (PDF 1.4: no object streams, no cross-reference
+ * stream): object number → dictionary source (latin1) and stream bytes (inflated).
+ */
+function pdfObjects(bytes: Uint8Array): Map<string, { dict: string; stream?: Buffer }> {
+  const pdf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const objects = new Map<string, { dict: string; stream?: Buffer }>();
+  for (const m of pdf.toString('latin1').matchAll(/(?:^|\n)(\d+) 0 obj\n(<<[\s\S]*?>>)\n(stream\n|endobj)/g)) {
+    const dict = m[2] ?? '';
+    let stream: Buffer | undefined;
+    if (m[3] === 'stream\n') {
+      const start = (m.index ?? 0) + m[0].length;
+      const raw = pdf.subarray(start, start + Number(/\/Length (\d+)/.exec(dict)?.[1] ?? 0));
+      stream = dict.includes('/FlateDecode') ? inflateSync(raw) : raw;
+    }
+    objects.set(m[1] ?? '', { dict, ...(stream ? { stream } : {}) });
+  }
+  return objects;
+}
+
+/** The text of a PDF literal string source `(…)`: escapes resolved, UTF-16BE when it starts with a BOM. */
+function pdfString(source: string): string {
+  let raw = '';
+  const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+  for (let i = 1; i < source.length - 1; i++) {
+    const c = source[i] ?? '';
+    if (c !== '\\') {
+      raw += c;
+      continue;
+    }
+    const next = source[++i] ?? '';
+    const octal = /^[0-7]{1,3}/.exec(source.slice(i, i + 3))?.[0];
+    if (octal) {
+      raw += String.fromCharCode(parseInt(octal, 8));
+      i += octal.length - 1;
+    } else raw += escapes[next] ?? next;
+  }
+  if (!raw.startsWith('\xfe\xff')) return raw;
+  let text = '';
+  for (let i = 2; i + 1 < raw.length; i += 2) text += String.fromCharCode((raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1));
+  return text;
 }
 
 /** A `ToUnicode` CMap → character code → text (bfchar and both bfrange forms). */
@@ -202,6 +233,9 @@ export interface PdfBookmark {
   readonly open: boolean;
   /** 1-based number of the page it leads to. */
   readonly page: number;
+  /** Where on that page (`/XYZ left top` destination, PDF points from the bottom left), when given. */
+  readonly left?: number;
+  readonly top?: number;
   readonly items: readonly PdfBookmark[];
 }
 
@@ -216,11 +250,108 @@ export async function pdfOutline(bytes: Uint8Array): Promise<PdfBookmark[]> {
         const dest = typeof n.dest === 'string' ? await pdf.getDestination(n.dest) : n.dest;
         const target = dest?.[0] as { num: number; gen: number } | undefined;
         const page = target ? (await pdf.getPageIndex(target)) + 1 : 0;
-        out.push({ title: n.title, open: (n.count ?? 0) > 0, page, items: await convert(n.items) });
+        const [left, top] = (dest?.[1] as { name?: string } | undefined)?.name === 'XYZ' ? [dest?.[2], dest?.[3]] : [];
+        out.push({
+          title: n.title,
+          open: (n.count ?? 0) > 0,
+          page,
+          ...(typeof left === 'number' ? { left } : {}),
+          ...(typeof top === 'number' ? { top } : {}),
+          items: await convert(n.items),
+        });
       }
       return out;
     };
     return await convert(((await pdf.getOutline()) ?? []) as Node[]); // awaited before `finally` destroys the document
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/** An element of a tagged PDF's structure tree, with the text of its own marked content. */
+export interface PdfStructElement {
+  /** Structure type: `Document`, `H1`, `P`, `Table`, `TH`, `TD`, `Figure`… */
+  readonly role: string;
+  /** Text alternative (`/Alt`), when given. */
+  readonly alt?: string;
+  /** Text of the content marked for this element, on all pages, pieces joined with a space. */
+  readonly text: string;
+  readonly children: readonly PdfStructElement[];
+}
+
+/** A tagged PDF's logical structure, and where its text is drawn outside of it. */
+export interface PdfStructure {
+  /** The root's children (usually one `Document` element); empty for an untagged PDF. */
+  readonly elements: readonly PdfStructElement[];
+  /** Text of each page drawn as artifact (page furniture), one string per artifact. */
+  readonly artifacts: readonly (readonly string[])[];
+  /** Text drawn in no marked content at all (neither structure nor artifact). */
+  readonly unmarked: readonly string[];
+}
+
+/**
+ * Reads the structure tree of a tagged PDF with the text of each element, as assistive technology
+ * sees it: the tree from the PDF's objects (as pdfkit writes them), the text of each
+ * marked-content sequence from pdf.js.
+ */
+export async function pdfStructure(bytes: Uint8Array): Promise<PdfStructure> {
+  const { text, artifacts, unmarked } = await markedText(bytes);
+  const objects = pdfObjects(bytes);
+  const rootRef = /\/StructTreeRoot (\d+) 0 R/.exec([...objects.values()].find((o) => /\/Type \/Catalog\b/.test(o.dict))?.dict ?? '')?.[1];
+  const kids = (dict: string) => /\/K \[([^\]]*)\]/.exec(dict)?.[1] ?? '';
+  const element = (num: string): PdfStructElement => {
+    const dict = objects.get(num)?.dict ?? '';
+    const page = /\/Pg (\d+) 0 R/.exec(dict)?.[1];
+    const parts: string[] = [];
+    const children: PdfStructElement[] = [];
+    // K: kid elements (n 0 R), marked-content ids on page Pg (integers), or MCR dictionaries.
+    for (const k of kids(dict).matchAll(/<<([\s\S]*?)>>|(\d+) 0 R|(\d+)/g)) {
+      if (k[1] !== undefined) parts.push(...(text.get(`p${/\/Pg (\d+) 0 R/.exec(k[1])?.[1]}R_mc${/\/MCID (\d+)/.exec(k[1])?.[1]}`) ?? []));
+      else if (k[2] !== undefined) children.push(element(k[2]));
+      else parts.push(...(text.get(`p${page}R_mc${k[3]}`) ?? []));
+    }
+    const alt = /\/Alt (\((?:\\[\s\S]|[^\\)])*\))/.exec(dict)?.[1];
+    return {
+      role: /\/S \/(\w+)/.exec(dict)?.[1] ?? '',
+      ...(alt ? { alt: pdfString(alt) } : {}),
+      text: parts.filter((t) => t !== '').join(' '),
+      children,
+    };
+  };
+  const elements = rootRef ? [...kids(objects.get(rootRef)?.dict ?? '').matchAll(/(\d+) 0 R/g)].map((m) => element(m[1] ?? '')) : [];
+  return { elements, artifacts, unmarked };
+}
+
+/** The text of each marked-content sequence (by pdf.js id, `p<page object>R_mc<MCID>`), of artifacts, and of unmarked content. */
+async function markedText(bytes: Uint8Array) {
+  const pdf = await openPdf(bytes);
+  try {
+    const text = new Map<string, string[]>();
+    const artifacts: string[][] = [];
+    const unmarked: string[] = [];
+    for (let p = 1; p <= pdf.numPages; p++) {
+      const page = await pdf.getPage(p);
+      const pageArtifacts: string[] = [];
+      const stack: { tag: string; id: string | null; parts: string[] }[] = [];
+      const content = await page.getTextContent({ includeMarkedContent: true, disableNormalization: true });
+      for (const item of content.items as ({ type?: string; tag?: string; id?: string | null } & Partial<TextItem>)[]) {
+        if (item.type === 'beginMarkedContent' || item.type === 'beginMarkedContentProps') {
+          stack.push({ tag: item.tag ?? '', id: item.id ?? null, parts: [] });
+        } else if (item.type === 'endMarkedContent') {
+          const done = stack.pop();
+          const joined = done?.parts.join('').replace(/\s+/g, ' ').trim() ?? '';
+          if (done?.tag === 'Artifact') {
+            if (joined !== '') pageArtifacts.push(joined);
+          } else if (done?.id) text.set(done.id, [...(text.get(done.id) ?? []), joined]);
+        } else if (typeof item.str === 'string') {
+          const open = [...stack].reverse().find((m) => m.tag === 'Artifact' || m.id);
+          if (open) open.parts.push(item.str, item.hasEOL ? ' ' : '');
+          else if (item.str.trim() !== '') unmarked.push(item.str);
+        }
+      }
+      artifacts.push(pageArtifacts);
+    }
+    return { text, artifacts, unmarked };
   } finally {
     await pdf.destroy();
   }
