@@ -267,6 +267,19 @@ describe('PDF', () => {
     expect(raw).toMatch(/\/S \/TH\n\/A <<\n\/O \/Table\n\/Scope \/Column\n>>/);
   });
 
+  it('warns of characters Source Sans 3 cannot print, in any face, header and footer included', () => {
+    const doc = document({ ...META, footer: 'Pied ☃' }, [paragraph(['Kanji ', strong('漢'), ' et 1\u202f234 « ok »'])]);
+    expect(toPdfDefinition(doc).warnings).toEqual([
+      expect.objectContaining({ ruleId: 'writer/glyph-missing', message: expect.stringContaining(': « ☃ » (U+2603), « 漢 » (U+6F22)') }),
+    ]);
+    expect(toPdfDefinition(small()).warnings).toEqual([]);
+  });
+
+  it('lays out an empty heading without a bookmark (pdfmake fails on a bookmark without a line)', async () => {
+    const doc = document(META, [heading(1, 'Titre'), heading(2), heading(3, ' '), paragraph(['Texte'])]);
+    expect((await pdfOutline(await renderPdf(doc))).map((b) => [b.title, b.items.length])).toEqual([['Titre', 0]]);
+  });
+
   it('points each bookmark at its heading: start and top of the heading line', async () => {
     const doc = document({ ...META, header: '' }, [heading(1, 'Titre'), ...Array.from({ length: 20 }, (_, i) => paragraph([`Paragraphe ${i + 1}`])), heading(2, 'Plus bas')]);
     const [title] = await pdfOutline(await renderPdf(doc));

@@ -6,8 +6,10 @@
  * PDF embeds subsets of the four faces; DOCX embeds the four files whole (obfuscated, as Word
  * does), so that Word and LibreOffice show the same letters without the font being installed.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { parseFontMetrics, type FontMetrics } from '../charts/fonts.ts';
 
 /** Family name as the PDF definition (pdfmake) refers to it. */
 export const PDF_FONT_FAMILY = 'SourceSans3';
@@ -56,4 +58,23 @@ export function loadFontBytes(): Promise<Readonly<Record<FontFace, Buffer>>> {
     },
   );
   return fontBytes;
+}
+
+const cmaps = new Map<FontFace, FontMetrics>();
+
+/**
+ * The characters of `text` the face has no glyph for, each once, in order of appearance (white
+ * space aside: every space character has one). A PDF prints them as an empty box (`.notdef`).
+ * Reads the face's character map once per process.
+ * @throws Error if the font file cannot be read.
+ */
+export function missingGlyphs(text: string, face: FontFace): string[] {
+  let cmap = cmaps.get(face);
+  if (!cmap) {
+    cmap = parseFontMetrics(new Uint8Array(readFileSync(FONT_PATHS[face])));
+    cmaps.set(face, cmap);
+  }
+  const missing = new Set<string>();
+  for (const c of text) if (!/\s/.test(c) && !cmap.has(c.codePointAt(0) ?? 0)) missing.add(c);
+  return [...missing];
 }

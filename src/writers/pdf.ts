@@ -32,7 +32,7 @@ import type {
 import type { Diagnostic } from '../diagnostics.ts';
 import { inlineText } from '../document/builders.ts';
 import { assertNever, type Block, type DocumentNode, type HeadingNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
-import { FONT_PATHS, isFontFile, PDF_FONT_FAMILY } from './fonts.ts';
+import { FONT_PATHS, isFontFile, missingGlyphs, PDF_FONT_FAMILY, type FontFace } from './fonts.ts';
 import { attachStructure, installStructureMarking, PAGINATION, STRUCTURE_KEY, structNode, type StructNode, type StructureMark } from './pdf-tags.ts';
 import { opaquePng, PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import {
@@ -67,8 +67,10 @@ export interface PdfDefinition {
 }
 
 /**
- * Builds the pdfmake document definition of `doc`: pure, no I/O. Footer rows are kept with the
- * last body row only by `renderPdf`, which may lay the document out more than once.
+ * Builds the pdfmake document definition of `doc`, and warns of characters the font cannot
+ * print (`writer/glyph-missing`): no I/O but reading the font's character maps once per process.
+ * Footer rows are kept with the last body row only by `renderPdf`, which may lay the document
+ * out more than once.
  * @throws InvalidInputError when `meta.date` is not a `YYYY-MM-DD` date.
  */
 export function toPdfDefinition(doc: DocumentNode): PdfDefinition {
@@ -188,7 +190,34 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): Built {
     content,
     pageBreakBefore: ctx.probe.pageBreakBefore,
   };
+  ctx.warnings.push(...glyphWarnings(definition));
   return { definition, warnings: ctx.warnings, probe: ctx.probe, tableCount: ctx.tables, structure: ctx.structure };
+}
+
+/**
+ * A warning for the characters of the definition that no glyph of the face printing them shows.
+ * Walks the content as pdfmake styles it: text runs inherit bold and italics from the nodes
+ * around them; the running header and footer are read from one page.
+ */
+function glyphWarnings(definition: TDocumentDefinitions): Diagnostic[] {
+  const text: Record<FontFace, string[]> = { normal: [], bold: [], italics: [], bolditalics: [] };
+  const walk = (node: unknown, bold: boolean, italics: boolean): void => {
+    if (typeof node === 'string') text[bold ? (italics ? 'bolditalics' : 'bold') : italics ? 'italics' : 'normal'].push(node);
+    else if (Array.isArray(node)) node.forEach((n) => walk(n, bold, italics));
+    else if (node !== null && typeof node === 'object') {
+      const n = node as { bold?: unknown; italics?: unknown; table?: { body?: unknown } } & Record<string, unknown>;
+      const b = typeof n.bold === 'boolean' ? n.bold : bold;
+      const i = typeof n.italics === 'boolean' ? n.italics : italics;
+      for (const key of ['text', 'stack', 'ul', 'ol', 'columns'] as const) walk(n[key], b, i);
+      walk(n.table?.body, b, i);
+    }
+  };
+  walk(definition.content, false, false);
+  for (const part of [definition.header, definition.footer]) if (typeof part === 'function') walk(part(1, 1, { width: 0, height: 0, orientation: 'portrait' }), false, false);
+  const missing = [...new Set((Object.keys(text) as FontFace[]).flatMap((face) => missingGlyphs(text[face].join(''), face)))];
+  if (missing.length === 0) return [];
+  const list = missing.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  return [{ severity: 'warning', ruleId: 'writer/glyph-missing', message: `Caractères absents de la police Source Sans 3, imprimés comme un rectangle vide dans le PDF : ${list}` }];
 }
 
 /** A run of the running header or footer: page furniture, an artifact for assistive technology. */
@@ -283,18 +312,22 @@ function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
  * as the text nests them.
  */
 function headingToPdf(node: HeadingNode, ctx: Ctx): Content {
+  const text = inlinesToPdf(node.children, {}, structNode(`H${node.level}`, ctx.structure));
+  const title = inlineText(node.children).trim();
+  // An empty heading lays out no line, and pdfmake would fail hanging a bookmark on it.
+  if (title === '') return { text, ...HEADING_STYLE[node.level] };
   const id = `${ID}h${ctx.headings++}`;
   const parent = node.level === 3 ? (ctx.outline[2] ?? ctx.outline[1]) : node.level === 2 ? ctx.outline[1] : undefined;
   ctx.outline[node.level] = id;
   if (node.level === 1) delete ctx.outline[2];
   if (node.level <= 2) delete ctx.outline[3];
   return {
-    text: inlinesToPdf(node.children, {}, structNode(`H${node.level}`, ctx.structure)),
+    text,
     ...HEADING_STYLE[node.level],
     headlineLevel: node.level,
     id,
     outline: true,
-    outlineText: inlineText(node.children),
+    outlineText: title,
     outlineExpanded: true,
     ...(parent === undefined ? {} : { outlineParentId: parent }),
   } as Content; // pdfmake takes an id on any node, although @types/pdfmake does not list it here
