@@ -15,6 +15,11 @@
  *   table split before its last body row, the second part starting a page with the header rows
  *   repeated — which reads exactly like a page break inside the table.
  *
+ * For the record and for everyone (see README, "Documents pour l'archivage et l'accessibilité"):
+ * PDF/A-1b (`pdfa.ts`: escaped XMP, bookmark counts, opaque images); title shown in the window
+ * title, language; nested bookmarks on the headings; tagged content (`pdf-tags.ts`: the structure
+ * tree is built here, beside the definition, and filled while pdfmake draws).
+ *
  * Reproducible: the creation and modification dates are `meta.date` at 00:00 Europe/Paris, and
  * the file ID pdfkit writes is an MD5 of those document properties, so the same input gives the
  * same bytes.
