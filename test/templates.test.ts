@@ -90,6 +90,18 @@ describe('values are always escaped', () => {
   });
 });
 
+describe('writer warnings reach the user', () => {
+  it('a character the font cannot print is a warning naming the file (exit 0)', async () => {
+    const data = path.join(dir, 'data-glyph');
+    await cp(path.join(ROOT, 'test/fixtures/dataset/valid-minimal'), data, { recursive: true });
+    const etat = path.join(data, 'etats/2019-07-15.csv');
+    await writeFile(etat, (await readFile(etat, 'utf8')).replace('Jules Ferry', 'Jules Ferry ☃'));
+    const run = await runCli(['render', 'annexe-liste-juillet-2019', '--data', data, '--out', path.join(dir, 'out-glyph'), '--format', 'pdf']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/templates\/annexe-liste-juillet-2019\.hbs {2}avertissement {2}annexe-liste-juillet-2019\.pdf : .*☃.*writer\/glyph-missing/);
+  });
+});
+
 describe('alses templates', () => {
   it('lists every template with its title computed from the data and the data it needs', async () => {
     const run = await runCli(['templates']);

@@ -95,7 +95,7 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
   diagnostics.push(...result.diagnostics);
   if (!result.rendered || hasErrors(diagnostics)) return { files: [], diagnostics };
   const rendered = { ...result.rendered, name: monthlyBaseName(options.month) };
-  return { files: await serializeAll([rendered], options.outDir, options.formats, sources), diagnostics };
+  return { files: await serializeAll([rendered], options.outDir, options.formats, sources, diagnostics), diagnostics };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { DocumentNode } from '../document/nodes.ts';
 import type { PublishedFile } from '../publish.ts';
 import { loadTemplates, type TemplateSet } from '../templates/environment.ts';
 import { renderDocx } from '../writers/docx.ts';
-import { toHtml } from '../writers/html.ts';
+import { htmlDocument } from '../writers/html.ts';
 import { renderPdf } from '../writers/pdf.ts';
 import { renderTemplate, type RenderedDocument } from './document.ts';
 
@@ -22,16 +22,20 @@ export type Format = (typeof FORMATS)[number];
 
 /**
  * Serialises a document in one format.
+ * @param warnings when given, receives what the writer could not show as asked.
  * @throws whatever the writer throws (a rendering failure: exit code 3 at the CLI).
  */
-export async function serialize(doc: DocumentNode, format: Format): Promise<Uint8Array> {
+export async function serialize(doc: DocumentNode, format: Format, warnings?: Diagnostic[]): Promise<Uint8Array> {
   switch (format) {
     case 'pdf':
-      return renderPdf(doc);
+      return renderPdf(doc, warnings);
     case 'docx':
-      return renderDocx(doc);
-    case 'html':
-      return new TextEncoder().encode(toHtml(doc));
+      return renderDocx(doc, warnings);
+    case 'html': {
+      const { html, warnings: found } = htmlDocument(doc);
+      warnings?.push(...found);
+      return new TextEncoder().encode(html);
+    }
   }
 }
 
@@ -109,19 +113,31 @@ export async function renderDocuments(
  */
 export async function renderAll(options: RenderOptions): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
   const { documents, diagnostics, sources } = await renderDocuments(options);
-  return { files: await serializeAll(documents, options.outDir, options.formats, sources), diagnostics };
+  return { files: await serializeAll(documents, options.outDir, options.formats, sources, diagnostics), diagnostics };
 }
 
 /**
  * Serialises documents in each format, as files of `outDir` named `<document name>.<format>`,
  * with their provenance (template, sources, content date) for the manifest.
+ * @param warnings receives the writers' warnings, placed at the document's template.
  * @throws whatever a writer throws.
  */
-export async function serializeAll(documents: readonly RenderedDocument[], outDir: string, formats: readonly Format[], sources: readonly string[]): Promise<PublishedFile[]> {
+export async function serializeAll(
+  documents: readonly RenderedDocument[],
+  outDir: string,
+  formats: readonly Format[],
+  sources: readonly string[],
+  warnings: Diagnostic[],
+): Promise<PublishedFile[]> {
   const files: PublishedFile[] = [];
   for (const d of documents) {
     const provenance = { template: d.template, inputs: sources, date: d.document.meta.date };
-    for (const format of formats) files.push({ path: path.join(outDir, `${d.name}.${format}`), bytes: await serialize(d.document, format), provenance });
+    for (const format of formats) {
+      const found: Diagnostic[] = [];
+      const file = path.join(outDir, `${d.name}.${format}`);
+      files.push({ path: file, bytes: await serialize(d.document, format, found), provenance });
+      warnings.push(...found.map((w) => ({ ...w, message: `${path.basename(file)} : ${w.message}`, place: w.place ?? { file: d.template } })));
+    }
   }
   return files;
 }

@@ -151,12 +151,13 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
 
 /**
  * Renders `doc` as DOCX bytes, fonts embedded; the same input always gives the same bytes.
- * Warnings are dropped: get them from `toDocx`.
+ * @param warnings when given, receives what could not be shown as asked (as `toDocx`).
  * @throws InvalidInputError when `meta.date` is invalid; Error when the font files cannot be read.
  */
-export async function renderDocx(doc: DocumentNode): Promise<Uint8Array> {
+export async function renderDocx(doc: DocumentNode, warnings?: Diagnostic[]): Promise<Uint8Array> {
   const fonts = await loadFontBytes();
-  const { document, tableTitles } = toDocx(doc, fonts);
+  const { document, tableTitles, warnings: found } = toDocx(doc, fonts);
+  warnings?.push(...found);
   return reproducible(await Packer.toBuffer(document), documentDate(doc.meta), tableTitles);
 }
 

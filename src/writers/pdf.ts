@@ -85,11 +85,12 @@ export function toPdfDefinition(doc: DocumentNode): PdfDefinition {
 
 /**
  * Renders `doc` as PDF bytes (fonts read from the font package; nothing else is read, no URL is
- * fetched). Warnings are dropped: get them from `toPdfDefinition`.
+ * fetched).
+ * @param warnings when given, receives what could not be shown as asked (as `toPdfDefinition`).
  * @throws InvalidInputError when `meta.date` is invalid; Error when pdfmake fails (e.g. an SVG
  * image that is not well-formed XML).
  */
-export async function renderPdf(doc: DocumentNode): Promise<Uint8Array> {
+export async function renderPdf(doc: DocumentNode, warnings?: Diagnostic[]): Promise<Uint8Array> {
   configurePdfmake();
   let split = new Set<number>();
   for (let pass = 0; ; pass++) {
@@ -97,7 +98,10 @@ export async function renderPdf(doc: DocumentNode): Promise<Uint8Array> {
     const bytes = await print(built);
     const orphan = built.probe.firstOrphanFooter(split);
     // Each pass splits one more table; the bound only guards against a layout that never settles.
-    if (orphan === undefined || pass > built.tableCount) return bytes;
+    if (orphan === undefined || pass > built.tableCount) {
+      warnings?.push(...built.warnings);
+      return bytes;
+    }
     split = new Set([...split, orphan]);
   }
 }
