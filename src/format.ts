@@ -84,3 +84,17 @@ export function formatMonth(isoOrMonth: string): string {
 export function yearOf(iso: string): number {
   return parseIsoDate(iso).year;
 }
+
+/**
+ * French spacing of punctuation in running text (Lexique des règles typographiques en usage à
+ * l'Imprimerie nationale): a space before ";", "?" and "!" becomes a narrow no-break space
+ * (U+202F), a space before ":" and inside « » a no-break space (U+00A0), so that the sign never
+ * starts a line. Other spaces are left as they are.
+ */
+export function frenchSpacing(text: string): string {
+  return text
+    .replace(/ ([;?!])/g, '\u202f$1')
+    .replace(/ :/g, '\u00a0:')
+    .replace(/« /g, '«\u00a0')
+    .replace(/ »/g, '\u00a0»');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatEtp, formatMonth, formatNumber, formatPercent, parseIsoDate } from '../src/format.ts';
+import { formatDate, formatEtp, frenchSpacing, formatMonth, formatNumber, formatPercent, parseIsoDate } from '../src/format.ts';
 import { joinFrench } from '../src/templates/helpers.ts';
 import { sumEtp } from '../src/dataset/etp.ts';
 
@@ -16,6 +16,10 @@ describe('French formatting', () => {
     expect(formatDate('2019-07-15')).toBe('15\u00a0juillet\u00a02019');
     expect(formatDate('2015-12-17')).toBe('17\u00a0décembre\u00a02015');
     expect(formatMonth('2019-08')).toBe('août\u00a02019');
+  });
+  it('puts no-break spaces before : ; ? ! and inside « » (French typography)', () => {
+    expect(frenchSpacing('en matière de : a ; b ? c ! « d »')).toBe('en matière de\u00a0: a\u202f; b\u202f? c\u202f! «\u00a0d\u00a0»');
+    expect(frenchSpacing('10:30 REP + 1')).toBe('10:30 REP + 1');
   });
   it('rejects impossible dates with a French message', () => {
     expect(() => parseIsoDate('2019-02-30')).toThrow('Date « 2019-02-30 » invalide');

@@ -46,6 +46,10 @@ describe('HTML subset → Document AST', () => {
     expect(blocks).toEqual([paragraph([text('A & B <i> = 1')])]);
   });
 
+  it('applies French spacing to text: no-break space before ":"', () => {
+    expect(parse('<p>reconnue en matière de :</p>').blocks).toEqual([paragraph(['reconnue en matière de\u00a0:'])]);
+  });
+
   it('keeps non-breaking spaces (U+00A0, U+202F) as they are', () => {
     const { blocks } = parse('<p>1er\u00a0juillet 1\u202f234</p>');
     expect(blocks).toEqual([paragraph(['1er\u00a0juillet 1\u202f234'])]);

@@ -15,6 +15,7 @@ import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
 import type { Diagnostic } from '../diagnostics.ts';
 import { cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, table, text } from './builders.ts';
+import { frenchSpacing } from '../format.ts';
 import { ALIGNMENTS, type Align, type Block, type ImageNode, type Inline, type TableColumn, type TableRow } from './nodes.ts';
 
 /** Allowed tags and, for each, its allowed attributes. */
@@ -188,7 +189,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
     const out: Inline[] = [];
     for (const n of nodes) {
       if (n.type === 'text') {
-        out.push(text(collapse(n.data)));
+        out.push(text(frenchSpacing(collapse(n.data))));
       } else if (isElement(n)) {
         switch (n.name) {
           case 'strong':
