@@ -84,6 +84,11 @@ describe('Excel exports of the real data', () => {
     const run = await runCli(['render', '--data', data, '--out', out]);
     expect(run.code).toBe(0);
     expect(await hashes(out)).toEqual(canonical);
+    // The manifest names the files the documents came from: the workbook and dispositif.yaml beside it.
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { outputs: Record<string, { inputs: { path: string }[] }> };
+    const inputs = manifest.outputs['note-presentation.pdf']!.inputs.map((i) => i.path);
+    const rel = (p: string) => path.relative(process.cwd(), p);
+    expect(inputs).toEqual(expect.arrayContaining(name === 'xlsx' ? [rel(workbook), rel(path.join(path.dirname(workbook), 'dispositif.yaml'))] : [rel(path.join(data, 'dispositif.yaml')), rel(path.join(data, 'etats/2019-07-15.csv'))]));
   }, 60_000);
 });
 

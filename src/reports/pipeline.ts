@@ -4,7 +4,7 @@
  * a broken template writes nothing.
  */
 import path from 'node:path';
-import { loadDataset } from '../dataset/load.ts';
+import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { Dataset } from '../dataset/model.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import type { DocumentNode } from '../document/nodes.ts';
@@ -61,11 +61,11 @@ export interface Inputs {
   readonly sources: readonly string[];
 }
 
-/** The data files a dataset was read from: `dispositif.yaml` (or the workbook) and each CSV. */
+/** The data files a dataset was read from: `dispositif.yaml`, the CSV files or the workbook. */
 export function dataSources(dataPath: string, dataset: Dataset): string[] {
   const rel = (p: string) => path.relative(process.cwd(), p) || p;
-  const main = path.extname(dataPath).toLowerCase() === '.xlsx' ? dataPath : path.join(dataPath, 'dispositif.yaml');
-  return [rel(main), ...dataset.etats.map((e) => e.file), ...dataset.deploiements.map((d) => d.file)];
+  const folder = isWorkbookPath(dataPath) ? path.dirname(dataPath) : dataPath;
+  return [rel(path.join(folder, DISPOSITIF_FILE)), ...dataset.etats.map((e) => e.file), ...dataset.deploiements.map((d) => d.file)];
 }
 
 /** Loads and validates data and templates together, so every problem is reported at once. */
