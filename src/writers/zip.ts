@@ -32,6 +32,6 @@ export function writeZip(entries: readonly ZipEntry[], date: Date): Uint8Array {
   // whose fields are `date`'s UTC ones, so the stamp does not depend on the machine's TZ.
   const mtime = new Date(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds());
   const files: Zippable = {};
-  for (const e of entries) files[e.path] = [e.data, { mtime, level: 9 }];
+  for (const e of entries) files[e.path] = [e.data, { mtime, level: 6 }];
   return zipSync(files);
 }
