@@ -171,6 +171,28 @@ describe('PDF', () => {
     ]);
   });
 
+  it('justifies lines without a gap after the hyphen of a word (pdfmake#1368)', async () => {
+    // Hyphenated words at the start, inside and at the end of lines of a justified paragraph
+    // (the filler shifts them along), one after a bold run, one before a line break.
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `mot${i}`).join(' ');
+    const words = ['co-animateurs', 'plus-value', 'ci-dessous', 'et/ou', 'Nord–Pas-de-Calais'];
+    const sentences = Array.from({ length: 9 }, (_, i) => `${filler(i + 4)} ${words[i % words.length]},`);
+    const text = `Plus-value : ${sentences.join(' ')} rendez-vous.`;
+    const pages = await pdfText(await renderPdf(document(META, [paragraph([text]), paragraph(['Les ', strong('ALSES'), ' co-animateurs ', lineBreak(), 'ci-dessous'])])));
+    const body = lines(pages[0]).slice(1, -1);
+    expect(body.join(' ')).toContain(text);
+    expect(body.join(' ')).toContain('Les ALSES co-animateurs ci-dessous');
+    for (const line of body) expect(line).not.toMatch(/[-/–] \p{L}/u);
+  });
+
+  it('keeps hyphenated words whole in justified text only, unless wider than a line', () => {
+    const long = Array.from({ length: 60 }, () => 'très').join('-');
+    const { definition } = toPdfDefinition(document(META, [paragraph([`Les co-animateurs ${long} fin`]), paragraph(['Les co-animateurs'], 'left')]));
+    const [justified, left] = (definition.content as unknown as { text: Record<string, unknown>[] }[]).map((p) => p.text.map(({ alsesStructure: _, ...run }) => run));
+    expect(justified).toEqual([{ text: 'Les ' }, { text: 'co-animateurs ', noWrap: true }, { text: `${long} fin` }]);
+    expect(left).toEqual([{ text: 'Les co-animateurs' }]);
+  });
+
   it('repeats the header row at the top of every page of a 300-row table', async () => {
     const pages = await pdfText(await renderPdf(longTable(300)));
     expect(pages.length).toBeGreaterThan(5);

@@ -24,6 +24,8 @@
  * the file ID pdfkit writes is an MD5 of those document properties, so the same input gives the
  * same bytes.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import pdfmake from 'pdfmake';
 import type {
   Content,
@@ -34,6 +36,7 @@ import type {
   TableCell as PdfTableCell,
   TDocumentDefinitions,
 } from 'pdfmake/interfaces.js';
+import { parseFontMetrics, type FontMetrics } from '../charts/fonts.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { inlineText } from '../document/builders.ts';
 import { assertNever, type Block, type DocumentNode, type HeadingNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
@@ -297,7 +300,9 @@ function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
       return [headingToPdf(node, ctx)];
     case 'paragraph': {
       const p = structNode('P', ctx.structure);
-      return [{ text: inlinesToPdf(node.children, {}, p), alignment: node.align ?? 'justify', margin: [0, 0, 0, 6], ...id }];
+      const alignment = node.align ?? 'justify';
+      const text = inlinesToPdf(node.children, {}, p);
+      return [{ text: alignment === 'justify' ? keepWordsWhole(text, ctx.width, FONT_SIZE.body) : text, alignment, margin: [0, 0, 0, 6], ...id }];
     }
     case 'list': {
       const l = structNode('L', ctx.structure);
@@ -369,6 +374,71 @@ function inlinesToPdf(inlines: readonly Inline[], style: { bold?: true; italics?
         return assertNever(node);
     }
   });
+}
+
+/**
+ * Justified text without a gap inside hyphenated words. pdfmake breaks text where Unicode line
+ * breaking allows it — after the hyphen of « co-animateurs », after « / » or « – » — into one
+ * inline per piece, and justifies a line by spreading its slack evenly between all its inlines
+ * (`ElementWriter.alignLine`), so the slack also lands after the hyphen: « co- animateurs », on
+ * the page and in copied text (bpampuch/pdfmake#1368). Here each word (a run between spaces)
+ * with such a break inside becomes a text run of its own, with the spaces after it, that pdfmake
+ * lays out as one inline (`noWrap`): the slack then goes only between words. A word wider than
+ * `width` (the text width, in points) is left as it is, as it must break to fit. Runs without
+ * such words come back unchanged; line breaks stay in plain runs.
+ */
+function keepWordsWhole(runs: Content[], width: number, fontSize: number): Content[] {
+  return runs.flatMap((run): Content[] => {
+    const leaf = run as { text?: unknown; bold?: boolean; italics?: boolean };
+    if (typeof leaf.text !== 'string') return [run];
+    const text = leaf.text;
+    const face: FontFace = leaf.bold ? (leaf.italics ? 'bolditalics' : 'bold') : leaf.italics ? 'italics' : 'normal';
+    const out: Content[] = [];
+    let plain = '';
+    let last = 0;
+    for (const match of text.matchAll(/[^ \t\r\n]+[ \t]*/g)) {
+      const word = match[0].replace(/[ \t]+$/, '');
+      plain += text.slice(last, match.index);
+      last = match.index + match[0].length;
+      if (innerBreaks(word) && wordWidth(word, face, fontSize) <= width) {
+        if (plain !== '') out.push({ ...leaf, text: plain } as Content);
+        out.push({ ...leaf, text: match[0], noWrap: true } as Content);
+        plain = '';
+      } else {
+        plain += match[0];
+      }
+    }
+    if (out.length === 0) return [run];
+    plain += text.slice(last);
+    if (plain !== '') out.push({ ...leaf, text: plain } as Content);
+    return out;
+  });
+}
+
+/** The line breaker pdfmake uses (its dependency `linebreak`, Unicode line breaking, UAX #14). */
+const LineBreaker = createRequire(createRequire(import.meta.url).resolve('pdfmake/js/TextBreaker.js'))('linebreak') as new (text: string) => {
+  nextBreak(): { position: number } | null;
+};
+
+/** `true` when pdfmake may break `word` (no white space in it) somewhere inside it. */
+function innerBreaks(word: string): boolean {
+  const breaker = new LineBreaker(word);
+  for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) if (bk.position > 0 && bk.position < word.length) return true;
+  return false;
+}
+
+const metrics = new Map<FontFace, FontMetrics>();
+
+/** Width of `word` set in the given face and size, in points (advance widths, no kerning). */
+function wordWidth(word: string, face: FontFace, fontSize: number): number {
+  let font = metrics.get(face);
+  if (!font) {
+    font = parseFontMetrics(new Uint8Array(readFileSync(FONT_PATHS[face])));
+    metrics.set(face, font);
+  }
+  let em = 0;
+  for (const c of word) em += font.advance(c.codePointAt(0) ?? 0);
+  return em * fontSize;
 }
 
 // ---------------------------------------------------------------- images
@@ -454,7 +524,7 @@ function tableToPdf(node: TableNode, ctx: Ctx, group: string | undefined): Conte
     footer: structRows(table.footer, 'TFoot', 'footer', structure),
   };
   const rows = (list: readonly TableRow[], kind: RowKind, first: number) =>
-    list.map((row, i) => rowToPdf(row, table, kind, marked.has(rowId(first + i)) ? rowId(first + i) : undefined, cells[kind][i] ?? []));
+    list.map((row, i) => rowToPdf(row, table, widths, kind, marked.has(rowId(first + i)) ? rowId(first + i) : undefined, cells[kind][i] ?? []));
   const table_ = (body: PdfTableCell[][], extra: object = {}): Content => ({
     table: { widths: [...widths], headerRows: h, dontBreakRows: false, body },
     layout: TABLE_LAYOUT,
@@ -505,14 +575,24 @@ function structRows(rows: readonly TableRow[], role: 'THead' | 'TBody' | 'TFoot'
  * tagged with its structure element. `marker`, when given, prefixes the ids of the cells so the
  * layout probe can find the row.
  */
-function rowToPdf(row: TableRow, table: CheckedTable, kind: RowKind, marker: string | undefined, structure: readonly StructNode[]): PdfTableCell[] {
+function rowToPdf(
+  row: TableRow,
+  table: CheckedTable,
+  widths: readonly number[],
+  kind: RowKind,
+  marker: string | undefined,
+  structure: readonly StructNode[],
+): PdfTableCell[] {
   const starts = cellStarts(row);
   const cells: PdfTableCell[] = [];
   row.cells.forEach((cell, i) => {
     const start = starts[i] ?? 0;
+    const alignment = cellAlign(cell, table.columns, start);
+    const text = inlinesToPdf(cell.children, {}, structure[i] ?? PAGINATION);
     cells.push({
-      text: inlinesToPdf(cell.children, {}, structure[i] ?? PAGINATION),
-      alignment: cellAlign(cell, table.columns, start),
+      // The first column's width is a lower bound of the width of a cell spanning several.
+      text: alignment === 'justify' ? keepWordsWhole(text, widths[start] ?? 0, FONT_SIZE.table) : text,
+      alignment,
       ...(kind === 'body' ? {} : { bold: true }),
       ...(kind === 'header' ? { fillColor: `#${HEADER_FILL}` } : {}),
       ...(cell.colspan > 1 ? { colSpan: cell.colspan } : {}),
