@@ -385,14 +385,14 @@ function inlinesToPdf(inlines: readonly Inline[], style: { bold?: true; italics?
  * with such a break inside becomes a text run of its own, with the spaces after it, that pdfmake
  * lays out as one inline (`noWrap`): the slack then goes only between words. A word wider than
  * `width` (the text width, in points) is left as it is, as it must break to fit. Runs without
- * such words come back unchanged; line breaks stay in plain runs.
+ * such words come back unchanged; line breaks stay in plain runs. `bold`: the runs' default weight.
  */
-function keepWordsWhole(runs: Content[], width: number, fontSize: number): Content[] {
+function keepWordsWhole(runs: Content[], width: number, fontSize: number, bold = false): Content[] {
   return runs.flatMap((run): Content[] => {
     const leaf = run as { text?: unknown; bold?: boolean; italics?: boolean };
     if (typeof leaf.text !== 'string') return [run];
     const text = leaf.text;
-    const face: FontFace = leaf.bold ? (leaf.italics ? 'bolditalics' : 'bold') : leaf.italics ? 'italics' : 'normal';
+    const face: FontFace = (leaf.bold ?? bold) ? (leaf.italics ? 'bolditalics' : 'bold') : leaf.italics ? 'italics' : 'normal';
     const out: Content[] = [];
     let plain = '';
     let last = 0;
@@ -591,7 +591,7 @@ function rowToPdf(
     const text = inlinesToPdf(cell.children, {}, structure[i] ?? PAGINATION);
     cells.push({
       // The first column's width is a lower bound of the width of a cell spanning several.
-      text: alignment === 'justify' ? keepWordsWhole(text, widths[start] ?? 0, FONT_SIZE.table) : text,
+      text: alignment === 'justify' ? keepWordsWhole(text, widths[start] ?? 0, FONT_SIZE.table, kind !== 'body') : text,
       alignment,
       ...(kind === 'body' ? {} : { bold: true }),
       ...(kind === 'header' ? { fillColor: `#${HEADER_FILL}` } : {}),
