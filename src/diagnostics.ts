@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /**
  * One diagnostic type for every problem the product reports (data, templates, rendering),
  * modelled on unified's VFileMessage. Messages are in French; `ruleId` is a stable English id.
@@ -30,6 +32,16 @@ export interface Diagnostic {
   readonly place?: Place;
   /** Field concerned, e.g. `etp` (column name or YAML path). */
   readonly field?: string;
+}
+
+/**
+ * A path as shown to users: relative to the working folder (`data/etats/2019-07-15.csv`), or
+ * absolute when it lies outside it (rather than `../../…`).
+ */
+export function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(p));
+  if (rel === '') return '.';
+  return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(p) : rel;
 }
 
 /** Formats a place as `file:line:column` (or `file!sheet!cell`). */

@@ -175,7 +175,7 @@ describe('alses monthly: a job to schedule and forget', () => {
       await writeFile(path.join(templates, 'rapport-mensuel.hbs'), source.replace('<h2>Chiffres clés</h2>', '<h2>Chiffres clés {{etp mois}}</h2>'));
       const broken = await runCli(['monthly', '--month', '2019-09', '--out', report, '--templates', templates]);
       expect(broken.code, broken.stderr).toBe(3);
-      expect(broken.stderr).toMatch(/templates\/rapport-mensuel\.hbs  erreur  Modèle : \{\{etp\}\} attend un nombre, reçu « 2019-09 »/);
+      expect(broken.stderr).toMatch(/templates\/rapport-mensuel\.hbs:12:19  erreur  Modèle : \{\{etp\}\} attend un nombre, reçu « 2019-09 »/);
       expect(JSON.parse(broken.stderr.trim().split('\n').at(-1)!).status).toBe('failed');
       const after = await Promise.all(['pdf', 'docx', 'html'].map((f) => readFile(path.join(report, `rapport-mensuel-${'2019-09'}.${f}`))));
       expect(after).toEqual(before);

@@ -7,6 +7,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { displayPath } from '../src/diagnostics.ts';
 import { loadTemplates } from '../src/templates/environment.ts';
 import { ROOT, runCli } from './helpers/cli.ts';
 import { docxTables, htmlTables, pdfText } from './helpers/readback.ts';
@@ -39,7 +40,7 @@ describe('template checks name the template file and line', () => {
     const folder = await templatesWith('unknown', `${FRONT}<h1>Titre</h1>\n{{#each etat.rows}}\n<p>{{college}}</p>\n<div class="x">{{commune}}</div>\n{{/each}}\n<p style="color: red">x</p>\n`);
     const { diagnostics, templates } = await loadTemplates(folder);
     expect(templates).toEqual([]);
-    const file = path.relative(process.cwd(), path.join(folder, 't.hbs'));
+    const file = displayPath(path.join(folder, 't.hbs'));
     expect(diagnostics.map((d) => [d.ruleId, d.place?.file, d.place?.line])).toEqual([
       ['template/unknown-tag', file, 9],
       ['template/unknown-attribute', file, 11],
@@ -69,6 +70,37 @@ describe('template checks name the template file and line', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('la donnée « totalEtpp » n\'existe pas');
     expect(await readdir(path.join(dir, 'out-strict')).catch(() => [])).toEqual([]);
+  });
+});
+
+describe('misspellings are errors found by validate, placed in the right file', () => {
+  it('a misspelt list in a partial ({{#each etat.row}}): validate exit 1 naming the partial and its line; render writes nothing', async () => {
+    const folder = path.join(dir, 'each-typo');
+    await cp(path.join(ROOT, 'templates'), folder, { recursive: true });
+    const partial = path.join(folder, 'partials/tableau-liste.hbs');
+    await writeFile(partial, (await readFile(partial, 'utf8')).replace('{{#each etat.rows}}', '{{#each etat.row}}'));
+    const validate = await runCli(['validate', '--templates', folder]);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toContain(`${displayPath(partial)}:11:1  erreur  Modèle : {{#each}} sur une donnée qui n'existe pas`);
+    const out = path.join(dir, 'out-each-typo');
+    const render = await runCli(['render', '--templates', folder, '--out', out]);
+    expect(render.code).toBe(3);
+    expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+
+  it('an état the data does not have: validate exit 1 at the front-matter line', async () => {
+    const folder = path.join(dir, 'etat-typo');
+    await cp(path.join(ROOT, 'templates'), folder, { recursive: true });
+    const file = path.join(folder, 'annexe-liste-juillet-2019.hbs');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('etat: "2019-07-15"', 'etat: "2019-07-14"'));
+    const run = await runCli(['validate', '--templates', folder]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`${displayPath(file).replace(/[.]/g, '\\.')}:8  erreur  État « 2019-07-14 » absent des données \\(attendu : l'un de 2019-07-15\\)`));
+  });
+
+  it('Handlebars syntax errors are in French with the line', async () => {
+    const unclosed = await loadTemplates(await templatesWith('unclosed', `${FRONT}{{#each etat.rows}}\n<p>{{college}}</p>\n{{/if}}\n`));
+    expect(unclosed.diagnostics.map((d) => [d.place?.line, d.message])).toEqual([[6, 'Erreur de syntaxe Handlebars : bloc {{#each}} fermé par {{/if}} (attendu : {{/each}})']]);
   });
 });
 

@@ -86,14 +86,14 @@ export interface AnnexeContext {
   readonly dispositif: Dataset['dispositif'];
   /** Deliberations by id (e.g. `deliberations.[2019-07-01].date`). */
   readonly deliberations: Readonly<Record<string, DeliberationView>>;
-  /** The deliberation the document is annexed to, when the front matter names one. */
-  readonly deliberation?: DeliberationView;
+  /** The deliberation the document is annexed to; `null` when the front matter names none. */
+  readonly deliberation: DeliberationView | null;
   /** Objectifs by id, with progress at `date`. */
   readonly objectifs: Readonly<Record<string, ObjectifView>>;
-  /** The état named by the front matter (`data.etat`). */
-  readonly etat?: EtatView;
-  /** The déploiement named by the front matter (`data.deploiement`). */
-  readonly deploiement?: DeploiementView;
+  /** The état named by the front matter (`data.etat`); `null` when none. */
+  readonly etat: EtatView | null;
+  /** The déploiement named by the front matter (`data.deploiement`); `null` when none. */
+  readonly deploiement: DeploiementView | null;
   /** Date the content refers to. */
   readonly date: IsoDate;
 }
@@ -153,23 +153,28 @@ export interface AnnexeSelection {
  * @returns the context, or diagnostics when the selection names an état, déploiement or
  *   deliberation the dataset does not have.
  */
-export function buildAnnexeContext(dataset: Dataset, selection: AnnexeSelection, file: string): { context?: AnnexeContext; diagnostics: Diagnostic[] } {
+export function buildAnnexeContext(
+  dataset: Dataset,
+  selection: AnnexeSelection,
+  file: string,
+  keyLines: Readonly<Record<string, number>> = {},
+): { context?: AnnexeContext; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const missing = (what: string, value: string, expected: readonly string[]): void => {
+  const missing = (what: string, key: string, value: string, expected: readonly string[]): void => {
     diagnostics.push({
       severity: 'error',
       ruleId: 'template/data',
-      message: `${what} « ${value} » absent des données (attendu : l'un de ${expected.join(', ') || 'aucun'})`,
-      place: { file, line: 1 },
+      message: `${what} « ${value} » absent${what === 'Délibération' ? 'e' : ''} des données (attendu : l'un de ${expected.join(', ') || 'aucun'})`,
+      place: { file, line: keyLines[key] ?? 1 },
     });
   };
   const deliberations = Object.fromEntries(dataset.deliberations.map((d) => [d.id, deliberationView(d)]));
   const deliberation = selection.deliberation === undefined ? undefined : deliberations[selection.deliberation];
-  if (selection.deliberation !== undefined && !deliberation) missing('Délibération', selection.deliberation, Object.keys(deliberations));
+  if (selection.deliberation !== undefined && !deliberation) missing('Délibération', 'deliberation', selection.deliberation, Object.keys(deliberations));
   const etatData = selection.etat === undefined ? undefined : dataset.etats.find((e) => e.date === selection.etat);
-  if (selection.etat !== undefined && !etatData) missing('État', selection.etat, dataset.etats.map((e) => e.date));
+  if (selection.etat !== undefined && !etatData) missing('État', 'data.etat', selection.etat, dataset.etats.map((e) => e.date));
   const deploiementData = selection.deploiement === undefined ? undefined : dataset.deploiements.find((d) => d.id === selection.deploiement);
-  if (selection.deploiement !== undefined && !deploiementData) missing('Déploiement', selection.deploiement, dataset.deploiements.map((d) => d.id));
+  if (selection.deploiement !== undefined && !deploiementData) missing('Déploiement', 'data.deploiement', selection.deploiement, dataset.deploiements.map((d) => d.id));
   if (diagnostics.length) return { diagnostics };
 
   const date = selection.date ?? deliberation?.date ?? etatData?.date ?? deploiementData?.effet;
@@ -203,20 +208,18 @@ export function buildAnnexeContext(dataset: Dataset, selection: AnnexeSelection,
     collectivite: dataset.collectivite,
     dispositif: dataset.dispositif,
     deliberations,
-    ...(deliberation ? { deliberation } : {}),
+    deliberation: deliberation ?? null,
     objectifs,
-    ...(etatData ? { etat: { date: etatData.date, ...summarize(etatData.rows) } } : {}),
-    ...(deploiementData
+    etat: etatData ? { date: etatData.date, ...summarize(etatData.rows) } : null,
+    deploiement: deploiementData
       ? {
-          deploiement: {
-            id: deploiementData.id,
-            libelle: deploiementData.libelle,
-            effet: deploiementData.effet,
-            deliberation: deliberations[deploiementData.deliberation] ?? deliberationView({ id: deploiementData.deliberation, date: deploiementData.effet, objet: '' }),
-            ...summarize(deploiementData.rows),
-          },
+          id: deploiementData.id,
+          libelle: deploiementData.libelle,
+          effet: deploiementData.effet,
+          deliberation: deliberations[deploiementData.deliberation] ?? deliberationView({ id: deploiementData.deliberation, date: deploiementData.effet, objet: '' }),
+          ...summarize(deploiementData.rows),
         }
-      : {}),
+      : null,
     date,
   };
   return { context, diagnostics };

@@ -10,7 +10,7 @@ import { document } from '../document/builders.ts';
 import type { DocumentNode } from '../document/nodes.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
 import { parseIsoDate } from '../format.ts';
-import type { LoadedTemplate, TemplateSet } from '../templates/environment.ts';
+import { locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from '../templates/environment.ts';
 import { buildAnnexeContext } from './annexe.ts';
 
 /** A rendered document, ready for the writers. */
@@ -22,7 +22,10 @@ export interface RenderedDocument {
   readonly template: string;
 }
 
-/** Runs a compiled Handlebars source; errors become a `template/render` diagnostic. */
+/**
+ * Runs a Handlebars source strictly; an error becomes a `template/render` diagnostic placed in the
+ * file where it happened (the template, or the partial it calls) at its line and column.
+ */
 function run(
   set: TemplateSet,
   template: LoadedTemplate,
@@ -33,20 +36,14 @@ function run(
   diagnostics: Diagnostic[],
 ): string | undefined {
   try {
-    return set.env.compile(source, { strict: true, noEscape: false })(context);
+    return set.env.compile(source, { strict: true })(context);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    const m = /- (\d+):(\d+)/.exec(msg) ?? /line (\d+)/.exec(msg);
-    const place = { file: template.file, ...(m ? { line: Number(m[1]) + lineOffset, ...(m[2] ? { column: Number(m[2]) + 1 } : {}) } : {}) };
-    const missing = /"([^"]+)" not defined/.exec(msg);
-    diagnostics.push({
-      severity: 'error',
-      ruleId: 'template/render',
-      message: missing
-        ? `${what} : la donnée « ${missing[1]} » n'existe pas (attendu : un champ du modèle de vue, voir README « Écrire un modèle »)`
-        : `${what} : ${msg.split('\n')[0]}`,
-      place,
-    });
+    const { line, column } = locOf(err);
+    const inPartial = err instanceof TemplateRunError && err.file !== undefined && err.file !== template.file;
+    const file = inPartial ? (err as TemplateRunError).file! : template.file;
+    const place = { file, ...(line !== undefined ? { line: line + (inPartial ? 0 : lineOffset), ...(column !== undefined ? { column } : {}) } : {}) };
+    const message = err instanceof TemplateRunError ? err.message : runErrorMessage(err);
+    diagnostics.push({ severity: 'error', ruleId: 'template/render', message: `${what} : ${message}`, place });
     return undefined;
   }
 }
@@ -73,7 +70,7 @@ export function renderTemplate(
   if (options.context) {
     context = options.context;
   } else {
-    const built = buildAnnexeContext(dataset, { deliberation: fm.deliberation, etat: fm.data.etat, deploiement: fm.data.deploiement }, template.file);
+    const built = buildAnnexeContext(dataset, { deliberation: fm.deliberation, etat: fm.data.etat, deploiement: fm.data.deploiement }, template.file, template.keyLines);
     if (!built.context) return { diagnostics: built.diagnostics };
     context = built.context;
   }

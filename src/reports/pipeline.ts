@@ -6,9 +6,10 @@
 import path from 'node:path';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { Dataset } from '../dataset/model.ts';
-import { hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import type { DocumentNode } from '../document/nodes.ts';
 import type { PublishedFile } from '../publish.ts';
+import { AlsesError } from '../errors.ts';
 import { loadTemplates, type TemplateSet } from '../templates/environment.ts';
 import { renderDocx } from '../writers/docx.ts';
 import { htmlDocument } from '../writers/html.ts';
@@ -63,7 +64,7 @@ export interface Inputs {
 
 /** The data files a dataset was read from: `dispositif.yaml`, the CSV files or the workbook. */
 export function dataSources(dataPath: string, dataset: Dataset): string[] {
-  const rel = (p: string) => path.relative(process.cwd(), p) || p;
+  const rel = displayPath;
   const folder = isWorkbookPath(dataPath) ? path.dirname(dataPath) : dataPath;
   return [rel(path.join(folder, DISPOSITIF_FILE)), ...dataset.etats.map((e) => e.file), ...dataset.deploiements.map((d) => d.file)];
 }
@@ -80,15 +81,18 @@ export async function loadInputs(dataDir: string, templatesDir: string, names: r
 }
 
 /**
- * Renders templates to documents (no serialisation).
- * @returns the documents, or no document at all when any error was found.
+ * Renders loaded templates to documents (no serialisation). Every template is tried, so that all
+ * problems are reported at once.
+ * @param names templates asked for by name; empty for every annex (not the monthly report).
+ * @returns the documents, or none with the diagnostics of data a template asks for and the
+ *   dataset lacks (exit code 1).
+ * @throws AlsesError OUTPUT with the diagnostics of every template that failed while running.
  */
-export async function renderDocuments(
-  options: Omit<RenderOptions, 'formats' | 'outDir'>,
-): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; sources: readonly string[] }> {
-  const { dataset, templates, diagnostics, sources } = await loadInputs(options.dataDir, options.templatesDir, options.names);
-  if (!dataset || hasErrors(diagnostics)) return { documents: [], diagnostics, sources };
-  const chosen = options.names?.length ? templates.templates : templates.templates.filter((t) => t.frontMatter.kind === 'annexe');
+export function renderLoaded(inputs: Inputs, names: readonly string[] = []): { documents: RenderedDocument[]; diagnostics: Diagnostic[] } {
+  const { dataset, templates } = inputs;
+  const diagnostics: Diagnostic[] = [];
+  if (!dataset) return { documents: [], diagnostics };
+  const chosen = names.length ? templates.templates : templates.templates.filter((t) => t.frontMatter.kind === 'annexe');
   for (const t of chosen.filter((t) => t.frontMatter.kind !== 'annexe'))
     diagnostics.push({
       severity: 'error',
@@ -96,14 +100,38 @@ export async function renderDocuments(
       message: `Le modèle « ${t.name} » est un rapport mensuel (attendu : le produire avec « alses monthly --month AAAA-MM »)`,
       place: { file: t.file },
     });
-  if (hasErrors(diagnostics)) return { documents: [], diagnostics, sources };
+  if (hasErrors(diagnostics)) return { documents: [], diagnostics };
   const documents: RenderedDocument[] = [];
+  const failures: Diagnostic[] = [];
   for (const t of chosen) {
-    const result = renderTemplate(dataset, templates, t);
-    diagnostics.push(...result.diagnostics);
-    if (result.rendered) documents.push(result.rendered);
+    try {
+      const result = renderTemplate(dataset, templates, t);
+      diagnostics.push(...result.diagnostics);
+      if (result.rendered) documents.push(result.rendered);
+    } catch (err) {
+      if (!(err instanceof AlsesError)) throw err;
+      failures.push(...err.diagnostics);
+    }
   }
-  return hasErrors(diagnostics) ? { documents: [], diagnostics, sources } : { documents, diagnostics, sources };
+  if (failures.length) {
+    const names = [...new Set(failures.map((d) => d.place?.file ?? ''))].join(', ');
+    throw new AlsesError('OUTPUT', `Échec de la production (${names}) : aucun fichier écrit.`, [...diagnostics, ...failures]);
+  }
+  return hasErrors(diagnostics) ? { documents: [], diagnostics } : { documents, diagnostics };
+}
+
+/**
+ * Loads data and templates and renders them to documents (no serialisation).
+ * @returns the documents, or no document at all when any error was found.
+ * @throws AlsesError OUTPUT when a template fails while running (see `renderLoaded`).
+ */
+export async function renderDocuments(
+  options: Omit<RenderOptions, 'formats' | 'outDir'>,
+): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; sources: readonly string[] }> {
+  const inputs = await loadInputs(options.dataDir, options.templatesDir, options.names);
+  if (!inputs.dataset || hasErrors(inputs.diagnostics)) return { documents: [], diagnostics: inputs.diagnostics, sources: inputs.sources };
+  const rendered = renderLoaded(inputs, options.names);
+  return { documents: rendered.documents, diagnostics: [...inputs.diagnostics, ...rendered.diagnostics], sources: inputs.sources };
 }
 
 /**

@@ -13,10 +13,12 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { LineCounter, parseDocument as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { Diagnostic } from '../diagnostics.ts';
+import { displayPath, type Diagnostic } from '../diagnostics.ts';
 import { checkTagsAndAttributes } from '../document/parse.ts';
 import { ORIENTATIONS } from '../document/nodes.ts';
 import { HELPERS } from './helpers.ts';
+
+export { locOf };
 
 /**
  * Front matter of a document template. String fields may hold Handlebars expressions, rendered
@@ -66,6 +68,8 @@ export interface LoadedTemplate {
   readonly body: string;
   /** Number of lines before the body (front matter), added to body line numbers in messages. */
   readonly bodyLineOffset: number;
+  /** Line in the template file of each front-matter key given (`deliberation`, `data.etat`…). */
+  readonly keyLines: Readonly<Record<string, number>>;
 }
 
 /** Result of loading templates: those that loaded cleanly, and every problem found. */
@@ -77,7 +81,100 @@ export interface TemplateSet {
   readonly diagnostics: Diagnostic[];
 }
 
-const rel = (p: string): string => path.relative(process.cwd(), p) || p;
+const rel = displayPath;
+
+/**
+ * An error raised while a template runs, with where it happened: the file (a partial's own file
+ * when it happened inside a partial; otherwise the caller fills in the template) and the line and
+ * column in that source (before any front-matter offset).
+ */
+export class TemplateRunError extends Error {
+  override readonly name = 'TemplateRunError';
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+    public file?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Loc = { start: { line: number; column: number } } | undefined;
+
+/** Where Handlebars says an error happened: `options.loc`, or " - 12:4" at the end of its message. */
+function locOf(err: unknown, loc?: Loc): { line?: number; column?: number } {
+  if (err instanceof TemplateRunError) return { ...(err.line ? { line: err.line } : {}), ...(err.column ? { column: err.column } : {}) };
+  if (loc) return { line: loc.start.line, column: loc.start.column + 1 };
+  const m = /- (\d+):(\d+)\s*$/.exec(err instanceof Error ? err.message : '');
+  return m ? { line: Number(m[1]), column: Number(m[2]) + 1 } : {};
+}
+
+/**
+ * French message for an error raised while a template runs (Handlebars' own messages are English).
+ */
+export function runErrorMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  let m: RegExpExecArray | null;
+  if ((m = /^"([^"]+)" not defined in/.exec(msg))) return `la donnée « ${m[1]} » n'existe pas (attendu : un champ du modèle de vue, voir README « Écrire un modèle »)`;
+  if ((m = /^The partial (\S+) could not be found/.exec(msg))) return `partiel « ${m[1]} » introuvable (attendu : un fichier templates/partials/${m[1]}.hbs sans erreur)`;
+  if ((m = /^(\S+) doesn't match (\S+)/.exec(msg))) return `bloc {{#${m[1]}}} fermé par {{/${m[2]}}} (attendu : {{/${m[1]}}})`;
+  if ((m = /^Missing helper: "([^"]+)"/.exec(msg))) return `aide « ${m[1]} » inconnue (attendu : une aide de README « Écrire un modèle »)`;
+  return msg.replace(/\s+- \d+:\d+\s*$/, '').split('\n')[0] ?? msg;
+}
+
+/** Block helpers made strict: a value that does not exist (misspelt field) is an error, never "false". */
+const STRICT_BLOCKS = ['if', 'unless', 'each', 'with'] as const;
+
+/**
+ * A new, isolated Handlebars environment with the French helpers, where `{{#if}}`, `{{#unless}}`,
+ * `{{#each}}` and `{{#with}}` throw on a value that does not exist (`undefined`): with strict
+ * mode, a misspelt field is then always an error. View models give absent values as `null`.
+ * Errors carry the line and column of the helper (`TemplateRunError`).
+ */
+export function createEnvironment(): typeof Handlebars {
+  const env = Handlebars.create();
+  for (const [name, fn] of Object.entries(HELPERS)) {
+    env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      const options = args[args.length - 1] as { loc?: Loc };
+      try {
+        return (fn as (...a: unknown[]) => unknown).apply(this, args);
+      } catch (err) {
+        const { line, column } = locOf(err, options.loc);
+        throw new TemplateRunError(err instanceof Error ? err.message : String(err), line, column);
+      }
+    });
+  }
+  for (const name of STRICT_BLOCKS) {
+    const builtin = env.helpers[name] as Handlebars.HelperDelegate;
+    env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      const options = args[args.length - 1] as { loc?: Loc };
+      if (args.length === 2 && args[0] === undefined) {
+        const { line, column } = locOf(undefined, options.loc);
+        throw new TemplateRunError(`{{#${name}}} sur une donnée qui n'existe pas (attendu : un champ du modèle de vue ; une valeur absente vaut null)`, line, column);
+      }
+      return (builtin as (...a: unknown[]) => unknown).apply(this, args);
+    });
+  }
+  return env;
+}
+
+/** A partial compiled strictly, whose errors name the partial's own file. */
+function partialFunction(env: typeof Handlebars, source: string, file: string): Handlebars.TemplateDelegate {
+  const compiled = env.compile(source, { strict: true });
+  return (context: unknown, options?: Handlebars.RuntimeOptions) => {
+    try {
+      return compiled(context, options);
+    } catch (err) {
+      if (err instanceof TemplateRunError) {
+        err.file ??= file;
+        throw err;
+      }
+      const { line, column } = locOf(err);
+      throw new TemplateRunError(runErrorMessage(err), line, column, file);
+    }
+  };
+}
 
 /** Splits `---\n yaml \n---\n body`; returns undefined when there is no front matter. */
 function splitFrontMatter(source: string): { yaml: string; body: string; bodyLineOffset: number } | undefined {
@@ -129,12 +226,18 @@ function checkSource(file: string, body: string, lineOffset: number): Diagnostic
     program = Handlebars.parse(body);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const m = /line (\d+)/.exec(msg);
+    const { line } = /doesn't match/.test(msg) ? locOf(err) : { line: Number(/line (\d+)/.exec(msg)?.[1]) || undefined };
+    const lines = msg.split('\n');
+    const detail = /doesn't match/.test(msg)
+      ? runErrorMessage(err)
+      : /got 'EOF'/.test(msg)
+        ? 'bloc {{#…}} ou expression non fermé(e) en fin de fichier (attendu : {{/…}} pour chaque {{#…}})'
+        : `près de « ${(lines[1] ?? '').trim()} » (attendu : expressions {{ … }} bien formées et blocs {{#…}} fermés)`;
     diagnostics.push({
       severity: 'error',
       ruleId: 'template/syntax',
-      message: `Erreur de syntaxe Handlebars : ${msg.split('\n')[0]} (attendu : expressions {{ … }} bien formées et blocs {{#…}} fermés)`,
-      place: { file, ...(m ? { line: Number(m[1]) + lineOffset } : {}) },
+      message: `Erreur de syntaxe Handlebars : ${detail}`,
+      place: { file, ...(line ? { line: line + lineOffset } : {}) },
     });
     return diagnostics;
   }
@@ -160,9 +263,24 @@ function yamlLine(doc: ReturnType<typeof parseYaml>, counter: LineCounter, issue
  * @throws Error only on an unreadable folder.
  */
 export async function loadTemplates(dir: string, names: readonly string[] = []): Promise<TemplateSet> {
-  const env = Handlebars.create();
-  for (const [name, fn] of Object.entries(HELPERS)) env.registerHelper(name, fn);
+  const env = createEnvironment();
   const diagnostics: Diagnostic[] = [];
+  const available = await readdir(dir).catch(() => undefined);
+  if (!available) {
+    return {
+      env,
+      partials: [],
+      templates: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          ruleId: 'template/folder',
+          message: `Dossier des modèles « ${rel(dir)} » introuvable ou illisible (attendu : un dossier de fichiers .hbs, voir --templates)`,
+          place: { file: rel(dir) },
+        },
+      ],
+    };
+  }
 
   const partialsDir = path.join(dir, 'partials');
   const partialFiles = (await readdir(partialsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.hbs')).sort();
@@ -171,20 +289,21 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
     const file = path.join(partialsDir, f);
     partials.push(rel(file));
     const source = await readFile(file, 'utf8');
-    diagnostics.push(...checkSource(rel(file), source, 0));
-    env.registerPartial(f.slice(0, -'.hbs'.length), source);
+    const checks = checkSource(rel(file), source, 0);
+    diagnostics.push(...checks);
+    if (checks.length === 0) env.registerPartial(f.slice(0, -'.hbs'.length), partialFunction(env, source, rel(file)));
   }
 
-  const available = (await readdir(dir)).filter((f) => f.endsWith('.hbs')).sort();
-  const wanted = names.length ? names.map((n) => n.replace(/\.hbs$/, '')) : available.map((f) => f.slice(0, -4));
+  const documents = available.filter((f) => f.endsWith('.hbs')).sort();
+  const wanted = names.length ? names.map((n) => n.replace(/\.hbs$/, '')) : documents.map((f) => f.slice(0, -4));
   const templates: LoadedTemplate[] = [];
   for (const name of wanted) {
     const file = path.join(dir, `${name}.hbs`);
-    if (!available.includes(`${name}.hbs`)) {
+    if (!documents.includes(`${name}.hbs`)) {
       diagnostics.push({
         severity: 'error',
         ruleId: 'template/unknown',
-        message: `Modèle « ${name} » introuvable (attendu : l'un de ${available.map((f) => f.slice(0, -4)).join(', ')})`,
+        message: `Modèle « ${name} » introuvable (attendu : l'un de ${documents.map((f) => f.slice(0, -4)).join(', ')})`,
         place: { file: rel(dir) },
       });
       continue;
@@ -227,8 +346,14 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       } else {
         const bodyDiagnostics = checkSource(rel(file), split.body, split.bodyLineOffset);
         diagnostics.push(...bodyDiagnostics);
-        if (bodyDiagnostics.length === 0)
-          templates.push({ name, file: rel(file), frontMatter: parsed.data, body: split.body, bodyLineOffset: split.bodyLineOffset });
+        if (bodyDiagnostics.length === 0) {
+          const keyLines: Record<string, number> = {};
+          for (const key of ['title', 'date', 'deliberation', 'data.etat', 'data.deploiement']) {
+            const line = doc.hasIn(key.split('.')) ? yamlLine(doc, counter, key.split('.')) : undefined;
+            if (line !== undefined) keyLines[key] = line + 1;
+          }
+          templates.push({ name, file: rel(file), frontMatter: parsed.data, body: split.body, bodyLineOffset: split.bodyLineOffset, keyLines });
+        }
       }
     }
   }

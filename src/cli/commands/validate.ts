@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { hasErrors, sortDiagnostics } from '../../diagnostics.ts';
 import { AlsesError } from '../../errors.ts';
-import { loadInputs, renderDocuments } from '../../reports/pipeline.ts';
+import { loadInputs, renderLoaded } from '../../reports/pipeline.ts';
 import { plural, printDiagnostics, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface ValidateArgs extends DataOptions {
@@ -24,11 +24,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .example('alses validate --data alses.xlsx', 'vérifie un classeur Excel (dispositif.yaml lu à côté du classeur)')
       .example('alses validate --format json', 'le même rapport en JSON : valide, problemes[] avec règle, message et emplacement'),
   handler: async (args) => {
-    const { dataset, diagnostics } = await loadInputs(args.data, args.templates);
+    const inputs = await loadInputs(args.data, args.templates);
+    const { dataset, diagnostics } = inputs;
     // Dry-run the annexes too (no file written): catches what only shows when a template runs.
     if (dataset && !hasErrors(diagnostics)) {
       try {
-        await renderDocuments({ dataDir: args.data, templatesDir: args.templates });
+        diagnostics.push(...renderLoaded(inputs).diagnostics);
       } catch (err) {
         if (err instanceof AlsesError) diagnostics.push(...err.diagnostics);
         else throw err;
