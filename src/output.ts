@@ -14,12 +14,31 @@ export interface OutputFile {
   readonly bytes: Uint8Array;
 }
 
+const SYSTEM_REASONS: Record<string, string> = {
+  ENOENT: 'dossier introuvable',
+  EACCES: 'permission refusée',
+  EPERM: 'opération non permise',
+  EISDIR: 'un dossier porte déjà ce nom',
+  ENOTDIR: 'un élément du chemin est un fichier, pas un dossier',
+  EEXIST: 'un fichier porte déjà ce nom',
+  ENOSPC: 'disque plein',
+  EROFS: 'système de fichiers en lecture seule',
+  EDQUOT: 'quota disque dépassé',
+};
+
+/** A system error (ENOENT, EACCES…) in French: "permission refusée (EACCES)". */
+export function systemReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code && SYSTEM_REASONS[code]) return `${SYSTEM_REASONS[code]} (${code})`;
+  return err instanceof Error ? err.message : String(err);
+}
+
 /**
- * Writes `bytes` to `file` atomically (temp file + fsync + rename). The folder is created if
- * needed. On failure the temp file is removed and the previous `file`, if any, is untouched.
- * @throws AlsesError OUTPUT with a French message naming the file and the system's reason.
+ * Writes `bytes` next to `file` in a new temporary file of the same folder, flushed to disk.
+ * @returns the temporary file's path (rename it over `file` with `commitTemp`).
+ * @throws AlsesError OUTPUT (French, naming the file and the reason); no temp file is left.
  */
-export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+export async function writeTemp(file: string, bytes: Uint8Array): Promise<string> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -31,12 +50,34 @@ export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void
     } finally {
       await handle.close();
     }
+    return temp;
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw new AlsesError('OUTPUT', `Écriture de « ${file} » impossible : ${systemReason(err)}`);
+  }
+}
+
+/**
+ * Renames a temporary file over its target (atomic on one file system).
+ * @throws AlsesError OUTPUT (French) when the target cannot be replaced, e.g. it is a folder;
+ *   the temporary file is removed and the target is untouched.
+ */
+export async function commitTemp(temp: string, file: string): Promise<void> {
+  try {
     await rename(temp, file);
   } catch (err) {
     await rm(temp, { force: true });
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new AlsesError('OUTPUT', `Écriture de « ${file} » impossible : ${reason}`);
+    throw new AlsesError('OUTPUT', `Remplacement de « ${file} » impossible : ${systemReason(err)}`);
   }
+}
+
+/**
+ * Writes `bytes` to `file` atomically (temp file + fsync + rename). The folder is created if
+ * needed. On failure the temp file is removed and the previous `file`, if any, is untouched.
+ * @throws AlsesError OUTPUT with a French message naming the file and the system's reason.
+ */
+export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  await commitTemp(await writeTemp(file, bytes), file);
 }
 
 /**
@@ -58,7 +99,11 @@ export const LOCK_FILE = '.alses.lock';
  * @throws AlsesError LOCKED when the lock is still held after `waitMs`.
  */
 export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
-  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new AlsesError('OUTPUT', `Dossier de sortie « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire, voir --out)`);
+  }
   const lockPath = path.join(outDir, LOCK_FILE);
   let release: () => Promise<void>;
   try {
@@ -72,7 +117,7 @@ export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () =
   } catch (err) {
     if ((err as { code?: string }).code === 'ELOCKED')
       throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} » (verrou ${lockPath}) ; réessayez plus tard ou utilisez --wait.`);
-    throw err;
+    throw new AlsesError('OUTPUT', `Dossier de sortie « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire, voir --out)`);
   }
   try {
     return await fn();

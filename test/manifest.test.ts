@@ -4,7 +4,7 @@
  * removed or added since, with exit 1.
  */
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,49 @@ describe('alses verify', () => {
       expect(run.stderr).toContain('Aucun manifeste dans');
     } finally {
       await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a run that cannot write everything replaces nothing', () => {
+  it('a folder where an output should go: exit 3 in French, no file replaced, manifest still true', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'alses-partial-'));
+    try {
+      const data = path.join(dir, 'data');
+      await cp('data', data, { recursive: true });
+      const outDir = path.join(dir, 'out');
+      expect((await runCli(['render', '--out', outDir, '--data', data])).code).toBe(0);
+      const before = await readFile(path.join(outDir, 'annexe-liste-juillet-2019.html'));
+      // The data change, and a folder now stands where one output goes.
+      const etat = path.join(data, 'etats/2019-07-15.csv');
+      await writeFile(etat, (await readFile(etat, 'utf8')).replace('Jules Ferry;CAPEP', 'Jules Ferry;AEP'));
+      await rm(path.join(outDir, 'note-presentation.html'));
+      await mkdir(path.join(outDir, 'note-presentation.html'));
+      const run = await runCli(['render', '--format', 'html', '--out', outDir, '--data', data]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('note-presentation.html » impossible : un dossier porte déjà ce nom');
+      expect(run.stdout).not.toContain('écrit');
+      expect(await readFile(path.join(outDir, 'annexe-liste-juillet-2019.html'))).toEqual(before);
+      expect((await readdir(outDir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      await rm(path.join(outDir, 'note-presentation.html'), { recursive: true });
+      const verify = await runCli(['verify', outDir]);
+      expect(verify.stdout).toMatch(/^supprimé {2}note-presentation\.html/m);
+      expect(verify.stdout).toContain('1 différence avec le manifeste.');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an output path that is a file, not a folder: exit 3 with a French reason', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'alses-outfile-'));
+    try {
+      const file = path.join(dir, 'out');
+      await writeFile(file, 'x');
+      const run = await runCli(['render', '--out', file]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain(`Dossier de sortie « ${file} » inutilisable : un fichier porte déjà ce nom (EEXIST)`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
