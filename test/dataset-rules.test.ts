@@ -153,6 +153,20 @@ describe('files', () => {
       `fichier "etats/2019-07-16.csv" introuvable : "${ROOT}/file-missing/etats/2019-07-16.csv" n'existe pas`,
     );
   });
+
+  it('file/unlisted: a CSV in etats/ that dispositif.yaml does not name is a warning, placed at the file', async () => {
+    const { dataset, diagnostics, shown } = await load('file-unlisted');
+    const file = `${ROOT}/file-unlisted/etats/2019-10-01.csv`;
+    expect(shown).toEqual([`${at('file-unlisted', 'etats/2019-10-01.csv')} file/unlisted`]);
+    expect(diagnostics.map((d) => [d.severity, d.message])).toEqual([
+      [
+        'warning',
+        `Fichier « ${file} » non déclaré dans dispositif.yaml : il n'est pas lu (attendu : une entrée etats ou deploiements qui le nomme)`,
+      ],
+    ]);
+    // A warning: the dataset is built (exit code 0), without the unlisted état.
+    expect(dataset!.etats.map((e) => e.date)).toEqual(['2019-07-15']);
+  });
 });
 
 describe('dispositif.yaml', () => {
@@ -401,6 +415,17 @@ describe('déploiements', () => {
       at('deploiement-already-deployed', 'deploiements/toussaint-2019.csv', 2, 1),
       `collège "Turgot" (DENAIN) déjà doté d'un ALSES par le déploiement "rentrée 2019" (${ROOT}/deploiement-already-deployed/${DEPLOIEMENT}, ligne 2)`,
     );
+  });
+
+  it('deploiement/absent-from-etat: effective before an état that lacks its collèges, placed at its effet', async () => {
+    const d = await expectSingleError(
+      'deploiement-absent-from-etat',
+      'deploiement/absent-from-etat',
+      at('deploiement-absent-from-etat', 'dispositif.yaml', 32, 12),
+      'Déploiement « rentree-2019 » effectif le 10 juillet 2019, avant l\'état du 15 juillet 2019 qui ne contient pas ses 2 collèges ' +
+        "(DENAIN – Turgot et CAUDRY – Jacques Prévert) (attendu : une date d'effet postérieure à l'état, ou ces collèges dans l'état)",
+    );
+    expect(d.field).toBe('effet');
   });
 });
 

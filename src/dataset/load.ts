@@ -5,7 +5,7 @@
  * with their place; the dataset is built only when there is no error.
  * Rule ids and what they check: `DATASET_RULES` in `rules.ts`.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Place } from '../diagnostics.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
@@ -17,7 +17,7 @@ import { deploiementEntrySchema, dispositifSchema, etatEntrySchema } from './sch
 import type { DispositifFile } from './schema.ts';
 import { checkSpellings } from './spelling.ts';
 import type { Table } from './table.ts';
-import { foldForComparison, frenchDate, isIsoDate, quote } from './text.ts';
+import { foldForComparison, frenchDate, frenchLongDate, guillemets, isIsoDate, quote } from './text.ts';
 import type { Sheet, Workbook } from './xlsx.ts';
 import { columnLetters, readSheetTable, readWorkbook, rowNumber, WORKBOOK_EXTENSIONS } from './xlsx.ts';
 import { readYaml, zodIssuesToDiagnostics } from './yaml.ts';
@@ -56,9 +56,10 @@ export const isWorkbookPath = (p: string): boolean => (WORKBOOK_EXTENSIONS as re
  *
  * Never throws for bad data: unreadable or missing files, YAML syntax, shapes (zod), references
  * (deliberation ids, files, sheets), table shape and values, TOTAL rows, duplicates and a
- * deployed collège already present all become `error` diagnostics; spellings of one commune or
- * collège that differ, hidden and unused sheets are `warning`s (rule ids: `DATASET_RULES`). Only
- * programming errors throw.
+ * deployed collège already present, a deployment missing from the état that should include it
+ * all become `error` diagnostics; spellings of one commune or collège that differ, hidden and
+ * unused sheets, and CSV files of the data folder that dispositif.yaml does not name are
+ * `warning`s (rule ids: `DATASET_RULES`). Only programming errors throw.
  *
  * @param dataPath the data folder, e.g. `data`, or a workbook, e.g. `alses.xlsx` (relative to the
  *   working folder or absolute)
@@ -176,14 +177,22 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
       const d = deploiementEntrySchema.safeParse(entry);
       if (!d.success) return undefined;
       const read = await readRows('deploiement', d.data, ['deploiements', i]);
-      return { ...d.data, file: read?.file, rows: read?.rows };
+      return { ...d.data, effetPlace: yaml.locate(['deploiements', i, 'effet']), file: read?.file, rows: read?.rows };
     }),
   );
   const readEtats = etats.filter((e) => e !== undefined).sort(byDate);
   const readDeploiements = deploiements.filter((d) => d !== undefined).sort(byEffet);
   checkDeployedCollegesAreNew(readEtats, readDeploiements, diagnostics);
+  checkDeploiementsInLaterEtats(readEtats, readDeploiements, diagnostics);
   diagnostics.push(...checkSpellings([...readEtats, ...readDeploiements].map((t) => t.rows ?? [])));
   if (workbook) checkOtherSheets(workbook, usedSheets, diagnostics);
+  else if (raw) {
+    const named = [...items(raw, 'etats'), ...items(raw, 'deploiements')]
+      .map((entry) => asRecord(entry)?.['fichier'])
+      .filter((f): f is string => typeof f === 'string')
+      .map((f) => path.resolve(dir, f));
+    await checkUnlistedFiles(dir, new Set(named), diagnostics);
+  }
 
   if (!parsed.success || hasErrors(diagnostics)) return done();
   return done(buildDataset(parsed.data, readEtats, readDeploiements));
@@ -328,6 +337,8 @@ interface ReadDeploiement {
   readonly libelle: string;
   readonly deliberation: string;
   readonly effet: IsoDate;
+  /** Place of `effet` in dispositif.yaml. */
+  readonly effetPlace: Place;
   readonly file: string | undefined;
   readonly rows: readonly Affectation[] | undefined;
 }
@@ -371,6 +382,72 @@ function checkDeployedCollegesAreNew(
       });
     }
   });
+}
+
+/**
+ * `deploiement/absent-from-etat`: by the state rule, an état dated on or after a deployment's
+ * `effet` already includes it (the deployment is never added to it). So the first such état must
+ * hold every deployed collège; otherwise those collèges vanish from every state from that état on
+ * — typically a typo in `effet` (2019-07-10 for 2019-09-10) or an état copied from an older one.
+ * One error per deployment, placed at its `effet` in dispositif.yaml.
+ */
+function checkDeploiementsInLaterEtats(
+  etats: readonly ReadEtat[],
+  deploiements: readonly ReadDeploiement[],
+  diagnostics: Diagnostic[],
+): void {
+  for (const d of deploiements) {
+    const etat = etats.find((e) => e.date >= d.effet);
+    if (!etat?.rows || !d.rows || d.rows.length === 0) continue;
+    const inEtat = new Set(etat.rows.map(collegeKey));
+    const missing = d.rows.filter((row) => !inEtat.has(collegeKey(row)));
+    if (missing.length === 0) continue;
+    const name = (row: Affectation): string => `${row.commune} – ${row.college}`;
+    const total = d.rows.length;
+    const which =
+      missing.length < total ? `${missing.length} de ses ${total} collèges` : total === 1 ? 'son collège' : `ses ${total} collèges`;
+    const named =
+      missing.length === 1 ? name(missing[0]!) : missing.length === 2 ? `${name(missing[0]!)} et ${name(missing[1]!)}` : `ex. ${name(missing[0]!)}`;
+    const when = d.effet < etat.date ? 'avant' : 'le jour de';
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'deploiement/absent-from-etat',
+      message:
+        `Déploiement ${guillemets(d.id)} effectif le ${frenchLongDate(d.effet)}, ${when} l'état du ${frenchLongDate(etat.date)} ` +
+        `qui ne contient pas ${which} (${named}) (attendu : une date d'effet postérieure à l'état, ou ces collèges dans l'état)`,
+      place: d.effetPlace,
+      field: 'effet',
+    });
+  }
+}
+
+/** Folders never searched for unlisted files: hidden ones (.git…) and installed packages. */
+const SKIPPED_FOLDERS = new Set(['node_modules']);
+
+/**
+ * `file/unlisted` (warning): a `.csv` file under the data folder that no `etats` or
+ * `deploiements` entry names is not read — an état saved there but never declared leaves its
+ * posts out of every report without a word. Hidden folders and `node_modules` are skipped.
+ */
+async function checkUnlistedFiles(dir: string, named: ReadonlySet<string>, diagnostics: Diagnostic[]): Promise<void> {
+  const walk = async (folder: string): Promise<void> => {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) await walk(full);
+      } else if (entry.isFile() && path.extname(entry.name).toLowerCase() === '.csv' && !named.has(full)) {
+        const file = shown(full);
+        diagnostics.push({
+          severity: 'warning',
+          ruleId: 'file/unlisted',
+          message: `Fichier ${guillemets(file)} non déclaré dans ${DISPOSITIF_FILE} : il n'est pas lu (attendu : une entrée etats ou deploiements qui le nomme)`,
+          place: { file },
+        });
+      }
+    }
+  };
+  await walk(dir);
 }
 
 /**

@@ -5,6 +5,7 @@
 export const DATASET_RULES = {
   'file/missing': 'fichier introuvable (dispositif.yaml ou fichier CSV nommé dans dispositif.yaml)',
   'file/unreadable': 'fichier illisible (droits, dossier au lieu de fichier…)',
+  'file/unlisted': 'fichier .csv du dossier de données que dispositif.yaml ne nomme pas : il n’est pas lu (avertissement)',
   'yaml/syntax': 'syntaxe YAML invalide',
   'yaml/required': 'champ obligatoire absent de dispositif.yaml',
   'yaml/unknown-key': 'clé inconnue dans dispositif.yaml (faute de frappe ?)',
@@ -57,6 +58,7 @@ export const DATASET_RULES = {
   'insee/format': 'code INSEE de commune autre que 5 caractères (2A/2B pour la Corse)',
   'import/path': 'alses import : fichier d’un état ou d’un déploiement hors du dossier de destination',
   'deploiement/already-present': 'collège déployé qui a déjà un ALSES dans l’état auquel le déploiement s’ajoute',
+  'deploiement/absent-from-etat': 'déploiement effectif au plus tard à la date d’un état, dont les collèges manquent au premier état daté de son effet ou après',
 } as const;
 
 /** Stable id of a dataset rule. */

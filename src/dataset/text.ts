@@ -2,6 +2,7 @@
  * Small text helpers shared by the dataset readers: tolerant comparison keys, ISO dates, and the
  * French wording of values inside diagnostics.
  */
+import { MONTHS_FR } from '../format.ts';
 import type { IsoDate } from './model.ts';
 
 /**
@@ -41,6 +42,18 @@ export function frenchDate(date: IsoDate): string {
   const [y, m, d] = date.split('-');
   return `${d}/${m}/${y}`;
 }
+
+/**
+ * `2019-07-10` → `10 juillet 2019`, `2019-07-01` → `1er juillet 2019`, for messages that tell a
+ * story about dates (input assumed valid; plain spaces, unlike `formatDate` for documents).
+ */
+export function frenchLongDate(date: IsoDate): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return `${d === 1 ? '1er' : String(d)} ${MONTHS_FR[m - 1]} ${y}`;
+}
+
+/** Quotes a value in French guillemets: `« rentree-2019 »`. */
+export const guillemets = (value: unknown): string => `« ${String(value)} »`;
 
 /** Quotes a value as diagnostics do: `"1,5"`. */
 export const quote = (value: unknown): string => `"${String(value)}"`;
