@@ -122,15 +122,20 @@ describe('values are always escaped', () => {
   });
 });
 
-describe('writer warnings reach the user', () => {
-  it('a character the font cannot print is a warning naming the file (exit 0)', async () => {
+describe('characters the font cannot print', () => {
+  it('are an error naming the file, found by validate and by render, with nothing written (exit 1)', async () => {
     const data = path.join(dir, 'data-glyph');
     await cp(path.join(ROOT, 'test/fixtures/dataset/valid-minimal'), data, { recursive: true });
     const etat = path.join(data, 'etats/2019-07-15.csv');
     await writeFile(etat, (await readFile(etat, 'utf8')).replace('Jules Ferry', 'Jules Ferry ☃'));
-    const run = await runCli(['render', 'annexe-liste-juillet-2019', '--data', data, '--out', path.join(dir, 'out-glyph'), '--format', 'pdf']);
-    expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/templates\/annexe-liste-juillet-2019\.hbs {2}avertissement {2}annexe-liste-juillet-2019\.pdf : .*☃.*writer\/glyph-missing/);
+    const validate = await runCli(['validate', '--data', data]);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toMatch(/templates\/annexe-liste-juillet-2019\.hbs {2}erreur {2}annexe-liste-juillet-2019 : Caractères absents de la police Source Sans 3.*☃.*writer\/glyph-missing/);
+    const out = path.join(dir, 'out-glyph');
+    const run = await runCli(['render', 'annexe-liste-juillet-2019', '--data', data, '--out', out, '--format', 'pdf']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/templates\/annexe-liste-juillet-2019\.hbs {2}erreur {2}annexe-liste-juillet-2019\.pdf : .*☃.*writer\/glyph-missing/);
+    expect(await readdir(out).catch(() => [])).toEqual([]);
   });
 });
 

@@ -13,8 +13,28 @@ import { AlsesError } from '../errors.ts';
 import { loadTemplates, type TemplateSet } from '../templates/environment.ts';
 import { renderDocx } from '../writers/docx.ts';
 import { htmlDocument } from '../writers/html.ts';
-import { renderPdf } from '../writers/pdf.ts';
+import { renderPdf, toPdfDefinition } from '../writers/pdf.ts';
 import { renderTemplate, type RenderedDocument } from './document.ts';
+
+/**
+ * Writer warnings that must block output: a character the font cannot print would print as an
+ * empty box and break PDF/A conformance, so it is an error (exit code 1, nothing written).
+ */
+export function asBlocking(d: Diagnostic): Diagnostic {
+  return d.ruleId === 'writer/glyph-missing' ? { ...d, severity: 'error', message: `${d.message} (attendu : des caractères que la police peut imprimer ; corrigez les données)` } : d;
+}
+
+/**
+ * Problems only a writer sees, found without writing anything: characters the PDF font cannot
+ * print (see `asBlocking`). Used by `alses validate`.
+ */
+export function writerChecks(documents: readonly RenderedDocument[]): Diagnostic[] {
+  return documents.flatMap((d) =>
+    toPdfDefinition(d.document)
+      .warnings.filter((w) => w.ruleId === 'writer/glyph-missing')
+      .map((w) => asBlocking({ ...w, message: `${d.name} : ${w.message}`, place: { file: d.template } })),
+  );
+}
 
 /** Output formats. */
 export const FORMATS = ['pdf', 'docx', 'html'] as const;
@@ -84,14 +104,14 @@ export async function loadInputs(dataDir: string, templatesDir: string, names: r
  * Renders loaded templates to documents (no serialisation). Every template is tried, so that all
  * problems are reported at once.
  * @param names templates asked for by name; empty for every annex (not the monthly report).
- * @returns the documents, or none with the diagnostics of data a template asks for and the
- *   dataset lacks (exit code 1).
- * @throws AlsesError OUTPUT with the diagnostics of every template that failed while running.
+ * @returns the documents that rendered, the diagnostics of data a template asks for and the
+ *   dataset lacks (exit code 1), and `failures`: the diagnostics of templates that failed while
+ *   running (exit code 3).
  */
-export function renderLoaded(inputs: Inputs, names: readonly string[] = []): { documents: RenderedDocument[]; diagnostics: Diagnostic[] } {
+export function renderLoaded(inputs: Inputs, names: readonly string[] = []): { documents: RenderedDocument[]; diagnostics: Diagnostic[]; failures: Diagnostic[] } {
   const { dataset, templates } = inputs;
   const diagnostics: Diagnostic[] = [];
-  if (!dataset) return { documents: [], diagnostics };
+  if (!dataset) return { documents: [], diagnostics, failures: [] };
   const chosen = names.length ? templates.templates : templates.templates.filter((t) => t.frontMatter.kind === 'annexe');
   for (const t of chosen.filter((t) => t.frontMatter.kind !== 'annexe'))
     diagnostics.push({
@@ -100,7 +120,7 @@ export function renderLoaded(inputs: Inputs, names: readonly string[] = []): { d
       message: `Le modèle « ${t.name} » est un rapport mensuel (attendu : le produire avec « alses monthly --month AAAA-MM »)`,
       place: { file: t.file },
     });
-  if (hasErrors(diagnostics)) return { documents: [], diagnostics };
+  if (hasErrors(diagnostics)) return { documents: [], diagnostics, failures: [] };
   const documents: RenderedDocument[] = [];
   const failures: Diagnostic[] = [];
   for (const t of chosen) {
@@ -113,25 +133,26 @@ export function renderLoaded(inputs: Inputs, names: readonly string[] = []): { d
       failures.push(...err.diagnostics);
     }
   }
-  if (failures.length) {
-    const names = [...new Set(failures.map((d) => d.place?.file ?? ''))].join(', ');
-    throw new AlsesError('OUTPUT', `Échec de la production (${names}) : aucun fichier écrit.`, [...diagnostics, ...failures]);
-  }
-  return hasErrors(diagnostics) ? { documents: [], diagnostics } : { documents, diagnostics };
+  return { documents, diagnostics, failures };
 }
 
 /**
  * Loads data and templates and renders them to documents (no serialisation).
  * @returns the documents, or no document at all when any error was found.
- * @throws AlsesError OUTPUT when a template fails while running (see `renderLoaded`).
+ * @throws AlsesError OUTPUT with every diagnostic when a template fails while running.
  */
 export async function renderDocuments(
   options: Omit<RenderOptions, 'formats' | 'outDir'>,
 ): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; sources: readonly string[] }> {
   const inputs = await loadInputs(options.dataDir, options.templatesDir, options.names);
   if (!inputs.dataset || hasErrors(inputs.diagnostics)) return { documents: [], diagnostics: inputs.diagnostics, sources: inputs.sources };
-  const rendered = renderLoaded(inputs, options.names);
-  return { documents: rendered.documents, diagnostics: [...inputs.diagnostics, ...rendered.diagnostics], sources: inputs.sources };
+  const { documents, diagnostics, failures } = renderLoaded(inputs, options.names);
+  const all = [...inputs.diagnostics, ...diagnostics];
+  if (failures.length) {
+    const files = [...new Set(failures.map((d) => d.place?.file ?? ''))].join(', ');
+    throw new AlsesError('OUTPUT', `Échec de la production (${files}) : aucun fichier écrit.`, [...all, ...failures]);
+  }
+  return { documents: hasErrors(all) ? [] : documents, diagnostics: all, sources: inputs.sources };
 }
 
 /**
@@ -164,7 +185,7 @@ export async function serializeAll(
       const found: Diagnostic[] = [];
       const file = path.join(outDir, `${d.name}.${format}`);
       files.push({ path: file, bytes: await serialize(d.document, format, found), provenance });
-      warnings.push(...found.map((w) => ({ ...w, message: `${path.basename(file)} : ${w.message}`, place: w.place ?? { file: d.template } })));
+      warnings.push(...found.map((w) => asBlocking({ ...w, message: `${path.basename(file)} : ${w.message}`, place: w.place ?? { file: d.template } })));
     }
   }
   return files;

@@ -1,8 +1,7 @@
 /** `alses validate`: checks the data and the templates, lists every problem, exit 1 on any error. */
 import type { CommandModule } from 'yargs';
 import { hasErrors, sortDiagnostics } from '../../diagnostics.ts';
-import { AlsesError } from '../../errors.ts';
-import { loadInputs, renderLoaded } from '../../reports/pipeline.ts';
+import { loadInputs, renderLoaded, writerChecks } from '../../reports/pipeline.ts';
 import { plural, printDiagnostics, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface ValidateArgs extends DataOptions {
@@ -28,12 +27,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const { dataset, diagnostics } = inputs;
     // Dry-run the annexes too (no file written): catches what only shows when a template runs.
     if (dataset && !hasErrors(diagnostics)) {
-      try {
-        diagnostics.push(...renderLoaded(inputs).diagnostics);
-      } catch (err) {
-        if (err instanceof AlsesError) diagnostics.push(...err.diagnostics);
-        else throw err;
-      }
+      const rendered = renderLoaded(inputs);
+      diagnostics.push(...rendered.diagnostics, ...rendered.failures, ...writerChecks(rendered.documents));
     }
     if (args.format === 'json') {
       process.stdout.write(JSON.stringify({ valide: !hasErrors(diagnostics), problemes: sortDiagnostics(diagnostics) }, null, 2) + '\n');
