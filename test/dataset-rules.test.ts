@@ -154,6 +154,17 @@ describe('files', () => {
     );
   });
 
+  it('file/missing: a data folder outside the working folder is shown by its absolute path, not "../.."', async () => {
+    const absent = path.join(tmpdir(), `alses-nonexistent-${process.pid}`);
+    const relative = path.relative(process.cwd(), absent);
+    expect(relative.startsWith('..')).toBe(true);
+    const { dataset, diagnostics } = await loadDataset(relative);
+    const yaml = path.join(absent, 'dispositif.yaml');
+    expect(diagnostics.map((d) => [formatPlace(d.place), d.ruleId])).toEqual([[yaml, 'file/missing']]);
+    expect(diagnostics[0]!.message).toContain(`fichier "${yaml}" introuvable : "${yaml}" n'existe pas`);
+    expect(dataset).toBeUndefined();
+  });
+
   it('file/unlisted: a CSV in etats/ that dispositif.yaml does not name is a warning, placed at the file', async () => {
     const { dataset, diagnostics, shown } = await load('file-unlisted');
     const file = `${ROOT}/file-unlisted/etats/2019-10-01.csv`;

@@ -40,8 +40,16 @@ export interface LoadOptions {
   readonly dispositif?: string;
 }
 
-/** Path shown to users: relative to the working folder (`data/etats/2019-07-15.csv`). */
-const shown = (absPath: string): string => path.relative(process.cwd(), absPath) || '.';
+/**
+ * Path shown to users: relative to the working folder (`data/etats/2019-07-15.csv`), or absolute
+ * when outside it (`/srv/alses/data/dispositif.yaml`, not `../../../srv/alses/data/dispositif.yaml`).
+ */
+export const shownPath = (absPath: string): string => {
+  const relative = path.relative(process.cwd(), absPath);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return path.resolve(absPath);
+  return relative || '.';
+};
+const shown = shownPath;
 
 /** `true` if the path names an Excel workbook (.xlsx, .xlsm), by its extension. */
 export const isWorkbookPath = (p: string): boolean => (WORKBOOK_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase());
