@@ -213,3 +213,52 @@ describe('alses monthly: a job to schedule and forget', () => {
     expect(lastDayOfMonth('2020-02')).toBe('2020-02-29');
   });
 });
+
+describe('alses monthly: what an operator may get wrong', () => {
+  it('a month to come is a usage error (exit 2), logged', async () => {
+    const run = await runCli(['monthly', '--month', '2999-01', '--out', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Mois « 2999-01 » à venir');
+    expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!).status).toBe('usage');
+  });
+
+  it('a mistyped option still leaves one log line, in the --log file, whose folder is created', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'alses-log-'));
+    try {
+      const log = path.join(dir, 'logs/alses/mensuel.jsonl');
+      const run = await runCli(['monthly', '--wiat', '600', '--log', log]);
+      expect(run.code).toBe(2);
+      const line = JSON.parse((await readFile(log, 'utf8')).trim()) as { status: string; exitCode: number };
+      expect(line).toMatchObject({ status: 'usage', exitCode: 2 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an unwritable log file: the line goes to stderr with a French warning', async () => {
+    const notAFolder = path.join(out, 'rapport-mensuel-2019-09.pdf');
+    const run = await runCli(['monthly', '--month', '2019-09', '--out', out, '--log', `${notAFolder}/mensuel.jsonl`]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`alses : journal « ${notAFolder}/mensuel.jsonl » impossible à écrire`);
+    expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!).status).toBe('unchanged');
+  });
+
+  it('--wait must be a number ≥ 0', async () => {
+    const run = await runCli(['monthly', '--month', '2019-09', '--out', out, '--wait', 'abc']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Attente « abc » invalide');
+  });
+
+  it('an objectif past its deadline and not met says so', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'alses-late-'));
+    try {
+      const run = await runCli(['monthly', '--month', '2022-01', '--out', dir]);
+      expect(run.code).toBe(0);
+      expect(squash((await pdfText(await readFile(path.join(dir, 'rapport-mensuel-2022-01.pdf')))).join(' '))).toContain(
+        "Objectif « créer à l'horizon 2021 30 postes d'ALSES » : 11 sur 30, reste 19 — échéance du 31 décembre 2021 dépassée.",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

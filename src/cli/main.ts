@@ -7,7 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
 import { importCommand } from './commands/import.ts';
-import { monthlyCommand } from './commands/monthly.ts';
+import { logMonthlyUsageError, monthlyCommand } from './commands/monthly.ts';
 import { renderCommand } from './commands/render.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -24,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
     if (!(err instanceof AlsesError && err.code === 'USAGE')) throw err;
     process.stderr.write(`alses : ${err.message}\nVoir « alses --help ».\n`);
     process.exitCode = EXIT_CODES.USAGE;
+    if (argv[0] === 'monthly') await logMonthlyUsageError(argv, err.message);
   }
 }
 

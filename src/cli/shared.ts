@@ -16,8 +16,25 @@ export interface DataOptions {
 export function withDataOptions<T>(yargs: Argv<T>): Argv<T & DataOptions> {
   return yargs
     .strict()
-    .option('data', { type: 'string', default: 'data', describe: 'Données : dossier (dispositif.yaml et fichiers CSV) ou classeur .xlsx (dispositif.yaml à côté)', normalize: true })
-    .option('templates', { type: 'string', default: 'templates', describe: 'Dossier des modèles (.hbs)', normalize: true });
+    .option('data', { type: 'string', requiresArg: true, default: 'data', describe: 'Données : dossier (dispositif.yaml et fichiers CSV) ou classeur .xlsx (dispositif.yaml à côté)', normalize: true })
+    .option('templates', { type: 'string', requiresArg: true, default: 'templates', describe: 'Dossier des modèles (.hbs)', normalize: true });
+}
+
+/**
+ * A `--wait <secondes>` option: a number ≥ 0 (a usage error otherwise, exit code 2).
+ */
+export function waitOption(defaultSeconds: number, describe: string) {
+  return {
+    type: 'string' as const,
+    default: String(defaultSeconds),
+    describe,
+    requiresArg: true,
+    coerce: (v: unknown): number => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new AlsesError('USAGE', `Attente « ${String(v)} » invalide (attendu : un nombre de secondes ≥ 0, ex. --wait 600)`);
+      return n;
+    },
+  };
 }
 
 /** French plural of a count: "1 erreur", "2 erreurs". */

@@ -78,6 +78,8 @@ export interface ObjectifView {
   readonly atteint: number;
   /** ETP still to reach (≥ 0). */
   readonly reste: number;
+  /** `true` when the deadline has passed at the document's date with ETP still to reach. */
+  readonly echu: boolean;
 }
 
 /** Everything an annex template can read. */
@@ -200,6 +202,7 @@ export function buildAnnexeContext(
         deliberations: o.deliberations.flatMap((id) => (deliberations[id] ? [deliberations[id]] : [])).sort((a, b) => (a.date < b.date ? -1 : 1)),
         atteint,
         reste,
+        echu: reste > 0 && date > o.echeance,
       };
       return [o.id, view];
     }),

@@ -85,6 +85,16 @@ export function lastDayOfMonth(month: string): IsoDate {
   return `${month}-${String(day).padStart(2, '0')}`;
 }
 
+/**
+ * Checks the month of a report: a valid `YYYY-MM` that has begun (Europe/Paris) at `now`.
+ * @throws AlsesError USAGE on a malformed month or a month to come.
+ */
+export function checkReportMonth(month: string, now: Date = new Date()): void {
+  lastDayOfMonth(month);
+  const current = nextMonth(defaultMonth(now));
+  if (month > current) throw new AlsesError('USAGE', `Mois « ${month} » à venir (attendu : un mois commencé, au plus ${current})`);
+}
+
 /** The month before `YYYY-MM`. */
 export function previousMonth(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
