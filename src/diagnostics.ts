@@ -39,9 +39,9 @@ export interface Diagnostic {
  * absolute when it lies outside it (rather than `../../…`).
  */
 export function displayPath(p: string): string {
-  const rel = path.relative(process.cwd(), path.resolve(p));
-  if (rel === '') return '.';
-  return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(p) : rel;
+  const relative = path.relative(process.cwd(), path.resolve(p));
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return path.resolve(p);
+  return relative || '.';
 }
 
 /** Formats a place as `file:line:column` (or `file!sheet!cell`). */

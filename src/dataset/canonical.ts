@@ -11,7 +11,8 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { hasErrors } from '../diagnostics.ts';
 import { CSV_DELIMITER } from './csv.ts';
 import type { LoadOptions } from './load.ts';
-import { DISPOSITIF_FILE, isWorkbookPath, loadDataset, shownPath } from './load.ts';
+import { displayPath } from '../diagnostics.ts';
+import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from './load.ts';
 import type { Affectation, Dataset } from './model.ts';
 import { PENDING_STRUCTURE } from './model.ts';
 import { dispositifSchema } from './schema.ts';
@@ -75,7 +76,7 @@ export async function canonicalFiles(
   const yamlPath =
     options.dispositif !== undefined ? path.resolve(options.dispositif) : path.join(isWorkbookPath(resolved) ? path.dirname(resolved) : resolved, DISPOSITIF_FILE);
   const yamlBytes = await readFile(yamlPath);
-  const yamlFile = shownPath(yamlPath);
+  const yamlFile = displayPath(yamlPath);
   // Valid already (loadDataset found no error): only the file names are read here.
   const parsed = dispositifSchema.parse(readYaml(new TextDecoder().decode(yamlBytes), yamlFile).yaml!.value);
   const target = path.resolve(to);

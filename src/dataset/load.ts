@@ -8,7 +8,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Place } from '../diagnostics.ts';
-import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
+import { displayPath, hasErrors, sortDiagnostics } from '../diagnostics.ts';
 import { COLUMNS, collegeKey, describeCollege, describeRowPlace, toAffectations } from './affectations.ts';
 import type { AffectationColumn, AffectationFileKind } from './affectations.ts';
 import { readCsvTable } from './csv.ts';
@@ -40,16 +40,7 @@ export interface LoadOptions {
   readonly dispositif?: string;
 }
 
-/**
- * Path shown to users: relative to the working folder (`data/etats/2019-07-15.csv`), or absolute
- * when outside it (`/srv/alses/data/dispositif.yaml`, not `../../../srv/alses/data/dispositif.yaml`).
- */
-export const shownPath = (absPath: string): string => {
-  const relative = path.relative(process.cwd(), absPath);
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return path.resolve(absPath);
-  return relative || '.';
-};
-const shown = shownPath;
+const shown = displayPath;
 
 /** `true` if the path names an Excel workbook (.xlsx, .xlsm), by its extension. */
 export const isWorkbookPath = (p: string): boolean => (WORKBOOK_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase());
