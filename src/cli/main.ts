@@ -41,13 +41,14 @@ function parser(argv: string[]) {
     .command(monthlyCommand)
     .command(importCommand)
     .command(verifyCommand)
-    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly ou verify.')
+    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify ou import.')
     .strict()
+    .recommendCommands()
     .help('help')
     .alias('help', 'h')
     .version()
     .alias('version', 'V')
-    .epilogue('Codes de sortie : 0 succès, 1 données ou modèle invalides, 2 erreur d\'utilisation, 3 échec de production ou d\'écriture, 4 rapport mensuel déjà en cours de production.')
+    .epilogue('Codes de sortie : 0 succès, 1 données ou modèle invalides, 2 erreur d\'utilisation, 3 échec de production ou d\'écriture, 4 une autre production écrit déjà dans le dossier de sortie.')
     .fail((msg, err) => {
       // yargs wraps errors thrown by `coerce` in a YError: those are usage errors too. Throwing
       // stops yargs before any command handler runs.
