@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { assertPrintSafeSvg, etpParMoisChart, etpParStructureChart, monthAxisLabel, type Chart } from '../src/charts/index.ts';
+import { measureText } from '../src/charts/fonts.ts';
 import { AlsesError } from '../src/errors.ts';
 
 const STRUCTURES = [
@@ -102,6 +103,52 @@ function checkChart(chart: Chart, width: number, height: number): void {
   expect(countPixels(png.pixels, (r, g, b) => r === 255 && g === 255 && b === 255)).toBeGreaterThan(total * 0.5);
   expect(countPixels(png.pixels, (r, g, b) => Math.abs(r - 0x1f) < 8 && Math.abs(g - 0x4e) < 8 && Math.abs(b - 0x79) < 8)).toBeGreaterThan(40);
   expect(countPixels(png.pixels, (r, g, b) => r < 60 && g < 60 && b < 60)).toBeGreaterThan(200);
+}
+
+/** An axis-aligned rectangle in plot coordinates (y downwards). */
+interface Rect {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+const touches = (a: Rect, b: Rect, margin: number) => a.x1 < b.x2 + margin && b.x1 < a.x2 + margin && a.y1 < b.y2 + margin && b.y1 < a.y2 + margin;
+
+/**
+ * What `etpParMoisChart` drew in its plot, read back from the SVG (plot coordinates): the step
+ * line's segments (2 pt wide), the objectif's rule and label, and the value labels, each text as
+ * the box of its glyphs (Source Sans 3 widths; 0.8 size above the baseline, 0.2 below, 13 pt per
+ * extra line).
+ */
+function stepChartGeometry(svg: string): { segments: Rect[]; ruleY: number; objectif?: Rect & { lines: string[] }; values: (Rect & { text: string })[] } {
+  const d = /<path d="([^"]+)" stroke="#1f4e79" stroke-width="2"\/>/.exec(svg)?.[1] ?? '';
+  const points = [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+  const segments = points.slice(1).map((p, i) => {
+    const q = points[i]!;
+    return { x1: Math.min(p.x, q.x) - 1, y1: Math.min(p.y, q.y) - 1, x2: Math.max(p.x, q.x) + 1, y2: Math.max(p.y, q.y) + 1 };
+  });
+  const ruleY = Number(/<line transform="translate\([\d.]+,([\d.]+)\)"[^>]*stroke-dasharray="6,4"/.exec(svg)?.[1]);
+  const box = (x: number, y: number, lines: string[], bold: boolean) => ({
+    x1: x,
+    y1: y - 0.8 * 11,
+    x2: x + Math.max(...lines.map((l) => measureText(l, 11, bold))),
+    y2: y + 0.2 * 11 + 13 * (lines.length - 1),
+  });
+  const texts = [...svg.matchAll(/<text text-anchor="start" transform="translate\((-?[\d.]+),(-?[\d.]+)\)" font-family="Source Sans 3" font-size="11px"( font-weight="bold")? fill="(#[0-9a-f]{6})">([\s\S]*?)<\/text>/g)].map((m) => ({
+    x: Number(m[1]),
+    y: Number(m[2]),
+    bold: m[3] !== undefined,
+    fill: m[4],
+    lines: m[5]!.includes('<tspan') ? [...m[5]!.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => t[1]!.replace(/&#39;/g, "'")) : [m[5]!.replace(/&#39;/g, "'")],
+  }));
+  // (Not the key under the title, that starts with a dashed sample of the rule.)
+  const label = texts.find((t) => t.bold && t.fill === '#595959' && !t.lines[0]!.startsWith('\u2013'));
+  return {
+    segments,
+    ruleY,
+    ...(label ? { objectif: { ...box(label.x, label.y, label.lines, true), lines: label.lines } } : {}),
+    values: texts.filter((t) => !t.bold && /^\d+(,\d+)?$/.test(t.lines[0]!)).map((t) => ({ ...box(t.x, t.y, t.lines, false), text: t.lines[0]! })),
+  };
 }
 
 describe('etpParStructureChart', () => {
@@ -215,6 +262,52 @@ describe('etpParMoisChart', () => {
     const monthLabels = svgTexts(chart.svg).filter((t) => /^\S+ 20\d\d$/.test(t));
     expect(monthLabels.length).toBeGreaterThan(3);
     expect(monthLabels.length).toBeLessThan(10);
+  });
+
+  it('sets the objectif label against its rule, clear of the line and of the value labels', async () => {
+    const months = (n: number, from = 7) => Array.from({ length: n }, (_, i) => `${2019 + Math.floor((from - 1 + i) / 12)}-${String(((from - 1 + i) % 12) + 1).padStart(2, '0')}`);
+    const long = "atteindre une cinquantaine de postes sur le territoire d'ici 2020";
+    const cases: [string, number[], string][] = [
+      ['ETP_PAR_MOIS', ETP_PAR_MOIS.map((r) => r.etp), OBJECTIF.libelle],
+      // The monthly report of December 2019: over the objectif from September on, long label.
+      ['2019-12', [41, 41, 52, 52, 52, 52], long],
+      ['2019-09', [41, 41, 52], long],
+      ['on the rule, then around it', [50, 48, 52, 55], OBJECTIF.libelle],
+      ['above it all along', [60, 70, 80, 90], OBJECTIF.libelle],
+      ['just under it', [49, 49.5, 49.5, 49], long],
+    ];
+    for (const [name, etp, libelle] of cases) {
+      const chart = await etpParMoisChart(
+        months(etp.length).map((mois, i) => ({ mois, etp: etp[i]! })),
+        { cible: 50, libelle },
+      );
+      const { segments, ruleY, objectif, values } = stepChartGeometry(chart.svg);
+      expect(segments.length, name).toBeGreaterThan(0);
+      expect(objectif?.lines.join(' '), name).toBe(libelle);
+      const label = objectif!;
+      // Right above or right below the dashed rule, inside the plot.
+      expect(label.y2 <= ruleY - 2 || label.y1 >= ruleY + 2, name).toBe(true);
+      expect(Math.min(Math.abs(label.y2 - ruleY), Math.abs(label.y1 - ruleY)), name).toBeLessThan(6);
+      expect(label.x1, name).toBeGreaterThanOrEqual(0);
+      expect(label.y1, name).toBeGreaterThanOrEqual(0);
+      // Neither the line nor a value label comes within 2 pt of it.
+      for (const segment of segments) expect(touches(label, segment, 2), `${name}: line ${JSON.stringify(segment)}`).toBe(false);
+      for (const value of values) expect(touches(label, value, 2), `${name}: value label ${value.text}`).toBe(false);
+      // The last value is written.
+      expect(values.map((v) => v.text), name).toContain(etp.at(-1)!.toString().replace('.', ','));
+    }
+  });
+
+  it('moves the objectif label under the title when the line leaves no room by the rule', async () => {
+    const chart = await etpParMoisChart(
+      Array.from({ length: 12 }, (_, i) => ({ mois: `2019-${String(i + 1).padStart(2, '0')}`, etp: i % 2 ? 48 : 52 })),
+      { cible: 50, libelle: "atteindre une cinquantaine de postes sur le territoire d'ici 2020" },
+    );
+    checkChart(chart, 480, 260);
+    const texts = svgTexts(chart.svg).map((t) => t.replace(/&#39;/g, "'").replace(/\s+/g, ' '));
+    // A dashed sample of the rule, then the label, right under the title.
+    expect(texts.indexOf("\u2013 \u2013 \u2013 atteindre une cinquantaine de postes sur le territoire d'ici 2020")).toBe(texts.indexOf('ETP en place par mois') + 1);
+    expect(stepChartGeometry(chart.svg).objectif).toBeUndefined();
   });
 
   it('rejects invalid data in French', async () => {

@@ -11,7 +11,7 @@ import { AlsesError } from '../errors.ts';
 import { formatEtp, formatMonth } from '../format.ts';
 import { CHART_FONT_FAMILY, measureText } from './fonts.ts';
 import { shortMonthLabel } from './locale.ts';
-import { renderChart, type Chart } from './render.ts';
+import { plotSize, renderChart, type Chart } from './render.ts';
 
 export type { Chart } from './render.ts';
 export { assertPrintSafeSvg, PNG_SCALE } from './render.ts';
@@ -115,11 +115,11 @@ function checkSize(options: ChartOptions): void {
 }
 
 /**
- * Splits a label into at most `maxLines` lines no wider than `maxWidth` (at the axis label size),
- * breaking at spaces; a last line still too long ends with "…".
+ * Splits a label into at most `maxLines` lines no wider than `maxWidth` (at the axis label size,
+ * regular or bold), breaking at spaces; a last line still too long ends with "…".
  */
-function wrapLabel(label: string, maxWidth: number, maxLines = 2): string[] {
-  const fits = (t: string) => measureText(t, FONT_SIZE) <= maxWidth;
+function wrapLabel(label: string, maxWidth: number, maxLines = 2, bold = false): string[] {
+  const fits = (t: string) => measureText(t, FONT_SIZE, bold) <= maxWidth;
   const lines: string[] = [];
   let current = '';
   for (const word of label.split(/\s+/).filter(Boolean)) {
@@ -240,6 +240,12 @@ const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
  * Step chart "ETP en place par mois": the ETP in place each month (x axis "juil. 2019"), with a
  * dashed horizontal rule at the objectif labelled with its `libelle`. The value is written where
  * it changes (and at both ends).
+ *
+ * The objectif's label sits on its rule, just above or below it, where neither the line nor a
+ * value label comes near it (`placeObjectif`), on two lines when one is too long to fit between
+ * the steps; value labels it would still touch move to the other side of their point, or go.
+ * When the line leaves no room by the rule (a line hugging it all along), the label goes under the
+ * title, after a dashed sample. Placing it needs the plot's size, hence one layout pass first.
  * @throws AlsesError INVALID_INPUT on empty data, an invalid or repeated month, an invalid ETP or objectif.
  */
 export async function etpParMoisChart(
@@ -283,8 +289,8 @@ export async function etpParMoisChart(
   const step = [1, 2, 3, 4, 6, 12, 24].find((s) => (months / s) * labelWidth <= plotWidth) ?? 24;
 
   const yMax = niceCeil(Math.max(...rows.map((r) => r.etp), objectif?.cible ?? 0, 1) * 1.08);
-  // Approximate plot height, to move a value label under the step when it would cross the objectif line.
-  const plotHeight = height - (titre ? 30 : 0) - 40;
+  // Approximate plot size, until the layout pass gives it.
+  let plot = { width: plotWidth, height: height - (titre ? 30 : 0) - 40 };
   // Value labels where the value changes (and at both ends), dropped where they would touch the
   // previous one or the last one (x positions estimated on the plot width).
   const xOf = (index: number) => (span === 0 ? plotWidth / 2 : ((index - first.index) / span) * plotWidth);
@@ -297,16 +303,15 @@ export async function etpParMoisChart(
     shown.add(i);
     lastEnd = labelEnd(r);
   }
-  const values = rows.map((r, i) => {
-    const gap = objectif ? ((objectif.cible - r.etp) / yMax) * plotHeight : Infinity;
-    return {
-      t: time(r.index),
-      etp: r.etp,
-      label: formatEtp(r.etp),
-      show: shown.has(i),
-      below: gap >= 0 && gap < FONT_SIZE + 6,
-    };
-  });
+  // Plot coordinates (points from the plot's top left corner, y downwards) of months and values.
+  const px = (index: number) => ((time(index) - domain[0]!) / (domain[1]! - domain[0]!)) * plot.width;
+  const py = (etp: number) => plot.height * (1 - etp / yMax);
+  // A value label goes above its point, or below it when above it would cross the objectif's rule.
+  const sideOf = (r: (typeof rows)[number]): ValueSide => {
+    const gap = objectif ? py(r.etp) - py(objectif.cible) : Infinity;
+    return gap >= 0 && gap < FONT_SIZE + 6 ? 'below' : 'above';
+  };
+  let sides: ValueSide[] = rows.map((r, i) => (shown.has(i) ? sideOf(r) : 'none'));
 
   const x = {
     field: 't',
@@ -326,52 +331,45 @@ export async function etpParMoisChart(
     scale: { domain: [0, yMax], nice: false, zero: true },
     axis: { title: 'ETP', format: ',.2~f', tickMinStep: 1, grid: true, tickCount: 5 },
   };
-  const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [
-    {
-      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2, color: BLUE },
-      encoding: { x, y: yEnc },
-    },
-    {
-      mark: { type: 'point', filled: true, size: 28, color: BLUE },
-      encoding: { x, y: yEnc },
-    },
-    {
-      transform: [{ filter: 'datum.show && !datum.below' }],
-      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 2, dy: -4, color: TEXT, fontSize: FONT_SIZE },
-      encoding: { x, y: yEnc, text: { field: 'label' } },
-    },
-    {
-      transform: [{ filter: 'datum.show && datum.below' }],
-      mark: { type: 'text', align: 'left', baseline: 'top', dx: 2, dy: 5, color: TEXT, fontSize: FONT_SIZE },
-      encoding: { x, y: yEnc, text: { field: 'label' } },
-    },
-  ];
-  if (objectif && libelle) {
-    layers.push(
+  type Layers = NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']>;
+  const specWith = (objectifLabel: Layers, key?: string[]): TopLevelSpec => {
+    const values = rows.map((r, i) => ({ t: time(r.index), etp: r.etp, label: formatEtp(r.etp), side: sides[i] }));
+    const layers: Layers = [
       {
-        data: { values: [{ cible: objectif.cible }] },
-        mark: { type: 'rule', color: TARGET, strokeWidth: 1.5, strokeDash: [6, 4] },
-        encoding: { y: { field: 'cible', type: 'quantitative' } },
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2, color: BLUE },
+        encoding: { x, y: yEnc },
       },
       {
-        data: { values: [{ cible: objectif.cible, t: domain[0], libelle }] },
-        mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -3, color: TARGET, fontSize: FONT_SIZE, fontWeight: 'bold' },
-        encoding: {
-          x: { field: 't', type: 'temporal' },
-          y: { field: 'cible', type: 'quantitative' },
-          text: { field: 'libelle' },
+        mark: { type: 'point', filled: true, size: 28, color: BLUE },
+        encoding: { x, y: yEnc },
+      },
+    ];
+    for (const side of ['above', 'below'] as const) {
+      layers.push({
+        transform: [{ filter: `datum.side === '${side}'` }],
+        mark: { type: 'text', align: 'left', baseline: 'alphabetic', dx: VALUE_DX, dy: VALUE_DY[side], color: TEXT, fontSize: FONT_SIZE },
+        encoding: { x, y: yEnc, text: { field: 'label' } },
+      });
+    }
+    if (objectif) {
+      layers.push(
+        {
+          data: { values: [{ cible: objectif.cible }] },
+          mark: { type: 'rule', color: TARGET, strokeWidth: 1.5, strokeDash: [6, 4] },
+          encoding: { y: { field: 'cible', type: 'quantitative' } },
         },
-      },
-    );
-  }
-  const spec: TopLevelSpec = {
-    width,
-    height,
-    autosize: { type: 'fit', contains: 'padding' },
-    ...(titre ? { title: { text: titre } } : {}),
-    data: { values },
-    layer: layers,
-    config: baseConfig(),
+        ...objectifLabel,
+      );
+    }
+    return {
+      width,
+      height,
+      autosize: { type: 'fit', contains: 'padding' },
+      ...(key === undefined ? (titre ? { title: { text: titre } } : {}) : { title: keyTitle(titre, key) }),
+      data: { values },
+      layer: layers,
+      config: baseConfig(),
+    };
   };
 
   // Alt text: runs of equal months are grouped ("de juillet 2019 à septembre 2019 : 10 ETP").
@@ -387,7 +385,180 @@ export async function etpParMoisChart(
     runs.join(' ; ') +
     '.' +
     (libelle ? ` Ligne horizontale : ${libelle}.` : '');
+
+  let spec = specWith([]);
+  if (objectif && libelle) {
+    // Layout pass: the plot's size with the value labels as they stand (the objectif's label,
+    // kept inside the plot, takes no room of its own).
+    plot = await plotSize(spec);
+    sides = rows.map((r, i) => (sides[i] === 'none' ? 'none' : sideOf(r)));
+    const ruleY = py(objectif.cible);
+    const line = lineBoxes(rows.map((r) => ({ x: px(r.index), y: py(r.etp) })));
+    const valueBox = (i: number, side: ValueSide): Box | undefined => {
+      const r = rows[i]!;
+      return side === 'none' ? undefined : textBox(px(r.index) + VALUE_DX, py(r.etp) + VALUE_DY[side], measureText(formatEtp(r.etp), FONT_SIZE));
+    };
+    const labels = sides.flatMap((side, i) => valueBox(i, side) ?? []);
+    const place = placeObjectif(libelle, ruleY, plot, line, labels);
+    if (place === undefined) {
+      // No room by the rule: the label goes under the title, after a dashed sample of the rule.
+      const key = wrapLabel(`${KEY_DASHES}\u2002${libelle}`, width - 12, 2, true);
+      return renderChart(specWith([], key), alt, { width, height });
+    }
+    // Value labels the objectif's label still touches: to the other side of their point, or gone.
+    sides = sides.map((side, i) => {
+      const box = valueBox(i, side);
+      if (!box || !overlaps(box, place.box, MARGIN)) return side;
+      const other = side === 'above' ? 'below' : 'above';
+      const moved = valueBox(i, other)!;
+      return overlaps(moved, place.box, MARGIN) || line.some((b) => overlaps(moved, b)) ? 'none' : other;
+    });
+    // At the date under its left end, so that it keeps its place among the steps should the plot
+    // come out a little wider or narrower now that some value labels moved.
+    const t = domain[0]! + (place.x / plot.width) * (domain[1]! - domain[0]!);
+    spec = specWith([
+      {
+        data: { values: [{ cible: objectif.cible, t }] },
+        mark: {
+          type: 'text',
+          text: place.lines.length === 1 ? place.lines[0]! : [...place.lines],
+          align: 'left',
+          baseline: 'alphabetic',
+          dy: place.dy,
+          lineHeight: LINE_HEIGHT,
+          color: TARGET,
+          fontSize: FONT_SIZE,
+          fontWeight: 'bold',
+        },
+        encoding: { x: { field: 't', type: 'temporal' }, y: { field: 'cible', type: 'quantitative' } },
+      },
+    ]);
+  }
   return renderChart(spec, alt, { width, height });
+}
+
+/** A dashed line drawn with text: the sample of the objectif's rule in the key under the title. */
+const KEY_DASHES = '\u2013 \u2013 \u2013';
+
+/** The chart's title with the objectif's key under it (or the key alone when there is no title). */
+function keyTitle(titre: string | null, key: string[]): NonNullable<Extract<TopLevelSpec, { title?: unknown }>['title']> {
+  const style = { color: TARGET, fontSize: FONT_SIZE, fontWeight: 'bold' as const };
+  return titre
+    ? { text: titre, subtitle: key, subtitleColor: style.color, subtitleFontSize: style.fontSize, subtitleFontWeight: style.fontWeight, subtitlePadding: 4 }
+    : { text: key, ...style };
+}
+
+/** Where a value label of `etpParMoisChart` goes: above its point, below it, or nowhere. */
+type ValueSide = 'above' | 'below' | 'none';
+
+/** Offsets of a value label from its point: right of it, baseline above or below it. */
+const VALUE_DX = 2;
+const VALUE_DY = { above: -6, below: 14 } as const;
+
+/** Line height of a text on two lines. */
+const LINE_HEIGHT = FONT_SIZE + 2;
+/**
+ * Room kept between the objectif's label and its rule (a little more when the line's dots sit on
+ * the rule), the plot's sides, the line and value labels.
+ */
+const GAPS = [3, 5] as const;
+const INSET = 4;
+const MARGIN = 3;
+
+/** A rectangle in plot coordinates (points from the plot's top left corner, y downwards). */
+interface Box {
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+}
+
+/** `true` when `a` and `b`, one grown by `margin` on every side, overlap. */
+export const overlaps = (a: Box, b: Box, margin = 0): boolean =>
+  a.x1 < b.x2 + margin && b.x1 < a.x2 + margin && a.y1 < b.y2 + margin && b.y1 < a.y2 + margin;
+
+/**
+ * Box of a text of `FONT_SIZE` with its first baseline at (x, baseline): glyphs from 0.8 size above
+ * the baseline to 0.2 size below it, as Vega bounds a text, one `LINE_HEIGHT` more per extra line.
+ */
+function textBox(x: number, baseline: number, width: number, lines = 1): Box {
+  return { x1: x, y1: baseline - 0.8 * FONT_SIZE, x2: x + width, y2: baseline + 0.2 * FONT_SIZE + LINE_HEIGHT * (lines - 1) };
+}
+
+/**
+ * Boxes covering a step line (step-after, 2 pt wide) through `points` and its dots: one per
+ * horizontal run, per riser and per dot.
+ */
+function lineBoxes(points: readonly { x: number; y: number }[]): Box[] {
+  const boxes: Box[] = [];
+  points.forEach((p, i) => {
+    boxes.push({ x1: p.x - 3.5, y1: p.y - 3.5, x2: p.x + 3.5, y2: p.y + 3.5 });
+    const next = points[i + 1];
+    if (!next) return;
+    boxes.push({ x1: p.x, y1: p.y - 1, x2: next.x, y2: p.y + 1 });
+    boxes.push({ x1: next.x - 1, y1: Math.min(p.y, next.y) - 1, x2: next.x + 1, y2: Math.max(p.y, next.y) + 1 });
+  });
+  return boxes;
+}
+
+/** Where the objectif's label goes: its lines, box, and the mark's x and dy from the rule. */
+interface ObjectifPlace {
+  readonly lines: readonly string[];
+  readonly box: Box;
+  readonly x: number;
+  readonly dy: number;
+}
+
+/**
+ * Places the objectif's label against its rule (at `ruleY`), inside the plot: on one line, else on
+ * two; above the rule, else below; as far left as possible; first clear of the line and the value
+ * labels, else clear of the line only (value labels then give way). `undefined` when the line
+ * leaves no such place.
+ */
+function placeObjectif(
+  libelle: string,
+  ruleY: number,
+  plot: { width: number; height: number },
+  line: readonly Box[],
+  labels: readonly Box[],
+): ObjectifPlace | undefined {
+  const room = plot.width - 2 * INSET;
+  const widthOf = (lines: readonly string[]) => Math.max(...lines.map((l) => measureText(l, FONT_SIZE, true)));
+  const texts = [[libelle], twoLines(libelle, room)].filter((t, i, all) => widthOf(t) <= room && (i === 0 || t.length > all[0]!.length));
+  const at = (lines: readonly string[], side: 'above' | 'below', x: number, gap: number): ObjectifPlace => {
+    const h = FONT_SIZE + LINE_HEIGHT * (lines.length - 1);
+    const top = side === 'above' ? ruleY - gap - h : ruleY + gap;
+    const dy = top + 0.8 * FONT_SIZE - ruleY;
+    return { lines, box: textBox(x, ruleY + dy, widthOf(lines), lines.length), x, dy };
+  };
+  for (const obstacles of [[...line, ...labels], line]) {
+    for (const lines of texts) {
+      for (const side of ['above', 'below'] as const) {
+        // Every point from the left, and flush right.
+        const end = INSET + room - widthOf(lines);
+        const xs = [...Array.from({ length: Math.floor(end - INSET) + 1 }, (_, i) => INSET + i), end];
+        for (const x of xs) {
+          for (const gap of GAPS) {
+            const place = at(lines, side, x, gap);
+            const { box } = place;
+            if (box.y1 >= 0 && box.y2 <= plot.height - 2 && !obstacles.some((b) => overlaps(box, b, MARGIN))) return place;
+          }
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `text` on two lines as even as can be (bold, at `FONT_SIZE`), none wider than `room`. */
+function twoLines(text: string, room: number): string[] {
+  const full = measureText(text, FONT_SIZE, true);
+  const words = text.split(/\s+/).filter(Boolean).join(' ');
+  for (let max = Math.ceil(full / 2); max <= room; max += 2) {
+    const lines = wrapLabel(text, max, 2, true);
+    if (lines.join(' ') === words) return lines;
+  }
+  return wrapLabel(text, room, 2, true);
 }
 
 /**

@@ -92,15 +92,35 @@ function installTextMetrics(): void {
   metricsInstalled = true;
 }
 
-/** Renders a Vega-Lite spec (with `width`/`height` = the whole chart, `autosize: fit`). */
-export async function renderChart(spec: TopLevelSpec, alt: string, size: { width: number; height: number }): Promise<Chart> {
+/** A headless Vega view of a Vega-Lite spec, French locale, Source Sans 3 metrics. */
+function headlessView(spec: TopLevelSpec): vega.View {
   installTextMetrics();
   const vgSpec = compile(spec, { logger: QUIET_LOGGER }).spec;
-  const view = new vega.View(vega.parse(vgSpec), {
+  return new vega.View(vega.parse(vgSpec), {
     renderer: 'none',
     logLevel: vega.Error,
     locale: { number: NUMBER_LOCALE_FR, time: TIME_LOCALE_FR } as unknown as vega.LocaleFormatters,
   });
+}
+
+/**
+ * Size, in points, of the plot area (inside the axes) of a single-view Vega-Lite spec laid out
+ * as `renderChart` lays it out: what `autosize: fit` leaves once titles, axes and marks that
+ * overflow the plot have their room. Lets a chart place its annotations in plot coordinates.
+ */
+export async function plotSize(spec: TopLevelSpec): Promise<{ width: number; height: number }> {
+  const view = headlessView(spec);
+  try {
+    await view.runAsync();
+    return { width: Number(view.signal('width')), height: Number(view.signal('height')) };
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Renders a Vega-Lite spec (with `width`/`height` = the whole chart, `autosize: fit`). */
+export async function renderChart(spec: TopLevelSpec, alt: string, size: { width: number; height: number }): Promise<Chart> {
+  const view = headlessView(spec);
   let raw: string;
   try {
     vega.resetSVGDefIds();
