@@ -70,8 +70,7 @@ for (const r of rows) console.log(line(r));
 // `node bin/alses.mjs validate --data <dossier>`: with one fault (a TOTAL off by one: the data
 // are checked, the annexes are not dry-run) and valid (the annexes are dry-run on 100,000 rows).
 {
-  const { mkdirSync, writeFileSync } = await import('node:fs');
-  const { BASE_DEPLOIEMENT, BASE_YAML } = await import('./fixtures/dataset/generate.ts');
+  const { copyFileSync, mkdirSync, writeFileSync } = await import('node:fs');
   const { hundredThousandRows } = await import('./fixtures/bad-inputs/generate.ts');
   const RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxRSS='+process.resourceUsage().maxRSS+'\\n'))`;
   const bigRows: string[][] = [];
@@ -80,8 +79,9 @@ for (const r of rows) console.log(line(r));
     try {
       mkdirSync(path.join(dir, 'etats'));
       mkdirSync(path.join(dir, 'deploiements'));
-      writeFileSync(path.join(dir, 'dispositif.yaml'), BASE_YAML);
-      writeFileSync(path.join(dir, 'deploiements/rentree-2019.csv'), BASE_DEPLOIEMENT);
+      // The real dispositif.yaml and déploiement, so that every annex template has what it needs.
+      copyFileSync(path.join(root, 'data/dispositif.yaml'), path.join(dir, 'dispositif.yaml'));
+      copyFileSync(path.join(root, 'data/deploiements/rentree-2019.csv'), path.join(dir, 'deploiements/rentree-2019.csv'));
       writeFileSync(path.join(dir, 'etats/2019-07-15.csv'), hundredThousandRows(100_000, total));
       const t0 = performance.now();
       const r = spawnSync(process.execPath, ['--import', RSS_HOOK, 'bin/alses.mjs', 'validate', '--data', dir], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -7,13 +7,14 @@ import path from 'node:path';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { Dataset } from '../dataset/model.ts';
 import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
-import type { DocumentNode } from '../document/nodes.ts';
+import { assertNever, type DocumentNode, type Inline } from '../document/nodes.ts';
 import type { PublishedFile } from '../publish.ts';
 import { AlsesError } from '../errors.ts';
 import { loadTemplates, type TemplateSet } from '../templates/environment.ts';
 import { renderDocx } from '../writers/docx.ts';
 import { htmlDocument } from '../writers/html.ts';
-import { renderPdf, toPdfDefinition } from '../writers/pdf.ts';
+import { renderPdf } from '../writers/pdf.ts';
+import { FONT_FACES, missingGlyphs } from '../writers/fonts.ts';
 import { renderTemplate, type RenderedDocument } from './document.ts';
 
 /**
@@ -24,16 +25,57 @@ export function asBlocking(d: Diagnostic): Diagnostic {
   return d.ruleId === 'writer/glyph-missing' ? { ...d, severity: 'error', message: `${d.message} (attendu : des caractères que la police peut imprimer ; corrigez les données)` } : d;
 }
 
+/** Every character a document shows: properties, running header and footer, and content. */
+function documentText(doc: DocumentNode): string {
+  const parts: string[] = [doc.meta.title, doc.meta.header, doc.meta.footer];
+  const inlines = (list: readonly Inline[]): void => {
+    for (const n of list) if (n.type === 'text') parts.push(n.value);
+    else if (n.type === 'strong' || n.type === 'emphasis') inlines(n.children);
+  };
+  for (const block of doc.children) {
+    switch (block.type) {
+      case 'heading':
+      case 'paragraph':
+        inlines(block.children);
+        break;
+      case 'list':
+        block.items.forEach((i) => inlines(i.children));
+        break;
+      case 'table':
+        inlines(block.caption ?? []);
+        for (const row of [...block.header, ...block.body, ...block.footer]) row.cells.forEach((c) => inlines(c.children));
+        break;
+      case 'image':
+        parts.push(block.alt);
+        break;
+      case 'pageBreak':
+        break;
+      default:
+        assertNever(block);
+    }
+  }
+  return parts.join('\n');
+}
+
 /**
- * Problems only a writer sees, found without writing anything: characters the PDF font cannot
- * print (see `asBlocking`). Used by `alses validate`.
+ * Problems only a writer would see, found without rendering: characters the PDF font cannot
+ * print in some face (see `asBlocking`). Cheap enough for `alses validate` on large data.
  */
 export function writerChecks(documents: readonly RenderedDocument[]): Diagnostic[] {
-  return documents.flatMap((d) =>
-    toPdfDefinition(d.document)
-      .warnings.filter((w) => w.ruleId === 'writer/glyph-missing')
-      .map((w) => asBlocking({ ...w, message: `${d.name} : ${w.message}`, place: { file: d.template } })),
-  );
+  return documents.flatMap((d) => {
+    const text = documentText(d.document);
+    const missing = [...new Set(FONT_FACES.flatMap((face) => missingGlyphs(text, face)))];
+    if (missing.length === 0) return [];
+    const list = missing.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+    return [
+      asBlocking({
+        severity: 'warning',
+        ruleId: 'writer/glyph-missing',
+        message: `${d.name} : Caractères absents de la police Source Sans 3, imprimés comme un rectangle vide dans le PDF : ${list}`,
+        place: { file: d.template },
+      }),
+    ];
+  });
 }
 
 /** Output formats. */
