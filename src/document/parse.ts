@@ -99,9 +99,12 @@ const isElement = (n: ChildNode): n is Element => n.type === 'tag' || n.type ===
  * @returns one `template/unknown-tag` or `template/unknown-attribute` error per offence.
  */
 export function checkTagsAndAttributes(source: string, options: ParseOptions): Diagnostic[] {
+  return checkParsed(parseDocument(source, { withStartIndices: true, lowerCaseTags: true, lowerCaseAttributeNames: true }).children, lineLocator(source), options);
+}
+
+/** `checkTagsAndAttributes` on an already parsed tree. */
+function checkParsed(roots: readonly ChildNode[], locate: (offset: number) => { line: number; column: number }, options: ParseOptions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const locate = lineLocator(source);
-  const dom = parseDocument(source, { withStartIndices: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
   const visit = (nodes: readonly ChildNode[]): void => {
     for (const n of nodes) {
       if (!isElement(n)) continue;
@@ -129,7 +132,7 @@ export function checkTagsAndAttributes(source: string, options: ParseOptions): D
       visit(n.children);
     }
   };
-  visit(dom.children);
+  visit(roots);
   return diagnostics;
 }
 
@@ -174,8 +177,8 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
       place: { file: options.file, line: line + (options.lineOffset ?? 0), column },
     });
   };
-  diagnostics.push(...checkTagsAndAttributes(html, options).map((d) => ({ ...d, message: d.message + where })));
   const dom = parseDocument(html, { withStartIndices: true, lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true });
+  diagnostics.push(...checkParsed(dom.children, locate, options).map((d) => ({ ...d, message: d.message + where })));
 
   const alignOf = (el: Element): Align | undefined => {
     const a = el.attribs['align'];
