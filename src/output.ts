@@ -14,6 +14,11 @@ export interface OutputFile {
   readonly bytes: Uint8Array;
 }
 
+/** Removes a file if it is there; never throws (cleanup after a failure must not hide it). */
+export async function removeQuietly(file: string): Promise<void> {
+  await rm(file, { force: true }).catch(() => undefined);
+}
+
 const SYSTEM_REASONS: Record<string, string> = {
   ENOENT: 'dossier introuvable',
   EACCES: 'permission refusée',
@@ -52,7 +57,7 @@ export async function writeTemp(file: string, bytes: Uint8Array): Promise<string
     }
     return temp;
   } catch (err) {
-    await rm(temp, { force: true });
+    await removeQuietly(temp);
     throw new AlsesError('OUTPUT', `Écriture de « ${file} » impossible : ${systemReason(err)}`);
   }
 }
@@ -66,7 +71,7 @@ export async function commitTemp(temp: string, file: string): Promise<void> {
   try {
     await rename(temp, file);
   } catch (err) {
-    await rm(temp, { force: true });
+    await removeQuietly(temp);
     throw new AlsesError('OUTPUT', `Remplacement de « ${file} » impossible : ${systemReason(err)}`);
   }
 }

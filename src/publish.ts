@@ -3,10 +3,12 @@
  * atomically unless identical bytes are already there (then it is left untouched, so a re-run is
  * idempotent), and the folder's manifest records where each file came from.
  */
-import { readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, link, readFile, rename, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { AlsesError } from './errors.ts';
 import { recordOutputs, sha256, type Provenance } from './manifest.ts';
-import { commitTemp, writeTemp, type OutputFile } from './output.ts';
+import { commitTemp, removeQuietly, systemReason, writeTemp, type OutputFile } from './output.ts';
 
 /** A file to publish, with where it came from. */
 export interface PublishedFile extends OutputFile {
@@ -27,41 +29,65 @@ export interface PublishResult {
 /**
  * Writes `files` into `outDir` (all of them are in memory already: a failed render never gets
  * here) and updates `outDir/manifest.json`. Callers hold the folder's lock (`withOutputLock`)
- * for the whole run. Files are written in two steps, so that a failure replaces nothing: every
- * changed file is first written to a temporary file (a failure there removes them all), then each
- * is renamed over its target. Should a rename still fail (rare: e.g. a folder now has the
- * target's name), the files already renamed are recorded in the manifest, so it stays true.
+ * for the whole run. A failure replaces nothing:
+ * 1. every changed file is written to a temporary file (a failure removes them all);
+ * 2. each previous version is kept aside (hard link, or copy);
+ * 3. each temporary file is renamed over its target; should a rename fail (a file locked or made
+ *    immutable meanwhile), the files already replaced get their previous version back, and new
+ *    ones are removed;
+ * 4. the manifest records the files, then the kept versions are dropped.
  * @throws AlsesError OUTPUT when a file cannot be written, in French with the system's reason.
  */
 export async function publish(outDir: string, files: readonly PublishedFile[]): Promise<PublishResult[]> {
   const results: PublishResult[] = [];
-  const pending: { file: PublishedFile; temp: string }[] = [];
+  const pending: { file: PublishedFile; temp: string; backup?: string }[] = [];
+  const cleanup = () => Promise.all(pending.flatMap((p) => [removeQuietly(p.temp), ...(p.backup ? [removeQuietly(p.backup)] : [])]));
   try {
     for (const f of files) {
       if ((await stat(f.path).catch(() => undefined))?.isDirectory())
         throw new AlsesError('OUTPUT', `Écriture de « ${f.path} » impossible : un dossier porte déjà ce nom (attendu : un fichier, ou rien)`);
       const previous = await readFile(f.path).catch(() => undefined);
       const unchanged = previous !== undefined && Buffer.compare(previous, f.bytes) === 0;
-      if (!unchanged) pending.push({ file: f, temp: await writeTemp(f.path, f.bytes) });
+      if (!unchanged) pending.push({ file: f, temp: await writeTemp(f.path, f.bytes), ...(previous !== undefined ? { backup: await keepAside(f.path) } : {}) });
       results.push({ path: f.path, sha256: sha256(f.bytes), size: f.bytes.byteLength, status: unchanged ? 'unchanged' : 'written' });
     }
   } catch (err) {
-    await Promise.all(pending.map((p) => rm(p.temp, { force: true })));
+    await cleanup();
     throw err;
   }
-  const done = new Set(files.filter((f) => !pending.some((p) => p.file === f)));
-  try {
-    for (const [i, p] of pending.entries()) {
-      try {
-        await commitTemp(p.temp, p.file.path);
-      } catch (err) {
-        await Promise.all(pending.slice(i + 1).map((q) => rm(q.temp, { force: true })));
-        throw err;
+  for (const [i, p] of pending.entries()) {
+    try {
+      await commitTemp(p.temp, p.file.path);
+    } catch (err) {
+      // Put back what was already replaced, newest first, so the folder is as before.
+      for (const q of pending.slice(0, i).reverse()) {
+        if (q.backup) await rename(q.backup, q.file.path).catch(() => undefined);
+        else await removeQuietly(q.file.path);
       }
-      done.add(p.file);
+      await cleanup();
+      const message = err instanceof AlsesError ? err.message : String(err);
+      throw new AlsesError('OUTPUT', `${message} ; aucun fichier n'a été remplacé.`);
     }
+  }
+  try {
+    await recordOutputs(outDir, files);
   } finally {
-    await recordOutputs(outDir, files.filter((f) => done.has(f)));
+    await cleanup();
   }
   return results;
+}
+
+/** Keeps the current version of `file` aside (hard link, or copy), for a rollback. */
+async function keepAside(file: string): Promise<string> {
+  const backup = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.bak`);
+  try {
+    await link(file, backup);
+  } catch {
+    try {
+      await copyFile(file, backup);
+    } catch (err) {
+      throw new AlsesError('OUTPUT', `Sauvegarde de « ${file} » avant remplacement impossible : ${systemReason(err)}`);
+    }
+  }
+  return backup;
 }
