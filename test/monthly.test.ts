@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import lockfile from 'proper-lockfile';
 import { LOCK_FILE } from '../src/output.ts';
-import { defaultMonth, lastDayOfMonth } from '../src/reports/mensuel.ts';
+import { checkReportMonth, defaultMonth, lastDayOfMonth } from '../src/reports/mensuel.ts';
 import { ROOT, runCli, spawnCli } from './helpers/cli.ts';
 import { unzipSync } from 'fflate';
 import { docxTables, docxXml, pdfText } from './helpers/readback.ts';
@@ -215,10 +215,13 @@ describe('alses monthly: a job to schedule and forget', () => {
 });
 
 describe('alses monthly: what an operator may get wrong', () => {
-  it('a month to come is a usage error (exit 2), logged', async () => {
+  it('a month not yet over is a usage error (exit 2), logged', async () => {
+    expect(() => checkReportMonth('2019-10', new Date('2019-10-31T12:00:00Z'))).toThrow('Mois « 2019-10 » non terminé (attendu : un mois achevé, au plus 2019-09)');
+    expect(() => checkReportMonth('2019-09', new Date('2019-10-01T00:30:00+02:00'))).not.toThrow();
+    expect(() => checkReportMonth('0000-01')).toThrow('Mois « 0000-01 » invalide');
     const run = await runCli(['monthly', '--month', '2999-01', '--out', out]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Mois « 2999-01 » à venir');
+    expect(run.stderr).toContain('Mois « 2999-01 » non terminé');
     expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!).status).toBe('usage');
   });
 
@@ -243,10 +246,33 @@ describe('alses monthly: what an operator may get wrong', () => {
     expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!).status).toBe('unchanged');
   });
 
-  it('--wait must be a number ≥ 0', async () => {
-    const run = await runCli(['monthly', '--month', '2019-09', '--out', out, '--wait', 'abc']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Attente « abc » invalide');
+  it('--wait must be a number of seconds within a day; paths may not be empty', async () => {
+    for (const wait of ['abc', '-5', '1e8']) {
+      const run = await runCli(['monthly', '--month', '2019-09', '--out', out, '--wait', wait]);
+      expect(run.code, wait).toBe(2);
+      expect(run.stderr).toContain(`Attente « ${wait} » invalide`);
+    }
+    const empty = await runCli(['monthly', '--month', '2019-09', '--out', '']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('Chemin vide pour --out');
+  });
+
+  it('an ETP change prints French decimals', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'alses-etp-change-'));
+    try {
+      const data = path.join(dir, 'data');
+      await cp(path.join(ROOT, 'data'), data, { recursive: true });
+      const october = (await readFile(path.join(data, 'etats/2019-07-15.csv'), 'utf8')).replace('ANZIN;Jules Ferry;CAPEP;1', 'ANZIN;Jules Ferry;CAPEP;0,5');
+      const deployed = (await readFile(path.join(data, 'deploiements/rentree-2019.csv'), 'utf8')).split('\n').slice(1).filter(Boolean).map((l) => l.split(';')).map(([c, k, , e]) => `${c};${k};en cours de négociation;${e}`);
+      await writeFile(path.join(data, 'etats/2019-10-15.csv'), october.trimEnd() + '\n' + deployed.join('\n') + '\n');
+      const yaml = path.join(data, 'dispositif.yaml');
+      await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('    fichier: etats/2019-07-15.csv\n', '    fichier: etats/2019-07-15.csv\n  - date: 2019-10-15\n    fichier: etats/2019-10-15.csv\n'));
+      const run = await runCli(['monthly', '--month', '2019-10', '--data', data, '--out', path.join(dir, 'out')]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(squash((await pdfText(await readFile(path.join(dir, 'out/rapport-mensuel-2019-10.pdf')))).join(' '))).toContain('ANZIN, Jules Ferry : ETP 1 → 0,5.');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('an objectif past its deadline and not met says so', async () => {

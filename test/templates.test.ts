@@ -3,7 +3,7 @@
  * always escaped (a collège named `A & B <i>` prints literally in PDF, DOCX and HTML), strict
  * field lookup, and `alses templates`.
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,31 @@ describe('misspellings are errors found by validate, placed in the right file', 
   it('Handlebars syntax errors are in French with the line', async () => {
     const unclosed = await loadTemplates(await templatesWith('unclosed', `${FRONT}{{#each etat.rows}}\n<p>{{college}}</p>\n{{/if}}\n`));
     expect(unclosed.diagnostics.map((d) => [d.place?.line, d.message])).toEqual([[6, 'Erreur de syntaxe Handlebars : bloc {{#each}} fermé par {{/if}} (attendu : {{/each}})']]);
+  });
+});
+
+describe('more template mistakes caught', () => {
+  it('an expression printing an object is an error, not "[object Object]"', async () => {
+    const folder = await templatesWith('object', `${FRONT}<p>{{etat.rows}}</p>\n`);
+    const run = await runCli(['validate', '--templates', folder]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('une expression affiche un objet ou une liste (« [object Object] »)');
+  });
+
+  it('a table row of the wrong width is reported once per table, not once per row', async () => {
+    const folder = await templatesWith('width', `${FRONT}<table><colgroup><col width="50%"><col width="50%"></colgroup><tbody>{{#each etat.rows}}<tr><td>{{college}}</td></tr>{{/each}}</tbody></table>\n`);
+    const run = await runCli(['validate', '--templates', folder]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.match(/template\/table-row-width/g)).toHaveLength(1);
+    expect(run.stderr).toContain('La ligne 1 du tableau occupe 1 colonne(s) (et 41 autre(s) ligne(s) de même) (attendu : 2, selon <colgroup>)');
+  });
+
+  it('a templates folder without templates is an error', async () => {
+    const empty = path.join(dir, 'no-templates');
+    await mkdir(empty, { recursive: true });
+    const run = await runCli(['render', '--templates', empty, '--out', path.join(dir, 'out-none')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Aucun modèle dans');
   });
 });
 

@@ -2,6 +2,7 @@
  * What the commands share: common options, printing diagnostics in French, mapping errors to
  * exit codes (one table: `EXIT_CODES` in src/errors.ts).
  */
+import path from 'node:path';
 import type { Argv } from 'yargs';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
@@ -16,9 +17,25 @@ export interface DataOptions {
 export function withDataOptions<T>(yargs: Argv<T>): Argv<T & DataOptions> {
   return yargs
     .strict()
-    .option('data', { type: 'string', requiresArg: true, default: 'data', describe: 'Données : dossier (dispositif.yaml et fichiers CSV) ou classeur .xlsx (dispositif.yaml à côté)', normalize: true })
-    .option('templates', { type: 'string', requiresArg: true, default: 'templates', describe: 'Dossier des modèles (.hbs)', normalize: true });
+    .option('data', { type: 'string', requiresArg: true, default: 'data', describe: 'Données : dossier (dispositif.yaml et fichiers CSV) ou classeur .xlsx (dispositif.yaml à côté)', coerce: nonEmptyPath('data') })
+    .option('templates', { type: 'string', requiresArg: true, default: 'templates', describe: 'Dossier des modèles (.hbs)', coerce: nonEmptyPath('templates') });
 }
+
+/** Longest `--wait`: one day. */
+export const MAX_WAIT_SECONDS = 86_400;
+
+/**
+ * A path option's value: a non-empty path (an empty one, e.g. an unset shell variable in a cron
+ * line, would silently mean the current folder).
+ * @throws AlsesError USAGE on an empty value.
+ */
+export const nonEmptyPath =
+  (option: string) =>
+  (v: unknown): string => {
+    const value = String(v ?? '');
+    if (value.trim() === '') throw new AlsesError('USAGE', `Chemin vide pour --${option} (attendu : un dossier ou un fichier, ex. --${option} ${option === 'log' ? 'journal.jsonl' : option})`);
+    return path.normalize(value);
+  };
 
 /**
  * A `--wait <secondes>` option: a number ≥ 0 (a usage error otherwise, exit code 2).
@@ -31,7 +48,8 @@ export function waitOption(defaultSeconds: number, describe: string) {
     requiresArg: true,
     coerce: (v: unknown): number => {
       const n = Number(v);
-      if (!Number.isFinite(n) || n < 0) throw new AlsesError('USAGE', `Attente « ${String(v)} » invalide (attendu : un nombre de secondes ≥ 0, ex. --wait 600)`);
+      if (String(v).trim() === '' || !Number.isFinite(n) || n < 0 || n > MAX_WAIT_SECONDS)
+        throw new AlsesError('USAGE', `Attente « ${String(v)} » invalide (attendu : un nombre de secondes entre 0 et ${MAX_WAIT_SECONDS}, ex. --wait 600)`);
       return n;
     },
   };

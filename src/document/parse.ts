@@ -283,11 +283,18 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
     const sum = columns.reduce((s, c) => s + c.width, 0);
     if (Math.abs(sum - 100) > 0.5) report(el, 'template/table-columns', `Largeurs de colonnes totalisant ${sum} % (attendu : 100 %)`);
     const all = [...header, ...body, ...footer];
-    all.forEach((r, i) => {
+    const wrong = all.flatMap((r, i) => {
       const span = r.cells.reduce((s, c) => s + c.colspan, 0);
-      if (span !== columns.length)
-        report(el, 'template/table-row-width', `La ligne ${i + 1} du tableau occupe ${span} colonne(s) (attendu : ${columns.length}, selon <colgroup>)`);
+      return span === columns.length ? [] : [{ row: i + 1, span }];
     });
+    // One message per table, however many rows a faulty {{#each}} repeats.
+    const [first] = wrong;
+    if (first)
+      report(
+        el,
+        'template/table-row-width',
+        `La ligne ${first.row} du tableau occupe ${first.span} colonne(s)${wrong.length > 1 ? ` (et ${wrong.length - 1} autre(s) ligne(s) de même)` : ''} (attendu : ${columns.length}, selon <colgroup>)`,
+      );
     return table({ columns, header, body, footer, ...(caption ? { caption } : {}) });
   };
 

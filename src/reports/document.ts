@@ -88,6 +88,15 @@ export function renderTemplate(
     }
   }
   const html = run(set, template, template.body, context, 'Modèle', template.bodyLineOffset, diagnostics);
+  if (html?.includes('[object Object]')) {
+    const line = html.slice(0, html.indexOf('[object Object]')).split('\n').length;
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'template/object-value',
+      message: `Modèle : une expression affiche un objet ou une liste (« [object Object] ») au lieu d'un texte (attendu : un champ simple, ex. {{date deploiement.deliberation.date}} ; ligne de la sortie du modèle)`,
+      place: { file: template.file, line },
+    });
+  }
   const parsed = html === undefined ? undefined : parseHtmlSubset(html, { file: template.file, ...(options.charts ? { charts: options.charts } : {}) });
   if (parsed) diagnostics.push(...parsed.diagnostics);
   if (!parsed || hasErrors(diagnostics)) throw new AlsesError('OUTPUT', `Échec de la production du document « ${template.name} » : aucun fichier écrit.`, diagnostics);

@@ -26,20 +26,20 @@ export interface Repartition {
   readonly etp: number;
 }
 
-/** A collège whose ETP or structure porteuse changed during the month. */
-export interface Modification {
+/** A collège whose ETP (numbers, in ETP) or structure porteuse (texts) changed during the month. */
+export interface Modification<T extends number | string> {
   readonly commune: string;
   readonly college: string;
-  readonly avant: string;
-  readonly apres: string;
+  readonly avant: T;
+  readonly apres: T;
 }
 
 /** What changed between the previous month's last day and this month's. */
 export interface Changements {
   readonly ajouts: RowsSummary;
   readonly retraits: RowsSummary;
-  readonly etpModifies: readonly Modification[];
-  readonly structuresModifiees: readonly Modification[];
+  readonly etpModifies: readonly Modification<number>[];
+  readonly structuresModifiees: readonly Modification<string>[];
   /** `true` when nothing changed. */
   readonly aucun: boolean;
 }
@@ -79,20 +79,21 @@ export interface RapportMensuelContext extends AnnexeContext {
  * @throws AlsesError USAGE when `month` is not a valid `YYYY-MM`.
  */
 export function lastDayOfMonth(month: string): IsoDate {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new AlsesError('USAGE', `Mois « ${month} » invalide (attendu : AAAA-MM, ex. 2019-09)`);
+  if (!/^[1-9]\d{3}-(0[1-9]|1[0-2])$/.test(month)) throw new AlsesError('USAGE', `Mois « ${month} » invalide (attendu : AAAA-MM, ex. 2019-09)`);
   const [y, m] = month.split('-').map(Number) as [number, number];
   const day = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return `${month}-${String(day).padStart(2, '0')}`;
 }
 
 /**
- * Checks the month of a report: a valid `YYYY-MM` that has begun (Europe/Paris) at `now`.
- * @throws AlsesError USAGE on a malformed month or a month to come.
+ * Checks the month of a report: a valid `YYYY-MM` that has ended (Europe/Paris) at `now` — the
+ * report describes the state on the month's last day.
+ * @throws AlsesError USAGE on a malformed month, or the current month or one to come.
  */
 export function checkReportMonth(month: string, now: Date = new Date()): void {
   lastDayOfMonth(month);
-  const current = nextMonth(defaultMonth(now));
-  if (month > current) throw new AlsesError('USAGE', `Mois « ${month} » à venir (attendu : un mois commencé, au plus ${current})`);
+  const last = defaultMonth(now);
+  if (month > last) throw new AlsesError('USAGE', `Mois « ${month} » non terminé (attendu : un mois achevé, au plus ${last})`);
 }
 
 /** The month before `YYYY-MM`. */
@@ -129,12 +130,12 @@ export function changements(before: readonly Affectation[], after: readonly Affe
   const a = new Map(after.map((r) => [collegeKey(r), r]));
   const ajouts = after.filter((r) => !b.has(collegeKey(r)));
   const retraits = before.filter((r) => !a.has(collegeKey(r)));
-  const etpModifies: Modification[] = [];
-  const structuresModifiees: Modification[] = [];
+  const etpModifies: Modification<number>[] = [];
+  const structuresModifiees: Modification<string>[] = [];
   for (const r of after) {
     const old = b.get(collegeKey(r));
     if (!old) continue;
-    if (old.etp !== r.etp) etpModifies.push({ commune: r.commune, college: r.college, avant: String(old.etp), apres: String(r.etp) });
+    if (old.etp !== r.etp) etpModifies.push({ commune: r.commune, college: r.college, avant: old.etp, apres: r.etp });
     if (structureLabel(old) !== structureLabel(r)) structuresModifiees.push({ commune: r.commune, college: r.college, avant: structureLabel(old), apres: structureLabel(r) });
   }
   return {

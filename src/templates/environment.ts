@@ -295,6 +295,13 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
   }
 
   const documents = available.filter((f) => f.endsWith('.hbs')).sort();
+  if (documents.length === 0)
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'template/none',
+      message: `Aucun modèle dans « ${rel(dir)} » (attendu : des fichiers .hbs, voir --templates)`,
+      place: { file: rel(dir) },
+    });
   const wanted = names.length ? names.map((n) => n.replace(/\.hbs$/, '')) : documents.map((f) => f.slice(0, -4));
   const templates: LoadedTemplate[] = [];
   for (const name of wanted) {

@@ -11,7 +11,7 @@ import { checkReportMonth, defaultMonth } from '../../reports/mensuel.ts';
 import { systemReason } from '../../output.ts';
 import { runMonthly, type MonthlyLog } from '../../reports/monthly-job.ts';
 import { FORMATS, type Format } from '../../reports/pipeline.ts';
-import { printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
+import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface MonthlyArgs extends DataOptions {
   month?: string;
@@ -65,9 +65,9 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
   builder: (y) =>
     withDataOptions(y)
       .option('month', { type: 'string', requiresArg: true, describe: 'Mois du rapport, AAAA-MM (par défaut : le mois précédent, heure de Paris)' })
-      .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', normalize: true })
+      .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
       .option('wait', waitOption(0, 'Secondes d\'attente si une autre production est en cours (0 : abandon immédiat, code 4)'))
-      .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', normalize: true }),
+      .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', coerce: nonEmptyPath('log') }),
   handler: async (args) => {
     const started = process.hrtime.bigint();
     const month = args.month ?? defaultMonth();

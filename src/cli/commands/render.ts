@@ -5,7 +5,7 @@ import { AlsesError } from '../../errors.ts';
 import { withOutputLock } from '../../output.ts';
 import { publish } from '../../publish.ts';
 import { FORMATS, renderAll, type Format } from '../../reports/pipeline.ts';
-import { printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
+import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface RenderArgs extends DataOptions {
   modeles: string[];
@@ -21,7 +21,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
   builder: (y) =>
     withDataOptions(y)
       .positional('modeles', { type: 'string', array: true, default: [] as string[], describe: 'Modèles à produire (par défaut : toutes les annexes)' })
-      .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', normalize: true })
+      .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
       .option('wait', waitOption(30, 'Secondes d\'attente si une autre production écrit dans le même dossier'))
       .option('format', {
         type: 'string',
