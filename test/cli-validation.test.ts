@@ -3,7 +3,7 @@
  * `alses render` exits with code 1, prints every diagnostic in French with its file:line:column,
  * and writes nothing; `alses validate` reports the same and exits 1.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,5 +85,29 @@ describe('usage errors', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Modèle « annexe-inconnue » introuvable');
     expect(run.stderr).toContain('annexe-liste-juillet-2019');
+  });
+});
+
+describe('names a spreadsheet would run as formulas', () => {
+  it('a commune or collège starting with = + @ is an error with its place (CSV injection)', async () => {
+    const data = path.join(out, 'formula-data');
+    await cp('test/fixtures/dataset/valid-minimal', data, { recursive: true });
+    const etat = path.join(data, 'etats/2019-07-15.csv');
+    await writeFile(etat, (await readFile(etat, 'utf8')).replace('ANZIN;Jules Ferry', '=HYPERLINK("x");@Jules Ferry'));
+    const run = await runCli(['validate', '--data', data]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/etats\/2019-07-15\.csv:2:1 {2}erreur {2}commune "=HYPERLINK\("x"\)" commençant par "=", lu comme une formule par un tableur/);
+    expect(run.stderr).toMatch(/etats\/2019-07-15\.csv:2:\d+ {2}erreur {2}nom du collège "@Jules Ferry" commençant par "@"/);
+  });
+});
+
+describe('alses import', () => {
+  it('a second import of the same source rewrites nothing ("inchangé")', async () => {
+    const to = path.join(out, 'imported');
+    expect((await runCli(['import', 'data', '--to', to])).code).toBe(0);
+    const again = await runCli(['import', 'data', '--to', to]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('écrit : ');
+    expect(again.stdout).toContain(`inchangé : ${path.join(to, 'etats/2019-07-15.csv')}`);
   });
 });

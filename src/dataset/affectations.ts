@@ -106,6 +106,14 @@ export function toAffectations(
       fail('college/required', 'nom du collège vide (attendu : le nom du collège, ex. Jules Ferry)', college.place, 'college');
     }
 
+    // A name starting with = + @ would run as a formula when a canonical CSV is opened in a
+    // spreadsheet (CSV injection): refuse it rather than write it back.
+    for (const [field, label] of [['commune', 'commune'], ['college', 'nom du collège']] as const) {
+      const cell = cells[field]!;
+      if (/^[=+@]/.test(cell.value))
+        fail('cell/formula', `${label} ${quote(cell.value)} commençant par ${quote(cell.value[0])}, lu comme une formule par un tableur (attendu : un nom, sans = + @ au début)`, cell.place, field);
+    }
+
     let structurePorteuse: string | null = null;
     let conventionEnNegociation = false;
     const structure = cells.structurePorteuse;

@@ -4,6 +4,7 @@
  * one CSV per état and déploiement; README, "Classeur Excel"). Exit 1 and nothing written on any
  * error.
  */
+import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { canonicalFiles } from '../../dataset/canonical.ts';
 import { hasErrors } from '../../diagnostics.ts';
@@ -39,8 +40,12 @@ export const importCommand: CommandModule<object, ImportArgs> = {
         process.exitCode = 1;
         return;
       }
-      for (const f of files) await writeAtomic(f.path, f.bytes);
-      for (const f of files) process.stdout.write(`écrit : ${f.path}\n`);
+      for (const f of files) {
+        const previous = await readFile(f.path).catch(() => undefined);
+        const unchanged = previous !== undefined && Buffer.compare(previous, f.bytes) === 0;
+        if (!unchanged) await writeAtomic(f.path, f.bytes);
+        process.stdout.write(`${unchanged ? 'inchangé' : 'écrit'} : ${f.path}\n`);
+      }
       process.exitCode = 0;
     } catch (err) {
       process.exitCode = reportFailure(err);
