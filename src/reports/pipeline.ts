@@ -14,7 +14,7 @@ import { loadTemplates, type TemplateSet } from '../templates/environment.ts';
 import { renderDocx } from '../writers/docx.ts';
 import { htmlDocument } from '../writers/html.ts';
 import { renderPdf } from '../writers/pdf.ts';
-import { FONT_FACES, missingGlyphs } from '../writers/fonts.ts';
+import { FONT_FACES, glyphMissingWarning, missingGlyphs } from '../writers/fonts.ts';
 import { renderTemplate, type RenderedDocument } from './document.ts';
 
 /**
@@ -64,17 +64,8 @@ function documentText(doc: DocumentNode): string {
 export function writerChecks(documents: readonly RenderedDocument[]): Diagnostic[] {
   return documents.flatMap((d) => {
     const text = documentText(d.document);
-    const missing = [...new Set(FONT_FACES.flatMap((face) => missingGlyphs(text, face)))];
-    if (missing.length === 0) return [];
-    const list = missing.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
-    return [
-      asBlocking({
-        severity: 'warning',
-        ruleId: 'writer/glyph-missing',
-        message: `${d.name} : Caractères absents de la police Source Sans 3, imprimés comme un rectangle vide dans le PDF : ${list}`,
-        place: { file: d.template },
-      }),
-    ];
+    const warning = glyphMissingWarning([...new Set(FONT_FACES.flatMap((face) => missingGlyphs(text, face)))]);
+    return warning ? [asBlocking({ ...warning, message: `${d.name} : ${warning.message}`, place: { file: d.template } })] : [];
   });
 }
 

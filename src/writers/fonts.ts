@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { Diagnostic } from '../diagnostics.ts';
 import { createRequire } from 'node:module';
 import { parseFontMetrics, type FontMetrics } from '../charts/fonts.ts';
 
@@ -77,4 +78,14 @@ export function missingGlyphs(text: string, face: FontFace): string[] {
   const missing = new Set<string>();
   for (const c of text) if (!/\s/.test(c) && !cmap.has(c.codePointAt(0) ?? 0)) missing.add(c);
   return [...missing];
+}
+
+/**
+ * The `writer/glyph-missing` warning for characters no face prints (each once), or none.
+ * Shared by the PDF writer and by `alses validate`, which checks without laying out a PDF.
+ */
+export function glyphMissingWarning(missing: readonly string[]): Diagnostic | undefined {
+  if (missing.length === 0) return undefined;
+  const list = missing.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  return { severity: 'warning', ruleId: 'writer/glyph-missing', message: `Caractères absents de la police Source Sans 3, imprimés comme un rectangle vide dans le PDF : ${list}` };
 }

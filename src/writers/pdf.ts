@@ -40,7 +40,7 @@ import { parseFontMetrics, type FontMetrics } from '../charts/fonts.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { inlineText } from '../document/builders.ts';
 import { assertNever, type Block, type DocumentNode, type HeadingNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
-import { FONT_PATHS, isFontFile, missingGlyphs, PDF_FONT_FAMILY, type FontFace } from './fonts.ts';
+import { FONT_PATHS, glyphMissingWarning, isFontFile, missingGlyphs, PDF_FONT_FAMILY, type FontFace } from './fonts.ts';
 import { attachStructure, installStructureMarking, PAGINATION, STRUCTURE_KEY, structNode, type StructNode, type StructureMark } from './pdf-tags.ts';
 import { opaquePng, PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import {
@@ -226,10 +226,8 @@ function glyphWarnings(definition: TDocumentDefinitions): Diagnostic[] {
   };
   walk(definition.content, false, false);
   for (const part of [definition.header, definition.footer]) if (typeof part === 'function') walk(part(1, 1, { width: 0, height: 0, orientation: 'portrait' }), false, false);
-  const missing = [...new Set((Object.keys(text) as FontFace[]).flatMap((face) => missingGlyphs(text[face].join(''), face)))];
-  if (missing.length === 0) return [];
-  const list = missing.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
-  return [{ severity: 'warning', ruleId: 'writer/glyph-missing', message: `Caractères absents de la police Source Sans 3, imprimés comme un rectangle vide dans le PDF : ${list}` }];
+  const warning = glyphMissingWarning([...new Set((Object.keys(text) as FontFace[]).flatMap((face) => missingGlyphs(text[face].join(''), face)))]);
+  return warning ? [warning] : [];
 }
 
 /** A run of the running header or footer: page furniture, an artifact for assistive technology. */
