@@ -22,6 +22,7 @@ import { renderPdf } from '../src/writers/pdf.ts';
 import { runCli } from './helpers/cli.ts';
 import { docxTables, docxXml, parseXml, pdfText } from './helpers/readback.ts';
 import { squash } from './helpers/reference.ts';
+import { REMARK_WORDS, tallRow } from './helpers/documents.ts';
 
 const META = {
   title: 'Essai LibreOffice',
@@ -32,24 +33,14 @@ const META = {
   footer: 'Département du Nord',
 } satisfies Partial<DocumentMeta>;
 
-const REMARK_WORDS = Array.from({ length: 1400 }, (_, i) => `mot${i + 1}`);
 
 /** A remark taller than a page, between short rows, under a header row, above TOTAL. */
-const tallRow = (orientation: 'portrait' | 'landscape'): DocumentNode =>
-  document({ ...META, orientation }, [
-    heading(1, 'Remarques par collège'),
-    table({
-      columns: [column(25), column(60), column(15, 'right')],
-      header: [row('Collège', 'Observations', 'ETP')],
-      body: [row('Avant', 'court', '1'), row('Long', REMARK_WORDS.join(' '), '1'), row('Après', 'court', '1')],
-      footer: [row(cell('TOTAL', { colspan: 2 }), '3')],
-    }),
-  ]);
+const tallRowDoc = (orientation: 'portrait' | 'landscape'): DocumentNode => tallRow(META, orientation);
 
 /** Writer documents converted beside the CLI's: base name → document. */
 const WRITER_DOCUMENTS: Record<string, () => DocumentNode> = {
-  'remarque-portrait': () => tallRow('portrait'),
-  'remarque-paysage': () => tallRow('landscape'),
+  'remarque-portrait': () => tallRowDoc('portrait'),
+  'remarque-paysage': () => tallRowDoc('landscape'),
   'cellules-diverses': () =>
     document({ ...META, header: '' }, [
       paragraph(['Avant le tableau.']),

@@ -15,6 +15,7 @@ import { BORDER_WIDTH, CELL_PADDING, documentDate, PAGE_MARGINS, textWidth } fro
 import { readZip, writeZip } from '../src/writers/zip.ts';
 import { preflight } from './helpers/pdfa.ts';
 import { docxTables, docxXml, htmlTables, parseXml, pdfInfo, pdfOutline, pdfStructure, pdfText, wordText, type PdfStructElement } from './helpers/readback.ts';
+import { REMARK_WORDS, tallRow } from './helpers/documents.ts';
 
 const FIXTURES = new URL('./fixtures/writers/', import.meta.url);
 const PNG = new Uint8Array(readFileSync(new URL('two-colours.png', FIXTURES)));
@@ -81,17 +82,7 @@ const renderPdf = async (doc: DocumentNode): Promise<Uint8Array> => {
  * A remark taller than a page: 1 400 numbered words in one cell, between two short rows, under
  * a header row and above a TOTAL row.
  */
-const REMARK_WORDS = Array.from({ length: 1400 }, (_, i) => `mot${i + 1}`);
-const tallRow = (orientation: 'portrait' | 'landscape'): DocumentNode =>
-  document({ ...META, orientation, header: 'Annexe – remarques' }, [
-    heading(1, 'Remarques par collège'),
-    table({
-      columns: [column(25), column(60), column(15, 'right')],
-      header: [row('Collège', 'Observations', 'ETP')],
-      body: [row('Avant', 'court', '1'), row('Long', REMARK_WORDS.join(' '), '1'), row('Après', 'court', '1')],
-      footer: [row(cell('TOTAL', { colspan: 2 }), '3')],
-    }),
-  ]);
+const tallRowDoc = (orientation: 'portrait' | 'landscape'): DocumentNode => tallRow({ ...META, header: 'Annexe – remarques' }, orientation);
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const lines = (page: string | undefined) => (page ?? '').split('\n');
@@ -234,7 +225,7 @@ describe('PDF', () => {
 
   // Regression: with `dontBreakRows: true`, pdfmake silently drops a row taller than a page.
   it.each(['portrait', 'landscape'] as const)('%s: prints a remark taller than a page in full, the header row repeated on every page it spans', async (orientation) => {
-    const pages = (await pdfText(await renderPdf(tallRow(orientation)))).map(lines);
+    const pages = (await pdfText(await renderPdf(tallRowDoc(orientation)))).map(lines);
     expect(pages.length).toBeGreaterThanOrEqual(3);
     const words = pages.flat().flatMap((l) => l.match(/mot\d+/g) ?? []);
     expect(words).toEqual(REMARK_WORDS); // all of them, once, in order
@@ -372,7 +363,7 @@ describe('DOCX', () => {
   });
 
   it.each(['portrait', 'landscape'] as const)('%s: keeps a remark taller than a page whole, in a row that may break, under a repeated header row', async (orientation) => {
-    const bytes = await renderDocx(tallRow(orientation));
+    const bytes = await renderDocx(tallRowDoc(orientation));
     const [tbl] = await docxTables(bytes);
     expect(tbl?.[2]).toEqual(['Long', REMARK_WORDS.join(' '), '1']);
     const xml = parseXml(await docxXml(bytes, 'word/document.xml'));
