@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Launcher of the `alses` command: runs the TypeScript sources through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// Launcher of the `alses` command: runs the compiled JavaScript in dist/ (built by `npm ci`
+// through the `prepare` script, or by `npm run build`).
+import { existsSync } from 'node:fs';
 
-register();
-const { run } = await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write("alses : le programme n'est pas compilé (dist/ absent) ; lancez « npm run build » dans le dossier du projet.\n");
+  process.exit(3);
+}
+const { run } = await import(main.href);
 await run();
