@@ -1,0 +1,74 @@
+/**
+ * What an import changes in a canonical CSV file (README, "Classeur Excel"): the collèges added,
+ * removed and changed, compared by commune and collège (ignoring case and accents, as the
+ * dataset rules compare them). Used by `alses import` to show the staff what it would write
+ * before it overwrites anything.
+ */
+import { parse } from 'csv-parse/sync';
+import { foldForComparison } from './text.ts';
+
+/** A changed row: its collège and the columns whose value differs. */
+export interface RowChange {
+  /** "COMMUNE — Collège", as in the new file. */
+  readonly college: string;
+  /** Each changed column: header, old value, new value. */
+  readonly columns: readonly { readonly header: string; readonly before: string; readonly after: string }[];
+}
+
+/** The difference between two versions of a canonical état or déploiement CSV. */
+export interface CsvDiff {
+  /** "COMMUNE — Collège" of each row only in the new file, in its order. */
+  readonly added: readonly string[];
+  /** "COMMUNE — Collège" of each row only in the old file, in its order. */
+  readonly removed: readonly string[];
+  /** Rows in both whose other columns differ. */
+  readonly changed: readonly RowChange[];
+}
+
+/** Rows of a canonical CSV (`;`, UTF-8, header first) as header → value records. */
+function records(text: string): Record<string, string>[] {
+  return parse(text.replace(/^\uFEFF/, ''), { delimiter: ';', columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
+}
+
+const label = (r: Record<string, string>): string => `${r['Commune'] ?? ''} — ${r['Collège'] ?? ''}`;
+const rowKey = (r: Record<string, string>): string => `${foldForComparison(r['Commune'] ?? '')}\u0000${foldForComparison(r['Collège'] ?? '')}`;
+
+/**
+ * Compares two canonical CSV texts (as `canonicalCsv` writes them). A column present in only one
+ * version counts as empty in the other.
+ */
+export function diffCsv(before: string, after: string): CsvDiff {
+  const old = new Map(records(before).map((r) => [rowKey(r), r]));
+  const now = records(after);
+  const nowKeys = new Set(now.map(rowKey));
+  const added: string[] = [];
+  const changed: RowChange[] = [];
+  for (const row of now) {
+    const previous = old.get(rowKey(row));
+    if (!previous) {
+      added.push(label(row));
+      continue;
+    }
+    const headers = [...new Set([...Object.keys(previous), ...Object.keys(row)])].filter((h) => h !== 'Commune' && h !== 'Collège');
+    const columns = headers.flatMap((header) => {
+      const was = previous[header] ?? '';
+      const is = row[header] ?? '';
+      return was === is ? [] : [{ header, before: was, after: is }];
+    });
+    if (columns.length > 0) changed.push({ college: label(row), columns });
+  }
+  const removed = [...old.entries()].filter(([k]) => !nowKeys.has(k)).map(([, r]) => label(r));
+  return { added, removed, changed };
+}
+
+/**
+ * The French lines that describe a diff, e.g. "  + LILLE — Carnot", "  − DOUAI — Gayant",
+ * "  ~ ANZIN — Jules Ferry : Structure porteuse « CAPEP » → « AEP »". Empty when nothing changed.
+ */
+export function describeDiff(diff: CsvDiff): string[] {
+  return [
+    ...diff.added.map((c) => `  + ${c}`),
+    ...diff.removed.map((c) => `  − ${c}`),
+    ...diff.changed.map((c) => `  ~ ${c.college} : ${c.columns.map((col) => `${col.header} « ${col.before} » → « ${col.after} »`).join(', ')}`),
+  ];
+}
