@@ -6,6 +6,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
+import { deliberationCommand } from './commands/deliberation.ts';
+import { deploiementCommand } from './commands/deploiement.ts';
+import { documentCommand } from './commands/document.ts';
+import { etatCommand } from './commands/etat.ts';
 import { importCommand } from './commands/import.ts';
 import { logMonthlyUsageError, monthlyCommand } from './commands/monthly.ts';
 import { renderCommand } from './commands/render.ts';
@@ -41,7 +45,11 @@ function parser(argv: string[]) {
     .command(monthlyCommand)
     .command(importCommand)
     .command(verifyCommand)
-    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify ou import.')
+    .command(etatCommand)
+    .command(deliberationCommand)
+    .command(deploiementCommand)
+    .command(documentCommand)
+    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify, import, etat, deliberation, deploiement ou document.')
     .strict()
     .recommendCommands()
     .help('help')

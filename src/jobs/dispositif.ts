@@ -1,0 +1,219 @@
+/**
+ * The yearly jobs of the staff (README, "Chaque année"): register a délibération, a déploiement
+ * or a catalogue document in `dispositif.yaml`, and write the next état from the computed one.
+ * Each edits `dispositif.yaml` in place (comments kept) and writes its files atomically; a
+ * problem is a French `AlsesError` and then nothing is written.
+ */
+import { access, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { canonicalCsv } from '../dataset/canonical.ts';
+import { stateOn, totalEtp } from '../dataset/compute.ts';
+import { addToDispositif } from '../dataset/dispositif-edit.ts';
+import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
+import type { IsoDate } from '../dataset/model.ts';
+import { displayPath, hasErrors } from '../diagnostics.ts';
+import { AlsesError, InvalidInputError } from '../errors.ts';
+import { frenchDate, isIsoDate } from '../dataset/text.ts';
+import { commitTemp, removeQuietly, writeTemp } from '../output.ts';
+import { parse as parseYaml } from 'yaml';
+
+/** What a yearly job wrote: paths as shown to users. */
+export interface Written {
+  readonly files: readonly string[];
+}
+
+/** The data folder's `dispositif.yaml`: its path and text. */
+async function readDispositif(dataDir: string): Promise<{ file: string; text: string }> {
+  if (isWorkbookPath(dataDir)) {
+    throw new AlsesError('USAGE', `${displayPath(dataDir)} est un classeur : cette commande modifie un dossier de données (attendu : --data data, le dossier qui contient ${DISPOSITIF_FILE})`);
+  }
+  const file = path.join(dataDir, DISPOSITIF_FILE);
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new AlsesError('INVALID_INPUT', `${displayPath(file)} introuvable (attendu : le fichier ${DISPOSITIF_FILE} du dossier de données ${displayPath(dataDir)})`);
+  });
+  return { file, text };
+}
+
+/** @throws AlsesError USAGE when `value` is not an ISO calendar date. */
+function requireDate(option: string, value: string): IsoDate {
+  if (!isIsoDate(value)) throw new AlsesError('USAGE', `--${option} « ${value} » n'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)`);
+  return value;
+}
+
+/**
+ * A path inside the data folder, relative to it, for a `fichier:` entry.
+ * @throws AlsesError USAGE when it leads outside the data folder or is absolute.
+ */
+function insideData(dataDir: string, fichier: string, option: string): { absolute: string; relative: string } {
+  const absolute = path.resolve(dataDir, fichier);
+  const relative = path.relative(path.resolve(dataDir), absolute);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new AlsesError('USAGE', `--${option} « ${fichier} » sort du dossier de données ${displayPath(dataDir)} (attendu : un chemin dans ce dossier, ex. etats/2020-07-15.csv)`);
+  }
+  return { absolute, relative: relative.split(path.sep).join('/') };
+}
+
+async function refuseExisting(file: string): Promise<void> {
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw new AlsesError('USAGE', `${displayPath(file)} existe déjà : rien n'est écrit (attendu : un fichier nouveau ; supprimez ou renommez l'ancien s'il doit être remplacé)`);
+}
+
+/** A délibération to register. */
+export interface NewDeliberation {
+  /** Date of the vote (ISO). */
+  readonly date: string;
+  /** What it decides, as published. */
+  readonly objet: string;
+  /** Identifier (default: the date). */
+  readonly id?: string | undefined;
+  /** Number as the collectivité writes it (e.g. "DL-2020-123"). */
+  readonly numero?: string | undefined;
+  /** Deciding body (e.g. "Commission permanente"). */
+  readonly instance?: string | undefined;
+}
+
+/**
+ * Registers a délibération in `dataDir/dispositif.yaml`.
+ * @throws AlsesError USAGE on a malformed date or empty objet; INVALID_INPUT when the id exists.
+ */
+export async function addDeliberation(dataDir: string, d: NewDeliberation): Promise<Written> {
+  const date = requireDate('date', d.date);
+  if (d.objet.trim() === '') throw new AlsesError('USAGE', `--objet vide (attendu : ce que décide la délibération, tel que publié)`);
+  const { file, text } = await readDispositif(dataDir);
+  const next = addToDispositif(text, displayPath(file), 'deliberations', { id: d.id ?? date, date, numero: d.numero, instance: d.instance, objet: d.objet.trim() });
+  await writeFilesAtomically([{ path: file, bytes: new TextEncoder().encode(next) }]);
+  return { files: [displayPath(file)] };
+}
+
+/** A déploiement to register. */
+export interface NewDeploiement {
+  /** Identifier, e.g. "rentree-2020". */
+  readonly id: string;
+  /** Wording, e.g. "rentrée 2020". */
+  readonly libelle: string;
+  /** Id of the deciding délibération (already registered). */
+  readonly deliberation: string;
+  /** Date the posts take effect (ISO). */
+  readonly effet: string;
+  /** CSV file, relative to the data folder (default `deploiements/<id>.csv`). */
+  readonly fichier?: string | undefined;
+}
+
+/** Header of a new déploiement file (README, "Les données"). */
+const DEPLOIEMENT_HEADER = 'Commune;Collège;Éducation prioritaire;ETP\n';
+
+/**
+ * Registers a déploiement and creates its CSV file with the header row, for the staff to fill.
+ * @throws AlsesError USAGE on a malformed id or date, an unknown délibération, an existing file.
+ */
+export async function addDeploiement(dataDir: string, d: NewDeploiement): Promise<Written> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : minuscules, chiffres et tirets, ex. rentree-2020)`);
+  const effet = requireDate('effet', d.effet);
+  const { file, text } = await readDispositif(dataDir);
+  const deliberations = deliberationIds(text);
+  if (!deliberations.includes(d.deliberation)) {
+    throw new AlsesError(
+      'USAGE',
+      `délibération « ${d.deliberation} » absente de ${displayPath(file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`,
+    );
+  }
+  const csv = insideData(dataDir, d.fichier ?? `deploiements/${d.id}.csv`, 'fichier');
+  await refuseExisting(csv.absolute);
+  const next = addToDispositif(text, displayPath(file), 'deploiements', { id: d.id, libelle: d.libelle, fichier: csv.relative, deliberation: d.deliberation, effet });
+  await writeFilesAtomically([
+    { path: csv.absolute, bytes: new TextEncoder().encode(DEPLOIEMENT_HEADER) },
+    { path: file, bytes: new TextEncoder().encode(next) },
+  ]);
+  return { files: [displayPath(csv.absolute), displayPath(file)] };
+}
+
+/** A catalogue document to register (README, "Chaque année"). */
+export interface NewDocument {
+  readonly id: string;
+  /** Template name (file `templates/<modele>.hbs`). */
+  readonly modele: string;
+  /** Date of the état the document shows (list annex). */
+  readonly au?: string | undefined;
+  /** Déploiement the document shows (deployment annex). */
+  readonly deploiement?: string | undefined;
+  /** Délibération the document is annexed to (a deployment annex takes its deployment's). */
+  readonly deliberation?: string | undefined;
+  /** Annex number. */
+  readonly annexe?: number | undefined;
+}
+
+/**
+ * Registers a document in the catalogue (`documents:` of dispositif.yaml). The full check of the
+ * entry against the templates and data is `alses validate`'s.
+ * @throws AlsesError USAGE on a malformed id or date; INVALID_INPUT when the id exists.
+ */
+export async function addDocument(dataDir: string, d: NewDocument): Promise<Written> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)`);
+  if (d.au !== undefined) requireDate('au', d.au);
+  const { file, text } = await readDispositif(dataDir);
+  const next = addToDispositif(text, displayPath(file), 'documents', {
+    id: d.id,
+    modele: d.modele,
+    au: d.au,
+    deploiement: d.deploiement,
+    deliberation: d.deliberation,
+    annexe: d.annexe,
+  });
+  await writeFilesAtomically([{ path: file, bytes: new TextEncoder().encode(next) }]);
+  return { files: [displayPath(file)] };
+}
+
+/**
+ * Writes the état on date `au` as computed (DESIGN.md: latest état ≤ au plus the deployments
+ * effective after it and ≤ au) to a canonical CSV file, and registers it in dispositif.yaml.
+ * Rows of a deployment keep their structure porteuse, or "en cours de négociation".
+ * @param vers CSV path relative to the data folder (default `etats/<au>.csv`).
+ * @throws InvalidInputError when the data is invalid; AlsesError USAGE on a malformed date, an
+ *   état already dated `au`, an existing file, or no état on or before `au`.
+ */
+export async function writeEtat(dataDir: string, au: string, vers?: string): Promise<Written & { colleges: number; etp: number }> {
+  const date = requireDate('au', au);
+  const { file, text } = await readDispositif(dataDir);
+  const { dataset, diagnostics } = await loadDataset(dataDir);
+  if (!dataset || hasErrors(diagnostics)) throw new InvalidInputError('Données invalides : aucun fichier écrit (lancez « alses validate »).', diagnostics);
+  if (dataset.etats.some((e) => e.date === date)) throw new AlsesError('USAGE', `un état au ${frenchDate(date)} existe déjà (attendu : une autre date)`);
+  if (!dataset.etats.some((e) => e.date <= date)) throw new AlsesError('USAGE', `aucun état au ${frenchDate(date)} ou avant : rien à reporter (attendu : une date après le premier état)`);
+  const state = stateOn(dataset, date);
+  const csv = insideData(dataDir, vers ?? `etats/${date}.csv`, 'vers');
+  await refuseExisting(csv.absolute);
+  const rows = state.rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r));
+  const next = addToDispositif(text, displayPath(file), 'etats', { date, fichier: csv.relative });
+  await writeFilesAtomically([
+    { path: csv.absolute, bytes: new TextEncoder().encode(canonicalCsv('etat', rows)) },
+    { path: file, bytes: new TextEncoder().encode(next) },
+  ]);
+  return { files: [displayPath(csv.absolute), displayPath(file)], colleges: rows.length, etp: totalEtp(rows) };
+}
+
+/** Ids of the délibérations a dispositif.yaml text declares (YAML 1.2 core schema: dates stay strings). */
+function deliberationIds(text: string): string[] {
+  const value = parseYaml(text) as Record<string, unknown> | null;
+  const items = value?.['deliberations'];
+  return Array.isArray(items) ? items.flatMap((i: unknown) => (i && typeof i === 'object' && 'id' in i ? [String((i as { id: unknown }).id)] : [])) : [];
+}
+
+/**
+ * Writes every file to a temporary file beside it, then renames them all: a failure while
+ * writing leaves every target as it was.
+ */
+async function writeFilesAtomically(files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
+  const temps: string[] = [];
+  try {
+    for (const f of files) {
+      await mkdir(path.dirname(f.path), { recursive: true });
+      temps.push(await writeTemp(f.path, f.bytes));
+    }
+  } catch (err) {
+    await Promise.all(temps.map(removeQuietly));
+    throw err;
+  }
+  for (const [i, f] of files.entries()) await commitTemp(temps[i]!, f.path);
+}
