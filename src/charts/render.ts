@@ -10,6 +10,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { CHART_FONT_FAMILY, CHART_FONT_FILES, isBoldWeight, measureText } from './fonts.ts';
+import { escapeXml } from '../xml.ts';
 import { NUMBER_LOCALE_FR, TIME_LOCALE_FR } from './locale.ts';
 
 /** A rendered chart. */
@@ -146,9 +147,6 @@ export function svgSize(svg: string): { width: number; height: number } {
   return { width, height };
 }
 
-const escapeXml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /**
  * Cleans Vega's SVG: drops the elements it hid with `opacity="0"` (overlapping axis labels),
  * `opacity="1"`, interaction/ARIA attributes and empty helper paths; renumbers ids in order of
@@ -175,7 +173,7 @@ export function cleanSvg(raw: string, alt: string): string {
   // Round float noise (36.000000000000014) inside tags only, never in text content.
   svg = svg.replace(/<[^>]+>/g, (tag) => tag.replace(/-?\d+\.\d{4,}/g, (n) => String(Math.round(Number(n) * 1000) / 1000)));
   // Accessible name.
-  return svg.replace(/^<svg\b([^>]*)>/, (_, attrs: string) => `<svg${attrs} role="img" aria-label="${escapeXml(alt)}"><title>${escapeXml(alt)}</title>`);
+  return svg.replace(/^<svg\b([^>]*)>/, (_, attrs: string) => `<svg${attrs} role="img" aria-label="${escapeXml(alt, "'")}"><title>${escapeXml(alt, "'")}</title>`);
 }
 
 /**

@@ -65,6 +65,7 @@ import {
   twips,
   type CheckedTable,
 } from './shared.ts';
+import { escapeXml } from '../xml.ts';
 import { readZip, writeZip, type ZipEntry } from './zip.ts';
 
 /** A `docx` Document and what could not be shown as asked. */
@@ -420,12 +421,9 @@ function addTableTitles(xml: string, titles: readonly (string | undefined)[]): s
   let n = 0;
   return xml.replace(/<\/w:tblPr>/g, (end) => {
     const title = titles[n++];
-    return title === undefined ? end : `<w:tblCaption w:val="${escapeXmlAttribute(title)}"/>${end}`;
+    return title === undefined ? end : `<w:tblCaption w:val="${escapeXml(title)}"/>${end}`;
   });
 }
-
-const escapeXmlAttribute = (value: string): string =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
 
 /**
  * Embedded fonts are obfuscated by XOR-ing their first 32 bytes with a key: the GUID written in

@@ -9,6 +9,7 @@
  * script, event handler, `javascript:` link or foreign object.
  */
 import type { Diagnostic } from '../diagnostics.ts';
+import { escapeXml } from '../xml.ts';
 import { inlineText } from '../document/builders.ts';
 import { assertNever, type Align, type Block, type DocumentNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
 import {
@@ -79,10 +80,8 @@ export function htmlDocument(doc: DocumentNode): HtmlResult {
 
 // ---------------------------------------------------------------- escaping
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML content and double- or single-quoted attribute values. */
-export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+/** Escapes text for HTML content and double- or single-quoted attribute values (`'` as `&#39;`). */
+export const escapeHtml = (value: string): string => escapeXml(value, '&#39;');
 
 // ---------------------------------------------------------------- blocks
 

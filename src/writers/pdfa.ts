@@ -22,6 +22,7 @@
  */
 import { crc32, deflateSync } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
+import { escapeXml } from '../xml.ts';
 
 /** What the PDF definition sets for PDF/A-1b: PDF 1.4 (XMP is only written from 1.4 on) and the subset. */
 export const PDFA_OPTIONS = { version: '1.4', subset: 'PDF/A-1b' } as const;
@@ -53,8 +54,7 @@ export function prepareForPdfa(doc: unknown): void {
   countOutline(pdf.outline);
 }
 
-const xml = (value: unknown): string =>
-  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+const xml = (value: unknown): string => escapeXml(String(value));
 
 /** `YYYY-MM-DDThh:mm:ssZ`, as pdfkit writes `xmp:CreateDate` (the Info dates are UTC too). */
 const xmpDate = (value: unknown): string | undefined => (value instanceof Date ? `${value.toISOString().split('.')[0]}Z` : undefined);
