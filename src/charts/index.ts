@@ -9,13 +9,12 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { AlsesError } from '../errors.ts';
 import { formatEtp, formatMonth } from '../format.ts';
-import { CHART_FONT_FAMILY, measureText } from './fonts.ts';
+import { FONT_FAMILY, measureText } from '../fonts.ts';
 import { shortMonthLabel } from './locale.ts';
 import { plotSize, renderChart, type Chart } from './render.ts';
 
 export type { Chart } from './render.ts';
 export { assertPrintSafeSvg, PNG_SCALE } from './render.ts';
-export { CHART_FONT_FAMILY, CHART_FONT_FILES } from './fonts.ts';
 
 /** Options common to both charts. */
 export interface ChartOptions {
@@ -61,7 +60,7 @@ const DEFAULT_WIDTH = 480;
 /** Vega-Lite config shared by both charts: opaque marks, French-ready fonts, sober colours. */
 function baseConfig(): NonNullable<TopLevelSpec['config']> {
   return {
-    font: CHART_FONT_FAMILY,
+    font: FONT_FAMILY,
     background: 'white',
     padding: 6,
     aria: false,
@@ -74,8 +73,8 @@ function baseConfig(): NonNullable<TopLevelSpec['config']> {
     text: { opacity: 1, fillOpacity: 1, color: TEXT, fontSize: FONT_SIZE },
     title: { fontSize: TITLE_SIZE, fontWeight: 'bold', color: TEXT, anchor: 'start', offset: 10 },
     axis: {
-      labelFont: CHART_FONT_FAMILY,
-      titleFont: CHART_FONT_FAMILY,
+      labelFont: FONT_FAMILY,
+      titleFont: FONT_FAMILY,
       labelFontSize: FONT_SIZE,
       titleFontSize: FONT_SIZE,
       titleFontWeight: 'normal',
@@ -119,7 +118,7 @@ function checkSize(options: ChartOptions): void {
  * regular or bold), breaking at spaces; a last line still too long ends with "…".
  */
 function wrapLabel(label: string, maxWidth: number, maxLines = 2, bold = false): string[] {
-  const fits = (t: string) => measureText(t, FONT_SIZE, bold) <= maxWidth;
+  const fits = (t: string) => measureText(t, FONT_SIZE, bold ? 'bold' : 'normal') <= maxWidth;
   const lines: string[] = [];
   let current = '';
   for (const word of label.split(/\s+/).filter(Boolean)) {
@@ -523,7 +522,7 @@ function placeObjectif(
   labels: readonly Box[],
 ): ObjectifPlace | undefined {
   const room = plot.width - 2 * INSET;
-  const widthOf = (lines: readonly string[]) => Math.max(...lines.map((l) => measureText(l, FONT_SIZE, true)));
+  const widthOf = (lines: readonly string[]) => Math.max(...lines.map((l) => measureText(l, FONT_SIZE, 'bold')));
   const texts = [[libelle], twoLines(libelle, room)].filter((t, i, all) => widthOf(t) <= room && (i === 0 || t.length > all[0]!.length));
   const at = (lines: readonly string[], side: 'above' | 'below', x: number, gap: number): ObjectifPlace => {
     const h = FONT_SIZE + LINE_HEIGHT * (lines.length - 1);
@@ -552,7 +551,7 @@ function placeObjectif(
 
 /** `text` on two lines as even as can be (bold, at `FONT_SIZE`), none wider than `room`. */
 function twoLines(text: string, room: number): string[] {
-  const full = measureText(text, FONT_SIZE, true);
+  const full = measureText(text, FONT_SIZE, 'bold');
   const words = text.split(/\s+/).filter(Boolean).join(' ');
   for (let max = Math.ceil(full / 2); max <= room; max += 2) {
     const lines = wrapLabel(text, max, 2, true);

@@ -14,7 +14,8 @@ import { loadTemplates, type TemplateSet } from '../templates/environment.ts';
 import { renderDocx } from '../writers/docx.ts';
 import { htmlDocument } from '../writers/html.ts';
 import { renderPdf } from '../writers/pdf.ts';
-import { FONT_FACES, glyphMissingWarning, missingGlyphs } from '../writers/fonts.ts';
+import { FONT_FACES } from '../fonts.ts';
+import { glyphMissingWarning, missingGlyphs } from '../writers/glyphs.ts';
 import { renderTemplate, type RenderedDocument } from './document.ts';
 
 /**

@@ -45,7 +45,7 @@ import {
 import type { Diagnostic } from '../diagnostics.ts';
 import { inlineText } from '../document/builders.ts';
 import { assertNever, type Align, type Block, type DocumentNode, type ImageNode, type Inline, type TableNode, type TableRow as AstRow } from '../document/nodes.ts';
-import { DOCX_FONT_FAMILY, loadFontBytes } from './fonts.ts';
+import { FONT_FAMILY, fontBytes, type FontFace } from '../fonts.ts';
 import {
   A4,
   badImage,
@@ -81,13 +81,8 @@ export interface DocxResult {
   readonly tableTitles: readonly (string | undefined)[];
 }
 
-/** Font files to embed, as `renderDocx` loads them. */
-export interface DocxFonts {
-  readonly normal: Buffer;
-  readonly bold: Buffer;
-  readonly italics: Buffer;
-  readonly bolditalics: Buffer;
-}
+/** Font files to embed, as `fontBytes` reads them. */
+export type DocxFonts = Readonly<Record<FontFace, Buffer>>;
 
 /**
  * Builds the `docx` Document of `doc`: no I/O. Without `fonts`, runs name "Source Sans 3" but the
@@ -108,7 +103,7 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
     description: meta.subject,
     revision: 1,
     ...(fonts
-      ? { fonts: [{ name: DOCX_FONT_FAMILY, data: fonts.normal, bold: fonts.bold, italic: fonts.italics, boldItalic: fonts.bolditalics }] }
+      ? { fonts: [{ name: FONT_FAMILY, data: fonts.normal, bold: fonts.bold, italic: fonts.italics, boldItalic: fonts.bolditalics }] }
       : {}),
     styles: STYLES(meta.language),
     numbering: { config: NUMBERING },
@@ -156,7 +151,7 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
  * @throws InvalidInputError when `meta.date` is invalid; Error when the font files cannot be read.
  */
 export async function renderDocx(doc: DocumentNode, warnings?: Diagnostic[]): Promise<Uint8Array> {
-  const fonts = await loadFontBytes();
+  const fonts = fontBytes();
   const { document, tableTitles, warnings: found } = toDocx(doc, fonts);
   warnings?.push(...found);
   return reproducible(await Packer.toBuffer(document), documentDate(doc.meta), tableTitles);
@@ -167,11 +162,11 @@ export async function renderDocx(doc: DocumentNode, warnings?: Diagnostic[]): Pr
 const halfPoints = (points: number): number => Math.round(points * 2);
 
 const STYLES = (language: string) => {
-  const black = { font: DOCX_FONT_FAMILY, color: '000000' };
+  const black = { font: FONT_FAMILY, color: '000000' };
   return {
     default: {
       document: {
-        run: { font: DOCX_FONT_FAMILY, size: halfPoints(FONT_SIZE.body), language: { value: language } },
+        run: { font: FONT_FAMILY, size: halfPoints(FONT_SIZE.body), language: { value: language } },
         paragraph: { spacing: { after: twips(6) } },
       },
       title: {

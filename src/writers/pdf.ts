@@ -24,8 +24,7 @@
  * the file ID pdfkit writes is an MD5 of those document properties, so the same input gives the
  * same bytes.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import LineBreaker from 'linebreak';
 import pdfmake from 'pdfmake';
 import type {
   Content,
@@ -36,11 +35,11 @@ import type {
   TableCell as PdfTableCell,
   TDocumentDefinitions,
 } from 'pdfmake/interfaces.js';
-import { parseFontMetrics, type FontMetrics } from '../charts/fonts.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { inlineText } from '../document/builders.ts';
 import { assertNever, type Block, type DocumentNode, type HeadingNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
-import { FONT_PATHS, glyphMissingWarning, isFontFile, missingGlyphs, PDF_FONT_FAMILY, type FontFace } from './fonts.ts';
+import { FONT_PATHS, isFontFile, measureText, type FontFace } from '../fonts.ts';
+import { glyphMissingWarning, missingGlyphs } from './glyphs.ts';
 import { attachStructure, installStructureMarking, PAGINATION, STRUCTURE_KEY, structNode, type StructNode, type StructureMark } from './pdf-tags.ts';
 import { opaquePng, PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import {
@@ -125,6 +124,9 @@ async function print(built: Built): Promise<Uint8Array> {
     pdf.end();
   });
 }
+
+/** Family name under which the definition refers to Source Sans 3 (pdfmake's font table). */
+const PDF_FONT_FAMILY = 'SourceSans3';
 
 /** Fonts and resource policies of the (process-wide) pdfmake instance: only the font files may be read. */
 function configurePdfmake(): void {
@@ -398,7 +400,7 @@ function keepWordsWhole(runs: Content[], width: number, fontSize: number, bold =
       const word = match[0].replace(/[ \t]+$/, '');
       plain += text.slice(last, match.index);
       last = match.index + match[0].length;
-      if (innerBreaks(word) && wordWidth(word, face, fontSize) <= width) {
+      if (innerBreaks(word) && measureText(word, fontSize, face) <= width) {
         if (plain !== '') out.push({ ...leaf, text: plain } as Content);
         out.push({ ...leaf, text: match[0], noWrap: true } as Content);
         plain = '';
@@ -413,31 +415,17 @@ function keepWordsWhole(runs: Content[], width: number, fontSize: number, bold =
   });
 }
 
-/** The line breaker pdfmake uses (its dependency `linebreak`, Unicode line breaking, UAX #14). */
-const LineBreaker = createRequire(createRequire(import.meta.url).resolve('pdfmake/js/TextBreaker.js'))('linebreak') as new (text: string) => {
-  nextBreak(): { position: number } | null;
-};
-
-/** `true` when pdfmake may break `word` (no white space in it) somewhere inside it. */
+/**
+ * `true` when pdfmake may break `word` (no white space in it) somewhere inside it: asked of
+ * `linebreak` (Unicode line breaking, UAX #14), the line breaker pdfmake uses, pinned to the
+ * version pdfmake depends on so that both find the same breaks.
+ */
 function innerBreaks(word: string): boolean {
   const breaker = new LineBreaker(word);
   for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) if (bk.position > 0 && bk.position < word.length) return true;
   return false;
 }
 
-const metrics = new Map<FontFace, FontMetrics>();
-
-/** Width of `word` set in the given face and size, in points (advance widths, no kerning). */
-function wordWidth(word: string, face: FontFace, fontSize: number): number {
-  let font = metrics.get(face);
-  if (!font) {
-    font = parseFontMetrics(new Uint8Array(readFileSync(FONT_PATHS[face])));
-    metrics.set(face, font);
-  }
-  let em = 0;
-  for (const c of word) em += font.advance(c.codePointAt(0) ?? 0);
-  return em * fontSize;
-}
 
 // ---------------------------------------------------------------- images
 
