@@ -20,8 +20,8 @@
  * (`src/charts`); PNG images with an alpha channel or a transparent colour are flattened onto
  * white by `opaquePng` before pdfkit sees them (it would otherwise add a soft mask).
  */
-import { crc32, deflateSync } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
+import { PNG } from 'pngjs';
 import { escapeXml } from '../xml.ts';
 
 /** What the PDF definition sets for PDF/A-1b: PDF 1.4 (XMP is only written from 1.4 on) and the subset. */
@@ -103,8 +103,6 @@ function countOutline(item: PdfkitOutline, isRoot = true): number {
 
 // ---------------------------------------------------------------- images
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
 /**
  * `true` when a PNG file may hold transparency: an alpha channel (colour types 4 and 6) or a
  * transparent colour (`tRNS` chunk).
@@ -142,29 +140,13 @@ export function opaquePng(png: Uint8Array): Uint8Array {
   return encodeRgbPng(rgba, width, height);
 }
 
-/** An 8-bit RGB PNG (colour type 2, no filter) from RGBA pixels, alpha dropped. */
+/**
+ * An 8-bit RGB PNG from opaque RGBA pixels (alpha dropped), with pngjs: no filter, one IDAT
+ * chunk, zlib level 9 and its default strategy. pdfkit copies the IDAT data of an opaque PNG into
+ * the PDF as it is, so these settings are part of the PDF's bytes.
+ */
 function encodeRgbPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  const raw = Buffer.alloc(height * (1 + width * 3));
-  for (let y = 0; y < height; y++) {
-    const row = y * (1 + width * 3);
-    raw[row] = 0; // filter: none
-    for (let x = 0; x < width; x++) {
-      const from = (y * width + x) * 4;
-      raw.set(rgba.subarray(from, from + 3), row + 1 + x * 3);
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // bit depth 8, RGB, deflate, adaptive filtering, no interlace
-  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
+  const png = new PNG({ width, height });
+  png.data = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
+  return new Uint8Array(PNG.sync.write(png, { colorType: 2, inputColorType: 6, bitDepth: 8, filterType: 0, deflateLevel: 9, deflateStrategy: 0 }));
 }
