@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cell, column, document, emphasis, heading, image, lineBreak, list, paragraph, row, strong, table } from '../src/document/builders.ts';
 import type { DocumentMeta, DocumentNode } from '../src/document/nodes.ts';
 import { fontMetrics, type FontFace, type FontMetrics } from '../src/fonts.ts';
-import { renderPdf } from '../src/writers/pdf.ts';
-import { opaquePng, pngHasTransparency } from '../src/writers/pdfa.ts';
+import { opaquePng, pngHasTransparency } from '../src/writers/pdf/pdfa.ts';
 import { runCli } from './helpers/cli.ts';
+import { renderPdf } from './helpers/writers.ts';
 import { preflight, type PreflightResult } from './helpers/pdfa.ts';
 import { pdfFonts, pdfInfo, pdfText } from './helpers/readback.ts';
 

@@ -4,17 +4,14 @@
  *
  * pdfmake passes `version` and `subset` through to pdfkit, which then embeds the sRGB output
  * intent, writes a CIDSet for each font subset and the `pdfaid` XMP schema. What pdfkit gets wrong,
- * and this module mends on the pdfkit document pdfmake hands over (before it is ended):
+ * and this module mends on the pdfkit document pdfmake hands over (before it is ended), through
+ * the patches of `patches/`:
  *
- * - **XMP not escaped**: pdfkit pastes Title, Author, Subject, Creator and Producer into the XMP
- *   packet as they are, so a title holding `&` or `<` makes the packet ill-formed XML (Preflight:
- *   7.1 "Error while parsing the metadata"). The XMP is written by `writeXmpInfo` below instead,
- *   every value XML-escaped; the Info dictionary (a PDF string, no escaping needed) is untouched.
- * - **ModDate without xmp:ModifyDate**: PDF/A-1 wants each Info entry mirrored in the XMP;
- *   pdfkit writes no `xmp:ModifyDate`.
- * - **Bookmarks without Count**: pdfkit writes `/Count` on an outline item only when it is open,
- *   and never on the outline root unless asked; PDF/A-1 (Preflight 1.4.9) wants it wherever there
- *   are children. `nestAndCountOutline` sets every count as ISO 32000-1 § 12.3.3 defines it.
+ * - **XMP not escaped, no xmp:ModifyDate** (`patches/xmp.ts`): the XMP of the document
+ *   properties is written by `xmpInfo` below instead, every value XML-escaped, each Info entry
+ *   mirrored as PDF/A-1 wants; the Info dictionary (a PDF string, no escaping needed) is untouched.
+ * - **Bookmarks without Count** (`patches/outline.ts`): every count is set as ISO 32000-1
+ *   § 12.3.3 defines it.
  *
  * And what PDF/A-1 forbids that the content could bring: transparency. Charts are drawn opaque
  * (`src/charts`); PNG images with an alpha channel or a transparent colour are flattened onto
@@ -22,25 +19,13 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
-import { escapeXml } from '../xml.ts';
+import { escapeXml } from '../../xml.ts';
+import { countOutline } from './patches/outline.ts';
+import type { PdfkitDocument } from './patches/pdfkit.ts';
+import { replaceXmpInfo } from './patches/xmp.ts';
 
 /** What the PDF definition sets for PDF/A-1b: PDF 1.4 (XMP is only written from 1.4 on) and the subset. */
 export const PDFA_OPTIONS = { version: '1.4', subset: 'PDF/A-1b' } as const;
-
-// ---------------------------------------------------------------- pdfkit document
-
-/** The part of pdfkit's (untyped, internal) document and outline this module touches. */
-interface PdfkitOutline {
-  options: { expanded?: boolean };
-  outlineData: { Count?: number };
-  children: PdfkitOutline[];
-}
-interface PdfkitDocument {
-  info: Record<string, unknown>;
-  outline: PdfkitOutline;
-  appendXML(xml: string, newline?: boolean): void;
-  _addInfo(): void;
-}
 
 /**
  * Makes the pdfkit document pdfmake built conform to PDF/A-1b when it is ended: escaped XMP
@@ -49,8 +34,7 @@ interface PdfkitDocument {
  */
 export function prepareForPdfa(doc: unknown): void {
   const pdf = doc as PdfkitDocument;
-  // pdfkit calls _addInfo from end(), after it has written the Info dictionary.
-  pdf._addInfo = () => pdf.appendXML(xmpInfo(pdf.info));
+  replaceXmpInfo(pdf, xmpInfo);
   countOutline(pdf.outline);
 }
 
@@ -84,21 +68,6 @@ export function xmpInfo(info: Readonly<Record<string, unknown>>): string {
   if (has('Keywords')) lines.push(`  <pdf:Keywords>${xml(info.Keywords)}</pdf:Keywords>`);
   lines.push('</rdf:Description>');
   return lines.join('\n');
-}
-
-/**
- * Sets `/Count` on the outline root and every item with children (ISO 32000-1 § 12.3.3): for an
- * open item, the number of its visible descendants; for a closed one, minus the number it would
- * show once opened. pdfkit then writes them as they are (it only overwrites the count of items it
- * considers expanded, so they are all marked closed for pdfkit). Returns the visible count.
- */
-function countOutline(item: PdfkitOutline, isRoot = true): number {
-  const open = isRoot || item.options.expanded === true;
-  let visible = 0;
-  for (const child of item.children) visible += 1 + countOutline(child, false);
-  item.options = { ...item.options, expanded: false };
-  if (item.children.length > 0 || isRoot) item.outlineData.Count = open ? visible : -visible;
-  return open ? visible : 0;
 }
 
 // ---------------------------------------------------------------- images
