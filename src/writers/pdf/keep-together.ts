@@ -12,7 +12,7 @@
  * "keeps a heading with the paragraph after it").
  */
 import type { Content, Node as PdfNode, NodeQueries } from 'pdfmake/interfaces.js';
-import type { Block } from '../../document/nodes.ts';
+import { assertNever, type Block } from '../../document/nodes.ts';
 import { ID, type Ctx, type Placement } from './context.ts';
 
 /** Lays out one block (`index.ts`), in a keep-together group when `place` says so. */
@@ -40,21 +40,33 @@ export function groupBlocks(blocks: readonly Block[], ctx: Ctx, blockToPdf: Bloc
     out.push(...nodes);
   };
   for (const block of blocks) {
-    if (block.type === 'heading') {
-      headings.push(...blockToPdf(block, ctx));
-    } else if (block.type === 'pageBreak') {
-      emit(headings);
-      headings = [];
-      breakNext = true;
-    } else if (headings.length === 0 && block.type !== 'table') {
-      emit(blockToPdf(block, ctx));
-    } else {
-      const group = `${ID}g${ctx.groups++}`;
-      const marker = `${group}-next`;
-      if (block.type !== 'table') ctx.probe.groups.set(group, marker); // tables register their first body row
-      // A stack's id is passed on to pageBreakBefore, although @types/pdfmake does not list it.
-      emit([{ stack: [...headings, ...blockToPdf(block, ctx, { group, marker })], id: group } as Content]);
-      headings = [];
+    switch (block.type) {
+      case 'heading':
+        headings.push(...blockToPdf(block, ctx));
+        break;
+      case 'pageBreak':
+        emit(headings);
+        headings = [];
+        breakNext = true;
+        break;
+      case 'paragraph':
+      case 'list':
+      case 'image':
+      case 'table': {
+        if (headings.length === 0 && block.type !== 'table') {
+          emit(blockToPdf(block, ctx));
+          break;
+        }
+        const group = `${ID}g${ctx.groups++}`;
+        const marker = `${group}-next`;
+        if (block.type !== 'table') ctx.probe.groups.set(group, marker); // tables register their first body row
+        // A stack's id is passed on to pageBreakBefore, although @types/pdfmake does not list it.
+        emit([{ stack: [...headings, ...blockToPdf(block, ctx, { group, marker })], id: group } as Content]);
+        headings = [];
+        break;
+      }
+      default:
+        assertNever(block);
     }
   }
   emit(headings);
