@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { assertPrintSafeSvg, etpParMoisChart, etpParStructureChart, monthAxisLabel, type Chart } from '../src/charts/index.ts';
-import { measureText } from '../src/charts/fonts.ts';
+import { measureText } from '../src/fonts.ts';
 import { AlsesError } from '../src/errors.ts';
 
 const STRUCTURES = [
@@ -131,7 +131,7 @@ function stepChartGeometry(svg: string): { segments: Rect[]; ruleY: number; obje
   const box = (x: number, y: number, lines: string[], bold: boolean) => ({
     x1: x,
     y1: y - 0.8 * 11,
-    x2: x + Math.max(...lines.map((l) => measureText(l, 11, bold))),
+    x2: x + Math.max(...lines.map((l) => measureText(l, 11, bold ? 'bold' : 'normal'))),
     y2: y + 0.2 * 11 + 13 * (lines.length - 1),
   });
   const texts = [...svg.matchAll(/<text text-anchor="start" transform="translate\((-?[\d.]+),(-?[\d.]+)\)" font-family="Source Sans 3" font-size="11px"( font-weight="bold")? fill="(#[0-9a-f]{6})">([\s\S]*?)<\/text>/g)].map((m) => ({

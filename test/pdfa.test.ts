@@ -11,13 +11,12 @@ import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFontMetrics, type FontMetrics } from '../src/charts/fonts.ts';
 import { cell, column, document, emphasis, heading, image, lineBreak, list, paragraph, row, strong, table } from '../src/document/builders.ts';
 import type { DocumentMeta, DocumentNode } from '../src/document/nodes.ts';
-import { FONT_PATHS, type FontFace } from '../src/writers/fonts.ts';
-import { renderPdf } from '../src/writers/pdf.ts';
-import { opaquePng, pngHasTransparency } from '../src/writers/pdfa.ts';
+import { fontMetrics, type FontFace, type FontMetrics } from '../src/fonts.ts';
+import { opaquePng, pngHasTransparency } from '../src/writers/pdf/pdfa.ts';
 import { runCli } from './helpers/cli.ts';
+import { renderPdf } from './helpers/writers.ts';
 import { preflight, type PreflightResult } from './helpers/pdfa.ts';
 import { pdfFonts, pdfInfo, pdfText } from './helpers/readback.ts';
 
@@ -160,11 +159,7 @@ const FACE_OF: Record<string, FontFace> = {
   'SourceSans3-Italic': 'italics',
   'SourceSans3-BoldItalic': 'bolditalics',
 };
-const metrics = new Map<FontFace, FontMetrics>();
-const cmapOf = async (face: FontFace): Promise<FontMetrics> => {
-  if (!metrics.has(face)) metrics.set(face, parseFontMetrics(new Uint8Array(await readFile(FONT_PATHS[face]))));
-  return metrics.get(face)!;
-};
+const cmapOf = async (face: FontFace): Promise<FontMetrics> => fontMetrics(face);
 const hex = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} ${c}`;
 
 describe('glyphs: every character printed has one in the embedded font', () => {

@@ -17,12 +17,11 @@ import { DomUtils } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cell, column, document, heading, lineBreak, paragraph, row, table } from '../src/document/builders.ts';
 import type { DocumentMeta, DocumentNode } from '../src/document/nodes.ts';
-import { renderDocx } from '../src/writers/docx.ts';
-import { renderPdf } from '../src/writers/pdf.ts';
 import { runCli } from './helpers/cli.ts';
 import { docxTables, docxXml, parseXml, pdfText } from './helpers/readback.ts';
 import { squash } from './helpers/reference.ts';
 import { REMARK_WORDS, tallRow } from './helpers/documents.ts';
+import { renderDocx, renderPdf } from './helpers/writers.ts';
 
 const META = {
   title: 'Essai LibreOffice',

@@ -8,14 +8,15 @@ import { DomUtils } from 'htmlparser2';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cell, column, document, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, row, strong, table } from '../src/document/builders.ts';
 import type { DocumentMeta, DocumentNode, TableRow } from '../src/document/nodes.ts';
-import { renderDocx, toDocx } from '../src/writers/docx.ts';
+import { toDocx } from '../src/writers/docx/index.ts';
 import { htmlDocument, toHtml } from '../src/writers/html.ts';
-import { renderPdf as renderPdfBytes, toPdfDefinition } from '../src/writers/pdf.ts';
+import { toPdfDefinition } from '../src/writers/pdf/index.ts';
 import { BORDER_WIDTH, CELL_PADDING, documentDate, PAGE_MARGINS, textWidth } from '../src/writers/shared.ts';
 import { readZip, writeZip } from '../src/writers/zip.ts';
 import { preflight } from './helpers/pdfa.ts';
 import { docxTables, docxXml, htmlTables, parseXml, pdfInfo, pdfOutline, pdfStructure, pdfText, wordText, type PdfStructElement } from './helpers/readback.ts';
 import { REMARK_WORDS, tallRow } from './helpers/documents.ts';
+import { renderDocx, renderPdf as renderPdfBytes } from './helpers/writers.ts';
 
 const FIXTURES = new URL('./fixtures/writers/', import.meta.url);
 const PNG = new Uint8Array(readFileSync(new URL('two-colours.png', FIXTURES)));

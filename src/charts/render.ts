@@ -9,7 +9,8 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { CHART_FONT_FAMILY, CHART_FONT_FILES, isBoldWeight, measureText } from './fonts.ts';
+import { FONT_FAMILY, FONT_PATHS, measureText } from '../fonts.ts';
+import { escapeXml } from '../xml.ts';
 import { NUMBER_LOCALE_FR, TIME_LOCALE_FR } from './locale.ts';
 
 /** A rendered chart. */
@@ -74,7 +75,7 @@ function installTextMetrics(): void {
     const bold = isBoldWeight(item.fontWeight);
     const value = text == null ? '' : String(text).trim();
     if (size <= 0 || value === '') return 0;
-    const width = (t: string) => measureText(t, size, bold);
+    const width = (t: string) => measureText(t, size, bold ? 'bold' : 'normal');
     // Same truncation as Vega's `textValue` for items with a `limit`.
     const limit = Number(item.limit);
     if (!(limit > 0) || width(value) < limit) return width(value);
@@ -146,9 +147,6 @@ export function svgSize(svg: string): { width: number; height: number } {
   return { width, height };
 }
 
-const escapeXml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /**
  * Cleans Vega's SVG: drops the elements it hid with `opacity="0"` (overlapping axis labels),
  * `opacity="1"`, interaction/ARIA attributes and empty helper paths; renumbers ids in order of
@@ -175,7 +173,7 @@ export function cleanSvg(raw: string, alt: string): string {
   // Round float noise (36.000000000000014) inside tags only, never in text content.
   svg = svg.replace(/<[^>]+>/g, (tag) => tag.replace(/-?\d+\.\d{4,}/g, (n) => String(Math.round(Number(n) * 1000) / 1000)));
   // Accessible name.
-  return svg.replace(/^<svg\b([^>]*)>/, (_, attrs: string) => `<svg${attrs} role="img" aria-label="${escapeXml(alt)}"><title>${escapeXml(alt)}</title>`);
+  return svg.replace(/^<svg\b([^>]*)>/, (_, attrs: string) => `<svg${attrs} role="img" aria-label="${escapeXml(alt, "'")}"><title>${escapeXml(alt, "'")}</title>`);
 }
 
 /**
@@ -205,6 +203,13 @@ export function assertPrintSafeSvg(svg: string): void {
   if (problems.length > 0) throw new Error(`Chart SVG not print-safe: ${problems.join(', ')}`);
 }
 
+/** Whether a CSS font weight is drawn with the bold face (as resvg and the PDF writer pick it). */
+function isBoldWeight(weight: unknown): boolean {
+  if (weight === 'bold' || weight === 'bolder') return true;
+  const n = Number(weight);
+  return Number.isFinite(n) && n >= 600;
+}
+
 /** Rasterises the SVG at `PNG_SCALE`× with Source Sans 3 from npm only. */
 export function rasterise(svg: string): Uint8Array {
   const resvg = new Resvg(svg, {
@@ -212,9 +217,9 @@ export function rasterise(svg: string): Uint8Array {
     background: 'white',
     font: {
       loadSystemFonts: false,
-      fontFiles: [CHART_FONT_FILES.regular, CHART_FONT_FILES.bold],
-      defaultFontFamily: CHART_FONT_FAMILY,
-      sansSerifFamily: CHART_FONT_FAMILY,
+      fontFiles: [FONT_PATHS.normal, FONT_PATHS.bold],
+      defaultFontFamily: FONT_FAMILY,
+      sansSerifFamily: FONT_FAMILY,
     },
     shapeRendering: 2,
     textRendering: 1,

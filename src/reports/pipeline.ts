@@ -11,10 +11,9 @@ import { assertNever, type DocumentNode, type Inline } from '../document/nodes.t
 import type { PublishedFile } from '../publish.ts';
 import { AlsesError } from '../errors.ts';
 import { loadTemplates, type TemplateSet } from '../templates/environment.ts';
-import { renderDocx } from '../writers/docx.ts';
-import { htmlDocument } from '../writers/html.ts';
-import { renderPdf } from '../writers/pdf.ts';
-import { FONT_FACES, glyphMissingWarning, missingGlyphs } from '../writers/fonts.ts';
+import { FONT_FACES } from '../fonts.ts';
+import { glyphMissingWarning, missingGlyphs } from '../writers/glyphs.ts';
+import { serialize, type Format } from '../writers/index.ts';
 import { renderTemplate, type RenderedDocument } from './document.ts';
 
 /**
@@ -69,29 +68,8 @@ export function writerChecks(documents: readonly RenderedDocument[]): Diagnostic
   });
 }
 
-/** Output formats. */
-export const FORMATS = ['pdf', 'docx', 'html'] as const;
-/** An output format. */
-export type Format = (typeof FORMATS)[number];
-
-/**
- * Serialises a document in one format.
- * @param warnings when given, receives what the writer could not show as asked.
- * @throws whatever the writer throws (a rendering failure: exit code 3 at the CLI).
- */
-export async function serialize(doc: DocumentNode, format: Format, warnings?: Diagnostic[]): Promise<Uint8Array> {
-  switch (format) {
-    case 'pdf':
-      return renderPdf(doc, warnings);
-    case 'docx':
-      return renderDocx(doc, warnings);
-    case 'html': {
-      const { html, warnings: found } = htmlDocument(doc);
-      warnings?.push(...found);
-      return new TextEncoder().encode(html);
-    }
-  }
-}
+/** Output formats and serialisation live in the writer registry (`src/writers/index.ts`). */
+export { FORMATS, serialize, type Format } from '../writers/index.ts';
 
 /** Inputs of a run. */
 export interface RenderOptions {

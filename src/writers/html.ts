@@ -9,6 +9,8 @@
  * script, event handler, `javascript:` link or foreign object.
  */
 import type { Diagnostic } from '../diagnostics.ts';
+import { escapeXml } from '../xml.ts';
+import type { Built, Writer } from './index.ts';
 import { inlineText } from '../document/builders.ts';
 import { assertNever, type Align, type Block, type DocumentNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
 import {
@@ -39,6 +41,15 @@ export interface HtmlResult {
 export function toHtml(doc: DocumentNode): string {
   return htmlDocument(doc).html;
 }
+
+/** The HTML writer: `build` as `htmlDocument`; `serialise`: the page as UTF-8 bytes. */
+export const htmlWriter: Writer<string> = {
+  build(doc: DocumentNode): Built<string> {
+    const { html, warnings } = htmlDocument(doc);
+    return { value: html, warnings };
+  },
+  serialise: async (html: string): Promise<Uint8Array> => new TextEncoder().encode(html),
+};
 
 /** The HTML page of `doc` and the warnings met while writing it. Pure, no I/O. */
 export function htmlDocument(doc: DocumentNode): HtmlResult {
@@ -79,10 +90,8 @@ export function htmlDocument(doc: DocumentNode): HtmlResult {
 
 // ---------------------------------------------------------------- escaping
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML content and double- or single-quoted attribute values. */
-export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+/** Escapes text for HTML content and double- or single-quoted attribute values (`'` as `&#39;`). */
+export const escapeHtml = (value: string): string => escapeXml(value, '&#39;');
 
 // ---------------------------------------------------------------- blocks
 

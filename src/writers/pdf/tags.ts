@@ -10,15 +10,15 @@
  *    its text alternative) and hangs each node on the pdfmake nodes that draw it, under the key
  *    `alsesStructure` (pdfmake copies every own property of a text run onto the inlines it lays
  *    out, so the node reaches each line).
- * 2. `installStructureMarking` wraps pdfmake's renderer (process-wide, once; inert for anything
- *    that carries no `alsesStructure`): each line, image or SVG is drawn inside a marked-content
- *    sequence of its node; what is not content — table borders and fills, list markers, the
- *    running header and footer, header rows repeated on later pages — is drawn as an artifact.
- *    The same wrapper points each heading's bookmark at the heading itself (pdfmake points it at
- *    the top-right corner of the page).
+ * 2. `installStructureMarking` (`patches/renderer.ts`) wraps pdfmake's renderer (process-wide,
+ *    once; inert for anything that carries no `alsesStructure`): each line, image or SVG is drawn
+ *    by `drawMarked` inside a marked-content sequence of its node; what is not content — table
+ *    borders and fills, list markers, the running header and footer, header rows repeated on
+ *    later pages — is drawn as an artifact.
  * 3. `attachStructure` turns the tree into pdfkit structure elements once everything is drawn.
  */
-import { createRequire } from 'node:module';
+import type { PdfkitDocument } from './patches/pdfkit.ts';
+import { setTableAttributes } from './patches/table-attributes.ts';
 
 /** Standard structure types used (ISO 32000-1, Tables 333–340). */
 export type StructRole =
@@ -75,78 +75,13 @@ export function structNode(role: StructRole, parent?: StructNode, extra: Pick<St
   return node;
 }
 
-// ---------------------------------------------------------------- pdfkit, as far as used here
-
-interface PdfkitPage {
-  readonly dictionary: unknown;
-  readonly height: number;
-}
-interface PdfkitDocument {
-  readonly options: { tagged?: boolean };
-  readonly page: PdfkitPage;
-  markContent(tag: string, options?: Record<string, unknown>): unknown;
-  markStructureContent(tag: string): unknown;
-  endMarkedContent(): unknown;
-  struct(type: string, options: Record<string, unknown>, children: unknown[]): { dictionary: { data: Record<string, unknown> } };
-  addStructure(element: unknown): unknown;
-}
-interface PdfmakeLine {
-  readonly inlines?: readonly Record<string, unknown>[];
-  readonly _outline?: { id?: string };
-}
-interface PdfmakeRenderer {
-  readonly pdfDocument: PdfkitDocument;
-  readonly outlineMap: Record<string, { outlineData: { Dest?: unknown[] } } | undefined>;
-  renderLine(line: PdfmakeLine, x: number, y: number): void;
-  renderVector(vector: unknown): void;
-  renderImage(image: Record<string, unknown>): void;
-  renderSVG(svg: Record<string, unknown>): void;
-}
-
 // ---------------------------------------------------------------- marking while drawing
-
-let installed = false;
-
-/**
- * Wraps the drawing methods of pdfmake's `Renderer` (the class pdfmake itself requires, so the
- * same module instance) to mark content, once per process. Inert for documents that are not
- * tagged and for nodes without `alsesStructure`.
- * @throws Error when pdfmake's renderer no longer has the methods wrapped (pdfmake upgrade).
- */
-export function installStructureMarking(): void {
-  if (installed) return;
-  const module = createRequire(import.meta.url)('pdfmake/js/Renderer.js') as { default?: { prototype: PdfmakeRenderer } };
-  const proto = module.default?.prototype;
-  if (!proto || ['renderLine', 'renderVector', 'renderImage', 'renderSVG'].some((m) => typeof proto[m as keyof PdfmakeRenderer] !== 'function')) {
-    throw new Error('pdfmake Renderer: renderLine, renderVector, renderImage or renderSVG missing (pdfmake upgrade?)');
-  }
-  const { renderLine, renderVector, renderImage, renderSVG } = proto;
-
-  proto.renderLine = function (this: PdfmakeRenderer, line, x, y) {
-    const mark = line.inlines?.[0]?.[STRUCTURE_KEY] as StructureMark | undefined;
-    marked(this.pdfDocument, mark, () => renderLine.call(this, line, x, y));
-    // A heading's bookmark leads to the heading: left edge and top of its first line.
-    const id = line._outline?.id;
-    const bookmark = id === undefined || mark === undefined ? undefined : this.outlineMap[id];
-    if (bookmark) bookmark.outlineData.Dest = [this.pdfDocument.page.dictionary, 'XYZ', x, this.pdfDocument.page.height - y, null];
-  };
-  proto.renderVector = function (this: PdfmakeRenderer, vector) {
-    marked(this.pdfDocument, undefined, () => renderVector.call(this, vector));
-  };
-  proto.renderImage = function (this: PdfmakeRenderer, image) {
-    marked(this.pdfDocument, image[STRUCTURE_KEY] as StructureMark | undefined, () => renderImage.call(this, image));
-  };
-  proto.renderSVG = function (this: PdfmakeRenderer, svg) {
-    marked(this.pdfDocument, svg[STRUCTURE_KEY] as StructureMark | undefined, () => renderSVG.call(this, svg));
-  };
-  installed = true;
-}
 
 /**
  * Draws inside a marked-content sequence: the structure node's, or an artifact's for anything
  * else (including a repeated header row on a page after its first). Untagged documents: draws.
  */
-function marked(pdf: PdfkitDocument, mark: StructureMark | undefined, draw: () => void): void {
+export function drawMarked(pdf: PdfkitDocument, mark: StructureMark | undefined, draw: () => void): void {
   if (pdf.options.tagged !== true) return draw();
   const page = pdf.page.dictionary;
   if (mark === undefined || mark === PAGINATION || (mark.repeated === true && mark.firstPage !== undefined && mark.firstPage !== page)) {
@@ -177,9 +112,8 @@ export function attachStructure(doc: unknown, root: StructNode): void {
     const cell = node.role === 'TH' || node.role === 'TD' || node.role === 'TR';
     if (kids.length === 0 && node.contents.length === 0 && !cell && node !== root) return undefined;
     const element = pdf.struct(node.role, node.alt ? { alt: node.alt } : {}, [...kids, ...node.contents]);
-    // Table attributes (ISO 32000-1 § 14.8.5.7), set before the element is written (when its
-    // parent adopts it): pdfkit's own `scope` option cannot carry ColSpan.
-    if (node.scope || node.colSpan) element.dictionary.data.A = { O: 'Table', ...(node.scope ? { Scope: node.scope } : {}), ...(node.colSpan ? { ColSpan: node.colSpan } : {}) };
+    // Set before the element is written, when its parent adopts it.
+    setTableAttributes(element, node);
     return element;
   };
   pdf.addStructure(build(root));

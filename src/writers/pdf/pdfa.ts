@@ -4,42 +4,28 @@
  *
  * pdfmake passes `version` and `subset` through to pdfkit, which then embeds the sRGB output
  * intent, writes a CIDSet for each font subset and the `pdfaid` XMP schema. What pdfkit gets wrong,
- * and this module mends on the pdfkit document pdfmake hands over (before it is ended):
+ * and this module mends on the pdfkit document pdfmake hands over (before it is ended), through
+ * the patches of `patches/`:
  *
- * - **XMP not escaped**: pdfkit pastes Title, Author, Subject, Creator and Producer into the XMP
- *   packet as they are, so a title holding `&` or `<` makes the packet ill-formed XML (Preflight:
- *   7.1 "Error while parsing the metadata"). The XMP is written by `writeXmpInfo` below instead,
- *   every value XML-escaped; the Info dictionary (a PDF string, no escaping needed) is untouched.
- * - **ModDate without xmp:ModifyDate**: PDF/A-1 wants each Info entry mirrored in the XMP;
- *   pdfkit writes no `xmp:ModifyDate`.
- * - **Bookmarks without Count**: pdfkit writes `/Count` on an outline item only when it is open,
- *   and never on the outline root unless asked; PDF/A-1 (Preflight 1.4.9) wants it wherever there
- *   are children. `nestAndCountOutline` sets every count as ISO 32000-1 § 12.3.3 defines it.
+ * - **XMP not escaped, no xmp:ModifyDate** (`patches/xmp.ts`): the XMP of the document
+ *   properties is written by `xmpInfo` below instead, every value XML-escaped, each Info entry
+ *   mirrored as PDF/A-1 wants; the Info dictionary (a PDF string, no escaping needed) is untouched.
+ * - **Bookmarks without Count** (`patches/outline.ts`): every count is set as ISO 32000-1
+ *   § 12.3.3 defines it.
  *
  * And what PDF/A-1 forbids that the content could bring: transparency. Charts are drawn opaque
  * (`src/charts`); PNG images with an alpha channel or a transparent colour are flattened onto
  * white by `opaquePng` before pdfkit sees them (it would otherwise add a soft mask).
  */
-import { crc32, deflateSync } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
+import { PNG } from 'pngjs';
+import { escapeXml } from '../../xml.ts';
+import { countOutline } from './patches/outline.ts';
+import type { PdfkitDocument } from './patches/pdfkit.ts';
+import { replaceXmpInfo } from './patches/xmp.ts';
 
 /** What the PDF definition sets for PDF/A-1b: PDF 1.4 (XMP is only written from 1.4 on) and the subset. */
 export const PDFA_OPTIONS = { version: '1.4', subset: 'PDF/A-1b' } as const;
-
-// ---------------------------------------------------------------- pdfkit document
-
-/** The part of pdfkit's (untyped, internal) document and outline this module touches. */
-interface PdfkitOutline {
-  options: { expanded?: boolean };
-  outlineData: { Count?: number };
-  children: PdfkitOutline[];
-}
-interface PdfkitDocument {
-  info: Record<string, unknown>;
-  outline: PdfkitOutline;
-  appendXML(xml: string, newline?: boolean): void;
-  _addInfo(): void;
-}
 
 /**
  * Makes the pdfkit document pdfmake built conform to PDF/A-1b when it is ended: escaped XMP
@@ -48,13 +34,11 @@ interface PdfkitDocument {
  */
 export function prepareForPdfa(doc: unknown): void {
   const pdf = doc as PdfkitDocument;
-  // pdfkit calls _addInfo from end(), after it has written the Info dictionary.
-  pdf._addInfo = () => pdf.appendXML(xmpInfo(pdf.info));
+  replaceXmpInfo(pdf, xmpInfo);
   countOutline(pdf.outline);
 }
 
-const xml = (value: unknown): string =>
-  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+const xml = (value: unknown): string => escapeXml(String(value));
 
 /** `YYYY-MM-DDThh:mm:ssZ`, as pdfkit writes `xmp:CreateDate` (the Info dates are UTC too). */
 const xmpDate = (value: unknown): string | undefined => (value instanceof Date ? `${value.toISOString().split('.')[0]}Z` : undefined);
@@ -86,24 +70,7 @@ export function xmpInfo(info: Readonly<Record<string, unknown>>): string {
   return lines.join('\n');
 }
 
-/**
- * Sets `/Count` on the outline root and every item with children (ISO 32000-1 § 12.3.3): for an
- * open item, the number of its visible descendants; for a closed one, minus the number it would
- * show once opened. pdfkit then writes them as they are (it only overwrites the count of items it
- * considers expanded, so they are all marked closed for pdfkit). Returns the visible count.
- */
-function countOutline(item: PdfkitOutline, isRoot = true): number {
-  const open = isRoot || item.options.expanded === true;
-  let visible = 0;
-  for (const child of item.children) visible += 1 + countOutline(child, false);
-  item.options = { ...item.options, expanded: false };
-  if (item.children.length > 0 || isRoot) item.outlineData.Count = open ? visible : -visible;
-  return open ? visible : 0;
-}
-
 // ---------------------------------------------------------------- images
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
  * `true` when a PNG file may hold transparency: an alpha channel (colour types 4 and 6) or a
@@ -142,29 +109,13 @@ export function opaquePng(png: Uint8Array): Uint8Array {
   return encodeRgbPng(rgba, width, height);
 }
 
-/** An 8-bit RGB PNG (colour type 2, no filter) from RGBA pixels, alpha dropped. */
+/**
+ * An 8-bit RGB PNG from opaque RGBA pixels (alpha dropped), with pngjs: no filter, one IDAT
+ * chunk, zlib level 9 and its default strategy. pdfkit copies the IDAT data of an opaque PNG into
+ * the PDF as it is, so these settings are part of the PDF's bytes.
+ */
 function encodeRgbPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  const raw = Buffer.alloc(height * (1 + width * 3));
-  for (let y = 0; y < height; y++) {
-    const row = y * (1 + width * 3);
-    raw[row] = 0; // filter: none
-    for (let x = 0; x < width; x++) {
-      const from = (y * width + x) * 4;
-      raw.set(rgba.subarray(from, from + 3), row + 1 + x * 3);
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // bit depth 8, RGB, deflate, adaptive filtering, no interlace
-  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
+  const png = new PNG({ width, height });
+  png.data = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
+  return new Uint8Array(PNG.sync.write(png, { colorType: 2, inputColorType: 6, bitDepth: 8, filterType: 0, deflateLevel: 9, deflateStrategy: 0 }));
 }

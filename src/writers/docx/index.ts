@@ -1,0 +1,164 @@
+/**
+ * DOCX writer: Document AST → `docx` Document → DOCX bytes.
+ *
+ * Layout mirrors the PDF (A4, same margins and type sizes, Source Sans 3): heading level 1 uses
+ * Word's "Title" style, levels 2 and 3 "Heading 1" and "Heading 2" with outline levels 1 and 2
+ * (so Word's navigation pane, LibreOffice's navigator and screen readers list the sections under
+ * the title). Tables have a fixed layout with widths in twips on the grid and on every cell
+ * (LibreOffice ignores percentage widths), header rows marked as such and repeated on each page
+ * (`w:tblHeader`), their caption as accessible name (`w:tblCaption`), footer rows that cannot
+ * split and follow the last body row (`w:keepNext` on it), right-aligned number columns and
+ * colspans (`w:gridSpan`); body rows may break across pages, so a cell taller than a page is
+ * printed in full. Images carry their text alternative (`wp:docPr` `descr` and `title`); the
+ * document its language (fr-FR, default run properties), title, subject and author.
+ *
+ * This module holds the document and the switch over blocks; `inline.ts` the switch over inlines,
+ * `table.ts`, `images.ts` and `styles.ts` their concerns. `docxWriter` embeds the four font
+ * files, and `package.ts` adds the table captions and makes the bytes reproducible (`docx` stamps
+ * the package with the clock and random font keys).
+ */
+import { Document, Footer, Header, Packer, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun } from 'docx';
+import type { Diagnostic } from '../../diagnostics.ts';
+import { assertNever, type Block, type DocumentNode } from '../../document/nodes.ts';
+import { FONT_FAMILY, fontBytes, type FontFace } from '../../fonts.ts';
+import type { Built, Writer } from '../index.ts';
+import { A4, documentDate, FONT_SIZE, PAGE_MARGINS, RUNNING_OFFSET, textWidth, twips } from '../shared.ts';
+import type { Ctx } from './context.ts';
+import { imageToDocx } from './images.ts';
+import { inlinesToRuns } from './inline.ts';
+import { reproducible } from './package.ts';
+import { ALIGN, halfPoints, HEADING, NUMBERING, STYLES } from './styles.ts';
+import { tableToDocx } from './table.ts';
+
+/** A `docx` Document and what could not be shown as asked. */
+export interface DocxResult {
+  /** The document, ready for `Packer` (A4; lengths inside are twips, type sizes half-points). */
+  readonly document: Document;
+  /** Problems met (malformed table, SVG without a PNG fallback…); the document is still complete. */
+  readonly warnings: Diagnostic[];
+  /**
+   * Accessible name of each table, in document order (its caption; `undefined` without one):
+   * `docx` cannot write `w:tblCaption`, so `docxWriter` adds it to the package.
+   */
+  readonly tableTitles: readonly (string | undefined)[];
+}
+
+/** Font files to embed, as `fontBytes` reads them. */
+export type DocxFonts = Readonly<Record<FontFace, Buffer>>;
+
+/**
+ * Builds the `docx` Document of `doc`: no I/O. Without `fonts`, runs name "Source Sans 3" but the
+ * font is not embedded (Word then substitutes a font where it is not installed).
+ * @throws InvalidInputError when `meta.date` is not a `YYYY-MM-DD` date.
+ */
+export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
+  const { meta } = doc;
+  documentDate(meta); // validates the date early: docxWriter writes it into the package
+  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], lists: 0, images: 0, tableTitles: [] };
+  const children = doc.children.flatMap((block) => blockToDocx(block, ctx));
+  const running = { size: halfPoints(FONT_SIZE.running), color: '404040' };
+  const document = new Document({
+    title: meta.title,
+    subject: meta.subject,
+    creator: meta.author,
+    lastModifiedBy: meta.author,
+    description: meta.subject,
+    revision: 1,
+    ...(fonts
+      ? { fonts: [{ name: FONT_FAMILY, data: fonts.normal, bold: fonts.bold, italic: fonts.italics, boldItalic: fonts.bolditalics }] }
+      : {}),
+    styles: STYLES(meta.language),
+    numbering: { config: NUMBERING },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: twips(A4.width), height: twips(A4.height), orientation: meta.orientation },
+            margin: {
+              top: twips(PAGE_MARGINS.top),
+              right: twips(PAGE_MARGINS.right),
+              bottom: twips(PAGE_MARGINS.bottom),
+              left: twips(PAGE_MARGINS.left),
+              header: twips(RUNNING_OFFSET),
+              footer: twips(RUNNING_OFFSET),
+            },
+          },
+        },
+        headers: {
+          default: new Header({ children: meta.header === '' ? [] : [new Paragraph({ children: [new TextRun({ text: meta.header, ...running })] })] }),
+        },
+        footers: {
+          default: new Footer({
+            children: [
+              new Paragraph({
+                tabStops: [{ type: TabStopType.RIGHT, position: twips(ctx.width) }],
+                children: [
+                  new TextRun({ text: meta.footer, ...running }),
+                  new TextRun({ children: ['\t', 'Page ', PageNumber.CURRENT, ' / ', PageNumber.TOTAL_PAGES], ...running }),
+                ],
+              }),
+            ],
+          }),
+        },
+        children,
+      },
+    ],
+  });
+  return { document, warnings: ctx.warnings, tableTitles: ctx.tableTitles };
+}
+
+/** What the DOCX writer builds: the document, fonts embedded, and what its package needs. */
+export interface DocxBuild {
+  readonly document: Document;
+  /** Accessible name of each table (see `DocxResult`). */
+  readonly tableTitles: readonly (string | undefined)[];
+  /** Date of the package's properties and entries: `meta.date` at 00:00 Europe/Paris. */
+  readonly date: Date;
+}
+
+/**
+ * The DOCX writer. `build`: as `toDocx`, with the four font files embedded (read once per
+ * process; throws Error when they cannot be read). `serialise`: the DOCX package, the same
+ * input always giving the same bytes.
+ */
+export const docxWriter: Writer<DocxBuild> = {
+  build(doc: DocumentNode): Built<DocxBuild> {
+    const { document, tableTitles, warnings } = toDocx(doc, fontBytes());
+    return { value: { document, tableTitles, date: documentDate(doc.meta) }, warnings };
+  },
+  async serialise({ document, tableTitles, date }: DocxBuild): Promise<Uint8Array> {
+    return reproducible(await Packer.toBuffer(document), date, tableTitles);
+  },
+};
+
+// ---------------------------------------------------------------- blocks
+
+function blockToDocx(node: Block, ctx: Ctx): (Paragraph | Table)[] {
+  switch (node.type) {
+    case 'heading':
+      return [new Paragraph({ heading: HEADING[node.level], children: inlinesToRuns(node.children) })];
+    case 'paragraph':
+      return [new Paragraph({ alignment: ALIGN[node.align ?? 'justify'], children: inlinesToRuns(node.children) })];
+    case 'list': {
+      const instance = ctx.lists++;
+      const reference = node.ordered ? 'alses-ordered' : 'alses-bullet';
+      // Items sit close together; the list as a whole is followed by the usual paragraph spacing.
+      return node.items.map(
+        (item, i) =>
+          new Paragraph({
+            numbering: { reference, level: 0, instance },
+            ...(i < node.items.length - 1 ? { spacing: { after: twips(2) } } : {}),
+            children: inlinesToRuns(item.children),
+          }),
+      );
+    }
+    case 'table':
+      return tableToDocx(node, ctx);
+    case 'pageBreak':
+      return [new Paragraph({ children: [new PageBreak()] })];
+    case 'image':
+      return [imageToDocx(node, ctx)];
+    default:
+      return assertNever(node);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * A reproducible DOCX package: `docx` stamps `docProps/core.xml` and the ZIP entries with the
+ * clock, and keys the embedded fonts with random GUIDs; the package is rewritten with the
+ * document's date, keys derived from the fonts' SHA-256, and entries in a fixed order. Also adds
+ * the tables' accessible names, which `docx` cannot write.
+ */
+import { createHash } from 'node:crypto';
+import { escapeXml } from '../../xml.ts';
+import { readZip, writeZip, type ZipEntry } from '../zip.ts';
+
+/**
+ * Rewrites a DOCX package so that it only depends on its content: core properties dated `date`,
+ * embedded fonts keyed with GUIDs derived from their bytes, ZIP entries in a fixed order (content
+ * types, package relationships, then by path) all dated `date`.
+ */
+export function reproducible(packed: Uint8Array, date: Date, tableTitles: readonly (string | undefined)[]): Uint8Array {
+  const entries = new Map(readZip(packed).map((e) => [e.path, e.data]));
+  const text = (path: string) => new TextDecoder().decode(entries.get(path));
+  const setText = (path: string, value: string) => entries.set(path, new TextEncoder().encode(value));
+
+  const body = 'word/document.xml';
+  if (entries.has(body)) setText(body, addTableTitles(text(body), tableTitles));
+
+  const core = 'docProps/core.xml';
+  if (entries.has(core)) {
+    const stamp = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    setText(core, text(core).replace(/(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<\/dcterms:(?:created|modified)>)/g, `$1${stamp}$2`));
+  }
+  rekeyFonts(entries);
+
+  const rank = (path: string) => (path === '[Content_Types].xml' ? 0 : path === '_rels/.rels' ? 1 : 2);
+  const ordered: ZipEntry[] = [...entries]
+    .map(([path, data]) => ({ path, data }))
+    .sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return writeZip(ordered, date);
+}
+
+/**
+ * Gives each table of the body (`w:tbl`, in document order; the documents nest none) its
+ * accessible name: `<w:tblCaption>`, the "Title" of Word's alternative text for tables, which
+ * screen readers announce. It goes last in `w:tblPr` (ECMA-376 part 1, 17.4.58: after
+ * `w:tblLook`, before `w:tblDescription`, neither of which is written).
+ */
+function addTableTitles(xml: string, titles: readonly (string | undefined)[]): string {
+  let n = 0;
+  return xml.replace(/<\/w:tblPr>/g, (end) => {
+    const title = titles[n++];
+    return title === undefined ? end : `<w:tblCaption w:val="${escapeXml(title)}"/>${end}`;
+  });
+}
+
+/**
+ * Embedded fonts are obfuscated by XOR-ing their first 32 bytes with a key: the GUID written in
+ * `word/fontTable.xml` (ECMA-376 part 1, 17.8.1). `docx` draws it at random; this replaces each
+ * with a GUID made of the SHA-256 of the font file, re-obfuscating the file to match.
+ */
+function rekeyFonts(entries: Map<string, Uint8Array>): void {
+  const tablePath = 'word/fontTable.xml';
+  const relsPath = 'word/_rels/fontTable.xml.rels';
+  const table = entries.get(tablePath);
+  const rels = entries.get(relsPath);
+  if (!table || !rels) return;
+  const targets = new Map<string, string>();
+  for (const m of new TextDecoder().decode(rels).matchAll(/<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"/g)) {
+    targets.set(m[1] ?? '', `word/${m[2] ?? ''}`);
+  }
+  const xml = new TextDecoder().decode(table).replace(
+    /(<w:embed(?:Regular|Bold|Italic|BoldItalic)\b[^>]*?\br:id=")([^"]+)("[^>]*?\bw:fontKey="\{)([0-9A-Fa-f-]{36})(\}")/g,
+    (whole, before: string, id: string, middle: string, oldKey: string, after: string) => {
+      const path = targets.get(id);
+      const file = path === undefined ? undefined : entries.get(path);
+      if (path === undefined || file === undefined) return whole;
+      const font = xorKey(file, oldKey); // the font file as it was
+      const digest = createHash('sha256').update(font).digest('hex').toUpperCase();
+      const newKey = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`;
+      entries.set(path, xorKey(font, newKey));
+      return `${before}${id}${middle}${newKey}${after}`;
+    },
+  );
+  entries.set(tablePath, new TextEncoder().encode(xml));
+}
+
+/** XORs the first 32 bytes with the key's bytes, taken in reverse order (obfuscation is its own inverse). */
+function xorKey(bytes: Uint8Array, guid: string): Uint8Array {
+  const key = (guid.replace(/-/g, '').match(/../g) ?? []).map((h) => parseInt(h, 16)).reverse();
+  const out = bytes.slice();
+  for (let i = 0; i < Math.min(32, out.length); i++) out[i] = (out[i] ?? 0) ^ (key[i % key.length] ?? 0);
+  return out;
+}

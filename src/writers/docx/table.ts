@@ -1,0 +1,77 @@
+/**
+ * Tables → DOCX tables: fixed layout with widths in twips on the grid and on every cell
+ * (LibreOffice ignores percentage widths), header rows marked as such and repeated on each page
+ * (`w:tblHeader`), footer rows that cannot split and follow the last body row (`w:keepNext` on
+ * it), right-aligned number columns and colspans (`w:gridSpan`); body rows may break across
+ * pages, so a cell taller than a page is printed in full.
+ */
+import { BorderStyle, Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, WidthType, type IRunOptions } from 'docx';
+import { inlineText } from '../../document/builders.ts';
+import type { TableNode, TableRow as AstRow } from '../../document/nodes.ts';
+import { BORDER_WIDTH, CELL_PADDING, cellAlign, cellStarts, checkTable, FONT_SIZE, HEADER_FILL, twips, type CheckedTable } from '../shared.ts';
+import type { Ctx } from './context.ts';
+import { inlinesToRuns } from './inline.ts';
+import { ALIGN, halfPoints } from './styles.ts';
+
+const BORDER = { style: BorderStyle.SINGLE, size: Math.round(BORDER_WIDTH * 8), color: '000000' }; // size in eighths of a point
+
+/**
+ * A table → [caption paragraph, table]. Widths: each column gets its share of the text width in
+ * twips (the last one takes the rounding rest, so they add up exactly).
+ */
+export function tableToDocx(node: TableNode, ctx: Ctx): (Paragraph | Table)[] {
+  const label = node.caption ? inlineText(node.caption) : 'sans titre';
+  const { table, warnings } = checkTable(node, label);
+  ctx.warnings.push(...warnings);
+  const out: (Paragraph | Table)[] = [];
+  if (node.caption) out.push(new Paragraph({ style: 'Caption', children: inlinesToRuns(node.caption) }));
+  if (!table) return out;
+  ctx.tableTitles.push(node.caption ? inlineText(node.caption) : undefined);
+
+  const total = twips(ctx.width);
+  const widths = table.columns.map((c) => Math.round((c.width / 100) * total));
+  widths[widths.length - 1] = total - widths.slice(0, -1).reduce((s, w) => s + w, 0);
+  const lastBody = table.body.length - 1;
+  const rows = [
+    ...table.header.map((row) => rowToDocx(row, table, widths, 'header', { tableHeader: true, cantSplit: true, keepNext: true })),
+    ...table.body.map((row, i) => rowToDocx(row, table, widths, 'body', i === lastBody && table.footer.length > 0 ? { keepNext: true } : {})),
+    ...table.footer.map((row, i) => rowToDocx(row, table, widths, 'footer', { cantSplit: true, keepNext: i < table.footer.length - 1 })),
+  ];
+  out.push(
+    new Table({
+      rows,
+      width: { size: total, type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      borders: { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER, insideHorizontal: BORDER, insideVertical: BORDER },
+      margins: { left: twips(CELL_PADDING.x), right: twips(CELL_PADDING.x), top: twips(CELL_PADDING.y), bottom: twips(CELL_PADDING.y) },
+    }),
+  );
+  // An empty paragraph after the table keeps the next one (or a following table) apart from it.
+  out.push(new Paragraph({ spacing: { after: 0 }, children: [] }));
+  return out;
+}
+
+type RowKind = 'header' | 'body' | 'footer';
+
+function rowToDocx(
+  row: AstRow,
+  table: CheckedTable,
+  widths: readonly number[],
+  kind: RowKind,
+  options: { tableHeader?: boolean; cantSplit?: boolean; keepNext?: boolean },
+): TableRow {
+  const starts = cellStarts(row);
+  const style: IRunOptions = { size: halfPoints(FONT_SIZE.table), ...(kind === 'body' ? {} : { bold: true }) };
+  const cells = row.cells.map((cell, i) => {
+    const start = starts[i] ?? 0;
+    const width = widths.slice(start, start + cell.colspan).reduce((s, w) => s + w, 0);
+    return new TableCell({
+      width: { size: width, type: WidthType.DXA },
+      ...(cell.colspan > 1 ? { columnSpan: cell.colspan } : {}),
+      ...(kind === 'header' ? { shading: { type: ShadingType.CLEAR, color: 'auto', fill: HEADER_FILL } } : {}),
+      children: [new Paragraph({ alignment: ALIGN[cellAlign(cell, table.columns, start)], spacing: { after: 0 }, children: inlinesToRuns(cell.children, style) })],
+    });
+  });
+  return new TableRow({ children: cells, ...options });
+}

@@ -1,0 +1,29 @@
+/**
+ * The glyph check: characters Source Sans 3 cannot print. A PDF prints them as an empty box
+ * (`.notdef`), which also breaks PDF/A conformance, so the PDF writer and `alses validate` both
+ * report them (`writer/glyph-missing`).
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+import { fontMetrics, type FontFace } from '../fonts.ts';
+
+/**
+ * The characters of `text` the face has no glyph for, each once, in order of appearance (white
+ * space aside: every space character has one).
+ * @throws Error if the font file cannot be read.
+ */
+export function missingGlyphs(text: string, face: FontFace): string[] {
+  const font = fontMetrics(face);
+  const missing = new Set<string>();
+  for (const c of text) if (!/\s/.test(c) && !font.has(c.codePointAt(0) ?? 0)) missing.add(c);
+  return [...missing];
+}
+
+/**
+ * The `writer/glyph-missing` warning for characters no face prints (each once), or none.
+ * Shared by the PDF writer and by `alses validate`, which checks without laying out a PDF.
+ */
+export function glyphMissingWarning(missing: readonly string[]): Diagnostic | undefined {
+  if (missing.length === 0) return undefined;
+  const list = missing.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  return { severity: 'warning', ruleId: 'writer/glyph-missing', message: `Caractères absents de la police Source Sans 3, imprimés comme un rectangle vide dans le PDF : ${list}` };
+}

@@ -1,0 +1,57 @@
+/**
+ * The writers, behind one API: Document AST ──build──▶ library value (pdfmake definition, `docx`
+ * Document, HTML text) ──serialise──▶ file bytes. One module per format (`pdf/`, `docx/`,
+ * `html.ts`), each exporting a `Writer`; `serialize` picks one by format. Writers do no file I/O
+ * but reading the font files once per process (`src/fonts.ts`); writing files is the caller's.
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+import type { DocumentNode } from '../document/nodes.ts';
+import { docxWriter } from './docx/index.ts';
+import { htmlWriter } from './html.ts';
+import { pdfWriter } from './pdf/index.ts';
+
+/** Output formats. */
+export const FORMATS = ['pdf', 'docx', 'html'] as const;
+/** An output format. */
+export type Format = (typeof FORMATS)[number];
+
+/** What a writer built from a document. */
+export interface Built<Value> {
+  /** The library value, ready to serialise. */
+  readonly value: Value;
+  /** What could not be shown as asked (malformed table, unreadable image…); the document is still complete. */
+  readonly warnings: Diagnostic[];
+}
+
+/** A writer of one format. */
+export interface Writer<Value> {
+  /**
+   * Document AST → library value, and warnings. A node the format cannot show is a warning, not
+   * a failure.
+   * @throws InvalidInputError when `meta.date` is not a `YYYY-MM-DD` date.
+   */
+  build(doc: DocumentNode): Built<Value>;
+  /**
+   * Library value → bytes of the file; the same document always gives the same bytes. Serialise
+   * each value once (pdfmake mutates the definition it prints).
+   * @throws Error when the library fails (e.g. an SVG image that is not well-formed XML).
+   */
+  serialise(value: Value): Promise<Uint8Array>;
+}
+
+/** The writer of each format. */
+export const WRITERS = { pdf: pdfWriter, docx: docxWriter, html: htmlWriter } as const satisfies Readonly<Record<Format, Writer<unknown>>>;
+
+/**
+ * Serialises a document in one format: the format's writer builds, then serialises.
+ * @param warnings when given, receives what the writer could not show as asked (only once the
+ *   bytes are made).
+ * @throws whatever the writer throws (a rendering failure: exit code 3 at the CLI).
+ */
+export async function serialize(doc: DocumentNode, format: Format, warnings?: Diagnostic[]): Promise<Uint8Array> {
+  const writer: Writer<unknown> = WRITERS[format];
+  const { value, warnings: found } = writer.build(doc);
+  const bytes = await writer.serialise(value);
+  warnings?.push(...found);
+  return bytes;
+}

@@ -1,0 +1,270 @@
+/**
+ * PDF writer: Document AST → pdfmake document definition → PDF bytes.
+ *
+ * Layout: A4 in the document's orientation, margins and type sizes from `../shared.ts`, Source
+ * Sans 3 embedded (subsets). This module holds the document and the switch over blocks; the
+ * other concerns have a module each:
+ * - `inline.ts`: inline content → text runs (the switch over inlines);
+ * - `table.ts`: tables, with header rows repeated on every page and footer rows (totals) kept on
+ *   the page of the last body row;
+ * - `keep-together.ts`: headings and captions kept with what follows them, page breaks, and the
+ *   layout probe that tells when a table must be split and the document laid out again;
+ * - `justify.ts`: justified text without a gap inside hyphenated words;
+ * - `images.ts`: PNG and SVG images;
+ * - `styles.ts`: fixed styles;
+ * - `tags.ts`: tagged PDF, the structure tree built beside the definition and filled while
+ *   pdfmake draws;
+ * - `pdfa.ts`: PDF/A-1b (escaped XMP, bookmark counts, opaque images);
+ * - `patches/`: every reach into pdfmake's or pdfkit's internals, each naming its upstream issue.
+ *
+ * For the record and for everyone (see README, "Documents pour l'archivage et l'accessibilité"):
+ * PDF/A-1b, title shown in the window title, language, nested bookmarks on the headings, tagged
+ * content.
+ *
+ * Reproducible: the creation and modification dates are `meta.date` at 00:00 Europe/Paris, and
+ * the file ID pdfkit writes is an MD5 of those document properties, so the same input gives the
+ * same bytes.
+ */
+import pdfmake from 'pdfmake';
+import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { Diagnostic } from '../../diagnostics.ts';
+import { inlineText } from '../../document/builders.ts';
+import { assertNever, type Block, type DocumentNode, type HeadingNode } from '../../document/nodes.ts';
+import { FONT_PATHS, isFontFile, type FontFace } from '../../fonts.ts';
+import { glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
+import type { Built, Writer } from '../index.ts';
+import { documentDate, FONT_SIZE, PAGE_MARGINS, pageLabel, PRODUCER, RUNNING_OFFSET, textWidth } from '../shared.ts';
+import { ID, type Ctx, type Placement } from './context.ts';
+import { imageToPdf } from './images.ts';
+import { inlinesToPdf } from './inline.ts';
+import { keepWordsWhole } from './justify.ts';
+import { groupBlocks, LayoutProbe } from './keep-together.ts';
+import { installStructureMarking } from './patches/renderer.ts';
+import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
+import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
+import { tableToPdf } from './table.ts';
+import { attachStructure, PAGINATION, STRUCTURE_KEY, structNode, type StructNode } from './tags.ts';
+
+/** A pdfmake document definition and what could not be shown as asked. */
+export interface PdfDefinition {
+  /**
+   * The pdfmake definition (points, A4). pdfmake mutates a definition while printing it: print
+   * each definition once.
+   */
+  readonly definition: TDocumentDefinitions;
+  /** Problems met (malformed table, unreadable image…); the document is still complete. */
+  readonly warnings: Diagnostic[];
+}
+
+/**
+ * Builds the pdfmake document definition of `doc`, and warns of characters the font cannot
+ * print (`writer/glyph-missing`): no I/O but reading the font's character maps once per process.
+ * Footer rows are kept with the last body row only when printing (`pdfWriter.serialise`), which
+ * may lay the document out more than once.
+ * @throws InvalidInputError when `meta.date` is not a `YYYY-MM-DD` date.
+ */
+export function toPdfDefinition(doc: DocumentNode): PdfDefinition {
+  const { definition, warnings } = buildPdf(doc, new Set());
+  return { definition, warnings };
+}
+
+/**
+ * What the PDF writer builds: the definition of a first layout, and the document to build it
+ * again from when a table must be split. Serialise it once (pdfmake mutates the definition).
+ */
+export interface PdfBuild {
+  readonly doc: DocumentNode;
+  readonly first: PdfPass;
+}
+
+/**
+ * The PDF writer. `build`: as `toPdfDefinition`. `serialise`: PDF bytes, fonts read from the font
+ * package (nothing else is read, no URL is fetched); throws Error when pdfmake fails (e.g. an SVG
+ * image that is not well-formed XML).
+ */
+export const pdfWriter: Writer<PdfBuild> = {
+  build(doc: DocumentNode): Built<PdfBuild> {
+    const first = buildPdf(doc, new Set());
+    return { value: { doc, first }, warnings: first.warnings };
+  },
+  serialise: layOut,
+};
+
+/**
+ * Prints the document, laying it out again with one more table split before its last body row
+ * as long as a table's footer rows start on a page after its last body row.
+ */
+async function layOut({ doc, first }: PdfBuild): Promise<Uint8Array> {
+  configurePdfmake();
+  let built = first;
+  for (let pass = 0; ; pass++) {
+    const bytes = await print(built);
+    const orphan = built.probe.firstOrphanFooter(built.split);
+    // Each pass splits one more table; the bound only guards against a layout that never settles.
+    if (orphan === undefined || pass > built.tableCount) return bytes;
+    built = buildPdf(doc, new Set([...built.split, orphan]));
+  }
+}
+
+/**
+ * Lays out and prints a definition; before the pdfkit document is ended, its structure tree is
+ * attached and it is mended for PDF/A-1b.
+ */
+async function print(built: PdfPass): Promise<Uint8Array> {
+  const pdf = await pdfmake.createPdf(built.definition).getStream();
+  attachStructure(pdf, built.structure);
+  prepareForPdfa(pdf);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+    pdf.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    pdf.on('error', reject);
+    pdf.end();
+  });
+}
+
+/** Fonts and resource policies of the (process-wide) pdfmake instance: only the font files may be read. */
+function configurePdfmake(): void {
+  installStructureMarking();
+  pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
+  pdfmake.setUrlAccessPolicy(() => false);
+  pdfmake.setLocalAccessPolicy((path) => isFontFile(path));
+}
+
+// ---------------------------------------------------------------- document
+
+/** One build of the definition, with the tables it splits and what the layout probe watches. */
+interface PdfPass extends PdfDefinition {
+  /** Tables (by order in the document) split before their last body row. */
+  readonly split: ReadonlySet<number>;
+  readonly probe: LayoutProbe;
+  readonly tableCount: number;
+  /** Root of the structure tree (tagged PDF), filled in while the definition is drawn. */
+  readonly structure: StructNode;
+}
+
+function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): PdfPass {
+  const { meta } = doc;
+  const date = documentDate(meta);
+  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], split, probe: new LayoutProbe(), tables: 0, groups: 0, structure: structNode('Document'), outline: {}, headings: 0 };
+  const content = groupBlocks(doc.children, ctx, blockToPdf);
+  const definition: TDocumentDefinitions = {
+    pageSize: 'A4',
+    pageOrientation: meta.orientation,
+    pageMargins: [PAGE_MARGINS.left, PAGE_MARGINS.top, PAGE_MARGINS.right, PAGE_MARGINS.bottom],
+    ...PDFA_OPTIONS,
+    language: meta.language,
+    displayTitle: true,
+    tagged: true,
+    info: {
+      title: meta.title,
+      subject: meta.subject,
+      author: meta.author,
+      creator: PRODUCER,
+      producer: PRODUCER,
+      creationDate: date,
+      modDate: date,
+    },
+    defaultStyle: { font: PDF_FONT_FAMILY, fontSize: FONT_SIZE.body },
+    header: () =>
+      meta.header === ''
+        ? null
+        : { text: [running(meta.header)], fontSize: FONT_SIZE.running, color: '#404040', margin: [PAGE_MARGINS.left, RUNNING_OFFSET, PAGE_MARGINS.right, 0] },
+    footer: (page: number, pages: number) => ({
+      columns: [
+        { text: [running(meta.footer)], width: '*' },
+        { text: [running(pageLabel(page, pages))], width: 'auto', alignment: 'right' },
+      ],
+      columnGap: 12,
+      fontSize: FONT_SIZE.running,
+      color: '#404040',
+      margin: [PAGE_MARGINS.left, PAGE_MARGINS.bottom - RUNNING_OFFSET - FONT_SIZE.running * 1.2, PAGE_MARGINS.right, 0],
+    }),
+    content,
+    pageBreakBefore: ctx.probe.pageBreakBefore,
+  };
+  ctx.warnings.push(...glyphWarnings(definition));
+  return { definition, warnings: ctx.warnings, split, probe: ctx.probe, tableCount: ctx.tables, structure: ctx.structure };
+}
+
+/**
+ * A warning for the characters of the definition that no glyph of the face printing them shows.
+ * Walks the content as pdfmake styles it: text runs inherit bold and italics from the nodes
+ * around them; the running header and footer are read from one page.
+ */
+function glyphWarnings(definition: TDocumentDefinitions): Diagnostic[] {
+  const text: Record<FontFace, string[]> = { normal: [], bold: [], italics: [], bolditalics: [] };
+  const walk = (node: unknown, bold: boolean, italics: boolean): void => {
+    if (typeof node === 'string') text[bold ? (italics ? 'bolditalics' : 'bold') : italics ? 'italics' : 'normal'].push(node);
+    else if (Array.isArray(node)) node.forEach((n) => walk(n, bold, italics));
+    else if (node !== null && typeof node === 'object') {
+      const n = node as { bold?: unknown; italics?: unknown; table?: { body?: unknown } } & Record<string, unknown>;
+      const b = typeof n.bold === 'boolean' ? n.bold : bold;
+      const i = typeof n.italics === 'boolean' ? n.italics : italics;
+      for (const key of ['text', 'stack', 'ul', 'ol', 'columns'] as const) walk(n[key], b, i);
+      walk(n.table?.body, b, i);
+    }
+  };
+  walk(definition.content, false, false);
+  for (const part of [definition.header, definition.footer]) if (typeof part === 'function') walk(part(1, 1, { width: 0, height: 0, orientation: 'portrait' }), false, false);
+  const warning = glyphMissingWarning([...new Set((Object.keys(text) as FontFace[]).flatMap((face) => missingGlyphs(text[face].join(''), face)))]);
+  return warning ? [warning] : [];
+}
+
+/** A run of the running header or footer: page furniture, an artifact for assistive technology. */
+const running = (text: string): Content => ({ text, [STRUCTURE_KEY]: PAGINATION }) as Content;
+
+/** One block → pdfmake content (several nodes for a caption and a table, or a split table). */
+function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
+  const id = place === undefined ? {} : { id: place.marker };
+  switch (node.type) {
+    case 'heading':
+      return [headingToPdf(node, ctx)];
+    case 'paragraph': {
+      const p = structNode('P', ctx.structure);
+      const alignment = node.align ?? 'justify';
+      const text = inlinesToPdf(node.children, {}, p);
+      return [{ text: alignment === 'justify' ? keepWordsWhole(text, ctx.width, FONT_SIZE.body) : text, alignment, margin: [0, 0, 0, 6], ...id }];
+    }
+    case 'list': {
+      const l = structNode('L', ctx.structure);
+      const items = node.items.map((item) => ({ text: inlinesToPdf(item.children, {}, structNode('LBody', structNode('LI', l))) }));
+      return [node.ordered ? { ol: items, margin: [0, 0, 0, 6], ...id } : { ul: items, margin: [0, 0, 0, 6], ...id }];
+    }
+    case 'table':
+      return tableToPdf(node, ctx, place?.group);
+    case 'pageBreak':
+      return []; // groupBlocks makes it a break before the next block
+    case 'image':
+      return [imageToPdf(node, ctx, id)];
+    default:
+      return assertNever(node);
+  }
+}
+
+/**
+ * A heading, with its bookmark: level 1 at the top of the outline, level 2 under the last level 1,
+ * level 3 under the last level 2 (or level 1), all open, so that the bookmarks show the sections
+ * as the text nests them.
+ */
+function headingToPdf(node: HeadingNode, ctx: Ctx): Content {
+  const text = inlinesToPdf(node.children, {}, structNode(`H${node.level}`, ctx.structure));
+  const title = inlineText(node.children).trim();
+  // An empty heading lays out no line, and pdfmake would fail hanging a bookmark on it.
+  if (title === '') return { text, ...HEADING_STYLE[node.level] };
+  const id = `${ID}h${ctx.headings++}`;
+  const parent = node.level === 3 ? (ctx.outline[2] ?? ctx.outline[1]) : node.level === 2 ? ctx.outline[1] : undefined;
+  ctx.outline[node.level] = id;
+  if (node.level === 1) delete ctx.outline[2];
+  if (node.level <= 2) delete ctx.outline[3];
+  return {
+    text,
+    ...HEADING_STYLE[node.level],
+    headlineLevel: node.level,
+    id,
+    outline: true,
+    outlineText: title,
+    outlineExpanded: true,
+    ...(parent === undefined ? {} : { outlineParentId: parent }),
+  } as Content; // pdfmake takes an id on any node, although @types/pdfmake does not list it here
+}

@@ -1,0 +1,130 @@
+/**
+ * Tables → pdfmake tables: explicit column widths, header rows repeated on every page
+ * (`headerRows`), rows that may break across pages (a row taller than a page is never dropped),
+ * grey bold header rows, bold footer rows, each cell tagged (TH/TD) in the structure tree; split
+ * before the last body row when the layout probe found the footer rows alone on a page.
+ */
+import type { Content, TableCell as PdfTableCell } from 'pdfmake/interfaces.js';
+import { inlineText } from '../../document/builders.ts';
+import type { TableNode, TableRow } from '../../document/nodes.ts';
+import { BORDER_WIDTH, CELL_PADDING, cellAlign, cellStarts, checkTable, FONT_SIZE, HEADER_FILL, type CheckedTable } from '../shared.ts';
+import { ID, type Ctx } from './context.ts';
+import { inlinesToPdf } from './inline.ts';
+import { keepWordsWhole } from './justify.ts';
+import { TABLE_LAYOUT } from './styles.ts';
+import { PAGINATION, structNode, type StructNode } from './tags.ts';
+
+/**
+ * A table → [caption, table] or, when `ctx.split` says so, [caption, table without its last body
+ * row, table of header rows + last body row + footer rows starting a new page]. Registers with
+ * the probe the first body row (kept with the caption and header) and the rows around the footer.
+ */
+export function tableToPdf(node: TableNode, ctx: Ctx, group: string | undefined): Content[] {
+  const n = ctx.tables++;
+  const label = node.caption ? inlineText(node.caption) : `n° ${n + 1}`;
+  const { table, warnings } = checkTable(node, label);
+  ctx.warnings.push(...warnings);
+  const out: Content[] = [];
+  const structure = table ? structNode('Table', ctx.structure) : undefined;
+  if (node.caption) {
+    const caption = structure ? structNode('Caption', structure) : structNode('P', ctx.structure);
+    out.push({ text: inlinesToPdf(node.caption, {}, caption), bold: true, fontSize: FONT_SIZE.table + 1, margin: [0, 6, 0, 4] });
+  }
+  if (!table || !structure) return out;
+
+  // Column widths: pdfmake's are content widths, without paddings and borders. Each column's outer
+  // width (content + paddings + one border) is its share of the text width less the last border.
+  const widths = table.columns.map((c) => Math.max(1, (c.width / 100) * (ctx.width - BORDER_WIDTH) - 2 * CELL_PADDING.x - BORDER_WIDTH));
+  // Rows are numbered across header, body and footer; some get ids so the probe can find them.
+  const h = table.header.length;
+  const b = table.body.length;
+  const rowId = (index: number) => `${ID}t${n}-r${index}-`;
+  const start = rowId(b > 0 ? h : h + b); // first body row, else first footer row
+  const tail = rowId(h + b - 1);
+  const foot = rowId(h + b);
+  const marked = new Set([start, tail, foot]);
+  // Structure elements of the cells, made once: a split table draws its header rows twice.
+  const cells = {
+    header: structRows(table.header, 'THead', 'header', structure),
+    body: structRows(table.body, 'TBody', 'body', structure),
+    footer: structRows(table.footer, 'TFoot', 'footer', structure),
+  };
+  const rows = (list: readonly TableRow[], kind: RowKind, first: number) =>
+    list.map((row, i) => rowToPdf(row, table, widths, kind, marked.has(rowId(first + i)) ? rowId(first + i) : undefined, cells[kind][i] ?? []));
+  const table_ = (body: PdfTableCell[][], extra: object = {}): Content => ({
+    table: { widths: [...widths], headerRows: h, dontBreakRows: false, body },
+    layout: TABLE_LAYOUT,
+    fontSize: FONT_SIZE.table,
+    margin: [0, 0, 0, 8],
+    ...extra,
+  });
+
+  if (group !== undefined) {
+    ctx.probe.groups.set(group, start);
+    if (table.footer.length > 0 && b > 0) ctx.probe.footers.push({ table: n, group, tail, foot, splittable: b >= 2 });
+    if (ctx.split.has(n) && b < 2) ctx.probe.breakBefore.add(group);
+  }
+  const body = rows(table.body, 'body', h);
+  if (ctx.split.has(n) && b >= 2) {
+    // The last body row and the footer rows start a new page, under the header rows.
+    out.push(table_([...rows(table.header, 'header', 0), ...body.slice(0, -1)], { margin: [0, 0, 0, 0] }));
+    out.push(table_([...rows(table.header, 'header', 0), ...body.slice(-1), ...rows(table.footer, 'footer', h + b)], { pageBreak: 'before' }));
+  } else {
+    out.push(table_([...rows(table.header, 'header', 0), ...body, ...rows(table.footer, 'footer', h + b)]));
+  }
+  return out;
+}
+
+type RowKind = 'header' | 'body' | 'footer';
+
+/**
+ * Structure elements of a part of a table (THead, TBody, TFoot; none for no rows): a TR per row,
+ * a TH (heading its column; repeated on each page) or TD per cell, with its column span.
+ */
+function structRows(rows: readonly TableRow[], role: 'THead' | 'TBody' | 'TFoot', kind: RowKind, table: StructNode): StructNode[][] {
+  if (rows.length === 0) return [];
+  const part = structNode(role, table);
+  return rows.map((row) => {
+    const tr = structNode('TR', part);
+    return row.cells.map((cell) =>
+      structNode(kind === 'header' ? 'TH' : 'TD', tr, {
+        ...(kind === 'header' ? { scope: 'Column', repeated: true } : {}),
+        ...(cell.colspan > 1 ? { colSpan: cell.colspan } : {}),
+      }),
+    );
+  });
+}
+
+/**
+ * A row → pdfmake cells: colspans followed by the empty placeholders pdfmake expects, alignment
+ * from the cell or its column, bold header and footer rows, grey header rows, each cell's text
+ * tagged with its structure element. `marker`, when given, prefixes the ids of the cells so the
+ * layout probe can find the row.
+ */
+function rowToPdf(
+  row: TableRow,
+  table: CheckedTable,
+  widths: readonly number[],
+  kind: RowKind,
+  marker: string | undefined,
+  structure: readonly StructNode[],
+): PdfTableCell[] {
+  const starts = cellStarts(row);
+  const cells: PdfTableCell[] = [];
+  row.cells.forEach((cell, i) => {
+    const start = starts[i] ?? 0;
+    const alignment = cellAlign(cell, table.columns, start);
+    const text = inlinesToPdf(cell.children, {}, structure[i] ?? PAGINATION);
+    cells.push({
+      // The first column's width is a lower bound of the width of a cell spanning several.
+      text: alignment === 'justify' ? keepWordsWhole(text, widths[start] ?? 0, FONT_SIZE.table, kind !== 'body') : text,
+      alignment,
+      ...(kind === 'body' ? {} : { bold: true }),
+      ...(kind === 'header' ? { fillColor: `#${HEADER_FILL}` } : {}),
+      ...(cell.colspan > 1 ? { colSpan: cell.colspan } : {}),
+      ...(marker === undefined ? {} : { id: `${marker}c${start}` }),
+    });
+    for (let k = 1; k < cell.colspan; k++) cells.push({});
+  });
+  return cells;
+}
