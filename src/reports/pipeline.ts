@@ -8,7 +8,7 @@ import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts
 import type { Dataset } from '../dataset/model.ts';
 import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { assertNever, type DocumentNode, type Inline } from '../document/nodes.ts';
-import type { PublishedFile } from '../publish.ts';
+import type { PublishedFile } from '../output/publish.ts';
 import { AlsesError } from '../errors.ts';
 import { loadTemplates, type TemplateSet } from '../templates/environment.ts';
 import { renderDocx } from '../writers/docx.ts';

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { canonicalFiles } from '../../dataset/canonical.ts';
 import { hasErrors } from '../../diagnostics.ts';
-import { writeAtomic } from '../../output.ts';
+import { writeAtomic } from '../../output/atomic.ts';
 import { printDiagnostics, reportFailure } from '../shared.ts';
 
 interface ImportArgs {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { AlsesError, EXIT_CODES } from '../../errors.ts';
 import { checkReportMonth, defaultMonth } from '../../reports/mensuel.ts';
-import { systemReason } from '../../output.ts';
+import { systemReason } from '../../output/atomic.ts';
 import { runMonthly, type MonthlyLog } from '../../reports/monthly-job.ts';
 import { FORMATS, type Format } from '../../reports/pipeline.ts';
 import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';

@@ -2,8 +2,8 @@
 import type { CommandModule } from 'yargs';
 import { hasErrors } from '../../diagnostics.ts';
 import { AlsesError } from '../../errors.ts';
-import { withOutputLock } from '../../output.ts';
-import { publish } from '../../publish.ts';
+import { withOutputLock } from '../../output/atomic.ts';
+import { publish } from '../../output/publish.ts';
 import { FORMATS, renderAll, type Format } from '../../reports/pipeline.ts';
 import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 

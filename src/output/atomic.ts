@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { AlsesError } from './errors.ts';
+import { AlsesError } from '../errors.ts';
 
 /** A file to write: its path and its bytes. */
 export interface OutputFile {

@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AlsesError } from './errors.ts';
-import { writeAtomic, type OutputFile } from './output.ts';
+import { AlsesError } from '../errors.ts';
+import { writeAtomic, type OutputFile } from './atomic.ts';
 
 /** File name of the manifest inside an output folder. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -50,7 +50,7 @@ export interface Provenance {
   readonly date: string;
 }
 
-const PACKAGE_JSON = new URL('../package.json', import.meta.url);
+const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 
 /** Version of the product, from package.json. */
 export async function productVersion(): Promise<string> {

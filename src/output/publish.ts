@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AlsesError } from './errors.ts';
+import { AlsesError } from '../errors.ts';
 import { recordOutputs, sha256, type Provenance } from './manifest.ts';
-import { commitTemp, removeQuietly, systemReason, writeTemp, type OutputFile } from './output.ts';
+import { commitTemp, removeQuietly, systemReason, writeTemp, type OutputFile } from './atomic.ts';
 
 /** A file to publish, with where it came from. */
 export interface PublishedFile extends OutputFile {
