@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import lockfile from 'proper-lockfile';
-import { LOCK_FILE } from '../src/output/atomic.ts';
+import { LOCK_FILE } from '../src/output/lock.ts';
 import { checkReportMonth, defaultMonth, lastDayOfMonth } from '../src/reports/mensuel.ts';
 import { ROOT, runCli, spawnCli } from './helpers/cli.ts';
 import { unzipSync } from 'fflate';

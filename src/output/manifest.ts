@@ -11,7 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AlsesError } from '../errors.ts';
-import { writeAtomic, type OutputFile } from './atomic.ts';
+import { writeIfChanged, type OutputFile } from './atomic.ts';
 
 /** File name of the manifest inside an output folder. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -110,11 +110,7 @@ export async function recordOutputs(outDir: string, files: readonly (OutputFile 
     };
   }
   const bytes = serializeManifest({ product: 'alses-reports', outputs });
-  const file = path.join(outDir, MANIFEST_FILE);
-  const previous = await readFile(file).catch(() => undefined);
-  if (previous && Buffer.compare(previous, bytes) === 0) return false;
-  await writeAtomic(file, bytes);
-  return true;
+  return (await writeIfChanged(path.join(outDir, MANIFEST_FILE), bytes)) === 'written';
 }
 
 /** A difference between an output folder and its manifest. */

@@ -14,7 +14,7 @@ import type { Dataset } from '../dataset/model.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import type { ChartSource } from '../document/parse.ts';
 import { InvalidInputError } from '../errors.ts';
-import { withOutputLock } from '../output/atomic.ts';
+import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
 import { buildRapportMensuelContext, etpParMois } from './mensuel.ts';
 import { renderTemplate } from './document.ts';

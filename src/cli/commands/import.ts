@@ -4,11 +4,10 @@
  * one CSV per état and déploiement; README, "Classeur Excel"). Exit 1 and nothing written on any
  * error.
  */
-import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { canonicalFiles } from '../../dataset/canonical.ts';
 import { hasErrors } from '../../diagnostics.ts';
-import { writeAtomic } from '../../output/atomic.ts';
+import { writeIfChanged } from '../../output/atomic.ts';
 import { printDiagnostics, reportFailure } from '../shared.ts';
 
 interface ImportArgs {
@@ -41,10 +40,8 @@ export const importCommand: CommandModule<object, ImportArgs> = {
         return;
       }
       for (const f of files) {
-        const previous = await readFile(f.path).catch(() => undefined);
-        const unchanged = previous !== undefined && Buffer.compare(previous, f.bytes) === 0;
-        if (!unchanged) await writeAtomic(f.path, f.bytes);
-        process.stdout.write(`${unchanged ? 'inchangé' : 'écrit'} : ${f.path}\n`);
+        const status = await writeIfChanged(f.path, f.bytes);
+        process.stdout.write(`${status === 'unchanged' ? 'inchangé' : 'écrit'} : ${f.path}\n`);
       }
       process.exitCode = 0;
     } catch (err) {

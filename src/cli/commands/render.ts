@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { hasErrors } from '../../diagnostics.ts';
 import { AlsesError } from '../../errors.ts';
-import { withOutputLock } from '../../output/atomic.ts';
+import { withOutputLock } from '../../output/lock.ts';
 import { publish } from '../../output/publish.ts';
 import { FORMATS, renderAll, type Format } from '../../reports/pipeline.ts';
 import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
