@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import lockfile from 'proper-lockfile';
 import { LOCK_FILE } from '../src/output/lock.ts';
-import { checkReportMonth, defaultMonth, lastDayOfMonth } from '../src/reports/mensuel.ts';
+import { checkReportMonth, defaultMonth, lastDayOfMonth } from '../src/reports/rapport-mensuel.ts';
 import { ROOT, runCli, spawnCli } from './helpers/cli.ts';
 import { unzipSync } from 'fflate';
 import { docxTables, docxXml, pdfText } from './helpers/readback.ts';

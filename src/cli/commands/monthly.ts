@@ -7,10 +7,10 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { AlsesError, EXIT_CODES } from '../../errors.ts';
-import { checkReportMonth, defaultMonth } from '../../reports/mensuel.ts';
+import { checkReportMonth, defaultMonth } from '../../reports/rapport-mensuel.ts';
 import { systemReason } from '../../output/atomic.ts';
-import { runMonthly, type MonthlyLog } from '../../reports/monthly-job.ts';
-import { FORMATS, type Format } from '../../reports/pipeline.ts';
+import { runMonthly, type MonthlyLog } from '../../jobs/monthly.ts';
+import { FORMATS, type Format } from '../../jobs/render.ts';
 import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface MonthlyArgs extends DataOptions {

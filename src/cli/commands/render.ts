@@ -4,7 +4,7 @@ import { hasErrors } from '../../diagnostics.ts';
 import { AlsesError } from '../../errors.ts';
 import { withOutputLock } from '../../output/lock.ts';
 import { publish } from '../../output/publish.ts';
-import { FORMATS, renderAll, type Format } from '../../reports/pipeline.ts';
+import { FORMATS, renderAll, type Format } from '../../jobs/render.ts';
 import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface RenderArgs extends DataOptions {

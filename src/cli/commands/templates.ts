@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { loadDataset } from '../../dataset/load.ts';
 import { hasErrors } from '../../diagnostics.ts';
-import { renderTemplate } from '../../reports/document.ts';
+import { renderTemplate } from '../../templates/render.ts';
 import { loadTemplates, type LoadedTemplate } from '../../templates/environment.ts';
 import { printDiagnostics, withDataOptions, type DataOptions } from '../shared.ts';
 

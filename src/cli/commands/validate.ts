@@ -1,7 +1,7 @@
 /** `alses validate`: checks the data and the templates, lists every problem, exit 1 on any error. */
 import type { CommandModule } from 'yargs';
 import { hasErrors, sortDiagnostics } from '../../diagnostics.ts';
-import { loadInputs, renderLoaded, writerChecks } from '../../reports/pipeline.ts';
+import { loadInputs, renderLoaded, writerChecks } from '../../jobs/render.ts';
 import { plural, printDiagnostics, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface ValidateArgs extends DataOptions {

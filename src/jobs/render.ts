@@ -15,7 +15,7 @@ import { renderDocx } from '../writers/docx.ts';
 import { htmlDocument } from '../writers/html.ts';
 import { renderPdf } from '../writers/pdf.ts';
 import { FONT_FACES, glyphMissingWarning, missingGlyphs } from '../writers/fonts.ts';
-import { renderTemplate, type RenderedDocument } from './document.ts';
+import { renderTemplate, type RenderedDocument } from '../templates/render.ts';
 
 /**
  * Writer warnings that must block output: a character the font cannot print would print as an

@@ -16,9 +16,9 @@ import type { ChartSource } from '../document/parse.ts';
 import { InvalidInputError } from '../errors.ts';
 import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
-import { buildRapportMensuelContext, etpParMois } from './mensuel.ts';
-import { renderTemplate } from './document.ts';
-import { loadInputs, serializeAll, type Format } from './pipeline.ts';
+import { buildRapportMensuelContext, etpParMois } from '../reports/rapport-mensuel.ts';
+import { renderTemplate } from '../templates/render.ts';
+import { loadInputs, serializeAll, type Format } from './render.ts';
 
 /** Name of the monthly report template (without `.hbs`). */
 export const MONTHLY_TEMPLATE = 'rapport-mensuel';

@@ -10,8 +10,8 @@ import { document } from '../document/builders.ts';
 import type { DocumentNode } from '../document/nodes.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
 import { parseIsoDate } from '../format.ts';
-import { locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from '../templates/environment.ts';
-import { buildAnnexeContext } from './annexe.ts';
+import { locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
+import { buildAnnexeContext } from '../reports/annexe.ts';
 
 /** A rendered document, ready for the writers. */
 export interface RenderedDocument {
