@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FORMATS, renderDocuments, serialize, type Format } from '../src/jobs/render.ts';
+import { renderDocuments } from '../src/jobs/render.ts';
+import { FORMATS, serialize, type Format } from '../src/jobs/serialize.ts';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;

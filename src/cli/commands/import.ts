@@ -1,13 +1,10 @@
 /**
- * `alses import <source> --to <dossier>`: reads a workbook (or CSV files as Excel exports them),
- * validates everything, and only then writes the canonical data folder (`dispositif.yaml` and
- * one CSV per état and déploiement; README, "Classeur Excel"). Exit 1 and nothing written on any
- * error.
+ * `alses import <source> --to <dossier>`: runs the import job (src/jobs/import.ts), which checks a
+ * workbook or a folder of CSV files and writes the canonical data folder. Exit 1 and nothing
+ * written on any error.
  */
 import type { CommandModule } from 'yargs';
-import { canonicalFiles } from '../../dataset/canonical.ts';
-import { hasErrors } from '../../diagnostics.ts';
-import { writeIfChanged } from '../../output/atomic.ts';
+import { runImport } from '../../jobs/import.ts';
 import { printDiagnostics, reportFailure } from '../shared.ts';
 
 interface ImportArgs {
@@ -32,17 +29,14 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       }) as never,
   handler: async (args) => {
     try {
-      const { files, diagnostics } = await canonicalFiles(args.source, args.to, args.dispositif !== undefined ? { dispositif: args.dispositif } : {});
+      const { files, diagnostics } = await runImport(args.source, args.to, args.dispositif !== undefined ? { dispositif: args.dispositif } : {});
       printDiagnostics(diagnostics);
-      if (hasErrors(diagnostics)) {
+      if (!files) {
         process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
         process.exitCode = 1;
         return;
       }
-      for (const f of files) {
-        const status = await writeIfChanged(f.path, f.bytes);
-        process.stdout.write(`${status === 'unchanged' ? 'inchangé' : 'écrit'} : ${f.path}\n`);
-      }
+      for (const f of files) process.stdout.write(`${f.status === 'unchanged' ? 'inchangé' : 'écrit'} : ${f.path}\n`);
       process.exitCode = 0;
     } catch (err) {
       process.exitCode = reportFailure(err);

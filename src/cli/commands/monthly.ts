@@ -10,7 +10,7 @@ import { AlsesError, EXIT_CODES } from '../../errors.ts';
 import { checkReportMonth, defaultMonth } from '../../reports/rapport-mensuel.ts';
 import { systemReason } from '../../output/atomic.ts';
 import { runMonthly, type MonthlyLog } from '../../jobs/monthly.ts';
-import { FORMATS, type Format } from '../../jobs/render.ts';
+import { FORMATS, type Format } from '../../jobs/serialize.ts';
 import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface MonthlyArgs extends DataOptions {
