@@ -17,6 +17,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, table, text } from './builders.ts';
 import { frenchSpacing } from '../format.ts';
 import { ALIGNMENTS, type Align, type Block, type ImageNode, type Inline, type TableColumn, type TableRow } from './nodes.ts';
+import { tableProblems, type TablePart } from './validate.ts';
 
 /** Allowed tags and, for each, its allowed attributes. */
 export const ALLOWED_TAGS: Readonly<Record<string, readonly string[]>> = {
@@ -276,18 +277,17 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
           report(c, 'template/misplaced-tag', `Balise <${c.name}> interdite dans <table> (attendu : <caption>, <colgroup>, <thead>, <tbody>, <tfoot>)`);
       }
     }
-    if (columns.length === 0) {
+    const built = table({ columns, header, body, footer, ...(caption ? { caption } : {}) });
+    const problems = tableProblems(built);
+    if (problems.some((p) => p.kind === 'no-columns')) {
       report(el, 'template/table-columns', 'Tableau sans largeurs de colonnes (attendu : <colgroup> avec un <col width="…%"> par colonne)');
       return undefined;
     }
-    const sum = columns.reduce((s, c) => s + c.width, 0);
-    if (Math.abs(sum - 100) > 0.5) report(el, 'template/table-columns', `Largeurs de colonnes totalisant ${sum} % (attendu : 100 %)`);
-    const all = [...header, ...body, ...footer];
-    const wrong = all.flatMap((r, i) => {
-      const span = r.cells.reduce((s, c) => s + c.colspan, 0);
-      return span === columns.length ? [] : [{ row: i + 1, span }];
-    });
-    // One message per table, however many rows a faulty {{#each}} repeats.
+    for (const p of problems) if (p.kind === 'widths') report(el, 'template/table-columns', `Largeurs de colonnes totalisant ${p.total} % (attendu : 100 %)`);
+    // Rows are numbered through header, body and footer; one message per table, however many
+    // rows a faulty {{#each}} repeats.
+    const offset: Record<TablePart, number> = { header: 0, body: header.length, footer: header.length + body.length };
+    const wrong = problems.flatMap((p) => (p.kind === 'row-span' ? [{ row: offset[p.part] + p.index + 1, span: p.span }] : []));
     const [first] = wrong;
     if (first)
       report(
@@ -295,7 +295,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
         'template/table-row-width',
         `La ligne ${first.row} du tableau occupe ${first.span} colonne(s)${wrong.length > 1 ? ` (et ${wrong.length - 1} autre(s) ligne(s) de même)` : ''} (attendu : ${columns.length}, selon <colgroup>)`,
       );
-    return table({ columns, header, body, footer, ...(caption ? { caption } : {}) });
+    return built;
   };
 
   const parseImage = (el: Element): ImageNode | undefined => {
