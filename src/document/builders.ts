@@ -16,6 +16,7 @@ import {
   type ListNode,
   type PageBreakNode,
   type ParagraphNode,
+  type SourcePosition,
   type StrongNode,
   type TableCell,
   type TableColumn,
@@ -29,6 +30,9 @@ export type InlineInput = Inline | string;
 
 const toInlines = (content: readonly InlineInput[]): Inline[] =>
   content.map((c) => (typeof c === 'string' ? text(c) : c));
+
+/** `node` with its source position, when there is one (parsed nodes; see `SourcePosition`). */
+export const at = <T extends Block | Inline>(node: T, position: SourcePosition | undefined): T => (position ? { ...node, position } : node);
 
 /** A text node holding `value` literally. */
 export const text = (value: string): TextNode => ({ type: 'text', value });
