@@ -5,7 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { runImport } from '../../jobs/import.ts';
-import { printDiagnostics, reportFailure } from '../shared.ts';
+import { reportFailure, reportWrites } from '../shared.ts';
 
 interface ImportArgs {
   source: string;
@@ -30,14 +30,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
   handler: async (args) => {
     try {
       const { files, diagnostics } = await runImport(args.source, args.to, args.dispositif !== undefined ? { dispositif: args.dispositif } : {});
-      printDiagnostics(diagnostics);
-      if (!files) {
-        process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
-        process.exitCode = 1;
-        return;
-      }
-      for (const f of files) process.stdout.write(`${f.status === 'unchanged' ? 'inchangé' : 'écrit'} : ${f.path}\n`);
-      process.exitCode = 0;
+      process.exitCode = reportWrites(diagnostics, files);
     } catch (err) {
       process.exitCode = reportFailure(err);
     }

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { AlsesError } from '../../errors.ts';
 import { runRender } from '../../jobs/render.ts';
 import { FORMATS, type Format } from '../../jobs/serialize.ts';
-import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
+import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface RenderArgs extends DataOptions {
   modeles: string[];
@@ -43,14 +43,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         formats: args.format,
         waitMs: Math.max(0, args.wait) * 1000,
       });
-      printDiagnostics(diagnostics);
-      if (!outputs) {
-        process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
-        process.exitCode = 1;
-        return;
-      }
-      for (const r of outputs) process.stdout.write(`${r.status === 'written' ? 'écrit' : 'inchangé'} : ${r.path}\n`);
-      process.exitCode = 0;
+      process.exitCode = reportWrites(diagnostics, outputs);
     } catch (err) {
       process.exitCode = reportFailure(err);
     }
