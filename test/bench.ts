@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { renderDocuments } from '../src/reports/pipeline.ts';
+import { renderDocuments } from '../src/jobs/render.ts';
 import { FORMATS, serialize, type Format } from '../src/writers/index.ts';
 
 const runsArg = process.argv.indexOf('--runs');

@@ -8,7 +8,7 @@ import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manifestSchema } from '../src/manifest.ts';
+import { manifestSchema } from '../src/output/manifest.ts';
 import { runCli } from './helpers/cli.ts';
 
 let out: string;

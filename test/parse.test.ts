@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { cell, column, emphasis, heading, lineBreak, list, pageBreak, paragraph, row, strong, table, text } from '../src/document/builders.ts';
 import { checkTagsAndAttributes, parseHtmlSubset } from '../src/document/parse.ts';
 
-const parse = (html: string) => parseHtmlSubset(html, { file: 'templates/t.hbs' });
+/** A parsed tree without its source positions, to compare with trees built in code. */
+const withoutPositions = <T>(value: T): T =>
+  (Array.isArray(value)
+    ? value.map(withoutPositions)
+    : value && typeof value === 'object' && !(value instanceof Uint8Array)
+      ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'position').map(([k, v]) => [k, withoutPositions(v)]))
+      : value) as T;
+
+const parse = (html: string) => {
+  const result = parseHtmlSubset(html, { file: 'templates/t.hbs' });
+  return { ...result, blocks: withoutPositions(result.blocks) };
+};
 
 describe('HTML subset → Document AST', () => {
   it('parses headings, paragraphs with inline markup, lists and page breaks', () => {
@@ -53,6 +64,19 @@ describe('HTML subset → Document AST', () => {
   it('keeps non-breaking spaces (U+00A0, U+202F) as they are', () => {
     const { blocks } = parse('<p>1er\u00a0juillet 1\u202f234</p>');
     expect(blocks).toEqual([paragraph(['1er\u00a0juillet 1\u202f234'])]);
+  });
+
+  it('gives each block and inline node its place in the rendered output', () => {
+    const { blocks } = parseHtmlSubset('<h1>Titre</h1>\n  <p>Le <strong>Nord</strong></p>', { file: 'templates/t.hbs', lineOffset: 2 });
+    expect(blocks.map((b) => b.position)).toEqual([
+      { file: 'templates/t.hbs', line: 3, column: 1 },
+      { file: 'templates/t.hbs', line: 4, column: 3 },
+    ]);
+    const para = blocks[1]!;
+    expect(para.type === 'paragraph' && para.children.map((n) => [n.type, n.position?.column])).toEqual([
+      ['text', 6],
+      ['strong', 9],
+    ]);
   });
 
   it('reports an unknown tag and an unknown attribute with file and line', () => {

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const failOn = { path: '' };
-vi.mock('../src/output.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../src/output.ts')>();
+vi.mock('../src/output/atomic.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../src/output/atomic.ts')>();
   const { AlsesError } = await import('../src/errors.ts');
   return {
     ...original,
@@ -23,7 +23,7 @@ vi.mock('../src/output.ts', async (importOriginal) => {
   };
 });
 
-const { publish } = await import('../src/publish.ts');
+const { publish } = await import('../src/output/publish.ts');
 
 let dir: string;
 beforeEach(async () => {

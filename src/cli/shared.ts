@@ -66,6 +66,22 @@ export function printDiagnostics(list: readonly Diagnostic[]): void {
   if (list.length) process.stderr.write(`${plural(errors, 'erreur', 'erreurs')}, ${plural(warnings, 'avertissement', 'avertissements')}\n`);
 }
 
+/**
+ * Prints a job's diagnostics, then what happened to each file it wrote (`écrit : out/a.pdf`,
+ * `inchangé : …`) on stdout.
+ * @param files the files, or `undefined` when errors stopped the job before writing anything.
+ * @returns the exit code: 1 when errors stopped the job (nothing written), else 0.
+ */
+export function reportWrites(diagnostics: readonly Diagnostic[], files: readonly { path: string; status: 'written' | 'unchanged' }[] | undefined): number {
+  printDiagnostics(diagnostics);
+  if (!files) {
+    process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
+    return 1;
+  }
+  for (const f of files) process.stdout.write(`${f.status === 'written' ? 'écrit' : 'inchangé'} : ${f.path}\n`);
+  return 0;
+}
+
 /** Exit code for an unexpected or typed error, after printing its French message. */
 export function reportFailure(err: unknown): number {
   if (err instanceof AlsesError) {

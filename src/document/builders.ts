@@ -2,25 +2,27 @@
  * Builders for Document AST nodes: used by the HTML-subset parser and by tests alike, so that no
  * code writes node literals by hand.
  */
-import type {
-  Align,
-  Block,
-  DocumentMeta,
-  DocumentNode,
-  EmphasisNode,
-  HeadingNode,
-  ImageNode,
-  Inline,
-  LineBreakNode,
-  ListNode,
-  PageBreakNode,
-  ParagraphNode,
-  StrongNode,
-  TableCell,
-  TableColumn,
-  TableNode,
-  TableRow,
-  TextNode,
+import {
+  assertNever,
+  type Align,
+  type Block,
+  type DocumentMeta,
+  type DocumentNode,
+  type EmphasisNode,
+  type HeadingNode,
+  type ImageNode,
+  type Inline,
+  type LineBreakNode,
+  type ListNode,
+  type PageBreakNode,
+  type ParagraphNode,
+  type SourcePosition,
+  type StrongNode,
+  type TableCell,
+  type TableColumn,
+  type TableNode,
+  type TableRow,
+  type TextNode,
 } from './nodes.ts';
 
 /** Inline content given as nodes or plain strings (a string becomes a text node). */
@@ -28,6 +30,9 @@ export type InlineInput = Inline | string;
 
 const toInlines = (content: readonly InlineInput[]): Inline[] =>
   content.map((c) => (typeof c === 'string' ? text(c) : c));
+
+/** `node` with its source position, when there is one (parsed nodes; see `SourcePosition`). */
+export const at = <T extends Block | Inline>(node: T, position: SourcePosition | undefined): T => (position ? { ...node, position } : node);
 
 /** A text node holding `value` literally. */
 export const text = (value: string): TextNode => ({ type: 'text', value });
@@ -120,7 +125,7 @@ export const document = (meta: Partial<DocumentMeta> & Pick<DocumentMeta, 'title
   children,
 });
 
-/** Plain text of inline content (for alt text, tests, bookmarks). */
+/** Plain text of inline content (for alt text, tests, bookmarks); a line break is `\n`. */
 export const inlineText = (content: readonly Inline[]): string =>
   content
     .map((n) => {
@@ -132,6 +137,8 @@ export const inlineText = (content: readonly Inline[]): string =>
           return inlineText(n.children);
         case 'lineBreak':
           return '\n';
+        default:
+          return assertNever(n);
       }
     })
     .join('');

@@ -17,31 +17,51 @@ export const ORIENTATIONS = ['portrait', 'landscape'] as const;
 /** Page orientation of a document (A4 in both cases). */
 export type Orientation = (typeof ORIENTATIONS)[number];
 
+/**
+ * Where a node comes from: a place in a template's rendered output (the HTML subset), 1-based
+ * line and column as the parser's diagnostics give them. Set by the HTML-subset parser for
+ * writers to cite in warnings; never shown in a document and never changes a written byte.
+ */
+export interface SourcePosition {
+  /** The template file (as shown in messages). */
+  readonly file: string;
+  /** Line, 1-based. */
+  readonly line: number;
+  /** Column, 1-based. */
+  readonly column: number;
+}
+
+/** What every block and inline node may carry besides its content. */
+interface Positioned {
+  /** Where the node comes from, when parsed from a template; absent for nodes built in code. */
+  readonly position?: SourcePosition;
+}
+
 // ---------------------------------------------------------------- inlines
 
 /** Literal text. `value` is shown as is: no markup, no entity is interpreted by writers. */
-export interface TextNode {
+export interface TextNode extends Positioned {
   readonly type: 'text';
   /** The characters to show (already unescaped; may contain U+00A0 and U+202F). */
   readonly value: string;
 }
 
 /** Strong importance, shown in bold (`<strong>`, `<b>`). */
-export interface StrongNode {
+export interface StrongNode extends Positioned {
   readonly type: 'strong';
   /** Content shown in bold. */
   readonly children: readonly Inline[];
 }
 
 /** Emphasis, shown in italics (`<em>`, `<i>`). */
-export interface EmphasisNode {
+export interface EmphasisNode extends Positioned {
   readonly type: 'emphasis';
   /** Content shown in italics. */
   readonly children: readonly Inline[];
 }
 
 /** A forced line break inside a paragraph or a cell (`<br>`). */
-export interface LineBreakNode {
+export interface LineBreakNode extends Positioned {
   readonly type: 'lineBreak';
 }
 
@@ -51,7 +71,7 @@ export type Inline = TextNode | StrongNode | EmphasisNode | LineBreakNode;
 // ---------------------------------------------------------------- blocks
 
 /** A section title (`<h1>`…`<h3>`). Level 1 is the document title as printed. */
-export interface HeadingNode {
+export interface HeadingNode extends Positioned {
   readonly type: 'heading';
   /** 1 = title of the document, 2 = section, 3 = sub-section. */
   readonly level: 1 | 2 | 3;
@@ -60,7 +80,7 @@ export interface HeadingNode {
 }
 
 /** A paragraph of running text (`<p>`). */
-export interface ParagraphNode {
+export interface ParagraphNode extends Positioned {
   readonly type: 'paragraph';
   /** Alignment; writers default to `justify` for running text when absent. */
   readonly align?: Align;
@@ -75,7 +95,7 @@ export interface ListItem {
 }
 
 /** A bulleted (`<ul>`) or numbered (`<ol>`) list. */
-export interface ListNode {
+export interface ListNode extends Positioned {
   readonly type: 'list';
   /** `true` for a numbered list. */
   readonly ordered: boolean;
@@ -112,7 +132,7 @@ export interface TableRow {
  * of every page the table spans; footer rows (`<tfoot>`, e.g. TOTAL) are bold and kept on the
  * same page as the last body row.
  */
-export interface TableNode {
+export interface TableNode extends Positioned {
   readonly type: 'table';
   /** Column definitions; their count is the table's width in cells. */
   readonly columns: readonly TableColumn[];
@@ -127,12 +147,12 @@ export interface TableNode {
 }
 
 /** A forced page break (`<hr class="page-break">`). */
-export interface PageBreakNode {
+export interface PageBreakNode extends Positioned {
   readonly type: 'pageBreak';
 }
 
 /** An image or chart (`<img>`). */
-export interface ImageNode {
+export interface ImageNode extends Positioned {
   readonly type: 'image';
   /** `svg`: `data` is SVG markup; `png`: `data` is the PNG file's bytes. */
   readonly format: 'svg' | 'png';

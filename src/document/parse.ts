@@ -14,9 +14,10 @@
 import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
 import type { Diagnostic } from '../diagnostics.ts';
-import { cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, table, text } from './builders.ts';
+import { at, cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, table, text } from './builders.ts';
 import { frenchSpacing } from '../format.ts';
-import { ALIGNMENTS, type Align, type Block, type ImageNode, type Inline, type TableColumn, type TableRow } from './nodes.ts';
+import { ALIGNMENTS, type Align, type Block, type ImageNode, type Inline, type SourcePosition, type TableColumn, type TableRow } from './nodes.ts';
+import { tableProblems, type TablePart } from './validate.ts';
 
 /** Allowed tags and, for each, its allowed attributes. */
 export const ALLOWED_TAGS: Readonly<Record<string, readonly string[]>> = {
@@ -144,7 +145,7 @@ function trimInlines(inlines: Inline[]): Inline[] {
   const out = [...inlines];
   const edit = (index: number, fn: (s: string) => string): void => {
     const n = out[index];
-    if (n?.type === 'text') out[index] = text(fn(n.value));
+    if (n?.type === 'text') out[index] = at(text(fn(n.value)), n.position);
   };
   edit(0, (s) => s.replace(/^ +/, ''));
   edit(out.length - 1, (s) => s.replace(/ +$/, ''));
@@ -159,7 +160,8 @@ function trimInlines(inlines: Inline[]): Inline[] {
 }
 
 /**
- * Parses rendered template output (the HTML subset) into blocks.
+ * Parses rendered template output (the HTML subset) into blocks; each block and inline node
+ * carries its `position` in that output.
  * Structure errors (a `<td>` outside a row, a table whose colspans don't match its columns,
  * widths not adding up to 100 %, an image without alt text…) are reported as diagnostics with
  * the line of the rendered output.
@@ -168,14 +170,12 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
   const diagnostics: Diagnostic[] = [];
   const locate = lineLocator(html);
   const where = options.placeKind === 'source' ? '' : ' (ligne de la sortie du modèle)';
-  const report = (node: ChildNode, ruleId: string, message: string): void => {
+  const positionOf = (node: ChildNode): SourcePosition => {
     const { line, column } = locate(node.startIndex ?? 0);
-    diagnostics.push({
-      severity: 'error',
-      ruleId,
-      message: message + where,
-      place: { file: options.file, line: line + (options.lineOffset ?? 0), column },
-    });
+    return { file: options.file, line: line + (options.lineOffset ?? 0), column };
+  };
+  const report = (node: ChildNode, ruleId: string, message: string): void => {
+    diagnostics.push({ severity: 'error', ruleId, message: message + where, place: positionOf(node) });
   };
   const dom = parseDocument(html, { withStartIndices: true, lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true });
   diagnostics.push(...checkParsed(dom.children, locate, options).map((d) => ({ ...d, message: d.message + where })));
@@ -192,19 +192,19 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
     const out: Inline[] = [];
     for (const n of nodes) {
       if (n.type === 'text') {
-        out.push(text(frenchSpacing(collapse(n.data))));
+        out.push(at(text(frenchSpacing(collapse(n.data))), positionOf(n)));
       } else if (isElement(n)) {
         switch (n.name) {
           case 'strong':
           case 'b':
-            out.push(strong(...trimNested(inlines(n.children))));
+            out.push(at(strong(...trimNested(inlines(n.children))), positionOf(n)));
             break;
           case 'em':
           case 'i':
-            out.push(emphasis(...trimNested(inlines(n.children))));
+            out.push(at(emphasis(...trimNested(inlines(n.children))), positionOf(n)));
             break;
           case 'br':
-            out.push(lineBreak());
+            out.push(at(lineBreak(), positionOf(n)));
             break;
           default:
             if (ALLOWED_TAGS[n.name]) report(n, 'template/misplaced-tag', `Balise <${n.name}> interdite dans un texte (attendu : texte, <strong>, <em>, <br>)`);
@@ -276,18 +276,17 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
           report(c, 'template/misplaced-tag', `Balise <${c.name}> interdite dans <table> (attendu : <caption>, <colgroup>, <thead>, <tbody>, <tfoot>)`);
       }
     }
-    if (columns.length === 0) {
+    const built = table({ columns, header, body, footer, ...(caption ? { caption } : {}) });
+    const problems = tableProblems(built);
+    if (problems.some((p) => p.kind === 'no-columns')) {
       report(el, 'template/table-columns', 'Tableau sans largeurs de colonnes (attendu : <colgroup> avec un <col width="…%"> par colonne)');
       return undefined;
     }
-    const sum = columns.reduce((s, c) => s + c.width, 0);
-    if (Math.abs(sum - 100) > 0.5) report(el, 'template/table-columns', `Largeurs de colonnes totalisant ${sum} % (attendu : 100 %)`);
-    const all = [...header, ...body, ...footer];
-    const wrong = all.flatMap((r, i) => {
-      const span = r.cells.reduce((s, c) => s + c.colspan, 0);
-      return span === columns.length ? [] : [{ row: i + 1, span }];
-    });
-    // One message per table, however many rows a faulty {{#each}} repeats.
+    for (const p of problems) if (p.kind === 'widths') report(el, 'template/table-columns', `Largeurs de colonnes totalisant ${p.total} % (attendu : 100 %)`);
+    // Rows are numbered through header, body and footer; one message per table, however many
+    // rows a faulty {{#each}} repeats.
+    const offset: Record<TablePart, number> = { header: 0, body: header.length, footer: header.length + body.length };
+    const wrong = problems.flatMap((p) => (p.kind === 'row-span' ? [{ row: offset[p.part] + p.index + 1, span: p.span }] : []));
     const [first] = wrong;
     if (first)
       report(
@@ -295,7 +294,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
         'template/table-row-width',
         `La ligne ${first.row} du tableau occupe ${first.span} colonne(s)${wrong.length > 1 ? ` (et ${wrong.length - 1} autre(s) ligne(s) de même)` : ''} (attendu : ${columns.length}, selon <colgroup>)`,
       );
-    return table({ columns, header, body, footer, ...(caption ? { caption } : {}) });
+    return at(built, positionOf(el));
   };
 
   const parseImage = (el: Element): ImageNode | undefined => {
@@ -318,7 +317,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
       report(el, 'template/image-src', `Source d'image « ${src} » inconnue (attendu : chart:<nom> parmi ${Object.keys(options.charts ?? {}).join(', ') || 'aucun graphique'})`);
       ok = false;
     }
-    return ok && chart ? image(chart.format, chart.data, alt, width, height, chart.png) : undefined;
+    return ok && chart ? at(image(chart.format, chart.data, alt, width, height, chart.png), positionOf(el)) : undefined;
   };
 
   const blocks = (nodes: readonly ChildNode[]): Block[] => {
@@ -336,11 +335,11 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
         case 'h1':
         case 'h2':
         case 'h3':
-          out.push(heading(Number(n.name[1]) as 1 | 2 | 3, ...trimInlines(inlines(n.children))));
+          out.push(at(heading(Number(n.name[1]) as 1 | 2 | 3, ...trimInlines(inlines(n.children))), positionOf(n)));
           break;
         case 'p': {
           const align = alignOf(n);
-          out.push(paragraph(trimInlines(inlines(n.children)), align));
+          out.push(at(paragraph(trimInlines(inlines(n.children)), align), positionOf(n)));
           break;
         }
         case 'ul':
@@ -351,7 +350,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
             return [];
           });
           if (items.length === 0) report(n, 'template/empty-list', 'Liste vide (attendu : au moins un <li>)');
-          else out.push(list(items, n.name === 'ol'));
+          else out.push(at(list(items, n.name === 'ol'), positionOf(n)));
           break;
         }
         case 'table': {
@@ -360,7 +359,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
           break;
         }
         case 'hr':
-          if (n.attribs['class'] === 'page-break') out.push(pageBreak());
+          if (n.attribs['class'] === 'page-break') out.push(at(pageBreak(), positionOf(n)));
           else report(n, 'template/attribute-value', `<hr> sans class="page-break" (attendu : <hr class="page-break">)`);
           break;
         case 'img': {

@@ -14,7 +14,7 @@ import type { IsoDate } from '../dataset/model.ts';
 import { displayPath, hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
 import { frenchDate, isIsoDate } from '../dataset/text.ts';
-import { commitTemp, removeQuietly, writeTemp } from '../output.ts';
+import { commitTemp, removeQuietly, writeTemp } from '../output/atomic.ts';
 import { parse as parseYaml } from 'yaml';
 
 /** What a yearly job wrote: paths as shown to users. */

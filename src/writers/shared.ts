@@ -4,7 +4,7 @@
  * (`…Twips`: 1/20 pt, the unit of WordprocessingML).
  */
 import type { Diagnostic } from '../diagnostics.ts';
-import type { Align, DocumentMeta, ImageNode, Orientation, TableCell, TableColumn, TableNode, TableRow } from '../document/nodes.ts';
+import type { Align, DocumentMeta, ImageNode, Orientation, TableCell, TableColumn, TableRow } from '../document/nodes.ts';
 import { InvalidInputError } from '../errors.ts';
 
 /** Name written as creator/producer of the files. */
@@ -88,69 +88,10 @@ function parisOffsetMinutes(instant: Date): number {
 
 // ---------------------------------------------------------------- tables
 
-/** A table whose rows all have cells spanning exactly its columns, and whose widths add up to 100. */
-export interface CheckedTable {
-  readonly columns: readonly TableColumn[];
-  readonly header: readonly TableRow[];
-  readonly body: readonly TableRow[];
-  readonly footer: readonly TableRow[];
-}
+/** Table rules and their repair live with the AST (document/validate.ts). */
+export { checkTable, type CheckedTable } from '../document/validate.ts';
 
 const warning = (ruleId: string, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
-
-/**
- * Makes a table safe to lay out, reporting what was repaired: widths not adding up to 100 are
- * scaled to 100 (`writer/table-width`); a row whose colspans do not add up to the column count
- * gets blank cells or loses its last cells (`writer/table-colspan`). Returns `undefined` for a
- * table without columns (`writer/table-empty`), which writers leave out.
- */
-export function checkTable(table: TableNode, label: string): { table?: CheckedTable; warnings: Diagnostic[] } {
-  const warnings: Diagnostic[] = [];
-  const n = table.columns.length;
-  if (n === 0) {
-    warnings.push(warning('writer/table-empty', `Tableau « ${label} » sans colonne : il n'est pas affiché`));
-    return { warnings };
-  }
-  let columns = table.columns.map((c) => ({ ...c, width: Number.isFinite(c.width) && c.width > 0 ? c.width : 0 }));
-  const total = columns.reduce((s, c) => s + c.width, 0);
-  if (total <= 0) {
-    columns = columns.map((c) => ({ ...c, width: 100 / n }));
-    warnings.push(warning('writer/table-width', `Tableau « ${label} » : largeurs de colonnes absentes (attendu : des pourcentages dont la somme fait 100) ; colonnes égales`));
-  } else if (Math.abs(total - 100) > 0.5) {
-    columns = columns.map((c) => ({ ...c, width: (c.width * 100) / total }));
-    warnings.push(warning('writer/table-width', `Tableau « ${label} » : la somme des largeurs de colonnes fait ${round(total)} % (attendu : 100 %) ; largeurs ramenées à 100 %`));
-  }
-  const fit = (rows: readonly TableRow[], part: string): TableRow[] =>
-    rows.map((row, i) => {
-      const spans = row.cells.reduce((s, c) => s + span(c), 0);
-      if (spans === n && row.cells.every((c) => Number.isInteger(c.colspan) && c.colspan >= 1)) return row;
-      warnings.push(
-        warning('writer/table-colspan', `Tableau « ${label} », ${part} ligne ${i + 1} : les cellules couvrent ${spans} colonne(s) (attendu : ${n}) ; ligne complétée ou tronquée`),
-      );
-      const cells: TableCell[] = [];
-      let used = 0;
-      for (const c of row.cells) {
-        if (used >= n) break;
-        const s = Math.min(span(c), n - used);
-        cells.push({ ...c, colspan: s });
-        used += s;
-      }
-      while (used < n) {
-        cells.push({ children: [], colspan: 1 });
-        used += 1;
-      }
-      return { cells };
-    });
-  return {
-    table: { columns, header: fit(table.header, 'en-tête'), body: fit(table.body, 'corps'), footer: fit(table.footer, 'pied') },
-    warnings,
-  };
-}
-
-/** A cell's colspan as a usable whole number ≥ 1. */
-const span = (cell: TableCell): number => (Number.isFinite(cell.colspan) ? Math.max(1, Math.floor(cell.colspan)) : 1);
-
-const round = (x: number): string => String(Math.round(x * 10) / 10).replace('.', ',');
 
 /**
  * Alignment of a cell: its own, else that of the column it starts in (numbers are right-aligned

@@ -1,15 +1,11 @@
 /**
- * `alses import <source> --to <dossier>`: reads a workbook (or CSV files as Excel exports them),
- * validates everything, and only then writes the canonical data folder (`dispositif.yaml` and
- * one CSV per état and déploiement; README, "Classeur Excel"). Exit 1 and nothing written on any
- * error.
+ * `alses import <source> --to <dossier>`: runs the import job (src/jobs/import.ts), which checks a
+ * workbook or a folder of CSV files and writes the canonical data folder. Exit 1 and nothing
+ * written on any error.
  */
-import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
-import { canonicalFiles } from '../../dataset/canonical.ts';
-import { hasErrors } from '../../diagnostics.ts';
-import { writeAtomic } from '../../output.ts';
-import { printDiagnostics, reportFailure } from '../shared.ts';
+import { runImport } from '../../jobs/import.ts';
+import { reportFailure, reportWrites } from '../shared.ts';
 
 interface ImportArgs {
   source: string;
@@ -33,20 +29,8 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       }) as never,
   handler: async (args) => {
     try {
-      const { files, diagnostics } = await canonicalFiles(args.source, args.to, args.dispositif !== undefined ? { dispositif: args.dispositif } : {});
-      printDiagnostics(diagnostics);
-      if (hasErrors(diagnostics)) {
-        process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
-        process.exitCode = 1;
-        return;
-      }
-      for (const f of files) {
-        const previous = await readFile(f.path).catch(() => undefined);
-        const unchanged = previous !== undefined && Buffer.compare(previous, f.bytes) === 0;
-        if (!unchanged) await writeAtomic(f.path, f.bytes);
-        process.stdout.write(`${unchanged ? 'inchangé' : 'écrit'} : ${f.path}\n`);
-      }
-      process.exitCode = 0;
+      const { files, diagnostics } = await runImport(args.source, args.to, args.dispositif !== undefined ? { dispositif: args.dispositif } : {});
+      process.exitCode = reportWrites(diagnostics, files);
     } catch (err) {
       process.exitCode = reportFailure(err);
     }

@@ -7,11 +7,11 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { AlsesError, EXIT_CODES } from '../../errors.ts';
-import { checkReportMonth, defaultMonth } from '../../reports/mensuel.ts';
-import { systemReason } from '../../output.ts';
-import { runMonthly, type MonthlyLog } from '../../reports/monthly-job.ts';
-import { FORMATS, type Format } from '../../reports/pipeline.ts';
-import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
+import { checkReportMonth, defaultMonth } from '../../reports/rapport-mensuel.ts';
+import { systemReason } from '../../output/atomic.ts';
+import { runMonthly, type MonthlyLog } from '../../jobs/monthly.ts';
+import { FORMATS, type Format } from '../../jobs/serialize.ts';
+import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface MonthlyArgs extends DataOptions {
   month?: string;
@@ -75,9 +75,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
     try {
       checkReportMonth(month);
       const result = await runMonthly({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, month, formats: FORMATS as readonly Format[], waitMs: Math.max(0, args.wait) * 1000 });
-      printDiagnostics(result.diagnostics);
-      for (const o of result.outputs) process.stdout.write(`${o.status === 'written' ? 'écrit' : 'inchangé'} : ${o.path}\n`);
-      process.exitCode = 0;
+      process.exitCode = reportWrites(result.diagnostics, result.outputs);
       log = { month, status: result.status, exitCode: 0, outputs: result.outputs.map((o) => ({ path: o.path, sha256: o.sha256, status: o.status })) };
     } catch (err) {
       const code = reportFailure(err);

@@ -1,11 +1,9 @@
 /** `alses render [templates..]`: renders the annexes in PDF, DOCX and HTML into the output folder. */
 import type { CommandModule } from 'yargs';
-import { hasErrors } from '../../diagnostics.ts';
 import { AlsesError } from '../../errors.ts';
-import { withOutputLock } from '../../output.ts';
-import { publish } from '../../publish.ts';
-import { FORMATS, renderAll, type Format } from '../../reports/pipeline.ts';
-import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
+import { runRender } from '../../jobs/render.ts';
+import { FORMATS, type Format } from '../../jobs/serialize.ts';
+import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface RenderArgs extends DataOptions {
   modeles: string[];
@@ -37,17 +35,15 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       }) as never,
   handler: async (args) => {
     try {
-      const { files, diagnostics } = await renderAll({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, names: args.modeles, formats: args.format });
-      printDiagnostics(diagnostics);
-      if (hasErrors(diagnostics)) {
-        process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
-        process.exitCode = 1;
-        return;
-      }
-      // Rendering needs no lock (nothing is written); publishing does.
-      const results = await withOutputLock(args.out, Math.max(0, args.wait) * 1000, () => publish(args.out, files));
-      for (const r of results) process.stdout.write(`${r.status === 'written' ? 'écrit' : 'inchangé'} : ${r.path}\n`);
-      process.exitCode = 0;
+      const { outputs, diagnostics } = await runRender({
+        dataDir: args.data,
+        templatesDir: args.templates,
+        outDir: args.out,
+        names: args.modeles,
+        formats: args.format,
+        waitMs: Math.max(0, args.wait) * 1000,
+      });
+      process.exitCode = reportWrites(diagnostics, outputs);
     } catch (err) {
       process.exitCode = reportFailure(err);
     }

@@ -1,7 +1,7 @@
 /** `alses validate`: checks the data and the templates, lists every problem, exit 1 on any error. */
 import type { CommandModule } from 'yargs';
 import { hasErrors, sortDiagnostics } from '../../diagnostics.ts';
-import { loadInputs, renderLoaded, writerChecks } from '../../reports/pipeline.ts';
+import { validateInputs } from '../../jobs/validate.ts';
 import { plural, printDiagnostics, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface ValidateArgs extends DataOptions {
@@ -23,13 +23,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .example('alses validate --data alses.xlsx', 'vérifie un classeur Excel (dispositif.yaml lu à côté du classeur)')
       .example('alses validate --format json', 'le même rapport en JSON : valide, problemes[] avec règle, message et emplacement'),
   handler: async (args) => {
-    const inputs = await loadInputs(args.data, args.templates);
-    const { dataset, diagnostics } = inputs;
-    // Dry-run the annexes too (no file written): catches what only shows when a template runs.
-    if (dataset && !hasErrors(diagnostics)) {
-      const rendered = renderLoaded(inputs);
-      diagnostics.push(...rendered.diagnostics, ...rendered.failures, ...writerChecks(rendered.documents));
-    }
+    const { dataset, diagnostics } = await validateInputs(args.data, args.templates);
     if (args.format === 'json') {
       process.stdout.write(JSON.stringify({ valide: !hasErrors(diagnostics), problemes: sortDiagnostics(diagnostics) }, null, 2) + '\n');
     } else {

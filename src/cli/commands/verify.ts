@@ -3,7 +3,7 @@
  * those changed, removed or added since its manifest was written. Exit 1 if any.
  */
 import type { CommandModule } from 'yargs';
-import { MANIFEST_FILE, verifyOutputs } from '../../manifest.ts';
+import { MANIFEST_FILE, verifyOutputs } from '../../output/manifest.ts';
 import { plural, reportFailure } from '../shared.ts';
 
 interface VerifyArgs {

@@ -5,6 +5,7 @@
  *
  * Units: ETP; months `YYYY-MM` and dates `YYYY-MM-DD` in Europe/Paris.
  */
+import { etpParMoisChart, etpParStructureChart } from '../charts/index.ts';
 import type { Affectation, Dataset, IsoDate } from '../dataset/model.ts';
 import { PENDING_STRUCTURE } from '../dataset/model.ts';
 import { AlsesError } from '../errors.ts';
@@ -12,6 +13,7 @@ import { formatDate } from '../format.ts';
 import { collegeKey } from '../dataset/affectations.ts';
 import { sumEtp } from '../dataset/etp.ts';
 import { totalEtp } from '../dataset/compute.ts';
+import type { ChartSource } from '../document/parse.ts';
 import { buildAnnexeContext, stateOnIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';
 
 /** Label of posts whose structure porteuse is not designated yet (e.g. new deployments). */
@@ -216,5 +218,26 @@ export function buildRapportMensuelContext(dataset: Dataset, month: string, file
     enNegociation: now.rows.filter((r) => r.conventionEnNegociation).map((r) => ({ commune: r.commune, college: r.college, etp: r.etp })),
     objectifsListe: dataset.objectifs.map((o) => base.objectifs[o.id]!),
     changements: before ? changements(before.rows, now.rows) : null,
+  };
+}
+
+/**
+ * Charts of the monthly report: ETP per structure porteuse at the month's end, and ETP per month
+ * from the first état's month to this month against the `effectif` objectif.
+ */
+export async function monthlyCharts(dataset: Dataset, context: RapportMensuelContext): Promise<{ charts: Record<string, ChartSource>; views: Record<string, { alt: string; width: number; height: number }> }> {
+  const parStructure = await etpParStructureChart(context.parStructure.map((r) => ({ structurePorteuse: r.libelle, etp: r.etp })));
+  const first = dataset.etats[0]?.date.slice(0, 7) ?? context.mois;
+  const objectif = dataset.objectifs.find((o) => o.type === 'effectif');
+  const parMois = await etpParMoisChart(etpParMois(dataset, first, context.mois), objectif ? { cible: objectif.cible, libelle: objectif.libelle } : undefined);
+  return {
+    charts: {
+      'etp-par-structure': { format: 'svg', data: parStructure.svg, png: parStructure.png },
+      'etp-par-mois': { format: 'svg', data: parMois.svg, png: parMois.png },
+    },
+    views: {
+      etpParStructure: { alt: parStructure.alt, width: parStructure.width, height: parStructure.height },
+      etpParMois: { alt: parMois.alt, width: parMois.width, height: parMois.height },
+    },
   };
 }

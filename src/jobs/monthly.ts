@@ -9,16 +9,14 @@
  *   previous report is untouched;
  * - one JSON log line per run (see `MonthlyLog`); `out/manifest.json` records each file's origin.
  */
-import { etpParMoisChart, etpParStructureChart } from '../charts/index.ts';
-import type { Dataset } from '../dataset/model.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
-import type { ChartSource } from '../document/parse.ts';
 import { InvalidInputError } from '../errors.ts';
-import { withOutputLock } from '../output.ts';
-import { publish, type PublishedFile, type PublishResult } from '../publish.ts';
-import { buildRapportMensuelContext, etpParMois } from './mensuel.ts';
-import { renderTemplate } from './document.ts';
-import { loadInputs, serializeAll, type Format } from './pipeline.ts';
+import { withOutputLock } from '../output/lock.ts';
+import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
+import { buildRapportMensuelContext, monthlyCharts } from '../reports/rapport-mensuel.ts';
+import { renderTemplate } from '../templates/render.ts';
+import { loadInputs } from './inputs.ts';
+import { serializeAll, type Format } from './serialize.ts';
 
 /** Name of the monthly report template (without `.hbs`). */
 export const MONTHLY_TEMPLATE = 'rapport-mensuel';
@@ -59,27 +57,6 @@ export interface MonthlyLog {
 export const monthlyBaseName = (month: string): string => `${MONTHLY_TEMPLATE}-${month}`;
 
 /**
- * Charts of the monthly report: ETP per structure porteuse at the month's end, and ETP per month
- * from the first état's month to this month against the `effectif` objectif.
- */
-export async function monthlyCharts(dataset: Dataset, context: ReturnType<typeof buildRapportMensuelContext>): Promise<{ charts: Record<string, ChartSource>; views: Record<string, { alt: string; width: number; height: number }> }> {
-  const parStructure = await etpParStructureChart(context.parStructure.map((r) => ({ structurePorteuse: r.libelle, etp: r.etp })));
-  const first = dataset.etats[0]?.date.slice(0, 7) ?? context.mois;
-  const objectif = dataset.objectifs.find((o) => o.type === 'effectif');
-  const parMois = await etpParMoisChart(etpParMois(dataset, first, context.mois), objectif ? { cible: objectif.cible, libelle: objectif.libelle } : undefined);
-  return {
-    charts: {
-      'etp-par-structure': { format: 'svg', data: parStructure.svg, png: parStructure.png },
-      'etp-par-mois': { format: 'svg', data: parMois.svg, png: parMois.png },
-    },
-    views: {
-      etpParStructure: { alt: parStructure.alt, width: parStructure.width, height: parStructure.height },
-      etpParMois: { alt: parMois.alt, width: parMois.width, height: parMois.height },
-    },
-  };
-}
-
-/**
  * Renders the report of a month in memory.
  * @returns files to write (with their provenance) and diagnostics; no file when any error.
  * @throws AlsesError USAGE (bad month), INVALID_INPUT (no état for the month), OUTPUT (the
@@ -91,9 +68,9 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
   const template = templates.templates[0]!;
   const context = buildRapportMensuelContext(dataset, options.month, template.file);
   const { charts, views } = await monthlyCharts(dataset, context);
-  const result = renderTemplate(dataset, templates, template, { charts, context: { ...context, graphiques: views } });
+  const result = renderTemplate(templates, template, { ...context, graphiques: views }, { charts });
   diagnostics.push(...result.diagnostics);
-  if (!result.rendered || hasErrors(diagnostics)) return { files: [], diagnostics };
+  if (hasErrors(diagnostics)) return { files: [], diagnostics };
   const rendered = { ...result.rendered, name: monthlyBaseName(options.month) };
   return { files: await serializeAll([rendered], options.outDir, options.formats, sources, diagnostics), diagnostics };
 }

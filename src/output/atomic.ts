@@ -1,12 +1,12 @@
 /**
  * Writing output files: each file is written whole or not at all — to a temporary file in the
- * same folder, flushed, then renamed over the target (rename is atomic on one file system).
+ * same folder, flushed, then renamed over the target (rename is atomic on one file system) — and
+ * only when its bytes changed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
-import { AlsesError } from './errors.ts';
+import { AlsesError } from '../errors.ts';
 
 /** A file to write: its path and its bytes. */
 export interface OutputFile {
@@ -86,47 +86,23 @@ export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void
 }
 
 /**
- * Writes several files, each atomically, in order.
- * @throws AlsesError OUTPUT at the first file that cannot be written (earlier ones stay written).
+ * How `bytes` compare with what `file` holds now: `absent` (no such file, or unreadable), `same`
+ * (identical bytes: leave the file alone, so a re-run is idempotent) or `different`.
  */
-export async function writeAll(files: readonly OutputFile[]): Promise<void> {
-  for (const f of files) await writeAtomic(f.path, f.bytes);
+export async function compareWithDisk(file: string, bytes: Uint8Array): Promise<'absent' | 'same' | 'different'> {
+  const previous = await readFile(file).catch(() => undefined);
+  if (previous === undefined) return 'absent';
+  return Buffer.compare(previous, bytes) === 0 ? 'same' : 'different';
 }
 
-/** Name of the lock file of an output folder (held while a run writes there). */
-export const LOCK_FILE = '.alses.lock';
-
 /**
- * Runs `fn` while holding the output folder's lock, so that two runs never write the same
- * folder (files and manifest) at once. The folder is created if needed. A lock left by a crashed
- * run is taken over after 60 s.
- * @param waitMs how long to wait for another run's lock (0: fail at once).
- * @throws AlsesError LOCKED when the lock is still held after `waitMs`.
+ * Writes `bytes` to `file` atomically (`writeAtomic`) unless the file already holds exactly these
+ * bytes, in which case it is not touched (its date does not change).
+ * @returns `written` or `unchanged`.
+ * @throws AlsesError OUTPUT as `writeAtomic`.
  */
-export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (err) {
-    throw new AlsesError('OUTPUT', `Dossier de sortie « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire, voir --out)`);
-  }
-  const lockPath = path.join(outDir, LOCK_FILE);
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(outDir, {
-      lockfilePath: lockPath,
-      stale: 60_000,
-      update: 10_000,
-      retries: waitMs > 0 ? { retries: Math.ceil(waitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } : 0,
-      realpath: false,
-    });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ELOCKED')
-      throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} » (verrou ${lockPath}) ; réessayez plus tard ou utilisez --wait.`);
-    throw new AlsesError('OUTPUT', `Dossier de sortie « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire, voir --out)`);
-  }
-  try {
-    return await fn();
-  } finally {
-    await release();
-  }
+export async function writeIfChanged(file: string, bytes: Uint8Array): Promise<'written' | 'unchanged'> {
+  if ((await compareWithDisk(file, bytes)) === 'same') return 'unchanged';
+  await writeAtomic(file, bytes);
+  return 'written';
 }

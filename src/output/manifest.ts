@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AlsesError } from './errors.ts';
-import { writeAtomic, type OutputFile } from './output.ts';
+import { AlsesError } from '../errors.ts';
+import { writeIfChanged, type OutputFile } from './atomic.ts';
 
 /** File name of the manifest inside an output folder. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -50,7 +50,7 @@ export interface Provenance {
   readonly date: string;
 }
 
-const PACKAGE_JSON = new URL('../package.json', import.meta.url);
+const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 
 /** Version of the product, from package.json. */
 export async function productVersion(): Promise<string> {
@@ -110,11 +110,7 @@ export async function recordOutputs(outDir: string, files: readonly (OutputFile 
     };
   }
   const bytes = serializeManifest({ product: 'alses-reports', outputs });
-  const file = path.join(outDir, MANIFEST_FILE);
-  const previous = await readFile(file).catch(() => undefined);
-  if (previous && Buffer.compare(previous, bytes) === 0) return false;
-  await writeAtomic(file, bytes);
-  return true;
+  return (await writeIfChanged(path.join(outDir, MANIFEST_FILE), bytes)) === 'written';
 }
 
 /** A difference between an output folder and its manifest. */

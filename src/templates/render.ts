@@ -3,15 +3,13 @@
  * the body with Handlebars (strict: a misspelt field is an error, never an empty cell), then
  * parses the HTML subset.
  */
-import type { Dataset } from '../dataset/model.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { document } from '../document/builders.ts';
 import type { DocumentNode } from '../document/nodes.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
 import { parseIsoDate } from '../format.ts';
-import { locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from '../templates/environment.ts';
-import { buildAnnexeContext } from './annexe.ts';
+import { locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
 
 /** A rendered document, ready for the writers. */
 export interface RenderedDocument {
@@ -49,31 +47,23 @@ function run(
 }
 
 /**
- * Renders one template against the dataset into a document.
+ * Renders one template with its view model into a document.
+ * @param context the view model (reports/: an annex or the monthly report); its `date` is the
+ *   document's date unless the front matter gives one.
  * @param options.charts charts the template may show as `<img src="chart:NAME">`.
- * @param options.context the view model to use instead of the annex one (monthly report).
- * @returns the document, or the diagnostics of data the template asks for and the dataset lacks
- *   (invalid input, exit code 1).
- * @throws AlsesError OUTPUT with diagnostics when rendering itself fails: a Handlebars error while
+ * @returns the document and the diagnostics found on the way (none of them an error).
+ * @throws AlsesError OUTPUT with diagnostics when rendering fails: a Handlebars error while
  *   running the template (misspelt field, helper given a wrong value) or markup outside the HTML
  *   subset in its output (exit code 3).
  */
 export function renderTemplate(
-  dataset: Dataset,
   set: TemplateSet,
   template: LoadedTemplate,
-  options: { charts?: Readonly<Record<string, ChartSource>>; context?: object } = {},
-): { rendered?: RenderedDocument; diagnostics: Diagnostic[] } {
+  context: object,
+  options: { charts?: Readonly<Record<string, ChartSource>> } = {},
+): { rendered: RenderedDocument; diagnostics: Diagnostic[] } {
   const fm = template.frontMatter;
   const diagnostics: Diagnostic[] = [];
-  let context: object;
-  if (options.context) {
-    context = options.context;
-  } else {
-    const built = buildAnnexeContext(dataset, { deliberation: fm.deliberation, etat: fm.data.etat, deploiement: fm.data.deploiement }, template.file, template.keyLines);
-    if (!built.context) return { diagnostics: built.diagnostics };
-    context = built.context;
-  }
   const field = (name: string, value: string): string => run(set, template, value, context, `En-tête « ${name} »`, 1, diagnostics) ?? '';
   const title = field('title', fm.title);
   const subject = field('subject', fm.subject);

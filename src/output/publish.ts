@@ -4,11 +4,11 @@
  * idempotent), and the folder's manifest records where each file came from.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, readFile, rename, stat } from 'node:fs/promises';
+import { copyFile, link, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AlsesError } from './errors.ts';
+import { AlsesError } from '../errors.ts';
 import { recordOutputs, sha256, type Provenance } from './manifest.ts';
-import { commitTemp, removeQuietly, systemReason, writeTemp, type OutputFile } from './output.ts';
+import { commitTemp, compareWithDisk, removeQuietly, systemReason, writeTemp, type OutputFile } from './atomic.ts';
 
 /** A file to publish, with where it came from. */
 export interface PublishedFile extends OutputFile {
@@ -28,7 +28,7 @@ export interface PublishResult {
 
 /**
  * Writes `files` into `outDir` (all of them are in memory already: a failed render never gets
- * here) and updates `outDir/manifest.json`. Callers hold the folder's lock (`withOutputLock`)
+ * here) and updates `outDir/manifest.json`. Callers hold the folder's lock (`withOutputLock`, lock.ts)
  * for the whole run. A failure replaces nothing:
  * 1. every changed file is written to a temporary file (a failure removes them all);
  * 2. each previous version is kept aside (hard link, or copy);
@@ -46,9 +46,9 @@ export async function publish(outDir: string, files: readonly PublishedFile[]): 
     for (const f of files) {
       if ((await stat(f.path).catch(() => undefined))?.isDirectory())
         throw new AlsesError('OUTPUT', `Écriture de « ${f.path} » impossible : un dossier porte déjà ce nom (attendu : un fichier, ou rien)`);
-      const previous = await readFile(f.path).catch(() => undefined);
-      const unchanged = previous !== undefined && Buffer.compare(previous, f.bytes) === 0;
-      if (!unchanged) pending.push({ file: f, temp: await writeTemp(f.path, f.bytes), ...(previous !== undefined ? { backup: await keepAside(f.path) } : {}) });
+      const onDisk = await compareWithDisk(f.path, f.bytes);
+      const unchanged = onDisk === 'same';
+      if (!unchanged) pending.push({ file: f, temp: await writeTemp(f.path, f.bytes), ...(onDisk === 'different' ? { backup: await keepAside(f.path) } : {}) });
       results.push({ path: f.path, sha256: sha256(f.bytes), size: f.bytes.byteLength, status: unchanged ? 'unchanged' : 'written' });
     }
   } catch (err) {

@@ -1,0 +1,75 @@
+/**
+ * The render job (`alses render`, `npm start`): data folder + templates → documents → bytes per
+ * format → published into the output folder. Everything is rendered in memory first, without the
+ * lock; files are published (under the lock) only when there is no error, so invalid data or a
+ * broken template writes nothing.
+ */
+import { hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { AlsesError } from '../errors.ts';
+import { withOutputLock } from '../output/lock.ts';
+import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
+import type { RenderedDocument } from '../templates/render.ts';
+import { loadInputs, renderLoaded } from './inputs.ts';
+import { serializeAll, type Format } from './serialize.ts';
+
+/** Inputs of a run. */
+export interface RenderOptions {
+  /** Folder of `dispositif.yaml` and its CSV files. */
+  readonly dataDir: string;
+  /** Folder of the `.hbs` templates. */
+  readonly templatesDir: string;
+  /** Output folder. */
+  readonly outDir: string;
+  /** Template names to render; empty for all annex templates (not the monthly report). */
+  readonly names?: readonly string[];
+  readonly formats: readonly Format[];
+}
+
+/**
+ * Loads data and templates and renders them to documents (no serialisation).
+ * @returns the documents, or no document at all when any error was found.
+ * @throws AlsesError OUTPUT with every diagnostic when a template fails while running.
+ */
+export async function renderDocuments(
+  options: Omit<RenderOptions, 'formats' | 'outDir'>,
+): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; sources: readonly string[] }> {
+  const inputs = await loadInputs(options.dataDir, options.templatesDir, options.names);
+  if (!inputs.dataset || hasErrors(inputs.diagnostics)) return { documents: [], diagnostics: inputs.diagnostics, sources: inputs.sources };
+  const { documents, diagnostics, failures } = renderLoaded(inputs, options.names);
+  const all = [...inputs.diagnostics, ...diagnostics];
+  if (failures.length) {
+    const files = [...new Set(failures.map((d) => d.place?.file ?? ''))].join(', ');
+    throw new AlsesError('OUTPUT', `Échec de la production (${files}) : aucun fichier écrit.`, [...all, ...failures]);
+  }
+  return { documents: hasErrors(all) ? [] : documents, diagnostics: all, sources: inputs.sources };
+}
+
+/**
+ * Renders every requested template in every requested format, in memory.
+ * @returns the files to write (`outDir/<template>.<format>`), or none when any error was found.
+ * @throws Error when a writer fails (rendering failure).
+ */
+export async function renderAll(options: RenderOptions): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
+  const { documents, diagnostics, sources } = await renderDocuments(options);
+  return { files: await serializeAll(documents, options.outDir, options.formats, sources, diagnostics), diagnostics };
+}
+
+/**
+ * Runs the render job: renders everything in memory (no lock needed: nothing is written), then,
+ * when no error was found, publishes the files under the output folder's lock.
+ * @param options.waitMs how long to wait for another run's lock, in ms (0: fail at once).
+ * @returns the diagnostics, and `outputs` (what happened to each file) unless an error was found
+ *   (then nothing is written).
+ * @throws AlsesError OUTPUT when rendering fails or a file cannot be written, LOCKED when another
+ *   run holds the lock past `waitMs`; either carries the diagnostics found before.
+ */
+export async function runRender(options: RenderOptions & { readonly waitMs: number }): Promise<{ outputs?: PublishResult[]; diagnostics: Diagnostic[] }> {
+  const { files, diagnostics } = await renderAll(options);
+  if (hasErrors(diagnostics)) return { diagnostics };
+  try {
+    return { outputs: await withOutputLock(options.outDir, options.waitMs, () => publish(options.outDir, files)), diagnostics };
+  } catch (err) {
+    if (err instanceof AlsesError && diagnostics.length) throw new AlsesError(err.code, err.message, [...diagnostics, ...err.diagnostics]);
+    throw err;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * From documents to files: each document serialised in each format, named and with its
+ * provenance for the manifest; and the glyph policy (a character the PDF font cannot print blocks
+ * the output, and `alses validate` finds it without rendering).
+ */
+import path from 'node:path';
+import { type Diagnostic } from '../diagnostics.ts';
+import { documentText } from '../document/text.ts';
+import type { PublishedFile } from '../output/publish.ts';
+import type { RenderedDocument } from '../templates/render.ts';
+import { FONT_FACES } from '../fonts.ts';
+import { glyphMissingWarning, missingGlyphs } from '../writers/glyphs.ts';
+import { serialize, type Format } from '../writers/index.ts';
+
+export { FORMATS, serialize, type Format } from '../writers/index.ts';
+
+/**
+ * Writer warnings that must block output: a character the font cannot print would print as an
+ * empty box and break PDF/A conformance, so it is an error (exit code 1, nothing written).
+ */
+export function asBlocking(d: Diagnostic): Diagnostic {
+  return d.ruleId === 'writer/glyph-missing' ? { ...d, severity: 'error', message: `${d.message} (attendu : des caractères que la police peut imprimer ; corrigez les données)` } : d;
+}
+
+/**
+ * Problems only a writer would see, found without rendering: characters the PDF font cannot
+ * print in some face (see `asBlocking`). Cheap enough for `alses validate` on large data.
+ */
+export function writerChecks(documents: readonly RenderedDocument[]): Diagnostic[] {
+  return documents.flatMap((d) => {
+    const text = documentText(d.document);
+    const warning = glyphMissingWarning([...new Set(FONT_FACES.flatMap((face) => missingGlyphs(text, face)))]);
+    return warning ? [asBlocking({ ...warning, message: `${d.name} : ${warning.message}`, place: { file: d.template } })] : [];
+  });
+}
+
+/**
+ * Serialises documents in each format, as files of `outDir` named `<document name>.<format>`,
+ * with their provenance (template, sources, content date) for the manifest.
+ * @param warnings receives the writers' warnings, placed at the document's template.
+ * @throws whatever a writer throws.
+ */
+export async function serializeAll(
+  documents: readonly RenderedDocument[],
+  outDir: string,
+  formats: readonly Format[],
+  sources: readonly string[],
+  warnings: Diagnostic[],
+): Promise<PublishedFile[]> {
+  const files: PublishedFile[] = [];
+  for (const d of documents) {
+    const provenance = { template: d.template, inputs: sources, date: d.document.meta.date };
+    for (const format of formats) {
+      const found: Diagnostic[] = [];
+      const file = path.join(outDir, `${d.name}.${format}`);
+      files.push({ path: file, bytes: await serialize(d.document, format, found), provenance });
+      warnings.push(...found.map((w) => asBlocking({ ...w, message: `${path.basename(file)} : ${w.message}`, place: w.place ?? { file: d.template } })));
+    }
+  }
+  return files;
+}

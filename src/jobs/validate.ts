@@ -1,0 +1,22 @@
+/**
+ * The validate job (`alses validate`): checks data and templates, and dry-runs the annexes (no
+ * file written) to catch what only shows when a template runs or a writer prints.
+ */
+import type { Dataset } from '../dataset/model.ts';
+import { hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { loadInputs, renderLoaded } from './inputs.ts';
+import { writerChecks } from './serialize.ts';
+
+/**
+ * Checks everything `alses render` would use.
+ * @returns the dataset when it could be read, and every diagnostic (errors mean exit code 1).
+ */
+export async function validateInputs(dataDir: string, templatesDir: string): Promise<{ dataset?: Dataset; diagnostics: Diagnostic[] }> {
+  const inputs = await loadInputs(dataDir, templatesDir);
+  const { dataset, diagnostics } = inputs;
+  if (dataset && !hasErrors(diagnostics)) {
+    const rendered = renderLoaded(inputs);
+    diagnostics.push(...rendered.diagnostics, ...rendered.failures, ...writerChecks(rendered.documents));
+  }
+  return { ...(dataset ? { dataset } : {}), diagnostics };
+}

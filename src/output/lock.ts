@@ -1,0 +1,46 @@
+/**
+ * The lock of an output folder: one run at a time writes its files and manifest.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { AlsesError } from '../errors.ts';
+import { systemReason } from './atomic.ts';
+
+/** Name of the lock file of an output folder (held while a run writes there). */
+export const LOCK_FILE = '.alses.lock';
+
+/**
+ * Runs `fn` while holding the output folder's lock, so that two runs never write the same
+ * folder (files and manifest) at once. The folder is created if needed. A lock left by a crashed
+ * run is taken over after 60 s.
+ * @param waitMs how long to wait for another run's lock (0: fail at once).
+ * @throws AlsesError LOCKED when the lock is still held after `waitMs`.
+ */
+export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new AlsesError('OUTPUT', `Dossier de sortie « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire, voir --out)`);
+  }
+  const lockPath = path.join(outDir, LOCK_FILE);
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(outDir, {
+      lockfilePath: lockPath,
+      stale: 60_000,
+      update: 10_000,
+      retries: waitMs > 0 ? { retries: Math.ceil(waitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } : 0,
+      realpath: false,
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ELOCKED')
+      throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} » (verrou ${lockPath}) ; réessayez plus tard ou utilisez --wait.`);
+    throw new AlsesError('OUTPUT', `Dossier de sortie « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire, voir --out)`);
+  }
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
