@@ -2,11 +2,13 @@
  * Issue 15: the monthly report reaches its readers, and a failed run reaches the operator —
  * against a real SMTP server on 127.0.0.1 (smtp-server), messages read back with mailparser.
  */
-import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthlyMessage } from '../src/mail/message.ts';
+import { LOCK_FILE } from '../src/output.ts';
 import { sendWithRetry, type Transmit } from '../src/mail/send.ts';
 import { parseAddresses, readSmtpSettings } from '../src/mail/settings.ts';
 import { ROOT, runCli } from './helpers/cli.ts';
@@ -175,6 +177,22 @@ describe('alses monthly --alerte: a failed run reaches the operator, once per mo
     expect(again.code).toBe(1);
     expect(smtp.received.length).toBe(before + 1);
     expect((await lastLog(path.join(dir, 'broken.jsonl'))).alert).toMatchObject({ cause: 'invalid', status: 'already-sent' });
+  });
+
+  it('an output folder locked by another run past --wait: exit 4 and an alert', async () => {
+    const out = path.join(dir, 'out-locked');
+    await mkdir(out, { recursive: true });
+    const release = await lockfile.lock(out, { lockfilePath: path.join(out, LOCK_FILE), realpath: false });
+    const before = smtp.received.length;
+    try {
+      const run = await runCli(['monthly', '--month', '2019-09', '--out', out, '--alerte', 'exploitant@x.fr', '--log', path.join(dir, 'locked.jsonl')]);
+      expect(run.code).toBe(4);
+    } finally {
+      await release();
+    }
+    const arrived = smtp.received.slice(before);
+    expect(arrived.map((r) => r.mail.subject)).toEqual(['Alerte ALSES — rapport mensuel de septembre 2019 : dossier de sortie verrouillé trop longtemps par une autre production']);
+    expect((await lastLog(path.join(dir, 'locked.jsonl'))).alert).toMatchObject({ cause: 'locked', status: 'sent' });
   });
 
   it('no alert when the run succeeds', async () => {

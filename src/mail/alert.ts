@@ -60,7 +60,12 @@ export async function alertFailure(request: AlertRequest): Promise<AlertLog> {
   const done = record?.alerts[key];
   if (done) return { ...base, status: 'already-sent', messageId: done.messageId, time: done.time };
   const time = (request.now ?? (() => new Date()))();
-  const message = alertMessage({ ...request, time, host: hostname() });
+  let message;
+  try {
+    message = alertMessage({ ...request, time, host: hostname() });
+  } catch (err) {
+    return { ...base, status: 'failed', error: `alerte impossible à rédiger : ${err instanceof Error ? err.message : String(err)}` };
+  }
   const outcome = await sendWithRetry(request.transmit, message, { to: request.to }, request.retryDelaysMs, request.sleep);
   if (!outcome.ok) return { ...base, status: 'failed', messageId: message.messageId, ...(outcome.response ? { response: outcome.response } : {}), error: outcome.error };
   const alerts = { ...(record?.alerts ?? {}), [key]: { time: time.toISOString(), messageId: message.messageId, recipients: [...outcome.accepted] } };
