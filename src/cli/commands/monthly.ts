@@ -64,11 +64,13 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
   command: 'monthly',
   describe: 'Produire le rapport mensuel (PDF, DOCX, HTML) ; pour une tâche planifiée',
   builder: (y) =>
-    withMailOptions(withDataOptions(y))
-      .option('month', { type: 'string', requiresArg: true, describe: 'Mois du rapport, AAAA-MM (par défaut : le mois précédent, heure de Paris)' })
-      .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
-      .option('wait', waitOption(0, 'Secondes d\'attente si une autre production est en cours (0 : abandon immédiat, code 4)'))
-      .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', coerce: nonEmptyPath('log') }),
+    withMailOptions( // issue 15: e-mail options (src/cli/mail-options.ts)
+      withDataOptions(y)
+        .option('month', { type: 'string', requiresArg: true, describe: 'Mois du rapport, AAAA-MM (par défaut : le mois précédent, heure de Paris)' })
+        .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
+        .option('wait', waitOption(0, 'Secondes d\'attente si une autre production est en cours (0 : abandon immédiat, code 4)'))
+        .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', coerce: nonEmptyPath('log') }),
+    ),
   handler: async (args) => {
     const started = process.hrtime.bigint();
     const month = args.month ?? defaultMonth();
