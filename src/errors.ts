@@ -14,6 +14,8 @@ export const EXIT_CODES = {
   OUTPUT: 3,
   /** Another run holds the lock on the output folder (monthly job). */
   LOCKED: 4,
+  /** The report was written but could not be e-mailed (monthly job, issue 15); the next run sends it. */
+  MAIL: 5,
 } as const;
 /** Code of an `AlsesError`. */
 export type ErrorCode = keyof typeof EXIT_CODES;

@@ -72,13 +72,17 @@ export function printDiagnostics(list: readonly Diagnostic[]): void {
  * @param files the files, or `undefined` when errors stopped the job before writing anything.
  * @returns the exit code: 1 when errors stopped the job (nothing written), else 0.
  */
-export function reportWrites(diagnostics: readonly Diagnostic[], files: readonly { path: string; status: 'written' | 'unchanged' }[] | undefined): number {
+export function reportWrites(
+  diagnostics: readonly Diagnostic[],
+  files: readonly { path: string; status: 'written' | 'unchanged' }[] | undefined,
+  options: { quiet?: boolean } = {},
+): number {
   printDiagnostics(diagnostics);
   if (!files) {
     process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
     return 1;
   }
-  for (const f of files) process.stdout.write(`${f.status === 'written' ? 'écrit' : 'inchangé'} : ${f.path}\n`);
+  if (!options.quiet) for (const f of files) process.stdout.write(`${f.status === 'written' ? 'écrit' : 'inchangé'} : ${f.path}\n`);
   return 0;
 }
 

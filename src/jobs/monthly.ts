@@ -13,10 +13,12 @@ import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { InvalidInputError } from '../errors.ts';
 import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
-import { buildRapportMensuelContext, monthlyCharts } from '../reports/rapport-mensuel.ts';
+import { buildRapportMensuelContext, monthlyCharts, type RapportMensuelContext } from '../reports/rapport-mensuel.ts';
 import { renderTemplate } from '../templates/render.ts';
 import { loadInputs } from './inputs.ts';
 import { serializeAll, type Format } from './serialize.ts';
+import type { AlertLog } from '../mail/alert.ts';
+import type { DeliveryLog } from '../mail/deliver.ts';
 
 /** Name of the monthly report template (without `.hbs`). */
 export const MONTHLY_TEMPLATE = 'rapport-mensuel';
@@ -31,6 +33,20 @@ export interface MonthlyOptions {
   readonly formats: readonly Format[];
   /** How long to wait for another run's lock, in ms (0: fail at once). */
   readonly waitMs?: number;
+  /** Issue 15 hook: runs under the lock once the report is published (e-mails it, src/mail/deliver.ts). */
+  readonly afterPublish?: (published: PublishedMonthly) => Promise<void>;
+}
+
+/** What a run published, as `afterPublish` gets it. */
+export interface PublishedMonthly {
+  readonly outDir: string;
+  /** Month `YYYY-MM`. */
+  readonly month: string;
+  /** Base name of the files: `rapport-mensuel-2019-09`. */
+  readonly baseName: string;
+  /** The report's view model (key figures, changes). */
+  readonly context: RapportMensuelContext;
+  readonly outputs: readonly PublishResult[];
 }
 
 /** Result of a successful run. */
@@ -51,6 +67,9 @@ export interface MonthlyLog {
   readonly exitCode: number;
   readonly outputs: readonly { readonly path: string; readonly sha256: string; readonly status: string }[];
   readonly error?: string;
+  /** Issue 15: the report's sendings (`--destinataires`) and the failure alert (`--alerte`). */
+  readonly mail?: readonly DeliveryLog[];
+  readonly alert?: AlertLog;
 }
 
 /** Base name of the outputs for a month: `rapport-mensuel-2019-09`. */
@@ -62,7 +81,7 @@ export const monthlyBaseName = (month: string): string => `${MONTHLY_TEMPLATE}-$
  * @throws AlsesError USAGE (bad month), INVALID_INPUT (no état for the month), OUTPUT (the
  *   template fails while running); Error from writers.
  */
-export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
+export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[]; context?: RapportMensuelContext }> {
   const { dataset, templates, diagnostics, sources } = await loadInputs(options.dataDir, options.templatesDir, [MONTHLY_TEMPLATE]);
   if (!dataset || hasErrors(diagnostics)) return { files: [], diagnostics };
   const template = templates.templates[0]!;
@@ -72,7 +91,7 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
   diagnostics.push(...result.diagnostics);
   if (hasErrors(diagnostics)) return { files: [], diagnostics };
   const rendered = { ...result.rendered, name: monthlyBaseName(options.month) };
-  return { files: await serializeAll([rendered], options.outDir, options.formats, sources, diagnostics), diagnostics };
+  return { files: await serializeAll([rendered], options.outDir, options.formats, sources, diagnostics), diagnostics, context };
 }
 
 /**
@@ -84,9 +103,10 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
  */
 export async function runMonthly(options: MonthlyOptions): Promise<MonthlyResult> {
   return withOutputLock(options.outDir, options.waitMs ?? 0, async () => {
-    const { files, diagnostics } = await renderMonthly(options);
+    const { files, diagnostics, context } = await renderMonthly(options);
     if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
     const outputs = await publish(options.outDir, files);
+    if (options.afterPublish && context) await options.afterPublish({ outDir: options.outDir, month: options.month, baseName: monthlyBaseName(options.month), context, outputs });
     return { month: options.month, status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written', outputs, diagnostics };
   });
 }

@@ -1,7 +1,7 @@
 /**
  * `alses monthly [--month YYYY-MM]`: the monthly report, for a scheduler. Prints one JSON log line
  * per run on stderr (or appends it to `--log`). Exit codes: 0 written or unchanged, 1 invalid
- * data, 2 usage, 3 render/output failure, 4 locked by another run.
+ * data, 2 usage, 3 render/output failure, 4 locked by another run, 5 written but not e-mailed.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,8 +12,9 @@ import { systemReason } from '../../output/atomic.ts';
 import { runMonthly, type MonthlyLog } from '../../jobs/monthly.ts';
 import { FORMATS, type Format } from '../../jobs/serialize.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
+import { MonthlyMailing, withMailOptions, type MailArgs } from '../mail-options.ts';
 
-interface MonthlyArgs extends DataOptions {
+interface MonthlyArgs extends DataOptions, MailArgs {
   month?: string;
   out: string;
   wait: number;
@@ -63,21 +64,29 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
   command: 'monthly',
   describe: 'Produire le rapport mensuel (PDF, DOCX, HTML) ; pour une tâche planifiée',
   builder: (y) =>
-    withDataOptions(y)
-      .option('month', { type: 'string', requiresArg: true, describe: 'Mois du rapport, AAAA-MM (par défaut : le mois précédent, heure de Paris)' })
-      .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
-      .option('wait', waitOption(0, 'Secondes d\'attente si une autre production est en cours (0 : abandon immédiat, code 4)'))
-      .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', coerce: nonEmptyPath('log') }),
+    withMailOptions( // issue 15: e-mail options (src/cli/mail-options.ts)
+      withDataOptions(y)
+        .option('month', { type: 'string', requiresArg: true, describe: 'Mois du rapport, AAAA-MM (par défaut : le mois précédent, heure de Paris)' })
+        .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
+        .option('wait', waitOption(0, 'Secondes d\'attente si une autre production est en cours (0 : abandon immédiat, code 4)'))
+        .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', coerce: nonEmptyPath('log') }),
+    ),
   handler: async (args) => {
     const started = process.hrtime.bigint();
     const month = args.month ?? defaultMonth();
     let log: Omit<MonthlyLog, 'time' | 'durationMs'>;
+    const mailing = new MonthlyMailing(args); // issue 15: e-mail the report, alert on failure (src/cli/mail-options.ts)
+    let failure: unknown;
     try {
       checkReportMonth(month);
-      const result = await runMonthly({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, month, formats: FORMATS as readonly Format[], waitMs: Math.max(0, args.wait) * 1000 });
-      process.exitCode = reportWrites(result.diagnostics, result.outputs);
-      log = { month, status: result.status, exitCode: 0, outputs: result.outputs.map((o) => ({ path: o.path, sha256: o.sha256, status: o.status })) };
+      await mailing.prepare();
+      const result = await runMonthly({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, month, formats: FORMATS as readonly Format[], waitMs: Math.max(0, args.wait) * 1000, afterPublish: mailing.afterPublish });
+      reportWrites(result.diagnostics, result.outputs, { quiet: args.quiet });
+      mailing.print(args.quiet);
+      process.exitCode = mailing.exitCode();
+      log = { month, status: result.status, exitCode: process.exitCode, outputs: result.outputs.map((o) => ({ path: o.path, sha256: o.sha256, status: o.status })) };
     } catch (err) {
+      failure = err;
       const code = reportFailure(err);
       process.exitCode = code;
       log = {
@@ -88,6 +97,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
         error: err instanceof AlsesError || err instanceof Error ? err.message : String(err),
       };
     }
+    log = { ...log, ...(await mailing.finish(month, Number(process.exitCode), failure)) };
     await writeMonthlyLog({ time: new Date().toISOString(), ...log, durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n) }, args.log);
     if (process.exitCode === undefined) process.exitCode = EXIT_CODES.OUTPUT;
   },
