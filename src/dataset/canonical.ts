@@ -7,6 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { Options as StringifyOptions } from 'csv-stringify/sync';
 import type { Diagnostic } from '../diagnostics.ts';
 import { hasErrors } from '../diagnostics.ts';
 import { CSV_DELIMITER } from './csv.ts';
@@ -49,14 +51,15 @@ export function canonicalCsv(kind: 'etat' | 'deploiement', rows: readonly Affect
   const required = kind === 'etat' ? [COMMUNE, COLLEGE, STRUCTURE, ETP] : [COMMUNE, COLLEGE, EDUCATION, ETP];
   const optional = (kind === 'etat' ? [EDUCATION, UAI, INSEE] : [STRUCTURE, UAI, INSEE]).filter((c) => rows.some((r) => c.value(r) !== ''));
   const columns = [...required, ...optional];
-  const line = (cells: readonly string[]): string => cells.map(csvField).join(CSV_DELIMITER) + '\n';
-  return line(columns.map((c) => c.header)) + rows.map((r) => line(columns.map((c) => c.value(r)))).join('');
+  return stringify([columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => c.value(r)))], CSV_STRINGIFY_OPTIONS);
 }
 
-/** A field, quoted when it holds a separator, a quote, a line break or outer spaces. */
-function csvField(value: string): string {
-  return /[;"\n\r]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+/**
+ * csv-stringify options of the canonical files: ";" and LF; a field is quoted (quotes doubled)
+ * when it holds a separator, a quote, a line break ("\n" or "\r") or outer spaces, so that a
+ * spreadsheet reads it back unchanged.
+ */
+const CSV_STRINGIFY_OPTIONS: StringifyOptions = { delimiter: CSV_DELIMITER, record_delimiter: '\n', quoted_match: [/^\s|\s$/, /\r/] };
 
 /**
  * Loads `source` (a workbook or a data folder), and when it is valid, the canonical files to
