@@ -8,7 +8,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { AlsesError } from '../errors.ts';
-import { formatEtp, formatMonth } from '../format.ts';
+import { formatMonth } from '../dates.ts';
+import { formatEtp } from '../format.ts';
 import { CHART_FONT_FAMILY, measureText } from './fonts.ts';
 import { shortMonthLabel } from './locale.ts';
 import { plotSize, renderChart, type Chart } from './render.ts';

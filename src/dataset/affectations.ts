@@ -5,6 +5,7 @@
  * collège twice in one file, and a TOTAL row equal to the computed sum.
  */
 import type { Diagnostic, Place } from '../diagnostics.ts';
+import { decimalComma } from '../format.ts';
 import { ETP_EXPECTED, fromHundredths, parseEtp, toHundredths } from './etp.ts';
 import { checkInsee, checkUai } from './identifiers.ts';
 import type { Affectation, EducationPrioritaire } from './model.ts';
@@ -245,5 +246,5 @@ function checkTotals(table: Table<AffectationColumn>, etpHundredths: number): Di
   return diagnostics;
 }
 
-/** 40.5 → "40,5" (as staff type it; no thousands separator). */
-const frenchNumber = (n: number): string => String(Math.round(n * 1e6) / 1e6).replace('.', ',');
+/** 40.5 → "40,5" (as staff type it; float noise below 1e-6 removed). */
+const frenchNumber = (n: number): string => decimalComma(Math.round(n * 1e6) / 1e6);

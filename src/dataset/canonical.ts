@@ -11,6 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Options as StringifyOptions } from 'csv-stringify/sync';
 import type { Diagnostic } from '../diagnostics.ts';
 import { hasErrors } from '../diagnostics.ts';
+import { decimalComma } from '../format.ts';
 import { CSV_DELIMITER } from './csv.ts';
 import type { LoadOptions } from './load.ts';
 import { displayPath } from '../diagnostics.ts';
@@ -37,7 +38,7 @@ const structureOf = (r: Affectation): string => (r.conventionEnNegociation ? PEN
 const COMMUNE: CanonicalColumn = { header: 'Commune', value: (r) => r.commune };
 const COLLEGE: CanonicalColumn = { header: 'Collège', value: (r) => r.college };
 const STRUCTURE: CanonicalColumn = { header: 'Structure porteuse', value: structureOf };
-const ETP: CanonicalColumn = { header: 'ETP', value: (r) => String(r.etp).replace('.', ',') };
+const ETP: CanonicalColumn = { header: 'ETP', value: (r) => decimalComma(r.etp) };
 const EDUCATION: CanonicalColumn = { header: 'Éducation prioritaire', value: (r) => r.educationPrioritaire ?? '' };
 const UAI: CanonicalColumn = { header: 'UAI', value: (r) => r.uai ?? '' };
 const INSEE: CanonicalColumn = { header: 'Code INSEE', value: (r) => r.insee ?? '' };

@@ -7,7 +7,8 @@ import { AlsesError } from '../errors.ts';
 import { collegeKey } from './affectations.ts';
 import { sumEtp, toHundredths, fromHundredths } from './etp.ts';
 import type { Affectation, Dataset, Deploiement, IsoDate, Objectif } from './model.ts';
-import { frenchDate, isIsoDate, quote } from './text.ts';
+import { formatShortDate, isIsoDate } from '../dates.ts';
+import { quote } from './text.ts';
 
 /** The collèges hosting ALSES on a date, and where that list comes from. */
 export interface StateOn {
@@ -40,7 +41,7 @@ export function stateOn(dataset: Dataset, date: IsoDate): StateOn {
     const first = dataset.etats.map((e) => e.date).sort()[0];
     throw new AlsesError(
       'INVALID_INPUT',
-      `aucun état des ALSES au ${frenchDate(date)} ou avant (attendu : une date à partir du ${first ? frenchDate(first) : '…'}, date du premier état)`,
+      `aucun état des ALSES au ${formatShortDate(date)} ou avant (attendu : une date à partir du ${first ? formatShortDate(first) : '…'}, date du premier état)`,
     );
   }
   const deploiements = dataset.deploiements

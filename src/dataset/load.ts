@@ -17,7 +17,8 @@ import { deploiementEntrySchema, dispositifSchema, etatEntrySchema } from './sch
 import type { DispositifFile } from './schema.ts';
 import { checkSpellings } from './spelling.ts';
 import type { Table } from './table.ts';
-import { foldForComparison, frenchDate, frenchLongDate, guillemets, isIsoDate, quote } from './text.ts';
+import { formatDate, formatShortDate, isIsoDate } from '../dates.ts';
+import { foldForComparison, guillemets, quote } from './text.ts';
 import type { Sheet, Workbook } from './xlsx.ts';
 import { columnLetters, readSheetTable, readWorkbook, rowNumber, WORKBOOK_EXTENSIONS } from './xlsx.ts';
 import { readYaml, zodIssuesToDiagnostics } from './yaml.ts';
@@ -226,7 +227,7 @@ function findSheet(workbook: Workbook, kind: AffectationFileKind, entry: TableEn
   const { folded, shown: names } = sheetNamesFor(kind, entry);
   const matches = workbook.sheets.filter((s) => folded.has(foldForComparison(s.name)));
   const visible = matches.filter((s) => s.state === 'visible');
-  const what = kind === 'etat' ? `de l'état du ${frenchDate(entry.date!)}` : `du déploiement ${quote(entry.id)}`;
+  const what = kind === 'etat' ? `de l'état du ${formatShortDate(entry.date!)}` : `du déploiement ${quote(entry.id)}`;
   const expected = `une feuille visible nommée ${names.map(quote).join(' ou ')}`;
   if (visible.length > 1) {
     diagnostics.push({
@@ -361,7 +362,7 @@ function checkDeployedCollegesAreNew(
     if (!base?.rows || !d.rows) return;
     const present = new Map<string, string>();
     for (const row of base.rows) {
-      present.set(collegeKey(row), `dans l'état du ${frenchDate(base.date)} (${describeRowPlace(row.place)})`);
+      present.set(collegeKey(row), `dans l'état du ${formatShortDate(base.date)} (${describeRowPlace(row.place)})`);
     }
     for (const earlier of deploiements.slice(0, index)) {
       if (earlier.effet <= base.date || !earlier.rows) continue;
@@ -375,7 +376,7 @@ function checkDeployedCollegesAreNew(
       diagnostics.push({
         severity: 'error',
         ruleId: 'deploiement/already-present',
-        message: `${describeCollege(row)} déjà doté d'un ALSES ${where} (attendu : un collège qui n'en a pas encore au ${frenchDate(d.effet)})`,
+        message: `${describeCollege(row)} déjà doté d'un ALSES ${where} (attendu : un collège qui n'en a pas encore au ${formatShortDate(d.effet)})`,
         place: row.place,
         field: 'college',
       });
@@ -412,7 +413,7 @@ function checkDeploiementsInLaterEtats(
       severity: 'error',
       ruleId: 'deploiement/absent-from-etat',
       message:
-        `Déploiement ${guillemets(d.id)} effectif le ${frenchLongDate(d.effet)}, ${when} l'état du ${frenchLongDate(etat.date)} ` +
+        `Déploiement ${guillemets(d.id)} effectif le ${formatDate(d.effet, ' ')}, ${when} l'état du ${formatDate(etat.date, ' ')} ` +
         `qui ne contient pas ${which} (${named}) (attendu : une date d'effet postérieure à l'état, ou ces collèges dans l'état)`,
       place: d.effetPlace,
       field: 'effet',

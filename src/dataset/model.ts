@@ -6,6 +6,7 @@
  * Units: `etp` is in ETP (équivalent temps plein, 1 = one full-time post); dates are ISO
  * `YYYY-MM-DD` strings meaning a calendar day in Europe/Paris.
  */
+import type { IsoDate } from '../dates.ts';
 import type { Place } from '../diagnostics.ts';
 
 /** Education priority labels (éducation prioritaire); the published "REP +" is normalised to "REP+". */
@@ -24,8 +25,8 @@ export const OBJECTIF_TYPES = ['effectif', 'creations'] as const;
 /** Kind of objectif. */
 export type ObjectifType = (typeof OBJECTIF_TYPES)[number];
 
-/** ISO calendar date `YYYY-MM-DD` (Europe/Paris). */
-export type IsoDate = string;
+/** ISO calendar date `YYYY-MM-DD` (Europe/Paris): defined in `src/dates.ts`. */
+export type { IsoDate };
 
 /** The collectivité that funds the scheme and signs the documents. */
 export interface Collectivite {

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { OBJECTIF_TYPES } from './model.ts';
-import { isIsoDate, quote } from './text.ts';
+import { isIsoDate } from '../dates.ts';
+import { quote } from './text.ts';
 
 /** Rule id zod custom issues carry in `params.ruleId`. */
 export interface RuleParams {

@@ -14,6 +14,7 @@
 import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
 import type { Diagnostic } from '../diagnostics.ts';
+import { lineLocator } from '../diagnostics.ts';
 import { cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, table, text } from './builders.ts';
 import { frenchSpacing } from '../format.ts';
 import { ALIGNMENTS, type Align, type Block, type ImageNode, type Inline, type TableColumn, type TableRow } from './nodes.ts';
@@ -73,22 +74,6 @@ export interface ParseOptions {
 export interface ParseResult {
   readonly blocks: Block[];
   readonly diagnostics: Diagnostic[];
-}
-
-/** Maps character offsets to 1-based line and column. */
-function lineLocator(source: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === '\n') starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
-  };
 }
 
 const isElement = (n: ChildNode): n is Element => n.type === 'tag' || n.type === 'script' || n.type === 'style';

@@ -9,7 +9,7 @@ import { PENDING_STRUCTURE } from '../dataset/model.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { objectifProgress, stateOn, totalEtp, type StateOn } from '../dataset/compute.ts';
 import { foldForComparison } from '../dataset/text.ts';
-import { yearOf } from '../format.ts';
+import { yearOf } from '../dates.ts';
 
 /** A deliberation as templates see it. */
 export interface DeliberationView extends Deliberation {

@@ -8,7 +8,7 @@
 import type { Affectation, Dataset, IsoDate } from '../dataset/model.ts';
 import { PENDING_STRUCTURE } from '../dataset/model.ts';
 import { AlsesError } from '../errors.ts';
-import { formatDate } from '../format.ts';
+import { formatDate, nextMonth, parisMonth, previousMonth } from '../dates.ts';
 import { collegeKey } from '../dataset/affectations.ts';
 import { sumEtp } from '../dataset/etp.ts';
 import { totalEtp } from '../dataset/compute.ts';
@@ -96,21 +96,12 @@ export function checkReportMonth(month: string, now: Date = new Date()): void {
   if (month > last) throw new AlsesError('USAGE', `Mois « ${month} » non terminé (attendu : un mois achevé, au plus ${last})`);
 }
 
-/** The month before `YYYY-MM`. */
-export function previousMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
-
 /**
  * The previous calendar month in Europe/Paris at instant `now` (the default of `alses monthly`):
  * on 2019-10-01 00:30 Paris time (2019-09-30 22:30 UTC) it is "2019-09".
  */
 export function defaultMonth(now: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).formatToParts(now);
-  const y = parts.find((p) => p.type === 'year')?.value ?? '';
-  const m = parts.find((p) => p.type === 'month')?.value ?? '';
-  return previousMonth(`${y}-${m}`);
+  return previousMonth(parisMonth(now));
 }
 
 const structureLabel = (a: Affectation): string => (a.conventionEnNegociation ? PENDING_STRUCTURE : (a.structurePorteuse ?? STRUCTURE_NON_DESIGNEE));
@@ -153,11 +144,6 @@ export function etpParMois(dataset: Dataset, first: string, last: string): { moi
   for (let m = first; m <= last; m = nextMonth(m)) out.push({ mois: m, etp: totalEtp(stateOnIfAny(dataset, lastDayOfMonth(m))?.rows ?? []) });
   return out;
 }
-
-const nextMonth = (month: string): string => {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-};
 
 /**
  * Builds the monthly report's view model for `month` (`YYYY-MM`).
