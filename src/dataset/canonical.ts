@@ -17,7 +17,7 @@ import type { LoadOptions } from './load.ts';
 import { displayPath } from '../diagnostics.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from './load.ts';
 import type { Affectation, Dataset } from './model.ts';
-import { PENDING_STRUCTURE } from './model.ts';
+import { structurePorteuseLabel } from './model.ts';
 import { dispositifSchema } from './schema.ts';
 import { quote } from './text.ts';
 import { readYaml } from './yaml.ts';
@@ -34,10 +34,9 @@ interface CanonicalColumn {
   readonly value: (row: Affectation) => string;
 }
 
-const structureOf = (r: Affectation): string => (r.conventionEnNegociation ? PENDING_STRUCTURE : (r.structurePorteuse ?? ''));
 const COMMUNE: CanonicalColumn = { header: 'Commune', value: (r) => r.commune };
 const COLLEGE: CanonicalColumn = { header: 'Collège', value: (r) => r.college };
-const STRUCTURE: CanonicalColumn = { header: 'Structure porteuse', value: structureOf };
+const STRUCTURE: CanonicalColumn = { header: 'Structure porteuse', value: (r) => structurePorteuseLabel(r) };
 const ETP: CanonicalColumn = { header: 'ETP', value: (r) => decimalComma(r.etp) };
 const EDUCATION: CanonicalColumn = { header: 'Éducation prioritaire', value: (r) => r.educationPrioritaire ?? '' };
 const UAI: CanonicalColumn = { header: 'UAI', value: (r) => r.uai ?? '' };

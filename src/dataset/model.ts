@@ -94,6 +94,14 @@ export interface Affectation {
   readonly place: Place;
 }
 
+/**
+ * The structure porteuse of a row as documents and canonical files print it: its sigle,
+ * "en cours de négociation" while the convention is negotiated, else `nonDesignee` (default "").
+ */
+export function structurePorteuseLabel(row: Pick<Affectation, 'structurePorteuse' | 'conventionEnNegociation'>, nonDesignee = ''): string {
+  return row.conventionEnNegociation ? PENDING_STRUCTURE : (row.structurePorteuse ?? nonDesignee);
+}
+
 /** The list of collèges hosting ALSES posts on a date ("état au 15 juillet 2019"). */
 export interface Etat {
   /** Date of the état. */

@@ -5,7 +5,7 @@
  * Units: ETP (équivalent temps plein); dates ISO `YYYY-MM-DD` (Europe/Paris).
  */
 import type { Affectation, Dataset, Deliberation, IsoDate, Objectif } from '../dataset/model.ts';
-import { PENDING_STRUCTURE } from '../dataset/model.ts';
+import { structurePorteuseLabel } from '../dataset/model.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { objectifProgress, stateOn, totalEtp, type StateOn } from '../dataset/compute.ts';
 import { foldForComparison } from '../dataset/text.ts';
@@ -106,7 +106,7 @@ function affectationView(a: Affectation): AffectationView {
   return {
     commune: a.commune,
     college: a.college,
-    structurePorteuse: a.conventionEnNegociation ? PENDING_STRUCTURE : (a.structurePorteuse ?? ''),
+    structurePorteuse: structurePorteuseLabel(a),
     etp: a.etp,
     educationPrioritaire: a.educationPrioritaire === 'REP+' ? 'REP +' : (a.educationPrioritaire ?? ''),
     uai: a.uai ?? '',

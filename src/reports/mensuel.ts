@@ -6,7 +6,7 @@
  * Units: ETP; months `YYYY-MM` and dates `YYYY-MM-DD` in Europe/Paris.
  */
 import type { Affectation, Dataset, IsoDate } from '../dataset/model.ts';
-import { PENDING_STRUCTURE } from '../dataset/model.ts';
+import { structurePorteuseLabel } from '../dataset/model.ts';
 import { AlsesError } from '../errors.ts';
 import { formatDate, nextMonth, parisMonth, previousMonth } from '../dates.ts';
 import { collegeKey } from '../dataset/affectations.ts';
@@ -104,7 +104,7 @@ export function defaultMonth(now: Date = new Date()): string {
   return previousMonth(parisMonth(now));
 }
 
-const structureLabel = (a: Affectation): string => (a.conventionEnNegociation ? PENDING_STRUCTURE : (a.structurePorteuse ?? STRUCTURE_NON_DESIGNEE));
+const structureLabel = (a: Affectation): string => structurePorteuseLabel(a, STRUCTURE_NON_DESIGNEE);
 
 /** Groups rows by a label; sorted by ETP descending, then label. */
 export function repartition(rows: readonly Affectation[], label: (a: Affectation) => string): Repartition[] {
