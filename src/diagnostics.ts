@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { RuleId } from './rules.ts';
 
 /**
  * One diagnostic type for every problem the product reports (data, templates, rendering),
@@ -25,8 +26,8 @@ export interface Place {
 /** A problem found in the input, with its place, the value and what was expected. */
 export interface Diagnostic {
   readonly severity: Severity;
-  /** Stable id of the rule, e.g. `etp/range`. */
-  readonly ruleId: string;
+  /** Stable id of the rule, e.g. `etp/range` (documented in `RULES`, `src/rules.ts`). */
+  readonly ruleId: RuleId;
   /** French message quoting the value and the expectation. */
   readonly message: string;
   readonly place?: Place;

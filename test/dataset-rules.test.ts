@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stateOn, totalEtp } from '../src/dataset/compute.ts';
 import { loadDataset } from '../src/dataset/load.ts';
-import { DATASET_RULES } from '../src/dataset/rules.ts';
+import { DATASET_RULES } from '../src/rules.ts';
 import type { Diagnostic } from '../src/diagnostics.ts';
 import { formatPlace } from '../src/diagnostics.ts';
 import { CASES, writeFixtures } from './fixtures/dataset/generate.ts';

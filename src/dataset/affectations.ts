@@ -6,6 +6,7 @@
  */
 import type { Diagnostic, Place } from '../diagnostics.ts';
 import { decimalComma } from '../format.ts';
+import type { RuleId } from '../rules.ts';
 import { ETP_EXPECTED, fromHundredths, parseEtp, toHundredths } from './etp.ts';
 import { checkInsee, checkUai } from './identifiers.ts';
 import type { Affectation, EducationPrioritaire } from './model.ts';
@@ -95,7 +96,7 @@ export function toAffectations(
   let etpUnreadable = false;
   for (const { place, cells } of table.rows) {
     let ok = true;
-    const fail = (ruleId: string, message: string, at = place, field?: AffectationColumn): void => {
+    const fail = (ruleId: RuleId, message: string, at = place, field?: AffectationColumn): void => {
       diagnostics.push({ severity: 'error', ruleId, message, place: at, ...(field ? { field } : {}) });
       ok = false;
     };

@@ -6,6 +6,7 @@
  * - code INSEE of a commune (Code officiel géographique): 5 characters, the département on two
  *   (2A and 2B for Corsica since 1976, 97x overseas) and the commune on three (e.g. 59009).
  */
+import type { RuleId } from '../rules.ts';
 import { quote } from './text.ts';
 
 /** The 23 check letters of a UAI, in order: the alphabet without I, O and Q. */
@@ -19,7 +20,7 @@ export function uaiCheckLetter(digits: string): string {
 /** Outcome of checking an identifier: the normalised value, or a rule and a French message. */
 export type IdentifierCheck =
   | { readonly ok: true; readonly value: string }
-  | { readonly ok: false; readonly ruleId: string; readonly message: string };
+  | { readonly ok: false; readonly ruleId: RuleId; readonly message: string };
 
 /** Checks a UAI (case-insensitive): `uai/format` or `uai/check-letter` when wrong. */
 export function checkUai(raw: string): IdentifierCheck {

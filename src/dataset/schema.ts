@@ -3,13 +3,14 @@
  * keys as staff write them. Cross-references (deliberation ids, files) are checked in `load.ts`.
  */
 import { z } from 'zod';
+import type { RuleId } from '../rules.ts';
 import { OBJECTIF_TYPES } from './model.ts';
 import { isIsoDate } from '../dates.ts';
 import { quote } from './text.ts';
 
 /** Rule id zod custom issues carry in `params.ruleId`. */
 export interface RuleParams {
-  readonly ruleId: string;
+  readonly ruleId: RuleId;
 }
 
 /** Non-empty text (surrounding spaces removed). */

@@ -8,6 +8,7 @@
  * sheet (see `DATASET_RULES`). Values are checked by `affectations.ts`.
  */
 import type { Diagnostic, Place } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
 import { foldForComparison, quote } from './text.ts';
 
 /** A column a table may have. */
@@ -91,6 +92,9 @@ export interface TableOptions<K extends string> {
   readonly widthHint?: string;
 }
 
+/** Shape rules both readers check, reported as `csv/…` or `xlsx/…` (`TableOptions.prefix`). */
+type ShapeRule = 'empty' | 'unknown-column' | 'duplicate-column' | 'missing-column';
+
 /** Header rows are looked for among the first rows that are not blank. */
 const HEADER_SEARCH_ROWS = 10;
 
@@ -118,9 +122,8 @@ export function isTotalRow(cells: readonly Cell[]): boolean {
 export function buildTable<K extends string>(rows: readonly SourceRow[], options: TableOptions<K>): { table?: Table<K>; diagnostics: Diagnostic[] } {
   const { file, specs, prefix, joiner } = options;
   const diagnostics: Diagnostic[] = [];
-  const error = (ruleId: string, message: string, place: Place, field?: string): void => {
-    diagnostics.push({ severity: 'error', ruleId: `${prefix}/${ruleId}`, message, place, ...(field ? { field } : {}) });
-  };
+  const push = (ruleId: RuleId, message: string, place: Place): void => void diagnostics.push({ severity: 'error', ruleId, message, place });
+  const error = (rule: ShapeRule, message: string, place: Place): void => push(`${prefix}/${rule}`, message, place);
   const expectedHeader = specs.filter((s) => s.required).map((s) => s.label).join(joiner);
 
   const filled = rows.filter((r) => r.cells.some((c) => c.value !== ''));
@@ -178,12 +181,12 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
     const extra = row.cells.slice(width).filter((c) => c.value !== '');
     if (prefix === 'csv' && (row.cells.length < width || extra.length > 0)) {
       const actual = row.cells.length < width ? row.cells.length : width + lastNonBlank(row.cells.slice(width)) + 1;
-      error('field-count', `ligne de ${actual} champs au lieu de ${width} (attendu : ${shownHeader}${options.widthHint ?? ''})`, row.place);
+      push('csv/field-count', `ligne de ${actual} champs au lieu de ${width} (attendu : ${shownHeader}${options.widthHint ?? ''})`, row.place);
       continue;
     }
     if (extra.length > 0) {
       for (const c of extra) {
-        error('extra-cell', `valeur ${quote(shorten(c.value))} hors du tableau, dans une colonne sans en-tête (attendu : une cellule vide, ou un en-tête de colonne parmi ${describeColumns(specs)})`, c.place);
+        push('xlsx/extra-cell', `valeur ${quote(shorten(c.value))} hors du tableau, dans une colonne sans en-tête (attendu : une cellule vide, ou un en-tête de colonne parmi ${describeColumns(specs)})`, c.place);
       }
       continue;
     }

@@ -9,6 +9,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Diagnostic, Place } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
 import type { Cell, CellKind, ColumnSpec, SourceRow, Table } from './table.ts';
 import { buildTable } from './table.ts';
 import { quote } from './text.ts';
@@ -43,7 +44,7 @@ export interface Workbook {
  */
 export async function readWorkbook(bytes: Uint8Array, file: string): Promise<{ workbook?: Workbook; diagnostics: Diagnostic[] }> {
   const start: Place = { file };
-  const fail = (ruleId: string, message: string) => ({ diagnostics: [{ severity: 'error' as const, ruleId, message, place: start }] });
+  const fail = (ruleId: RuleId, message: string) => ({ diagnostics: [{ severity: 'error' as const, ruleId, message, place: start }] });
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     return fail(
       'xlsx/format',

@@ -15,6 +15,7 @@ import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
 import type { Diagnostic } from '../diagnostics.ts';
 import { lineLocator } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
 import { cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, table, text } from './builders.ts';
 import { frenchSpacing } from '../format.ts';
 import { ALIGNMENTS, type Align, type Block, type ImageNode, type Inline, type TableColumn, type TableRow } from './nodes.ts';
@@ -153,7 +154,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
   const diagnostics: Diagnostic[] = [];
   const locate = lineLocator(html);
   const where = options.placeKind === 'source' ? '' : ' (ligne de la sortie du modèle)';
-  const report = (node: ChildNode, ruleId: string, message: string): void => {
+  const report = (node: ChildNode, ruleId: RuleId, message: string): void => {
     const { line, column } = locate(node.startIndex ?? 0);
     diagnostics.push({
       severity: 'error',

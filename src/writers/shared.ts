@@ -8,6 +8,7 @@ import type { Align, DocumentMeta, ImageNode, Orientation, TableCell, TableColum
 import { isIsoDate, parisMidnight } from '../dates.ts';
 import { InvalidInputError } from '../errors.ts';
 import { decimalComma } from '../format.ts';
+import type { RuleId } from '../rules.ts';
 
 /** Name written as creator/producer of the files. */
 export const PRODUCER = 'alses-reports';
@@ -83,7 +84,7 @@ export interface CheckedTable {
   readonly footer: readonly TableRow[];
 }
 
-const warning = (ruleId: string, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
+const warning = (ruleId: RuleId, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
 
 /**
  * Makes a table safe to lay out, reporting what was repaired: widths not adding up to 100 are
