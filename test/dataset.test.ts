@@ -141,7 +141,7 @@ describe('real data: état au 15 juillet 2019', () => {
   it('has the 42 published rows, in order, with their 4 values', () => {
     const etat = dataset.etats[0]!;
     expect(etat.date).toBe('2019-07-15');
-    expect(etat.file).toBe('data/etats/2019-07-15.csv');
+    expect(etat.source).toBe('data/etats/2019-07-15.csv');
     expect(etat.rows.map(cells)).toEqual(ETAT_2019_07_15);
   });
 
@@ -170,7 +170,7 @@ describe('real data: état au 15 juillet 2019', () => {
 describe('real data: déploiement à la rentrée 2019', () => {
   it('has the 11 published rows, "REP +" normalised to "REP+"', () => {
     const d = dataset.deploiements[0]!;
-    expect([d.id, d.libelle, d.deliberation, d.effet, d.file]).toEqual([
+    expect([d.id, d.libelle, d.deliberation, d.effet, d.source]).toEqual([
       'rentree-2019',
       'rentrée 2019',
       '2019-07-01',

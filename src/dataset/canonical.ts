@@ -5,22 +5,19 @@
  * LF, ";" separator, decimal comma, canonical headers, values as validated (declared sigle of
  * the structure porteuse, "REP+", UAI and code INSEE in capitals), no TOTAL row.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Options as StringifyOptions } from 'csv-stringify/sync';
 import type { Diagnostic } from '../diagnostics.ts';
 import { hasErrors } from '../diagnostics.ts';
 import { decimalComma } from '../format.ts';
-import { CSV_DELIMITER } from './csv.ts';
 import type { LoadOptions } from './load.ts';
-import { displayPath } from '../diagnostics.ts';
-import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from './load.ts';
+import { loadDataset } from './load.ts';
 import type { Affectation, Dataset } from './model.ts';
 import { structurePorteuseLabel } from './model.ts';
-import { dispositifSchema } from './schema.ts';
+import { CSV_DELIMITER } from './read/csv.ts';
+import { DISPOSITIF_FILE } from './schema.ts';
 import { quote } from './text.ts';
-import { readYaml } from './yaml.ts';
 
 /** A file to write: its path and bytes (as `src/output.ts` writes them). */
 export interface CanonicalFile {
@@ -72,16 +69,10 @@ export async function canonicalFiles(
   to: string,
   options: LoadOptions = {},
 ): Promise<{ files: CanonicalFile[]; diagnostics: Diagnostic[]; dataset?: Dataset }> {
-  const { dataset, diagnostics } = await loadDataset(source, options);
-  if (!dataset || hasErrors(diagnostics)) return { files: [], diagnostics };
+  const { dataset, dispositif, diagnostics } = await loadDataset(source, options);
+  if (!dataset || !dispositif || hasErrors(diagnostics)) return { files: [], diagnostics };
 
-  const resolved = path.resolve(source);
-  const yamlPath =
-    options.dispositif !== undefined ? path.resolve(options.dispositif) : path.join(isWorkbookPath(resolved) ? path.dirname(resolved) : resolved, DISPOSITIF_FILE);
-  const yamlBytes = await readFile(yamlPath);
-  const yamlFile = displayPath(yamlPath);
-  // Valid already (loadDataset found no error): only the file names are read here.
-  const parsed = dispositifSchema.parse(readYaml(new TextDecoder().decode(yamlBytes), yamlFile).yaml!.value);
+  const { path: yamlPath, file: yamlFile, bytes: yamlBytes, value: parsed } = dispositif;
   const target = path.resolve(to);
   const files: CanonicalFile[] = [];
   const problems: Diagnostic[] = [];

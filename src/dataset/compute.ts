@@ -4,9 +4,9 @@
  * towards an objectif.
  */
 import { AlsesError } from '../errors.ts';
-import { collegeKey } from './affectations.ts';
 import { sumEtp, toHundredths, fromHundredths } from './etp.ts';
 import type { Affectation, Dataset, Deploiement, IsoDate, Objectif } from './model.ts';
+import { collegeKey } from './model.ts';
 import { formatShortDate, isIsoDate } from '../dates.ts';
 import { quote } from './text.ts';
 

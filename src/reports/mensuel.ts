@@ -6,10 +6,9 @@
  * Units: ETP; months `YYYY-MM` and dates `YYYY-MM-DD` in Europe/Paris.
  */
 import type { Affectation, Dataset, IsoDate } from '../dataset/model.ts';
-import { structurePorteuseLabel } from '../dataset/model.ts';
+import { collegeKey, structurePorteuseLabel } from '../dataset/model.ts';
 import { AlsesError } from '../errors.ts';
 import { formatDate, nextMonth, parisMonth, previousMonth } from '../dates.ts';
-import { collegeKey } from '../dataset/affectations.ts';
 import { sumEtp } from '../dataset/etp.ts';
 import { totalEtp } from '../dataset/compute.ts';
 import { buildAnnexeContext, stateOnIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';

@@ -7,9 +7,9 @@
  * Shape rules are reported with the reader's prefix: `csv/…` for a CSV file, `xlsx/…` for a
  * sheet (see `DATASET_RULES`). Values are checked by `affectations.ts`.
  */
-import type { Diagnostic, Place } from '../diagnostics.ts';
-import type { RuleId } from '../rules.ts';
-import { foldForComparison, quote } from './text.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import type { RuleId } from '../../rules.ts';
+import { foldForComparison, quote } from '../text.ts';
 
 /** A column a table may have. */
 export interface ColumnSpec<K extends string> {

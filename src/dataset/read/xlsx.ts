@@ -8,11 +8,11 @@
  * (`#DIV/0!`, `#REF!`…) are errors naming the cell (`xlsx/formula`, `xlsx/cell-error`).
  */
 import ExcelJS from 'exceljs';
-import type { Diagnostic, Place } from '../diagnostics.ts';
-import type { RuleId } from '../rules.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import type { RuleId } from '../../rules.ts';
 import type { Cell, CellKind, ColumnSpec, SourceRow, Table } from './table.ts';
 import { buildTable } from './table.ts';
-import { quote } from './text.ts';
+import { quote } from '../text.ts';
 
 /** File extensions read as workbooks. */
 export const WORKBOOK_EXTENSIONS = ['.xlsx', '.xlsm'] as const;

@@ -6,8 +6,8 @@
  * - code INSEE of a commune (Code officiel géographique): 5 characters, the département on two
  *   (2A and 2B for Corsica since 1976, 97x overseas) and the commune on three (e.g. 59009).
  */
-import type { RuleId } from '../rules.ts';
-import { quote } from './text.ts';
+import type { RuleId } from '../../rules.ts';
+import { quote } from '../text.ts';
 
 /** The 23 check letters of a UAI, in order: the alphabet without I, O and Q. */
 export const UAI_CHECK_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';

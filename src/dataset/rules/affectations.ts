@@ -4,16 +4,17 @@
  * structure porteuse or "en cours de négociation", a valid UAI and code INSEE when given, no
  * collège twice in one file, and a TOTAL row equal to the computed sum.
  */
-import type { Diagnostic, Place } from '../diagnostics.ts';
-import { decimalComma } from '../format.ts';
-import type { RuleId } from '../rules.ts';
-import { ETP_EXPECTED, fromHundredths, parseEtp, toHundredths } from './etp.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import { decimalComma } from '../../format.ts';
+import type { RuleId } from '../../rules.ts';
+import { fromHundredths, toHundredths } from '../etp.ts';
+import type { Affectation, EducationPrioritaire } from '../model.ts';
+import { collegeKey, EDUCATION_PRIORITAIRE, PENDING_STRUCTURE } from '../model.ts';
+import type { ColumnSpec, Table } from '../read/table.ts';
+import { rowNumber } from '../read/xlsx.ts';
+import { foldForComparison, quote } from '../text.ts';
+import { ETP_EXPECTED, parseEtp } from './etp.ts';
 import { checkInsee, checkUai } from './identifiers.ts';
-import type { Affectation, EducationPrioritaire } from './model.ts';
-import { EDUCATION_PRIORITAIRE, PENDING_STRUCTURE } from './model.ts';
-import type { ColumnSpec, Table } from './table.ts';
-import { foldForComparison, quote } from './text.ts';
-import { rowNumber } from './xlsx.ts';
 
 /** Column keys of état and déploiement files (the `Affectation` fields they fill). */
 export type AffectationColumn = 'commune' | 'college' | 'structurePorteuse' | 'etp' | 'uai' | 'insee' | 'educationPrioritaire';
@@ -53,13 +54,6 @@ export const COLUMNS: Record<AffectationFileKind, readonly ColumnSpec<Affectatio
   etat: [COMMUNE, COLLEGE, { ...STRUCTURE, required: true }, ETP, UAI, { ...EDUCATION, required: false }, INSEE],
   deploiement: [COMMUNE, COLLEGE, { ...EDUCATION, required: true }, ETP, UAI, { ...STRUCTURE, required: false }, INSEE],
 };
-
-/**
- * Identity of a collège: commune + name, ignoring case, accents, spaces and punctuation
- * ("GRANDE SYNTHÉ / Jules Verne" ≡ "Grande-Synthe / JULES VERNE").
- */
-export const collegeKey = (row: { readonly commune: string; readonly college: string }): string =>
-  `${foldForComparison(row.commune)}/${foldForComparison(row.college)}`;
 
 /** "Jules Ferry" (ANZIN), as diagnostics name a collège. */
 export const describeCollege = (row: { readonly commune: string; readonly college: string }): string =>

@@ -12,11 +12,11 @@
 import { parse } from 'csv-parse/sync';
 import type { CsvError } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import type { Diagnostic, Place } from '../diagnostics.ts';
-import { positionAt } from '../diagnostics.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import { positionAt } from '../../diagnostics.ts';
 import type { Cell, ColumnSpec, SourceRow, Table } from './table.ts';
 import { buildTable, headerScore } from './table.ts';
-import { quote } from './text.ts';
+import { quote } from '../text.ts';
 
 export type { Cell, ColumnSpec, Table, TableRow } from './table.ts';
 
