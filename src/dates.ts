@@ -24,8 +24,11 @@ export const MONTHS_FR = [
   'décembre',
 ] as const;
 
-/** What an ISO date must look like, as messages quote it. */
+/** What an ISO date must look like, as messages of documents and templates quote it. */
 export const ISO_DATE_EXPECTED = 'date AAAA-MM-JJ, ex. 2019-07-15';
+
+/** What a date of the data must be, as dataset diagnostics quote it. */
+export const CALENDAR_DATE_EXPECTED = 'une date du calendrier au format AAAA-MM-JJ, ex. 2019-07-15';
 
 /** Parsed parts of an ISO calendar date (month 1–12). */
 export interface DateParts {

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countColleges, objectifProgress, stateOn, totalEtp } from '../src/dataset/compute.ts';
+import { countColleges, objectifProgress, etatAu, totalEtp } from '../src/dataset/compute.ts';
 import { loadDataset } from '../src/dataset/load.ts';
 import type { Affectation, Dataset } from '../src/dataset/model.ts';
 import { PENDING_STRUCTURE } from '../src/dataset/model.ts';
@@ -205,14 +205,14 @@ describe('real data matches the reference document', () => {
   });
 });
 
-describe('stateOn', () => {
+describe('etatAu', () => {
   it('on 2019-07-31: the état of 15 July, 41 ETP in 42 collèges', () => {
-    const s = stateOn(dataset, '2019-07-31');
+    const s = etatAu(dataset, '2019-07-31');
     expect([s.etatDate, s.deploiements.length, totalEtp(s.rows), countColleges(s.rows)]).toEqual(['2019-07-15', 0, 41, 42]);
   });
 
   it('on 2019-09-30: plus the rentrée 2019, 52 ETP in 53 collèges', () => {
-    const s = stateOn(dataset, '2019-09-30');
+    const s = etatAu(dataset, '2019-09-30');
     expect([s.etatDate, s.deploiements.map((d) => d.id), totalEtp(s.rows), countColleges(s.rows)]).toEqual([
       '2019-07-15',
       ['rentree-2019'],
@@ -223,15 +223,15 @@ describe('stateOn', () => {
   });
 
   it('counts the état from its own date and the deployment from its effet (both inclusive)', () => {
-    expect(totalEtp(stateOn(dataset, '2019-07-15').rows)).toBe(41);
-    expect(totalEtp(stateOn(dataset, '2019-09-01').rows)).toBe(41);
-    expect(totalEtp(stateOn(dataset, '2019-09-02').rows)).toBe(52);
+    expect(totalEtp(etatAu(dataset, '2019-07-15').rows)).toBe(41);
+    expect(totalEtp(etatAu(dataset, '2019-09-01').rows)).toBe(41);
+    expect(totalEtp(etatAu(dataset, '2019-09-02').rows)).toBe(52);
   });
 
   it('throws INVALID_INPUT, in French, before the first état', () => {
-    expect(() => stateOn(dataset, '2019-07-14')).toThrowError(AlsesError);
+    expect(() => etatAu(dataset, '2019-07-14')).toThrowError(AlsesError);
     try {
-      stateOn(dataset, '2019-07-14');
+      etatAu(dataset, '2019-07-14');
     } catch (e) {
       expect((e as AlsesError).code).toBe('INVALID_INPUT');
       expect((e as AlsesError).message).toBe(
@@ -241,7 +241,7 @@ describe('stateOn', () => {
   });
 
   it('throws INVALID_INPUT for a date that is not a calendar day', () => {
-    expect(() => stateOn(dataset, '2019-02-30')).toThrowError(/date "2019-02-30" invalide/);
+    expect(() => etatAu(dataset, '2019-02-30')).toThrowError(/date "2019-02-30" invalide/);
   });
 });
 

@@ -14,7 +14,7 @@ import { decimalComma } from '../format.ts';
 import type { LoadOptions } from './load.ts';
 import { loadDataset } from './load.ts';
 import type { Affectation, Dataset } from './model.ts';
-import { structurePorteuseLabel } from './model.ts';
+import { structurePorteuseLibelle } from './model.ts';
 import { CSV_DELIMITER } from './read/csv.ts';
 import { DISPOSITIF_FILE } from './schema.ts';
 import { quote } from './text.ts';
@@ -33,7 +33,7 @@ interface CanonicalColumn {
 
 const COMMUNE: CanonicalColumn = { header: 'Commune', value: (r) => r.commune };
 const COLLEGE: CanonicalColumn = { header: 'Collège', value: (r) => r.college };
-const STRUCTURE: CanonicalColumn = { header: 'Structure porteuse', value: (r) => structurePorteuseLabel(r) };
+const STRUCTURE: CanonicalColumn = { header: 'Structure porteuse', value: (r) => structurePorteuseLibelle(r) };
 const ETP: CanonicalColumn = { header: 'ETP', value: (r) => decimalComma(r.etp) };
 const EDUCATION: CanonicalColumn = { header: 'Éducation prioritaire', value: (r) => r.educationPrioritaire ?? '' };
 const UAI: CanonicalColumn = { header: 'UAI', value: (r) => r.uai ?? '' };

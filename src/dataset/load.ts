@@ -21,7 +21,7 @@ import type { YamlPath } from './read/yaml.ts';
 import { COLUMNS, toAffectations } from './rules/affectations.ts';
 import type { AffectationColumn, AffectationFileKind } from './rules/affectations.ts';
 import { asRecord, checkCrossReferences, items } from './rules/cross-references.ts';
-import { byDate, byEffet, checkDeployedCollegesAreNew, checkDeploiementsInLaterEtats } from './rules/deploiements.ts';
+import { byDate, byEffet, checkDeploiementsAddNewColleges, checkDeploiementsInLaterEtats } from './rules/deploiements.ts';
 import type { ReadDeploiement, ReadEtat } from './rules/deploiements.ts';
 import { checkUnlistedFiles, readBytes } from './rules/files.ts';
 import { checkOtherSheets, findSheet, sortPlaces } from './rules/sheets.ts';
@@ -184,7 +184,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   );
   const readEtats = etats.filter((e) => e !== undefined).sort(byDate);
   const readDeploiements = deploiements.filter((d) => d !== undefined).sort(byEffet);
-  checkDeployedCollegesAreNew(readEtats, readDeploiements, diagnostics);
+  checkDeploiementsAddNewColleges(readEtats, readDeploiements, diagnostics);
   checkDeploiementsInLaterEtats(readEtats, readDeploiements, diagnostics);
   diagnostics.push(...checkSpellings([...readEtats, ...readDeploiements].map((t) => t.rows ?? [])));
   if (workbook) checkOtherSheets(workbook, usedSheets, diagnostics);

@@ -74,7 +74,7 @@ export const collegeKey = (row: { readonly commune: string; readonly college: st
  * The structure porteuse of a row as documents and canonical files print it: its sigle,
  * "en cours de négociation" while the convention is negotiated, else `nonDesignee` (default "").
  */
-export function structurePorteuseLabel(row: Pick<Affectation, 'structurePorteuse' | 'conventionEnNegociation'>, nonDesignee = ''): string {
+export function structurePorteuseLibelle(row: Pick<Affectation, 'structurePorteuse' | 'conventionEnNegociation'>, nonDesignee = ''): string {
   return row.conventionEnNegociation ? PENDING_STRUCTURE : (row.structurePorteuse ?? nonDesignee);
 }
 

@@ -4,7 +4,7 @@
  * Cross-references (deliberation ids, files) are checked in `rules/cross-references.ts`.
  */
 import { z } from 'zod';
-import { isIsoDate, ISO_DATE_EXPECTED } from '../dates.ts';
+import { CALENDAR_DATE_EXPECTED, isIsoDate } from '../dates.ts';
 import type { RuleId } from '../rules.ts';
 import { quote } from './text.ts';
 
@@ -33,8 +33,8 @@ export const isoDateSchema = z
     if (!isIsoDate(value)) {
       ctx.addIssue({
         code: 'custom',
-        message: `date ${quote(value)} invalide (attendu : une date du calendrier au format AAAA-MM-JJ, ex. 2019-07-15)`,
-        params: { ruleId: 'date/invalid', actual: value, expected: ISO_DATE_EXPECTED } satisfies RuleParams,
+        message: `date ${quote(value)} invalide (attendu : ${CALENDAR_DATE_EXPECTED})`,
+        params: { ruleId: 'date/invalid', actual: value, expected: CALENDAR_DATE_EXPECTED } satisfies RuleParams,
       });
     }
   })

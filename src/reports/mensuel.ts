@@ -6,12 +6,12 @@
  * Units: ETP; months `YYYY-MM` and dates `YYYY-MM-DD` in Europe/Paris.
  */
 import type { Affectation, Dataset, IsoDate } from '../dataset/model.ts';
-import { collegeKey, structurePorteuseLabel } from '../dataset/model.ts';
+import { collegeKey, structurePorteuseLibelle } from '../dataset/model.ts';
 import { AlsesError } from '../errors.ts';
 import { formatDate, nextMonth, parisMonth, previousMonth } from '../dates.ts';
 import { sumEtp } from '../dataset/etp.ts';
 import { totalEtp } from '../dataset/compute.ts';
-import { buildAnnexeContext, stateOnIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';
+import { buildAnnexeContext, etatAuIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';
 
 /** Label of posts whose structure porteuse is not designated yet (e.g. new deployments). */
 export const STRUCTURE_NON_DESIGNEE = 'non désignée';
@@ -103,7 +103,7 @@ export function defaultMonth(now: Date = new Date()): string {
   return previousMonth(parisMonth(now));
 }
 
-const structureLabel = (a: Affectation): string => structurePorteuseLabel(a, STRUCTURE_NON_DESIGNEE);
+const structureLabel = (a: Affectation): string => structurePorteuseLibelle(a, STRUCTURE_NON_DESIGNEE);
 
 /** Groups rows by a label; sorted by ETP descending, then label. */
 export function repartition(rows: readonly Affectation[], label: (a: Affectation) => string): Repartition[] {
@@ -140,7 +140,7 @@ export function changements(before: readonly Affectation[], after: readonly Affe
 /** ETP in place at the last day of each month from `first` to `last` (both `YYYY-MM`). */
 export function etpParMois(dataset: Dataset, first: string, last: string): { mois: string; etp: number }[] {
   const out: { mois: string; etp: number }[] = [];
-  for (let m = first; m <= last; m = nextMonth(m)) out.push({ mois: m, etp: totalEtp(stateOnIfAny(dataset, lastDayOfMonth(m))?.rows ?? []) });
+  for (let m = first; m <= last; m = nextMonth(m)) out.push({ mois: m, etp: totalEtp(etatAuIfAny(dataset, lastDayOfMonth(m))?.rows ?? []) });
   return out;
 }
 
@@ -152,7 +152,7 @@ export function etpParMois(dataset: Dataset, first: string, last: string): { moi
 export function buildRapportMensuelContext(dataset: Dataset, month: string, file: string): RapportMensuelContext {
   const date = lastDayOfMonth(month);
   const datePrecedente = lastDayOfMonth(previousMonth(month));
-  const now = stateOnIfAny(dataset, date);
+  const now = etatAuIfAny(dataset, date);
   if (!now) {
     const first = dataset.etats[0]?.date;
     throw new AlsesError(
@@ -160,7 +160,7 @@ export function buildRapportMensuelContext(dataset: Dataset, month: string, file
       `Aucun état des ALSES au ${formatDate(date)} (attendu : un mois à partir du premier état${first ? `, daté du ${formatDate(first)}` : ''})`,
     );
   }
-  const before = stateOnIfAny(dataset, datePrecedente);
+  const before = etatAuIfAny(dataset, datePrecedente);
   const base = buildAnnexeContext(dataset, { date }, file).context;
   if (!base) throw new AlsesError('INVALID_INPUT', `Données incomplètes pour le rapport de ${month}`);
   const deployedRows = dataset.deploiements.filter((d) => d.effet <= date).flatMap((d) => d.rows);

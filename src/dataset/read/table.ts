@@ -16,7 +16,7 @@ export interface ColumnSpec<K extends string> {
   /** Field name in the model, e.g. `etp`. */
   readonly key: K;
   /** Canonical header, e.g. "ETP"; also accepted as a header. */
-  readonly label: string;
+  readonly libelle: string;
   /** Other accepted headers, e.g. the published "Nombre d'ETP". */
   readonly aliases: readonly string[];
   /** A required column missing from the header is a `…/missing-column` error. */
@@ -124,7 +124,7 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
   const diagnostics: Diagnostic[] = [];
   const push = (ruleId: RuleId, message: string, place: Place): void => void diagnostics.push({ severity: 'error', ruleId, message, place });
   const error = (rule: ShapeRule, message: string, place: Place): void => push(`${prefix}/${rule}`, message, place);
-  const expectedHeader = specs.filter((s) => s.required).map((s) => s.label).join(joiner);
+  const expectedHeader = specs.filter((s) => s.required).map((s) => s.libelle).join(joiner);
 
   const filled = rows.filter((r) => r.cells.some((c) => c.value !== ''));
   if (filled.length === 0) {
@@ -150,7 +150,7 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
     } else if (seen.has(spec.key)) {
       error(
         'duplicate-column',
-        `colonne ${quote(value)} en double : ${quote(spec.label)} déjà en ${options.columnName(seen.get(spec.key)!.index, seen.get(spec.key)!.place)} (attendu : une seule colonne ${quote(spec.label)})`,
+        `colonne ${quote(value)} en double : ${quote(spec.libelle)} déjà en ${options.columnName(seen.get(spec.key)!.index, seen.get(spec.key)!.place)} (attendu : une seule colonne ${quote(spec.libelle)})`,
         place,
       );
     } else {
@@ -160,7 +160,7 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
   }
   const missing = specs.filter((s) => s.required && !seen.has(s.key));
   for (const spec of missing) {
-    error('missing-column', `colonne ${quote(spec.label)} absente de l'en-tête (attendu : ${quote(expectedHeader)})`, header.place);
+    error('missing-column', `colonne ${quote(spec.libelle)} absente de l'en-tête (attendu : ${quote(expectedHeader)})`, header.place);
   }
 
   const body = filled.slice(headerIndex + 1);
@@ -249,16 +249,16 @@ function lastNonBlank(cells: readonly Cell[]): number {
   return -1;
 }
 
-/** Finds the spec whose label or alias matches a header cell, ignoring case, accents, spaces. */
+/** Finds the spec whose libellé or alias matches a header cell, ignoring case, accents, spaces. */
 function matchColumn<K extends string>(header: string, specs: readonly ColumnSpec<K>[]): ColumnSpec<K> | undefined {
   const folded = foldForComparison(header);
   if (folded === '') return undefined;
-  return specs.find((s) => [s.label, ...s.aliases].some((name) => foldForComparison(name) === folded));
+  return specs.find((s) => [s.libelle, ...s.aliases].some((name) => foldForComparison(name) === folded));
 }
 
 /** "Commune, Collège, ETP ; facultatives : UAI" */
 function describeColumns(specs: readonly ColumnSpec<string>[]): string {
-  const required = specs.filter((s) => s.required).map((s) => s.label).join(', ');
-  const optional = specs.filter((s) => !s.required).map((s) => s.label);
+  const required = specs.filter((s) => s.required).map((s) => s.libelle).join(', ');
+  const optional = specs.filter((s) => !s.required).map((s) => s.libelle);
   return optional.length ? `${required} ; facultatives : ${optional.join(', ')}` : required;
 }

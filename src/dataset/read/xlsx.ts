@@ -18,13 +18,13 @@ import { quote } from '../text.ts';
 export const WORKBOOK_EXTENSIONS = ['.xlsx', '.xlsm'] as const;
 
 /** Visibility of a sheet, as Excel stores it (`veryHidden`: hidden by a macro). */
-export type SheetState = 'visible' | 'hidden' | 'veryHidden';
+export type SheetVisibility = 'visible' | 'hidden' | 'veryHidden';
 
 /** A sheet of a read workbook. */
 export interface Sheet {
   /** Name as shown on its tab, e.g. "État 2019-07-15". */
   readonly name: string;
-  readonly state: SheetState;
+  readonly visibility: SheetVisibility;
   /** Number of cells holding a value. */
   readonly filledCells: number;
   /** The sheet's rows (computed once, on first use). */
@@ -74,7 +74,7 @@ function toSheet(ws: ExcelJS.Worksheet, file: string): Sheet {
   });
   return {
     name: ws.name,
-    state: (ws.state as SheetState | undefined) ?? 'visible',
+    visibility: (ws.state as SheetVisibility | undefined) ?? 'visible',
     filledCells,
     rows: () => (cache ??= sheetRows(ws, file)),
   };

@@ -24,7 +24,7 @@ export const byEffet = (a: { effet: IsoDate }, b: { effet: IsoDate }): number =>
  * on or after `effet` already includes it, per the state rule), nor in an earlier deployment
  * added to that same état.
  */
-export function checkDeployedCollegesAreNew(
+export function checkDeploiementsAddNewColleges(
   etats: readonly ReadEtat[],
   deploiements: readonly ReadDeploiement[],
   diagnostics: Diagnostic[],

@@ -16,6 +16,8 @@ export type EtpParse =
       readonly ruleId: 'etp/required' | 'etp/number' | 'etp/range' | 'etp/precision';
       /** French message quoting the value and what was expected. */
       readonly message: string;
+      /** What was expected (`Diagnostic.expected`). */
+      readonly expected: string;
     };
 
 const DECIMAL = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/;
@@ -26,19 +28,20 @@ const DECIMAL = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/;
  */
 export function parseEtp(raw: string): EtpParse {
   const value = raw.trim();
-  if (value === '') return { ok: false, ruleId: 'etp/required', message: `ETP vide (attendu : ${ETP_EXPECTED})` };
+  if (value === '') return { ok: false, ruleId: 'etp/required', message: `ETP vide (attendu : ${ETP_EXPECTED})`, expected: ETP_EXPECTED };
   if (!DECIMAL.test(value)) {
-    return { ok: false, ruleId: 'etp/number', message: `ETP "${value}" n'est pas un nombre (attendu : ${ETP_EXPECTED})` };
+    return { ok: false, ruleId: 'etp/number', message: `ETP "${value}" n'est pas un nombre (attendu : ${ETP_EXPECTED})`, expected: ETP_EXPECTED };
   }
   const etp = Number(value.replace(',', '.'));
   if (!(etp > 0 && etp <= 1)) {
-    return { ok: false, ruleId: 'etp/range', message: `ETP "${value}" hors limites (attendu : ${ETP_EXPECTED})` };
+    return { ok: false, ruleId: 'etp/range', message: `ETP "${value}" hors limites (attendu : ${ETP_EXPECTED})`, expected: ETP_EXPECTED };
   }
   if (!Number.isInteger(Math.round(etp * ETP_SCALE * 1e6) / 1e6)) {
     return {
       ok: false,
       ruleId: 'etp/precision',
       message: `ETP "${value}" trop précis (attendu : au plus deux décimales, ex. 0,25)`,
+      expected: 'au plus deux décimales, ex. 0,25',
     };
   }
   return { ok: true, etp };

@@ -42,7 +42,7 @@ function sheetNamesFor(kind: AffectationFileKind, entry: TableEntry): { folded: 
 export function findSheet(workbook: Workbook, kind: AffectationFileKind, entry: TableEntry, at: Place, diagnostics: Diagnostic[]): Sheet | undefined {
   const { folded, shown: names } = sheetNamesFor(kind, entry);
   const matches = workbook.sheets.filter((s) => folded.has(foldForComparison(s.name)));
-  const visible = matches.filter((s) => s.state === 'visible');
+  const visible = matches.filter((s) => s.visibility === 'visible');
   const what = kind === 'etat' ? `de l'état du ${formatShortDate(entry.date!)}` : `du déploiement ${quote(entry.id)}`;
   const expected = `une feuille visible nommée ${names.map(quote).join(' ou ')}`;
   if (visible.length > 1) {
@@ -55,7 +55,7 @@ export function findSheet(workbook: Workbook, kind: AffectationFileKind, entry: 
     return undefined;
   }
   if (visible.length === 1) {
-    for (const hidden of matches.filter((s) => s.state !== 'visible')) {
+    for (const hidden of matches.filter((s) => s.visibility !== 'visible')) {
       diagnostics.push({
         severity: 'warning',
         ruleId: 'xlsx/hidden-sheet',
@@ -92,7 +92,7 @@ export function checkOtherSheets(workbook: Workbook, used: ReadonlySet<Sheet>, d
   for (const sheet of workbook.sheets) {
     if (used.has(sheet) || sheet.filledCells === 0) continue;
     const place: Place = { file: workbook.file, sheet: sheet.name, cell: 'A1' };
-    if (sheet.state !== 'visible') {
+    if (sheet.visibility !== 'visible') {
       diagnostics.push({
         severity: 'warning',
         ruleId: 'xlsx/hidden-sheet',
