@@ -8,6 +8,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { AlsesError } from '../errors.ts';
+import type { Objectif } from '../dataset/model.ts';
 import { formatMonth } from '../dates.ts';
 import { formatEtp } from '../format.ts';
 import { CHART_FONT_FAMILY, measureText } from './fonts.ts';
@@ -42,13 +43,11 @@ export interface EtpParMois {
   readonly etp: number;
 }
 
-/** Target line of `etpParMoisChart`. */
-export interface Objectif {
-  /** Target, in ETP (e.g. 50). */
-  readonly cible: number;
-  /** Label drawn on the line (e.g. "Objectif : 50 ETP"); blank → "Objectif : <cible> ETP". */
-  readonly libelle: string;
-}
+/**
+ * Target line of `etpParMoisChart`: the objectif's `cible` in ETP (e.g. 50) and its `libelle`,
+ * drawn on the line (blank → "Objectif : <cible> ETP").
+ */
+export type ObjectifLine = Pick<Objectif, 'cible' | 'libelle'>;
 
 const BLUE = '#1f4e79';
 const TEXT = '#1a1a1a';
@@ -251,7 +250,7 @@ const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
  */
 export async function etpParMoisChart(
   data: readonly EtpParMois[],
-  objectif: Objectif | undefined,
+  objectif: ObjectifLine | undefined,
   options: ChartOptions = {},
 ): Promise<Chart> {
   checkSize(options);
