@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { RuleId } from './rules.ts';
 
 /**
  * One diagnostic type for every problem the product reports (data, templates, rendering),
@@ -25,13 +26,17 @@ export interface Place {
 /** A problem found in the input, with its place, the value and what was expected. */
 export interface Diagnostic {
   readonly severity: Severity;
-  /** Stable id of the rule, e.g. `etp/range`. */
-  readonly ruleId: string;
+  /** Stable id of the rule, e.g. `etp/range` (documented in `RULES`, `src/rules.ts`). */
+  readonly ruleId: RuleId;
   /** French message quoting the value and the expectation. */
   readonly message: string;
   readonly place?: Place;
   /** Field concerned, e.g. `etp` (column name or YAML path). */
   readonly field?: string;
+  /** The offending value as read, e.g. `1,5` (also quoted in `message`). */
+  readonly actual?: string;
+  /** What was expected, e.g. `nombre décimal strictement positif et au plus 1, ex. 0,5` (the message's "attendu"). */
+  readonly expected?: string;
 }
 
 /**
@@ -43,6 +48,38 @@ export function displayPath(p: string): string {
   if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return path.resolve(p);
   return relative || '.';
 }
+
+/** 1-based line and column in a text. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Maps character offsets of `text` to 1-based lines and columns ("\n", "\r\n" and "\r" each
+ * end a line; the column counts UTF-16 code units, as editors and csv-parse do). Build it once
+ * per text when locating many offsets (a binary search each).
+ */
+export function lineLocator(text: string): (offset: number) => Position {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) starts.push(i + 1);
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
+}
+
+/** Line and column of the character at `offset` in `text` (see `lineLocator`). */
+export const positionAt = (text: string, offset: number): Position => lineLocator(text)(offset);
 
 /** Formats a place as `file:line:column` (or `file!sheet!cell`). */
 export function formatPlace(place: Place | undefined): string {

@@ -32,6 +32,14 @@ export class AlsesError extends Error {
   }
 }
 
+/**
+ * An error explained by one diagnostic (its rule, place, value and expectation); the error's
+ * message is the diagnostic's, so that callers that collect diagnostics lose nothing.
+ */
+export function diagnosticError(code: ErrorCode, diagnostic: Diagnostic): AlsesError {
+  return new AlsesError(code, diagnostic.message, [diagnostic]);
+}
+
 /** Invalid data or template: carries every diagnostic found (exit code 1). */
 export class InvalidInputError extends AlsesError {
   constructor(message: string, diagnostics: readonly Diagnostic[]) {

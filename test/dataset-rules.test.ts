@@ -7,9 +7,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stateOn, totalEtp } from '../src/dataset/compute.ts';
+import { etatAu, totalEtp } from '../src/dataset/compute.ts';
 import { loadDataset } from '../src/dataset/load.ts';
-import { DATASET_RULES } from '../src/dataset/rules.ts';
+import { DATASET_RULES } from '../src/rules.ts';
 import type { Diagnostic } from '../src/diagnostics.ts';
 import { formatPlace } from '../src/diagnostics.ts';
 import { CASES, writeFixtures } from './fixtures/dataset/generate.ts';
@@ -130,7 +130,7 @@ describe('valid data', () => {
   it('a deployment dated on an état is taken as included in it: no error, not added again', async () => {
     const { dataset, diagnostics } = await load('etat-on-effet');
     expect(diagnostics).toEqual([]);
-    const s = stateOn(dataset!, '2019-09-30');
+    const s = etatAu(dataset!, '2019-09-30');
     expect([s.etatDate, s.deploiements.length, totalEtp(s.rows)]).toEqual(['2019-09-02', 0, 4.5]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countColleges, objectifProgress, stateOn, totalEtp } from '../src/dataset/compute.ts';
+import { countColleges, objectifProgress, etatAu, totalEtp } from '../src/dataset/compute.ts';
 import { loadDataset } from '../src/dataset/load.ts';
 import type { Affectation, Dataset } from '../src/dataset/model.ts';
 import { PENDING_STRUCTURE } from '../src/dataset/model.ts';
@@ -141,7 +141,7 @@ describe('real data: état au 15 juillet 2019', () => {
   it('has the 42 published rows, in order, with their 4 values', () => {
     const etat = dataset.etats[0]!;
     expect(etat.date).toBe('2019-07-15');
-    expect(etat.file).toBe('data/etats/2019-07-15.csv');
+    expect(etat.source).toBe('data/etats/2019-07-15.csv');
     expect(etat.rows.map(cells)).toEqual(ETAT_2019_07_15);
   });
 
@@ -170,7 +170,7 @@ describe('real data: état au 15 juillet 2019', () => {
 describe('real data: déploiement à la rentrée 2019', () => {
   it('has the 11 published rows, "REP +" normalised to "REP+"', () => {
     const d = dataset.deploiements[0]!;
-    expect([d.id, d.libelle, d.deliberation, d.effet, d.file]).toEqual([
+    expect([d.id, d.libelle, d.deliberation, d.effet, d.source]).toEqual([
       'rentree-2019',
       'rentrée 2019',
       '2019-07-01',
@@ -205,14 +205,14 @@ describe('real data matches the reference document', () => {
   });
 });
 
-describe('stateOn', () => {
+describe('etatAu', () => {
   it('on 2019-07-31: the état of 15 July, 41 ETP in 42 collèges', () => {
-    const s = stateOn(dataset, '2019-07-31');
+    const s = etatAu(dataset, '2019-07-31');
     expect([s.etatDate, s.deploiements.length, totalEtp(s.rows), countColleges(s.rows)]).toEqual(['2019-07-15', 0, 41, 42]);
   });
 
   it('on 2019-09-30: plus the rentrée 2019, 52 ETP in 53 collèges', () => {
-    const s = stateOn(dataset, '2019-09-30');
+    const s = etatAu(dataset, '2019-09-30');
     expect([s.etatDate, s.deploiements.map((d) => d.id), totalEtp(s.rows), countColleges(s.rows)]).toEqual([
       '2019-07-15',
       ['rentree-2019'],
@@ -223,15 +223,15 @@ describe('stateOn', () => {
   });
 
   it('counts the état from its own date and the deployment from its effet (both inclusive)', () => {
-    expect(totalEtp(stateOn(dataset, '2019-07-15').rows)).toBe(41);
-    expect(totalEtp(stateOn(dataset, '2019-09-01').rows)).toBe(41);
-    expect(totalEtp(stateOn(dataset, '2019-09-02').rows)).toBe(52);
+    expect(totalEtp(etatAu(dataset, '2019-07-15').rows)).toBe(41);
+    expect(totalEtp(etatAu(dataset, '2019-09-01').rows)).toBe(41);
+    expect(totalEtp(etatAu(dataset, '2019-09-02').rows)).toBe(52);
   });
 
   it('throws INVALID_INPUT, in French, before the first état', () => {
-    expect(() => stateOn(dataset, '2019-07-14')).toThrowError(AlsesError);
+    expect(() => etatAu(dataset, '2019-07-14')).toThrowError(AlsesError);
     try {
-      stateOn(dataset, '2019-07-14');
+      etatAu(dataset, '2019-07-14');
     } catch (e) {
       expect((e as AlsesError).code).toBe('INVALID_INPUT');
       expect((e as AlsesError).message).toBe(
@@ -241,7 +241,7 @@ describe('stateOn', () => {
   });
 
   it('throws INVALID_INPUT for a date that is not a calendar day', () => {
-    expect(() => stateOn(dataset, '2019-02-30')).toThrowError(/date "2019-02-30" invalide/);
+    expect(() => etatAu(dataset, '2019-02-30')).toThrowError(/date "2019-02-30" invalide/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatEtp, frenchSpacing, formatMonth, formatNumber, formatPercent, parseIsoDate } from '../src/format.ts';
+import { formatDate, formatMonth, parseIsoDate } from '../src/dates.ts';
+import { formatEtp, frenchSpacing, formatNumber, formatPercent } from '../src/format.ts';
 import { joinFrench } from '../src/templates/helpers.ts';
 import { sumEtp } from '../src/dataset/etp.ts';
 

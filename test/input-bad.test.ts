@@ -10,7 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/dataset/load.ts';
-import { DATASET_RULES } from '../src/dataset/rules.ts';
+import { DATASET_RULES } from '../src/rules.ts';
 import type { Diagnostic } from '../src/diagnostics.ts';
 import { formatDiagnostic, formatPlace } from '../src/diagnostics.ts';
 import { BAD_INPUTS, hundredThousandRows, writeBadInputs } from './fixtures/bad-inputs/generate.ts';

@@ -103,7 +103,7 @@ describe('alses import', () => {
     expect(etat).not.toContain('TOTAL');
     expect(await readFile(path.join(to, 'dispositif.yaml'), 'utf8')).toBe(await readFile('data/dispositif.yaml', 'utf8'));
     const strip = (d: Awaited<ReturnType<typeof loadDataset>>['dataset']) =>
-      JSON.stringify(d, (k, v: unknown) => (k === 'place' || k === 'file' ? undefined : v));
+      JSON.stringify(d, (k, v: unknown) => (k === 'place' || k === 'source' ? undefined : v));
     const [imported, original] = await Promise.all([loadDataset(to), loadDataset('data')]);
     expect(imported.diagnostics).toEqual([]);
     expect(strip(imported.dataset)).toBe(strip(original.dataset));

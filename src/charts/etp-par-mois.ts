@@ -2,7 +2,9 @@
  * Step chart "ETP en place par mois", with the objectif's rule and label.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatEtp, formatMonth } from '../format.ts';
+import type { Objectif } from '../dataset/model.ts';
+import { formatMonth } from '../dates.ts';
+import { formatEtp } from '../format.ts';
 import { measureText } from '../fonts.ts';
 import { shortMonthLabel } from './locale.ts';
 import { LINE_HEIGHT, lineBoxes, MARGIN, overlaps, placeObjectif, textBox, VALUE_DX, VALUE_DY, type Box, type ValueSide } from './placement.ts';
@@ -17,13 +19,11 @@ export interface EtpParMois {
   readonly etp: number;
 }
 
-/** Target line of `etpParMoisChart`. */
-export interface Objectif {
-  /** Target, in ETP (e.g. 50). */
-  readonly cible: number;
-  /** Label drawn on the line (e.g. "Objectif : 50 ETP"); blank → "Objectif : <cible> ETP". */
-  readonly libelle: string;
-}
+/**
+ * Target line of `etpParMoisChart`: the objectif's `cible` in ETP (e.g. 50) and its `libelle`,
+ * drawn on the line (blank → "Objectif : <cible> ETP").
+ */
+export type ObjectifLine = Pick<Objectif, 'cible' | 'libelle'>;
 
 /** Smallest "round" value (1, 2 or 5 × 10^k steps, about five of them) at or above `v`. */
 function niceCeil(v: number): number {
@@ -49,7 +49,7 @@ const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
  */
 export async function etpParMoisChart(
   data: readonly EtpParMois[],
-  objectif: Objectif | undefined,
+  objectif: ObjectifLine | undefined,
   options: ChartOptions = {},
 ): Promise<Chart> {
   checkSize(options);

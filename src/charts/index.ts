@@ -11,4 +11,4 @@ export type { Chart } from './render.ts';
 export { assertPrintSafeSvg, PNG_SCALE } from './render.ts';
 export type { ChartOptions } from './style.ts';
 export { etpParStructureChart, type EtpParStructure } from './etp-par-structure.ts';
-export { etpParMoisChart, monthAxisLabel, type EtpParMois, type Objectif } from './etp-par-mois.ts';
+export { etpParMoisChart, monthAxisLabel, type EtpParMois, type ObjectifLine } from './etp-par-mois.ts';

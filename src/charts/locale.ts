@@ -3,6 +3,7 @@
  * ticks read "0,5" and "juil. 2019". Same conventions as `src/format.ts`: decimal comma,
  * U+202F (narrow no-break space) between thousands.
  */
+import { MONTHS_FR } from '../dates.ts';
 
 /** d3-format locale definition (the shape vega's `formatLocale` takes). */
 export const NUMBER_LOCALE_FR = {
@@ -22,7 +23,7 @@ export const TIME_LOCALE_FR = {
   periods: ['AM', 'PM'],
   days: ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'],
   shortDays: ['dim.', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.'],
-  months: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
+  months: MONTHS_FR,
   shortMonths: ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'],
 } as const;
 

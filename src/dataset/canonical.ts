@@ -5,19 +5,19 @@
  * LF, ";" separator, decimal comma, canonical headers, values as validated (declared sigle of
  * the structure porteuse, "REP+", UAI and code INSEE in capitals), no TOTAL row.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { Options as StringifyOptions } from 'csv-stringify/sync';
 import type { Diagnostic } from '../diagnostics.ts';
 import { hasErrors } from '../diagnostics.ts';
-import { CSV_DELIMITER } from './csv.ts';
+import { decimalComma } from '../format.ts';
 import type { LoadOptions } from './load.ts';
-import { displayPath } from '../diagnostics.ts';
-import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from './load.ts';
+import { loadDataset } from './load.ts';
 import type { Affectation, Dataset } from './model.ts';
-import { PENDING_STRUCTURE } from './model.ts';
-import { dispositifSchema } from './schema.ts';
+import { structurePorteuseLibelle } from './model.ts';
+import { CSV_DELIMITER } from './read/csv.ts';
+import { DISPOSITIF_FILE } from './schema.ts';
 import { quote } from './text.ts';
-import { readYaml } from './yaml.ts';
 
 /** A file to write: its path and bytes (as `src/output.ts` writes them). */
 export interface CanonicalFile {
@@ -31,11 +31,10 @@ interface CanonicalColumn {
   readonly value: (row: Affectation) => string;
 }
 
-const structureOf = (r: Affectation): string => (r.conventionEnNegociation ? PENDING_STRUCTURE : (r.structurePorteuse ?? ''));
 const COMMUNE: CanonicalColumn = { header: 'Commune', value: (r) => r.commune };
 const COLLEGE: CanonicalColumn = { header: 'Collège', value: (r) => r.college };
-const STRUCTURE: CanonicalColumn = { header: 'Structure porteuse', value: structureOf };
-const ETP: CanonicalColumn = { header: 'ETP', value: (r) => String(r.etp).replace('.', ',') };
+const STRUCTURE: CanonicalColumn = { header: 'Structure porteuse', value: (r) => structurePorteuseLibelle(r) };
+const ETP: CanonicalColumn = { header: 'ETP', value: (r) => decimalComma(r.etp) };
 const EDUCATION: CanonicalColumn = { header: 'Éducation prioritaire', value: (r) => r.educationPrioritaire ?? '' };
 const UAI: CanonicalColumn = { header: 'UAI', value: (r) => r.uai ?? '' };
 const INSEE: CanonicalColumn = { header: 'Code INSEE', value: (r) => r.insee ?? '' };
@@ -49,14 +48,15 @@ export function canonicalCsv(kind: 'etat' | 'deploiement', rows: readonly Affect
   const required = kind === 'etat' ? [COMMUNE, COLLEGE, STRUCTURE, ETP] : [COMMUNE, COLLEGE, EDUCATION, ETP];
   const optional = (kind === 'etat' ? [EDUCATION, UAI, INSEE] : [STRUCTURE, UAI, INSEE]).filter((c) => rows.some((r) => c.value(r) !== ''));
   const columns = [...required, ...optional];
-  const line = (cells: readonly string[]): string => cells.map(csvField).join(CSV_DELIMITER) + '\n';
-  return line(columns.map((c) => c.header)) + rows.map((r) => line(columns.map((c) => c.value(r)))).join('');
+  return stringify([columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => c.value(r)))], CSV_STRINGIFY_OPTIONS);
 }
 
-/** A field, quoted when it holds a separator, a quote, a line break or outer spaces. */
-function csvField(value: string): string {
-  return /[;"\n\r]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+/**
+ * csv-stringify options of the canonical files: ";" and LF; a field is quoted (quotes doubled)
+ * when it holds a separator, a quote, a line break ("\n" or "\r") or outer spaces, so that a
+ * spreadsheet reads it back unchanged.
+ */
+const CSV_STRINGIFY_OPTIONS: StringifyOptions = { delimiter: CSV_DELIMITER, record_delimiter: '\n', quoted_match: [/^\s|\s$/, /\r/] };
 
 /**
  * Loads `source` (a workbook or a data folder), and when it is valid, the canonical files to
@@ -69,16 +69,10 @@ export async function canonicalFiles(
   to: string,
   options: LoadOptions = {},
 ): Promise<{ files: CanonicalFile[]; diagnostics: Diagnostic[]; dataset?: Dataset }> {
-  const { dataset, diagnostics } = await loadDataset(source, options);
-  if (!dataset || hasErrors(diagnostics)) return { files: [], diagnostics };
+  const { dataset, dispositif, diagnostics } = await loadDataset(source, options);
+  if (!dataset || !dispositif || hasErrors(diagnostics)) return { files: [], diagnostics };
 
-  const resolved = path.resolve(source);
-  const yamlPath =
-    options.dispositif !== undefined ? path.resolve(options.dispositif) : path.join(isWorkbookPath(resolved) ? path.dirname(resolved) : resolved, DISPOSITIF_FILE);
-  const yamlBytes = await readFile(yamlPath);
-  const yamlFile = displayPath(yamlPath);
-  // Valid already (loadDataset found no error): only the file names are read here.
-  const parsed = dispositifSchema.parse(readYaml(new TextDecoder().decode(yamlBytes), yamlFile).yaml!.value);
+  const { path: yamlPath, file: yamlFile, bytes: yamlBytes, value: parsed } = dispositif;
   const target = path.resolve(to);
   const files: CanonicalFile[] = [];
   const problems: Diagnostic[] = [];

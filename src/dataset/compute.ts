@@ -3,14 +3,15 @@
  * typed into a template): the state on a date, totals in ETP, counts of collèges, and progress
  * towards an objectif.
  */
-import { AlsesError } from '../errors.ts';
-import { collegeKey } from './affectations.ts';
+import { diagnosticError } from '../errors.ts';
 import { sumEtp, toHundredths, fromHundredths } from './etp.ts';
 import type { Affectation, Dataset, Deploiement, IsoDate, Objectif } from './model.ts';
-import { frenchDate, isIsoDate, quote } from './text.ts';
+import { collegeKey } from './model.ts';
+import { CALENDAR_DATE_EXPECTED, formatShortDate, isIsoDate } from '../dates.ts';
+import { quote } from './text.ts';
 
 /** The collèges hosting ALSES on a date, and where that list comes from. */
-export interface StateOn {
+export interface EtatAu {
   /** The date asked for (Europe/Paris calendar day). */
   readonly date: IsoDate;
   /** Date of the état the state starts from: the latest état on or before `date`. */
@@ -31,22 +32,36 @@ export interface StateOn {
  * @throws AlsesError `INVALID_INPUT` if `date` is not an ISO calendar date or no état is dated
  *   on or before it.
  */
-export function stateOn(dataset: Dataset, date: IsoDate): StateOn {
-  if (!isIsoDate(date)) {
-    throw new AlsesError('INVALID_INPUT', `date ${quote(date)} invalide (attendu : une date du calendrier au format AAAA-MM-JJ, ex. 2019-07-15)`);
-  }
+export function etatAu(dataset: Dataset, date: IsoDate): EtatAu {
+  checkDate(date);
   const etat = dataset.etats.filter((e) => e.date <= date).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).at(-1);
   if (!etat) {
     const first = dataset.etats.map((e) => e.date).sort()[0];
-    throw new AlsesError(
-      'INVALID_INPUT',
-      `aucun état des ALSES au ${frenchDate(date)} ou avant (attendu : une date à partir du ${first ? frenchDate(first) : '…'}, date du premier état)`,
-    );
+    const expected = `une date à partir du ${first ? formatShortDate(first) : '…'}, date du premier état`;
+    throw diagnosticError('INVALID_INPUT', {
+      severity: 'error',
+      ruleId: 'etat/before-first',
+      message: `aucun état des ALSES au ${formatShortDate(date)} ou avant (attendu : ${expected})`,
+      actual: date,
+      expected,
+    });
   }
   const deploiements = dataset.deploiements
     .filter((d) => d.effet > etat.date && d.effet <= date)
     .sort((a, b) => (a.effet < b.effet ? -1 : a.effet > b.effet ? 1 : 0));
   return { date, etatDate: etat.date, rows: [...etat.rows, ...deploiements.flatMap((d) => d.rows)], deploiements };
+}
+
+/** @throws AlsesError INVALID_INPUT (`date/invalid`) if `date` is not an ISO calendar date. */
+function checkDate(date: IsoDate): void {
+  if (isIsoDate(date)) return;
+  throw diagnosticError('INVALID_INPUT', {
+    severity: 'error',
+    ruleId: 'date/invalid',
+    message: `date ${quote(date)} invalide (attendu : ${CALENDAR_DATE_EXPECTED})`,
+    actual: date,
+    expected: CALENDAR_DATE_EXPECTED,
+  });
 }
 
 /**
@@ -74,28 +89,32 @@ export interface ObjectifProgress {
 
 /**
  * Progress of an objectif on a date:
- * - `effectif`: ETP in place on the date (`totalEtp(stateOn(dataset, date).rows)`);
+ * - `effectif`: ETP in place on the date (`totalEtp(etatAu(dataset, date).rows)`);
  * - `creations`: ETP of the deployments decided by a deliberation dated on or after `depuis`
  *   and effective on or before the date (an unknown deliberation id counts as not decided).
  *
  * On the real data at 2019-09-30: "cinquantaine-2020" → 52 reached; "pauvrete-2021" → 11 reached,
  * 19 to go.
  *
- * @throws AlsesError `INVALID_INPUT` as `stateOn` does (effectif), or if a `creations` objectif
+ * @throws AlsesError `INVALID_INPUT` as `etatAu` does (effectif), or if a `creations` objectif
  *   has no `depuis`.
  */
 export function objectifProgress(dataset: Dataset, objectif: Objectif, date: IsoDate): ObjectifProgress {
   let atteint: number;
   if (objectif.type === 'effectif') {
-    atteint = totalEtp(stateOn(dataset, date).rows);
+    atteint = totalEtp(etatAu(dataset, date).rows);
   } else {
     const depuis = objectif.depuis;
     if (depuis === undefined) {
-      throw new AlsesError('INVALID_INPUT', `objectif ${quote(objectif.id)} de type "creations" sans date "depuis" (attendu : ex. 2018-12-17)`);
+      throw diagnosticError('INVALID_INPUT', {
+        severity: 'error',
+        ruleId: 'objectif/depuis-required',
+        message: `objectif ${quote(objectif.id)} de type "creations" sans date "depuis" (attendu : ex. 2018-12-17)`,
+        field: 'depuis',
+        expected: 'ex. 2018-12-17',
+      });
     }
-    if (!isIsoDate(date)) {
-      throw new AlsesError('INVALID_INPUT', `date ${quote(date)} invalide (attendu : une date du calendrier au format AAAA-MM-JJ, ex. 2019-07-15)`);
-    }
+    checkDate(date);
     const decidedOn = new Map(dataset.deliberations.map((d) => [d.id, d.date]));
     const counted = dataset.deploiements.filter((d) => {
       const decided = decidedOn.get(d.deliberation);

@@ -1,12 +1,16 @@
 /**
  * The validated domain of the ALSES scheme (DESIGN.md, "Data contract"). Built by `loadDataset`
  * from `data/dispositif.yaml` and the CSV files it names; every figure a document shows is computed
- * from these values.
+ * from these values. What dispositif.yaml declares is typed from its zod schemas (`schema.ts`).
  *
  * Units: `etp` is in ETP (équivalent temps plein, 1 = one full-time post); dates are ISO
  * `YYYY-MM-DD` strings meaning a calendar day in Europe/Paris.
  */
+import type { z } from 'zod';
+import type { IsoDate } from '../dates.ts';
 import type { Place } from '../diagnostics.ts';
+import type { deliberationSchema, deploiementEntrySchema, DispositifFile, etatEntrySchema, objectifSchema, OBJECTIF_TYPES, structurePorteuseSchema } from './schema.ts';
+import { foldForComparison } from './text.ts';
 
 /** Education priority labels (éducation prioritaire); the published "REP +" is normalised to "REP+". */
 export const EDUCATION_PRIORITAIRE = ['REP', 'REP+'] as const;
@@ -19,57 +23,23 @@ export type EducationPrioritaire = (typeof EDUCATION_PRIORITAIRE)[number];
  */
 export const PENDING_STRUCTURE = 'en cours de négociation';
 
-/** Kinds of objectif: a number of posts in place, or a number of posts created since a date. */
-export const OBJECTIF_TYPES = ['effectif', 'creations'] as const;
-/** Kind of objectif. */
+/** ISO calendar date `YYYY-MM-DD` (Europe/Paris): defined in `src/dates.ts`. */
+export type { IsoDate };
+
+/** Kind of objectif: `effectif` (posts in place) or `creations` (posts created since a date). */
 export type ObjectifType = (typeof OBJECTIF_TYPES)[number];
 
-/** ISO calendar date `YYYY-MM-DD` (Europe/Paris). */
-export type IsoDate = string;
+/** The collectivité that funds the scheme and signs the documents (`nom` as printed). */
+export type Collectivite = Readonly<DispositifFile['collectivite']>;
 
-/** The collectivité that funds the scheme and signs the documents. */
-export interface Collectivite {
-  /** Name as printed, e.g. "Département du Nord". */
-  readonly nom: string;
-}
+/** A deliberation of the collectivité's assembly (fields: `deliberationSchema`). */
+export type Deliberation = Readonly<z.output<typeof deliberationSchema>>;
 
-/** A deliberation of the collectivité's assembly. */
-export interface Deliberation {
-  /** Identifier used by other records, e.g. "2019-07-01". */
-  readonly id: string;
-  /** Date of the deliberation. */
-  readonly date: IsoDate;
-  /** Deciding body, when published (e.g. "Commission permanente"). */
-  readonly instance?: string;
-  /** What it decided, as published. */
-  readonly objet: string;
-}
+/** An association that carries ALSES posts (fields: `structurePorteuseSchema`). */
+export type StructurePorteuse = Readonly<z.output<typeof structurePorteuseSchema>>;
 
-/** An association that carries ALSES posts. */
-export interface StructurePorteuse {
-  /** Name or acronym as published, e.g. "CAPEP", "Bouée des jeunes". */
-  readonly sigle: string;
-  /** Full name, when known. */
-  readonly nom?: string;
-}
-
-/** A target of the scheme set by deliberations. */
-export interface Objectif {
-  /** Identifier, e.g. "cinquantaine-2020". */
-  readonly id: string;
-  /** Wording as published, e.g. "atteindre une cinquantaine de postes sur le territoire d'ici 2020". */
-  readonly libelle: string;
-  /** `effectif`: ETP in place at `echeance`; `creations`: ETP created by deployments decided from `depuis`. */
-  readonly type: ObjectifType;
-  /** Target figure, in ETP. */
-  readonly cible: number;
-  /** Date by which the target is to be met. */
-  readonly echeance: IsoDate;
-  /** For `creations`: deployments decided on or after this date count. */
-  readonly depuis?: IsoDate;
-  /** Ids of the deliberations that set it. */
-  readonly deliberations: readonly string[];
-}
+/** A target of the scheme set by deliberations, in ETP (fields: `objectifSchema`). */
+export type Objectif = Readonly<z.output<typeof objectifSchema>>;
 
 /** One collège hosting ALSES posts: a row of an état or of a déploiement. */
 export interface Affectation {
@@ -93,31 +63,34 @@ export interface Affectation {
   readonly place: Place;
 }
 
-/** The list of collèges hosting ALSES posts on a date ("état au 15 juillet 2019"). */
-export interface Etat {
-  /** Date of the état. */
-  readonly date: IsoDate;
-  /**
-   * Source file, relative to the working folder as in diagnostics (e.g. `data/etats/2019-07-15.csv`),
-   * or the workbook (`alses.xlsx`; the sheet is in each row's place).
-   */
-  readonly file: string;
-  /** Rows in file order. */
-  readonly rows: readonly Affectation[];
+/**
+ * Identity of a collège: commune + name, ignoring case, accents, spaces and punctuation
+ * ("GRANDE SYNTHÉ / Jules Verne" ≡ "Grande-Synthe / JULES VERNE").
+ */
+export const collegeKey = (row: { readonly commune: string; readonly college: string }): string =>
+  `${foldForComparison(row.commune)}/${foldForComparison(row.college)}`;
+
+/**
+ * The structure porteuse of a row as documents and canonical files print it: its sigle,
+ * "en cours de négociation" while the convention is negotiated, else `nonDesignee` (default "").
+ */
+export function structurePorteuseLibelle(row: Pick<Affectation, 'structurePorteuse' | 'conventionEnNegociation'>, nonDesignee = ''): string {
+  return row.conventionEnNegociation ? PENDING_STRUCTURE : (row.structurePorteuse ?? nonDesignee);
 }
 
-/** Posts created by a deliberation, effective at a date ("déploiement à la rentrée 2019"). */
-export interface Deploiement {
-  /** Identifier, e.g. "rentree-2019". */
-  readonly id: string;
-  /** Wording, e.g. "rentrée 2019". */
-  readonly libelle: string;
-  /** Id of the deciding deliberation. */
-  readonly deliberation: string;
-  /** Date the posts take effect (e.g. the pupils' rentrée, 2019-09-02). */
-  readonly effet: IsoDate;
-  /** Source file or workbook, relative to the working folder as in diagnostics. */
-  readonly file: string;
+/** The list of collèges hosting ALSES posts on a date ("état au 15 juillet 2019"): its entry in dispositif.yaml and its rows. */
+export type Etat = Readonly<z.output<typeof etatEntrySchema>> & AffectationTable;
+
+/** Posts created by a deliberation, effective at a date ("déploiement à la rentrée 2019"): its entry in dispositif.yaml and its rows. */
+export type Deploiement = Readonly<z.output<typeof deploiementEntrySchema>> & AffectationTable;
+
+/** The rows of an état or a déploiement and where they were read. */
+export interface AffectationTable {
+  /**
+   * Where the rows were read, as diagnostics show it: the CSV file relative to the working folder
+   * (e.g. `data/etats/2019-07-15.csv`), or the workbook (`alses.xlsx`; the sheet is in each row's place).
+   */
+  readonly source: string;
   /** Rows in file order. */
   readonly rows: readonly Affectation[];
 }
@@ -125,8 +98,8 @@ export interface Deploiement {
 /** The whole validated dataset. */
 export interface Dataset {
   readonly collectivite: Collectivite;
-  /** Name of the scheme, e.g. "Acteurs de Liaison Sociale en Environnement Scolaire". */
-  readonly dispositif: { readonly sigle: string; readonly nom: string };
+  /** The scheme: sigle "ALSES", name "Acteurs de Liaison Sociale en Environnement Scolaire". */
+  readonly dispositif: Readonly<DispositifFile['dispositif']>;
   readonly deliberations: readonly Deliberation[];
   readonly structuresPorteuses: readonly StructurePorteuse[];
   readonly objectifs: readonly Objectif[];

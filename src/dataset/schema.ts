@@ -1,14 +1,26 @@
 /**
  * The shape of `data/dispositif.yaml` (DESIGN.md, "Data contract"), as zod schemas with French
- * keys as staff write them. Cross-references (deliberation ids, files) are checked in `load.ts`.
+ * keys as staff write them; the domain types of `model.ts` are inferred from them.
+ * Cross-references (deliberation ids, files) are checked in `rules/cross-references.ts`.
  */
 import { z } from 'zod';
-import { OBJECTIF_TYPES } from './model.ts';
-import { isIsoDate, quote } from './text.ts';
+import { CALENDAR_DATE_EXPECTED, isIsoDate } from '../dates.ts';
+import type { RuleId } from '../rules.ts';
+import { quote } from './text.ts';
+
+/** Name of the file describing the scheme, in the data folder. */
+export const DISPOSITIF_FILE = 'dispositif.yaml';
+
+/** Kinds of objectif: a number of posts in place, or a number of posts created since a date. */
+export const OBJECTIF_TYPES = ['effectif', 'creations'] as const;
 
 /** Rule id zod custom issues carry in `params.ruleId`. */
 export interface RuleParams {
-  readonly ruleId: string;
+  readonly ruleId: RuleId;
+  /** The offending value (`Diagnostic.actual`). */
+  readonly actual?: string;
+  /** What was expected (`Diagnostic.expected`). */
+  readonly expected?: string;
 }
 
 /** Non-empty text (surrounding spaces removed). */
@@ -21,36 +33,49 @@ export const isoDateSchema = z
     if (!isIsoDate(value)) {
       ctx.addIssue({
         code: 'custom',
-        message: `date ${quote(value)} invalide (attendu : une date du calendrier au format AAAA-MM-JJ, ex. 2019-07-15)`,
-        params: { ruleId: 'date/invalid' } satisfies RuleParams,
+        message: `date ${quote(value)} invalide (attendu : ${CALENDAR_DATE_EXPECTED})`,
+        params: { ruleId: 'date/invalid', actual: value, expected: CALENDAR_DATE_EXPECTED } satisfies RuleParams,
       });
     }
   })
   .describe('une date AAAA-MM-JJ, ex. 2019-07-15');
 
-/** `deliberations[]`: id (the ISO date by convention), date, instance when published, objet. */
+/** `deliberations[]`: a deliberation of the collectivité's assembly. */
 export const deliberationSchema = z.strictObject({
+  /** Identifier used by other records; the ISO date by convention, e.g. "2019-07-01". */
   id: text,
+  /** Date of the deliberation. */
   date: isoDateSchema,
+  /** Deciding body, when published (e.g. "Commission permanente"). */
   instance: text.optional(),
+  /** What it decided, as published. */
   objet: text,
 });
 
-/** `structuresPorteuses[]`: sigle as published, full name when known. */
+/** `structuresPorteuses[]`: an association that carries ALSES posts. */
 export const structurePorteuseSchema = z.strictObject({
+  /** Name or acronym as published, e.g. "CAPEP", "Bouée des jeunes". */
   sigle: text,
+  /** Full name, when known. */
   nom: text.optional(),
 });
 
 /** `objectifs[]`: a target in ETP set by deliberations; `creations` needs `depuis`. */
 export const objectifSchema = z
   .strictObject({
+    /** Identifier, e.g. "cinquantaine-2020". */
     id: text,
+    /** Wording as published, e.g. "atteindre une cinquantaine de postes sur le territoire d'ici 2020". */
     libelle: text,
+    /** `effectif`: ETP in place at `echeance`; `creations`: ETP created by deployments decided from `depuis`. */
     type: z.enum(OBJECTIF_TYPES).describe(OBJECTIF_TYPES.join(' ou ')),
+    /** Target figure, in ETP. */
     cible: z.number().positive().describe("un nombre d'ETP, ex. 50"),
+    /** Date by which the target is to be met. */
     echeance: isoDateSchema,
+    /** For `creations`: deployments decided on or after this date count. */
     depuis: isoDateSchema.optional(),
+    /** Ids of the deliberations that set it. */
     deliberations: z.array(text).default([]),
   })
   .superRefine((o, ctx) => {
@@ -64,24 +89,33 @@ export const objectifSchema = z
     }
   });
 
-/** `etats[]`: the date of an état and its CSV file (path relative to the data folder). */
+/** `etats[]`: the date of an état and its CSV file. */
 export const etatEntrySchema = z.strictObject({
+  /** Date of the état. */
   date: isoDateSchema,
+  /** Its CSV file, relative to the data folder (e.g. `etats/2019-07-15.csv`). */
   fichier: text,
 });
 
 /** `deploiements[]`: posts created by a deliberation, effective at `effet`. */
 export const deploiementEntrySchema = z.strictObject({
+  /** Identifier, e.g. "rentree-2019". */
   id: text,
+  /** Wording, e.g. "rentrée 2019". */
   libelle: text,
+  /** Its CSV file, relative to the data folder (e.g. `deploiements/rentree-2019.csv`). */
   fichier: text,
+  /** Id of the deciding deliberation. */
   deliberation: text,
+  /** Date the posts take effect (e.g. the pupils' rentrée, 2019-09-02). */
   effet: isoDateSchema,
 });
 
 /** The whole `dispositif.yaml`. */
 export const dispositifSchema = z.strictObject({
+  /** The collectivité that funds the scheme and signs the documents; `nom` as printed, e.g. "Département du Nord". */
   collectivite: z.strictObject({ nom: text }),
+  /** The scheme: sigle "ALSES", nom "Acteurs de Liaison Sociale en Environnement Scolaire". */
   dispositif: z.strictObject({ sigle: text, nom: text }),
   deliberations: z.array(deliberationSchema).default([]),
   structuresPorteuses: z.array(structurePorteuseSchema).default([]),

@@ -14,6 +14,8 @@
 import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
 import type { Diagnostic } from '../diagnostics.ts';
+import { lineLocator } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
 import { at, cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, table, text } from './builders.ts';
 import { frenchSpacing } from '../format.ts';
 import { ALIGNMENTS, type Align, type Block, type ImageNode, type Inline, type SourcePosition, type TableColumn, type TableRow } from './nodes.ts';
@@ -74,22 +76,6 @@ export interface ParseOptions {
 export interface ParseResult {
   readonly blocks: Block[];
   readonly diagnostics: Diagnostic[];
-}
-
-/** Maps character offsets to 1-based line and column. */
-function lineLocator(source: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === '\n') starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
-  };
 }
 
 const isElement = (n: ChildNode): n is Element => n.type === 'tag' || n.type === 'script' || n.type === 'style';
@@ -174,7 +160,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
     const { line, column } = locate(node.startIndex ?? 0);
     return { file: options.file, line: line + (options.lineOffset ?? 0), column };
   };
-  const report = (node: ChildNode, ruleId: string, message: string): void => {
+  const report = (node: ChildNode, ruleId: RuleId, message: string): void => {
     diagnostics.push({ severity: 'error', ruleId, message: message + where, place: positionOf(node) });
   };
   const dom = parseDocument(html, { withStartIndices: true, lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true });

@@ -5,6 +5,8 @@
  * the writers, given a table built by other means, repair it with a warning (`checkTable`).
  */
 import type { Diagnostic } from '../diagnostics.ts';
+import { decimalComma } from '../format.ts';
+import type { RuleId } from '../rules.ts';
 import type { TableCell, TableColumn, TableNode, TableRow } from './nodes.ts';
 
 /** How far from 100 the column widths of a table may add up, in percentage points. */
@@ -62,7 +64,7 @@ export interface CheckedTable {
   readonly footer: readonly TableRow[];
 }
 
-const warning = (ruleId: string, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
+const warning = (ruleId: RuleId, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
 
 const PART_LABEL: Record<TablePart, string> = { header: 'en-tête', body: 'corps', footer: 'pied' };
 
@@ -118,4 +120,4 @@ export function checkTable(table: TableNode, label: string): { table?: CheckedTa
   return { table: { columns, header: fit('header'), body: fit('body'), footer: fit('footer') }, warnings };
 }
 
-const round = (x: number): string => String(Math.round(x * 10) / 10).replace('.', ',');
+const round = (x: number): string => decimalComma(Math.round(x * 10) / 10);

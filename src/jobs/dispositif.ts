@@ -7,13 +7,13 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalCsv } from '../dataset/canonical.ts';
-import { stateOn, totalEtp } from '../dataset/compute.ts';
+import { etatAu, totalEtp } from '../dataset/compute.ts';
 import { addToDispositif } from '../dataset/dispositif-edit.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
 import { displayPath, hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
-import { frenchDate, isIsoDate } from '../dataset/text.ts';
+import { formatShortDate, isIsoDate } from '../dates.ts';
 import { commitTemp, removeQuietly, writeTemp } from '../output/atomic.ts';
 import { parse as parseYaml } from 'yaml';
 
@@ -179,9 +179,9 @@ export async function writeEtat(dataDir: string, au: string, vers?: string): Pro
   const { file, text } = await readDispositif(dataDir);
   const { dataset, diagnostics } = await loadDataset(dataDir);
   if (!dataset || hasErrors(diagnostics)) throw new InvalidInputError('Données invalides : aucun fichier écrit (lancez « alses validate »).', diagnostics);
-  if (dataset.etats.some((e) => e.date === date)) throw new AlsesError('USAGE', `un état au ${frenchDate(date)} existe déjà (attendu : une autre date)`);
-  if (!dataset.etats.some((e) => e.date <= date)) throw new AlsesError('USAGE', `aucun état au ${frenchDate(date)} ou avant : rien à reporter (attendu : une date après le premier état)`);
-  const state = stateOn(dataset, date);
+  if (dataset.etats.some((e) => e.date === date)) throw new AlsesError('USAGE', `un état au ${formatShortDate(date)} existe déjà (attendu : une autre date)`);
+  if (!dataset.etats.some((e) => e.date <= date)) throw new AlsesError('USAGE', `aucun état au ${formatShortDate(date)} ou avant : rien à reporter (attendu : une date après le premier état)`);
+  const state = etatAu(dataset, date);
   const csv = insideData(dataDir, vers ?? `etats/${date}.csv`, 'vers');
   await refuseExisting(csv.absolute);
   const rows = state.rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r));

@@ -24,7 +24,7 @@ export interface Inputs {
 export function dataSources(dataPath: string, dataset: Dataset): string[] {
   const rel = displayPath;
   const folder = isWorkbookPath(dataPath) ? path.dirname(dataPath) : dataPath;
-  return [rel(path.join(folder, DISPOSITIF_FILE)), ...dataset.etats.map((e) => e.file), ...dataset.deploiements.map((d) => d.file)];
+  return [rel(path.join(folder, DISPOSITIF_FILE)), ...dataset.etats.map((e) => e.source), ...dataset.deploiements.map((d) => d.source)];
 }
 
 /** Loads and validates data and templates together, so every problem is reported at once. */

@@ -9,7 +9,8 @@
  */
 import path from 'node:path';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
-import { formatDate, formatEtp, formatMonth, formatNumber } from '../format.ts';
+import { formatDate, formatMonth } from '../dates.ts';
+import { formatEtp, formatNumber } from '../format.ts';
 import type { RapportMensuelContext } from '../reports/rapport-mensuel.ts';
 import { documentDate } from '../writers/shared.ts';
 

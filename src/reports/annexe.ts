@@ -5,11 +5,11 @@
  * Units: ETP (équivalent temps plein); dates ISO `YYYY-MM-DD` (Europe/Paris).
  */
 import type { Affectation, Dataset, Deliberation, IsoDate, Objectif } from '../dataset/model.ts';
-import { PENDING_STRUCTURE } from '../dataset/model.ts';
+import { structurePorteuseLibelle } from '../dataset/model.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import { objectifProgress, stateOn, totalEtp, type StateOn } from '../dataset/compute.ts';
+import { objectifProgress, etatAu, totalEtp, type EtatAu } from '../dataset/compute.ts';
 import { foldForComparison } from '../dataset/text.ts';
-import { yearOf } from '../format.ts';
+import { yearOf } from '../dates.ts';
 
 /** A deliberation as templates see it. */
 export interface DeliberationView extends Deliberation {
@@ -106,7 +106,7 @@ function affectationView(a: Affectation): AffectationView {
   return {
     commune: a.commune,
     college: a.college,
-    structurePorteuse: a.conventionEnNegociation ? PENDING_STRUCTURE : (a.structurePorteuse ?? ''),
+    structurePorteuse: structurePorteuseLibelle(a),
     etp: a.etp,
     educationPrioritaire: a.educationPrioritaire === 'REP+' ? 'REP +' : (a.educationPrioritaire ?? ''),
     uai: a.uai ?? '',
@@ -134,11 +134,11 @@ export function summarize(rows: readonly Affectation[]): RowsSummary {
 const deliberationView = (d: Deliberation): DeliberationView => ({ ...d, annee: yearOf(d.date) });
 
 /**
- * The state on a date (see `stateOn`), or undefined when the data holds no état on or before it
+ * The state on a date (see `etatAu`), or undefined when the data holds no état on or before it
  * (e.g. the month before the first état).
  */
-export function stateOnIfAny(dataset: Dataset, date: IsoDate): StateOn | undefined {
-  return dataset.etats.some((e) => e.date <= date) ? stateOn(dataset, date) : undefined;
+export function etatAuIfAny(dataset: Dataset, date: IsoDate): EtatAu | undefined {
+  return dataset.etats.some((e) => e.date <= date) ? etatAu(dataset, date) : undefined;
 }
 
 /** What the front matter asks for. */

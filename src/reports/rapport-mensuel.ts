@@ -7,14 +7,13 @@
  */
 import { etpParMoisChart, etpParStructureChart } from '../charts/index.ts';
 import type { Affectation, Dataset, IsoDate } from '../dataset/model.ts';
-import { PENDING_STRUCTURE } from '../dataset/model.ts';
+import { collegeKey, structurePorteuseLibelle } from '../dataset/model.ts';
 import { AlsesError } from '../errors.ts';
-import { formatDate } from '../format.ts';
-import { collegeKey } from '../dataset/affectations.ts';
+import { formatDate, nextMonth, parisMonth, previousMonth } from '../dates.ts';
 import { sumEtp } from '../dataset/etp.ts';
 import { totalEtp } from '../dataset/compute.ts';
 import type { ChartSource } from '../document/parse.ts';
-import { buildAnnexeContext, stateOnIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';
+import { buildAnnexeContext, etatAuIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';
 
 /** Label of posts whose structure porteuse is not designated yet (e.g. new deployments). */
 export const STRUCTURE_NON_DESIGNEE = 'non désignée';
@@ -98,24 +97,15 @@ export function checkReportMonth(month: string, now: Date = new Date()): void {
   if (month > last) throw new AlsesError('USAGE', `Mois « ${month} » non terminé (attendu : un mois achevé, au plus ${last})`);
 }
 
-/** The month before `YYYY-MM`. */
-export function previousMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
-
 /**
  * The previous calendar month in Europe/Paris at instant `now` (the default of `alses monthly`):
  * on 2019-10-01 00:30 Paris time (2019-09-30 22:30 UTC) it is "2019-09".
  */
 export function defaultMonth(now: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).formatToParts(now);
-  const y = parts.find((p) => p.type === 'year')?.value ?? '';
-  const m = parts.find((p) => p.type === 'month')?.value ?? '';
-  return previousMonth(`${y}-${m}`);
+  return previousMonth(parisMonth(now));
 }
 
-const structureLabel = (a: Affectation): string => (a.conventionEnNegociation ? PENDING_STRUCTURE : (a.structurePorteuse ?? STRUCTURE_NON_DESIGNEE));
+const structureLabel = (a: Affectation): string => structurePorteuseLibelle(a, STRUCTURE_NON_DESIGNEE);
 
 /** Groups rows by a label; sorted by ETP descending, then label. */
 export function repartition(rows: readonly Affectation[], label: (a: Affectation) => string): Repartition[] {
@@ -152,14 +142,9 @@ export function changements(before: readonly Affectation[], after: readonly Affe
 /** ETP in place at the last day of each month from `first` to `last` (both `YYYY-MM`). */
 export function etpParMois(dataset: Dataset, first: string, last: string): { mois: string; etp: number }[] {
   const out: { mois: string; etp: number }[] = [];
-  for (let m = first; m <= last; m = nextMonth(m)) out.push({ mois: m, etp: totalEtp(stateOnIfAny(dataset, lastDayOfMonth(m))?.rows ?? []) });
+  for (let m = first; m <= last; m = nextMonth(m)) out.push({ mois: m, etp: totalEtp(etatAuIfAny(dataset, lastDayOfMonth(m))?.rows ?? []) });
   return out;
 }
-
-const nextMonth = (month: string): string => {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-};
 
 /**
  * Builds the monthly report's view model for `month` (`YYYY-MM`).
@@ -169,7 +154,7 @@ const nextMonth = (month: string): string => {
 export function buildRapportMensuelContext(dataset: Dataset, month: string, file: string): RapportMensuelContext {
   const date = lastDayOfMonth(month);
   const datePrecedente = lastDayOfMonth(previousMonth(month));
-  const now = stateOnIfAny(dataset, date);
+  const now = etatAuIfAny(dataset, date);
   if (!now) {
     const first = dataset.etats[0]?.date;
     throw new AlsesError(
@@ -177,7 +162,7 @@ export function buildRapportMensuelContext(dataset: Dataset, month: string, file
       `Aucun état des ALSES au ${formatDate(date)} (attendu : un mois à partir du premier état${first ? `, daté du ${formatDate(first)}` : ''})`,
     );
   }
-  const before = stateOnIfAny(dataset, datePrecedente);
+  const before = etatAuIfAny(dataset, datePrecedente);
   const base = buildAnnexeContext(dataset, { date }, file).context;
   if (!base) throw new AlsesError('INVALID_INPUT', `Données incomplètes pour le rapport de ${month}`);
   const deployedRows = dataset.deploiements.filter((d) => d.effet <= date).flatMap((d) => d.rows);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { LineCounter, parseDocument as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { displayPath, type Diagnostic } from '../diagnostics.ts';
+import { displayPath, positionAt, type Diagnostic } from '../diagnostics.ts';
 import { checkTagsAndAttributes } from '../document/parse.ts';
 import { ORIENTATIONS } from '../document/nodes.ts';
 import { HELPERS } from './helpers.ts';
@@ -213,7 +213,7 @@ function checkSource(file: string, body: string, lineOffset: number): Diagnostic
   const diagnostics: Diagnostic[] = [];
   const triple = body.indexOf('{{{');
   if (triple >= 0) {
-    const line = body.slice(0, triple).split('\n').length + lineOffset;
+    const line = positionAt(body, triple).line + lineOffset;
     diagnostics.push({
       severity: 'error',
       ruleId: 'template/unescaped',

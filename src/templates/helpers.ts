@@ -20,7 +20,8 @@
  */
 import type { HelperDelegate } from 'handlebars';
 import { sumEtp } from '../dataset/etp.ts';
-import { formatDate, formatEtp, formatMonth, formatNumber, formatPercent, yearOf } from '../format.ts';
+import { formatDate, formatMonth, yearOf } from '../dates.ts';
+import { formatEtp, formatNumber, formatPercent } from '../format.ts';
 
 
 const asNumber = (name: string, v: unknown): number => {

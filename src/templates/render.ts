@@ -3,12 +3,12 @@
  * the body with Handlebars (strict: a misspelt field is an error, never an empty cell), then
  * parses the HTML subset.
  */
-import { hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { hasErrors, positionAt, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { document } from '../document/builders.ts';
 import type { DocumentNode } from '../document/nodes.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
-import { parseIsoDate } from '../format.ts';
+import { parseIsoDate } from '../dates.ts';
 import { locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
 
 /** A rendered document, ready for the writers. */
@@ -79,7 +79,7 @@ export function renderTemplate(
   }
   const html = run(set, template, template.body, context, 'Modèle', template.bodyLineOffset, diagnostics);
   if (html?.includes('[object Object]')) {
-    const line = html.slice(0, html.indexOf('[object Object]')).split('\n').length;
+    const line = positionAt(html, html.indexOf('[object Object]')).line;
     diagnostics.push({
       severity: 'error',
       ruleId: 'template/object-value',

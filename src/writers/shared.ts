@@ -5,7 +5,10 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import type { Align, DocumentMeta, ImageNode, Orientation, TableCell, TableColumn, TableRow } from '../document/nodes.ts';
+import { isIsoDate, parisMidnight } from '../dates.ts';
 import { InvalidInputError } from '../errors.ts';
+import { decimalComma } from '../format.ts';
+import type { RuleId } from '../rules.ts';
 
 /** Name written as creator/producer of the files. */
 export const PRODUCER = 'alses-reports';
@@ -58,32 +61,17 @@ export const textWidth = (orientation: Orientation): number => pageSize(orientat
 /** "Page X / Y", as printed at the bottom right of every page. */
 export const pageLabel = (page: number | string, pages: number | string): string => `Page ${page} / ${pages}`;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /**
  * The instant of 00:00 in Europe/Paris on `meta.date` (`YYYY-MM-DD`): the creation and
  * modification date written in the files, so that output never depends on the clock.
  * @throws InvalidInputError when the date is not a real calendar day written `YYYY-MM-DD`.
  */
 export function documentDate(meta: Pick<DocumentMeta, 'date'>): Date {
-  const m = ISO_DATE.exec(meta.date);
-  const utcMidnight = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!m || Number.isNaN(utcMidnight) || new Date(utcMidnight).toISOString().slice(0, 10) !== meta.date) {
+  if (!isIsoDate(meta.date)) {
     const message = `Date du document « ${meta.date} » invalide (attendu : AAAA-MM-JJ, ex. 2019-07-01)`;
     throw new InvalidInputError(message, [{ severity: 'error', ruleId: 'document/date', message, field: 'date' }]);
   }
-  // Paris is UTC+1 or UTC+2 at midnight; the offset read at utcMidnight - 2 h is the one in force
-  // at local midnight, as no change of time happens between 22:00 UTC and 02:00 local time.
-  return new Date(utcMidnight - parisOffsetMinutes(new Date(utcMidnight - 2 * 3600_000)) * 60_000);
-}
-
-const PARIS_OFFSET = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' });
-
-/** Offset of Europe/Paris from UTC at `instant`, in minutes (60 in winter, 120 in summer). */
-function parisOffsetMinutes(instant: Date): number {
-  const name = PARIS_OFFSET.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  return parisMidnight(meta.date);
 }
 
 // ---------------------------------------------------------------- tables
@@ -91,7 +79,7 @@ function parisOffsetMinutes(instant: Date): number {
 /** Table rules and their repair live with the AST (document/validate.ts). */
 export { checkTable, type CheckedTable } from '../document/validate.ts';
 
-const warning = (ruleId: string, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
+const warning = (ruleId: RuleId, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
 
 /**
  * Alignment of a cell: its own, else that of the column it starts in (numbers are right-aligned

@@ -7,10 +7,11 @@
  * The same collège twice in one file is an error (`college/duplicate`, `affectations.ts`);
  * these are not errors because the data stay right, only their spelling differs.
  */
-import type { Diagnostic, Place } from '../diagnostics.ts';
-import { collegeKey, describeRowPlace } from './affectations.ts';
-import type { Affectation } from './model.ts';
-import { foldForComparison, quote } from './text.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import { describeRowPlace } from './affectations.ts';
+import type { Affectation } from '../model.ts';
+import { collegeKey } from '../model.ts';
+import { foldForComparison, quote } from '../text.ts';
 
 /**
  * `commune/spelling` and `college/spelling` warnings, one per spelling that differs from the

@@ -8,22 +8,23 @@
  * (`#DIV/0!`, `#REF!`…) are errors naming the cell (`xlsx/formula`, `xlsx/cell-error`).
  */
 import ExcelJS from 'exceljs';
-import type { Diagnostic, Place } from '../diagnostics.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import type { RuleId } from '../../rules.ts';
 import type { Cell, CellKind, ColumnSpec, SourceRow, Table } from './table.ts';
 import { buildTable } from './table.ts';
-import { quote } from './text.ts';
+import { quote } from '../text.ts';
 
 /** File extensions read as workbooks. */
 export const WORKBOOK_EXTENSIONS = ['.xlsx', '.xlsm'] as const;
 
 /** Visibility of a sheet, as Excel stores it (`veryHidden`: hidden by a macro). */
-export type SheetState = 'visible' | 'hidden' | 'veryHidden';
+export type SheetVisibility = 'visible' | 'hidden' | 'veryHidden';
 
 /** A sheet of a read workbook. */
 export interface Sheet {
   /** Name as shown on its tab, e.g. "État 2019-07-15". */
   readonly name: string;
-  readonly state: SheetState;
+  readonly visibility: SheetVisibility;
   /** Number of cells holding a value. */
   readonly filledCells: number;
   /** The sheet's rows (computed once, on first use). */
@@ -43,7 +44,7 @@ export interface Workbook {
  */
 export async function readWorkbook(bytes: Uint8Array, file: string): Promise<{ workbook?: Workbook; diagnostics: Diagnostic[] }> {
   const start: Place = { file };
-  const fail = (ruleId: string, message: string) => ({ diagnostics: [{ severity: 'error' as const, ruleId, message, place: start }] });
+  const fail = (ruleId: RuleId, message: string) => ({ diagnostics: [{ severity: 'error' as const, ruleId, message, place: start }] });
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     return fail(
       'xlsx/format',
@@ -73,7 +74,7 @@ function toSheet(ws: ExcelJS.Worksheet, file: string): Sheet {
   });
   return {
     name: ws.name,
-    state: (ws.state as SheetState | undefined) ?? 'visible',
+    visibility: (ws.state as SheetVisibility | undefined) ?? 'visible',
     filledCells,
     rows: () => (cache ??= sheetRows(ws, file)),
   };

@@ -1,7 +1,14 @@
 /**
- * Every rule the dataset reader checks, by stable id, with a French description (for
- * `alses validate --help`, the README, and tests that no id goes undocumented).
+ * Every rule the product checks, by stable id, with a French description (for
+ * `alses validate --help`, the README, and tests that no id goes undocumented). A `Diagnostic`'s
+ * `ruleId` is a `RuleId`: an id missing from `RULES` does not compile.
+ *
+ * Ids are `family/rule`; the family says where the problem is: the data (`file`, `yaml`, `csv`,
+ * `xlsx`, `etp`…), a template (`template`), or a document a writer cannot show as asked
+ * (`writer`, `document`, `docx`, `html`).
  */
+
+/** Rules of the data: `dispositif.yaml` and the état and déploiement tables (`src/dataset/`). */
 export const DATASET_RULES = {
   'file/missing': 'fichier introuvable (dispositif.yaml ou fichier CSV nommé dans dispositif.yaml)',
   'file/unreadable': 'fichier illisible (droits, dossier au lieu de fichier…)',
@@ -59,8 +66,51 @@ export const DATASET_RULES = {
   'insee/format': 'code INSEE de commune autre que 5 caractères (2A/2B pour la Corse)',
   'import/path': 'alses import : fichier d’un état ou d’un déploiement hors du dossier de destination',
   'deploiement/already-present': 'collège déployé qui a déjà un ALSES dans l’état auquel le déploiement s’ajoute',
+  'etat/before-first': 'état demandé à une date antérieure au premier état des données',
   'deploiement/absent-from-etat': 'déploiement effectif au plus tard à la date d’un état, dont les collèges manquent au premier état daté de son effet ou après',
 } as const;
 
+/** Rules of the templates: files, Handlebars, front matter, the HTML subset (`src/templates/`, `src/document/`, `src/reports/`). */
+export const TEMPLATE_RULES = {
+  'template/folder': 'dossier des modèles introuvable ou illisible',
+  'template/none': 'aucun modèle .hbs dans le dossier des modèles',
+  'template/unknown': 'modèle demandé absent du dossier des modèles',
+  'template/kind': 'rapport mensuel demandé à « alses render » (il se produit avec « alses monthly »)',
+  'template/front-matter': 'en-tête YAML du modèle absent, invalide ou incomplet',
+  'template/syntax': 'erreur de syntaxe Handlebars',
+  'template/unescaped': 'expression {{{ … }}} non échappée',
+  'template/render': 'erreur à l’exécution du modèle (champ absent, aide mal employée…)',
+  'template/object-value': 'expression qui affiche un objet ou une liste au lieu d’un texte',
+  'template/data': 'délibération, état ou déploiement nommé par l’en-tête absent des données',
+  'template/date': 'date du document inconnue ou invalide',
+  'template/unknown-tag': 'balise hors du sous-ensemble HTML documenté',
+  'template/unknown-attribute': 'attribut hors du sous-ensemble HTML documenté',
+  'template/attribute-value': 'valeur d’attribut invalide (align, colspan, largeur, taille d’image, <hr>)',
+  'template/misplaced-tag': 'balise autorisée mais mal placée (ex. <td> hors de <tr>)',
+  'template/loose-text': 'texte ou balise de texte hors d’un paragraphe, d’un titre, d’un élément de liste ou d’une cellule',
+  'template/empty-list': 'liste sans élément',
+  'template/table-columns': 'tableau sans largeurs de colonnes ou dont les largeurs ne font pas 100 %',
+  'template/table-row-width': 'ligne de tableau qui ne couvre pas toutes les colonnes',
+  'template/image-alt': 'image sans texte de remplacement',
+  'template/image-src': 'source d’image inconnue (attendu : chart:<nom>)',
+} as const;
+
+/** Rules of the documents and writers: what a format cannot show as asked (`src/writers/`). */
+export const WRITER_RULES = {
+  'document/date': 'date du document invalide',
+  'writer/table-empty': 'tableau sans colonne, non affiché (avertissement)',
+  'writer/table-width': 'largeurs de colonnes absentes ou dont la somme n’est pas 100 %, corrigées (avertissement)',
+  'writer/table-colspan': 'ligne de tableau complétée ou tronquée à la largeur du tableau (avertissement)',
+  'writer/image-data': 'image dont les données ne sont pas au format annoncé : texte de remplacement (avertissement)',
+  'writer/glyph-missing': 'caractère absent de la police du PDF (erreur à la production)',
+  'docx/svg-fallback': 'image SVG sans image PNG de repli dans le DOCX (avertissement)',
+  'html/unsafe-svg': 'image SVG avec script, gestionnaire d’événement ou objet étranger : texte de remplacement (avertissement)',
+} as const;
+
+/** Every rule, by id. */
+export const RULES = { ...DATASET_RULES, ...TEMPLATE_RULES, ...WRITER_RULES } as const;
+
+/** Stable id of a rule, e.g. `etp/range`. */
+export type RuleId = keyof typeof RULES;
 /** Stable id of a dataset rule. */
 export type DatasetRuleId = keyof typeof DATASET_RULES;

@@ -7,15 +7,16 @@
  * Shape rules are reported with the reader's prefix: `csv/…` for a CSV file, `xlsx/…` for a
  * sheet (see `DATASET_RULES`). Values are checked by `affectations.ts`.
  */
-import type { Diagnostic, Place } from '../diagnostics.ts';
-import { foldForComparison, quote } from './text.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import type { RuleId } from '../../rules.ts';
+import { foldForComparison, quote } from '../text.ts';
 
 /** A column a table may have. */
 export interface ColumnSpec<K extends string> {
   /** Field name in the model, e.g. `etp`. */
   readonly key: K;
   /** Canonical header, e.g. "ETP"; also accepted as a header. */
-  readonly label: string;
+  readonly libelle: string;
   /** Other accepted headers, e.g. the published "Nombre d'ETP". */
   readonly aliases: readonly string[];
   /** A required column missing from the header is a `…/missing-column` error. */
@@ -91,6 +92,9 @@ export interface TableOptions<K extends string> {
   readonly widthHint?: string;
 }
 
+/** Shape rules both readers check, reported as `csv/…` or `xlsx/…` (`TableOptions.prefix`). */
+type ShapeRule = 'empty' | 'unknown-column' | 'duplicate-column' | 'missing-column';
+
 /** Header rows are looked for among the first rows that are not blank. */
 const HEADER_SEARCH_ROWS = 10;
 
@@ -118,10 +122,9 @@ export function isTotalRow(cells: readonly Cell[]): boolean {
 export function buildTable<K extends string>(rows: readonly SourceRow[], options: TableOptions<K>): { table?: Table<K>; diagnostics: Diagnostic[] } {
   const { file, specs, prefix, joiner } = options;
   const diagnostics: Diagnostic[] = [];
-  const error = (ruleId: string, message: string, place: Place, field?: string): void => {
-    diagnostics.push({ severity: 'error', ruleId: `${prefix}/${ruleId}`, message, place, ...(field ? { field } : {}) });
-  };
-  const expectedHeader = specs.filter((s) => s.required).map((s) => s.label).join(joiner);
+  const push = (ruleId: RuleId, message: string, place: Place): void => void diagnostics.push({ severity: 'error', ruleId, message, place });
+  const error = (rule: ShapeRule, message: string, place: Place): void => push(`${prefix}/${rule}`, message, place);
+  const expectedHeader = specs.filter((s) => s.required).map((s) => s.libelle).join(joiner);
 
   const filled = rows.filter((r) => r.cells.some((c) => c.value !== ''));
   if (filled.length === 0) {
@@ -147,7 +150,7 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
     } else if (seen.has(spec.key)) {
       error(
         'duplicate-column',
-        `colonne ${quote(value)} en double : ${quote(spec.label)} déjà en ${options.columnName(seen.get(spec.key)!.index, seen.get(spec.key)!.place)} (attendu : une seule colonne ${quote(spec.label)})`,
+        `colonne ${quote(value)} en double : ${quote(spec.libelle)} déjà en ${options.columnName(seen.get(spec.key)!.index, seen.get(spec.key)!.place)} (attendu : une seule colonne ${quote(spec.libelle)})`,
         place,
       );
     } else {
@@ -157,7 +160,7 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
   }
   const missing = specs.filter((s) => s.required && !seen.has(s.key));
   for (const spec of missing) {
-    error('missing-column', `colonne ${quote(spec.label)} absente de l'en-tête (attendu : ${quote(expectedHeader)})`, header.place);
+    error('missing-column', `colonne ${quote(spec.libelle)} absente de l'en-tête (attendu : ${quote(expectedHeader)})`, header.place);
   }
 
   const body = filled.slice(headerIndex + 1);
@@ -178,12 +181,12 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
     const extra = row.cells.slice(width).filter((c) => c.value !== '');
     if (prefix === 'csv' && (row.cells.length < width || extra.length > 0)) {
       const actual = row.cells.length < width ? row.cells.length : width + lastNonBlank(row.cells.slice(width)) + 1;
-      error('field-count', `ligne de ${actual} champs au lieu de ${width} (attendu : ${shownHeader}${options.widthHint ?? ''})`, row.place);
+      push('csv/field-count', `ligne de ${actual} champs au lieu de ${width} (attendu : ${shownHeader}${options.widthHint ?? ''})`, row.place);
       continue;
     }
     if (extra.length > 0) {
       for (const c of extra) {
-        error('extra-cell', `valeur ${quote(shorten(c.value))} hors du tableau, dans une colonne sans en-tête (attendu : une cellule vide, ou un en-tête de colonne parmi ${describeColumns(specs)})`, c.place);
+        push('xlsx/extra-cell', `valeur ${quote(shorten(c.value))} hors du tableau, dans une colonne sans en-tête (attendu : une cellule vide, ou un en-tête de colonne parmi ${describeColumns(specs)})`, c.place);
       }
       continue;
     }
@@ -246,16 +249,16 @@ function lastNonBlank(cells: readonly Cell[]): number {
   return -1;
 }
 
-/** Finds the spec whose label or alias matches a header cell, ignoring case, accents, spaces. */
+/** Finds the spec whose libellé or alias matches a header cell, ignoring case, accents, spaces. */
 function matchColumn<K extends string>(header: string, specs: readonly ColumnSpec<K>[]): ColumnSpec<K> | undefined {
   const folded = foldForComparison(header);
   if (folded === '') return undefined;
-  return specs.find((s) => [s.label, ...s.aliases].some((name) => foldForComparison(name) === folded));
+  return specs.find((s) => [s.libelle, ...s.aliases].some((name) => foldForComparison(name) === folded));
 }
 
 /** "Commune, Collège, ETP ; facultatives : UAI" */
 function describeColumns(specs: readonly ColumnSpec<string>[]): string {
-  const required = specs.filter((s) => s.required).map((s) => s.label).join(', ');
-  const optional = specs.filter((s) => !s.required).map((s) => s.label);
+  const required = specs.filter((s) => s.required).map((s) => s.libelle).join(', ');
+  const optional = specs.filter((s) => !s.required).map((s) => s.libelle);
   return optional.length ? `${required} ; facultatives : ${optional.join(', ')}` : required;
 }

@@ -4,14 +4,17 @@
  * structure porteuse or "en cours de négociation", a valid UAI and code INSEE when given, no
  * collège twice in one file, and a TOTAL row equal to the computed sum.
  */
-import type { Diagnostic, Place } from '../diagnostics.ts';
-import { ETP_EXPECTED, fromHundredths, parseEtp, toHundredths } from './etp.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import type { RuleId } from '../../rules.ts';
+import { toHundredths } from '../etp.ts';
+import type { Affectation, EducationPrioritaire } from '../model.ts';
+import { collegeKey, EDUCATION_PRIORITAIRE, PENDING_STRUCTURE } from '../model.ts';
+import type { ColumnSpec, Table } from '../read/table.ts';
+import { rowNumber } from '../read/xlsx.ts';
+import { foldForComparison, quote } from '../text.ts';
+import { ETP_EXPECTED, parseEtp } from './etp.ts';
 import { checkInsee, checkUai } from './identifiers.ts';
-import type { Affectation, EducationPrioritaire } from './model.ts';
-import { EDUCATION_PRIORITAIRE, PENDING_STRUCTURE } from './model.ts';
-import type { ColumnSpec, Table } from './table.ts';
-import { foldForComparison, quote } from './text.ts';
-import { rowNumber } from './xlsx.ts';
+import { checkTotals } from './totals.ts';
 
 /** Column keys of état and déploiement files (the `Affectation` fields they fill). */
 export type AffectationColumn = 'commune' | 'college' | 'structurePorteuse' | 'etp' | 'uai' | 'insee' | 'educationPrioritaire';
@@ -19,25 +22,25 @@ export type AffectationColumn = 'commune' | 'college' | 'structurePorteuse' | 'e
 /** Kind of file: an état (structure porteuse required) or a déploiement (REP/REP+ required). */
 export type AffectationFileKind = 'etat' | 'deploiement';
 
-const COMMUNE: ColumnSpec<'commune'> = { key: 'commune', label: 'Commune', aliases: ['Ville'], required: true };
+const COMMUNE: ColumnSpec<'commune'> = { key: 'commune', libelle: 'Commune', aliases: ['Ville'], required: true };
 const COLLEGE: ColumnSpec<'college'> = {
   key: 'college',
-  label: 'Collège',
+  libelle: 'Collège',
   aliases: ['Dénomination du collège', 'Nom du collège'],
   required: true,
 };
-const STRUCTURE = { key: 'structurePorteuse', label: 'Structure porteuse', aliases: ['Structures porteuses'] } as const;
+const STRUCTURE = { key: 'structurePorteuse', libelle: 'Structure porteuse', aliases: ['Structures porteuses'] } as const;
 const ETP: ColumnSpec<'etp'> = {
   key: 'etp',
-  label: 'ETP',
+  libelle: 'ETP',
   aliases: ["Nombre d'ETP", 'Nombre ALSÉS', "Nombre d'ALSES"],
   required: true,
 };
-const EDUCATION = { key: 'educationPrioritaire', label: 'Éducation prioritaire', aliases: ['REP/REP +', 'REP'] } as const;
-const UAI: ColumnSpec<'uai'> = { key: 'uai', label: 'UAI', aliases: ['Code UAI', 'RNE', 'Numéro UAI'], required: false };
+const EDUCATION = { key: 'educationPrioritaire', libelle: 'Éducation prioritaire', aliases: ['REP/REP +', 'REP'] } as const;
+const UAI: ColumnSpec<'uai'> = { key: 'uai', libelle: 'UAI', aliases: ['Code UAI', 'RNE', 'Numéro UAI'], required: false };
 const INSEE: ColumnSpec<'insee'> = {
   key: 'insee',
-  label: 'Code INSEE',
+  libelle: 'Code INSEE',
   aliases: ['INSEE', 'Code commune', 'Code INSEE commune', 'Code INSEE de la commune', 'COG'],
   required: false,
 };
@@ -51,13 +54,6 @@ export const COLUMNS: Record<AffectationFileKind, readonly ColumnSpec<Affectatio
   etat: [COMMUNE, COLLEGE, { ...STRUCTURE, required: true }, ETP, UAI, { ...EDUCATION, required: false }, INSEE],
   deploiement: [COMMUNE, COLLEGE, { ...EDUCATION, required: true }, ETP, UAI, { ...STRUCTURE, required: false }, INSEE],
 };
-
-/**
- * Identity of a collège: commune + name, ignoring case, accents, spaces and punctuation
- * ("GRANDE SYNTHÉ / Jules Verne" ≡ "Grande-Synthe / JULES VERNE").
- */
-export const collegeKey = (row: { readonly commune: string; readonly college: string }): string =>
-  `${foldForComparison(row.commune)}/${foldForComparison(row.college)}`;
 
 /** "Jules Ferry" (ANZIN), as diagnostics name a collège. */
 export const describeCollege = (row: { readonly commune: string; readonly college: string }): string =>
@@ -94,24 +90,27 @@ export function toAffectations(
   let etpUnreadable = false;
   for (const { place, cells } of table.rows) {
     let ok = true;
-    const fail = (ruleId: string, message: string, at = place, field?: AffectationColumn): void => {
-      diagnostics.push({ severity: 'error', ruleId, message, place: at, ...(field ? { field } : {}) });
+    const fail = (ruleId: RuleId, message: string, at: Place, field: AffectationColumn, values: { actual?: string; expected: string }): void => {
+      diagnostics.push({ severity: 'error', ruleId, message, place: at, field, ...(values.actual !== undefined ? { actual: values.actual } : {}), expected: values.expected });
       ok = false;
     };
 
     const commune = cells.commune!;
-    if (commune.value === '' && commune.kind !== 'invalid') fail('commune/required', 'commune vide (attendu : le nom de la commune, ex. ANZIN)', commune.place, 'commune');
+    if (commune.value === '' && commune.kind !== 'invalid') fail('commune/required', 'commune vide (attendu : le nom de la commune, ex. ANZIN)', commune.place, 'commune', { expected: 'le nom de la commune, ex. ANZIN' });
     const college = cells.college!;
     if (college.value === '' && college.kind !== 'invalid') {
-      fail('college/required', 'nom du collège vide (attendu : le nom du collège, ex. Jules Ferry)', college.place, 'college');
+      fail('college/required', 'nom du collège vide (attendu : le nom du collège, ex. Jules Ferry)', college.place, 'college', { expected: 'le nom du collège, ex. Jules Ferry' });
     }
 
     // A name starting with = + @ would run as a formula when a canonical CSV is opened in a
     // spreadsheet (CSV injection): refuse it rather than write it back.
-    for (const [field, label] of [['commune', 'commune'], ['college', 'nom du collège']] as const) {
+    for (const [field, libelle] of [['commune', 'commune'], ['college', 'nom du collège']] as const) {
       const cell = cells[field]!;
       if (/^[=+@]/.test(cell.value))
-        fail('cell/formula', `${label} ${quote(cell.value)} commençant par ${quote(cell.value[0])}, lu comme une formule par un tableur (attendu : un nom, sans = + @ au début)`, cell.place, field);
+        fail('cell/formula', `${libelle} ${quote(cell.value)} commençant par ${quote(cell.value[0])}, lu comme une formule par un tableur (attendu : un nom, sans = + @ au début)`, cell.place, field, {
+          actual: cell.value,
+          expected: 'un nom, sans = + @ au début',
+        });
     }
 
     let structurePorteuse: string | null = null;
@@ -127,10 +126,11 @@ export function toAffectations(
           `structure porteuse ${quote(structure.value)} inconnue (attendu : ${expectedStructure})`,
           structure.place,
           'structurePorteuse',
+          { actual: structure.value, expected: expectedStructure },
         );
       }
     } else if (structure && kind === 'etat' && structure.kind !== 'invalid') {
-      fail('structure-porteuse/required', `structure porteuse vide (attendu : ${expectedStructure})`, structure.place, 'structurePorteuse');
+      fail('structure-porteuse/required', `structure porteuse vide (attendu : ${expectedStructure})`, structure.place, 'structurePorteuse', { expected: expectedStructure });
     }
 
     const etpCell = cells.etp!;
@@ -141,7 +141,7 @@ export function toAffectations(
       const message = asDate
         ? `ETP ${quote(etpCell.value)} est une date, pas un nombre (attendu : ${ETP_EXPECTED} ; le tableur a pu changer la saisie en date : mettre la cellule au format Nombre)`
         : etp.message;
-      fail(etp.ruleId, message, etpCell.place, 'etp');
+      fail(etp.ruleId, message, etpCell.place, 'etp', { actual: etpCell.value, expected: etp.expected });
     }
     if (etp?.ok) etpHundredths += toHundredths(etp.etp);
     else etpUnreadable = true;
@@ -156,6 +156,7 @@ export function toAffectations(
           `éducation prioritaire ${quote(ep.value)} inconnue (attendu : REP ou REP+, ou vide hors éducation prioritaire)`,
           ep.place,
           'educationPrioritaire',
+          { actual: ep.value, expected: 'REP ou REP+, ou vide hors éducation prioritaire' },
         );
       }
     }
@@ -165,7 +166,7 @@ export function toAffectations(
     if (uaiCell && uaiCell.value !== '') {
       const checked = checkUai(uaiCell.value);
       if (checked.ok) uai = checked.value;
-      else fail(checked.ruleId, checked.message, uaiCell.place, 'uai');
+      else fail(checked.ruleId, checked.message, uaiCell.place, 'uai', { actual: uaiCell.value, expected: checked.expected });
     }
 
     let insee: string | undefined;
@@ -175,7 +176,7 @@ export function toAffectations(
       const raw = inseeCell.kind === 'number' && /^\d{4}$/.test(inseeCell.value) ? `0${inseeCell.value}` : inseeCell.value;
       const checked = checkInsee(raw);
       if (checked.ok) insee = checked.value;
-      else fail(checked.ruleId, checked.message, inseeCell.place, 'insee');
+      else fail(checked.ruleId, checked.message, inseeCell.place, 'insee', { actual: inseeCell.value, expected: checked.expected });
     }
     for (const cell of [commune, college, structure, ep, uaiCell, inseeCell]) if (cell?.kind === 'invalid') ok = false;
 
@@ -188,6 +189,7 @@ export function toAffectations(
           `${describeCollege(row)} en double : déjà présent ligne ${lineOf(first)} (attendu : une seule ligne par collège)`,
           college.place,
           'college',
+          { actual: college.value, expected: 'une seule ligne par collège' },
         );
       } else {
         firstByKey.set(collegeKey(row), place);
@@ -211,39 +213,3 @@ export function toAffectations(
   if (!etpUnreadable) diagnostics.push(...checkTotals(table, etpHundredths));
   return { rows, diagnostics };
 }
-
-/**
- * `total/number`, `total/mismatch`: each TOTAL row that declares an ETP total must equal the sum
- * of the table's ETP (compared in hundredths of ETP). Not checked when an ETP of the table is
- * unreadable (the sum would be wrong; that ETP is reported already).
- */
-function checkTotals(table: Table<AffectationColumn>, etpHundredths: number): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const computed = fromHundredths(etpHundredths);
-  for (const { declared } of table.totals) {
-    if (!declared || declared.kind === 'invalid') continue;
-    const value = declared.value.replace(/[\s\u202F]/g, '');
-    const number = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/.test(value) ? Number(value.replace(',', '.')) : NaN;
-    if (Number.isNaN(number)) {
-      diagnostics.push({
-        severity: 'error',
-        ruleId: 'total/number',
-        message: `TOTAL ${quote(declared.value)} n'est pas un nombre (attendu : la somme des ETP, ${frenchNumber(computed)}, ou une cellule vide)`,
-        place: declared.place,
-        field: 'etp',
-      });
-    } else if (toHundredths(number) !== etpHundredths) {
-      diagnostics.push({
-        severity: 'error',
-        ruleId: 'total/mismatch',
-        message: `TOTAL déclaré ${frenchNumber(number)}, somme calculée ${frenchNumber(computed)} (attendu : la somme des ETP des ${table.rows.length} lignes du tableau ; corriger le TOTAL ou les lignes)`,
-        place: declared.place,
-        field: 'etp',
-      });
-    }
-  }
-  return diagnostics;
-}
-
-/** 40.5 → "40,5" (as staff type it; no thousands separator). */
-const frenchNumber = (n: number): string => String(Math.round(n * 1e6) / 1e6).replace('.', ',');

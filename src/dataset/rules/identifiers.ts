@@ -6,7 +6,8 @@
  * - code INSEE of a commune (Code officiel géographique): 5 characters, the département on two
  *   (2A and 2B for Corsica since 1976, 97x overseas) and the commune on three (e.g. 59009).
  */
-import { quote } from './text.ts';
+import type { RuleId } from '../../rules.ts';
+import { quote } from '../text.ts';
 
 /** The 23 check letters of a UAI, in order: the alphabet without I, O and Q. */
 export const UAI_CHECK_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
@@ -19,19 +20,20 @@ export function uaiCheckLetter(digits: string): string {
 /** Outcome of checking an identifier: the normalised value, or a rule and a French message. */
 export type IdentifierCheck =
   | { readonly ok: true; readonly value: string }
-  | { readonly ok: false; readonly ruleId: string; readonly message: string };
+  | { readonly ok: false; readonly ruleId: RuleId; readonly message: string; readonly expected: string };
 
 /** Checks a UAI (case-insensitive): `uai/format` or `uai/check-letter` when wrong. */
 export function checkUai(raw: string): IdentifierCheck {
   const value = raw.trim().toUpperCase();
   const m = /^(\d{7})([A-Z])$/.exec(value);
-  if (!m) return { ok: false, ruleId: 'uai/format', message: `UAI ${quote(raw)} invalide (attendu : 7 chiffres et une lettre, ex. 0590001F)` };
+  if (!m) return { ok: false, ruleId: 'uai/format', message: `UAI ${quote(raw)} invalide (attendu : 7 chiffres et une lettre, ex. 0590001F)`, expected: '7 chiffres et une lettre, ex. 0590001F' };
   const expected = uaiCheckLetter(m[1]!);
   if (m[2] !== expected) {
     return {
       ok: false,
       ruleId: 'uai/check-letter',
       message: `UAI ${quote(raw)} : lettre de contrôle ${quote(m[2])} incorrecte (attendu : ${quote(m[1]! + expected)}, la lettre de ${m[1]} étant ${quote(expected)} ; vérifier les chiffres et la lettre)`,
+      expected: m[1]! + expected,
     };
   }
   return { ok: true, value };
@@ -42,7 +44,7 @@ const INSEE_EXPECTED = "5 caractères : le département sur 2 (2A ou 2B en Corse
 /** Checks a code INSEE of a commune (case-insensitive): `insee/format` when wrong. */
 export function checkInsee(raw: string): IdentifierCheck {
   const value = raw.trim().toUpperCase();
-  const fail = (why: string): IdentifierCheck => ({ ok: false, ruleId: 'insee/format', message: `code INSEE ${quote(raw)} invalide${why} (attendu : ${INSEE_EXPECTED})` });
+  const fail = (why: string): IdentifierCheck => ({ ok: false, ruleId: 'insee/format', message: `code INSEE ${quote(raw)} invalide${why} (attendu : ${INSEE_EXPECTED})`, expected: INSEE_EXPECTED });
   if (!/^(\d\d|2A|2B)\d{3}$/.test(value)) return fail('');
   const departement = value.slice(0, 2);
   if (departement === '20') return fail(' : la Corse s’écrit 2A (Corse-du-Sud) ou 2B (Haute-Corse), ex. 2A004');

@@ -12,10 +12,11 @@
 import { parse } from 'csv-parse/sync';
 import type { CsvError } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import type { Diagnostic, Place } from '../diagnostics.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import { positionAt } from '../../diagnostics.ts';
 import type { Cell, ColumnSpec, SourceRow, Table } from './table.ts';
 import { buildTable, headerScore } from './table.ts';
-import { quote } from './text.ts';
+import { quote } from '../text.ts';
 
 export type { Cell, ColumnSpec, Table, TableRow } from './table.ts';
 
@@ -150,11 +151,7 @@ function decodeText(bytes: Uint8Array, file: string, diagnostics: Diagnostic[]):
 }
 
 /** The place of the character at `index` (line ends "\n", "\r\n" or "\r"). */
-function positionOf(text: string, index: number, file: string): Place {
-  const before = text.slice(0, index);
-  const lines = before.split(/\r\n|\r|\n/);
-  return { file, line: lines.length, column: lines[lines.length - 1]!.length + 1 };
-}
+const positionOf = (text: string, index: number, file: string): Place => ({ file, ...positionAt(text, index) });
 
 /** The line around `index`, cut to a readable length. */
 function contextAt(text: string, index: number): string {
@@ -191,7 +188,7 @@ function detectDelimiter<K extends string>(text: string, specs: readonly ColumnS
       severity: 'error',
       ruleId: 'csv/separator',
       message: `séparateur ${quote(other)} dans ${quote(firstLine.trim().slice(0, 60))} (attendu : le point-virgule ";", la virgule "," ou la tabulation, ex. "Commune;Collège;Structure porteuse;ETP")`,
-      place: { file, line: text.slice(0, text.indexOf(firstLine)).split('\n').length, column: 1 },
+      place: { file, line: positionAt(text, text.indexOf(firstLine)).line, column: 1 },
     });
     return undefined;
   }

@@ -6,9 +6,9 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { z } from 'zod';
-import type { Diagnostic, Place } from '../diagnostics.ts';
-import type { RuleParams } from './schema.ts';
-import { quote } from './text.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import type { RuleParams } from '../schema.ts';
+import { quote } from '../text.ts';
 
 /** A YAML path as zod gives it: keys and indexes. */
 export type YamlPath = readonly PropertyKey[];
@@ -161,8 +161,14 @@ export function zodIssuesToDiagnostics(
     }
     switch (issue.code) {
       case 'custom': {
-        const ruleId = (issue.params as RuleParams | undefined)?.ruleId ?? 'yaml/schema';
-        out.push({ ...base, ruleId, message: issue.message });
+        const params = issue.params as RuleParams | undefined;
+        out.push({
+          ...base,
+          ruleId: params?.ruleId ?? 'yaml/schema',
+          message: issue.message,
+          ...(params?.actual !== undefined ? { actual: params.actual } : {}),
+          ...(params?.expected !== undefined ? { expected: params.expected } : {}),
+        });
         break;
       }
       case 'unrecognized_keys': {

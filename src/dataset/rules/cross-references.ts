@@ -1,0 +1,95 @@
+/**
+ * Rules of the references inside dispositif.yaml, checked on whatever is readable so that one bad
+ * entry hides nothing else: ids, dates and sigles declared once (`id/duplicate`), and
+ * deliberation ids cited by objectifs and déploiements declared in `deliberations`
+ * (`deliberation/unknown`).
+ */
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import type { YamlFile, YamlPath } from '../read/yaml.ts';
+import { foldForComparison, quote } from '../text.ts';
+
+/** What other rules need from the references: the declared deliberation ids and sigles. */
+export interface References {
+  readonly deliberationIds: readonly string[];
+  readonly sigles: readonly string[];
+}
+
+/**
+ * Checks the unique keys of every list and the deliberation ids cited; returns the readable
+ * deliberation ids and sigles of structures porteuses.
+ */
+export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]): References {
+  const raw = asRecord(yaml.value);
+  const deliberationIds = checkUnique(yaml, raw, 'deliberations', 'id', 'délibération', diagnostics);
+  const sigles = checkUnique(yaml, raw, 'structuresPorteuses', 'sigle', 'structure porteuse', diagnostics);
+  checkUnique(yaml, raw, 'objectifs', 'id', 'objectif', diagnostics);
+  checkUnique(yaml, raw, 'etats', 'date', 'état', diagnostics);
+  checkUnique(yaml, raw, 'deploiements', 'id', 'déploiement', diagnostics);
+  const expected = `l'id d'une délibération de "deliberations" : ${deliberationIds.join(', ') || 'aucune déclarée'}`;
+  const checkDeliberation = (id: unknown, at: YamlPath): void => {
+    if (typeof id !== 'string' || deliberationIds.includes(id.trim())) return;
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'deliberation/unknown',
+      message: `délibération ${quote(id)} inconnue (attendu : ${expected})`,
+      place: yaml.locate(at),
+      field: 'deliberation',
+      actual: id,
+      expected,
+    });
+  };
+  items(raw, 'objectifs').forEach((o, i) =>
+    items(asRecord(o), 'deliberations').forEach((id, j) => checkDeliberation(id, ['objectifs', i, 'deliberations', j])),
+  );
+  items(raw, 'deploiements').forEach((d, i) => checkDeliberation(asRecord(d)?.['deliberation'], ['deploiements', i, 'deliberation']));
+  return { deliberationIds, sigles };
+}
+
+/**
+ * `id/duplicate`: the values of `key` in the list `listKey` are unique (compared ignoring case,
+ * accents and spaces). Returns the readable values, in file order, duplicates included once.
+ */
+function checkUnique(
+  yaml: YamlFile,
+  raw: Record<string, unknown> | undefined,
+  listKey: string,
+  key: string,
+  what: string,
+  diagnostics: Diagnostic[],
+): string[] {
+  const first = new Map<string, Place>();
+  const values: string[] = [];
+  items(raw, listKey).forEach((item, i) => {
+    const value = asRecord(item)?.[key];
+    if (typeof value !== 'string' || value.trim() === '') return;
+    const folded = foldForComparison(value);
+    const at = yaml.locate([listKey, i, key]);
+    const previous = first.get(folded);
+    if (previous) {
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'id/duplicate',
+        message: `${what} ${quote(value)} en double dans ${quote(listKey)} : déjà ligne ${previous.line} (attendu : une valeur de ${quote(key)} unique)`,
+        place: at,
+        field: `${listKey}[${i}].${key}`,
+        actual: value,
+        expected: `une valeur de ${quote(key)} unique`,
+      });
+      return;
+    }
+    first.set(folded, at);
+    values.push(value.trim());
+  });
+  return values;
+}
+
+/** The value as a plain object, if it is one (YAML maps are read as such). */
+export function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** The list at `key` of a plain object, or an empty list when there is none. */
+export function items(record: Record<string, unknown> | undefined, key: string): unknown[] {
+  const v = record?.[key];
+  return Array.isArray(v) ? v : [];
+}
