@@ -32,8 +32,8 @@ export const STYLE = `
 body { margin: 0 auto; max-width: 72rem; padding: 0 1rem 3rem; }
 a { color: #0a4f8f; }
 a:focus, button:focus, input:focus, select:focus, summary:focus { outline: 3px solid #c45500; outline-offset: 2px; }
-.evitement { position: absolute; left: -10000px; }
-.evitement:focus { position: static; }
+.evitement { position: absolute; left: -10000px; top: .5rem; }
+.evitement:focus { left: .5rem; z-index: 1; padding: .25rem .5rem; background: #fff; }
 .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 header { border-bottom: 2px solid #0a4f8f; margin-bottom: 1rem; }
 section { margin: 2rem 0; }
