@@ -158,6 +158,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const workspaces = new Workspaces(options.dataDir);
   const states = new Recent<Promise<DataState>>(50);
   const previews = new Recent<Promise<{ title: string; pages: Uint8Array[] }>>(10);
+  const renderings = new Recent<Promise<{ fileName: string; bytes: Uint8Array }>>(24);
   const dataSource: DataSource = { path: options.dataDir };
   app.addHook('onClose', async () => {
     await pool.close();
@@ -291,7 +292,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const download = async (request: FastifyRequest, reply: FastifyReply, id: string, format: Download) => {
     const { values } = await documentOf(request, id);
     const { source, uploaded } = sourceOf(request);
-    const file = unwrap(await pool.run({ kind: 'render', source, templatesDir: options.templatesDir, id, format, parameters: values }), uploaded);
+    // The same data and templates give the same bytes (README): a rendering is kept and reused.
+    const key = `${await stateKey(request)}|${id}.${format}|${parameterQuery(values)}`;
+    let rendering = renderings.get(key);
+    if (!rendering) {
+      rendering = pool.run({ kind: 'render', source, templatesDir: options.templatesDir, id, format, parameters: values }).then((r) => unwrap(r, uploaded));
+      rendering.catch(() => renderings.delete(key));
+      renderings.set(key, rendering);
+    }
+    const file = await rendering;
     return reply
       .type(CONTENT_TYPES[format])
       .header('content-disposition', `attachment; filename="${file.fileName}"`)

@@ -14,7 +14,7 @@ export interface PoolLimits {
   readonly timeoutMs: number;
   /** Heap limit of each worker (V8 old generation), in MiB. */
   readonly maxMemoryMb: number;
-  /** Worker threads (default: the number of cores, at most 4). */
+  /** Worker threads (default: one core less than the machine has, so requests keep one; 1 to 4). */
   readonly threads?: number;
   /** Jobs waiting beyond the running ones before new ones are refused. */
   readonly maxQueue?: number;
@@ -44,7 +44,7 @@ export class WorkerPool {
 
   constructor(limits: PoolLimits = DEFAULT_LIMITS) {
     this.#limits = limits;
-    const threads = limits.threads ?? Math.min(4, Math.max(1, availableParallelism()));
+    const threads = limits.threads ?? Math.min(4, Math.max(1, availableParallelism() - 1));
     this.#pool = new Piscina({
       filename: new URL('./worker.mjs', import.meta.url).href,
       minThreads: 1,
