@@ -13,6 +13,7 @@ import { etatCommand } from './commands/etat.ts';
 import { importCommand } from './commands/import.ts';
 import { logMonthlyUsageError, monthlyCommand } from './commands/monthly.ts';
 import { renderCommand } from './commands/render.ts';
+import { serveCommand } from './commands/serve.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { validateCommand } from './commands/validate.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -49,7 +50,8 @@ function parser(argv: string[]) {
     .command(deliberationCommand)
     .command(deploiementCommand)
     .command(documentCommand)
-    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify, import, etat, deliberation, deploiement ou document.')
+    .command(serveCommand)
+    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify, import, etat, deliberation, deploiement, document ou serve.')
     .strict()
     .recommendCommands()
     .help('help')

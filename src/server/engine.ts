@@ -1,0 +1,344 @@
+/**
+ * The web server's one door into the product (issue 14): list the documents, validate a data
+ * source, render one document to bytes, list and produce monthly reports, save a workbook into
+ * data/. Everything else in `src/server/` goes through this module, so that when the internals
+ * move (pipeline split into jobs/ and templates/, writers registry, output/) only this file
+ * changes. Functions here are plain and run in a worker thread (see `pool.ts`), except the
+ * cheap ones noted.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { canonicalFiles } from '../dataset/canonical.ts';
+import { isWorkbookPath } from '../dataset/load.ts';
+import { columnLetters, readWorkbook, rowNumber } from '../dataset/read/xlsx.ts';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
+import { AlsesError } from '../errors.ts';
+import { productVersion, serializeManifest, sha256, type ManifestOutput } from '../output/manifest.ts';
+import { writeAtomic } from '../output/atomic.ts';
+import { checkReportMonth, defaultMonth } from '../reports/rapport-mensuel.ts';
+import { MONTHLY_TEMPLATE, runMonthly } from '../jobs/monthly.ts';
+import { loadInputs, renderLoaded, type Inputs } from '../jobs/inputs.ts';
+import { writerChecks } from '../jobs/serialize.ts';
+import { FORMATS, serialize, type Format } from '../writers/index.ts';
+import { writeZip } from '../writers/zip.ts';
+
+export { FORMATS, type Format };
+
+/**
+ * Where the data comes from: the `data/` folder, or a private workspace folder holding an
+ * uploaded workbook (with a copy of `dispositif.yaml`) or uploaded CSV files over a copy of data/.
+ */
+export interface DataSource {
+  /** Path given to the loader: a data folder or a workbook (`.xlsx`). */
+  readonly path: string;
+  /** Folder whose prefix is removed from the places shown (a workspace's temp folder). */
+  readonly hiddenRoot?: string;
+}
+
+/** A parameter a document takes (DESIGN.md, "Documents: generic templates and a catalogue"). */
+export interface DocumentParameter {
+  /** Query-string name: `au` (a date) or `deploiement` (an id). */
+  readonly name: 'au' | 'deploiement';
+  /** French label of the form field. */
+  readonly label: string;
+  readonly kind: 'date' | 'choice';
+  /** Value used when none is given. */
+  readonly default?: string;
+  /** For `choice`: the values offered, with their French label. */
+  readonly choices?: readonly { readonly value: string; readonly label: string }[];
+}
+
+/** A document staff can render: today an annex template; later an entry of the catalogue. */
+export interface DocumentInfo {
+  /** Id used in URLs and as base name of the files, e.g. `annexe-liste-juillet-2019`. */
+  readonly id: string;
+  /** Title as printed in the document. */
+  readonly title: string;
+  readonly description: string;
+  readonly parameters: readonly DocumentParameter[];
+  readonly formats: readonly Format[];
+}
+
+/** Parameter values of one rendering, by name (validated by `checkParameters`). */
+export type DocumentParameters = Readonly<Partial<Record<DocumentParameter['name'], string>>>;
+
+/** A workbook row shown under a problem: its cells by column letter, the faulty one marked. */
+export interface RowContext {
+  readonly sheet: string;
+  readonly row: number;
+  readonly cells: readonly { readonly column: string; readonly value: string; readonly faulty: boolean }[];
+}
+
+/** A problem as the page and the API show it: the diagnostic, and its workbook row if any. */
+export interface Problem extends Diagnostic {
+  readonly row?: RowContext;
+}
+
+/** What the page shows about a data source: validity, problems, documents, figures. */
+export interface DataState {
+  /** Same meaning as `alses validate --format json`'s `valide`. */
+  readonly valide: boolean;
+  /** Every problem, sorted by place, as `alses validate --format json` gives them. */
+  readonly problemes: readonly Problem[];
+  /** Documents that can be rendered; empty when the data is invalid. */
+  readonly documents: readonly DocumentInfo[];
+  /** Counts for the summary line, when the data loaded. */
+  readonly summary?: { readonly etats: number; readonly deploiements: number; readonly lignes: number };
+}
+
+/** Rendered bytes of one document in one format. */
+export interface RenderedFile {
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+  readonly title: string;
+}
+
+/** A monthly report found in the output folder. */
+export interface MonthlyReportInfo {
+  /** `YYYY-MM`. */
+  readonly month: string;
+  /** File names present, by format. */
+  readonly files: Readonly<Partial<Record<Format, string>>>;
+}
+
+/** A path or message with the workspace folder removed: `alses.xlsx` rather than `/tmp/…/alses.xlsx`. */
+function hideRoot(text: string, source: DataSource): string {
+  return source.hiddenRoot ? text.split(path.resolve(source.hiddenRoot) + path.sep).join('') : text;
+}
+
+/** Diagnostics with the workspace folder removed from places and messages (`alses.xlsx État …!D14`). */
+function hidePaths<T extends Diagnostic>(list: readonly T[], source: DataSource): T[] {
+  const strip = (s: string): string => hideRoot(s, source);
+  return list.map((d) => ({ ...d, message: strip(d.message), ...(d.place ? { place: { ...d.place, file: strip(d.place.file) } } : {}) }));
+}
+
+/** The parameters an annex template takes, from the data it names in its front matter. */
+function parametersOf(inputs: Inputs, name: string): DocumentParameter[] {
+  const template = inputs.templates.templates.find((t) => t.name === name);
+  const data = template?.frontMatter.data ?? {};
+  const parameters: DocumentParameter[] = [];
+  if (data.etat !== undefined) parameters.push({ name: 'au', label: 'État au', kind: 'date', default: data.etat });
+  if (data.deploiement !== undefined)
+    parameters.push({
+      name: 'deploiement',
+      label: 'Déploiement',
+      kind: 'choice',
+      default: data.deploiement,
+      choices: (inputs.dataset?.deploiements ?? []).map((d) => ({ value: d.id, label: d.libelle })),
+    });
+  return parameters;
+}
+
+/**
+ * Checks parameter values against a document's parameters: `au` a valid ISO date, `deploiement`
+ * one of the ids offered. Unknown names are ignored (passed through for later catalogue entries).
+ * @returns French messages, one per bad value; empty when all are valid.
+ */
+export function checkParameters(document: DocumentInfo, values: DocumentParameters): string[] {
+  const problems: string[] = [];
+  const au = values.au;
+  const day = au !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(au) ? new Date(`${au}T00:00:00Z`) : undefined;
+  if (au !== undefined && (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== au))
+    problems.push(`Date « ${au} » invalide pour « au » (attendu : AAAA-MM-JJ, ex. 2020-09-30)`);
+  const deploiement = values.deploiement;
+  const choices = document.parameters.find((p) => p.name === 'deploiement')?.choices;
+  if (deploiement !== undefined && choices && !choices.some((c) => c.value === deploiement))
+    problems.push(`Déploiement « ${deploiement} » inconnu (attendu : ${choices.map((c) => c.value).join(', ') || 'aucun déploiement déclaré'})`);
+  return problems;
+}
+
+/**
+ * The workbook row of each problem placed at a sheet cell, read from the workbook itself
+ * (cells by column letter, from A to the row's last filled cell).
+ */
+async function rowContexts(workbookPath: string, problems: readonly Diagnostic[]): Promise<Map<Diagnostic, RowContext>> {
+  const found = new Map<Diagnostic, RowContext>();
+  const placed = problems.filter((d) => d.place?.sheet !== undefined && rowNumber(d.place.cell) > 0);
+  if (placed.length === 0) return found;
+  const { workbook } = await readWorkbook(await readFile(workbookPath), workbookPath);
+  if (!workbook) return found;
+  for (const d of placed) {
+    const sheet = workbook.sheets.find((s) => s.name === d.place!.sheet);
+    const number = rowNumber(d.place!.cell);
+    const row = sheet?.rows().rows.find((r) => rowNumber(r.place.cell) === number);
+    if (!row) continue;
+    const byColumn = new Map(row.cells.map((c) => [columnLetters(c.place.cell), c.value]));
+    const faultyColumn = columnLetters(d.place!.cell);
+    const last = Math.max(columnIndex(faultyColumn), ...[...byColumn.keys()].filter((k) => byColumn.get(k) !== '').map(columnIndex));
+    const cells = Array.from({ length: last + 1 }, (_, i) => {
+      const column = columnName(i);
+      return { column, value: byColumn.get(column) ?? '', faulty: column === faultyColumn };
+    });
+    found.set(d, { sheet: sheet!.name, row: number, cells });
+  }
+  return found;
+}
+
+/** 0-based index of column letters: A → 0, AA → 26. */
+const columnIndex = (letters: string): number => [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0) - 1;
+/** Column letters of a 0-based index. */
+const columnName = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : columnName(Math.floor(i / 26) - 1) + String.fromCharCode(65 + (i % 26)));
+
+/**
+ * Validates a data source with the templates exactly as `alses validate` does (data, templates,
+ * a dry run of every annex, characters the font cannot print), and lists the documents.
+ * Calls `loadInputs`, `renderLoaded` and `writerChecks` (src/reports/pipeline.ts).
+ */
+export async function inspectData(source: DataSource, templatesDir: string): Promise<DataState> {
+  const inputs = await loadInputs(source.path, templatesDir);
+  const diagnostics = [...inputs.diagnostics];
+  let documents: DocumentInfo[] = [];
+  if (inputs.dataset && !hasErrors(diagnostics)) {
+    const rendered = renderLoaded(inputs);
+    diagnostics.push(...rendered.diagnostics, ...rendered.failures, ...writerChecks(rendered.documents));
+    documents = rendered.documents.map((d) => ({
+      id: d.name,
+      title: d.document.meta.title,
+      description: inputs.templates.templates.find((t) => t.name === d.name)?.frontMatter.description ?? '',
+      parameters: parametersOf(inputs, d.name),
+      formats: FORMATS,
+    }));
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  const rows = isWorkbookPath(source.path) ? await rowContexts(source.path, sorted) : new Map<Diagnostic, RowContext>();
+  const problemes = hidePaths(
+    sorted.map((d) => (rows.has(d) ? { ...d, row: rows.get(d)! } : d)),
+    source,
+  );
+  const valide = !hasErrors(diagnostics);
+  const dataset = inputs.dataset;
+  return {
+    valide,
+    problemes,
+    documents: valide ? documents : [],
+    ...(dataset
+      ? {
+          summary: {
+            etats: dataset.etats.length,
+            deploiements: dataset.deploiements.length,
+            lignes: dataset.etats.reduce((n, e) => n + e.rows.length, 0) + dataset.deploiements.reduce((n, d) => n + d.rows.length, 0),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Loads the inputs and renders the document `id` (an annex), or throws in French. */
+async function renderOne(source: DataSource, templatesDir: string, id: string) {
+  const inputs = await loadInputs(source.path, templatesDir, [id]);
+  const template = inputs.templates.templates.find((t) => t.name === id && t.frontMatter.kind === 'annexe');
+  if (!template) throw new AlsesError('USAGE', `Document « ${id} » inconnu`);
+  if (!inputs.dataset || hasErrors(inputs.diagnostics))
+    throw new AlsesError('INVALID_INPUT', 'Données ou modèles invalides : corrigez les problèmes avant de produire un document.', hidePaths(inputs.diagnostics, source));
+  const rendered = renderLoaded(inputs, [id]);
+  const problems = [...rendered.diagnostics, ...rendered.failures];
+  const document = rendered.documents[0];
+  if (!document || hasErrors(problems)) throw new AlsesError(rendered.failures.length ? 'OUTPUT' : 'INVALID_INPUT', `Le document « ${id} » n'a pas pu être produit.`, hidePaths(problems, source));
+  return { inputs, document };
+}
+
+/**
+ * Renders one document in one format, in memory. `parameters` are accepted and passed through:
+ * today's templates name their état and déploiement themselves and ignore them.
+ * Calls `loadInputs`, `renderLoaded` and `serialize` (src/reports/pipeline.ts).
+ * @throws AlsesError USAGE (unknown document), INVALID_INPUT (invalid data), OUTPUT (a template
+ *   or writer fails).
+ */
+export async function renderDocument(source: DataSource, templatesDir: string, id: string, format: Format, parameters: DocumentParameters = {}): Promise<RenderedFile> {
+  void parameters;
+  const { document } = await renderOne(source, templatesDir, id);
+  return { fileName: `${id}.${format}`, bytes: await serialize(document.document, format), title: document.document.meta.title };
+}
+
+/**
+ * A ZIP of the document in every format, with `manifest.json` recording each file's SHA-256,
+ * size, content date, template and data files (with their SHA-256) as `alses render` records
+ * them in out/. Entries are stamped with the document's date, so the same data gives the same
+ * bytes. Calls `serialize`, `serializeManifest`, `writeZip`.
+ */
+export async function renderBundle(source: DataSource, templatesDir: string, id: string, parameters: DocumentParameters = {}): Promise<RenderedFile> {
+  void parameters;
+  const { inputs, document } = await renderOne(source, templatesDir, id);
+  const version = await productVersion();
+  const hashOf = async (file: string) => ({ path: hideRoot(file, source).split(path.sep).join('/'), sha256: sha256(await readFile(file)) });
+  const template = await hashOf(document.template);
+  const dataInputs = await Promise.all([...new Set(inputs.sources)].sort().map(hashOf));
+  const entries: { path: string; data: Uint8Array }[] = [];
+  const outputs: Record<string, ManifestOutput> = {};
+  for (const format of FORMATS) {
+    const bytes = await serialize(document.document, format);
+    const name = `${id}.${format}`;
+    entries.push({ path: name, data: bytes });
+    outputs[name] = { sha256: sha256(bytes), size: bytes.byteLength, date: document.document.meta.date, template, inputs: dataInputs, productVersion: version };
+  }
+  entries.push({ path: 'manifest.json', data: serializeManifest({ product: 'alses-reports', outputs }) });
+  const date = new Date(`${document.document.meta.date.slice(0, 10)}T12:00:00Z`);
+  return { fileName: `${id}.zip`, bytes: writeZip(entries, Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1980 ? new Date(Date.UTC(1980, 0, 1)) : date), title: document.document.meta.title };
+}
+
+/**
+ * The monthly reports present in `outDir` (`rapport-mensuel-YYYY-MM.{pdf,docx,html}`), most
+ * recent first. Cheap: one directory read (runs on the request thread).
+ */
+export async function listMonthlyReports(outDir: string): Promise<MonthlyReportInfo[]> {
+  const names = await readdir(outDir).catch(() => [] as string[]);
+  const byMonth = new Map<string, Partial<Record<Format, string>>>();
+  const pattern = new RegExp(`^${MONTHLY_TEMPLATE}-(\\d{4}-\\d{2})\\.(${FORMATS.join('|')})$`);
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (!m) continue;
+    const files = byMonth.get(m[1]!) ?? {};
+    files[m[2] as Format] = name;
+    byMonth.set(m[1]!, files);
+  }
+  return [...byMonth.entries()].sort(([a], [b]) => (a < b ? 1 : -1)).map(([month, files]) => ({ month, files }));
+}
+
+/** Path of a monthly report file of `outDir`, or undefined when the name is not one. */
+export async function monthlyReportFile(outDir: string, fileName: string): Promise<string | undefined> {
+  const reports = await listMonthlyReports(outDir);
+  const known = reports.some((r) => Object.values(r.files).includes(fileName));
+  if (!known) return undefined;
+  const file = path.join(outDir, fileName);
+  return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
+}
+
+/** The latest month a report can be produced for (`YYYY-MM`): the previous month, Europe/Paris. Calls `defaultMonth`. */
+export const latestReportMonth = (now: Date = new Date()): string => defaultMonth(now);
+
+/**
+ * Produces the monthly report of an ended month into `outDir`, as `alses monthly --month` does
+ * (lock, atomic publish, manifest). Calls `checkReportMonth` and `runMonthly`.
+ * @returns the files written or left unchanged.
+ * @throws AlsesError USAGE (bad or unfinished month), INVALID_INPUT, LOCKED, OUTPUT.
+ */
+export async function produceMonthlyReport(source: DataSource, templatesDir: string, outDir: string, month: string): Promise<{ status: 'written' | 'unchanged'; files: string[] }> {
+  checkReportMonth(month);
+  try {
+    const result = await runMonthly({ dataDir: source.path, templatesDir, outDir, month, formats: FORMATS, waitMs: 10_000 });
+    return { status: result.status, files: result.outputs.map((o) => path.basename(o.path)) };
+  } catch (err) {
+    if (err instanceof AlsesError) throw new AlsesError(err.code, err.message, hidePaths(err.diagnostics, source));
+    throw err;
+  }
+}
+
+/**
+ * Writes a workspace's data into the data folder through `alses import`'s logic
+ * (`canonicalFiles`, then `writeAtomic` for each changed file). Nothing is written on any error.
+ * @returns the diagnostics, and each file written or unchanged (paths relative to `dataDir`).
+ */
+export async function saveToData(source: DataSource, dataDir: string): Promise<{ diagnostics: Diagnostic[]; written: string[]; unchanged: string[] }> {
+  const { files, diagnostics } = await canonicalFiles(source.path, dataDir);
+  const shown = hidePaths(diagnostics, source);
+  if (hasErrors(diagnostics)) return { diagnostics: shown, written: [], unchanged: [] };
+  const written: string[] = [];
+  const unchanged: string[] = [];
+  for (const f of files) {
+    const previous = await readFile(f.path).catch(() => undefined);
+    const same = previous !== undefined && Buffer.compare(previous, f.bytes) === 0;
+    if (!same) await writeAtomic(f.path, f.bytes);
+    (same ? unchanged : written).push(path.relative(dataDir, f.path).split(path.sep).join('/'));
+  }
+  return { diagnostics: shown, written, unchanged };
+}

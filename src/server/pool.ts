@@ -1,0 +1,93 @@
+/**
+ * The worker pool that runs every heavy job of the web server (loading a workbook, rendering,
+ * previews, monthly reports) off the request thread, on piscina. Each job has a time limit and
+ * each worker a memory limit (`resourceLimits`): a hostile workbook or a huge état ends its own
+ * worker (piscina starts a new one), never the server.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { Task, TaskResult } from './tasks.ts';
+
+/** Limits of the pool. */
+export interface PoolLimits {
+  /** Longest a job may run, in ms, before its worker is ended. */
+  readonly timeoutMs: number;
+  /** Heap limit of each worker (V8 old generation), in MiB. */
+  readonly maxMemoryMb: number;
+  /** Worker threads (default: one core less than the machine has, so requests keep one; 1 to 4). */
+  readonly threads?: number;
+  /** Jobs waiting beyond the running ones before new ones are refused. */
+  readonly maxQueue?: number;
+}
+
+/** Default limits: 60 s per job, 1 GiB of heap per worker. */
+export const DEFAULT_LIMITS: PoolLimits = { timeoutMs: 60_000, maxMemoryMb: 1024 };
+
+/** Why a job was stopped by the pool rather than by its own code. */
+export type LimitReason = 'delai' | 'memoire' | 'file';
+
+/** A job stopped by a limit of the pool: time, memory or a full queue. */
+export class JobLimitError extends Error {
+  override readonly name = 'JobLimitError';
+  constructor(
+    readonly reason: LimitReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The worker's entry: the compiled `worker.js` beside this module in the shipped build, or a
+ * loader that runs the TypeScript sources through tsx when this module itself is TypeScript.
+ */
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-dev.mjs' : './worker.js', import.meta.url).href;
+
+/** The pool of rendering workers. */
+export class WorkerPool {
+  readonly #pool: Piscina;
+  readonly #limits: PoolLimits;
+
+  constructor(limits: PoolLimits = DEFAULT_LIMITS) {
+    this.#limits = limits;
+    const threads = limits.threads ?? Math.min(4, Math.max(1, availableParallelism() - 1));
+    this.#pool = new Piscina({
+      filename: WORKER_ENTRY,
+      minThreads: 1,
+      maxThreads: threads,
+      idleTimeout: 5 * 60_000,
+      maxQueue: limits.maxQueue ?? 64,
+      resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb },
+    });
+  }
+
+  /**
+   * Runs a job in a worker.
+   * @throws JobLimitError when the job outlives `timeoutMs`, its worker runs out of memory, or
+   *   the queue is full; any other error is a fault of the product.
+   */
+  async run<K extends Task['kind']>(task: Task & { kind: K }): Promise<TaskResult<K>> {
+    const signal = AbortSignal.timeout(this.#limits.timeoutMs);
+    try {
+      return (await this.#pool.run(task, { signal })) as TaskResult<K>;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (signal.aborted || e.name === 'AbortError')
+        throw new JobLimitError('delai', `Traitement interrompu : il a dépassé le délai de ${Math.round(this.#limits.timeoutMs / 1000)} s (données trop volumineuses ?)`);
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        throw new JobLimitError('memoire', `Traitement interrompu : il a dépassé la mémoire permise (${this.#limits.maxMemoryMb} Mio ; données trop volumineuses ?)`);
+      if (e.message === 'Task queue is at limit') throw new JobLimitError('file', 'Serveur occupé : trop de traitements en attente, réessayez dans un instant');
+      throw err;
+    }
+  }
+
+  /** Jobs running or waiting. */
+  get busy(): number {
+    return this.#pool.queueSize + (this.#pool.threads.length - this.#pool.idleThreads);
+  }
+
+  /** Ends every worker. */
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Private workspaces: a workbook (or CSV files) dropped on the page is kept in a temporary folder
+ * of that browser session only — never in data/ — until staff press « Enregistrer dans les
+ * données ». A session is a random id in an HttpOnly, SameSite=Strict cookie.
+ */
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { DataSource } from './engine.ts';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'alses_espace';
+
+/** An uploaded file: its name as sent by the browser and its bytes. */
+export interface UploadedFile {
+  readonly filename: string;
+  readonly bytes: Uint8Array;
+}
+
+/** A session's workspace: the folder and the data source it holds. */
+export interface Workspace {
+  readonly id: string;
+  readonly dir: string;
+  readonly source: DataSource;
+  /** French description for the page: « classeur alses.xlsx », « fichiers 2019-07-15.csv ». */
+  readonly label: string;
+  lastUsed: number;
+}
+
+/** A bad upload (no file, unknown kind of file…): HTTP 400 with this French message. */
+export class UploadError extends Error {
+  override readonly name = 'UploadError';
+}
+
+const WORKBOOK = /\.(xlsx|xlsm)$/i;
+const CSV = /\.csv$/i;
+const YAML_NAME = 'dispositif.yaml';
+
+/** A file name safe to use in a folder: its last part, without path or control characters. */
+export function safeName(filename: string): string {
+  const base = filename.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '').slice(0, 120);
+  return cleaned || 'fichier';
+}
+
+/** The workspaces of the running server, at most `max` (the least recently used goes first). */
+export class Workspaces {
+  readonly #byId = new Map<string, Workspace>();
+  #root: string | undefined;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly max = 20,
+  ) {}
+
+  /** The workspace of a session id, if any (marks it used). */
+  get(id: string | undefined): Workspace | undefined {
+    const ws = id ? this.#byId.get(id) : undefined;
+    if (ws) ws.lastUsed = Date.now();
+    return ws;
+  }
+
+  /** A fresh session id. */
+  static newId(): string {
+    return randomBytes(24).toString('base64url');
+  }
+
+  /**
+   * Replaces the workspace of session `id` with the uploaded files:
+   * - one workbook (.xlsx), with `dispositif.yaml` if sent, else a copy of data/'s;
+   * - or CSV files (and/or `dispositif.yaml`) laid over a copy of data/, each CSV at the place of
+   *   the état or déploiement file of the same name.
+   * @throws UploadError in French when the files cannot make a data source.
+   */
+  async replace(id: string, files: readonly UploadedFile[]): Promise<Workspace> {
+    if (files.length === 0) throw new UploadError('Aucun fichier reçu (attendu : un classeur .xlsx, ou des fichiers CSV et dispositif.yaml)');
+    const named = files.map((f) => ({ ...f, name: safeName(f.filename) }));
+    const other = named.filter((f) => !WORKBOOK.test(f.name) && !CSV.test(f.name) && f.name !== YAML_NAME);
+    if (other.length)
+      throw new UploadError(
+        `Fichier « ${other[0]!.name} » non pris en charge (attendu : un classeur .xlsx, des fichiers .csv ou dispositif.yaml ; un classeur .xls ou .ods s'enregistre au format .xlsx avec « Enregistrer sous »)`,
+      );
+    const workbooks = named.filter((f) => WORKBOOK.test(f.name));
+    const csvs = named.filter((f) => CSV.test(f.name));
+    const yaml = named.find((f) => f.name === YAML_NAME);
+    if (workbooks.length > 1) throw new UploadError(`Plusieurs classeurs reçus (${workbooks.map((w) => w.name).join(', ')}) : déposez-en un seul`);
+    if (workbooks.length === 1 && csvs.length) throw new UploadError('Classeur et fichiers CSV reçus ensemble : déposez soit un classeur, soit des fichiers CSV');
+
+    await this.drop(id);
+    const dir = await mkdtemp(path.join(await this.root(), 'espace-'));
+    try {
+      let source: DataSource;
+      let label: string;
+      if (workbooks.length === 1) {
+        const wb = workbooks[0]!;
+        await writeFile(path.join(dir, YAML_NAME), yaml ? yaml.bytes : await readFile(path.join(this.dataDir, YAML_NAME)).catch(() => new Uint8Array()));
+        await writeFile(path.join(dir, wb.name), wb.bytes);
+        source = { path: path.join(dir, wb.name), hiddenRoot: dir };
+        label = `classeur « ${wb.name} »`;
+      } else {
+        await cp(this.dataDir, dir, { recursive: true }).catch(() => undefined);
+        if (yaml) await writeFile(path.join(dir, YAML_NAME), yaml.bytes);
+        const places = await this.tablePlaces(dir);
+        for (const csv of csvs) {
+          const target = places.get(csv.name.toLowerCase());
+          if (!target)
+            throw new UploadError(
+              `Le fichier « ${csv.name} » ne correspond à aucun état ni déploiement de dispositif.yaml (attendu : ${[...places.values()].map((p) => path.basename(p)).join(', ') || 'un fichier nommé dans dispositif.yaml'})`,
+            );
+          await mkdir(path.dirname(target), { recursive: true });
+          await writeFile(target, csv.bytes);
+        }
+        source = { path: dir, hiddenRoot: dir };
+        label = `fichiers ${named.map((f) => `« ${f.name} »`).join(', ')} (le reste vient de data/)`;
+      }
+      const ws: Workspace = { id, dir, source, label, lastUsed: Date.now() };
+      this.#byId.set(id, ws);
+      await this.evict();
+      return ws;
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Where each état and déploiement file named by the folder's dispositif.yaml goes, by lower-case base name. */
+  private async tablePlaces(dir: string): Promise<Map<string, string>> {
+    const places = new Map<string, string>();
+    try {
+      const doc = parseYaml(await readFile(path.join(dir, YAML_NAME), 'utf8')) as { etats?: { fichier?: unknown }[]; deploiements?: { fichier?: unknown }[] } | null;
+      for (const entry of [...(doc?.etats ?? []), ...(doc?.deploiements ?? [])]) {
+        if (typeof entry?.fichier !== 'string') continue;
+        const target = path.resolve(dir, entry.fichier);
+        if (target.startsWith(dir + path.sep)) places.set(path.basename(target).toLowerCase(), target);
+      }
+    } catch {
+      // An unreadable dispositif.yaml names no file; the loader reports it.
+    }
+    return places;
+  }
+
+  /** Removes the workspace of a session (its folder too). */
+  async drop(id: string): Promise<void> {
+    const ws = this.#byId.get(id);
+    if (!ws) return;
+    this.#byId.delete(id);
+    await rm(ws.dir, { recursive: true, force: true });
+  }
+
+  /** Removes every workspace and their root folder. */
+  async close(): Promise<void> {
+    this.#byId.clear();
+    if (this.#root) await rm(this.#root, { recursive: true, force: true });
+    this.#root = undefined;
+  }
+
+  private async root(): Promise<string> {
+    this.#root ??= await mkdtemp(path.join(os.tmpdir(), 'alses-serve-'));
+    return this.#root;
+  }
+
+  private async evict(): Promise<void> {
+    const list = [...this.#byId.values()].sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const ws of list.slice(0, Math.max(0, list.length - this.max))) await this.drop(ws.id);
+  }
+}
