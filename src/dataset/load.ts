@@ -202,13 +202,14 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
 
 /** Builds the dataset from validated parts (called only when there is no error). */
 function buildDataset(file: DispositifFile, etats: readonly ReadEtat[], deploiements: readonly ReadDeploiement[]): Dataset {
-  const { collectivite, dispositif, deliberations, structuresPorteuses, objectifs } = file;
+  const { collectivite, dispositif, deliberations, structuresPorteuses, objectifs, documents } = file;
   return {
     collectivite,
     dispositif,
     deliberations,
     structuresPorteuses,
     objectifs,
+    documents,
     etats: etats.map(({ source, rows, ...entry }): Etat => ({ ...entry, source: source!, rows: rows! })),
     deploiements: deploiements.map(({ source, rows, effetPlace: _, ...entry }): Deploiement => ({ ...entry, source: source!, rows: rows! })),
   };

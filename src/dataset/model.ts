@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import type { IsoDate } from '../dates.ts';
 import type { Place } from '../diagnostics.ts';
-import type { deliberationSchema, deploiementEntrySchema, DispositifFile, etatEntrySchema, objectifSchema, OBJECTIF_TYPES, structurePorteuseSchema } from './schema.ts';
+import type { deliberationSchema, deploiementEntrySchema, DispositifFile, documentEntrySchema, etatEntrySchema, objectifSchema, OBJECTIF_TYPES, structurePorteuseSchema } from './schema.ts';
 import { foldForComparison } from './text.ts';
 
 /** Education priority labels (éducation prioritaire); the published "REP +" is normalised to "REP+". */
@@ -107,4 +107,9 @@ export interface Dataset {
   readonly etats: readonly Etat[];
   /** Déploiements sorted by `effet`. */
   readonly deploiements: readonly Deploiement[];
+  /** The catalogue of documents attached to deliberations, in file order. */
+  readonly documents: readonly CatalogueDocument[];
 }
+
+/** A document of the catalogue (`documents:` of dispositif.yaml). */
+export type CatalogueDocument = Readonly<z.output<typeof documentEntrySchema>>;

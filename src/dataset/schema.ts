@@ -48,6 +48,8 @@ export const deliberationSchema = z.strictObject({
   date: isoDateSchema,
   /** Deciding body, when published (e.g. "Commission permanente"). */
   instance: text.optional(),
+  /** Number as the collectivité writes it (e.g. "DL-2020-123"), when it has one. */
+  numero: text.optional(),
   /** What it decided, as published. */
   objet: text,
 });
@@ -111,6 +113,28 @@ export const deploiementEntrySchema = z.strictObject({
   effet: isoDateSchema,
 });
 
+/**
+ * `documents[]`: the catalogue of documents attached to deliberations (DESIGN.md, "Documents:
+ * generic templates and a catalogue"), all rendered by `alses render` with no argument.
+ */
+export const documentEntrySchema = z.strictObject({
+  /** Identifier, also the base name of the output files, e.g. "annexe-liste-juillet-2019". */
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'identifiant en minuscules, chiffres et tirets')
+    .describe('un identifiant en minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020'),
+  /** Template name: the file `templates/<modele>.hbs`. */
+  modele: text,
+  /** Date of the état the document shows (templates taking the parameter `au`). */
+  au: isoDateSchema.optional(),
+  /** Id of the déploiement the document shows (templates taking the parameter `deploiement`). */
+  deploiement: text.optional(),
+  /** Id of the deliberation the document is annexed to; a deployment annex takes its deployment's. */
+  deliberation: text.optional(),
+  /** Annex number ("Annexe n° 2"). */
+  annexe: z.number().int().positive().optional().describe('un numéro entier, ex. 2'),
+});
+
 /** The whole `dispositif.yaml`. */
 export const dispositifSchema = z.strictObject({
   /** The collectivité that funds the scheme and signs the documents; `nom` as printed, e.g. "Département du Nord". */
@@ -122,6 +146,7 @@ export const dispositifSchema = z.strictObject({
   objectifs: z.array(objectifSchema).default([]),
   etats: z.array(etatEntrySchema).min(1),
   deploiements: z.array(deploiementEntrySchema).default([]),
+  documents: z.array(documentEntrySchema).default([]),
 });
 
 /** `dispositif.yaml` once validated. */

@@ -2,19 +2,25 @@
  * What every job starts with: the data and the templates, loaded and checked together, and the
  * annexes rendered to documents (no serialisation, nothing written).
  */
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { Dataset } from '../dataset/model.ts';
 import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
-import { buildAnnexeContext } from '../reports/annexe.ts';
+import { buildAnnexeContext, type AnnexeSelection } from '../reports/annexe.ts';
 import { loadTemplates, type LoadedTemplate, type TemplateSet } from '../templates/environment.ts';
 import { renderTemplate, type RenderedDocument } from '../templates/render.ts';
+import { catalogueOf, checkParameters, resolveRequests, type Catalogue, type DocumentRequest, type RenderSelection } from './documents.ts';
 
 /** Data and templates, loaded and checked together. */
 export interface Inputs {
   readonly dataset?: Dataset;
+  /** The catalogue of the dataset, placed in dispositif.yaml (when the dataset loaded). */
+  readonly catalogue?: Catalogue;
   readonly templates: TemplateSet;
+  /** Names of every template file of the templates folder (loaded or not). */
+  readonly templateFiles: readonly string[];
   readonly diagnostics: Diagnostic[];
   /** Files every document depends on: the data files read and the partials (paths as shown in messages). */
   readonly sources: readonly string[];
@@ -27,57 +33,129 @@ export function dataSources(dataPath: string, dataset: Dataset): string[] {
   return [rel(path.join(folder, DISPOSITIF_FILE)), ...dataset.etats.map((e) => e.source), ...dataset.deploiements.map((d) => d.source)];
 }
 
-/** Loads and validates data and templates together, so every problem is reported at once. */
-export async function loadInputs(dataDir: string, templatesDir: string, names: readonly string[] = []): Promise<Inputs> {
-  const [data, templates] = await Promise.all([loadDataset(dataDir), loadTemplates(templatesDir, names)]);
+/** Names of the `.hbs` files of a folder (none when it cannot be read: `loadTemplates` reports it). */
+async function templateFilesIn(dir: string): Promise<string[]> {
+  return ((await readdir(dir).catch(() => [])) as string[]).filter((f) => f.endsWith('.hbs')).map((f) => f.slice(0, -'.hbs'.length)).sort();
+}
+
+/**
+ * Loads and validates the data, then the templates the run needs, so every problem is reported at
+ * once.
+ * @param selection catalogue ids or template names asked for (and command-line parameters);
+ *   empty for every template.
+ * @throws AlsesError USAGE when a name is neither a catalogue id nor a template (see
+ *   `resolveRequests`), checked once the data is loaded.
+ */
+export async function loadInputs(dataDir: string, templatesDir: string, selection: RenderSelection | readonly string[] = {}): Promise<Inputs> {
+  const wantedSelection: RenderSelection = isNames(selection) ? { names: selection } : selection;
+  const names = wantedSelection.names ?? [];
+  const [data, templateFiles] = await Promise.all([loadDataset(dataDir), templateFilesIn(templatesDir)]);
+  const catalogue = data.dataset ? catalogueOf(data.dataset, data.dispositif) : undefined;
+  // With the data loaded, the names resolve to templates now (an unknown name is a usage error);
+  // otherwise the templates are loaded by name, and an unknown one is reported with the data's problems.
+  const wanted = names.length && data.dataset ? [...new Set(resolveRequests(catalogue, templateFiles, wantedSelection).map((r) => r.template))] : names;
+  const templates = await loadTemplates(templatesDir, wanted.filter((t) => !data.dataset || templateFiles.includes(t)));
   return {
     ...(data.dataset ? { dataset: data.dataset } : {}),
+    ...(catalogue ? { catalogue } : {}),
     templates,
+    templateFiles,
     diagnostics: [...data.diagnostics, ...templates.diagnostics],
     sources: data.dataset ? [...new Set([...dataSources(dataDir, data.dataset), ...templates.partials])] : [],
   };
 }
 
+const isNames = (s: RenderSelection | readonly string[]): s is readonly string[] => Array.isArray(s);
+
 /**
- * Renders an annex template against the dataset, with the view model its front matter asks for
- * (délibération, état, déploiement).
- * @returns the document, or the diagnostics of data the template asks for and the dataset lacks
- *   (invalid input, exit code 1).
+ * Renders an annex template against the dataset, with the view model its front matter or the
+ * request asks for (délibération, état on a date, déploiement).
+ * @param request the catalogue entry or command-line parameters; absent: the front matter alone.
+ * @returns the document (named after the request), or the diagnostics of data the template asks
+ *   for and the dataset lacks (invalid input, exit code 1).
  * @throws AlsesError OUTPUT as `renderTemplate` when the template fails while running.
  */
-export function renderAnnexe(dataset: Dataset, set: TemplateSet, template: LoadedTemplate): { rendered?: RenderedDocument; diagnostics: Diagnostic[] } {
+export function renderAnnexe(
+  dataset: Dataset,
+  set: TemplateSet,
+  template: LoadedTemplate,
+  request?: DocumentRequest,
+): { rendered?: RenderedDocument; diagnostics: Diagnostic[] } {
   const fm = template.frontMatter;
-  const built = buildAnnexeContext(dataset, { deliberation: fm.deliberation, etat: fm.data.etat, deploiement: fm.data.deploiement }, template.file, template.keyLines);
+  const selection: AnnexeSelection = {
+    deliberation: request?.deliberation ?? fm.deliberation,
+    etat: request?.au ?? fm.data.etat,
+    deploiement: request?.deploiement ?? fm.data.deploiement,
+    ...(request?.places ? { places: request.places } : {}),
+  };
+  const built = buildAnnexeContext(dataset, selection, template.file, template.keyLines);
   if (!built.context) return { diagnostics: built.diagnostics };
-  return renderTemplate(set, template, built.context);
+  const result = renderTemplate(set, template, built.context);
+  return result.rendered && request ? { ...result, rendered: { ...result.rendered, name: request.name } } : result;
 }
 
 /**
- * Renders loaded templates to documents (no serialisation). Every template is tried, so that all
- * problems are reported at once.
- * @param names templates asked for by name; empty for every annex (not the monthly report).
- * @returns the documents that rendered, the diagnostics of data a template asks for and the
+ * Renders the requested documents (no serialisation). Every request is tried, so that all problems
+ * are reported at once.
+ * @param selection catalogue ids or template names and command-line parameters; empty: the whole
+ *   catalogue (or, without one, every annex template that takes no parameter).
+ * @param options.everything also every annex template without parameters the catalogue does not
+ *   use (what `alses validate` dry-runs).
+ * @returns the documents that rendered, the diagnostics of data a request asks for and the
  *   dataset lacks (exit code 1), and `failures`: the diagnostics of templates that failed while
  *   running (exit code 3).
+ * @throws AlsesError USAGE when the selection names nothing known (see `resolveRequests`).
  */
-export function renderLoaded(inputs: Inputs, names: readonly string[] = []): { documents: RenderedDocument[]; diagnostics: Diagnostic[]; failures: Diagnostic[] } {
+export function renderLoaded(
+  inputs: Inputs,
+  selectionOrNames: RenderSelection | readonly string[] = {},
+  options: { everything?: boolean } = {},
+): { documents: RenderedDocument[]; diagnostics: Diagnostic[]; failures: Diagnostic[] } {
   const { dataset, templates } = inputs;
   const diagnostics: Diagnostic[] = [];
   if (!dataset) return { documents: [], diagnostics, failures: [] };
-  const chosen = names.length ? templates.templates : templates.templates.filter((t) => t.frontMatter.kind === 'annexe');
-  for (const t of chosen.filter((t) => t.frontMatter.kind !== 'annexe'))
-    diagnostics.push({
-      severity: 'error',
-      ruleId: 'template/kind',
-      message: `Le modèle « ${t.name} » est un rapport mensuel (attendu : le produire avec « alses monthly --month AAAA-MM »)`,
-      place: { file: t.file },
-    });
-  if (hasErrors(diagnostics)) return { documents: [], diagnostics, failures: [] };
+  const selection: RenderSelection = isNames(selectionOrNames) ? { names: selectionOrNames } : selectionOrNames;
+  const named = (selection.names ?? []).length > 0;
+  const loaded = new Map(templates.templates.map((t) => [t.name, t]));
+  let requests = resolveRequests(inputs.catalogue, inputs.templateFiles, selection);
+  const plain = (name: string): boolean => {
+    const t = loaded.get(name);
+    return t !== undefined && t.frontMatter.kind === 'annexe' && t.frontMatter.parametres.length === 0;
+  };
+  if (!named && (!inputs.catalogue || inputs.catalogue.documents.length === 0)) requests = requests.filter((r) => plain(r.template));
+  if (options.everything && !named) {
+    const used = new Set(requests.map((r) => r.template));
+    requests = [...requests, ...inputs.templateFiles.filter((t) => !used.has(t) && plain(t) && !requests.some((r) => r.name === t)).map((t) => ({ name: t, template: t }))];
+  }
   const documents: RenderedDocument[] = [];
   const failures: Diagnostic[] = [];
-  for (const t of chosen) {
+  for (const request of requests) {
+    const template = loaded.get(request.template);
+    if (!template) {
+      if (!inputs.templateFiles.includes(request.template))
+        diagnostics.push({
+          severity: 'error',
+          ruleId: 'template/parameter',
+          message: `Modèle « ${request.template} » du document « ${request.name} » introuvable (attendu : l'un de ${inputs.templateFiles.join(', ') || 'aucun'})`,
+          place: request.places?.modele ?? { file: DISPOSITIF_FILE },
+          actual: request.template,
+        });
+      continue;
+    }
+    if (template.frontMatter.kind !== 'annexe') {
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'template/kind',
+        message: `Le modèle « ${template.name} » est un rapport mensuel (attendu : le produire avec « alses monthly --month AAAA-MM »)`,
+        place: request.places?.modele ?? { file: template.file },
+      });
+      continue;
+    }
+    const problems = checkParameters(request, template);
+    diagnostics.push(...problems);
+    if (problems.length) continue;
     try {
-      const result = renderAnnexe(dataset, templates, t);
+      const result = renderAnnexe(dataset, templates, template, request);
       diagnostics.push(...result.diagnostics);
       if (result.rendered) documents.push(result.rendered);
     } catch (err) {

@@ -20,22 +20,28 @@ export interface RenderOptions {
   readonly templatesDir: string;
   /** Output folder. */
   readonly outDir: string;
-  /** Template names to render; empty for all annex templates (not the monthly report). */
+  /** Catalogue ids or template names to render; empty for the whole catalogue. */
   readonly names?: readonly string[];
+  /** `--au`: the date of the état, for a template named in `names` that takes `au`. */
+  readonly au?: string | undefined;
+  /** `--deploiement`: a déploiement id, for a template named in `names` that takes `deploiement`. */
+  readonly deploiement?: string | undefined;
   readonly formats: readonly Format[];
 }
 
 /**
  * Loads data and templates and renders them to documents (no serialisation).
  * @returns the documents, or no document at all when any error was found.
- * @throws AlsesError OUTPUT with every diagnostic when a template fails while running.
+ * @throws AlsesError OUTPUT with every diagnostic when a template fails while running; USAGE
+ *   when a name is neither a catalogue id nor a template, or parameters are misused.
  */
 export async function renderDocuments(
   options: Omit<RenderOptions, 'formats' | 'outDir'>,
 ): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; sources: readonly string[] }> {
-  const inputs = await loadInputs(options.dataDir, options.templatesDir, options.names);
+  const selection = { names: options.names ?? [], au: options.au, deploiement: options.deploiement };
+  const inputs = await loadInputs(options.dataDir, options.templatesDir, selection);
   if (!inputs.dataset || hasErrors(inputs.diagnostics)) return { documents: [], diagnostics: inputs.diagnostics, sources: inputs.sources };
-  const { documents, diagnostics, failures } = renderLoaded(inputs, options.names);
+  const { documents, diagnostics, failures } = renderLoaded(inputs, selection);
   const all = [...inputs.diagnostics, ...diagnostics];
   if (failures.length) {
     const files = [...new Set(failures.map((d) => d.place?.file ?? ''))].join(', ');

@@ -15,7 +15,7 @@ export async function validateInputs(dataDir: string, templatesDir: string): Pro
   const inputs = await loadInputs(dataDir, templatesDir);
   const { dataset, diagnostics } = inputs;
   if (dataset && !hasErrors(diagnostics)) {
-    const rendered = renderLoaded(inputs);
+    const rendered = renderLoaded(inputs, {}, { everything: true });
     diagnostics.push(...rendered.diagnostics, ...rendered.failures, ...writerChecks(rendered.documents));
   }
   return { ...(dataset ? { dataset } : {}), diagnostics };

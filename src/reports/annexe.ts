@@ -6,10 +6,10 @@
  */
 import type { Affectation, Dataset, Deliberation, IsoDate, Objectif } from '../dataset/model.ts';
 import { structurePorteuseLibelle } from '../dataset/model.ts';
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic, Place } from '../diagnostics.ts';
 import { objectifProgress, etatAu, totalEtp, type EtatAu } from '../dataset/compute.ts';
 import { foldForComparison } from '../dataset/text.ts';
-import { yearOf } from '../dates.ts';
+import { CALENDAR_DATE_EXPECTED, formatShortDate, isIsoDate, yearOf } from '../dates.ts';
 
 /** A deliberation as templates see it. */
 export interface DeliberationView extends Deliberation {
@@ -141,19 +141,27 @@ export function etatAuIfAny(dataset: Dataset, date: IsoDate): EtatAu | undefined
   return dataset.etats.some((e) => e.date <= date) ? etatAu(dataset, date) : undefined;
 }
 
-/** What the front matter asks for. */
+/**
+ * What a document asks for: from its template's front matter (`deliberation`, `data.etat`,
+ * `data.deploiement`), or from a catalogue entry or the command line (`au`, `deploiement`).
+ */
 export interface AnnexeSelection {
+  /** Id of the délibération the document is annexed to; default: the déploiement's. */
   readonly deliberation?: string | undefined;
+  /** The état on this date (DESIGN.md: latest état ≤ date plus the deployments effective since). */
   readonly etat?: string | undefined;
+  /** Id of the déploiement shown. */
   readonly deploiement?: string | undefined;
   readonly date?: string | undefined;
+  /** Where each value was given, for messages (default: its front-matter line in the template). */
+  readonly places?: Readonly<Partial<Record<'deliberation' | 'etat' | 'deploiement', Place>>>;
 }
 
 /**
  * Builds the view model of an annex.
  * @param file template file, named in diagnostics.
- * @returns the context, or diagnostics when the selection names an état, déploiement or
- *   deliberation the dataset does not have.
+ * @returns the context, or diagnostics when the selection names a déploiement or deliberation the
+ *   dataset does not have, or a date before the first état.
  */
 export function buildAnnexeContext(
   dataset: Dataset,
@@ -162,21 +170,33 @@ export function buildAnnexeContext(
   keyLines: Readonly<Record<string, number>> = {},
 ): { context?: AnnexeContext; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const missing = (what: string, key: string, value: string, expected: readonly string[]): void => {
+  const FRONT_MATTER_KEYS = { deliberation: 'deliberation', etat: 'data.etat', deploiement: 'data.deploiement' } as const;
+  const missing = (key: keyof typeof FRONT_MATTER_KEYS, message: string): void => {
     diagnostics.push({
       severity: 'error',
       ruleId: 'template/data',
-      message: `${what} « ${value} » absent${what === 'Délibération' ? 'e' : ''} des données (attendu : l'un de ${expected.join(', ') || 'aucun'})`,
-      place: { file, line: keyLines[key] ?? 1 },
+      message,
+      place: selection.places?.[key] ?? { file, line: keyLines[FRONT_MATTER_KEYS[key]] ?? 1 },
+      actual: selection[key],
     });
   };
+  const oneOf = (values: readonly string[]): string => `l'un de ${values.join(', ') || 'aucun'}`;
   const deliberations = Object.fromEntries(dataset.deliberations.map((d) => [d.id, deliberationView(d)]));
-  const deliberation = selection.deliberation === undefined ? undefined : deliberations[selection.deliberation];
-  if (selection.deliberation !== undefined && !deliberation) missing('Délibération', 'deliberation', selection.deliberation, Object.keys(deliberations));
-  const etatData = selection.etat === undefined ? undefined : dataset.etats.find((e) => e.date === selection.etat);
-  if (selection.etat !== undefined && !etatData) missing('État', 'data.etat', selection.etat, dataset.etats.map((e) => e.date));
   const deploiementData = selection.deploiement === undefined ? undefined : dataset.deploiements.find((d) => d.id === selection.deploiement);
-  if (selection.deploiement !== undefined && !deploiementData) missing('Déploiement', 'data.deploiement', selection.deploiement, dataset.deploiements.map((d) => d.id));
+  if (selection.deploiement !== undefined && !deploiementData)
+    missing('deploiement', `Déploiement « ${selection.deploiement} » absent des données (attendu : ${oneOf(dataset.deploiements.map((d) => d.id))})`);
+  const deliberationId = selection.deliberation ?? deploiementData?.deliberation;
+  const deliberation = deliberationId === undefined ? undefined : deliberations[deliberationId];
+  if (selection.deliberation !== undefined && !deliberation)
+    missing('deliberation', `Délibération « ${selection.deliberation} » absente des données (attendu : ${oneOf(Object.keys(deliberations))})`);
+  let etatData: { date: IsoDate; rows: readonly Affectation[] } | undefined;
+  if (selection.etat !== undefined) {
+    const first = dataset.etats[0]?.date;
+    if (!isIsoDate(selection.etat)) missing('etat', `Date « ${selection.etat} » invalide (attendu : ${CALENDAR_DATE_EXPECTED})`);
+    else if (first === undefined || selection.etat < first)
+      missing('etat', `Aucun état au ${formatShortDate(selection.etat)} ou avant (attendu : une date à partir du ${first ? formatShortDate(first) : '…'}, date du premier état)`);
+    else etatData = { date: selection.etat, rows: etatAu(dataset, selection.etat).rows };
+  }
   if (diagnostics.length) return { diagnostics };
 
   const date = selection.date ?? deliberation?.date ?? etatData?.date ?? deploiementData?.effet;

@@ -20,6 +20,11 @@ import { HELPERS } from './helpers.ts';
 
 export { locOf };
 
+/** Parameters a generic template may take (`parametres:` in its front matter). */
+export const TEMPLATE_PARAMETERS = ['au', 'deploiement'] as const;
+/** A parameter of a generic template. */
+export type TemplateParameter = (typeof TEMPLATE_PARAMETERS)[number];
+
 /**
  * Front matter of a document template. String fields may hold Handlebars expressions, rendered
  * with the same view model as the body (e.g. `title: "Liste des ALSES – {{mois etat.date}}"`).
@@ -41,7 +46,13 @@ export const frontMatterSchema = z
     deliberation: z.string().optional(),
     /** Date the content refers to (ISO, may be an expression); default: the deliberation's or état's date. */
     date: z.string().optional(),
-    /** Data the template needs: an état (by date) and/or a déploiement (by id). */
+    /**
+     * Parameters a generic template takes from the catalogue or the command line: `au` (the état
+     * on that date) and/or `deploiement` (a déploiement id, whose délibération the document
+     * takes). A template with parameters writes no date or délibération of its own.
+     */
+    parametres: z.array(z.enum(TEMPLATE_PARAMETERS)).default([]),
+    /** Data a specific template always uses: the état on a date and/or a déploiement (by id). */
     data: z
       .object({
         etat: z.string().optional(),
@@ -371,5 +382,6 @@ const EXPECTATIONS: Record<string, string> = {
   title: 'texte non vide',
   orientation: ORIENTATIONS.join(' ou '),
   kind: 'annexe ou rapport-mensuel',
+  parametres: `une liste parmi ${TEMPLATE_PARAMETERS.join(', ')}, ex. [au]`,
 };
-const expectationOf = (key: string): string => EXPECTATIONS[key] ?? 'texte';
+const expectationOf = (key: string): string => EXPECTATIONS[key.split('.')[0] ?? key] ?? 'texte';

@@ -6,7 +6,9 @@ import { FORMATS, type Format } from '../../jobs/serialize.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface RenderArgs extends DataOptions {
-  modeles: string[];
+  documents: string[];
+  au?: string;
+  deploiement?: string;
   out: string;
   format: Format[];
   wait: number;
@@ -14,11 +16,21 @@ interface RenderArgs extends DataOptions {
 
 /** The `render` command. */
 export const renderCommand: CommandModule<object, RenderArgs> = {
-  command: 'render [modeles..]',
-  describe: 'Produire les annexes (PDF, DOCX, HTML) à partir des données et des modèles',
+  command: 'render [documents..]',
+  describe: 'Produire les documents (PDF, DOCX, HTML) : ceux du catalogue de dispositif.yaml, ou un modèle avec ses paramètres',
   builder: (y) =>
     withDataOptions(y)
-      .positional('modeles', { type: 'string', array: true, default: [] as string[], describe: 'Modèles à produire (par défaut : toutes les annexes)' })
+      .positional('documents', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Documents du catalogue (par leur id) ou modèles à produire (par défaut : tout le catalogue)',
+      })
+      .option('au', { type: 'string', requiresArg: true, describe: "Date de l'état montré, AAAA-MM-JJ (modèle qui la demande, ex. annexe-liste)" })
+      .option('deploiement', { type: 'string', requiresArg: true, describe: 'Déploiement montré (modèle qui le demande, ex. annexe-deploiement)' })
+      .example('alses render', 'tous les documents du catalogue')
+      .example('alses render annexe-liste --au 2020-09-30', "la liste des collèges au 30 septembre 2020")
+      .example('alses render annexe-deploiement --deploiement rentree-2020', 'le déploiement de la rentrée 2020')
       .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
       .option('wait', waitOption(30, 'Secondes d\'attente si une autre production écrit dans le même dossier'))
       .option('format', {
@@ -39,7 +51,9 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         dataDir: args.data,
         templatesDir: args.templates,
         outDir: args.out,
-        names: args.modeles,
+        names: args.documents,
+        au: args.au,
+        deploiement: args.deploiement,
         formats: args.format,
         waitMs: Math.max(0, args.wait) * 1000,
       });

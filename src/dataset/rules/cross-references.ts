@@ -24,7 +24,8 @@ export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]):
   const sigles = checkUnique(yaml, raw, 'structuresPorteuses', 'sigle', 'structure porteuse', diagnostics);
   checkUnique(yaml, raw, 'objectifs', 'id', 'objectif', diagnostics);
   checkUnique(yaml, raw, 'etats', 'date', 'état', diagnostics);
-  checkUnique(yaml, raw, 'deploiements', 'id', 'déploiement', diagnostics);
+  const deploiementIds = checkUnique(yaml, raw, 'deploiements', 'id', 'déploiement', diagnostics);
+  checkUnique(yaml, raw, 'documents', 'id', 'document', diagnostics);
   const expected = `l'id d'une délibération de "deliberations" : ${deliberationIds.join(', ') || 'aucune déclarée'}`;
   const checkDeliberation = (id: unknown, at: YamlPath): void => {
     if (typeof id !== 'string' || deliberationIds.includes(id.trim())) return;
@@ -42,7 +43,57 @@ export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]):
     items(asRecord(o), 'deliberations').forEach((id, j) => checkDeliberation(id, ['objectifs', i, 'deliberations', j])),
   );
   items(raw, 'deploiements').forEach((d, i) => checkDeliberation(asRecord(d)?.['deliberation'], ['deploiements', i, 'deliberation']));
+  items(raw, 'documents').forEach((d, i) => {
+    const doc = asRecord(d);
+    checkDeliberation(doc?.['deliberation'], ['documents', i, 'deliberation']);
+    checkCatalogueDeploiement(yaml, raw, doc, i, deploiementIds, diagnostics);
+  });
   return { deliberationIds, sigles };
+}
+
+/**
+ * A catalogue document's déploiement (`documents[i].deploiement`) is declared
+ * (`document/deploiement-unknown`), and a délibération given beside it is the deployment's own
+ * (`document/deliberation-mismatch`): the délibération of a deployment annex is derived, so a
+ * copied entry cannot silently print the wrong one.
+ */
+function checkCatalogueDeploiement(
+  yaml: YamlFile,
+  raw: Record<string, unknown> | undefined,
+  doc: Record<string, unknown> | undefined,
+  i: number,
+  deploiementIds: readonly string[],
+  diagnostics: Diagnostic[],
+): void {
+  const id = doc?.['deploiement'];
+  if (typeof id !== 'string') return;
+  const expectedIds = `l'id d'un déploiement de "deploiements" : ${deploiementIds.join(', ') || 'aucun déclaré'}`;
+  if (!deploiementIds.includes(id.trim())) {
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'document/deploiement-unknown',
+      message: `déploiement ${quote(id)} inconnu (attendu : ${expectedIds})`,
+      place: yaml.locate(['documents', i, 'deploiement']),
+      field: 'deploiement',
+      actual: id,
+      expected: expectedIds,
+    });
+    return;
+  }
+  const own = items(raw, 'deploiements').map(asRecord).find((d) => d?.['id'] === id.trim())?.['deliberation'];
+  const given = doc?.['deliberation'];
+  if (typeof given === 'string' && typeof own === 'string' && given.trim() !== own.trim()) {
+    const expected = `la délibération du déploiement ${quote(id)}, ${quote(own)}, ou rien (elle s'en déduit)`;
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'document/deliberation-mismatch',
+      message: `délibération ${quote(given)} différente de celle du déploiement ${quote(id)} (attendu : ${expected})`,
+      place: yaml.locate(['documents', i, 'deliberation']),
+      field: 'deliberation',
+      actual: given,
+      expected,
+    });
+  }
 }
 
 /**

@@ -1,0 +1,105 @@
+/**
+ * The yearly job of the staff, played as the README's "Chaque année" section tells it, on a
+ * fresh copy of data/ and with the real templates/: rentrée 2020 (délibération of 6 July 2020
+ * creating 5 posts in 5 new collèges, état at 15 July 2020). Only the README's commands and CSV
+ * rows typed as staff would; no template file created, no YAML written by hand. Figures are read
+ * back from the produced PDF and DOCX.
+ */
+import { appendFile, cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './helpers/cli.ts';
+import { docxTables, pdfText } from './helpers/readback.ts';
+import { DEPLOIEMENT_RENTREE_2019, LISTE_JUILLET_2019, squash } from './helpers/reference.ts';
+
+let work: string;
+let data: string;
+let out: string;
+
+/** Runs `alses …` and expects success. */
+async function alses(...args: string[]): Promise<string> {
+  const run = await runCli(args);
+  expect(run.code, `${args.join(' ')}\n${run.stderr}`).toBe(0);
+  return run.stdout;
+}
+
+const read = (name: string) => readFile(path.join(out, name));
+const pdfLines = async (name: string) => (await pdfText(await read(name))).map(squash);
+const pdfJoined = async (name: string) => (await pdfLines(name)).join('\n');
+
+/** The five collèges of the rentrée 2020, as staff type them into the new déploiement file. */
+const RENTREE_2020 = ['LILLE;Carnot;REP +;1', 'ROUBAIX;Jean Lebas;REP +;1', 'TOURCOING;Roger Salengro;REP;1', 'VALENCIENNES;Jean Moulin;REP +;1', 'MAUBEUGE;Coutelle;REP;1'];
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'alses-annee-'));
+  data = path.join(work, 'data');
+  out = path.join(work, 'out');
+  await cp(path.join(ROOT, 'data'), data, { recursive: true });
+  const templates = path.join(ROOT, 'templates');
+  const opts = ['--data', data];
+  await alses('deliberation', 'ajouter', ...opts, '--date', '2020-07-06', '--objet', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020');
+  await alses('etat', ...opts, '--au', '2020-07-15');
+  await alses('deploiement', 'ajouter', ...opts, '--id', 'rentree-2020', '--libelle', 'rentrée 2020', '--deliberation', '2020-07-06', '--effet', '2020-09-01');
+  await appendFile(path.join(data, 'deploiements/rentree-2020.csv'), RENTREE_2020.map((l) => l + '\n').join(''));
+  await alses('document', 'ajouter', ...opts, '--id', 'annexe-deploiement-rentree-2020', '--modele', 'annexe-deploiement', '--deploiement', 'rentree-2020', '--annexe', '1');
+  await alses('document', 'ajouter', ...opts, '--id', 'annexe-liste-juillet-2020', '--modele', 'annexe-liste', '--au', '2020-07-15', '--deliberation', '2020-07-06', '--annexe', '2');
+  await alses('validate', ...opts, '--templates', templates);
+  await alses('render', ...opts, '--templates', templates, '--out', out, '--format', 'pdf,docx');
+  await alses('render', 'annexe-liste', '--au', '2020-09-30', ...opts, '--templates', templates, '--out', out, '--format', 'pdf,docx');
+  await alses('monthly', '--month', '2020-09', ...opts, '--templates', templates, '--out', out);
+}, 240_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('rentrée 2020, from the README only', () => {
+  it('writes the 2019 and 2020 catalogue documents, the list at 2020-09-30 and the monthly report', async () => {
+    const names = await readdir(out);
+    for (const base of ['annexe-deploiement-rentree-2019', 'annexe-liste-juillet-2019', 'note-presentation', 'annexe-deploiement-rentree-2020', 'annexe-liste-juillet-2020', 'annexe-liste-2020-09-30']) {
+      expect(names).toContain(`${base}.pdf`);
+      expect(names).toContain(`${base}.docx`);
+    }
+    expect(names).toContain('rapport-mensuel-2020-09.pdf');
+  });
+
+  it('list annex at 2020-07-15: 52 ETP in 53 collèges (PDF and DOCX)', async () => {
+    const text = await pdfJoined('annexe-liste-juillet-2020.pdf');
+    expect(text).toMatch(/52 postes \(ETP\) répartis dans 53 collèges/);
+    expect(text).toMatch(/TOTAL 52/);
+    const [table] = await docxTables(await read('annexe-liste-juillet-2020.docx'));
+    expect(table).toHaveLength(1 + 53 + 1);
+    expect(table!.at(-1)!.map(squash)).toEqual(['TOTAL', '52']);
+  });
+
+  it('deployment annex rentrée 2020: 5 collèges, TOTAL 5, headed with the 6 July 2020 délibération', async () => {
+    const text = await pdfJoined('annexe-deploiement-rentree-2020.pdf');
+    expect(text).toMatch(/délibération du 6 juillet 2020/);
+    expect(text).not.toMatch(/1er juillet 2019/);
+    const [table] = await docxTables(await read('annexe-deploiement-rentree-2020.docx'));
+    const rows = table!.map((r) => r.map(squash));
+    expect(rows.slice(1, -1).map((r) => r[1])).toEqual(['Carnot', 'Jean Lebas', 'Roger Salengro', 'Jean Moulin', 'Coutelle']);
+    expect(rows.at(-1)).toEqual(['TOTAL', '5']);
+  });
+
+  it('list annex at 2020-09-30 (no état file of that date): 57 ETP in 58 collèges', async () => {
+    const text = await pdfJoined('annexe-liste-2020-09-30.pdf');
+    expect(text).toMatch(/État au 30 septembre 2020 : 57 postes \(ETP\) répartis dans 58 collèges/);
+    const [table] = await docxTables(await read('annexe-liste-2020-09-30.docx'));
+    expect(table).toHaveLength(1 + 58 + 1);
+    expect(table!.at(-1)!.map(squash)).toEqual(['TOTAL', '57']);
+  });
+
+  it('monthly report 2020-09: +5 collèges, objectif of 30 posts by 2021 at 16, 14 to go', async () => {
+    const text = await pdfJoined('rapport-mensuel-2020-09.pdf');
+    expect(text).toMatch(/Collèges ajoutés : 5 \(5 ETP, dont 5 en REP ou REP \+\)/);
+    expect(text).toMatch(/Objectif « créer à l'horizon 2021 30 postes d'ALSES » : 16 sur 30, reste 14\./);
+  });
+
+  it('the 2019 annexes still reproduce both reference tables cell for cell', async () => {
+    const expected = (t: typeof LISTE_JUILLET_2019) => [t.header, ...t.body, ['TOTAL', t.total]];
+    expect((await docxTables(await read('annexe-liste-juillet-2019.docx'))).map((t) => t.map((r) => r.map(squash)))).toEqual([expected(LISTE_JUILLET_2019)]);
+    expect((await docxTables(await read('annexe-deploiement-rentree-2019.docx'))).map((t) => t.map((r) => r.map(squash)))).toEqual([expected(DEPLOIEMENT_RENTREE_2019)]);
+  });
+});
