@@ -5,7 +5,7 @@
  * rows typed as staff would; no template file created, no YAML written by hand. Figures are read
  * back from the produced PDF and DOCX.
  */
-import { appendFile, cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +101,48 @@ describe('rentrée 2020, from the README only', () => {
     const expected = (t: typeof LISTE_JUILLET_2019) => [t.header, ...t.body, ['TOTAL', t.total]];
     expect((await docxTables(await read('annexe-liste-juillet-2019.docx'))).map((t) => t.map((r) => r.map(squash)))).toEqual([expected(LISTE_JUILLET_2019)]);
     expect((await docxTables(await read('annexe-deploiement-rentree-2019.docx'))).map((t) => t.map((r) => r.map(squash)))).toEqual([expected(DEPLOIEMENT_RENTREE_2019)]);
+  });
+});
+
+describe('a typo in one état blocks only the documents that read it', () => {
+  let dir: string;
+  let typoData: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'alses-typo-'));
+    typoData = path.join(dir, 'data');
+    await cp(path.join(ROOT, 'data'), typoData, { recursive: true });
+    await alses('etat', '--data', typoData, '--au', '2020-07-15');
+    const etat = path.join(typoData, 'etats/2020-07-15.csv');
+    const text = await readFile(etat, 'utf8');
+    await writeFile(etat, text.replace('ANZIN;Jules Ferry;CAPEP;1', 'ANZIN;Jules Ferry;CAPEP;1,5'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the 2019 annexes and the 2019 monthly report render, the typo shown as a warning', async () => {
+    const target = path.join(dir, 'out-2019');
+    const run = await runCli(['render', 'annexe-liste-juillet-2019', 'annexe-deploiement-rentree-2019', '--data', typoData, '--out', target, '--format', 'pdf']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/etats\/2020-07-15\.csv:2:\d+ {2}avertissement {2}ETP "1,5" hors limites/);
+    expect((await readdir(target)).sort()).toEqual(['annexe-deploiement-rentree-2019.pdf', 'annexe-liste-juillet-2019.pdf', 'manifest.json']);
+    const monthly = await runCli(['monthly', '--month', '2019-09', '--data', typoData, '--out', path.join(dir, 'out-monthly')]);
+    expect(monthly.code, monthly.stderr).toBe(0);
+  });
+
+  it('a list at a date that reads the état with the typo: exit 1, nothing written', async () => {
+    const target = path.join(dir, 'out-2020');
+    const run = await runCli(['render', 'annexe-liste', '--au', '2020-09-30', '--data', typoData, '--out', target]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/etats\/2020-07-15\.csv:2:\d+ {2}erreur {2}ETP "1,5" hors limites/);
+    expect(await readdir(target).catch(() => [])).toEqual([]);
+    const monthly = await runCli(['monthly', '--month', '2020-09', '--data', typoData, '--out', path.join(dir, 'out-monthly-2020')]);
+    expect(monthly.code).toBe(1);
+  });
+
+  it('alses validate still reports it as an error', async () => {
+    const run = await runCli(['validate', '--data', typoData]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/etats\/2020-07-15\.csv:2:\d+ {2}erreur {2}ETP "1,5"/);
   });
 });

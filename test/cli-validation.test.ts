@@ -28,7 +28,22 @@ describe('alses render on invalid data', () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(cases)('%s: exit 1, every problem printed with its place, nothing written', async (name) => {
+  // A fault in a file no catalogue document reads does not block them (see the next test).
+  const SCOPED = ['deploiement-already-deployed'];
+
+  it('deploiement-already-deployed: a fault in a déploiement no document reads is a warning for render, an error for validate', async () => {
+    const data = `${FIXTURES}/deploiement-already-deployed`;
+    const target = path.join(out, 'scoped');
+    const run = await runCli(['render', '--data', data, '--out', target]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/toussaint-2019\.csv:2:1 {2}avertissement {2}collège "Turgot" \(DENAIN\) déjà doté .*sans effet sur les documents demandés/);
+    expect((await readdir(target)).sort()).toContain('annexe-liste-juillet-2019.pdf');
+    const validate = await runCli(['validate', '--data', data]);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toMatch(/toussaint-2019\.csv:2:1 {2}erreur/);
+  });
+
+  it.each(cases.filter((c) => !SCOPED.includes(c)))('%s: exit 1, every problem printed with its place, nothing written', async (name) => {
     const data = `${FIXTURES}/${name}`;
     const expected = (await loadDataset(data)).diagnostics.filter((d) => d.severity === 'error');
     expect(expected.length).toBeGreaterThan(0);
@@ -80,11 +95,25 @@ describe('usage errors', () => {
     expect((await runCli(['imprimer'])).code).toBe(2);
     expect((await runCli(['render', '--couleur'])).code).toBe(2);
   });
-  it('an unknown template is exit 1 and names the templates available', async () => {
+  it('an unknown document is a usage error (exit 2) naming the catalogue documents and templates available', async () => {
     const run = await runCli(['render', 'annexe-inconnue', '--out', path.join(out, 'unknown')]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Modèle « annexe-inconnue » introuvable');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("« annexe-inconnue » n'est ni un document du catalogue ni un modèle");
     expect(run.stderr).toContain('annexe-liste-juillet-2019');
+    expect(run.stderr).toContain('annexe-liste,');
+  });
+
+  it('--au without a template, with a catalogue document, or not a date, is a usage error (exit 2)', async () => {
+    for (const args of [['--au', '2020-09-30'], ['annexe-liste-juillet-2019', '--au', '2020-09-30'], ['annexe-liste', '--au', '30/09/2020']]) {
+      const run = await runCli(['render', ...args, '--out', path.join(out, 'au')]);
+      expect(run.code, args.join(' ')).toBe(2);
+    }
+  });
+
+  it('a template without the parameter it needs is exit 1, placed at its front matter', async () => {
+    const run = await runCli(['render', 'annexe-liste', '--out', path.join(out, 'no-au')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/templates\/annexe-liste\.hbs:7  erreur  Le modèle « annexe-liste » demande le paramètre --au pour « annexe-liste »/);
   });
 });
 

@@ -33,7 +33,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const provenance = { template: 'templates/annexe-liste-juillet-2019.hbs', inputs: ['data/dispositif.yaml'], date: '2019-07-15' };
+const provenance = { template: 'templates/annexe-liste.hbs', inputs: ['data/dispositif.yaml'], date: '2019-07-15' };
 const file = (name: string, text: string) => ({ path: path.join(dir, name), bytes: new TextEncoder().encode(text), provenance });
 
 describe('publish', () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server/app.ts';
 import { checkExposure, credentialsFromEnv, hashPassword, passwordCredentials, tokenCredentials } from '../src/server/auth.ts';
 import { runCli } from './helpers/cli.ts';
+import { pdfText } from './helpers/readback.ts';
 import { squash } from './helpers/reference.ts';
 import { BROKEN_ROW, brokenEtpWorkbook, expectListePdf, seedWorkbook } from './helpers/server.ts';
 
@@ -42,30 +43,45 @@ afterAll(async () => {
 });
 
 describe('GET /api/documents', () => {
-  it('lists every annex with its title, parameters and formats', async () => {
+  it('lists the catalogue documents, then the generic templates with their parameters, and the formats', async () => {
     const res = await app.inject({ url: '/api/documents' });
     expect(res.statusCode).toBe(200);
-    const { documents } = res.json() as { documents: { id: string; title: string; parameters: { name: string }[]; formats: string[] }[] };
-    expect(documents.map((d) => d.id)).toEqual(['annexe-deploiement-rentree-2019', 'annexe-liste-juillet-2019', 'note-presentation']);
+    const { documents } = res.json() as { documents: { id: string; title: string; parameters: { name: string; default?: string }[]; formats: string[] }[] };
+    expect(documents.map((d) => d.id)).toEqual(['annexe-deploiement-rentree-2019', 'annexe-liste-juillet-2019', 'note-presentation', 'annexe-deploiement', 'annexe-liste']);
     const liste = documents.find((d) => d.id === 'annexe-liste-juillet-2019')!;
     expect(squash(liste.title)).toBe('Liste des ALSES au sein des collèges – juillet 2019');
-    expect(liste.parameters.map((p) => p.name)).toEqual(['au']);
+    expect(liste.parameters).toEqual([]);
     expect(liste.formats).toEqual(['pdf', 'docx', 'html', 'zip']);
+    expect(documents.find((d) => d.id === 'annexe-liste')!.parameters).toEqual([expect.objectContaining({ name: 'au', default: '2019-07-15' })]);
+    expect(documents.find((d) => d.id === 'annexe-deploiement')!.parameters).toEqual([expect.objectContaining({ name: 'deploiement', default: 'rentree-2019' })]);
   });
 
-  it('GET /api/documents/annexe-liste-juillet-2019.pdf?au=2020-09-30 is a PDF holding the reference table cell for cell', async () => {
-    const res = await app.inject({ url: '/api/documents/annexe-liste-juillet-2019.pdf?au=2020-09-30&deploiement=rentree-2020' });
+  it('GET /api/documents/annexe-liste-juillet-2019.pdf is a PDF holding the reference table cell for cell', async () => {
+    const res = await app.inject({ url: '/api/documents/annexe-liste-juillet-2019.pdf' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['content-disposition']).toBe('attachment; filename="annexe-liste-juillet-2019.pdf"');
     await expectListePdf(res.rawPayload);
   });
 
+  it('GET /api/documents/annexe-liste.pdf?au=2019-07-15: the generic list at that date, named after it', async () => {
+    const res = await app.inject({ url: '/api/documents/annexe-liste.pdf?au=2019-07-15' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="annexe-liste-2019-07-15.pdf"');
+    await expectListePdf(res.rawPayload);
+    const later = await app.inject({ url: '/api/documents/annexe-liste.pdf?au=2019-09-30' });
+    expect(later.statusCode).toBe(200);
+    expect((await pdfText(later.rawPayload)).join('\n')).toMatch(/52 postes \(ETP\) répartis dans 53 collèges/);
+  });
+
   it('bad parameters are 400, an unknown document or format 404, in French', async () => {
-    const bad = await app.inject({ url: '/api/documents/annexe-liste-juillet-2019.pdf?au=2020-02-30' });
+    const bad = await app.inject({ url: '/api/documents/annexe-liste.pdf?au=2020-02-30' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({ erreur: 'Date « 2020-02-30 » invalide pour « au » (attendu : AAAA-MM-JJ, ex. 2020-09-30)' });
-    const twice = await app.inject({ url: '/api/documents/annexe-liste-juillet-2019.pdf?au=2020-09-30&au=2020-09-01' });
+    const fixed = await app.inject({ url: '/api/documents/annexe-liste-juillet-2019.pdf?au=2020-09-30' });
+    expect(fixed.statusCode).toBe(400);
+    expect(fixed.json().erreur).toMatch(/ne prend pas le paramètre « au »/);
+    const twice = await app.inject({ url: '/api/documents/annexe-liste.pdf?au=2020-09-30&au=2020-09-01' });
     expect(twice.statusCode).toBe(400);
     const unknown = await app.inject({ url: '/api/documents/annexe-inconnue.pdf' });
     expect(unknown.statusCode).toBe(404);

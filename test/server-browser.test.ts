@@ -107,7 +107,7 @@ describe('the staff page, in chromium', () => {
   });
 
   it('preview of annexe-liste-juillet-2019: its PDF pages; PDF and DOCX downloads hold the reference table', async () => {
-    await page.getByRole('link', { name: 'Aperçu de « Liste des ALSES' }).click();
+    await page.locator('a[href="/documents/annexe-liste-juillet-2019"]').click();
     await page.waitForURL(/\/documents\/annexe-liste-juillet-2019$/);
     const images = page.locator('.apercu img');
     expect(await images.count()).toBe(2);

@@ -60,7 +60,7 @@ describe('template checks name the template file and line', () => {
     const front = await loadTemplates(await templatesWith('front', `---\ntitle: Essai\norientation: paysage\ncouleur: rouge\n---\n<p>x</p>\n`));
     expect(front.diagnostics.map((d) => [d.ruleId, d.place?.line, d.message])).toEqual([
       ['template/front-matter', 3, 'En-tête YAML : valeur invalide pour « orientation » (attendu : portrait ou landscape)'],
-      ['template/front-matter', 4, 'En-tête YAML : clé(s) inconnue(s) « couleur » (attendu : title, subject, description, orientation, header, footer, deliberation, date, data, kind)'],
+      ['template/front-matter', 4, 'En-tête YAML : clé(s) inconnue(s) « couleur » (attendu : title, subject, description, orientation, header, footer, deliberation, date, parametres, data, kind)'],
     ]);
   });
 
@@ -88,14 +88,28 @@ describe('misspellings are errors found by validate, placed in the right file', 
     expect(await readdir(out).catch(() => [])).toEqual([]);
   });
 
-  it('an état the data does not have: validate exit 1 at the front-matter line', async () => {
+  it('an état before the first one: validate exit 1 at the front-matter line', async () => {
     const folder = path.join(dir, 'etat-typo');
     await cp(path.join(ROOT, 'templates'), folder, { recursive: true });
-    const file = path.join(folder, 'annexe-liste-juillet-2019.hbs');
+    const file = path.join(folder, 'note-presentation.hbs');
     await writeFile(file, (await readFile(file, 'utf8')).replace('etat: "2019-07-15"', 'etat: "2019-07-14"'));
     const run = await runCli(['validate', '--templates', folder]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`${displayPath(file).replace(/[.]/g, '\\.')}:8  erreur  État « 2019-07-14 » absent des données \\(attendu : l'un de 2019-07-15\\)`));
+    expect(run.stderr).toMatch(
+      new RegExp(`${displayPath(file).replace(/[.]/g, '\\.')}:9  erreur  Aucun état au 14/07/2019 ou avant \\(attendu : une date à partir du 15/07/2019, date du premier état\\)`),
+    );
+  });
+
+  it('a catalogue date before the first état: validate exit 1 at its line in dispositif.yaml', async () => {
+    const data = path.join(dir, 'data-au-typo');
+    await cp(path.join(ROOT, 'data'), data, { recursive: true });
+    const yaml = path.join(data, 'dispositif.yaml');
+    const text = await readFile(yaml, 'utf8');
+    await writeFile(yaml, text.replace('    au: 2019-07-15', '    au: 2019-07-14'));
+    const line = text.split('\n').findIndex((l) => l === '    au: 2019-07-15') + 1;
+    const run = await runCli(['validate', '--data', data]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${displayPath(yaml)}:${line}:9  erreur  Aucun état au 14/07/2019 ou avant`);
   });
 
   it('Handlebars syntax errors are in French with the line', async () => {
@@ -155,23 +169,25 @@ describe('characters the font cannot print', () => {
     await writeFile(etat, (await readFile(etat, 'utf8')).replace('Jules Ferry', 'Jules Ferry ☃'));
     const validate = await runCli(['validate', '--data', data]);
     expect(validate.code).toBe(1);
-    expect(validate.stderr).toMatch(/templates\/annexe-liste-juillet-2019\.hbs {2}erreur {2}annexe-liste-juillet-2019 : Caractères absents de la police Source Sans 3.*☃.*writer\/glyph-missing/);
+    expect(validate.stderr).toMatch(/templates\/annexe-liste\.hbs {2}erreur {2}annexe-liste-juillet-2019 : Caractères absents de la police Source Sans 3.*☃.*writer\/glyph-missing/);
     const out = path.join(dir, 'out-glyph');
     const run = await runCli(['render', 'annexe-liste-juillet-2019', '--data', data, '--out', out, '--format', 'pdf']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/templates\/annexe-liste-juillet-2019\.hbs {2}erreur {2}annexe-liste-juillet-2019\.pdf : .*☃.*writer\/glyph-missing/);
+    expect(run.stderr).toMatch(/templates\/annexe-liste\.hbs {2}erreur {2}annexe-liste-juillet-2019\.pdf : .*☃.*writer\/glyph-missing/);
     expect(await readdir(out).catch(() => [])).toEqual([]);
   });
 });
 
 describe('alses templates', () => {
-  it('lists every template with its title computed from the data and the data it needs', async () => {
+  it('lists the catalogue with titles computed from the data, and every template with its parameters', async () => {
     const run = await runCli(['templates']);
     expect(run.code).toBe(0);
     const stdout = run.stdout.replace(/\u00a0/g, ' ');
-    expect(stdout).toContain('annexe-deploiement-rentree-2019\n  titre : Déploiement du dispositif ALSES à la rentrée 2019');
-    expect(stdout).toContain('données : délibération 2019-07-01, déploiement rentree-2019');
-    expect(stdout).toContain('annexe-liste-juillet-2019\n  titre : Liste des ALSES au sein des collèges – juillet 2019');
+    expect(stdout).toContain('annexe-deploiement-rentree-2019\n  titre : Déploiement du dispositif ALSES à la rentrée 2019\n  modèle annexe-deploiement, déploiement rentree-2019, annexe n° 1');
+    expect(stdout).toContain('annexe-liste-juillet-2019\n  titre : Liste des ALSES au sein des collèges – juillet 2019\n  modèle annexe-liste, état au 2019-07-15, délibération 2019-07-01, annexe n° 2');
+    expect(stdout).toContain('annexe-liste\n  titre : Liste des {{dispositif.sigle}}');
+    expect(stdout).toContain('paramètres : --au AAAA-MM-JJ (état à cette date)');
+    expect(stdout).toContain('données : délibération 2019-07-01, état 2019-07-15, déploiement rentree-2019');
     expect(stdout).toContain('rapport-mensuel');
   });
 });

@@ -49,10 +49,25 @@ export interface DispositifSource {
 export interface LoadResult {
   /** Present only if `diagnostics` holds no error. */
   readonly dataset?: Dataset;
-  /** The dispositif.yaml read, present with `dataset`. */
+  /** The dispositif.yaml read, present with `dataset` or `scoped`. */
   readonly dispositif?: DispositifSource;
+  /**
+   * When every error lies in some états or déploiements (their file, sheet or rows), and none in
+   * dispositif.yaml: the dataset without them, and those entries with their errors. A document
+   * that depends on none of them can still be rendered; `alses validate` still fails.
+   */
+  readonly scoped?: { readonly dataset: Dataset; readonly faulty: readonly FaultyEntry[] };
   /** Errors and warnings, sorted by file, line, column. */
   readonly diagnostics: Diagnostic[];
+}
+
+/** An état (by date) or a déploiement (by id) whose own data has errors. */
+export interface FaultyEntry {
+  readonly kind: 'etat' | 'deploiement';
+  /** The état's date or the déploiement's id. */
+  readonly key: string;
+  /** Its errors (also in `LoadResult.diagnostics`). */
+  readonly errors: readonly Diagnostic[];
 }
 
 /** Options of `loadDataset`. */
@@ -92,9 +107,10 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   const yamlFile = shown(yamlPath);
   const diagnostics: Diagnostic[] = [];
   let workbook: Workbook | undefined;
-  const done = (dataset?: Dataset, dispositif?: DispositifSource): LoadResult => {
+  const done = (dataset?: Dataset, dispositif?: DispositifSource, faulty: readonly FaultyEntry[] = []): LoadResult => {
     const sorted = sortPlaces(sortDiagnostics(diagnostics), workbook);
-    return dataset && dispositif && !hasErrors(sorted) ? { dataset, dispositif, diagnostics: sorted } : { diagnostics: sorted };
+    if (!dataset || !dispositif) return { diagnostics: sorted };
+    return hasErrors(sorted) ? { dispositif, scoped: { dataset, faulty }, diagnostics: sorted } : { dataset, dispositif, diagnostics: sorted };
   };
 
   if (!workbookPath) {
@@ -137,14 +153,17 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
 
   // The table of every readable entry: a CSV file of the folder, or a sheet of the workbook.
   const usedSheets = new Set<Sheet>();
-  const readRows = async (kind: AffectationFileKind, entry: TableEntry, at: YamlPath) => {
+  // Each entry's problems go to its own list first (entries are read concurrently).
+  const readRows = async (kind: AffectationFileKind, entry: TableEntry, at: YamlPath, diagnostics: Diagnostic[]) => {
     let read: { table?: Table<AffectationColumn>; diagnostics: Diagnostic[] };
     let file: string;
+    let sheetName: string | undefined;
     if (workbookPath) {
       if (!workbook) return undefined;
       const sheet = findSheet(workbook, kind, entry, yaml.locate(at), diagnostics);
       if (!sheet) return undefined;
       usedSheets.add(sheet);
+      sheetName = sheet.name;
       file = workbook.file;
       read = readSheetTable(sheet, file, COLUMNS[kind], 'etp');
     } else {
@@ -164,13 +183,17 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     if (!read.table) return undefined;
     const result = toAffectations(read.table, kind, sigles);
     diagnostics.push(...result.diagnostics);
-    return { file, rows: result.rows };
+    return { file, sheet: sheetName, rows: result.rows };
   };
+  /** Each read entry, its own problems, and where its rows are (to place cross-file problems). */
+  const owned: { kind: FaultyEntry['kind']; key: string; own: Diagnostic[]; file?: string | undefined; sheet?: string | undefined }[] = [];
   const etats = await Promise.all(
     items(raw, 'etats').map(async (entry, i) => {
       const e = etatEntrySchema.safeParse(entry);
       if (!e.success) return undefined;
-      const read = await readRows('etat', e.data, ['etats', i]);
+      const own: Diagnostic[] = [];
+      const read = await readRows('etat', e.data, ['etats', i], own);
+      owned.push({ kind: 'etat', key: e.data.date, own, file: read?.file, sheet: read?.sheet });
       return { ...e.data, source: read?.file, rows: read?.rows };
     }),
   );
@@ -178,14 +201,20 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     items(raw, 'deploiements').map(async (entry, i) => {
       const d = deploiementEntrySchema.safeParse(entry);
       if (!d.success) return undefined;
-      const read = await readRows('deploiement', d.data, ['deploiements', i]);
+      const own: Diagnostic[] = [];
+      const read = await readRows('deploiement', d.data, ['deploiements', i], own);
+      owned.push({ kind: 'deploiement', key: d.data.id, own, file: read?.file, sheet: read?.sheet });
       return { ...d.data, effetPlace: yaml.locate(['deploiements', i, 'effet']), source: read?.file, rows: read?.rows };
     }),
   );
+  for (const o of owned) diagnostics.push(...o.own);
   const readEtats = etats.filter((e) => e !== undefined).sort(byDate);
   const readDeploiements = deploiements.filter((d) => d !== undefined).sort(byEffet);
-  checkDeploiementsAddNewColleges(readEtats, readDeploiements, diagnostics);
-  checkDeploiementsInLaterEtats(readEtats, readDeploiements, diagnostics);
+  const crossFile: Diagnostic[] = [];
+  checkDeploiementsAddNewColleges(readEtats, readDeploiements, crossFile);
+  checkDeploiementsInLaterEtats(readEtats, readDeploiements, crossFile);
+  diagnostics.push(...crossFile);
+  for (const d of crossFile) owned.find((o) => o.file === d.place?.file && (o.sheet === undefined || o.sheet === d.place?.sheet))?.own.push(d);
   diagnostics.push(...checkSpellings([...readEtats, ...readDeploiements].map((t) => t.rows ?? [])));
   if (workbook) checkOtherSheets(workbook, usedSheets, diagnostics);
   else if (raw) {
@@ -196,8 +225,20 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     await checkUnlistedFiles(dir, new Set(named), diagnostics);
   }
 
-  if (!parsed.success || hasErrors(diagnostics)) return done();
-  return done(buildDataset(parsed.data, readEtats, readDeploiements), { path: yamlPath, file: yamlFile, bytes: yamlBytes, value: parsed.data });
+  const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, value: parsed.data };
+  if (!parsed.success) return done();
+  if (!hasErrors(diagnostics)) return done(buildDataset(parsed.data, readEtats, readDeploiements), source as DispositifSource);
+  // Errors only in some états or déploiements: the dataset of the others (see `LoadResult.scoped`).
+  const faulty = owned.filter((o) => hasErrors(o.own)).map((o): FaultyEntry => ({ kind: o.kind, key: o.key, errors: o.own.filter((d) => d.severity === 'error') }));
+  const placed = new Set(faulty.flatMap((f) => f.errors));
+  if (diagnostics.some((d) => d.severity === 'error' && !placed.has(d))) return done();
+  const isFaulty = (kind: FaultyEntry['kind'], key: string): boolean => faulty.some((f) => f.kind === kind && f.key === key);
+  const dataset = buildDataset(
+    parsed.data,
+    readEtats.filter((e) => !isFaulty('etat', e.date)),
+    readDeploiements.filter((d) => !isFaulty('deploiement', d.id)),
+  );
+  return done(dataset, source as DispositifSource, faulty);
 }
 
 /** Builds the dataset from validated parts (called only when there is no error). */

@@ -106,6 +106,7 @@ export function resolveRequests(catalogue: Catalogue | undefined, templateNames:
   return requests.filter((r, i) => requests.findIndex((o) => o.name === r.name) === i);
 }
 
+/** Where the catalogue entry `i` gives each value (only the values it gives). */
 function placesOf(catalogue: Catalogue, i: number): DocumentRequest['places'] {
   const place = (key: string) => catalogue.locate(i, key);
   const out: Record<string, Place> = {};
@@ -115,7 +116,7 @@ function placesOf(catalogue: Catalogue, i: number): DocumentRequest['places'] {
     ['deliberation', 'deliberation'],
     ['modele', 'modele'],
   ] as const) {
-    const p = place(yamlKey) ?? place('id');
+    const p = catalogue.documents[i]?.[yamlKey] !== undefined ? place(yamlKey) : undefined;
     if (p) out[key] = p;
   }
   return out;

@@ -4,13 +4,15 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
+import { DISPOSITIF_FILE, isWorkbookPath, loadDataset, type FaultyEntry } from '../dataset/load.ts';
+import type { DispositifFile } from '../dataset/schema.ts';
 import type { Dataset } from '../dataset/model.ts';
 import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { buildAnnexeContext, type AnnexeSelection } from '../reports/annexe.ts';
 import { loadTemplates, type LoadedTemplate, type TemplateSet } from '../templates/environment.ts';
 import { renderTemplate, type RenderedDocument } from '../templates/render.ts';
+import { blocking, mergeDependencies, scopeDiagnostics, stateDependencies, type Dependencies } from './scope.ts';
 import { catalogueOf, checkParameters, resolveRequests, type Catalogue, type DocumentRequest, type RenderSelection } from './documents.ts';
 
 /** Data and templates, loaded and checked together. */
@@ -22,6 +24,13 @@ export interface Inputs {
   /** Names of every template file of the templates folder (loaded or not). */
   readonly templateFiles: readonly string[];
   readonly diagnostics: Diagnostic[];
+  /**
+   * États and déploiements with errors while the rest of the data is valid: `dataset` is then
+   * the data without them (see `LoadResult.scoped`), and `diagnostics` holds their errors.
+   */
+  readonly faulty: readonly FaultyEntry[];
+  /** Every entry of dispositif.yaml, faulty or not (present with `dataset`). */
+  readonly dispositif?: DispositifFile;
   /** Files every document depends on: the data files read and the partials (paths as shown in messages). */
   readonly sources: readonly string[];
 }
@@ -49,7 +58,8 @@ async function templateFilesIn(dir: string): Promise<string[]> {
 export async function loadInputs(dataDir: string, templatesDir: string, selection: RenderSelection | readonly string[] = {}): Promise<Inputs> {
   const wantedSelection: RenderSelection = isNames(selection) ? { names: selection } : selection;
   const names = wantedSelection.names ?? [];
-  const [data, templateFiles] = await Promise.all([loadDataset(dataDir), templateFilesIn(templatesDir)]);
+  const [loaded, templateFiles] = await Promise.all([loadDataset(dataDir), templateFilesIn(templatesDir)]);
+  const data = { ...loaded, dataset: loaded.dataset ?? loaded.scoped?.dataset };
   const catalogue = data.dataset ? catalogueOf(data.dataset, data.dispositif) : undefined;
   // With the data loaded, the names resolve to templates now (an unknown name is a usage error);
   // otherwise the templates are loaded by name, and an unknown one is reported with the data's problems.
@@ -58,6 +68,8 @@ export async function loadInputs(dataDir: string, templatesDir: string, selectio
   return {
     ...(data.dataset ? { dataset: data.dataset } : {}),
     ...(catalogue ? { catalogue } : {}),
+    ...(data.dataset && loaded.dispositif ? { dispositif: loaded.dispositif.value } : {}),
+    faulty: loaded.scoped?.faulty ?? [],
     templates,
     templateFiles,
     diagnostics: [...data.diagnostics, ...templates.diagnostics],
@@ -110,10 +122,10 @@ export function renderLoaded(
   inputs: Inputs,
   selectionOrNames: RenderSelection | readonly string[] = {},
   options: { everything?: boolean } = {},
-): { documents: RenderedDocument[]; diagnostics: Diagnostic[]; failures: Diagnostic[] } {
+): { documents: RenderedDocument[]; diagnostics: Diagnostic[]; failures: Diagnostic[]; load: Diagnostic[] } {
   const { dataset, templates } = inputs;
   const diagnostics: Diagnostic[] = [];
-  if (!dataset) return { documents: [], diagnostics, failures: [] };
+  if (!dataset) return { documents: [], diagnostics, failures: [], load: inputs.diagnostics };
   const selection: RenderSelection = isNames(selectionOrNames) ? { names: selectionOrNames } : selectionOrNames;
   const named = (selection.names ?? []).length > 0;
   const loaded = new Map(templates.templates.map((t) => [t.name, t]));
@@ -129,6 +141,7 @@ export function renderLoaded(
   }
   const documents: RenderedDocument[] = [];
   const failures: Diagnostic[] = [];
+  const needed: FaultyEntry[] = [];
   for (const request of requests) {
     const template = loaded.get(request.template);
     if (!template) {
@@ -154,6 +167,11 @@ export function renderLoaded(
     const problems = checkParameters(request, template);
     diagnostics.push(...problems);
     if (problems.length) continue;
+    if (inputs.faulty.length && inputs.dispositif) {
+      const missing = blocking(inputs.faulty, requestDependencies(inputs.dispositif, templates, template, request));
+      needed.push(...missing);
+      if (missing.length) continue;
+    }
     try {
       const result = renderAnnexe(dataset, templates, template, request);
       diagnostics.push(...result.diagnostics);
@@ -163,5 +181,25 @@ export function renderLoaded(
       failures.push(...err.diagnostics);
     }
   }
-  return { documents, diagnostics, failures };
+  return { documents, diagnostics, failures, load: scopeDiagnostics(inputs.diagnostics, inputs.faulty, needed) };
+}
+
+/**
+ * The états and déploiements a request reads: the state on its `au` date, its déploiement, and,
+ * when the template or a partial shows objectifs, every entry dated up to the document's date.
+ */
+function requestDependencies(file: DispositifFile, set: TemplateSet, template: LoadedTemplate, request: DocumentRequest): Dependencies {
+  const fm = template.frontMatter;
+  const au = request.au ?? fm.data.etat;
+  const deploiementId = request.deploiement ?? fm.data.deploiement;
+  const deploiement = file.deploiements.find((d) => d.id === deploiementId);
+  const deliberationId = request.deliberation ?? fm.deliberation ?? deploiement?.deliberation;
+  const deliberationDate = file.deliberations.find((d) => d.id === deliberationId)?.date;
+  const parts: Dependencies[] = [];
+  if (au !== undefined) parts.push(stateDependencies(file, au));
+  if (deploiementId !== undefined) parts.push({ etats: new Set(), deploiements: new Set([deploiementId]) });
+  const showsObjectifs = [template.body, ...Object.values(set.partialSources)].some((source) => /\bobjectifs\b/.test(source));
+  const dates = [au, deliberationDate, deploiement?.effet].filter((d): d is string => d !== undefined).sort();
+  if (showsObjectifs && dates.length) parts.push(stateDependencies(file, dates.at(-1)!, true));
+  return mergeDependencies(...parts);
 }

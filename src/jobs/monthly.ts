@@ -13,12 +13,15 @@ import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { InvalidInputError } from '../errors.ts';
 import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
-import { buildRapportMensuelContext, monthlyCharts, type RapportMensuelContext } from '../reports/rapport-mensuel.ts';
+import { buildRapportMensuelContext, lastDayOfMonth, monthlyCharts, type RapportMensuelContext } from '../reports/rapport-mensuel.ts';
 import { renderTemplate } from '../templates/render.ts';
 import { loadInputs } from './inputs.ts';
+import { blocking, scopeDiagnostics, stateDependencies } from './scope.ts';
 import { serializeAll, type Format } from './serialize.ts';
 import type { AlertLog } from '../mail/alert.ts';
 import type { DeliveryLog } from '../mail/deliver.ts';
+
+const isIsoMonth = (month: string): boolean => /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
 
 /** Name of the monthly report template (without `.hbs`). */
 export const MONTHLY_TEMPLATE = 'rapport-mensuel';
@@ -82,7 +85,13 @@ export const monthlyBaseName = (month: string): string => `${MONTHLY_TEMPLATE}-$
  *   template fails while running); Error from writers.
  */
 export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[]; context?: RapportMensuelContext }> {
-  const { dataset, templates, diagnostics, sources } = await loadInputs(options.dataDir, options.templatesDir, [MONTHLY_TEMPLATE]);
+  const inputs = await loadInputs(options.dataDir, options.templatesDir, [MONTHLY_TEMPLATE]);
+  const { dataset, templates, sources } = inputs;
+  // An état or déploiement dated after the month, with errors, does not block the report.
+  const diagnostics =
+    inputs.faulty.length && inputs.dispositif && isIsoMonth(options.month)
+      ? scopeDiagnostics(inputs.diagnostics, inputs.faulty, blocking(inputs.faulty, stateDependencies(inputs.dispositif, lastDayOfMonth(options.month), true)))
+      : inputs.diagnostics;
   if (!dataset || hasErrors(diagnostics)) return { files: [], diagnostics };
   const template = templates.templates[0]!;
   const context = buildRapportMensuelContext(dataset, options.month, template.file);

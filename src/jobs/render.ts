@@ -40,9 +40,10 @@ export async function renderDocuments(
 ): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; sources: readonly string[] }> {
   const selection = { names: options.names ?? [], au: options.au, deploiement: options.deploiement };
   const inputs = await loadInputs(options.dataDir, options.templatesDir, selection);
-  if (!inputs.dataset || hasErrors(inputs.diagnostics)) return { documents: [], diagnostics: inputs.diagnostics, sources: inputs.sources };
-  const { documents, diagnostics, failures } = renderLoaded(inputs, selection);
-  const all = [...inputs.diagnostics, ...diagnostics];
+  // With errors only in some états or déploiements, the documents that do not read them still render.
+  if (!inputs.dataset || (hasErrors(inputs.diagnostics) && inputs.faulty.length === 0)) return { documents: [], diagnostics: inputs.diagnostics, sources: inputs.sources };
+  const { documents, diagnostics, failures, load } = renderLoaded(inputs, selection);
+  const all = [...load, ...diagnostics];
   if (failures.length) {
     const files = [...new Set(failures.map((d) => d.place?.file ?? ''))].join(', ');
     throw new AlsesError('OUTPUT', `Échec de la production (${files}) : aucun fichier écrit.`, [...all, ...failures]);

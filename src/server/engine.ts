@@ -17,6 +17,7 @@ import { productVersion, serializeManifest, sha256, type ManifestOutput } from '
 import { writeAtomic } from '../output/atomic.ts';
 import { checkReportMonth, defaultMonth } from '../reports/rapport-mensuel.ts';
 import { MONTHLY_TEMPLATE, runMonthly } from '../jobs/monthly.ts';
+import { resolveRequests, type RenderSelection } from '../jobs/documents.ts';
 import { loadInputs, renderLoaded, type Inputs } from '../jobs/inputs.ts';
 import { writerChecks } from '../jobs/serialize.ts';
 import { FORMATS, serialize, type Format } from '../writers/index.ts';
@@ -112,30 +113,48 @@ function hidePaths<T extends Diagnostic>(list: readonly T[], source: DataSource)
   return list.map((d) => ({ ...d, message: strip(d.message), ...(d.place ? { place: { ...d.place, file: strip(d.place.file) } } : {}) }));
 }
 
-/** The parameters an annex template takes, from the data it names in its front matter. */
+/**
+ * The parameters a generic template takes (`parametres:` of its front matter), with the newest
+ * état date and the newest déploiement of the data as defaults.
+ */
 function parametersOf(inputs: Inputs, name: string): DocumentParameter[] {
   const template = inputs.templates.templates.find((t) => t.name === name);
-  const data = template?.frontMatter.data ?? {};
+  const takes = template?.frontMatter.parametres ?? [];
+  const deploiements = inputs.dataset?.deploiements ?? [];
+  const latestEtat = inputs.dataset?.etats.at(-1)?.date;
   const parameters: DocumentParameter[] = [];
-  if (data.etat !== undefined) parameters.push({ name: 'au', label: 'État au', kind: 'date', default: data.etat });
-  if (data.deploiement !== undefined)
+  if (takes.includes('au')) parameters.push({ name: 'au', label: 'État au', kind: 'date', ...(latestEtat ? { default: latestEtat } : {}) });
+  if (takes.includes('deploiement'))
     parameters.push({
       name: 'deploiement',
       label: 'Déploiement',
       kind: 'choice',
-      default: data.deploiement,
-      choices: (inputs.dataset?.deploiements ?? []).map((d) => ({ value: d.id, label: d.libelle })),
+      ...(deploiements.length ? { default: deploiements.at(-1)!.id } : {}),
+      choices: deploiements.map((d) => ({ value: d.id, label: d.libelle })),
     });
   return parameters;
 }
 
+/** The selection that renders document `id` with `parameters` (defaults filled in for a generic template). */
+function selectionOf(inputs: Inputs, id: string, parameters: DocumentParameters): RenderSelection {
+  if (inputs.catalogue?.documents.some((d) => d.id === id)) return { names: [id] };
+  const defaults = Object.fromEntries(parametersOf(inputs, id).flatMap((p) => (p.default !== undefined ? [[p.name, p.default]] : [])));
+  const values = { ...defaults, ...parameters };
+  return { names: [id], au: values.au, deploiement: values.deploiement };
+}
 /**
  * Checks parameter values against a document's parameters: `au` a valid ISO date, `deploiement`
- * one of the ids offered. Unknown names are ignored (passed through for later catalogue entries).
+ * one of the ids offered; a parameter the document does not take is refused (a catalogue document
+ * has its data fixed by its entry).
  * @returns French messages, one per bad value; empty when all are valid.
  */
 export function checkParameters(document: DocumentInfo, values: DocumentParameters): string[] {
   const problems: string[] = [];
+  for (const name of Object.keys(values) as DocumentParameter['name'][])
+    if (!document.parameters.some((p) => p.name === name))
+      problems.push(
+        `Le document « ${document.id} » ne prend pas le paramètre « ${name} » (attendu : ${document.parameters.map((p) => p.name).join(', ') || 'aucun paramètre : ses données sont fixées par le catalogue'})`,
+      );
   const au = values.au;
   const day = au !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(au) ? new Date(`${au}T00:00:00Z`) : undefined;
   if (au !== undefined && (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== au))
@@ -189,15 +208,27 @@ export async function inspectData(source: DataSource, templatesDir: string): Pro
   const diagnostics = [...inputs.diagnostics];
   let documents: DocumentInfo[] = [];
   if (inputs.dataset && !hasErrors(diagnostics)) {
-    const rendered = renderLoaded(inputs);
+    // The catalogue's documents, dry-run as `alses validate` does, then each generic template
+    // (rendered with its default parameters for its title).
+    const rendered = renderLoaded(inputs, {}, { everything: true });
     diagnostics.push(...rendered.diagnostics, ...rendered.failures, ...writerChecks(rendered.documents));
+    const descriptionOf = (name: string): string => inputs.templates.templates.find((t) => t.name === name)?.frontMatter.description ?? '';
+    const requests = inputs.catalogue ? resolveRequests(inputs.catalogue, inputs.templateFiles, {}) : [];
     documents = rendered.documents.map((d) => ({
       id: d.name,
       title: d.document.meta.title,
-      description: inputs.templates.templates.find((t) => t.name === d.name)?.frontMatter.description ?? '',
-      parameters: parametersOf(inputs, d.name),
+      description: descriptionOf(requests.find((r) => r.name === d.name)?.template ?? d.name),
+      parameters: [],
       formats: FORMATS,
     }));
+    for (const t of inputs.templates.templates.filter((t) => t.frontMatter.kind === 'annexe' && t.frontMatter.parametres.length > 0)) {
+      const parameters = parametersOf(inputs, t.name);
+      if (parameters.some((p) => p.default === undefined)) continue;
+      const sample = renderLoaded(inputs, selectionOf(inputs, t.name, {}));
+      const title = sample.documents[0]?.document.meta.title;
+      const choice = t.frontMatter.parametres.includes('au') ? 'à la date choisie' : 'déploiement au choix';
+      if (title) documents.push({ id: t.name, title: `${title} — ${choice}`, description: t.frontMatter.description, parameters, formats: FORMATS });
+    }
   }
   const sorted = sortDiagnostics(diagnostics);
   const rows = isWorkbookPath(source.path) ? await rowContexts(source.path, sorted) : new Map<Diagnostic, RowContext>();
@@ -224,13 +255,13 @@ export async function inspectData(source: DataSource, templatesDir: string): Pro
 }
 
 /** Loads the inputs and renders the document `id` (an annex), or throws in French. */
-async function renderOne(source: DataSource, templatesDir: string, id: string) {
+async function renderOne(source: DataSource, templatesDir: string, id: string, parameters: DocumentParameters) {
   const inputs = await loadInputs(source.path, templatesDir, [id]);
-  const template = inputs.templates.templates.find((t) => t.name === id && t.frontMatter.kind === 'annexe');
-  if (!template) throw new AlsesError('USAGE', `Document « ${id} » inconnu`);
+  const known = inputs.catalogue?.documents.some((d) => d.id === id) || inputs.templates.templates.some((t) => t.name === id && t.frontMatter.kind === 'annexe');
+  if (!known) throw new AlsesError('USAGE', `Document « ${id} » inconnu`);
   if (!inputs.dataset || hasErrors(inputs.diagnostics))
     throw new AlsesError('INVALID_INPUT', 'Données ou modèles invalides : corrigez les problèmes avant de produire un document.', hidePaths(inputs.diagnostics, source));
-  const rendered = renderLoaded(inputs, [id]);
+  const rendered = renderLoaded(inputs, selectionOf(inputs, id, parameters));
   const problems = [...rendered.diagnostics, ...rendered.failures];
   const document = rendered.documents[0];
   if (!document || hasErrors(problems)) throw new AlsesError(rendered.failures.length ? 'OUTPUT' : 'INVALID_INPUT', `Le document « ${id} » n'a pas pu être produit.`, hidePaths(problems, source));
@@ -245,9 +276,8 @@ async function renderOne(source: DataSource, templatesDir: string, id: string) {
  *   or writer fails).
  */
 export async function renderDocument(source: DataSource, templatesDir: string, id: string, format: Format, parameters: DocumentParameters = {}): Promise<RenderedFile> {
-  void parameters;
-  const { document } = await renderOne(source, templatesDir, id);
-  return { fileName: `${id}.${format}`, bytes: await serialize(document.document, format), title: document.document.meta.title };
+  const { document } = await renderOne(source, templatesDir, id, parameters);
+  return { fileName: `${document.name}.${format}`, bytes: await serialize(document.document, format), title: document.document.meta.title };
 }
 
 /**
@@ -257,8 +287,7 @@ export async function renderDocument(source: DataSource, templatesDir: string, i
  * bytes. Calls `serialize`, `serializeManifest`, `writeZip`.
  */
 export async function renderBundle(source: DataSource, templatesDir: string, id: string, parameters: DocumentParameters = {}): Promise<RenderedFile> {
-  void parameters;
-  const { inputs, document } = await renderOne(source, templatesDir, id);
+  const { inputs, document } = await renderOne(source, templatesDir, id, parameters);
   const version = await productVersion();
   const hashOf = async (file: string) => ({ path: hideRoot(file, source).split(path.sep).join('/'), sha256: sha256(await readFile(file)) });
   const template = await hashOf(document.template);
@@ -267,13 +296,13 @@ export async function renderBundle(source: DataSource, templatesDir: string, id:
   const outputs: Record<string, ManifestOutput> = {};
   for (const format of FORMATS) {
     const bytes = await serialize(document.document, format);
-    const name = `${id}.${format}`;
+    const name = `${document.name}.${format}`;
     entries.push({ path: name, data: bytes });
     outputs[name] = { sha256: sha256(bytes), size: bytes.byteLength, date: document.document.meta.date, template, inputs: dataInputs, productVersion: version };
   }
   entries.push({ path: 'manifest.json', data: serializeManifest({ product: 'alses-reports', outputs }) });
   const date = new Date(`${document.document.meta.date.slice(0, 10)}T12:00:00Z`);
-  return { fileName: `${id}.zip`, bytes: writeZip(entries, Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1980 ? new Date(Date.UTC(1980, 0, 1)) : date), title: document.document.meta.title };
+  return { fileName: `${document.name}.zip`, bytes: writeZip(entries, Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1980 ? new Date(Date.UTC(1980, 0, 1)) : date), title: document.document.meta.title };
 }
 
 /**

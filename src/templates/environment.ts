@@ -88,6 +88,8 @@ export interface TemplateSet {
   readonly env: typeof Handlebars;
   /** Paths of the partials registered (as shown in messages); inputs of every document. */
   readonly partials: readonly string[];
+  /** Handlebars source of each partial registered, by path as in `partials`. */
+  readonly partialSources: Readonly<Record<string, string>>;
   readonly templates: LoadedTemplate[];
   readonly diagnostics: Diagnostic[];
 }
@@ -281,6 +283,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
     return {
       env,
       partials: [],
+      partialSources: {},
       templates: [],
       diagnostics: [
         {
@@ -296,12 +299,14 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
   const partialsDir = path.join(dir, 'partials');
   const partialFiles = (await readdir(partialsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.hbs')).sort();
   const partials: string[] = [];
+  const partialSources: Record<string, string> = {};
   for (const f of partialFiles) {
     const file = path.join(partialsDir, f);
     partials.push(rel(file));
     const source = await readFile(file, 'utf8');
     const checks = checkSource(rel(file), source, 0);
     diagnostics.push(...checks);
+    partialSources[rel(file)] = source;
     if (checks.length === 0) env.registerPartial(f.slice(0, -'.hbs'.length), partialFunction(env, source, rel(file)));
   }
 
@@ -366,7 +371,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
         diagnostics.push(...bodyDiagnostics);
         if (bodyDiagnostics.length === 0) {
           const keyLines: Record<string, number> = {};
-          for (const key of ['title', 'date', 'deliberation', 'data.etat', 'data.deploiement']) {
+          for (const key of ['title', 'date', 'deliberation', 'parametres', 'data.etat', 'data.deploiement']) {
             const line = doc.hasIn(key.split('.')) ? yamlLine(doc, counter, key.split('.')) : undefined;
             if (line !== undefined) keyLines[key] = line + 1;
           }
@@ -375,7 +380,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       }
     }
   }
-  return { env, partials, templates, diagnostics };
+  return { env, partials, partialSources, templates, diagnostics };
 }
 
 const EXPECTATIONS: Record<string, string> = {
