@@ -16,6 +16,8 @@ export const EXIT_CODES = {
   LOCKED: 4,
   /** The report was written but could not be e-mailed (monthly job, issue 15); the next run sends it. */
   MAIL: 5,
+  /** The report was written, but the newest état or déploiement is older than the threshold (monthly job): the data needs updating. */
+  STALE: 6,
 } as const;
 /** Code of an `AlsesError`. */
 export type ErrorCode = keyof typeof EXIT_CODES;

@@ -175,7 +175,7 @@ describe('alses monthly: a job to schedule and forget', () => {
       await writeFile(path.join(templates, 'rapport-mensuel.hbs'), source.replace('<h2>Chiffres clés</h2>', '<h2>Chiffres clés {{etp mois}}</h2>'));
       const broken = await runCli(['monthly', '--month', '2019-09', '--out', report, '--templates', templates]);
       expect(broken.code, broken.stderr).toBe(3);
-      expect(broken.stderr).toMatch(/templates\/rapport-mensuel\.hbs:12:19  erreur  Modèle : \{\{etp\}\} attend un nombre, reçu « 2019-09 »/);
+      expect(broken.stderr).toMatch(/templates\/rapport-mensuel\.hbs:15:19  erreur  Modèle : \{\{etp\}\} attend un nombre, reçu « 2019-09 »/);
       expect(JSON.parse(broken.stderr.trim().split('\n').at(-1)!).status).toBe('failed');
       const after = await Promise.all(['pdf', 'docx', 'html'].map((f) => readFile(path.join(report, `rapport-mensuel-${'2019-09'}.${f}`))));
       expect(after).toEqual(before);
@@ -275,14 +275,23 @@ describe('alses monthly: what an operator may get wrong', () => {
     }
   });
 
-  it('an objectif past its deadline and not met says so', async () => {
+  it('objectifs past their deadline are "échu" with the figure at the deadline, not drawn ahead; stale data warns (exit 6)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'alses-late-'));
     try {
-      const run = await runCli(['monthly', '--month', '2022-01', '--out', dir]);
-      expect(run.code).toBe(0);
-      expect(squash((await pdfText(await readFile(path.join(dir, 'rapport-mensuel-2022-01.pdf')))).join(' '))).toContain(
-        "Objectif « créer à l'horizon 2021 30 postes d'ALSES » : 11 sur 30, reste 19 — échéance du 31 décembre 2021 dépassée.",
-      );
+      const log = path.join(dir, 'journal.jsonl');
+      const run = await runCli(['monthly', '--month', '2022-01', '--out', dir, '--log', log]);
+      expect(run.code).toBe(6);
+      expect(run.stderr).toMatch(/avertissement {2}Données anciennes : l'état ou le déploiement le plus récent date du 2 septembre 2019, plus de 12 mois avant le 31 janvier 2022 .*data\/stale/);
+      const text = squash((await pdfText(await readFile(path.join(dir, 'rapport-mensuel-2022-01.pdf')))).join(' '));
+      expect(text).toContain('Attention : données anciennes.');
+      expect(text).toContain("Objectif « créer à l'horizon 2021 30 postes d'ALSES » : échu le 31 décembre 2021, 11 sur 30 à l'échéance (manquaient 19).");
+      expect(text).toContain('Objectif « atteindre une cinquantaine de postes sur le territoire d\'ici 2020 » : échu le 31 décembre 2020, 52 sur 50 à l\'échéance, objectif atteint.');
+      const html = (await readFile(path.join(dir, 'rapport-mensuel-2022-01.html'), 'utf8'));
+      expect(html).toContain('Graphique en escalier');
+      expect(html).not.toContain('Ligne horizontale'); // the passed objectif is not drawn as a target ahead
+      expect(JSON.parse((await readFile(log, 'utf8')).trim())).toMatchObject({ exitCode: 6, status: 'written', stale: { derniereDate: '2019-09-02', mois: 12 } });
+      const patient = await runCli(['monthly', '--month', '2022-01', '--out', dir, '--perime-apres', '36']);
+      expect(patient.code).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -47,6 +47,7 @@ const CAUSE_BY_CODE: Record<number, AlertCause> = {
   [EXIT_CODES.OUTPUT]: 'failed',
   [EXIT_CODES.LOCKED]: 'locked',
   [EXIT_CODES.MAIL]: 'unsent',
+  [EXIT_CODES.STALE]: 'stale',
 };
 
 /**

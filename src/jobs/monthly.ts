@@ -9,6 +9,7 @@
  *   previous report is untouched;
  * - one JSON log line per run (see `MonthlyLog`); `out/manifest.json` records each file's origin.
  */
+import { formatDate } from '../dates.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { InvalidInputError } from '../errors.ts';
 import { withOutputLock } from '../output/lock.ts';
@@ -36,6 +37,8 @@ export interface MonthlyOptions {
   readonly formats: readonly Format[];
   /** How long to wait for another run's lock, in ms (0: fail at once). */
   readonly waitMs?: number;
+  /** Age in months past which the newest état or déploiement makes the data stale (default 12). */
+  readonly staleMonths?: number;
   /** Issue 15 hook: runs under the lock once the report is published (e-mails it, src/mail/deliver.ts). */
   readonly afterPublish?: (published: PublishedMonthly) => Promise<void>;
 }
@@ -59,6 +62,8 @@ export interface MonthlyResult {
   readonly status: 'written' | 'unchanged';
   readonly outputs: readonly PublishResult[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Set when the data is stale (see `RapportMensuelContext.donneesAnciennes`). */
+  readonly stale?: { readonly derniereDate: string; readonly mois: number } | undefined;
 }
 
 /** The JSON log line written once per run (on stderr, or appended to `--log`). */
@@ -70,6 +75,8 @@ export interface MonthlyLog {
   readonly exitCode: number;
   readonly outputs: readonly { readonly path: string; readonly sha256: string; readonly status: string }[];
   readonly error?: string;
+  /** The newest état or déploiement date when the data is stale, and the threshold in months. */
+  readonly stale?: { readonly derniereDate: string; readonly mois: number };
   /** Issue 15: the report's sendings (`--destinataires`) and the failure alert (`--alerte`). */
   readonly mail?: readonly DeliveryLog[];
   readonly alert?: AlertLog;
@@ -94,7 +101,15 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
       : inputs.diagnostics;
   if (!dataset || hasErrors(diagnostics)) return { files: [], diagnostics };
   const template = templates.templates[0]!;
-  const context = buildRapportMensuelContext(dataset, options.month, template.file);
+  const context = buildRapportMensuelContext(dataset, options.month, template.file, options.staleMonths !== undefined ? { staleMonths: options.staleMonths } : {});
+  if (context.donneesAnciennes)
+    diagnostics.push({
+      severity: 'warning',
+      ruleId: 'data/stale',
+      message: `Données anciennes : l'état ou le déploiement le plus récent date du ${formatDate(context.donneesAnciennes.derniereDate, ' ')}, plus de ${context.donneesAnciennes.mois} mois avant le ${formatDate(context.date, ' ')} (attendu : un état plus récent ; voir « alses etat --au AAAA-MM-JJ »)`,
+      place: { file: sources[0] ?? 'dispositif.yaml' },
+      actual: context.donneesAnciennes.derniereDate,
+    });
   const { charts, views } = await monthlyCharts(dataset, context);
   const result = renderTemplate(templates, template, { ...context, graphiques: views }, { charts });
   diagnostics.push(...result.diagnostics);
@@ -116,6 +131,12 @@ export async function runMonthly(options: MonthlyOptions): Promise<MonthlyResult
     if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
     const outputs = await publish(options.outDir, files);
     if (options.afterPublish && context) await options.afterPublish({ outDir: options.outDir, month: options.month, baseName: monthlyBaseName(options.month), context, outputs });
-    return { month: options.month, status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written', outputs, diagnostics };
+    return {
+      month: options.month,
+      status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written',
+      outputs,
+      diagnostics,
+      stale: context?.donneesAnciennes ?? undefined,
+    };
   });
 }

@@ -74,11 +74,11 @@ export interface ObjectifView {
   readonly anneeEcheance: number;
   /** The deliberations that set it, in date order. */
   readonly deliberations: readonly DeliberationView[];
-  /** ETP reached at the date (in place for `effectif`, created for `creations`). */
+  /** ETP reached at the date, or at the deadline once it has passed (in place for `effectif`, created for `creations`). */
   readonly atteint: number;
-  /** ETP still to reach (≥ 0). */
+  /** ETP still to reach (≥ 0), at the same date as `atteint`. */
   readonly reste: number;
-  /** `true` when the deadline has passed at the document's date with ETP still to reach. */
+  /** `true` when the deadline has passed at the document's date ("échu"): `atteint` is then the figure at the deadline. */
   readonly echu: boolean;
 }
 
@@ -211,7 +211,9 @@ export function buildAnnexeContext(
   }
   const objectifs = Object.fromEntries(
     dataset.objectifs.map((o) => {
-      const { atteint, reste } = dataset.etats.some((e) => e.date <= date) || o.type === 'creations' ? objectifProgress(dataset, o, date) : { atteint: 0, reste: o.cible };
+      // Past its deadline, an objectif is "échu": its figure is the one at the deadline.
+      const at = date > o.echeance ? o.echeance : date;
+      const { atteint, reste } = dataset.etats.some((e) => e.date <= at) || o.type === 'creations' ? objectifProgress(dataset, o, at) : { atteint: 0, reste: o.cible };
       const view: ObjectifView = {
         id: o.id,
         libelle: o.libelle,
@@ -222,7 +224,7 @@ export function buildAnnexeContext(
         deliberations: o.deliberations.flatMap((id) => (deliberations[id] ? [deliberations[id]] : [])).sort((a, b) => (a.date < b.date ? -1 : 1)),
         atteint,
         reste,
-        echu: reste > 0 && date > o.echeance,
+        echu: date > o.echeance,
       };
       return [o.id, view];
     }),

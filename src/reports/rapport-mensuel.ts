@@ -49,6 +49,11 @@ export interface Changements {
 export interface RapportMensuelContext extends AnnexeContext {
   /** Month of the report, `YYYY-MM`. */
   readonly mois: string;
+  /**
+   * Set when the newest état or déploiement of the data is more than `mois` months older than the
+   * report's date (stale data: the report says so, and `alses monthly` exits with code 6).
+   */
+  readonly donneesAnciennes: { readonly derniereDate: IsoDate; readonly mois: number } | null;
   /** Last day of the month (the report's date). */
   readonly date: IsoDate;
   /** Last day of the previous month. */
@@ -146,13 +151,29 @@ export function etpParMois(dataset: Dataset, first: string, last: string): { moi
   return out;
 }
 
+/** Default age, in months, past which the newest état or déploiement makes the data stale. */
+export const DEFAULT_STALE_MONTHS = 12;
+
+/** The same day `months` months later (clamped to the month's last day), ISO. */
+function addMonths(iso: IsoDate, months: number): IsoDate {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const month = `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}`;
+  const last = lastDayOfMonth(month);
+  return `${month}-${String(d).padStart(2, '0')}` > last ? last : `${month}-${String(d).padStart(2, '0')}`;
+}
+
 /**
  * Builds the monthly report's view model for `month` (`YYYY-MM`).
+ * @param options.staleMonths age in months past which the data is stale (default 12).
  * @throws AlsesError USAGE on an invalid month; INVALID_INPUT when the data holds no état on or
  *   before the month's last day (the message names the first état's date).
  */
-export function buildRapportMensuelContext(dataset: Dataset, month: string, file: string): RapportMensuelContext {
+export function buildRapportMensuelContext(dataset: Dataset, month: string, file: string, options: { staleMonths?: number } = {}): RapportMensuelContext {
   const date = lastDayOfMonth(month);
+  const staleMonths = options.staleMonths ?? DEFAULT_STALE_MONTHS;
+  const derniereDate = [...dataset.etats.map((e) => e.date), ...dataset.deploiements.map((d) => d.effet)].sort().at(-1);
+  const donneesAnciennes = derniereDate !== undefined && addMonths(derniereDate, staleMonths) < date ? { derniereDate, mois: staleMonths } : null;
   const datePrecedente = lastDayOfMonth(previousMonth(month));
   const now = etatAuIfAny(dataset, date);
   if (!now) {
@@ -173,6 +194,7 @@ export function buildRapportMensuelContext(dataset: Dataset, month: string, file
   return {
     ...base,
     mois: month,
+    donneesAnciennes,
     date,
     datePrecedente,
     etatMois,
@@ -213,7 +235,8 @@ export function buildRapportMensuelContext(dataset: Dataset, month: string, file
 export async function monthlyCharts(dataset: Dataset, context: RapportMensuelContext): Promise<{ charts: Record<string, ChartSource>; views: Record<string, { alt: string; width: number; height: number }> }> {
   const parStructure = await etpParStructureChart(context.parStructure.map((r) => ({ structurePorteuse: r.libelle, etp: r.etp })));
   const first = dataset.etats[0]?.date.slice(0, 7) ?? context.mois;
-  const objectif = dataset.objectifs.find((o) => o.type === 'effectif');
+  // An objectif whose deadline has passed is no longer drawn as a target ahead.
+  const objectif = dataset.objectifs.find((o) => o.type === 'effectif' && o.echeance >= context.date);
   const parMois = await etpParMoisChart(etpParMois(dataset, first, context.mois), objectif ? { cible: objectif.cible, libelle: objectif.libelle } : undefined);
   return {
     charts: {

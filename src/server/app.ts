@@ -146,6 +146,8 @@ function failureStatus(f: TaskFailure, uploaded: boolean): number {
       return uploaded ? 422 : 500;
     case 'MAIL':
       return 502;
+    case 'STALE': // never thrown: stale data is a warning of a written report
+      return 422;
   }
 }
 

@@ -15,6 +15,7 @@ import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions,
 import { MonthlyMailing, withMailOptions, type MailArgs } from '../mail-options.ts';
 
 interface MonthlyArgs extends DataOptions, MailArgs {
+  'perime-apres': number;
   month?: string;
   out: string;
   wait: number;
@@ -69,6 +70,17 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
         .option('month', { type: 'string', requiresArg: true, describe: 'Mois du rapport, AAAA-MM (par défaut : le mois précédent, heure de Paris)' })
         .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
         .option('wait', waitOption(0, 'Secondes d\'attente si une autre production est en cours (0 : abandon immédiat, code 4)'))
+        .option('perime-apres', {
+          type: 'string',
+          requiresArg: true,
+          default: '12',
+          describe: 'Mois après lesquels le dernier état ou déploiement rend les données anciennes : avertissement dans le rapport et le journal, code de sortie 6',
+          coerce: (v: unknown): number => {
+            const n = Number(v);
+            if (!Number.isInteger(n) || n < 1 || n > 120) throw new AlsesError('USAGE', `--perime-apres « ${String(v)} » invalide (attendu : un nombre de mois entre 1 et 120, ex. 12)`);
+            return n;
+          },
+        })
         .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', coerce: nonEmptyPath('log') }),
     ),
   handler: async (args) => {
@@ -80,11 +92,27 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
     try {
       checkReportMonth(month);
       await mailing.prepare();
-      const result = await runMonthly({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, month, formats: FORMATS as readonly Format[], waitMs: Math.max(0, args.wait) * 1000, afterPublish: mailing.afterPublish });
+      const result = await runMonthly({
+        dataDir: args.data,
+        templatesDir: args.templates,
+        outDir: args.out,
+        month,
+        formats: FORMATS as readonly Format[],
+        waitMs: Math.max(0, args.wait) * 1000,
+        staleMonths: args['perime-apres'],
+        afterPublish: mailing.afterPublish,
+      });
       reportWrites(result.diagnostics, result.outputs, { quiet: args.quiet });
       mailing.print(args.quiet);
-      process.exitCode = mailing.exitCode();
-      log = { month, status: result.status, exitCode: process.exitCode, outputs: result.outputs.map((o) => ({ path: o.path, sha256: o.sha256, status: o.status })) };
+      // An unsent report (5) needs a person first; stale data (6) next: the report is written, the data needs updating.
+      process.exitCode = mailing.exitCode() || (result.stale ? EXIT_CODES.STALE : 0);
+      log = {
+        month,
+        status: result.status,
+        exitCode: process.exitCode,
+        outputs: result.outputs.map((o) => ({ path: o.path, sha256: o.sha256, status: o.status })),
+        ...(result.stale ? { stale: result.stale } : {}),
+      };
     } catch (err) {
       failure = err;
       const code = reportFailure(err);
