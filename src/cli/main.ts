@@ -9,6 +9,7 @@ import { AlsesError, EXIT_CODES } from '../errors.ts';
 import { importCommand } from './commands/import.ts';
 import { logMonthlyUsageError, monthlyCommand } from './commands/monthly.ts';
 import { renderCommand } from './commands/render.ts';
+import { signerCommand } from './commands/signer.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { validateCommand } from './commands/validate.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -41,6 +42,7 @@ function parser(argv: string[]) {
     .command(monthlyCommand)
     .command(importCommand)
     .command(verifyCommand)
+    .command(signerCommand)
     .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify ou import.')
     .strict()
     .recommendCommands()
