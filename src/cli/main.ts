@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
+import { clesCommand } from './commands/cles.ts';
 import { importCommand } from './commands/import.ts';
 import { logMonthlyUsageError, monthlyCommand } from './commands/monthly.ts';
 import { renderCommand } from './commands/render.ts';
@@ -43,6 +44,7 @@ function parser(argv: string[]) {
     .command(importCommand)
     .command(verifyCommand)
     .command(signerCommand)
+    .command(clesCommand)
     .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify ou import.')
     .strict()
     .recommendCommands()

@@ -16,6 +16,7 @@ import type { ChartSource } from '../document/parse.ts';
 import { InvalidInputError } from '../errors.ts';
 import { withOutputLock } from '../output.ts';
 import { publish, type PublishedFile, type PublishResult } from '../publish.ts';
+import type { ManifestKey } from '../signature/manifest.ts';
 import { buildRapportMensuelContext, etpParMois } from './mensuel.ts';
 import { renderTemplate } from './document.ts';
 import { loadInputs, serializeAll, type Format } from './pipeline.ts';
@@ -33,6 +34,8 @@ export interface MonthlyOptions {
   readonly formats: readonly Format[];
   /** How long to wait for another run's lock, in ms (0: fail at once). */
   readonly waitMs?: number;
+  /** Key signing the manifest (src/signature/manifest.ts); none: unsigned. */
+  readonly manifestKey?: ManifestKey;
 }
 
 /** Result of a successful run. */
@@ -109,7 +112,7 @@ export async function runMonthly(options: MonthlyOptions): Promise<MonthlyResult
   return withOutputLock(options.outDir, options.waitMs ?? 0, async () => {
     const { files, diagnostics } = await renderMonthly(options);
     if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
-    const outputs = await publish(options.outDir, files);
+    const outputs = await publish(options.outDir, files, options.manifestKey ? { manifestKey: options.manifestKey } : {});
     return { month: options.month, status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written', outputs, diagnostics };
   });
 }

@@ -11,9 +11,10 @@ import { checkReportMonth, defaultMonth } from '../../reports/mensuel.ts';
 import { systemReason } from '../../output.ts';
 import { runMonthly, type MonthlyLog } from '../../reports/monthly-job.ts';
 import { FORMATS, type Format } from '../../reports/pipeline.ts';
+import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
 import { nonEmptyPath, printDiagnostics, reportFailure, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
-interface MonthlyArgs extends DataOptions {
+interface MonthlyArgs extends DataOptions, ManifestKeyArgs {
   month?: string;
   out: string;
   wait: number;
@@ -63,7 +64,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
   command: 'monthly',
   describe: 'Produire le rapport mensuel (PDF, DOCX, HTML) ; pour une tâche planifiée',
   builder: (y) =>
-    withDataOptions(y)
+    withManifestKeyOption(withDataOptions(y))
       .option('month', { type: 'string', requiresArg: true, describe: 'Mois du rapport, AAAA-MM (par défaut : le mois précédent, heure de Paris)' })
       .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
       .option('wait', waitOption(0, 'Secondes d\'attente si une autre production est en cours (0 : abandon immédiat, code 4)'))
@@ -74,9 +75,11 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
     let log: Omit<MonthlyLog, 'time' | 'durationMs'>;
     try {
       checkReportMonth(month);
-      const result = await runMonthly({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, month, formats: FORMATS as readonly Format[], waitMs: Math.max(0, args.wait) * 1000 });
+      const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
+      const result = await runMonthly({ dataDir: args.data, templatesDir: args.templates, outDir: args.out, month, formats: FORMATS as readonly Format[], waitMs: Math.max(0, args.wait) * 1000, ...(manifestKey ? { manifestKey } : {}) });
       printDiagnostics(result.diagnostics);
       for (const o of result.outputs) process.stdout.write(`${o.status === 'written' ? 'écrit' : 'inchangé'} : ${o.path}\n`);
+      if (manifestKey) process.stdout.write(signedManifestLine(args.out));
       process.exitCode = 0;
       log = { month, status: result.status, exitCode: 0, outputs: result.outputs.map((o) => ({ path: o.path, sha256: o.sha256, status: o.status })) };
     } catch (err) {
