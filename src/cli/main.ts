@@ -9,6 +9,7 @@ import { AlsesError, EXIT_CODES } from '../errors.ts';
 import { clesCommand } from './commands/cles.ts';
 import { importCommand } from './commands/import.ts';
 import { logMonthlyUsageError, monthlyCommand } from './commands/monthly.ts';
+import { opendataCommand } from './commands/opendata.ts';
 import { renderCommand } from './commands/render.ts';
 import { signerCommand } from './commands/signer.ts';
 import { templatesCommand } from './commands/templates.ts';
@@ -45,7 +46,8 @@ function parser(argv: string[]) {
     .command(verifyCommand)
     .command(signerCommand)
     .command(clesCommand)
-    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify ou import.')
+    .command(opendataCommand)
+    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify, import, signer, cles ou opendata.')
     .strict()
     .recommendCommands()
     .help('help')

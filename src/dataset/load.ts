@@ -517,13 +517,14 @@ async function readBytes(
 /** Builds the dataset from validated parts (called only when there is no error). */
 function buildDataset(file: DispositifFile, etats: readonly ReadEtat[], deploiements: readonly ReadDeploiement[]): Dataset {
   return {
-    collectivite: { nom: file.collectivite.nom },
+    collectivite: { nom: file.collectivite.nom, ...(file.collectivite.siret !== undefined ? { siret: file.collectivite.siret } : {}) },
     dispositif: { sigle: file.dispositif.sigle, nom: file.dispositif.nom },
     deliberations: file.deliberations.map((d) => ({
       id: d.id,
       date: d.date,
       ...(d.instance !== undefined ? { instance: d.instance } : {}),
       objet: d.objet,
+      ...(d.matiere !== undefined ? { matiere: d.matiere } : {}),
     })),
     structuresPorteuses: file.structuresPorteuses.map((s) => ({ sigle: s.sigle, ...(s.nom !== undefined ? { nom: s.nom } : {}) })),
     objectifs: file.objectifs.map((o) => ({

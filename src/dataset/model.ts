@@ -31,6 +31,8 @@ export type IsoDate = string;
 export interface Collectivite {
   /** Name as printed, e.g. "Département du Nord". */
   readonly nom: string;
+  /** SIRET (14 digits, checksum checked), when given; needed by open data. */
+  readonly siret?: string;
 }
 
 /** A deliberation of the collectivité's assembly. */
@@ -43,6 +45,8 @@ export interface Deliberation {
   readonly instance?: string;
   /** What it decided, as published. */
   readonly objet: string;
+  /** Matière code of the ACTES nomenclature, e.g. "8.2", when given; needed by open data. */
+  readonly matiere?: string;
 }
 
 /** An association that carries ALSES posts. */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { OBJECTIF_TYPES } from './model.ts';
+import { matiereCodeSchema, siretSchema } from './scdl-fields.ts';
 import { isIsoDate, quote } from './text.ts';
 
 /** Rule id zod custom issues carry in `params.ruleId`. */
@@ -28,12 +29,16 @@ export const isoDateSchema = z
   })
   .describe('une date AAAA-MM-JJ, ex. 2019-07-15');
 
-/** `deliberations[]`: id (the ISO date by convention), date, instance when published, objet. */
+/**
+ * `deliberations[]`: id (the ISO date by convention), date, instance when published, objet;
+ * `matiere`, the ACTES matière code, only needed by `alses opendata`.
+ */
 export const deliberationSchema = z.strictObject({
   id: text,
   date: isoDateSchema,
   instance: text.optional(),
   objet: text,
+  matiere: matiereCodeSchema.optional(),
 });
 
 /** `structuresPorteuses[]`: sigle as published, full name when known. */
@@ -81,7 +86,8 @@ export const deploiementEntrySchema = z.strictObject({
 
 /** The whole `dispositif.yaml`. */
 export const dispositifSchema = z.strictObject({
-  collectivite: z.strictObject({ nom: text }),
+  // `siret`: only needed by `alses opendata`.
+  collectivite: z.strictObject({ nom: text, siret: siretSchema.optional() }),
   dispositif: z.strictObject({ sigle: text, nom: text }),
   deliberations: z.array(deliberationSchema).default([]),
   structuresPorteuses: z.array(structurePorteuseSchema).default([]),
