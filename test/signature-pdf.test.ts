@@ -7,6 +7,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import PDFDocument from 'pdfkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificatePassword, PASSWORD_VARIABLE } from '../src/signature/password.ts';
 import { makeTestCertificate, pdfsig, type TestCertificate } from './helpers/certificate.ts';
@@ -123,6 +124,15 @@ describe('alses signer: French errors', () => {
     expect(notP12.stderr).toContain('ce n\'est pas un certificat PKCS#12');
   });
 
+  it('refuses a PDF whose first page already has annotations (the library would drop them)', async () => {
+    const withLink = path.join(dir, 'lien.pdf');
+    await writeFile(withLink, await pdfWithLink());
+    const run = await runCli(['signer', withLink, '--certificat', cert.p12, '--vers', path.join(dir, 'lien-signe.pdf')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('a déjà des annotations (liens, champs) sur sa première page');
+    await expect(readFile(path.join(dir, 'lien-signe.pdf'))).rejects.toThrow();
+  });
+
   it('takes no password argument, and asks for the variable when there is no terminal', async () => {
     const run = await runCli(['signer', path.join(dir, 'out', ANNEXE), '--certificat', cert.p12, '--mot-de-passe', 'x']);
     expect(run.code).toBe(2);
@@ -135,3 +145,15 @@ describe('alses signer: French errors', () => {
     expect(run.stderr).toContain('--vers n\'accepte qu\'un seul PDF');
   });
 });
+
+/** A one-page PDF with a link annotation, made with raw pdfkit. */
+function pdfWithLink(): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const doc = new PDFDocument({ compress: false });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.text('Lien', 72, 72, { link: 'https://example.org/' });
+    doc.end();
+  });
+}

@@ -15,7 +15,7 @@ import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { AlsesError } from '../errors.ts';
 import { writeAtomic } from '../output.ts';
 import { CadesP12Signer, openP12, P12Error, type P12Contents } from './cades.ts';
-import { pdfaSignatureUpdate } from './pdfa-update.ts';
+import { pdfaSignatureUpdate, SignatureUpdateError } from './pdfa-update.ts';
 
 /** Room kept for the CMS in `/Contents`, in bytes (a 4096-bit RSA chain of three certificates fits). */
 const SIGNATURE_LENGTH = 16_384;
@@ -100,6 +100,8 @@ export async function signPdfBytes(pdf: Uint8Array, name: string, certificate: C
     });
     withPlaceholder = pdfaSignatureUpdate(withPlaceholder, input.byteLength);
   } catch (err) {
+    if (err instanceof SignatureUpdateError && err.reason === 'annotations')
+      throw new AlsesError('INVALID_INPUT', `« ${name} » a déjà des annotations (liens, champs) sur sa première page : signature non prise en charge (attendu : un PDF produit par alses render ou alses monthly)`);
     throw new AlsesError('INVALID_INPUT', `« ${name} » n'a pas pu être préparé pour la signature (PDF illisible : ${err instanceof Error ? err.message : String(err)})`);
   }
   try {

@@ -10,6 +10,14 @@
  * `xref`, `trailer`, `startxref`), checked here: an unexpected shape is an Error, not a bad file.
  */
 
+/** Why the update could not be rewritten: the first page had annotations, or an unexpected shape. */
+export class SignatureUpdateError extends Error {
+  override readonly name = 'SignatureUpdateError';
+  constructor(readonly reason: 'annotations' | 'shape') {
+    super(reason === 'annotations' ? 'the first page already has annotations' : 'unexpected signature placeholder update');
+  }
+}
+
 /** One `N 0 obj … endobj` of the update. */
 interface PdfObject {
   readonly id: number;
@@ -20,7 +28,8 @@ interface PdfObject {
  * Rewrites the incremental update that follows the first `originalLength` bytes of `pdf`.
  * @param pdf the PDF with the placeholder update (from plainAddPlaceholder).
  * @param originalLength length of the PDF before the placeholder was added.
- * @throws Error when the update does not have the expected shape.
+ * @throws SignatureUpdateError when the first page already had annotations (the library would
+ *   drop them) or the update does not have the expected shape.
  */
 export function pdfaSignatureUpdate(pdf: Buffer, originalLength: number): Buffer {
   const original = pdf.subarray(0, originalLength);
@@ -29,18 +38,18 @@ export function pdfaSignatureUpdate(pdf: Buffer, originalLength: number): Buffer
   const trailer = /trailer\n<<([\s\S]*?)>>\nstartxref/.exec(update)?.[1];
   const size = Number(/\/Size (\d+)/.exec(trailer ?? '')?.[1]);
   const widget = objects.find((o) => o.text.includes('/Subtype /Widget') && o.text.includes('/FT /Sig'));
-  if (!trailer || !Number.isInteger(size) || !widget || widget.text.includes('/AP')) throw new Error('unexpected signature placeholder update');
+  if (!trailer || !Number.isInteger(size) || !widget || widget.text.includes('/AP')) throw new SignatureUpdateError('shape');
   const originalText = original.toString('latin1');
   // The library replaces the page's /Annots with its widget: refuse a page that had some.
   const pageId = /\/P (\d+) 0 R/.exec(widget.text)?.[1];
   const pageStart = originalText.lastIndexOf(`\n${pageId} 0 obj`);
-  if (pageStart < 0 || originalText.slice(pageStart, originalText.indexOf('endobj', pageStart)).includes('/Annots')) throw new Error('the first page already has annotations');
+  if (pageStart < 0 || originalText.slice(pageStart, originalText.indexOf('endobj', pageStart)).includes('/Annots')) throw new SignatureUpdateError('annotations');
   const lastTrailer = originalText.slice(originalText.lastIndexOf('trailer'));
   const id = /\/ID\s*\[\s*<[0-9a-fA-F]*>\s*<[0-9a-fA-F]*>\s*\]/.exec(lastTrailer)?.[0];
 
   const appearance: PdfObject = { id: size, text: '<<\n/Type /XObject\n/Subtype /Form\n/BBox [0 0 0 0]\n/Length 0\n>>\nstream\n\nendstream' };
   const rewritten = objects.map((o) => (o === widget ? { id: o.id, text: o.text.replace(/\n>>$/, `\n/AP << /N ${size} 0 R >>\n>>`) } : o));
-  if (rewritten.find((o) => o.id === widget.id)!.text === widget.text) throw new Error('unexpected signature widget');
+  if (rewritten.find((o) => o.id === widget.id)!.text === widget.text) throw new SignatureUpdateError('shape');
 
   // Objects, then one xref subsection per object (their numbers are not contiguous).
   let body = '\n';
