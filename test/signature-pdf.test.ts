@@ -4,9 +4,11 @@
  * The certificate is self-signed and made at run time, so pdfsig says its issuer is not trusted:
  * expected, and not what these tests are about.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import PDFDocument from 'pdfkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificatePassword, PASSWORD_VARIABLE } from '../src/signature/password.ts';
@@ -60,6 +62,14 @@ describe('alses signer', () => {
     expect(cms).toContain(Buffer.from('060b2a864886f70d010910022f', 'hex').toString('latin1'));
     expect(cms).not.toContain(Buffer.from('06092a864886f70d010905', 'hex').toString('latin1'));
     expect(signed).toMatch(/\/M \(D:\d{14}Z\)/);
+    // OpenSSL checks the CMS over the signed byte ranges, including signing-certificate-v2
+    // against the signer's certificate (the chain itself is not checked: -noverify).
+    const bytes = await readFile(path.join(dir, 'signee.pdf'));
+    const [a, l1, c, l2] = /\/ByteRange \[(\d+) (\d+) (\d+) (\d+)\]/.exec(signed)!.slice(1).map(Number) as [number, number, number, number];
+    await writeFile(path.join(dir, 'plages.bin'), Buffer.concat([bytes.subarray(a, a + l1), bytes.subarray(c, c + l2)]));
+    await writeFile(path.join(dir, 'signature.der'), Buffer.from(hex, 'hex'));
+    const { stderr } = await promisify(execFile)('openssl', ['cms', '-verify', '-inform', 'DER', '-in', path.join(dir, 'signature.der'), '-content', path.join(dir, 'plages.bin'), '-binary', '-noverify', '-out', '/dev/null']);
+    expect(stderr).toContain('Verification successful');
   });
 
   it('keeps the file PDF/A-1b (Preflight)', async () => {
