@@ -97,6 +97,12 @@ describe('alses signer', () => {
     expect(run.code).toBe(0);
     expect((await pdfsig(path.join(folder, ANNEXE))).stdout).toContain('Signature is Valid');
     expect((await readdir(folder)).filter((f) => f.endsWith('.pdf') || f.includes('tmp'))).toEqual([ANNEXE]);
+    // Signing it again is refused, and leaves the signed file as it was.
+    const signed = await readFile(path.join(folder, ANNEXE));
+    const again = await runCli(['signer', path.join(folder, ANNEXE), '--certificat', cert.p12]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('est déjà signé');
+    expect((await readFile(path.join(folder, ANNEXE))).equals(signed)).toBe(true);
   });
 });
 

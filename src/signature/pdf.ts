@@ -74,13 +74,18 @@ function openCertificate(certificate: Certificate): P12Contents {
  * Signs PDF bytes: appends a signature field and a PAdES B-B signature as an incremental update.
  * @param name file name, for messages.
  * @returns the signed PDF (the input bytes, then the update).
- * @throws AlsesError INVALID_INPUT when the bytes are not a PDF or the certificate is unusable;
+ * @throws AlsesError INVALID_INPUT when the bytes are not a PDF, are already signed, or the
+ *   certificate is unusable;
  *   OUTPUT when the library fails to sign.
  */
 export async function signPdfBytes(pdf: Uint8Array, name: string, certificate: Certificate, info: SignatureInfo = {}): Promise<Buffer> {
   const input = Buffer.from(pdf);
   if (input.subarray(0, 5).toString('latin1') !== '%PDF-' || !input.subarray(-1024).toString('latin1').includes('%%EOF'))
     throw new AlsesError('INVALID_INPUT', `« ${name} » n'est pas un fichier PDF (attendu : un PDF produit par alses render ou alses monthly)`);
+  // A second signature (counter-signature) is not supported: placeholder-plain would replace the
+  // first signature's widget on the page.
+  if (/\/Type\s*\/Sig\b/.test(input.toString('latin1')))
+    throw new AlsesError('INVALID_INPUT', `« ${name} » est déjà signé (une seule signature par fichier : signez le PDF produit, pas sa version signée)`);
   const p12 = openCertificate(certificate);
   const signer = new CadesP12Signer(p12);
   const signingTime = info.signingTime ?? new Date();
