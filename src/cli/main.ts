@@ -6,13 +6,16 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
+import { clesCommand } from './commands/cles.ts';
 import { deliberationCommand } from './commands/deliberation.ts';
 import { deploiementCommand } from './commands/deploiement.ts';
 import { documentCommand } from './commands/document.ts';
 import { etatCommand } from './commands/etat.ts';
 import { importCommand } from './commands/import.ts';
 import { logMonthlyUsageError, monthlyCommand } from './commands/monthly.ts';
+import { opendataCommand } from './commands/opendata.ts';
 import { renderCommand } from './commands/render.ts';
+import { signerCommand } from './commands/signer.ts';
 import { serveCommand } from './commands/serve.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -51,7 +54,10 @@ function parser(argv: string[]) {
     .command(deploiementCommand)
     .command(documentCommand)
     .command(serveCommand)
-    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify, import, etat, deliberation, deploiement, document ou serve.')
+    .command(signerCommand)
+    .command(clesCommand)
+    .command(opendataCommand)
+    .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify, import, etat, deliberation, deploiement, document, serve, signer, cles ou opendata.')
     .strict()
     .recommendCommands()
     .help('help')

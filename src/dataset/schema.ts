@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CALENDAR_DATE_EXPECTED, isIsoDate } from '../dates.ts';
 import type { RuleId } from '../rules.ts';
+import { matiereCodeSchema, siretSchema } from './scdl-fields.ts';
 import { quote } from './text.ts';
 
 /** Name of the file describing the scheme, in the data folder. */
@@ -52,6 +53,8 @@ export const deliberationSchema = z.strictObject({
   numero: text.optional(),
   /** What it decided, as published. */
   objet: text,
+  /** Matière code of the ACTES nomenclature, e.g. "8.2"; only needed by `alses opendata`. */
+  matiere: matiereCodeSchema.optional(),
 });
 
 /** `structuresPorteuses[]`: an association that carries ALSES posts. */
@@ -138,7 +141,7 @@ export const documentEntrySchema = z.strictObject({
 /** The whole `dispositif.yaml`. */
 export const dispositifSchema = z.strictObject({
   /** The collectivité that funds the scheme and signs the documents; `nom` as printed, e.g. "Département du Nord". */
-  collectivite: z.strictObject({ nom: text }),
+  collectivite: z.strictObject({ nom: text, /** SIRET, 14 digits; only needed by `alses opendata`. */ siret: siretSchema.optional() }),
   /** The scheme: sigle "ALSES", nom "Acteurs de Liaison Sociale en Environnement Scolaire". */
   dispositif: z.strictObject({ sigle: text, nom: text }),
   deliberations: z.array(deliberationSchema).default([]),

@@ -14,6 +14,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { InvalidInputError } from '../errors.ts';
 import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
+import type { ManifestKey } from '../signature/manifest.ts';
 import { buildRapportMensuelContext, lastDayOfMonth, monthlyCharts, type RapportMensuelContext } from '../reports/rapport-mensuel.ts';
 import { renderTemplate } from '../templates/render.ts';
 import { loadInputs } from './inputs.ts';
@@ -39,6 +40,8 @@ export interface MonthlyOptions {
   readonly waitMs?: number;
   /** Age in months past which the newest état or déploiement makes the data stale (default 12). */
   readonly staleMonths?: number;
+  /** Key signing the manifest (src/signature/manifest.ts); none: unsigned. */
+  readonly manifestKey?: ManifestKey | undefined;
   /** Issue 15 hook: runs under the lock once the report is published (e-mails it, src/mail/deliver.ts). */
   readonly afterPublish?: (published: PublishedMonthly) => Promise<void>;
 }
@@ -129,7 +132,7 @@ export async function runMonthly(options: MonthlyOptions): Promise<MonthlyResult
   return withOutputLock(options.outDir, options.waitMs ?? 0, async () => {
     const { files, diagnostics, context } = await renderMonthly(options);
     if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
-    const outputs = await publish(options.outDir, files);
+    const outputs = await publish(options.outDir, files, { manifestKey: options.manifestKey });
     if (options.afterPublish && context) await options.afterPublish({ outDir: options.outDir, month: options.month, baseName: monthlyBaseName(options.month), context, outputs });
     return {
       month: options.month,

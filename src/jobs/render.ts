@@ -8,6 +8,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
+import type { ManifestKey } from '../signature/manifest.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { loadInputs, renderLoaded } from './inputs.ts';
 import { serializeAll, type Format } from './serialize.ts';
@@ -27,6 +28,8 @@ export interface RenderOptions {
   /** `--deploiement`: a déploiement id, for a template named in `names` that takes `deploiement`. */
   readonly deploiement?: string | undefined;
   readonly formats: readonly Format[];
+  /** Key signing the manifest (src/signature/manifest.ts); none: unsigned. */
+  readonly manifestKey?: ManifestKey | undefined;
 }
 
 /**
@@ -74,7 +77,7 @@ export async function runRender(options: RenderOptions & { readonly waitMs: numb
   const { files, diagnostics } = await renderAll(options);
   if (hasErrors(diagnostics)) return { diagnostics };
   try {
-    return { outputs: await withOutputLock(options.outDir, options.waitMs, () => publish(options.outDir, files)), diagnostics };
+    return { outputs: await withOutputLock(options.outDir, options.waitMs, () => publish(options.outDir, files, { manifestKey: options.manifestKey })), diagnostics };
   } catch (err) {
     if (err instanceof AlsesError && diagnostics.length) throw new AlsesError(err.code, err.message, [...diagnostics, ...err.diagnostics]);
     throw err;

@@ -15,6 +15,8 @@ import { writeIfChanged, type OutputFile } from './atomic.ts';
 
 /** File name of the manifest inside an output folder. */
 export const MANIFEST_FILE = 'manifest.json';
+/** File name of the manifest's signature (src/signature/manifest.ts), beside it. */
+export const MANIFEST_SIGNATURE_FILE = `${MANIFEST_FILE}.sig`;
 
 /** SHA-256 of bytes, lowercase hex. */
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -151,7 +153,7 @@ export async function verifyOutputs(outDir: string, options: { sources?: boolean
         message: `modifié (attendu : ${record.size} octets, SHA-256 ${record.sha256.slice(0, 12)}… ; trouvé : ${bytes.byteLength} octets, SHA-256 ${actual.slice(0, 12)}…)`,
       });
   }
-  const present = (await readdir(outDir, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.') && d.name !== MANIFEST_FILE).map((d) => d.name);
+  const present = (await readdir(outDir, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.') && d.name !== MANIFEST_FILE && d.name !== MANIFEST_SIGNATURE_FILE).map((d) => d.name);
   for (const name of present.sort()) {
     if (!manifest.outputs[name]) findings.push({ kind: 'added', path: name, message: 'ajouté (absent du manifeste)' });
   }

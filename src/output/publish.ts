@@ -9,6 +9,7 @@ import path from 'node:path';
 import { AlsesError } from '../errors.ts';
 import { recordOutputs, sha256, type Provenance } from './manifest.ts';
 import { commitTemp, compareWithDisk, removeQuietly, systemReason, writeTemp, type OutputFile } from './atomic.ts';
+import { updateManifestSignature, type ManifestKey } from '../signature/manifest.ts';
 
 /** A file to publish, with where it came from. */
 export interface PublishedFile extends OutputFile {
@@ -35,10 +36,12 @@ export interface PublishResult {
  * 3. each temporary file is renamed over its target; should a rename fail (a file locked or made
  *    immutable meanwhile), the files already replaced get their previous version back, and new
  *    ones are removed;
- * 4. the manifest records the files, then the kept versions are dropped.
+ * 4. the manifest records the files, then the kept versions are dropped;
+ * 5. with `options.manifestKey`, the manifest is signed (`manifest.json.sig`); without, a
+ *    signature that no longer matches it is removed.
  * @throws AlsesError OUTPUT when a file cannot be written, in French with the system's reason.
  */
-export async function publish(outDir: string, files: readonly PublishedFile[]): Promise<PublishResult[]> {
+export async function publish(outDir: string, files: readonly PublishedFile[], options: { readonly manifestKey?: ManifestKey | undefined } = {}): Promise<PublishResult[]> {
   const results: PublishResult[] = [];
   const pending: { file: PublishedFile; temp: string; backup?: string }[] = [];
   const cleanup = () => Promise.all(pending.flatMap((p) => [removeQuietly(p.temp), ...(p.backup ? [removeQuietly(p.backup)] : [])]));
@@ -74,6 +77,7 @@ export async function publish(outDir: string, files: readonly PublishedFile[]): 
   } finally {
     await cleanup();
   }
+  await updateManifestSignature(outDir, options.manifestKey);
   return results;
 }
 

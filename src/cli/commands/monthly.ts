@@ -13,8 +13,9 @@ import { runMonthly, type MonthlyLog } from '../../jobs/monthly.ts';
 import { FORMATS, type Format } from '../../jobs/serialize.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 import { MonthlyMailing, withMailOptions, type MailArgs } from '../mail-options.ts';
+import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
 
-interface MonthlyArgs extends DataOptions, MailArgs {
+interface MonthlyArgs extends DataOptions, MailArgs, ManifestKeyArgs {
   'perime-apres': number;
   month?: string;
   out: string;
@@ -66,7 +67,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
   describe: 'Produire le rapport mensuel (PDF, DOCX, HTML) ; pour une tâche planifiée',
   builder: (y) =>
     withMailOptions( // issue 15: e-mail options (src/cli/mail-options.ts)
-      withDataOptions(y)
+      withManifestKeyOption(withDataOptions(y))
         .option('month', { type: 'string', requiresArg: true, describe: 'Mois du rapport, AAAA-MM (par défaut : le mois précédent, heure de Paris)' })
         .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
         .option('wait', waitOption(0, 'Secondes d\'attente si une autre production est en cours (0 : abandon immédiat, code 4)'))
@@ -92,6 +93,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
     try {
       checkReportMonth(month);
       await mailing.prepare();
+      const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
       const result = await runMonthly({
         dataDir: args.data,
         templatesDir: args.templates,
@@ -100,9 +102,11 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
         formats: FORMATS as readonly Format[],
         waitMs: Math.max(0, args.wait) * 1000,
         staleMonths: args['perime-apres'],
+        manifestKey,
         afterPublish: mailing.afterPublish,
       });
       reportWrites(result.diagnostics, result.outputs, { quiet: args.quiet });
+      if (manifestKey && !args.quiet) process.stdout.write(signedManifestLine(args.out));
       mailing.print(args.quiet);
       // An unsent report (5) needs a person first; stale data (6) next: the report is written, the data needs updating.
       process.exitCode = mailing.exitCode() || (result.stale ? EXIT_CODES.STALE : 0);

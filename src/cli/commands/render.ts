@@ -3,9 +3,10 @@ import type { CommandModule } from 'yargs';
 import { AlsesError } from '../../errors.ts';
 import { runRender } from '../../jobs/render.ts';
 import { FORMATS, type Format } from '../../jobs/serialize.ts';
+import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
-interface RenderArgs extends DataOptions {
+interface RenderArgs extends DataOptions, ManifestKeyArgs {
   documents: string[];
   au?: string;
   deploiement?: string;
@@ -19,7 +20,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
   command: 'render [documents..]',
   describe: 'Produire les documents (PDF, DOCX, HTML) : ceux du catalogue de dispositif.yaml, ou un modèle avec ses paramètres',
   builder: (y) =>
-    withDataOptions(y)
+    withManifestKeyOption(withDataOptions(y))
       .positional('documents', {
         type: 'string',
         array: true,
@@ -47,6 +48,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       }) as never,
   handler: async (args) => {
     try {
+      const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
       const { outputs, diagnostics } = await runRender({
         dataDir: args.data,
         templatesDir: args.templates,
@@ -56,8 +58,10 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         deploiement: args.deploiement,
         formats: args.format,
         waitMs: Math.max(0, args.wait) * 1000,
+        manifestKey,
       });
       process.exitCode = reportWrites(diagnostics, outputs);
+      if (outputs && manifestKey) process.stdout.write(signedManifestLine(args.out));
     } catch (err) {
       process.exitCode = reportFailure(err);
     }

@@ -4,11 +4,13 @@
  */
 import type { CommandModule } from 'yargs';
 import { MANIFEST_FILE, verifyOutputs } from '../../output/manifest.ts';
-import { plural, reportFailure } from '../shared.ts';
+import { configuredKeyFile, loadPublicKey, PUBLIC_KEY_VARIABLE, verifyManifestSignature } from '../../signature/manifest.ts';
+import { nonEmptyPath, plural, reportFailure } from '../shared.ts';
 
 interface VerifyArgs {
   dossier: string;
   sources: boolean;
+  clePublique?: string;
 }
 
 const LABEL = { changed: 'modifié', removed: 'supprimé', added: 'ajouté', 'source-changed': 'source modifiée', 'source-missing': 'source absente' } as const;
@@ -21,13 +23,19 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     y
       .strict()
       .positional('dossier', { type: 'string', default: 'out', describe: 'Dossier de sortie à vérifier', normalize: true })
-      .option('sources', { type: 'boolean', default: false, describe: 'Vérifier aussi que les données et modèles n\'ont pas changé depuis la production' }) as never,
+      .option('sources', { type: 'boolean', default: false, describe: 'Vérifier aussi que les données et modèles n\'ont pas changé depuis la production' })
+      .option('cle-publique', { type: 'string', requiresArg: true, describe: `Clé publique Ed25519 qui vérifie la signature du manifeste (par défaut : ${PUBLIC_KEY_VARIABLE})`, coerce: nonEmptyPath('cle-publique') }) as never,
   handler: async (args) => {
     try {
+      const keyFile = configuredKeyFile(args.clePublique, PUBLIC_KEY_VARIABLE);
+      const publicKey = keyFile === undefined ? undefined : await loadPublicKey(keyFile);
       const findings = await verifyOutputs(args.dossier, { sources: args.sources });
       for (const f of findings) process.stdout.write(`${LABEL[f.kind]}  ${f.path}  ${f.message}\n`);
+      // The signature is what makes the manifest's hashes trustworthy: checked in every case.
+      const signature = await verifyManifestSignature(args.dossier, publicKey);
+      process.stdout.write(`${signature.message}\n`);
       process.stdout.write(findings.length ? `${plural(findings.length, 'différence', 'différences')} avec le manifeste.\n` : `Conforme au manifeste : aucun fichier modifié, supprimé ou ajouté.\n`);
-      process.exitCode = findings.length ? 1 : 0;
+      process.exitCode = findings.length || !signature.ok ? 1 : 0;
     } catch (err) {
       process.exitCode = reportFailure(err);
     }
