@@ -14,10 +14,10 @@
  *
  * This module holds the document and the switch over blocks; `inline.ts` the switch over inlines,
  * `table.ts`, `images.ts` and `styles.ts` their concerns. `docxWriter` embeds the four font
- * files, and `package.ts` adds the table captions and makes the bytes reproducible (`docx` stamps
- * the package with the clock and random font keys).
+ * files, and `package.ts` adds the table captions, makes the bytes reproducible (`docx` stamps
+ * the package with the clock and random font keys) and zips the package once.
  */
-import { Document, Footer, Header, Packer, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun } from 'docx';
+import { Document, Footer, Header, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun } from 'docx';
 import type { Diagnostic } from '../../diagnostics.ts';
 import { assertNever, type Block, type DocumentNode } from '../../document/nodes.ts';
 import { FONT_FAMILY, fontBytes, type FontFace } from '../../fonts.ts';
@@ -27,6 +27,7 @@ import type { Ctx } from './context.ts';
 import { imageToDocx } from './images.ts';
 import { inlinesToRuns } from './inline.ts';
 import { reproducible } from './package.ts';
+import { compileParts } from './patches/compiler.ts';
 import { ALIGN, halfPoints, HEADING, NUMBERING, STYLES } from './styles.ts';
 import { tableToDocx } from './table.ts';
 
@@ -127,7 +128,7 @@ export const docxWriter: Writer<DocxBuild> = {
     return { value: { document, tableTitles, date: documentDate(doc.meta) }, warnings };
   },
   async serialise({ document, tableTitles, date }: DocxBuild): Promise<Uint8Array> {
-    return reproducible(await Packer.toBuffer(document), date, tableTitles);
+    return reproducible(compileParts(document), date, tableTitles);
   },
 };
 

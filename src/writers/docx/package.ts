@@ -1,20 +1,20 @@
 /**
- * A reproducible DOCX package: `docx` stamps `docProps/core.xml` and the ZIP entries with the
- * clock, and keys the embedded fonts with random GUIDs; the package is rewritten with the
- * document's date, keys derived from the fonts' SHA-256, and entries in a fixed order. Also adds
- * the tables' accessible names, which `docx` cannot write.
+ * A reproducible DOCX package: `docx` stamps `docProps/core.xml` with the clock and keys the
+ * embedded fonts with random GUIDs; the package's files, as `docx` compiles them, are rewritten
+ * with the document's date and keys derived from the fonts' SHA-256, and zipped once, entries in a
+ * fixed order. Also adds the tables' accessible names, which `docx` cannot write.
  */
 import { createHash } from 'node:crypto';
 import { escapeXml } from '../../xml.ts';
-import { readZip, writeZip, type ZipEntry } from '../zip.ts';
+import { writeZip, type ZipEntry } from '../zip.ts';
 
 /**
- * Rewrites a DOCX package so that it only depends on its content: core properties dated `date`,
- * embedded fonts keyed with GUIDs derived from their bytes, ZIP entries in a fixed order (content
- * types, package relationships, then by path) all dated `date`.
+ * Zips the files of a DOCX package (path → bytes, as `compileParts` gives them; the map is
+ * rewritten in place) so that the package only depends on its content: core properties dated
+ * `date`, embedded fonts keyed with GUIDs derived from their bytes, ZIP entries in a fixed order
+ * (content types, package relationships, then by path) all dated `date`.
  */
-export function reproducible(packed: Uint8Array, date: Date, tableTitles: readonly (string | undefined)[]): Uint8Array {
-  const entries = new Map(readZip(packed).map((e) => [e.path, e.data]));
+export function reproducible(entries: Map<string, Uint8Array>, date: Date, tableTitles: readonly (string | undefined)[]): Uint8Array {
   const text = (path: string) => new TextDecoder().decode(entries.get(path));
   const setText = (path: string, value: string) => entries.set(path, new TextEncoder().encode(value));
 
