@@ -13,9 +13,10 @@
  * document its language (fr-FR, default run properties), title, subject and author.
  *
  * This module holds the document and the switch over blocks; `inline.ts` the switch over inlines,
- * `table.ts`, `images.ts` and `styles.ts` their concerns. `docxWriter` embeds the four font
- * files, and `package.ts` adds the table captions, makes the bytes reproducible (`docx` stamps
- * the package with the clock and random font keys) and zips the package once.
+ * `table.ts`, `images.ts` and `styles.ts` their concerns. `docxWriter` embeds Source Sans 3, and
+ * `package.ts` subsets the embedded faces (the French repertoire and the document's characters;
+ * the italic faces only when used), adds the table captions, makes the bytes reproducible (`docx`
+ * stamps the package with the clock and random font keys) and zips the package once.
  */
 import { Document, Footer, Header, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun } from 'docx';
 import type { Diagnostic } from '../../diagnostics.ts';
@@ -26,7 +27,7 @@ import { A4, documentDate, FONT_SIZE, PAGE_MARGINS, RUNNING_OFFSET, textWidth, t
 import type { Ctx } from './context.ts';
 import { imageToDocx } from './images.ts';
 import { inlinesToRuns } from './inline.ts';
-import { reproducible } from './package.ts';
+import { reproducible, subsetFonts } from './package.ts';
 import { compileParts } from './patches/compiler.ts';
 import { ALIGN, halfPoints, HEADING, NUMBERING, STYLES } from './styles.ts';
 import { tableToDocx } from './table.ts';
@@ -119,8 +120,8 @@ export interface DocxBuild {
 
 /**
  * The DOCX writer. `build`: as `toDocx`, with the four font files embedded (read once per
- * process; throws Error when they cannot be read). `serialise`: the DOCX package, the same
- * input always giving the same bytes.
+ * process; throws Error when they cannot be read). `serialise`: the DOCX package, its fonts
+ * subset (`subsetFonts`), the same input always giving the same bytes.
  */
 export const docxWriter: Writer<DocxBuild> = {
   build(doc: DocumentNode): Built<DocxBuild> {
@@ -128,7 +129,9 @@ export const docxWriter: Writer<DocxBuild> = {
     return { value: { document, tableTitles, date: documentDate(doc.meta) }, warnings };
   },
   async serialise({ document, tableTitles, date }: DocxBuild): Promise<Uint8Array> {
-    return reproducible(compileParts(document), date, tableTitles);
+    const parts = compileParts(document);
+    await subsetFonts(parts);
+    return reproducible(parts, date, tableTitles);
   },
 };
 

@@ -5,6 +5,8 @@
  * fixed order. Also adds the tables' accessible names, which `docx` cannot write.
  */
 import { createHash } from 'node:crypto';
+import { decodeXML } from 'entities';
+import subsetFont from 'subset-font';
 import { escapeXml } from '../../xml.ts';
 import { writeZip, type ZipEntry } from '../zip.ts';
 
@@ -47,6 +49,84 @@ function addTableTitles(xml: string, titles: readonly (string | undefined)[]): s
     const title = titles[n++];
     return title === undefined ? end : `<w:tblCaption w:val="${escapeXml(title)}"/>${end}`;
   });
+}
+
+/**
+ * The characters every embedded subset keeps, whatever the document shows: the French repertoire
+ * (printable ASCII, accented letters, œ and æ, guillemets, typographic quotes and apostrophe,
+ * dashes, no-break and thin spaces, ellipsis, bullet, degree, euro…). Every DOCX thus embeds the
+ * same faces (plus, rarely, a character of its own), which matters: LibreOffice keeps the
+ * embedded fonts of the documents it opened for the rest of its session, by family name, so a
+ * later document may be set with an earlier one's subset; and someone editing the DOCX can type
+ * any French text in the same font.
+ */
+const REPERTOIRE = [
+  ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCodePoint(0x20 + i)),
+  ...'ÀÂÄÆÇÈÉÊËÎÏÔÖŒÙÛÜŸàâäæçèéêëîïôöœùûüÿ',
+  ...'\u00a0\u00ad\u2009\u202f«»‘’“”‐‑–—…•·°§€©®™²³½×',
+].join('');
+
+/**
+ * OpenType features the subsets keep: those word processors apply by default (HarfBuzz's default
+ * shaping set: kerning, standard ligatures, contextual alternates, marks…). The others (small
+ * capitals, stylistic sets, figures styles…) would each pull their alternate glyphs in.
+ */
+const LAYOUT_FEATURES = ['ccmp', 'locl', 'mark', 'mkmk', 'kern', 'liga', 'clig', 'calt', 'rlig', 'rvrn'];
+
+/** Parts whose text is shown: the body, running headers and footers. */
+const SHOWN = /^word\/(?:document|header\d+|footer\d+)\.xml$/;
+
+/**
+ * Replaces each font embedded by `docx` (all four faces of the typeface, whole) with a subset of
+ * it: the characters of `REPERTOIRE` and any other the document shows (`w:t` of the body,
+ * headers and footers, list numbers), every face keeping the same characters; the italic faces
+ * only when a run is in italics (`w:i`), otherwise they are not embedded at all. Each embedding is marked
+ * `w:subsetted` (ECMA-376 part 1, 17.8.3.3), so Word knows it cannot set new characters with it.
+ * The font files stay obfuscated with their key (`reproducible` then rekeys them).
+ * @throws Error when HarfBuzz cannot subset a font.
+ */
+export async function subsetFonts(entries: Map<string, Uint8Array>): Promise<void> {
+  const tablePath = 'word/fontTable.xml';
+  const relsPath = 'word/_rels/fontTable.xml.rels';
+  const table = entries.get(tablePath);
+  const rels = entries.get(relsPath);
+  if (!table || !rels) return;
+  const decoder = new TextDecoder();
+  let text = REPERTOIRE;
+  let italics = false;
+  for (const [path, data] of entries) {
+    if (!SHOWN.test(path)) continue;
+    const xml = decoder.decode(data);
+    for (const m of xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) text += decodeXML(m[1] ?? '');
+    italics ||= /<w:i(?:\s+w:val="(?:true|1|on)")?\s*\/>/.test(xml);
+  }
+  const numbering = entries.get('word/numbering.xml');
+  if (numbering) for (const m of decoder.decode(numbering).matchAll(/<w:lvlText w:val="([^"]*)"/g)) text += decodeXML(m[1] ?? '').replace(/%\d/g, '');
+  const characters = [...new Set(text)].sort().join('');
+
+  const targets = new Map<string, string>();
+  let relsXml = decoder.decode(rels);
+  for (const m of relsXml.matchAll(/<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"/g)) targets.set(m[1] ?? '', `word/${m[2] ?? ''}`);
+  const embeds = [...decoder.decode(table).matchAll(/<w:embed(Regular|Bold|Italic|BoldItalic)\b[^>]*?\br:id="([^"]+)"[^>]*?\bw:fontKey="\{([0-9A-Fa-f-]{36})\}"[^>]*\/>/g)];
+  let xml = decoder.decode(table);
+  for (const [element, kind, id, key] of embeds) {
+    const path = targets.get(id ?? '');
+    const file = path === undefined ? undefined : entries.get(path);
+    if (path === undefined || file === undefined || key === undefined) continue;
+    if (!italics && (kind === 'Italic' || kind === 'BoldItalic')) {
+      xml = xml.replace(element, '');
+      entries.delete(path);
+      relsXml = relsXml.replace(new RegExp(`<Relationship\\b[^>]*?\\bId="${id}"[^>]*/>`), '');
+      continue;
+    }
+    const font = xorKey(file, key);
+    // subset-font reads the signature with Buffer#toString: it needs a Buffer.
+    const subset = await subsetFont(Buffer.from(font.buffer, font.byteOffset, font.byteLength), characters, { targetFormat: 'truetype', keepFeatures: LAYOUT_FEATURES });
+    entries.set(path, xorKey(new Uint8Array(subset.buffer, subset.byteOffset, subset.byteLength), key));
+    xml = xml.replace(element, element.replace(/\s*\/>$/, ' w:subsetted="1"/>'));
+  }
+  entries.set(tablePath, new TextEncoder().encode(xml));
+  entries.set(relsPath, new TextEncoder().encode(relsXml));
 }
 
 /**
