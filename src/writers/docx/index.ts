@@ -43,20 +43,34 @@ export interface DocxResult {
    * `docx` cannot write `w:tblCaption`, so `docxWriter` adds it to the package.
    */
   readonly tableTitles: readonly (string | undefined)[];
+  /**
+   * Body rows, as XML text, of each table of more than `STREAMED_ROWS` body rows, in document
+   * order: `document` holds a placeholder row for them, which `docxWriter.serialise` replaces
+   * (`Packer` alone would write the placeholder).
+   */
+  readonly bodyRows: readonly (readonly string[])[];
 }
+
+/**
+ * Tables with more body rows than this have them written as XML text rather than `docx` objects
+ * (same bytes, a fraction of the memory and time): the annexes' tables (tens of rows) stay `docx`
+ * objects, a list of thousands of collèges is streamed.
+ */
+export const STREAMED_ROWS = 200;
 
 /** Font files to embed, as `fontBytes` reads them. */
 export type DocxFonts = Readonly<Record<FontFace, Buffer>>;
 
 /**
  * Builds the `docx` Document of `doc`: no I/O. Without `fonts`, runs name "Source Sans 3" but the
- * font is not embedded (Word then substitutes a font where it is not installed).
+ * font is not embedded (Word then substitutes a font where it is not installed). Tables of more
+ * than `streamFrom` body rows have them as XML text (`bodyRows`).
  * @throws InvalidInputError when `meta.date` is not a `YYYY-MM-DD` date.
  */
-export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
+export function toDocx(doc: DocumentNode, fonts?: DocxFonts, streamFrom: number = STREAMED_ROWS): DocxResult {
   const { meta } = doc;
   documentDate(meta); // validates the date early: docxWriter writes it into the package
-  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], lists: 0, images: 0, tableTitles: [] };
+  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], lists: 0, images: 0, tableTitles: [], streamFrom, bodyRows: [] };
   const children = doc.children.flatMap((block) => blockToDocx(block, ctx));
   const running = { size: halfPoints(FONT_SIZE.running), color: '404040' };
   const document = new Document({
@@ -106,7 +120,7 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
       },
     ],
   });
-  return { document, warnings: ctx.warnings, tableTitles: ctx.tableTitles };
+  return { document, warnings: ctx.warnings, tableTitles: ctx.tableTitles, bodyRows: ctx.bodyRows };
 }
 
 /** What the DOCX writer builds: the document, fonts embedded, and what its package needs. */
@@ -114,6 +128,8 @@ export interface DocxBuild {
   readonly document: Document;
   /** Accessible name of each table (see `DocxResult`). */
   readonly tableTitles: readonly (string | undefined)[];
+  /** Body rows of the streamed tables (see `DocxResult`). */
+  readonly bodyRows: readonly (readonly string[])[];
   /** Date of the package's properties and entries: `meta.date` at 00:00 Europe/Paris. */
   readonly date: Date;
 }
@@ -125,13 +141,13 @@ export interface DocxBuild {
  */
 export const docxWriter: Writer<DocxBuild> = {
   build(doc: DocumentNode): Built<DocxBuild> {
-    const { document, tableTitles, warnings } = toDocx(doc, fontBytes());
-    return { value: { document, tableTitles, date: documentDate(doc.meta) }, warnings };
+    const { document, tableTitles, bodyRows, warnings } = toDocx(doc, fontBytes());
+    return { value: { document, tableTitles, bodyRows, date: documentDate(doc.meta) }, warnings };
   },
-  async serialise({ document, tableTitles, date }: DocxBuild): Promise<Uint8Array> {
+  async serialise({ document, tableTitles, bodyRows, date }: DocxBuild): Promise<Uint8Array> {
     const parts = compileParts(document);
-    await subsetFonts(parts);
-    return reproducible(parts, date, tableTitles);
+    await subsetFonts(parts, bodyRows);
+    return reproducible(parts, date, tableTitles, bodyRows);
   },
 };
 

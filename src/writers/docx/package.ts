@@ -9,19 +9,25 @@ import { decodeXML } from 'entities';
 import subsetFont from 'subset-font';
 import { escapeXml } from '../../xml.ts';
 import { writeZip, type ZipEntry } from '../zip.ts';
+import { spliceRows } from './rows-xml.ts';
 
 /**
  * Zips the files of a DOCX package (path → bytes, as `compileParts` gives them; the map is
- * rewritten in place) so that the package only depends on its content: core properties dated
+ * rewritten in place), the body rows of streamed tables spliced into `document.xml`, so that the package only depends on its content: core properties dated
  * `date`, embedded fonts keyed with GUIDs derived from their bytes, ZIP entries in a fixed order
  * (content types, package relationships, then by path) all dated `date`.
  */
-export function reproducible(entries: Map<string, Uint8Array>, date: Date, tableTitles: readonly (string | undefined)[]): Uint8Array {
+export function reproducible(
+  entries: Map<string, Uint8Array>,
+  date: Date,
+  tableTitles: readonly (string | undefined)[],
+  bodyRows: readonly (readonly string[])[] = [],
+): Uint8Array {
   const text = (path: string) => new TextDecoder().decode(entries.get(path));
   const setText = (path: string, value: string) => entries.set(path, new TextEncoder().encode(value));
 
   const body = 'word/document.xml';
-  if (entries.has(body)) setText(body, addTableTitles(text(body), tableTitles));
+  if (entries.has(body)) entries.set(body, spliceRows(addTableTitles(text(body), tableTitles), bodyRows));
 
   const core = 'docProps/core.xml';
   if (entries.has(core)) {
@@ -73,6 +79,9 @@ const REPERTOIRE = [
  */
 const LAYOUT_FEATURES = ['ccmp', 'locl', 'mark', 'mkmk', 'kern', 'liga', 'clig', 'calt', 'rlig', 'rvrn'];
 
+/** A run in italics. */
+const ITALICS = /<w:i(?:\s+w:val="(?:true|1|on)")?\s*\/>/;
+
 /** Parts whose text is shown: the body, running headers and footers. */
 const SHOWN = /^word\/(?:document|header\d+|footer\d+)\.xml$/;
 
@@ -85,7 +94,7 @@ const SHOWN = /^word\/(?:document|header\d+|footer\d+)\.xml$/;
  * The font files stay obfuscated with their key (`reproducible` then rekeys them).
  * @throws Error when HarfBuzz cannot subset a font.
  */
-export async function subsetFonts(entries: Map<string, Uint8Array>): Promise<void> {
+export async function subsetFonts(entries: Map<string, Uint8Array>, bodyRows: readonly (readonly string[])[] = []): Promise<void> {
   const tablePath = 'word/fontTable.xml';
   const relsPath = 'word/_rels/fontTable.xml.rels';
   const table = entries.get(tablePath);
@@ -98,8 +107,12 @@ export async function subsetFonts(entries: Map<string, Uint8Array>): Promise<voi
     if (!SHOWN.test(path)) continue;
     const xml = decoder.decode(data);
     for (const m of xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) text += decodeXML(m[1] ?? '');
-    italics ||= /<w:i(?:\s+w:val="(?:true|1|on)")?\s*\/>/.test(xml);
+    italics ||= ITALICS.test(xml);
   }
+  italics ||= bodyRows.some((rows) => rows.some((row) => ITALICS.test(row)));
+  const shown = new Set(text);
+  for (const rows of bodyRows) for (const row of rows) for (const m of row.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) for (const c of decodeXML(m[1] ?? '')) shown.add(c);
+  text = [...shown].join('');
   const numbering = entries.get('word/numbering.xml');
   if (numbering) for (const m of decoder.decode(numbering).matchAll(/<w:lvlText w:val="([^"]*)"/g)) text += decodeXML(m[1] ?? '').replace(/%\d/g, '');
   const characters = [...new Set(text)].sort().join('');
