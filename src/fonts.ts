@@ -57,7 +57,7 @@ function faceBytes(face: FontFace): Buffer {
 
 /**
  * Bytes of the four TTF files (about 1.2 MB in all), read once per process: what the DOCX
- * writer embeds.
+ * writer embeds (as subsets) and what the PDF writer's fonts are recognised by.
  * @throws Error if a file cannot be read (a later call tries again).
  */
 export function fontBytes(): Readonly<Record<FontFace, Buffer>> {

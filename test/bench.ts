@@ -1,103 +1,243 @@
 /**
- * `npm run bench`: median wall time to render every annex in each format (in-process, N runs),
- * and of the whole `npm start` process (fresh Node process, tsx included). Prints a table.
- * A benchmark, not a test: nothing here fails on a slow machine.
+ * `npm run bench`: the product beside the bare libraries (pdfmake and docx rendering the same
+ * tables with no product code: test/bench-bare.mjs), in one run, as medians over a few runs:
  *
- * Usage: npm run bench [-- --runs 10]
+ * 1. cold process: `node bin/alses.mjs render --format pdf,docx` of the annexes vs the bare
+ *    script writing three annexes of the same size;
+ * 2. warm documents per second (one document = its PDF and its DOCX), in one process;
+ * 3. the list annex at 1,000, 10,000 and 100,000 rows (PDF and DOCX), each case in a child
+ *    process so that its peak memory (VmHWM) is its own; `ALSES_BENCH_SKIP_100K=1` skips 100,000;
+ * 4. sizes of the DOCX and PDF files;
+ * 5. `alses validate` on an état of 100,000 rows (skipped with 100,000 above).
+ *
+ * Times and ratios, not targets: nothing here fails on a slow machine. Needs `npm run build`
+ * (the product runs from dist/, as users run it).
+ *
+ * Usage: npm run bench [-- --runs 5]
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { renderDocuments } from '../src/jobs/render.ts';
-import { FORMATS, serialize, type Format } from '../src/writers/index.ts';
+import { serialize } from '../src/writers/index.ts';
+import { hundredThousandRows } from './fixtures/bad-inputs/generate.ts';
 
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const SKIP_100K = process.env.ALSES_BENCH_SKIP_100K === '1';
 const root = path.resolve(import.meta.dirname, '..');
+const BARE = path.join(root, 'test/bench-bare.mjs');
+const ALSES = path.join(root, 'bin/alses.mjs');
 
-const median = (xs: number[]): number => {
+if (!existsSync(path.join(root, 'dist/cli/main.js'))) throw new Error('dist/ absent : lancez « npm run build » avant « npm run bench »');
+
+const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function timeFormat(format: Format | 'ast'): Promise<{ median: number; min: number; bytes: number }> {
-  const times: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < RUNS + 1; i++) {
-    const t0 = performance.now();
-    const { documents } = await renderDocuments({ dataDir: path.join(root, 'data'), templatesDir: path.join(root, 'templates') });
-    bytes = 0;
-    if (format !== 'ast') for (const d of documents) bytes += (await serialize(d.document, format)).byteLength;
-    const dt = performance.now() - t0;
-    if (i > 0) times.push(dt); // first run warms up caches and the JIT
+/** What a child process took: wall time, peak resident memory (MiB), exit status. */
+interface Run {
+  readonly ms: number;
+  readonly peakMiB: number;
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Peak resident memory of a live process, MiB (Linux `VmHWM`; NaN elsewhere). */
+function peakOf(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
   }
-  return { median: median(times), min: Math.min(...times), bytes };
 }
 
-function timeProcess(): { median: number; min: number } {
-  const times: number[] = [];
-  for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 2)); i++) {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'alses-bench-'));
+/** Runs `node args…`, sampling its peak memory until it ends (so a crash still reports it). */
+function runNode(args: readonly string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['bin/alses.mjs', 'render', '--out', out], { cwd: root, encoding: 'utf8' });
-    times.push(performance.now() - t0);
-    rmSync(out, { recursive: true, force: true });
-    if (r.status !== 0) throw new Error(`render a échoué (code ${r.status}) : ${r.stderr}`);
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let peak = NaN;
+    const sample = () => {
+      const p = child.pid === undefined ? NaN : peakOf(child.pid);
+      if (!Number.isNaN(p)) peak = Number.isNaN(peak) ? p : Math.max(peak, p);
+    };
+    const timer = setInterval(sample, 50);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('exit', () => sample());
+    child.on('close', (code, signal) => {
+      clearInterval(timer);
+      resolve({ ms: performance.now() - t0, peakMiB: peak, code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+  });
+}
+
+const ok = (r: Run) => r.code === 0;
+const status = (r: Run) => (ok(r) ? '' : r.signal ? ` (échec : ${r.signal})` : ` (échec : code ${r.code})`);
+const sizeOf = (dir: string, ext: string) => readdirSync(dir).filter((f) => f.endsWith(ext)).reduce((s, f) => s + statSync(path.join(dir, f)).size, 0);
+const tmp = (label: string) => mkdtempSync(path.join(os.tmpdir(), `alses-bench-${label}-`));
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+
+/** Prints a Markdown table, first column left-aligned, the others right-aligned. */
+function printTable(title: string, header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
+  console.log(`\n${title}\n`);
+  console.log(line(header));
+  console.log('|' + widths.map((w, i) => (i === 0 ? ':' : '-') + '-'.repeat(w) + (i === 0 ? '-' : ':')).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+}
+
+console.log(`Banc d'essai — produit et bibliothèques seules (pdfmake ${pkgVersion('pdfmake')}, docx ${pkgVersion('docx')}), médianes de ${RUNS} exécutions, Node ${process.version}, ${os.cpus().length} cœurs, charge ${os.loadavg()[0]!.toFixed(1)}`);
+
+function pkgVersion(name: string): string {
+  return (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+// ---------------------------------------------------------------- 1. cold process, 4. sizes
+
+const cold = { product: [] as number[], bare: [] as number[] };
+const coldPeak = { product: [] as number[], bare: [] as number[] };
+const sizes = { product: { pdf: 0, docx: 0, n: 0 }, bare: { pdf: 0, docx: 0, n: 0 } };
+for (let i = 0; i < RUNS; i++) {
+  for (const who of ['product', 'bare'] as const) {
+    const out = tmp(`cold-${who}`);
+    try {
+      const r = await runNode(who === 'product' ? [ALSES, 'render', '--format', 'pdf,docx', '--out', out] : [BARE, 'annexes', out]);
+      if (!ok(r)) throw new Error(`${who} : ${r.stderr}`);
+      cold[who].push(r.ms);
+      coldPeak[who].push(r.peakMiB);
+      const n = readdirSync(out).filter((f) => f.endsWith('.pdf')).length;
+      sizes[who] = { pdf: sizeOf(out, '.pdf') / n, docx: sizeOf(out, '.docx') / n, n };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   }
-  return { median: median(times), min: Math.min(...times) };
 }
 
-const rows: string[][] = [];
-for (const f of ['ast', ...FORMATS] as const) {
-  const r = await timeFormat(f);
-  rows.push([f === 'ast' ? 'données + modèles → AST' : `tout → ${f}`, r.median.toFixed(1), r.min.toFixed(1), f === 'ast' ? '' : String(r.bytes)]);
+// ---------------------------------------------------------------- 2. warm documents per second
+
+const WARM_SECONDS = 6;
+const { documents } = await renderDocuments({ dataDir: path.join(root, 'data'), templatesDir: path.join(root, 'templates') });
+const warmProduct: number[] = [];
+for (const d of documents) (await serialize(d.document, 'pdf'), await serialize(d.document, 'docx')); // warm-up
+for (let i = 0; i < RUNS; i++) {
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < WARM_SECONDS * 1000) {
+    const d = documents[n % documents.length]!;
+    await serialize(d.document, 'pdf');
+    await serialize(d.document, 'docx');
+    n++;
+  }
+  warmProduct.push((n * 1000) / (performance.now() - t0));
 }
-const p = timeProcess();
-rows.push(['processus `npm start` (3 formats)', p.median.toFixed(1), p.min.toFixed(1), '']);
+const warmBare: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const r = await runNode([BARE, 'warm', String(WARM_SECONDS)]);
+  warmBare.push(Number(/docs\/s=([\d.]+)/.exec(r.stdout)?.[1] ?? NaN));
+}
 
-const header = ['étape (toutes les annexes)', 'médiane ms', 'min ms', 'octets'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]): string => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
-console.log(`Banc d'essai — ${RUNS} exécutions par mesure, Node ${process.version}, ${os.cpus().length} cœurs`);
-console.log(line(header));
-console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-for (const r of rows) console.log(line(r));
+printTable(
+  'Annexes (3 documents, PDF + DOCX)',
+  ['mesure', 'produit', 'bibliothèques seules', 'produit / seules'],
+  [
+    ['processus à froid, s', seconds(median(cold.product)), seconds(median(cold.bare)), ratio(median(cold.product), median(cold.bare))],
+    ['processus à froid, mémoire max Mio', median(coldPeak.product).toFixed(0), median(coldPeak.bare).toFixed(0), ratio(median(coldPeak.product), median(coldPeak.bare))],
+    ['à chaud, documents/s', median(warmProduct).toFixed(2), median(warmBare).toFixed(2), ratio(median(warmProduct), median(warmBare))],
+    ['taille moyenne PDF, Ko', (sizes.product.pdf / 1024).toFixed(1), (sizes.bare.pdf / 1024).toFixed(1), ratio(sizes.product.pdf, sizes.bare.pdf)],
+    ['taille moyenne DOCX, Ko', (sizes.product.docx / 1024).toFixed(1), (sizes.bare.docx / 1024).toFixed(1), ratio(sizes.product.docx, sizes.bare.docx)],
+  ],
+);
+console.log('\n(à chaud : un document = son PDF et son DOCX ; le produit balise le PDF (PDF/A-1b, structure) et incorpore la police au DOCX, les bibliothèques seules non.)');
 
-// --- Real-world input: `alses validate` on an état of 100,000 rows, as a fresh process. --------
-// Wall time and peak memory (maxRSS, read by a hook preloaded with --import) of
-// `node bin/alses.mjs validate --data <dossier>`: with one fault (a TOTAL off by one: the data
-// are checked, the annexes are not dry-run) and valid (the annexes are dry-run on 100,000 rows).
-{
-  const { copyFileSync, mkdirSync, writeFileSync } = await import('node:fs');
-  const { hundredThousandRows } = await import('./fixtures/bad-inputs/generate.ts');
-  const RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxRSS='+process.resourceUsage().maxRSS+'\\n'))`;
-  const bigRows: string[][] = [];
+// ---------------------------------------------------------------- 3. scale: the list annex at N rows
+
+const scaleRows: string[][] = [];
+const scaleTimes = new Map<number, number>();
+for (const n of [1_000, 10_000, ...(SKIP_100K ? [] : [100_000])]) {
+  const data = tmp(`data-${n}`);
+  try {
+    mkdirSync(path.join(data, 'etats'));
+    mkdirSync(path.join(data, 'deploiements'));
+    copyFileSync(path.join(root, 'data/dispositif.yaml'), path.join(data, 'dispositif.yaml'));
+    copyFileSync(path.join(root, 'data/deploiements/rentree-2019.csv'), path.join(data, 'deploiements/rentree-2019.csv'));
+    writeFileSync(path.join(data, 'etats/2019-07-15.csv'), hundredThousandRows(n, n));
+    const runs = n >= 100_000 ? 1 : RUNS;
+    const results: Record<'product' | 'bare', Run[]> = { product: [], bare: [] };
+    const bytes = { product: { pdf: 0, docx: 0 }, bare: { pdf: 0, docx: 0 } };
+    for (let i = 0; i < runs; i++) {
+      for (const who of ['product', 'bare'] as const) {
+        const out = tmp(`scale-${who}`);
+        try {
+          const r = await runNode(
+            who === 'product' ? [ALSES, 'render', 'annexe-liste-juillet-2019', '--format', 'pdf,docx', '--data', data, '--out', out] : [BARE, 'table', String(n), out],
+          );
+          results[who].push(r);
+          bytes[who] = { pdf: sizeOf(out, '.pdf'), docx: sizeOf(out, '.docx') };
+        } finally {
+          rmSync(out, { recursive: true, force: true });
+        }
+      }
+    }
+    const t = (who: 'product' | 'bare') => median(results[who].map((r) => r.ms));
+    const m = (who: 'product' | 'bare') => median(results[who].map((r) => r.peakMiB));
+    const last = (who: 'product' | 'bare') => results[who].at(-1)!;
+    scaleTimes.set(n, t('product'));
+    scaleRows.push([
+      n.toLocaleString('fr-FR'),
+      `${seconds(t('product'))}${status(last('product'))}`,
+      `${seconds(t('bare'))}${status(last('bare'))}`,
+      ok(last('product')) && ok(last('bare')) ? ratio(t('product'), t('bare')) : '—',
+      m('product').toFixed(0),
+      m('bare').toFixed(0),
+      ok(last('product')) && ok(last('bare')) ? ratio(m('product'), m('bare')) : '—',
+      `${(bytes.product.pdf / 1024).toFixed(0)} / ${(bytes.product.docx / 1024).toFixed(0)}`,
+      `${(bytes.bare.pdf / 1024).toFixed(0)} / ${(bytes.bare.docx / 1024).toFixed(0)}`,
+    ]);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+printTable(
+  'Annexe « liste » à N lignes, PDF + DOCX (un processus par cas ; produit = tout `alses render`, données et modèle compris)',
+  ['lignes', 'produit s', 'seules s', 'temps produit/seules', 'produit Mio', 'seules Mio', 'mémoire produit/seules', 'produit Ko PDF / DOCX', 'seules Ko PDF / DOCX'],
+  scaleRows,
+);
+const t10k = scaleTimes.get(10_000);
+const t100k = scaleTimes.get(100_000);
+if (t10k !== undefined && t100k !== undefined) console.log(`\nt(100 000) / t(10 000) produit : ${(t100k / t10k).toFixed(1)}`);
+if (SKIP_100K) console.log('\n(100 000 lignes non mesurées : ALSES_BENCH_SKIP_100K=1)');
+
+// ---------------------------------------------------------------- 5. alses validate on 100,000 rows
+
+if (!SKIP_100K) {
+  const rows: string[][] = [];
   for (const [label, total] of [['100 000 lignes, TOTAL faux (code 1)', 100_001], ['100 000 lignes valides (code 0)', 100_000]] as const) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'alses-bench-100k-'));
+    const dir = tmp('validate');
     try {
       mkdirSync(path.join(dir, 'etats'));
       mkdirSync(path.join(dir, 'deploiements'));
-      // The real dispositif.yaml and déploiement, so that every annex template has what it needs.
       copyFileSync(path.join(root, 'data/dispositif.yaml'), path.join(dir, 'dispositif.yaml'));
       copyFileSync(path.join(root, 'data/deploiements/rentree-2019.csv'), path.join(dir, 'deploiements/rentree-2019.csv'));
       writeFileSync(path.join(dir, 'etats/2019-07-15.csv'), hundredThousandRows(100_000, total));
-      const t0 = performance.now();
-      const r = spawnSync(process.execPath, ['--import', RSS_HOOK, 'bin/alses.mjs', 'validate', '--data', dir], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-      const ms = performance.now() - t0;
-      const rss = Number(/maxRSS=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
-      bigRows.push([label, ms.toFixed(0), rss.toFixed(0), String(r.status)]);
+      const r = await runNode([ALSES, 'validate', '--data', dir]);
+      rows.push([label, (r.ms / 1000).toFixed(2), r.peakMiB.toFixed(0), String(r.code)]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const bigHeader = ['alses validate (processus)', 'durée ms', 'mémoire max Mio', 'code'];
-  const w = bigHeader.map((h, i) => Math.max(h.length, ...bigRows.map((r) => r[i]!.length)));
-  const bigLine = (cells: string[]): string => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ') + ' |';
-  console.log('');
-  console.log(bigLine(bigHeader));
-  console.log('|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|');
-  for (const r of bigRows) console.log(bigLine(r));
+  printTable('alses validate (processus)', ['cas', 'durée s', 'mémoire max Mio', 'code'], rows);
 }

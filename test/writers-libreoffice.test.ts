@@ -4,6 +4,9 @@
  * holds the same table cells as our own PDF of the same document — rows in the same order, long
  * cells in full, header rows repeated after a page break, in portrait and landscape.
  *
+ * LibreOffice sets the text in the Source Sans 3 embedded in the DOCX (subsets), not in a
+ * substitute: the machine has no Source Sans 3 installed, as a DOCX without embedded fonts shows.
+ *
  * All files are converted by one LibreOffice process, with a fresh profile (no clash with a
  * LibreOffice already running): about 2 s for the lot.
  */
@@ -13,10 +16,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Packer } from 'docx';
 import { DomUtils } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cell, column, document, heading, lineBreak, paragraph, row, table } from '../src/document/builders.ts';
 import type { DocumentMeta, DocumentNode } from '../src/document/nodes.ts';
+import { toDocx } from '../src/writers/docx/index.ts';
 import { runCli } from './helpers/cli.ts';
 import { docxTables, docxXml, parseXml, pdfText } from './helpers/readback.ts';
 import { squash } from './helpers/reference.ts';
@@ -55,12 +60,15 @@ const WRITER_DOCUMENTS: Record<string, () => DocumentNode> = {
 
 const CLI_DOCUMENTS = ['annexe-deploiement-rentree-2019', 'annexe-liste-juillet-2019', 'note-presentation', 'rapport-mensuel-2019-09'];
 const NAMES = [...CLI_DOCUMENTS, ...Object.keys(WRITER_DOCUMENTS)];
+/** A DOCX naming Source Sans 3 without embedding it: what LibreOffice does without the embedded font. */
+const NO_FONTS = 'sans-police-embarquee';
 
 let work: string;
 const docx = new Map<string, Uint8Array>();
 const ours = new Map<string, string[][]>();
 const theirs = new Map<string, string[][]>();
 let conversion: { stdout: string; stderr: string };
+let pdfDir: string;
 
 /** Lines of each page, white space squashed. */
 const pageLines = async (bytes: Uint8Array) => (await pdfText(bytes)).map((p) => p.split('\n').map(squash));
@@ -83,6 +91,7 @@ beforeAll(async () => {
   const output = path.join(work, 'pdf');
   await mkdir(input);
   for (const [name, bytes] of docx) await writeFile(path.join(input, `${name}.docx`), bytes);
+  await writeFile(path.join(input, `${NO_FONTS}.docx`), await Packer.toBuffer(toDocx(WRITER_DOCUMENTS['cellules-diverses']!()).document));
   if (spawnSync('soffice', ['--version']).error) throw new Error('LibreOffice (soffice) is not installed: apt-get install -y --no-install-recommends libreoffice-writer-nogui');
   conversion = await promisify(execFile)(
     'soffice',
@@ -94,11 +103,13 @@ beforeAll(async () => {
       'pdf',
       '--outdir',
       output,
-      ...NAMES.map((n) => path.join(input, `${n}.docx`)),
+      // The DOCX without fonts first: LibreOffice keeps the fonts a document embeds for the session.
+      ...[NO_FONTS, ...NAMES].map((n) => path.join(input, `${n}.docx`)),
     ],
     { timeout: 180_000 },
   );
-  for (const f of await readdir(output)) theirs.set(f.replace(/\.pdf$/, ''), await pageLines(await readFile(path.join(output, f))));
+  pdfDir = output;
+  for (const f of await readdir(output)) if (f !== `${NO_FONTS}.pdf`) theirs.set(f.replace(/\.pdf$/, ''), await pageLines(await readFile(path.join(output, f))));
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -162,5 +173,25 @@ describe('LibreOffice converts every DOCX', () => {
     expect(pages.flat().flatMap((l) => l.match(/mot\d+/g) ?? [])).toEqual(REMARK_WORDS);
     for (const page of pages.slice(1)) expect(page.slice(0, 2)).toEqual([META.header, 'Collège Observations ETP']);
     expect(pages.flat()).toContain('TOTAL 3');
+  });
+});
+
+/** Base names of the fonts of a PDF, as `pdffonts` (poppler-utils) lists them, subset prefix removed. */
+async function pdfFonts(file: string): Promise<string[]> {
+  const { stdout } = await promisify(execFile)('pdffonts', [file]);
+  return [...new Set(stdout.split('\n').slice(2).filter((l) => l.trim() !== '').map((l) => (l.split(/\s+/)[0] ?? '').replace(/^[A-Z]{6}\+/, '')))].sort();
+}
+
+describe('LibreOffice sets the text in the embedded Source Sans 3', () => {
+  it('uses a substitute for a DOCX that names Source Sans 3 without embedding it (none is installed)', async () => {
+    const fonts = await pdfFonts(path.join(pdfDir, `${NO_FONTS}.pdf`));
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.join(' ')).not.toMatch(/SourceSans3/);
+  });
+
+  it.each(NAMES)('%s: every font of the converted PDF is a face of Source Sans 3', async (name) => {
+    const fonts = await pdfFonts(path.join(pdfDir, `${name}.pdf`));
+    expect(fonts).toContain('SourceSans3-Regular');
+    for (const font of fonts) expect(font).toMatch(/^SourceSans3-(Regular|Bold|Italic|BoldItalic)$/);
   });
 });

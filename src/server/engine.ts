@@ -201,7 +201,7 @@ const columnName = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) 
 /**
  * Validates a data source with the templates exactly as `alses validate` does (data, templates,
  * a dry run of every annex, characters the font cannot print), and lists the documents.
- * Calls `loadInputs`, `renderLoaded` and `writerChecks` (src/reports/pipeline.ts).
+ * Calls `loadInputs`, `renderLoaded` and `writerChecks` (src/jobs/inputs.ts, src/jobs/serialize.ts).
  */
 export async function inspectData(source: DataSource, templatesDir: string): Promise<DataState> {
   const inputs = await loadInputs(source.path, templatesDir);
@@ -271,7 +271,7 @@ async function renderOne(source: DataSource, templatesDir: string, id: string, p
 /**
  * Renders one document in one format, in memory. `parameters` are accepted and passed through:
  * today's templates name their état and déploiement themselves and ignore them.
- * Calls `loadInputs`, `renderLoaded` and `serialize` (src/reports/pipeline.ts).
+ * Calls `loadInputs`, `renderLoaded` and `serialize` (src/jobs/inputs.ts, src/jobs/serialize.ts).
  * @throws AlsesError USAGE (unknown document), INVALID_INPUT (invalid data), OUTPUT (a template
  *   or writer fails).
  */

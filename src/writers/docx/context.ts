@@ -11,4 +11,8 @@ export interface Ctx {
   images: number;
   /** Caption of each table written so far, for `w:tblCaption`. */
   readonly tableTitles: (string | undefined)[];
+  /** Tables with more body rows than this have them written as XML text (`rows-xml.ts`). */
+  readonly streamFrom: number;
+  /** Body rows, as XML, of each table written so (in order), for `spliceRows`. */
+  readonly bodyRows: string[][];
 }

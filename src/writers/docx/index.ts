@@ -13,11 +13,12 @@
  * document its language (fr-FR, default run properties), title, subject and author.
  *
  * This module holds the document and the switch over blocks; `inline.ts` the switch over inlines,
- * `table.ts`, `images.ts` and `styles.ts` their concerns. `docxWriter` embeds the four font
- * files, and `package.ts` adds the table captions and makes the bytes reproducible (`docx` stamps
- * the package with the clock and random font keys).
+ * `table.ts`, `images.ts` and `styles.ts` their concerns. `docxWriter` embeds Source Sans 3, and
+ * `package.ts` subsets the embedded faces (the French repertoire and the document's characters;
+ * the italic faces only when used), adds the table captions, makes the bytes reproducible (`docx`
+ * stamps the package with the clock and random font keys) and zips the package once.
  */
-import { Document, Footer, Header, Packer, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun } from 'docx';
+import { Document, Footer, Header, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun } from 'docx';
 import type { Diagnostic } from '../../diagnostics.ts';
 import { assertNever, type Block, type DocumentNode } from '../../document/nodes.ts';
 import { FONT_FAMILY, fontBytes, type FontFace } from '../../fonts.ts';
@@ -26,7 +27,8 @@ import { A4, documentDate, FONT_SIZE, PAGE_MARGINS, RUNNING_OFFSET, textWidth, t
 import type { Ctx } from './context.ts';
 import { imageToDocx } from './images.ts';
 import { inlinesToRuns } from './inline.ts';
-import { reproducible } from './package.ts';
+import { reproducible, subsetFonts } from './package.ts';
+import { compileParts } from './patches/compiler.ts';
 import { ALIGN, halfPoints, HEADING, NUMBERING, STYLES } from './styles.ts';
 import { tableToDocx } from './table.ts';
 
@@ -41,20 +43,34 @@ export interface DocxResult {
    * `docx` cannot write `w:tblCaption`, so `docxWriter` adds it to the package.
    */
   readonly tableTitles: readonly (string | undefined)[];
+  /**
+   * Body rows, as XML text, of each table of more than `STREAMED_ROWS` body rows, in document
+   * order: `document` holds a placeholder row for them, which `docxWriter.serialise` replaces
+   * (`Packer` alone would write the placeholder).
+   */
+  readonly bodyRows: readonly (readonly string[])[];
 }
+
+/**
+ * Tables with more body rows than this have them written as XML text rather than `docx` objects
+ * (same bytes, a fraction of the memory and time): the annexes' tables (tens of rows) stay `docx`
+ * objects, a list of thousands of collèges is streamed.
+ */
+export const STREAMED_ROWS = 200;
 
 /** Font files to embed, as `fontBytes` reads them. */
 export type DocxFonts = Readonly<Record<FontFace, Buffer>>;
 
 /**
  * Builds the `docx` Document of `doc`: no I/O. Without `fonts`, runs name "Source Sans 3" but the
- * font is not embedded (Word then substitutes a font where it is not installed).
+ * font is not embedded (Word then substitutes a font where it is not installed). Tables of more
+ * than `streamFrom` body rows have them as XML text (`bodyRows`).
  * @throws InvalidInputError when `meta.date` is not a `YYYY-MM-DD` date.
  */
-export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
+export function toDocx(doc: DocumentNode, fonts?: DocxFonts, streamFrom: number = STREAMED_ROWS): DocxResult {
   const { meta } = doc;
   documentDate(meta); // validates the date early: docxWriter writes it into the package
-  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], lists: 0, images: 0, tableTitles: [] };
+  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], lists: 0, images: 0, tableTitles: [], streamFrom, bodyRows: [] };
   const children = doc.children.flatMap((block) => blockToDocx(block, ctx));
   const running = { size: halfPoints(FONT_SIZE.running), color: '404040' };
   const document = new Document({
@@ -104,7 +120,7 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts): DocxResult {
       },
     ],
   });
-  return { document, warnings: ctx.warnings, tableTitles: ctx.tableTitles };
+  return { document, warnings: ctx.warnings, tableTitles: ctx.tableTitles, bodyRows: ctx.bodyRows };
 }
 
 /** What the DOCX writer builds: the document, fonts embedded, and what its package needs. */
@@ -112,22 +128,26 @@ export interface DocxBuild {
   readonly document: Document;
   /** Accessible name of each table (see `DocxResult`). */
   readonly tableTitles: readonly (string | undefined)[];
+  /** Body rows of the streamed tables (see `DocxResult`). */
+  readonly bodyRows: readonly (readonly string[])[];
   /** Date of the package's properties and entries: `meta.date` at 00:00 Europe/Paris. */
   readonly date: Date;
 }
 
 /**
  * The DOCX writer. `build`: as `toDocx`, with the four font files embedded (read once per
- * process; throws Error when they cannot be read). `serialise`: the DOCX package, the same
- * input always giving the same bytes.
+ * process; throws Error when they cannot be read). `serialise`: the DOCX package, its fonts
+ * subset (`subsetFonts`), the same input always giving the same bytes.
  */
 export const docxWriter: Writer<DocxBuild> = {
   build(doc: DocumentNode): Built<DocxBuild> {
-    const { document, tableTitles, warnings } = toDocx(doc, fontBytes());
-    return { value: { document, tableTitles, date: documentDate(doc.meta) }, warnings };
+    const { document, tableTitles, bodyRows, warnings } = toDocx(doc, fontBytes());
+    return { value: { document, tableTitles, bodyRows, date: documentDate(doc.meta) }, warnings };
   },
-  async serialise({ document, tableTitles, date }: DocxBuild): Promise<Uint8Array> {
-    return reproducible(await Packer.toBuffer(document), date, tableTitles);
+  async serialise({ document, tableTitles, bodyRows, date }: DocxBuild): Promise<Uint8Array> {
+    const parts = compileParts(document);
+    await subsetFonts(parts, bodyRows);
+    return reproducible(parts, date, tableTitles, bodyRows);
   },
 };
 

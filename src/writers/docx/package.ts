@@ -1,25 +1,33 @@
 /**
- * A reproducible DOCX package: `docx` stamps `docProps/core.xml` and the ZIP entries with the
- * clock, and keys the embedded fonts with random GUIDs; the package is rewritten with the
- * document's date, keys derived from the fonts' SHA-256, and entries in a fixed order. Also adds
- * the tables' accessible names, which `docx` cannot write.
+ * A reproducible DOCX package: `docx` stamps `docProps/core.xml` with the clock and keys the
+ * embedded fonts with random GUIDs; the package's files, as `docx` compiles them, are rewritten
+ * with the document's date and keys derived from the fonts' SHA-256, and zipped once, entries in a
+ * fixed order. Also adds the tables' accessible names, which `docx` cannot write.
  */
 import { createHash } from 'node:crypto';
+import { decodeXML } from 'entities';
+import subsetFont from 'subset-font';
 import { escapeXml } from '../../xml.ts';
-import { readZip, writeZip, type ZipEntry } from '../zip.ts';
+import { writeZip, type ZipEntry } from '../zip.ts';
+import { spliceRows } from './rows-xml.ts';
 
 /**
- * Rewrites a DOCX package so that it only depends on its content: core properties dated `date`,
- * embedded fonts keyed with GUIDs derived from their bytes, ZIP entries in a fixed order (content
- * types, package relationships, then by path) all dated `date`.
+ * Zips the files of a DOCX package (path → bytes, as `compileParts` gives them; the map is
+ * rewritten in place), the body rows of streamed tables spliced into `document.xml`, so that the package only depends on its content: core properties dated
+ * `date`, embedded fonts keyed with GUIDs derived from their bytes, ZIP entries in a fixed order
+ * (content types, package relationships, then by path) all dated `date`.
  */
-export function reproducible(packed: Uint8Array, date: Date, tableTitles: readonly (string | undefined)[]): Uint8Array {
-  const entries = new Map(readZip(packed).map((e) => [e.path, e.data]));
+export function reproducible(
+  entries: Map<string, Uint8Array>,
+  date: Date,
+  tableTitles: readonly (string | undefined)[],
+  bodyRows: readonly (readonly string[])[] = [],
+): Uint8Array {
   const text = (path: string) => new TextDecoder().decode(entries.get(path));
   const setText = (path: string, value: string) => entries.set(path, new TextEncoder().encode(value));
 
   const body = 'word/document.xml';
-  if (entries.has(body)) setText(body, addTableTitles(text(body), tableTitles));
+  if (entries.has(body)) entries.set(body, spliceRows(addTableTitles(text(body), tableTitles), bodyRows));
 
   const core = 'docProps/core.xml';
   if (entries.has(core)) {
@@ -47,6 +55,91 @@ function addTableTitles(xml: string, titles: readonly (string | undefined)[]): s
     const title = titles[n++];
     return title === undefined ? end : `<w:tblCaption w:val="${escapeXml(title)}"/>${end}`;
   });
+}
+
+/**
+ * The characters every embedded subset keeps, whatever the document shows: the French repertoire
+ * (printable ASCII, accented letters, œ and æ, guillemets, typographic quotes and apostrophe,
+ * dashes, no-break and thin spaces, ellipsis, bullet, degree, euro…). Every DOCX thus embeds the
+ * same faces (plus, rarely, a character of its own), which matters: LibreOffice keeps the
+ * embedded fonts of the documents it opened for the rest of its session, by family name, so a
+ * later document may be set with an earlier one's subset; and someone editing the DOCX can type
+ * any French text in the same font.
+ */
+const REPERTOIRE = [
+  ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCodePoint(0x20 + i)),
+  ...'ÀÂÄÆÇÈÉÊËÎÏÔÖŒÙÛÜŸàâäæçèéêëîïôöœùûüÿ',
+  ...'\u00a0\u00ad\u2009\u202f«»‘’“”‐‑–—…•·°§€©®™²³½×',
+].join('');
+
+/**
+ * OpenType features the subsets keep: those word processors apply by default (HarfBuzz's default
+ * shaping set: kerning, standard ligatures, contextual alternates, marks…). The others (small
+ * capitals, stylistic sets, figures styles…) would each pull their alternate glyphs in.
+ */
+const LAYOUT_FEATURES = ['ccmp', 'locl', 'mark', 'mkmk', 'kern', 'liga', 'clig', 'calt', 'rlig', 'rvrn'];
+
+/** A run in italics. */
+const ITALICS = /<w:i(?:\s+w:val="(?:true|1|on)")?\s*\/>/;
+
+/** Parts whose text is shown: the body, running headers and footers. */
+const SHOWN = /^word\/(?:document|header\d+|footer\d+)\.xml$/;
+
+/**
+ * Replaces each font embedded by `docx` (all four faces of the typeface, whole) with a subset of
+ * it: the characters of `REPERTOIRE` and any other the document shows (`w:t` of the body,
+ * headers and footers, list numbers), every face keeping the same characters; the italic faces
+ * only when a run is in italics (`w:i`), otherwise they are not embedded at all. Each embedding is marked
+ * `w:subsetted` (ECMA-376 part 1, 17.8.3.3), so Word knows it cannot set new characters with it.
+ * The font files stay obfuscated with their key (`reproducible` then rekeys them).
+ * @throws Error when HarfBuzz cannot subset a font.
+ */
+export async function subsetFonts(entries: Map<string, Uint8Array>, bodyRows: readonly (readonly string[])[] = []): Promise<void> {
+  const tablePath = 'word/fontTable.xml';
+  const relsPath = 'word/_rels/fontTable.xml.rels';
+  const table = entries.get(tablePath);
+  const rels = entries.get(relsPath);
+  if (!table || !rels) return;
+  const decoder = new TextDecoder();
+  let text = REPERTOIRE;
+  let italics = false;
+  for (const [path, data] of entries) {
+    if (!SHOWN.test(path)) continue;
+    const xml = decoder.decode(data);
+    for (const m of xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) text += decodeXML(m[1] ?? '');
+    italics ||= ITALICS.test(xml);
+  }
+  italics ||= bodyRows.some((rows) => rows.some((row) => ITALICS.test(row)));
+  const shown = new Set(text);
+  for (const rows of bodyRows) for (const row of rows) for (const m of row.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) for (const c of decodeXML(m[1] ?? '')) shown.add(c);
+  text = [...shown].join('');
+  const numbering = entries.get('word/numbering.xml');
+  if (numbering) for (const m of decoder.decode(numbering).matchAll(/<w:lvlText w:val="([^"]*)"/g)) text += decodeXML(m[1] ?? '').replace(/%\d/g, '');
+  const characters = [...new Set(text)].sort().join('');
+
+  const targets = new Map<string, string>();
+  let relsXml = decoder.decode(rels);
+  for (const m of relsXml.matchAll(/<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"/g)) targets.set(m[1] ?? '', `word/${m[2] ?? ''}`);
+  const embeds = [...decoder.decode(table).matchAll(/<w:embed(Regular|Bold|Italic|BoldItalic)\b[^>]*?\br:id="([^"]+)"[^>]*?\bw:fontKey="\{([0-9A-Fa-f-]{36})\}"[^>]*\/>/g)];
+  let xml = decoder.decode(table);
+  for (const [element, kind, id, key] of embeds) {
+    const path = targets.get(id ?? '');
+    const file = path === undefined ? undefined : entries.get(path);
+    if (path === undefined || file === undefined || key === undefined) continue;
+    if (!italics && (kind === 'Italic' || kind === 'BoldItalic')) {
+      xml = xml.replace(element, '');
+      entries.delete(path);
+      relsXml = relsXml.replace(new RegExp(`<Relationship\\b[^>]*?\\bId="${id}"[^>]*/>`), '');
+      continue;
+    }
+    const font = xorKey(file, key);
+    // subset-font reads the signature with Buffer#toString: it needs a Buffer.
+    const subset = await subsetFont(Buffer.from(font.buffer, font.byteOffset, font.byteLength), characters, { targetFormat: 'truetype', keepFeatures: LAYOUT_FEATURES });
+    entries.set(path, xorKey(new Uint8Array(subset.buffer, subset.byteOffset, subset.byteLength), key));
+    xml = xml.replace(element, element.replace(/\s*\/>$/, ' w:subsetted="1"/>'));
+  }
+  entries.set(tablePath, new TextEncoder().encode(xml));
+  entries.set(relsPath, new TextEncoder().encode(relsXml));
 }
 
 /**

@@ -3,14 +3,16 @@
  * (LibreOffice ignores percentage widths), header rows marked as such and repeated on each page
  * (`w:tblHeader`), footer rows that cannot split and follow the last body row (`w:keepNext` on
  * it), right-aligned number columns and colspans (`w:gridSpan`); body rows may break across
- * pages, so a cell taller than a page is printed in full.
+ * pages, so a cell taller than a page is printed in full. The body rows of a table of more than
+ * `ctx.streamFrom` rows are written as XML text (`rows-xml.ts`), not as `docx` objects.
  */
-import { BorderStyle, Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, WidthType, type IRunOptions } from 'docx';
+import { BorderStyle, Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType, type IRunOptions } from 'docx';
 import { inlineText } from '../../document/builders.ts';
 import type { TableNode, TableRow as AstRow } from '../../document/nodes.ts';
 import { BORDER_WIDTH, CELL_PADDING, cellAlign, cellStarts, checkTable, FONT_SIZE, HEADER_FILL, twips, type CheckedTable } from '../shared.ts';
 import type { Ctx } from './context.ts';
 import { inlinesToRuns } from './inline.ts';
+import { bodyRowXml, rowsPlaceholder } from './rows-xml.ts';
 import { ALIGN, halfPoints } from './styles.ts';
 
 const BORDER = { style: BorderStyle.SINGLE, size: Math.round(BORDER_WIDTH * 8), color: '000000' }; // size in eighths of a point
@@ -32,9 +34,18 @@ export function tableToDocx(node: TableNode, ctx: Ctx): (Paragraph | Table)[] {
   const widths = table.columns.map((c) => Math.round((c.width / 100) * total));
   widths[widths.length - 1] = total - widths.slice(0, -1).reduce((s, w) => s + w, 0);
   const lastBody = table.body.length - 1;
+  const keepLast = (i: number) => i === lastBody && table.footer.length > 0;
+  let body: TableRow[];
+  if (table.body.length > ctx.streamFrom) {
+    // One placeholder row, replaced by the rows' XML when the package is written.
+    body = [new TableRow({ children: [new TableCell({ children: [new Paragraph({ children: [new TextRun(rowsPlaceholder(ctx.bodyRows.length))] })] })] })];
+    ctx.bodyRows.push(table.body.map((row, i) => bodyRowXml(row, table, widths, keepLast(i))));
+  } else {
+    body = table.body.map((row, i) => rowToDocx(row, table, widths, 'body', keepLast(i) ? { keepNext: true } : {}));
+  }
   const rows = [
     ...table.header.map((row) => rowToDocx(row, table, widths, 'header', { tableHeader: true, cantSplit: true, keepNext: true })),
-    ...table.body.map((row, i) => rowToDocx(row, table, widths, 'body', i === lastBody && table.footer.length > 0 ? { keepNext: true } : {})),
+    ...body,
     ...table.footer.map((row, i) => rowToDocx(row, table, widths, 'footer', { cantSplit: true, keepNext: i < table.footer.length - 1 })),
   ];
   out.push(

@@ -39,6 +39,7 @@ import { imageToPdf } from './images.ts';
 import { inlinesToPdf } from './inline.ts';
 import { keepWordsWhole } from './justify.ts';
 import { groupBlocks, LayoutProbe } from './keep-together.ts';
+import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
@@ -79,7 +80,7 @@ export interface PdfBuild {
 
 /**
  * The PDF writer. `build`: as `toPdfDefinition`. `serialise`: PDF bytes, fonts read from the font
- * package (nothing else is read, no URL is fetched); throws Error when pdfmake fails (e.g. an SVG
+ * package, their tables decoded once per process (nothing else is read, no URL is fetched); throws Error when pdfmake fails (e.g. an SVG
  * image that is not well-formed XML).
  */
 export const pdfWriter: Writer<PdfBuild> = {
@@ -123,9 +124,13 @@ async function print(built: PdfPass): Promise<Uint8Array> {
   });
 }
 
-/** Fonts and resource policies of the (process-wide) pdfmake instance: only the font files may be read. */
+/**
+ * Fonts and resource policies of the (process-wide) pdfmake instance: only the font files may be
+ * read; their tables are decoded once per process (`patches/fonts.ts`).
+ */
 function configurePdfmake(): void {
   installStructureMarking();
+  shareParsedFonts();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => isFontFile(path));

@@ -1,0 +1,49 @@
+/**
+ * PDF fonts parsed once per process (src/writers/pdf/patches/fonts.ts): pins the reach into
+ * fontkit's `TTFFont` and pdfmake's virtual file system. The bytes of every PDF are pinned by
+ * test/golden.test.ts.
+ */
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { document, heading, paragraph, strong } from '../src/document/builders.ts';
+import { fontBytes } from '../src/fonts.ts';
+import { sharedTables } from '../src/writers/pdf/patches/fonts.ts';
+import { pdfText } from './helpers/readback.ts';
+import { renderPdf } from './helpers/writers.ts';
+
+const doc = (n: number) =>
+  document({ title: `Essai ${n}`, date: '2019-07-01' }, [heading(1, `Essai ${n}`), paragraph(['Texte ', strong('en gras'), ' — collège, ETP 0,5.'])]);
+
+describe('PDF fonts shared between documents', () => {
+  it('decodes the font tables once: a later document reuses the tables of the first', async () => {
+    const first = await renderPdf(doc(1));
+    const tables = sharedTables('normal');
+    expect(tables).toBeDefined();
+    expect(Object.keys(tables ?? {})).toEqual(expect.arrayContaining(['cmap', 'hmtx', 'GPOS']));
+    const gpos = tables?.GPOS;
+    const second = await renderPdf(doc(2));
+    expect(sharedTables('normal')).toBe(tables);
+    expect(sharedTables('normal')?.GPOS).toBe(gpos);
+    expect((await pdfText(first)).join(' ')).toContain('Essai 1');
+    expect((await pdfText(second)).join(' ')).toContain('Essai 2');
+  });
+
+  it('makes every fontkit font of pdfkit over the bytes of a face adopt the decoded tables', async () => {
+    await renderPdf(doc(3));
+    const fontkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'))('fontkit') as { create(b: Uint8Array): Record<string, unknown> };
+    const font = fontkit.create(fontBytes().bold);
+    expect(font.GPOS).toBe(sharedTables('bold')?.GPOS);
+    // Bytes read anew (pdfkit reads the file for each document) are recognised by their content.
+    expect(fontkit.create(Buffer.from(fontBytes().bold)).GPOS).toBe(sharedTables('bold')?.GPOS);
+    // A font over other bytes keeps its own tables.
+    const other = Buffer.from(fontBytes().bold);
+    other.writeUInt8(other.readUInt8(other.length - 1) ^ 1, other.length - 1);
+    expect(fontkit.create(other).GPOS).not.toBe(sharedTables('bold')?.GPOS);
+  });
+
+  it('gives the same bytes for the same document, whatever was printed before', async () => {
+    const a = await renderPdf(doc(4));
+    await renderPdf(doc(5));
+    expect(Buffer.from(await renderPdf(doc(4))).equals(Buffer.from(a))).toBe(true);
+  });
+});
