@@ -52,6 +52,8 @@ export const DATASET_RULES = {
   'xlsx/unknown-column': 'colonne inconnue ou sans en-tête dans la feuille',
   'xlsx/duplicate-column': 'même colonne présente deux fois dans la feuille',
   'xlsx/extra-cell': 'valeur à droite du tableau, dans une colonne sans en-tête',
+  'xlsx/required': 'cellule obligatoire vide ou invalide dans une feuille « Délibérations », « Structures porteuses » ou « Déploiements »',
+  'xlsx/dispositif-mismatch': 'ligne d’une feuille « Délibérations », « Structures porteuses » ou « Déploiements » différente de dispositif.yaml, qui est gardé tel quel (avertissement)',
   'cell/too-long': 'cellule de plus de 200 caractères',
   'total/mismatch': 'ligne TOTAL différente de la somme calculée des ETP',
   'total/number': 'ligne TOTAL dont la valeur n’est pas un nombre',

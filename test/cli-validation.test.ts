@@ -136,7 +136,7 @@ describe('alses import', () => {
     expect((await runCli(['import', 'data', '--to', to])).code).toBe(0);
     const again = await runCli(['import', 'data', '--to', to]);
     expect(again.code).toBe(0);
-    expect(again.stdout).not.toContain('écrit : ');
-    expect(again.stdout).toContain(`inchangé : ${path.join(to, 'etats/2019-07-15.csv')}`);
+    expect(again.stdout).toContain('etats/2019-07-15.csv : 42 lignes, inchangé');
+    expect(again.stdout).toContain(`Rien à écrire : ${to} est déjà à jour.`);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The canonical data folder (README, "Les données"): what `alses import` writes from a workbook
- * or from CSV files as Excel exports them. `dispositif.yaml` is copied as is (comments kept);
+ * or from CSV files as Excel exports them. `dispositif.yaml` is copied as is (comments kept), with
+ * the entries a workbook adds to it;
  * each état and déploiement becomes a CSV file at the path its entry names: UTF-8 without BOM,
  * LF, ";" separator, decimal comma, canonical headers, values as validated (declared sigle of
  * the structure porteuse, "REP+", UAI and code INSEE in capitals), no TOTAL row.
@@ -9,10 +10,10 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Options as StringifyOptions } from 'csv-stringify/sync';
 import type { Diagnostic } from '../diagnostics.ts';
-import { hasErrors } from '../diagnostics.ts';
+import { displayPath, hasErrors } from '../diagnostics.ts';
 import { decimalComma } from '../format.ts';
-import type { LoadOptions } from './load.ts';
-import { loadDataset } from './load.ts';
+import type { DispositifSource, LoadOptions } from './load.ts';
+import { isWorkbookPath, loadDataset } from './load.ts';
 import type { Affectation, Dataset } from './model.ts';
 import { structurePorteuseLibelle } from './model.ts';
 import { CSV_DELIMITER } from './read/csv.ts';
@@ -23,6 +24,12 @@ import { quote } from './text.ts';
 export interface CanonicalFile {
   readonly path: string;
   readonly bytes: Uint8Array;
+}
+
+/** A file of the destination folder an import leaves as it is: its path and number of rows. */
+export interface KeptFile {
+  readonly path: string;
+  readonly rows: number;
 }
 
 /** A column of a canonical file: its header and how a row fills it. */
@@ -60,21 +67,29 @@ const CSV_STRINGIFY_OPTIONS: StringifyOptions = { delimiter: CSV_DELIMITER, reco
 
 /**
  * Loads `source` (a workbook or a data folder), and when it is valid, the canonical files to
- * write into `to`: `dispositif.yaml` (unless it is already there) and one CSV per état and
- * déploiement, at the path its entry names. Returns no file when any error was found; a path
+ * write into `to`: `dispositif.yaml` (as read, with what the workbook adds) and one CSV per état
+ * and déploiement, at the path its entry names — except, for a workbook over `to`
+ * (`options.base`), the entries it has no sheet for: their files in `to` are left as they are. Returns no file when any error was found; a path
  * leading outside `to` is an `import/path` error.
+ * @returns also `kept`: the files of `to` left as they are; `dispositif`: the dispositif.yaml read (its `added`: the entries the workbook
+ *   added to it).
  */
 export async function canonicalFiles(
   source: string,
   to: string,
   options: LoadOptions = {},
-): Promise<{ files: CanonicalFile[]; diagnostics: Diagnostic[]; dataset?: Dataset }> {
+): Promise<{ files: CanonicalFile[]; kept?: KeptFile[]; diagnostics: Diagnostic[]; dataset?: Dataset; dispositif?: DispositifSource }> {
   const { dataset, dispositif, diagnostics } = await loadDataset(source, options);
   if (!dataset || !dispositif || hasErrors(diagnostics)) return { files: [], diagnostics };
 
-  const { path: yamlPath, file: yamlFile, bytes: yamlBytes, value: parsed } = dispositif;
+  const { file: yamlFile, bytes: yamlBytes, value: parsed } = dispositif;
   const target = path.resolve(to);
+  // A workbook over the destination folder: the entries it has no sheet for are the folder's own
+  // files, left as they are.
+  const workbook = isWorkbookPath(source) ? displayPath(path.resolve(source)) : undefined;
+  const ownFile = (entrySource: string): boolean => workbook !== undefined && options.base !== undefined && path.resolve(options.base) === target && entrySource !== workbook;
   const files: CanonicalFile[] = [];
+  const kept: KeptFile[] = [];
   const problems: Diagnostic[] = [];
   const add = (fichier: string, text: string, at: string): void => {
     const file = path.resolve(target, fichier);
@@ -91,15 +106,17 @@ export async function canonicalFiles(
     }
     files.push({ path: file, bytes: new TextEncoder().encode(text) });
   };
-  if (path.join(target, DISPOSITIF_FILE) !== yamlPath) files.push({ path: path.join(target, DISPOSITIF_FILE), bytes: yamlBytes });
+  files.push({ path: path.join(target, DISPOSITIF_FILE), bytes: yamlBytes });
   parsed.etats.forEach((e, i) => {
     const etat = dataset.etats.find((x) => x.date === e.date)!;
-    add(e.fichier, canonicalCsv('etat', etat.rows), `etats[${i}].fichier`);
+    if (ownFile(etat.source)) kept.push({ path: path.resolve(target, e.fichier), rows: etat.rows.length });
+    else add(e.fichier, canonicalCsv('etat', etat.rows), `etats[${i}].fichier`);
   });
   parsed.deploiements.forEach((d, i) => {
     const deploiement = dataset.deploiements.find((x) => x.id === d.id)!;
-    add(d.fichier, canonicalCsv('deploiement', deploiement.rows), `deploiements[${i}].fichier`);
+    if (ownFile(deploiement.source)) kept.push({ path: path.resolve(target, d.fichier), rows: deploiement.rows.length });
+    else add(d.fichier, canonicalCsv('deploiement', deploiement.rows), `deploiements[${i}].fichier`);
   });
   if (problems.length > 0) return { files: [], diagnostics: [...diagnostics, ...problems] };
-  return { files, diagnostics, dataset };
+  return { files, kept, diagnostics, dataset, dispositif };
 }

@@ -30,6 +30,9 @@ function records(text: string): Record<string, string>[] {
   return parse(text.replace(/^\uFEFF/, ''), { delimiter: ';', columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
 }
 
+/** Number of data rows (collèges) of a canonical CSV text. */
+export const countRows = (text: string): number => records(text).length;
+
 const label = (r: Record<string, string>): string => `${r['Commune'] ?? ''} — ${r['Collège'] ?? ''}`;
 const rowKey = (r: Record<string, string>): string => `${foldForComparison(r['Commune'] ?? '')}\u0000${foldForComparison(r['Collège'] ?? '')}`;
 

@@ -1,7 +1,7 @@
 /**
  * Edits `dispositif.yaml` in place for the yearly work of the staff (issue "Every deliberation,
- * every year"): registering a délibération, an état, a déploiement or a catalogue document
- * without writing YAML by hand. The `yaml` library edits the document tree, so every comment,
+ * every year") and for `alses import`: registering a délibération, a structure porteuse, an état,
+ * a déploiement or a catalogue document without writing YAML by hand. The `yaml` library edits the document tree, so every comment,
  * blank line and key order the staff wrote is kept; only the new entry is added at the end of
  * its list.
  */
@@ -11,6 +11,7 @@ import { AlsesError } from '../errors.ts';
 /** The lists of `dispositif.yaml` a command can add to, and the key that identifies an entry. */
 export const DISPOSITIF_LISTS = {
   deliberations: 'id',
+  structuresPorteuses: 'sigle',
   etats: 'date',
   deploiements: 'id',
   documents: 'id',
@@ -22,6 +23,7 @@ export type DispositifList = keyof typeof DISPOSITIF_LISTS;
 /** French names of the lists, for messages. */
 const LIST_NAMES: Record<DispositifList, { entry: string; feminine: boolean }> = {
   deliberations: { entry: 'délibération', feminine: true },
+  structuresPorteuses: { entry: 'structure porteuse', feminine: true },
   etats: { entry: 'état', feminine: false },
   deploiements: { entry: 'déploiement', feminine: false },
   documents: { entry: 'document', feminine: false },
@@ -88,6 +90,7 @@ function idsOf(doc: Document, list: DispositifList, key: string): string[] {
 /** Comment written above a list the file did not have yet. */
 const LIST_COMMENTS: Record<DispositifList, string> = {
   deliberations: ' Délibérations citées par les objectifs, les déploiements et les documents.',
+  structuresPorteuses: ' Associations qui portent les postes, sigle tel que publié.',
   etats: ' États datés : la liste complète des collèges dotés d\'un ALSES à cette date.',
   deploiements: ' Déploiements : postes créés par une délibération, effectifs à la date « effet ».',
   documents:

@@ -13,6 +13,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { displayPath, hasErrors, sortDiagnostics } from '../diagnostics.ts';
 import type { Dataset, Deploiement, Etat } from './model.ts';
 import { readCsvTable } from './read/csv.ts';
+import { addWorkbookEntries } from './read/dispositif-sheets.ts';
 import type { Table } from './read/table.ts';
 import type { Sheet, Workbook } from './read/xlsx.ts';
 import { readSheetTable, readWorkbook, WORKBOOK_EXTENSIONS } from './read/xlsx.ts';
@@ -39,8 +40,13 @@ export interface DispositifSource {
   readonly path: string;
   /** Path as shown in diagnostics. */
   readonly file: string;
-  /** The file's bytes, as read (copied as is by `alses import`). */
+  /**
+   * The file's bytes, as read — plus the entries a workbook adds (`added`); written as they are by
+   * `alses import`.
+   */
   readonly bytes: Uint8Array;
+  /** One French line per entry the workbook added to the file (new états, optional sheets). */
+  readonly added: readonly string[];
   /** Its validated content. */
   readonly value: DispositifFile;
 }
@@ -72,8 +78,17 @@ export interface FaultyEntry {
 
 /** Options of `loadDataset`. */
 export interface LoadOptions {
-  /** The `dispositif.yaml` to use (default: the one in the data folder, or beside the workbook). */
+  /**
+   * The `dispositif.yaml` to use (default: the one in the data folder, or beside the workbook,
+   * or in `base`).
+   */
   readonly dispositif?: string;
+  /**
+   * For a workbook: the data folder it lies over (README, "Classeur Excel"). Its dispositif.yaml
+   * is read when none is beside the workbook, and each état or déploiement without a sheet is
+   * read from the folder's CSV file.
+   */
+  readonly base?: string;
 }
 
 const shown = displayPath;
@@ -87,7 +102,10 @@ export const isWorkbookPath = (p: string): boolean => (WORKBOOK_EXTENSIONS as re
  *
  * `dataPath` is either a data folder (`data/`: `dispositif.yaml` and the CSV files it names) or
  * an Excel workbook (`classeur.xlsx`: one sheet per état and per déploiement, `dispositif.yaml`
- * beside it unless `options.dispositif` says otherwise).
+ * beside it unless `options.dispositif` says otherwise). A workbook may lie over a data folder
+ * (`options.base`): then it needs sheets only for what changed, and dispositif.yaml is the
+ * folder's when none is beside the workbook. A workbook's sheets may add entries to
+ * dispositif.yaml (`read/dispositif-sheets.ts`), in memory: `dispositif.bytes` holds them.
  *
  * Never throws for bad data: unreadable or missing files, YAML syntax, shapes (zod), references
  * (deliberation ids, files, sheets), table shape and values, TOTAL rows, duplicates and a
@@ -103,7 +121,14 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   const resolved = path.resolve(dataPath);
   const workbookPath = isWorkbookPath(resolved) ? resolved : undefined;
   const dir = workbookPath ? path.dirname(resolved) : resolved;
-  const yamlPath = options.dispositif !== undefined ? path.resolve(options.dispositif) : path.join(dir, DISPOSITIF_FILE);
+  const base = workbookPath && options.base !== undefined ? path.resolve(options.base) : undefined;
+  const beside = path.join(dir, DISPOSITIF_FILE);
+  const yamlPath =
+    options.dispositif !== undefined
+      ? path.resolve(options.dispositif)
+      : base !== undefined && !(await stat(beside).then((st) => st.isFile(), () => false))
+        ? path.join(base, DISPOSITIF_FILE)
+        : beside;
   const yamlFile = shown(yamlPath);
   const diagnostics: Diagnostic[] = [];
   let workbook: Workbook | undefined;
@@ -137,9 +162,25 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     }
   }
 
-  const yamlWhere = workbookPath && options.dispositif === undefined ? 'à côté du classeur' : 'dans le dossier de données';
-  const yamlBytes = await readBytes(yamlPath, { file: yamlFile }, diagnostics, `la description du dispositif (${DISPOSITIF_FILE}) ${yamlWhere}`);
-  if (!yamlBytes) return done();
+  const yamlWhere =
+    workbookPath && options.dispositif === undefined
+      ? base !== undefined
+        ? `à côté du classeur ou dans le dossier ${quote(shown(base))}`
+        : 'à côté du classeur'
+      : 'dans le dossier de données';
+  const readYamlBytes = await readBytes(yamlPath, { file: yamlFile }, diagnostics, `la description du dispositif (${DISPOSITIF_FILE}) ${yamlWhere}`);
+  if (!readYamlBytes) return done();
+  // What the workbook's sheets add to dispositif.yaml (new états, optional sheets), in memory.
+  let yamlBytes: Uint8Array = readYamlBytes;
+  let added: readonly string[] = [];
+  const usedSheets = new Set<Sheet>();
+  if (workbook) {
+    const additions = addWorkbookEntries(workbook, new TextDecoder().decode(readYamlBytes), yamlFile);
+    diagnostics.push(...additions.diagnostics);
+    for (const sheet of additions.used) usedSheets.add(sheet);
+    added = additions.added;
+    if (added.length > 0) yamlBytes = new TextEncoder().encode(additions.text);
+  }
   const { yaml, diagnostics: yamlDiagnostics } = readYaml(new TextDecoder().decode(yamlBytes), yamlFile);
   diagnostics.push(...yamlDiagnostics);
   if (!yaml) return done();
@@ -151,23 +192,25 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   const raw = asRecord(yaml.value);
   const { sigles } = checkCrossReferences(yaml, diagnostics);
 
-  // The table of every readable entry: a CSV file of the folder, or a sheet of the workbook.
-  const usedSheets = new Set<Sheet>();
+  // The table of every readable entry: a CSV file of the folder, or a sheet of the workbook (or,
+  // over a data folder, the folder's CSV file when the workbook has no sheet for it).
   // Each entry's problems go to its own list first (entries are read concurrently).
   const readRows = async (kind: AffectationFileKind, entry: TableEntry, at: YamlPath, diagnostics: Diagnostic[]) => {
     let read: { table?: Table<AffectationColumn>; diagnostics: Diagnostic[] };
     let file: string;
     let sheetName: string | undefined;
-    if (workbookPath) {
-      if (!workbook) return undefined;
-      const sheet = findSheet(workbook, kind, entry, yaml.locate(at), diagnostics);
-      if (!sheet) return undefined;
+    const sheetProblems: Diagnostic[] = [];
+    const sheet = workbook ? findSheet(workbook, kind, entry, yaml.locate(at), sheetProblems) : undefined;
+    const fromBase = workbook !== undefined && !sheet && base !== undefined && sheetProblems.every((d) => d.ruleId === 'xlsx/missing-sheet');
+    if (workbookPath && !fromBase) {
+      diagnostics.push(...sheetProblems);
+      if (!workbook || !sheet) return undefined;
       usedSheets.add(sheet);
       sheetName = sheet.name;
       file = workbook.file;
       read = readSheetTable(sheet, file, COLUMNS[kind], 'etp');
     } else {
-      const absPath = path.resolve(dir, entry.fichier);
+      const absPath = path.resolve(fromBase ? base! : dir, entry.fichier);
       file = shown(absPath);
       const bytes = await readBytes(
         absPath,
@@ -225,7 +268,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     await checkUnlistedFiles(dir, new Set(named), diagnostics);
   }
 
-  const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, value: parsed.data };
+  const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, added, value: parsed.data };
   if (!parsed.success) return done();
   if (!hasErrors(diagnostics)) return done(buildDataset(parsed.data, readEtats, readDeploiements), source as DispositifSource);
   // Errors only in some états or déploiements: the dataset of the others (see `LoadResult.scoped`).

@@ -1,30 +1,172 @@
 /**
  * The import job (`alses import`): reads a workbook (or CSV files as Excel exports them),
- * validates everything, and only then writes the canonical data folder (`dispositif.yaml` and
- * one CSV per état and déploiement; README, "Classeur Excel"). Nothing is written on any error;
- * a file whose bytes would not change is left alone.
+ * validates everything, compares what it would write with the data folder, and only then writes
+ * the canonical files (`dispositif.yaml` and one CSV per état and déploiement; README, "Classeur
+ * Excel").
+ *
+ * - A workbook lies over the destination folder: it needs sheets only for what changed; the
+ *   other états and déploiements are the folder's, and dispositif.yaml is the folder's when none
+ *   is beside the workbook (`LoadOptions.base`).
+ * - Each file is compared with the folder first (`ImportPlan`): new, changed (rows added, removed,
+ *   changed) or unchanged. A change to an existing file needs `overwrite` (`--ecraser`); without
+ *   it nothing is written. New files alone are written without it (they replace nothing).
+ * - The files are written as one transaction (`replaceAll`): all of them, or none. The previous
+ *   version of each replaced file is first copied to `<to>/.sauvegardes/<date-heure>/`.
+ * Nothing is written on any error in the data.
  */
-import { canonicalFiles } from '../dataset/canonical.ts';
-import type { LoadOptions } from '../dataset/load.ts';
+import { access, copyFile, mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+import { canonicalFiles, type CanonicalFile } from '../dataset/canonical.ts';
+import { countRows, diffCsv, type CsvDiff } from '../dataset/csv-diff.ts';
+import { isWorkbookPath, type LoadOptions } from '../dataset/load.ts';
+import { DISPOSITIF_FILE } from '../dataset/schema.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
-import { writeIfChanged } from '../output/atomic.ts';
+import { AlsesError } from '../errors.ts';
+import { compareWithDisk, systemReason } from '../output/atomic.ts';
+import { replaceAll } from '../output/publish.ts';
 
-/** What happened to one written data file. */
-export interface ImportedFile {
+/** Folder of the destination where replaced files are kept, one sub-folder per import. */
+export const BACKUP_FOLDER = '.sauvegardes';
+
+/** What an import would do to one file of the destination folder. */
+export interface PlannedFile {
+  /** Absolute path. */
   readonly path: string;
-  /** `written`: new or changed; `unchanged`: identical bytes were already there. */
-  readonly status: 'written' | 'unchanged';
+  /** Path relative to the destination folder, with "/" (as dispositif.yaml names files). */
+  readonly relative: string;
+  /**
+   * `new`: no such file yet; `changed`: its bytes would change; `unchanged`: identical bytes;
+   * `kept`: the workbook has no sheet for it, the folder's file is left as it is.
+   */
+  readonly status: 'new' | 'changed' | 'unchanged' | 'kept';
+  /** For an état or déploiement CSV: its number of rows (collèges). */
+  readonly rows?: number;
+  /** For a changed CSV: the collèges added, removed and changed. */
+  readonly diff?: CsvDiff;
+  /**
+   * For a changed dispositif.yaml: what changes, one French line each — the entries the workbook
+   * adds, or else the lines removed (−) and added (+).
+   */
+  readonly changes?: readonly string[];
+}
+
+/** The outcome of `runImport`. */
+export interface ImportResult {
+  readonly diagnostics: Diagnostic[];
+  /** Every file the import concerns, in writing order; absent when the data has errors. */
+  readonly plan?: readonly PlannedFile[];
+  /**
+   * `written`: the new and changed files were written; `unchanged`: every file was already as
+   * imported; `refused`: existing files would change and `overwrite` was not given — nothing
+   * written. Absent when the data has errors (nothing written).
+   */
+  readonly status?: 'written' | 'unchanged' | 'refused';
+  /** The folder holding the previous version of each replaced file, when there was one. */
+  readonly backup?: string;
+}
+
+/** Options of `runImport`. */
+export interface ImportOptions extends Pick<LoadOptions, 'dispositif'> {
+  /** Replace existing files that change (`--ecraser`). */
+  readonly overwrite?: boolean;
+  /** The time of the import, naming the backup folder (default: now). */
+  readonly now?: Date;
 }
 
 /**
- * Converts `source` into canonical files in the folder `to`, each written atomically.
- * @returns the diagnostics, and `files` unless an error was found (then nothing is written).
- * @throws AlsesError OUTPUT when a file cannot be written (files before it stay written).
+ * Imports `source` (a workbook, or a folder of CSV files) into the data folder `to`.
+ * @throws AlsesError OUTPUT when the files cannot be written; then every file of `to` is as it
+ *   was (and no backup is left).
  */
-export async function runImport(source: string, to: string, options: LoadOptions = {}): Promise<{ files?: ImportedFile[]; diagnostics: Diagnostic[] }> {
-  const { files, diagnostics } = await canonicalFiles(source, to, options);
+export async function runImport(source: string, to: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const load: LoadOptions = { ...(options.dispositif !== undefined ? { dispositif: options.dispositif } : {}), ...(isWorkbookPath(source) ? { base: to } : {}) };
+  const { files, kept = [], diagnostics, dispositif } = await canonicalFiles(source, to, load);
   if (hasErrors(diagnostics)) return { diagnostics };
-  const written: ImportedFile[] = [];
-  for (const f of files) written.push({ path: f.path, status: await writeIfChanged(f.path, f.bytes) });
-  return { files: written, diagnostics };
+  const target = path.resolve(to);
+  const fromTarget = dispositif !== undefined && dispositif.path === path.join(target, DISPOSITIF_FILE);
+  const written = await Promise.all(files.map((f) => planFile(f, target, fromTarget ? (dispositif?.added ?? []) : undefined)));
+  const plan = [...written, ...kept.map((k): PlannedFile => ({ path: k.path, relative: relativeTo(target, k.path), status: 'kept', rows: k.rows }))];
+  const changed = plan.filter((p) => p.status === 'changed');
+  if (changed.length > 0 && !options.overwrite) return { diagnostics, plan, status: 'refused' };
+  if (!written.some((p) => p.status !== 'unchanged')) return { diagnostics, plan, status: 'unchanged' };
+
+  const backup = changed.length > 0 ? await backUp(target, changed, options.now ?? new Date()) : undefined;
+  try {
+    await replaceAll(files);
+  } catch (err) {
+    if (backup) await dropBackup(backup);
+    throw err;
+  }
+  return { diagnostics, plan, status: 'written', ...(backup ? { backup } : {}) };
+}
+
+/**
+ * Compares one file to write with the destination folder.
+ * @param added the entries the workbook added to dispositif.yaml, when it was read from `target`
+ *   (then they are the whole change); `undefined` when it came from elsewhere.
+ */
+async function planFile(file: CanonicalFile, target: string, added: readonly string[] | undefined): Promise<PlannedFile> {
+  const relative = relativeTo(target, file.path);
+  const onDisk = await compareWithDisk(file.path, file.bytes);
+  const status = onDisk === 'absent' ? 'new' : onDisk === 'same' ? 'unchanged' : 'changed';
+  const text = new TextDecoder().decode(file.bytes);
+  if (relative === DISPOSITIF_FILE) {
+    if (status !== 'changed') return { path: file.path, relative, status };
+    const before = await readFile(file.path, 'utf8');
+    return { path: file.path, relative, status, changes: added !== undefined && added.length > 0 ? added.map((a) => `+ ${a}`) : lineChanges(before, text) };
+  }
+  const rows = countRows(text);
+  if (status !== 'changed') return { path: file.path, relative, status, rows };
+  return { path: file.path, relative, status, rows, diff: diffCsv(await readFile(file.path, 'utf8'), text) };
+}
+
+/** A path relative to the destination folder, with "/". */
+const relativeTo = (target: string, file: string): string => path.relative(target, file).split(path.sep).join('/');
+
+/** The lines only in `before` ("− …") and only in `after` ("+ …"), in order (longest common subsequence). */
+function lineChanges(before: string, after: string): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
+    else out.push(`− ${a[i++]}`);
+  }
+  return out;
+}
+
+/** Removes a backup folder of an import that wrote nothing, and `.sauvegardes/` if it is left empty. */
+async function dropBackup(folder: string): Promise<void> {
+  await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+  await rmdir(path.dirname(folder)).catch(() => undefined);
+}
+
+/**
+ * Copies the current version of each file about to be replaced to
+ * `<target>/.sauvegardes/<AAAA-MM-JJ_HH-MM-SS>/<relative path>` (time of Paris).
+ * @returns the backup folder.
+ * @throws AlsesError OUTPUT when a copy fails (then nothing is replaced, and no backup is left).
+ */
+async function backUp(target: string, files: readonly PlannedFile[], now: Date): Promise<string> {
+  const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'medium' }).format(now).replace(' ', '_').replaceAll(':', '-');
+  let folder = path.join(target, BACKUP_FOLDER, stamp);
+  for (let n = 2; await access(folder).then(() => true, () => false); n++) folder = path.join(target, BACKUP_FOLDER, `${stamp}-${n}`);
+  try {
+    for (const f of files) {
+      const copy = path.join(folder, f.relative);
+      await mkdir(path.dirname(copy), { recursive: true });
+      await copyFile(f.path, copy);
+    }
+  } catch (err) {
+    await dropBackup(folder);
+    throw new AlsesError('OUTPUT', `Sauvegarde des fichiers remplacés dans « ${folder} » impossible : ${systemReason(err)} ; aucun fichier n'a été remplacé.`);
+  }
+  return folder;
 }

@@ -35,11 +35,20 @@ export interface Inputs {
   readonly sources: readonly string[];
 }
 
-/** The data files a dataset was read from: `dispositif.yaml`, the CSV files or the workbook. */
-export function dataSources(dataPath: string, dataset: Dataset): string[] {
+/**
+ * The data files a dataset was read from: `dispositif.yaml`, the CSV files or the workbook.
+ * @param dispositifFile the dispositif.yaml read, as shown (default: the one of the folder, or beside the workbook).
+ */
+export function dataSources(dataPath: string, dataset: Dataset, dispositifFile?: string): string[] {
   const rel = displayPath;
   const folder = isWorkbookPath(dataPath) ? path.dirname(dataPath) : dataPath;
-  return [rel(path.join(folder, DISPOSITIF_FILE)), ...dataset.etats.map((e) => e.source), ...dataset.deploiements.map((d) => d.source)];
+  return [dispositifFile ?? rel(path.join(folder, DISPOSITIF_FILE)), ...dataset.etats.map((e) => e.source), ...dataset.deploiements.map((d) => d.source)];
+}
+
+/** A workbook read over the data folder (README, "Classeur Excel"): `alses validate --classeur`. */
+export interface DataOverlay {
+  /** The workbook: its sheets replace the états and déploiements of the data folder they name. */
+  readonly classeur?: string;
 }
 
 /** Names of the `.hbs` files of a folder (none when it cannot be read: `loadTemplates` reports it). */
@@ -55,10 +64,16 @@ async function templateFilesIn(dir: string): Promise<string[]> {
  * @throws AlsesError USAGE when a name is neither a catalogue id nor a template (see
  *   `resolveRequests`), checked once the data is loaded.
  */
-export async function loadInputs(dataDir: string, templatesDir: string, selection: RenderSelection | readonly string[] = {}): Promise<Inputs> {
+export async function loadInputs(
+  dataDir: string,
+  templatesDir: string,
+  selection: RenderSelection | readonly string[] = {},
+  options: DataOverlay = {},
+): Promise<Inputs> {
   const wantedSelection: RenderSelection = isNames(selection) ? { names: selection } : selection;
   const names = wantedSelection.names ?? [];
-  const [loaded, templateFiles] = await Promise.all([loadDataset(dataDir), templateFilesIn(templatesDir)]);
+  const dataPath = options.classeur ?? dataDir;
+  const [loaded, templateFiles] = await Promise.all([loadDataset(dataPath, options.classeur !== undefined ? { base: dataDir } : {}), templateFilesIn(templatesDir)]);
   const data = { ...loaded, dataset: loaded.dataset ?? loaded.scoped?.dataset };
   const catalogue = data.dataset ? catalogueOf(data.dataset, data.dispositif) : undefined;
   // With the data loaded, the names resolve to templates now (an unknown name is a usage error);
@@ -73,7 +88,7 @@ export async function loadInputs(dataDir: string, templatesDir: string, selectio
     templates,
     templateFiles,
     diagnostics: [...data.diagnostics, ...templates.diagnostics],
-    sources: data.dataset ? [...new Set([...dataSources(dataDir, data.dataset), ...templates.partials])] : [],
+    sources: data.dataset ? [...new Set([...dataSources(dataPath, data.dataset, loaded.dispositif?.file), ...templates.partials])] : [],
   };
 }
 

@@ -4,15 +4,16 @@
  */
 import type { Dataset } from '../dataset/model.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
-import { loadInputs, renderLoaded } from './inputs.ts';
+import { loadInputs, renderLoaded, type DataOverlay } from './inputs.ts';
 import { writerChecks } from './serialize.ts';
 
 /**
  * Checks everything `alses render` would use.
+ * @param options.classeur a workbook to check over the data folder (what `alses import` would write).
  * @returns the dataset when it could be read, and every diagnostic (errors mean exit code 1).
  */
-export async function validateInputs(dataDir: string, templatesDir: string): Promise<{ dataset?: Dataset; diagnostics: Diagnostic[] }> {
-  const inputs = await loadInputs(dataDir, templatesDir);
+export async function validateInputs(dataDir: string, templatesDir: string, options: DataOverlay = {}): Promise<{ dataset?: Dataset; diagnostics: Diagnostic[] }> {
+  const inputs = await loadInputs(dataDir, templatesDir, {}, options);
   const { dataset, diagnostics } = inputs;
   if (dataset && !hasErrors(diagnostics)) {
     const rendered = renderLoaded(inputs, {}, { everything: true });

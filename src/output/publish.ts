@@ -29,21 +29,33 @@ export interface PublishResult {
 
 /**
  * Writes `files` into `outDir` (all of them are in memory already: a failed render never gets
- * here) and updates `outDir/manifest.json`. Callers hold the folder's lock (`withOutputLock`, lock.ts)
- * for the whole run. A failure replaces nothing:
+ * here) with `replaceAll`, then updates `outDir/manifest.json`; with `options.manifestKey`, signs
+ * it (`manifest.json.sig`), without, removes a signature that no longer matches it. Callers hold
+ * the folder's lock (`withOutputLock`, lock.ts) for the whole run. A failure replaces nothing.
+ * @throws AlsesError OUTPUT when a file cannot be written, in French with the system's reason.
+ */
+export async function publish(outDir: string, files: readonly PublishedFile[], options: { readonly manifestKey?: ManifestKey | undefined } = {}): Promise<PublishResult[]> {
+  const statuses = await replaceAll(files);
+  await recordOutputs(outDir, files);
+  await updateManifestSignature(outDir, options.manifestKey);
+  return files.map((f, i) => ({ path: f.path, sha256: sha256(f.bytes), size: f.bytes.byteLength, status: statuses[i]! }));
+}
+
+/**
+ * Writes a set of files as one transaction: after a failure every target is as it was.
  * 1. every changed file is written to a temporary file (a failure removes them all);
  * 2. each previous version is kept aside (hard link, or copy);
  * 3. each temporary file is renamed over its target; should a rename fail (a file locked or made
  *    immutable meanwhile), the files already replaced get their previous version back, and new
  *    ones are removed;
- * 4. the manifest records the files, then the kept versions are dropped;
- * 5. with `options.manifestKey`, the manifest is signed (`manifest.json.sig`); without, a
- *    signature that no longer matches it is removed.
+ * 4. the kept versions are dropped.
+ * A file whose bytes are already on disk is left untouched.
+ * @returns each file's status, in the order of `files`: `written` (new or changed) or `unchanged`.
  * @throws AlsesError OUTPUT when a file cannot be written, in French with the system's reason.
  */
-export async function publish(outDir: string, files: readonly PublishedFile[], options: { readonly manifestKey?: ManifestKey | undefined } = {}): Promise<PublishResult[]> {
-  const results: PublishResult[] = [];
-  const pending: { file: PublishedFile; temp: string; backup?: string }[] = [];
+export async function replaceAll(files: readonly OutputFile[]): Promise<('written' | 'unchanged')[]> {
+  const statuses: ('written' | 'unchanged')[] = [];
+  const pending: { file: OutputFile; temp: string; backup?: string }[] = [];
   const cleanup = () => Promise.all(pending.flatMap((p) => [removeQuietly(p.temp), ...(p.backup ? [removeQuietly(p.backup)] : [])]));
   try {
     for (const f of files) {
@@ -52,7 +64,7 @@ export async function publish(outDir: string, files: readonly PublishedFile[], o
       const onDisk = await compareWithDisk(f.path, f.bytes);
       const unchanged = onDisk === 'same';
       if (!unchanged) pending.push({ file: f, temp: await writeTemp(f.path, f.bytes), ...(onDisk === 'different' ? { backup: await keepAside(f.path) } : {}) });
-      results.push({ path: f.path, sha256: sha256(f.bytes), size: f.bytes.byteLength, status: unchanged ? 'unchanged' : 'written' });
+      statuses.push(unchanged ? 'unchanged' : 'written');
     }
   } catch (err) {
     await cleanup();
@@ -72,13 +84,8 @@ export async function publish(outDir: string, files: readonly PublishedFile[], o
       throw new AlsesError('OUTPUT', `${message} ; aucun fichier n'a été remplacé.`);
     }
   }
-  try {
-    await recordOutputs(outDir, files);
-  } finally {
-    await cleanup();
-  }
-  await updateManifestSignature(outDir, options.manifestKey);
-  return results;
+  await cleanup();
+  return statuses;
 }
 
 /** Keeps the current version of `file` aside (hard link, or copy), for a rollback. */

@@ -1,36 +1,90 @@
 /**
- * `alses import <source> --to <dossier>`: runs the import job (src/jobs/import.ts), which checks a
- * workbook or a folder of CSV files and writes the canonical data folder. Exit 1 and nothing
- * written on any error.
+ * `alses import <source> --to <dossier> [--ecraser]`: runs the import job (src/jobs/import.ts),
+ * which checks a workbook or a folder of CSV files, shows what changes in each file of the data
+ * folder, and writes the canonical files — existing files only with `--ecraser`. Exit 1 and
+ * nothing written on any error, or when existing files would change without `--ecraser`.
  */
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { runImport } from '../../jobs/import.ts';
-import { reportFailure, reportWrites } from '../shared.ts';
+import { describeDiff } from '../../dataset/csv-diff.ts';
+import { displayPath } from '../../diagnostics.ts';
+import { BACKUP_FOLDER, runImport, type PlannedFile } from '../../jobs/import.ts';
+import { plural, printDiagnostics, reportFailure } from '../shared.ts';
 
 interface ImportArgs {
   source: string;
   to: string;
   dispositif?: string;
+  ecraser: boolean;
+}
+
+/**
+ * The French lines that show an import's plan, one file after the other:
+ * « etats/2020-07-15.csv : 53 lignes, +5 −0 ~2 » then each collège added, removed or changed;
+ * « nouveau » and « inchangé » files; what changes in dispositif.yaml.
+ */
+export function describePlan(plan: readonly PlannedFile[]): string[] {
+  return plan.flatMap((f) => {
+    const rows = f.rows === undefined ? '' : `${plural(f.rows, 'ligne', 'lignes')}, `;
+    if (f.status === 'new') return [`${f.relative} : ${rows}nouveau`];
+    if (f.status === 'unchanged') return [`${f.relative} : ${rows}inchangé`];
+    if (f.status === 'kept') return [`${f.relative} : ${rows}gardé (aucune feuille dans le classeur)`];
+    if (f.diff) return [`${f.relative} : ${rows}+${f.diff.added.length} −${f.diff.removed.length} ~${f.diff.changed.length}`, ...describeDiff(f.diff)];
+    return [`${f.relative} : modifié`, ...(f.changes ?? []).map((c) => `  ${c}`)];
+  });
 }
 
 /** The `import` command. */
 export const importCommand: CommandModule<object, ImportArgs> = {
   command: 'import <source>',
-  describe: 'Vérifier un classeur Excel (.xlsx) ou un dossier de CSV, puis écrire les fichiers de données canoniques',
+  describe: 'Vérifier un classeur Excel (.xlsx) ou un dossier de CSV, montrer ce qui change, puis écrire les fichiers de données canoniques',
   builder: (y) =>
     y
       .strict()
-      .positional('source', { type: 'string', demandOption: true, normalize: true, describe: 'Classeur .xlsx, ou dossier de données (dispositif.yaml et CSV)' })
-      .option('to', { type: 'string', demandOption: 'Indiquez le dossier de destination : --to data', normalize: true, describe: 'Dossier où écrire dispositif.yaml et les CSV' })
+      .positional('source', { type: 'string', demandOption: true, normalize: true, describe: 'Classeur .xlsx (seules les feuilles qui changent), ou dossier de données (dispositif.yaml et CSV)' })
+      .option('to', { type: 'string', demandOption: 'Indiquez le dossier de destination : --to data', normalize: true, describe: 'Dossier où écrire dispositif.yaml et les CSV ; un classeur le complète' })
+      .option('ecraser', {
+        type: 'boolean',
+        default: false,
+        describe: `Remplacer les fichiers existants qui changent (l'ancienne version est gardée dans <dossier>/${BACKUP_FOLDER}/)`,
+      })
       .option('dispositif', {
         type: 'string',
         normalize: true,
-        describe: 'Fichier dispositif.yaml à utiliser (défaut : celui qui est à côté du classeur, ou dans le dossier)',
-      }) as never,
+        describe: 'Fichier dispositif.yaml à utiliser (défaut : celui qui est à côté du classeur, sinon celui du dossier --to)',
+      })
+      .example('alses import alses.xlsx --to data', 'montre ce qui change dans data/ ; n\'écrit que des fichiers nouveaux')
+      .example('alses import alses.xlsx --to data --ecraser', 'écrit aussi les fichiers modifiés (anciennes versions dans data/.sauvegardes/)') as never,
   handler: async (args) => {
     try {
-      const { files, diagnostics } = await runImport(args.source, args.to, args.dispositif !== undefined ? { dispositif: args.dispositif } : {});
-      process.exitCode = reportWrites(diagnostics, files);
+      const result = await runImport(args.source, args.to, { ...(args.dispositif !== undefined ? { dispositif: args.dispositif } : {}), overwrite: args.ecraser });
+      printDiagnostics(result.diagnostics);
+      if (!result.plan) {
+        process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
+        process.exitCode = 1;
+        return;
+      }
+      const to = displayPath(path.resolve(args.to));
+      process.stdout.write(`Import de ${displayPath(path.resolve(args.source))} dans ${to} :\n${describePlan(result.plan).join('\n')}\n`);
+      const written = result.plan.filter((f) => f.status === 'new' || f.status === 'changed').length;
+      switch (result.status) {
+        case 'refused': {
+          const changed = result.plan.filter((f) => f.status === 'changed').map((f) => f.relative);
+          process.stderr.write(
+            `alses : ${changed.length >= 2 ? `${changed.length} fichiers existants seraient modifiés` : '1 fichier existant serait modifié'} (${changed.join(', ')}) : aucun fichier écrit. ` +
+              `Vérifiez les changements ci-dessus, puis relancez avec --ecraser pour les écrire (la version actuelle de chaque fichier remplacé sera gardée dans ${path.join(to, BACKUP_FOLDER)}/).\n`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        case 'unchanged':
+          process.stdout.write(`Rien à écrire : ${to} est déjà à jour.\n`);
+          break;
+        default:
+          process.stdout.write(`Import terminé : ${plural(written, 'fichier écrit', 'fichiers écrits')} dans ${to}.\n`);
+          if (result.backup) process.stdout.write(`Versions précédentes des fichiers remplacés : ${displayPath(result.backup)}\n`);
+      }
+      process.exitCode = 0;
     } catch (err) {
       process.exitCode = reportFailure(err);
     }

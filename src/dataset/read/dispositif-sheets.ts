@@ -1,0 +1,247 @@
+/**
+ * What a workbook adds to `dispositif.yaml` (README, "Classeur Excel"): staff keep their
+ * workbook as they like, and a sheet may carry what dispositif.yaml does not list yet.
+ *
+ * - A visible sheet `État AAAA-MM-JJ` (or `AAAA-MM-JJ`) whose date is no état of dispositif.yaml
+ *   is a new état, registered with `fichier: etats/<date>.csv`.
+ * - Optional sheets « Délibérations » (Id;Date;Objet;Instance;Numéro), « Structures porteuses »
+ *   (Sigle;Nom) and « Déploiements » (Id;Libellé;Délibération;Effet): a row whose id (sigle) is not
+ *   in dispositif.yaml is added to it; a row that differs from the entry already there is a
+ *   warning (`xlsx/dispositif-mismatch`) and dispositif.yaml is kept: it is never rewritten
+ *   silently.
+ *
+ * Entries are added with `addToDispositif`, so the file's comments and order are kept.
+ */
+import { parseDocument } from 'yaml';
+import { formatShortDate, isIsoDate } from '../../dates.ts';
+import type { Diagnostic, Place } from '../../diagnostics.ts';
+import { AlsesError } from '../../errors.ts';
+import { addToDispositif, type DispositifList } from '../dispositif-edit.ts';
+import { DISPOSITIF_FILE } from '../schema.ts';
+import { foldForComparison, quote } from '../text.ts';
+import type { Cell, ColumnSpec, TableRow } from './table.ts';
+import type { Sheet, Workbook } from './xlsx.ts';
+import { readSheetTable } from './xlsx.ts';
+
+/** Names of the optional sheets (compared ignoring case, accents and spaces). */
+export const DISPOSITIF_SHEETS = {
+  deliberations: 'Délibérations',
+  structuresPorteuses: 'Structures porteuses',
+  deploiements: 'Déploiements',
+} as const;
+
+/** What a workbook adds to a dispositif.yaml text. */
+export interface WorkbookAdditions {
+  /** The dispositif.yaml text with the new entries (the text as given when there is none). */
+  readonly text: string;
+  /** One French line per added entry, e.g. « état au 15/07/2020 (etats/2020-07-15.csv) ». */
+  readonly added: readonly string[];
+  /** The optional sheets read (not to be reported as unused). */
+  readonly used: ReadonlySet<Sheet>;
+  /** Errors of the optional sheets, and their rows that differ from dispositif.yaml (warnings). */
+  readonly diagnostics: Diagnostic[];
+}
+
+type DeliberationColumn = 'id' | 'date' | 'objet' | 'instance' | 'numero';
+type StructureColumn = 'sigle' | 'nom';
+type DeploiementColumn = 'id' | 'libelle' | 'deliberation' | 'effet';
+
+const col = <K extends string>(key: K, libelle: string, required: boolean, aliases: string[] = []): ColumnSpec<K> => ({ key, libelle, aliases, required });
+
+const DELIBERATION_COLUMNS: readonly ColumnSpec<DeliberationColumn>[] = [
+  col('id', 'Id', false, ['Identifiant']),
+  col('date', 'Date', true),
+  col('objet', 'Objet', true),
+  col('instance', 'Instance', false),
+  col('numero', 'Numéro', false, ['N°']),
+];
+const STRUCTURE_COLUMNS: readonly ColumnSpec<StructureColumn>[] = [col('sigle', 'Sigle', true, ['Structure porteuse']), col('nom', 'Nom', false)];
+const DEPLOIEMENT_COLUMNS: readonly ColumnSpec<DeploiementColumn>[] = [
+  col('id', 'Id', true, ['Identifiant']),
+  col('libelle', 'Libellé', true),
+  col('deliberation', 'Délibération', true),
+  col('effet', 'Effet', true, ["Date d'effet"]),
+];
+
+/** The sheet name of a new état: `État 2020-07-15`, `Etat 2020-07-15` or `2020-07-15`. */
+const ETAT_SHEET_NAME = /^(?:[ée]tat\s+)?(\d{4}-\d{2}-\d{2})$/iu;
+
+/**
+ * Adds to `text` (a dispositif.yaml) what the workbook holds and it does not: new états, and the
+ * new rows of the optional sheets. A text that is not valid YAML is returned as is (the loader
+ * reports it).
+ * @param yamlFile dispositif.yaml as shown in messages.
+ */
+export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: string): WorkbookAdditions {
+  const diagnostics: Diagnostic[] = [];
+  const used = new Set<Sheet>();
+  const added: string[] = [];
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return { text, added, used, diagnostics };
+  const current = doc.toJS() as Record<string, unknown> | null;
+  const list = (name: string): Record<string, unknown>[] => {
+    const items = current?.[name];
+    return Array.isArray(items) ? items.filter((i): i is Record<string, unknown> => i !== null && typeof i === 'object') : [];
+  };
+  let next = text;
+  const add = (name: DispositifList, entry: Record<string, unknown>, line: string): void => {
+    try {
+      next = addToDispositif(next, yamlFile, name, entry);
+      added.push(line);
+    } catch (err) {
+      if (!(err instanceof AlsesError)) throw err;
+      diagnostics.push({ severity: 'error', ruleId: 'yaml/schema', message: err.message, place: { file: yamlFile } });
+    }
+  };
+  const sheetNamed = (name: string): Sheet | undefined =>
+    workbook.sheets.find((s) => s.visibility === 'visible' && foldForComparison(s.name) === foldForComparison(name));
+
+  // Délibérations first: the déploiements added below may cite them.
+  const deliberationIds = new Set(list('deliberations').map((d) => String(d['id'])));
+  const deliberationSheet = sheetNamed(DISPOSITIF_SHEETS.deliberations);
+  if (deliberationSheet) {
+    used.add(deliberationSheet);
+    for (const row of tableRows(deliberationSheet, workbook.file, DELIBERATION_COLUMNS, diagnostics)) {
+      const date = requiredDate(row, 'date', 'Date', diagnostics);
+      const objet = required(row, 'objet', 'Objet', diagnostics);
+      if (date === undefined || objet === undefined) continue;
+      const id = value(row, 'id') ?? date;
+      const entry = { id, date, objet, instance: value(row, 'instance'), numero: value(row, 'numero') };
+      const existing = list('deliberations').find((d) => String(d['id']) === id);
+      if (existing) mismatch(existing, entry, row, `la délibération ${quote(id)}`, diagnostics);
+      else if (!deliberationIds.has(id)) {
+        deliberationIds.add(id);
+        add('deliberations', entry, `délibération ${quote(id)} du ${formatShortDate(date)} : ${objet}`);
+      }
+    }
+  }
+
+  const structureSheet = sheetNamed(DISPOSITIF_SHEETS.structuresPorteuses);
+  if (structureSheet) {
+    used.add(structureSheet);
+    const sigles = new Set(list('structuresPorteuses').map((s) => foldForComparison(String(s['sigle']))));
+    for (const row of tableRows(structureSheet, workbook.file, STRUCTURE_COLUMNS, diagnostics)) {
+      const sigle = required(row, 'sigle', 'Sigle', diagnostics);
+      if (sigle === undefined) continue;
+      const entry = { sigle, nom: value(row, 'nom') };
+      const existing = list('structuresPorteuses').find((s) => foldForComparison(String(s['sigle'])) === foldForComparison(sigle));
+      if (existing) mismatch(existing, { nom: entry.nom }, row, `la structure porteuse ${quote(sigle)}`, diagnostics);
+      else if (!sigles.has(foldForComparison(sigle))) {
+        sigles.add(foldForComparison(sigle));
+        add('structuresPorteuses', entry, `structure porteuse ${quote(sigle)}${entry.nom ? ` (${entry.nom})` : ''}`);
+      }
+    }
+  }
+
+  const deploiementSheet = sheetNamed(DISPOSITIF_SHEETS.deploiements);
+  if (deploiementSheet) {
+    used.add(deploiementSheet);
+    const ids = new Set(list('deploiements').map((d) => String(d['id'])));
+    for (const row of tableRows(deploiementSheet, workbook.file, DEPLOIEMENT_COLUMNS, diagnostics)) {
+      const id = required(row, 'id', 'Id', diagnostics);
+      const libelle = required(row, 'libelle', 'Libellé', diagnostics);
+      const deliberation = required(row, 'deliberation', 'Délibération', diagnostics);
+      const effet = requiredDate(row, 'effet', 'Effet', diagnostics);
+      if (id === undefined || libelle === undefined || deliberation === undefined || effet === undefined) continue;
+      const existing = list('deploiements').find((d) => String(d['id']) === id);
+      if (existing) {
+        mismatch(existing, { libelle, deliberation, effet }, row, `le déploiement ${quote(id)}`, diagnostics);
+        continue;
+      }
+      if (ids.has(id)) continue;
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
+        cellError(row.cells.id!, `identifiant de déploiement ${quote(id)} invalide (attendu : minuscules, chiffres et tirets, ex. rentree-2020)`, diagnostics);
+        continue;
+      }
+      if (!deliberationIds.has(deliberation)) {
+        diagnostics.push({
+          severity: 'error',
+          ruleId: 'deliberation/unknown',
+          message: `délibération ${quote(deliberation)} du déploiement ${quote(id)} inconnue (attendu : l'id d'une délibération de ${DISPOSITIF_FILE} ou de la feuille « ${DISPOSITIF_SHEETS.deliberations} » : ${[...deliberationIds].join(', ') || 'aucune'})`,
+          place: row.cells.deliberation!.place,
+          actual: deliberation,
+        });
+        continue;
+      }
+      ids.add(id);
+      const fichier = `deploiements/${id}.csv`;
+      add('deploiements', { id, libelle, fichier, deliberation, effet }, `déploiement ${quote(id)} (${libelle}), effectif le ${formatShortDate(effet)} (${fichier})`);
+    }
+  }
+
+  // New états: sheets named by a date that dispositif.yaml does not list yet, in tab order.
+  const dates = new Set(list('etats').map((e) => String(e['date'])));
+  for (const sheet of workbook.sheets) {
+    const date = ETAT_SHEET_NAME.exec(sheet.name.trim())?.[1];
+    if (sheet.visibility !== 'visible' || sheet.filledCells === 0 || date === undefined || !isIsoDate(date) || dates.has(date)) continue;
+    dates.add(date);
+    const fichier = `etats/${date}.csv`;
+    add('etats', { date, fichier }, `état au ${formatShortDate(date)} (${fichier}), feuille ${quote(sheet.name)}`);
+  }
+  return { text: next, added, used, diagnostics };
+}
+
+/** The data rows of an optional sheet (its shape problems reported). */
+function tableRows<K extends string>(sheet: Sheet, file: string, specs: readonly ColumnSpec<K>[], diagnostics: Diagnostic[]): readonly TableRow<K>[] {
+  const read = readSheetTable(sheet, file, specs);
+  diagnostics.push(...read.diagnostics);
+  return read.table?.rows ?? [];
+}
+
+/** A cell's text, `undefined` when the column is absent or the cell blank. */
+function value<K extends string>(row: TableRow<K>, key: K): string | undefined {
+  const v = row.cells[key]?.value.trim();
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function cellError(cell: Cell, message: string, diagnostics: Diagnostic[]): void {
+  diagnostics.push({ severity: 'error', ruleId: 'xlsx/required', message, place: cell.place });
+}
+
+/** A required cell's text; blank is an `xlsx/required` error. */
+function required<K extends string>(row: TableRow<K>, key: K, header: string, diagnostics: Diagnostic[]): string | undefined {
+  const v = value(row, key);
+  if (v === undefined) cellError(row.cells[key] ?? { value: '', place: row.place }, `colonne ${quote(header)} vide (attendu : une valeur sur chaque ligne)`, diagnostics);
+  return v;
+}
+
+/**
+ * A required date cell as an ISO date: typed as a date in the workbook (shown 06/07/2020) or
+ * written AAAA-MM-JJ. Anything else is a `date/invalid` error.
+ */
+function requiredDate<K extends string>(row: TableRow<K>, key: K, header: string, diagnostics: Diagnostic[]): string | undefined {
+  const v = required(row, key, header, diagnostics);
+  if (v === undefined) return undefined;
+  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
+  const iso = french ? `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}` : v;
+  if (isIsoDate(iso)) return iso;
+  diagnostics.push({
+    severity: 'error',
+    ruleId: 'date/invalid',
+    message: `date ${quote(v)} invalide (attendu : une date du calendrier, ex. 06/07/2020 ou 2020-07-06)`,
+    place: row.cells[key]!.place,
+    actual: v,
+  });
+  return undefined;
+}
+
+/**
+ * `xlsx/dispositif-mismatch` (warning) for each field of `sheet` that differs from the entry of
+ * dispositif.yaml; a blank cell and an absent key are the same, a column the sheet lacks is not
+ * compared.
+ */
+function mismatch(yaml: Record<string, unknown>, sheet: Record<string, string | undefined>, row: TableRow<string>, what: string, diagnostics: Diagnostic[]): void {
+  const differences = Object.entries(sheet).flatMap(([key, now]) => {
+    if (!(key in row.cells)) return []; // a column the sheet does not have
+    const was = yaml[key] === undefined || yaml[key] === null ? undefined : String(yaml[key]);
+    return (was ?? '') === (now ?? '') ? [] : [`${key} ${quote(was ?? '')} dans ${DISPOSITIF_FILE}, ${quote(now ?? '')} dans le classeur`];
+  });
+  if (differences.length === 0) return;
+  const place: Place = row.place;
+  diagnostics.push({
+    severity: 'warning',
+    ruleId: 'xlsx/dispositif-mismatch',
+    message: `${what} diffère : ${differences.join(' ; ')} — ${DISPOSITIF_FILE} est gardé tel quel (attendu : la même valeur ; pour la changer, modifiez ${DISPOSITIF_FILE})`,
+    place,
+  });
+}

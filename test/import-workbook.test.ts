@@ -1,0 +1,251 @@
+/**
+ * Workbooks as staff keep them (issue 9, item 4): a workbook holding only the sheets of the
+ * rentrée 2020, each with a title row above its header, laid over a fresh copy of data/.
+ * `alses import` shows what changes in each file, refuses to replace existing files without
+ * `--ecraser`, writes every file with it (previous versions kept in .sauvegardes/), and writes
+ * nothing at all when a write fails.
+ */
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../src/dataset/load.ts';
+import type { Affectation } from '../src/dataset/model.ts';
+import { PENDING_STRUCTURE } from '../src/dataset/model.ts';
+import { ROOT, runCli } from './helpers/cli.ts';
+
+let work: string;
+/** The 53 rows of the état at 2020-07-15 as `alses etat --au 2020-07-15` computes them. */
+let etat2020: readonly Affectation[];
+
+/** The five collèges of the rentrée 2020 (README, "Chaque année"). */
+const RENTREE_2020 = [
+  ['LILLE', 'Carnot', 'REP +', 1],
+  ['ROUBAIX', 'Jean Lebas', 'REP +', 1],
+  ['TOURCOING', 'Roger Salengro', 'REP', 1],
+  ['VALENCIENNES', 'Jean Moulin', 'REP +', 1],
+  ['MAUBEUGE', 'Coutelle', 'REP', 1],
+] as const;
+
+/** Runs `alses …` and expects success. */
+async function alses(...args: string[]): Promise<string> {
+  const run = await runCli(args);
+  expect(run.code, `${args.join(' ')}\n${run.stderr}`).toBe(0);
+  return run.stdout;
+}
+
+/** A fresh copy of data/, named `name` under the work folder. */
+async function freshData(name: string): Promise<string> {
+  const dir = path.join(work, name);
+  await cp(path.join(ROOT, 'data'), dir, { recursive: true });
+  return dir;
+}
+
+/** Every file under `dir` (hidden folders aside) with its bytes, by relative path. */
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && !path.relative(dir, full).startsWith('.')) out.set(path.relative(dir, full), (await readFile(full)).toString('base64'));
+  }
+  return out;
+}
+
+type SheetRow = readonly (string | number)[];
+
+/**
+ * Writes a workbook of the given sheets, each with a merged title row, an empty row, then its
+ * rows (the first is the header). No dispositif.yaml beside it.
+ */
+async function workbook(file: string, sheets: Readonly<Record<string, readonly SheetRow[]>>): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  for (const [name, rows] of Object.entries(sheets)) {
+    const ws = wb.addWorksheet(name);
+    ws.getCell('A1').value = `Dispositif ALSES — ${name}`;
+    ws.mergeCells('A1:D1');
+    rows.forEach((r, i) => void (ws.getRow(3 + i).values = [...r]));
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, Buffer.from(await wb.xlsx.writeBuffer()));
+  return file;
+}
+
+/** The état 2020 rows as a sheet: published headers; `edit` changes a row by collège. */
+function etatSheet(edit: (r: Affectation) => SheetRow | undefined = () => undefined): SheetRow[] {
+  return [
+    ['VILLE', 'Nom du collège', 'STRUCTURES PORTEUSES', "Nombre d'ETP", 'Éducation prioritaire'],
+    ...etat2020.map((r) => [...(edit(r) ?? [r.commune, r.college, r.structurePorteuse ?? PENDING_STRUCTURE, r.etp]), r.educationPrioritaire ?? '']),
+  ];
+}
+
+const deploiementSheet = (): SheetRow[] => [['Ville', 'Dénomination du collège', 'REP/REP +', 'Nombre ALSÉS'], ...RENTREE_2020];
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'alses-import-'));
+  // The état at 2020-07-15 as the product computes it, read back from a scratch copy.
+  const scratch = await freshData('scratch');
+  await alses('etat', '--data', scratch, '--au', '2020-07-15');
+  const { dataset } = await loadDataset(scratch);
+  etat2020 = dataset!.etats.find((e) => e.date === '2020-07-15')!.rows;
+  expect(etat2020).toHaveLength(53);
+}, 60_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('a workbook of the 2020 sheets over data/ after README "Chaque année" steps 1 to 3', () => {
+  let data: string;
+  let xlsx: string;
+  let before: Map<string, string>;
+
+  beforeAll(async () => {
+    data = await freshData('annee');
+    const opts = ['--data', data];
+    await alses('deliberation', 'ajouter', ...opts, '--date', '2020-07-06', '--objet', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020');
+    await alses('etat', ...opts, '--au', '2020-07-15');
+    await alses('deploiement', 'ajouter', ...opts, '--id', 'rentree-2020', '--libelle', 'rentrée 2020', '--deliberation', '2020-07-06', '--effet', '2020-09-01');
+    // Staff designate the structures of two rentrée 2019 collèges, and fill the rentrée 2020.
+    xlsx = await workbook(path.join(work, 'classeurs/rentree-2020.xlsx'), {
+      'État 2020-07-15': etatSheet((r) =>
+        r.college === 'Turgot' ? [r.commune, r.college, 'AEP', r.etp] : r.college === 'Jacques Prévert' ? [r.commune, r.college, 'CAPEP', 0.5] : undefined,
+      ),
+      'Déploiement rentree-2020': deploiementSheet(),
+    });
+    before = await snapshot(data);
+  }, 60_000);
+
+  it('validate --classeur checks the workbook over the folder (title rows skipped)', async () => {
+    const run = await runCli(['validate', '--data', data, '--classeur', xlsx]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Données valides : 2 états, 2 déploiements, 111 lignes.');
+  });
+
+  it('without --ecraser: shows the diff per file, writes nothing, exit 1', async () => {
+    const run = await runCli(['import', xlsx, '--to', data]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines).toContain('dispositif.yaml : inchangé');
+    // The files of the entries the workbook has no sheet for are left alone.
+    expect(lines).toContain('etats/2019-07-15.csv : 42 lignes, gardé (aucune feuille dans le classeur)');
+    expect(lines).toContain('deploiements/rentree-2019.csv : 11 lignes, gardé (aucune feuille dans le classeur)');
+    expect(lines).toContain('etats/2020-07-15.csv : 53 lignes, +0 −0 ~2');
+    expect(lines).toContain('  ~ CAUDRY — Jacques Prévert : Structure porteuse « en cours de négociation » → « CAPEP », ETP « 1 » → « 0,5 »');
+    expect(lines.some((l) => /^ {2}~ DENAIN — Turgot : Structure porteuse « en cours de négociation » → « AEP »$/.test(l))).toBe(true);
+    expect(lines).toContain('deploiements/rentree-2020.csv : 5 lignes, +5 −0 ~0');
+    expect(lines).toContain('  + LILLE — Carnot');
+    expect(run.stderr).toContain("2 fichiers existants seraient modifiés (etats/2020-07-15.csv, deploiements/rentree-2020.csv) : aucun fichier écrit.");
+    expect(run.stderr).toContain('relancez avec --ecraser');
+    expect(await snapshot(data)).toEqual(before);
+    expect(await readdir(data)).not.toContain('.sauvegardes');
+  });
+
+  it('with --ecraser: writes whole canonical files, keeps the previous ones, validate passes', async () => {
+    const run = await runCli(['import', xlsx, '--to', data, '--ecraser']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Import terminé : 2 fichiers écrits');
+    const etat = await readFile(path.join(data, 'etats/2020-07-15.csv'), 'utf8');
+    expect(etat.split('\n')[0]).toBe('Commune;Collège;Structure porteuse;ETP;Éducation prioritaire');
+    expect(etat).toContain('\nCAUDRY;Jacques Prévert;CAPEP;0,5;REP\n');
+    expect(etat).toContain('\nDENAIN;Turgot;AEP;1;REP+\n');
+    expect(etat.trimEnd().split('\n')).toHaveLength(54);
+    expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toBe(
+      'Commune;Collège;Éducation prioritaire;ETP\nLILLE;Carnot;REP+;1\nROUBAIX;Jean Lebas;REP+;1\nTOURCOING;Roger Salengro;REP;1\nVALENCIENNES;Jean Moulin;REP+;1\nMAUBEUGE;Coutelle;REP;1\n',
+    );
+    // The previous versions, in a dated folder.
+    const [stamp] = await readdir(path.join(data, '.sauvegardes'));
+    expect(stamp).toMatch(/^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$/);
+    const kept = path.join(data, '.sauvegardes', stamp!);
+    expect((await readFile(path.join(kept, 'etats/2020-07-15.csv'))).toString('base64')).toBe(before.get('etats/2020-07-15.csv'));
+    expect((await readFile(path.join(kept, 'deploiements/rentree-2020.csv'))).toString('base64')).toBe(before.get('deploiements/rentree-2020.csv'));
+    // The rest untouched; the folder valid (the backups are not read).
+    const after = await snapshot(data);
+    for (const file of ['dispositif.yaml', 'etats/2019-07-15.csv', 'deploiements/rentree-2019.csv']) expect(after.get(file)).toBe(before.get(file));
+    const validate = await runCli(['validate', '--data', data]);
+    expect(validate.stderr).toBe('');
+    expect(validate.code).toBe(0);
+    // Run again: nothing to write.
+    const again = await runCli(['import', xlsx, '--to', data]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('est déjà à jour');
+  });
+});
+
+describe('a workbook that adds to dispositif.yaml: new état, optional sheets', () => {
+  let data: string;
+  let xlsx: string;
+  let before: Map<string, string>;
+
+  beforeAll(async () => {
+    data = await freshData('ajouts');
+    xlsx = await workbook(path.join(work, 'classeurs/ajouts.xlsx'), {
+      Délibérations: [
+        ['Id', 'Date', 'Objet'],
+        ['2019-07-01', '2019-07-01', 'autre objet que celui de dispositif.yaml'],
+        ['', '06/07/2020', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020'],
+      ],
+      'Structures porteuses': [
+        ['Sigle', 'Nom'],
+        ['CAPEP', ''],
+        ['Nouvel Horizon', 'Association Nouvel Horizon'],
+      ],
+      Déploiements: [
+        ['Id', 'Libellé', 'Délibération', 'Effet'],
+        ['rentree-2020', 'rentrée 2020', '2020-07-06', '2020-09-01'],
+      ],
+      'État 2020-07-15': etatSheet((r) => (r.college === 'Turgot' ? [r.commune, r.college, 'Nouvel Horizon', r.etp] : undefined)),
+      'Déploiement rentree-2020': deploiementSheet(),
+    });
+    before = await snapshot(data);
+  }, 60_000);
+
+  it('without --ecraser: lists what dispositif.yaml gains and the new files, writes nothing', async () => {
+    const run = await runCli(['import', xlsx, '--to', data]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines).toContain('dispositif.yaml : modifié');
+    expect(lines).toContain('  + délibération "2020-07-06" du 06/07/2020 : déploiement de 5 postes ALSES supplémentaires à la rentrée 2020');
+    expect(lines).toContain('  + structure porteuse "Nouvel Horizon" (Association Nouvel Horizon)');
+    expect(lines).toContain('  + déploiement "rentree-2020" (rentrée 2020), effectif le 01/09/2020 (deploiements/rentree-2020.csv)');
+    expect(lines).toContain('  + état au 15/07/2020 (etats/2020-07-15.csv), feuille "État 2020-07-15"');
+    expect(lines).toContain('etats/2020-07-15.csv : 53 lignes, nouveau');
+    expect(lines).toContain('deploiements/rentree-2020.csv : 5 lignes, nouveau');
+    // The row that differs from dispositif.yaml is a warning; dispositif.yaml keeps its value.
+    expect(run.stderr).toContain('la délibération "2019-07-01" diffère : objet "déploiement de 11 postes ALSES supplémentaires à la rentrée 2019" dans dispositif.yaml, "autre objet que celui de dispositif.yaml" dans le classeur');
+    expect(run.stderr).toContain('xlsx/dispositif-mismatch');
+    expect(run.stderr).toContain('1 fichier existant serait modifié (dispositif.yaml)');
+    expect(await snapshot(data)).toEqual(before);
+  });
+
+  it('an import that fails while writing leaves every file as it was', async () => {
+    await mkdir(path.join(data, 'etats/2020-07-15.csv'));
+    const run = await runCli(['import', xlsx, '--to', data, '--ecraser']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('un dossier porte déjà ce nom');
+    expect(await snapshot(data)).toEqual(before);
+    expect(await readdir(data)).not.toContain('.sauvegardes');
+    expect((await readdir(data, { recursive: true })).filter((f) => f.endsWith('.tmp') || f.endsWith('.bak'))).toEqual([]);
+    await rm(path.join(data, 'etats/2020-07-15.csv'), { recursive: true });
+  });
+
+  it('with --ecraser: dispositif.yaml registers the new entries and keeps its comments; validate passes', async () => {
+    const run = await runCli(['import', xlsx, '--to', data, '--ecraser']);
+    expect(run.code, run.stderr).toBe(0);
+    const yaml = await readFile(path.join(data, 'dispositif.yaml'), 'utf8');
+    const original = await readFile(path.join(ROOT, 'data/dispositif.yaml'), 'utf8');
+    for (const comment of original.split('\n').filter((l) => l.trimStart().startsWith('#'))) expect(yaml).toContain(comment);
+    expect(yaml).toContain('  - date: 2020-07-15\n    fichier: etats/2020-07-15.csv\n');
+    expect(yaml).toContain('  - sigle: Nouvel Horizon\n    nom: Association Nouvel Horizon\n');
+    expect(yaml).toContain('objet: déploiement de 11 postes ALSES supplémentaires à la rentrée 2019\n');
+    expect(await readFile(path.join(data, 'etats/2020-07-15.csv'), 'utf8')).toContain('\nDENAIN;Turgot;Nouvel Horizon;1;REP+\n');
+    expect((await stat(path.join(data, 'deploiements/rentree-2020.csv'))).isFile()).toBe(true);
+    const validate = await runCli(['validate', '--data', data]);
+    expect(validate.stderr).toBe('');
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain('Données valides : 2 états, 2 déploiements, 111 lignes.');
+  });
+});
