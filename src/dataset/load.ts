@@ -230,24 +230,23 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   };
   /** Each read entry, its own problems, and where its rows are (to place cross-file problems). */
   const owned: { kind: FaultyEntry['kind']; key: string; own: Diagnostic[]; file?: string | undefined; sheet?: string | undefined }[] = [];
+  /** Reads the table of entry `i` of a list; its problems are its own (`owned`). */
+  const readEntry = async <T extends TableEntry>(kind: AffectationFileKind, list: 'etats' | 'deploiements', i: number, entry: T, key: string) => {
+    const own: Diagnostic[] = [];
+    const read = await readRows(kind, entry, [list, i], own);
+    owned.push({ kind, key, own, file: read?.file, sheet: read?.sheet });
+    return { ...entry, source: read?.file, rows: read?.rows };
+  };
   const etats = await Promise.all(
     items(raw, 'etats').map(async (entry, i) => {
       const e = etatEntrySchema.safeParse(entry);
-      if (!e.success) return undefined;
-      const own: Diagnostic[] = [];
-      const read = await readRows('etat', e.data, ['etats', i], own);
-      owned.push({ kind: 'etat', key: e.data.date, own, file: read?.file, sheet: read?.sheet });
-      return { ...e.data, source: read?.file, rows: read?.rows };
+      return e.success ? readEntry('etat', 'etats', i, e.data, e.data.date) : undefined;
     }),
   );
   const deploiements = await Promise.all(
     items(raw, 'deploiements').map(async (entry, i) => {
       const d = deploiementEntrySchema.safeParse(entry);
-      if (!d.success) return undefined;
-      const own: Diagnostic[] = [];
-      const read = await readRows('deploiement', d.data, ['deploiements', i], own);
-      owned.push({ kind: 'deploiement', key: d.data.id, own, file: read?.file, sheet: read?.sheet });
-      return { ...d.data, effetPlace: yaml.locate(['deploiements', i, 'effet']), source: read?.file, rows: read?.rows };
+      return d.success ? { ...(await readEntry('deploiement', 'deploiements', i, d.data, d.data.id)), effetPlace: yaml.locate(['deploiements', i, 'effet']) } : undefined;
     }),
   );
   for (const o of owned) diagnostics.push(...o.own);
