@@ -8,7 +8,6 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { canonicalFiles } from '../dataset/canonical.ts';
 import { isWorkbookPath } from '../dataset/load.ts';
 import { columnLetters, readWorkbook, rowNumber } from '../dataset/read/xlsx.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
@@ -18,6 +17,7 @@ import { writeAtomic } from '../output/atomic.ts';
 import { checkReportMonth, defaultMonth } from '../reports/rapport-mensuel.ts';
 import { MONTHLY_TEMPLATE, runMonthly } from '../jobs/monthly.ts';
 import { resolveRequests, type RenderSelection } from '../jobs/documents.ts';
+import { runImport } from '../jobs/import.ts';
 import { loadInputs, renderLoaded, type Inputs } from '../jobs/inputs.ts';
 import { writerChecks } from '../jobs/serialize.ts';
 import { FORMATS, serialize, type Format } from '../writers/index.ts';
@@ -358,16 +358,12 @@ export async function produceMonthlyReport(source: DataSource, templatesDir: str
  * @returns the diagnostics, and each file written or unchanged (paths relative to `dataDir`).
  */
 export async function saveToData(source: DataSource, dataDir: string): Promise<{ diagnostics: Diagnostic[]; written: string[]; unchanged: string[] }> {
-  const { files, diagnostics } = await canonicalFiles(source.path, dataDir);
-  const shown = hidePaths(diagnostics, source);
-  if (hasErrors(diagnostics)) return { diagnostics: shown, written: [], unchanged: [] };
-  const written: string[] = [];
-  const unchanged: string[] = [];
-  for (const f of files) {
-    const previous = await readFile(f.path).catch(() => undefined);
-    const same = previous !== undefined && Buffer.compare(previous, f.bytes) === 0;
-    if (!same) await writeAtomic(f.path, f.bytes);
-    (same ? unchanged : written).push(path.relative(dataDir, f.path).split(path.sep).join('/'));
-  }
+  // The same steps as `alses import --ecraser`: the workbook laid over data/, every file written
+  // as one transaction, the previous version of each replaced file kept in data/.sauvegardes/.
+  const result = await runImport(source.path, dataDir, { overwrite: true });
+  const shown = hidePaths(result.diagnostics, source);
+  if (hasErrors(result.diagnostics) || !result.plan) return { diagnostics: shown, written: [], unchanged: [] };
+  const written = result.status === 'written' ? result.plan.filter((p) => p.status === 'new' || p.status === 'changed').map((p) => p.relative) : [];
+  const unchanged = result.plan.filter((p) => !written.includes(p.relative)).map((p) => p.relative);
   return { diagnostics: shown, written, unchanged };
 }
