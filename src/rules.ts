@@ -93,6 +93,7 @@ export const TEMPLATE_RULES = {
   'template/object-value': 'expression qui affiche un objet ou une liste au lieu d’un texte',
   'template/data': 'délibération, état ou déploiement nommé par l’en-tête absent des données',
   'template/date': 'date du document inconnue ou invalide',
+  'render/scope': 'documents empêchés par des erreurs dans les fichiers qu’ils lisent, et ceux qui peuvent être produits en les nommant (avertissement)',
   'template/parameter': 'paramètre d’un modèle absent, en trop ou invalide (au, deploiement), ou document du catalogue dont le modèle est inconnu',
   'template/unknown-tag': 'balise hors du sous-ensemble HTML documenté',
   'template/unknown-attribute': 'attribut hors du sous-ensemble HTML documenté',

@@ -97,6 +97,30 @@ describe('rentrée 2020, from the README only', () => {
     expect(text).toMatch(/Objectif « créer à l'horizon 2021 30 postes d'ALSES » : 16 sur 30, reste 14\./);
   });
 
+  it('the new état is written in commune order, the rentrée 2019 collèges among the others', async () => {
+    const communes = (await readFile(path.join(data, 'etats/2020-07-15.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(';')[0]!);
+    expect(communes).toHaveLength(53);
+    expect(communes).toEqual([...communes].sort((a, b) => a.localeCompare(b, 'fr', { sensitivity: 'base' })));
+  });
+
+  it('a catalogue entry naming a déploiement, délibération or modèle that does not exist is refused at once (exit 2), and an entry can be removed', async () => {
+    const cases = [
+      ['rentre-2020', '--modele', 'annexe-deploiement', '--deploiement', 'rentre-2020'],
+      ['2020-07-07', '--modele', 'annexe-liste', '--au', '2020-07-15', '--deliberation', '2020-07-07'],
+      ['annexe-listes', '--modele', 'annexe-listes', '--au', '2020-07-15'],
+    ];
+    for (const [value, ...options] of cases) {
+      const run = await runCli(['document', 'ajouter', '--data', data, '--id', 'faute', ...options]);
+      expect(run.code, options.join(' ')).toBe(2);
+      expect(run.stderr).toContain(`« ${value} »`);
+    }
+    const yaml = await readFile(path.join(data, 'dispositif.yaml'), 'utf8');
+    expect(yaml).not.toContain('faute');
+    await alses('document', 'ajouter', '--data', data, '--id', 'essai', '--modele', 'annexe-liste', '--au', '2020-01-01');
+    await alses('document', 'supprimer', '--data', data, '--id', 'essai');
+    expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toBe(yaml);
+  });
+
   it('the 2019 annexes still reproduce both reference tables cell for cell', async () => {
     const expected = (t: typeof LISTE_JUILLET_2019) => [t.header, ...t.body, ['TOTAL', t.total]];
     expect((await docxTables(await read('annexe-liste-juillet-2019.docx'))).map((t) => t.map((r) => r.map(squash)))).toEqual([expected(LISTE_JUILLET_2019)]);
@@ -112,6 +136,7 @@ describe('a typo in one état blocks only the documents that read it', () => {
     typoData = path.join(dir, 'data');
     await cp(path.join(ROOT, 'data'), typoData, { recursive: true });
     await alses('etat', '--data', typoData, '--au', '2020-07-15');
+    await alses('document', 'ajouter', '--data', typoData, '--id', 'annexe-liste-juillet-2020', '--modele', 'annexe-liste', '--au', '2020-07-15');
     const etat = path.join(typoData, 'etats/2020-07-15.csv');
     const text = await readFile(etat, 'utf8');
     await writeFile(etat, text.replace('ANZIN;Jules Ferry;CAPEP;1', 'ANZIN;Jules Ferry;CAPEP;1,5'));
@@ -138,6 +163,15 @@ describe('a typo in one état blocks only the documents that read it', () => {
     expect(await readdir(target).catch(() => [])).toEqual([]);
     const monthly = await runCli(['monthly', '--month', '2020-09', '--data', typoData, '--out', path.join(dir, 'out-monthly-2020')]);
     expect(monthly.code).toBe(1);
+  });
+
+  it('the whole catalogue: nothing written, and the message names the documents that can be rendered', async () => {
+    const target = path.join(dir, 'out-all');
+    const run = await runCli(['render', '--data', typoData, '--out', target]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Documents empêchés par ces erreurs : .* ; les autres .* alses render annexe-deploiement-rentree-2019 annexe-liste-juillet-2019 note-presentation/);
+    expect(run.stderr).toMatch(/Documents empêchés par ces erreurs : annexe-liste-juillet-2020 ;/);
+    expect(await readdir(target).catch(() => [])).toEqual([]);
   });
 
   it('alses validate still reports it as an error', async () => {

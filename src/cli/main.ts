@@ -64,7 +64,7 @@ function parser(argv: string[]) {
     .alias('help', 'h')
     .version()
     .alias('version', 'V')
-    .epilogue('Codes de sortie : 0 succès, 1 données ou modèle invalides, 2 erreur d\'utilisation, 3 échec de production ou d\'écriture, 4 une autre production écrit déjà dans le dossier de sortie, 5 rapport mensuel écrit mais non envoyé.')
+    .epilogue('Codes de sortie : 0 succès, 1 données ou modèle invalides, 2 erreur d\'utilisation, 3 échec de production ou d\'écriture, 4 une autre production écrit déjà dans le dossier de sortie, 5 rapport mensuel écrit mais non envoyé, 6 rapport mensuel écrit sur des données anciennes.')
     .fail((msg, err) => {
       // yargs wraps errors thrown by `coerce` in a YError: those are usage errors too. Throwing
       // stops yargs before any command handler runs.

@@ -79,6 +79,25 @@ export function addToDispositif(text: string, file: string, list: DispositifList
   return doc.toString(TO_STRING);
 }
 
+/**
+ * Removes the entry whose identifier is `id` from the list `list` of a `dispositif.yaml` text and
+ * returns the new text (comments elsewhere kept).
+ * @throws AlsesError `INVALID_INPUT` (French message) when the text is not valid YAML or holds no
+ *   such entry.
+ */
+export function removeFromDispositif(text: string, file: string, list: DispositifList, id: string): string {
+  const doc = parseDocument(text);
+  const names = LIST_NAMES[list];
+  const ids = doc.errors.length ? [] : idsOf(doc, list, DISPOSITIF_LISTS[list]);
+  const index = ids.indexOf(id);
+  const seq = doc.get(list, true);
+  if (index < 0 || !isSeq(seq)) {
+    throw new AlsesError('INVALID_INPUT', `${names.feminine ? 'la' : 'le'} ${names.entry} « ${id} » n'est pas dans ${file} (attendu : l'un de ${ids.join(', ') || 'aucun'})`);
+  }
+  seq.items.splice(index, 1);
+  return doc.toString(TO_STRING);
+}
+
 /** Identifiers of the entries of a list, as strings. */
 function idsOf(doc: Document, list: DispositifList, key: string): string[] {
   const value = doc.toJS() as Record<string, unknown>;

@@ -4,11 +4,11 @@
  * Each edits `dispositif.yaml` in place (comments kept) and writes its files atomically; a
  * problem is a French `AlsesError` and then nothing is written.
  */
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalCsv } from '../dataset/canonical.ts';
 import { etatAu, totalEtp } from '../dataset/compute.ts';
-import { addToDispositif } from '../dataset/dispositif-edit.ts';
+import { addToDispositif, removeFromDispositif } from '../dataset/dispositif-edit.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
 import { displayPath, hasErrors } from '../diagnostics.ts';
@@ -113,7 +113,7 @@ export async function addDeploiement(dataDir: string, d: NewDeploiement): Promis
   if (!/^[a-z0-9][a-z0-9-]*$/.test(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : minuscules, chiffres et tirets, ex. rentree-2020)`);
   const effet = requireDate('effet', d.effet);
   const { file, text } = await readDispositif(dataDir);
-  const deliberations = deliberationIds(text);
+  const deliberations = listIds(text, 'deliberations');
   if (!deliberations.includes(d.deliberation)) {
     throw new AlsesError(
       'USAGE',
@@ -150,10 +150,20 @@ export interface NewDocument {
  * entry against the templates and data is `alses validate`'s.
  * @throws AlsesError USAGE on a malformed id or date; INVALID_INPUT when the id exists.
  */
-export async function addDocument(dataDir: string, d: NewDocument): Promise<Written> {
+export async function addDocument(dataDir: string, d: NewDocument, templatesDir = 'templates'): Promise<Written> {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)`);
   if (d.au !== undefined) requireDate('au', d.au);
   const { file, text } = await readDispositif(dataDir);
+  // What the entry names must exist, so that a typo is refused here rather than blocking every render.
+  const templates = ((await readdir(templatesDir).catch(() => [])) as string[]).filter((f) => f.endsWith('.hbs')).map((f) => f.slice(0, -4));
+  if (!templates.includes(d.modele))
+    throw new AlsesError('USAGE', `--modele « ${d.modele} » : aucun modèle de ce nom dans ${displayPath(templatesDir)} (attendu : l'un de ${templates.join(', ') || 'aucun'})`);
+  const deploiements = listIds(text, 'deploiements');
+  if (d.deploiement !== undefined && !deploiements.includes(d.deploiement))
+    throw new AlsesError('USAGE', `--deploiement « ${d.deploiement} » absent de ${displayPath(file)} (attendu : l'un de ${deploiements.join(', ') || 'aucun'} ; ajoutez-le d'abord avec « alses deploiement ajouter »)`);
+  const deliberations = listIds(text, 'deliberations');
+  if (d.deliberation !== undefined && !deliberations.includes(d.deliberation))
+    throw new AlsesError('USAGE', `--deliberation « ${d.deliberation} » absente de ${displayPath(file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`);
   const next = addToDispositif(text, displayPath(file), 'documents', {
     id: d.id,
     modele: d.modele,
@@ -184,7 +194,12 @@ export async function writeEtat(dataDir: string, au: string, vers?: string): Pro
   const state = etatAu(dataset, date);
   const csv = insideData(dataDir, vers ?? `etats/${date}.csv`, 'vers');
   await refuseExisting(csv.absolute);
-  const rows = state.rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r));
+  // In commune order, as the published lists are (a stable sort keeps the order within a commune),
+  // the deployments' collèges among the others; a post without a structure porteuse yet is
+  // "en cours de négociation".
+  const rows = state.rows
+    .map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r))
+    .sort((a, b) => a.commune.localeCompare(b.commune, 'fr', { sensitivity: 'base' }));
   const next = addToDispositif(text, displayPath(file), 'etats', { date, fichier: csv.relative });
   await writeFilesAtomically([
     { path: csv.absolute, bytes: new TextEncoder().encode(canonicalCsv('etat', rows)) },
@@ -193,10 +208,21 @@ export async function writeEtat(dataDir: string, au: string, vers?: string): Pro
   return { files: [displayPath(csv.absolute), displayPath(file)], colleges: rows.length, etp: totalEtp(rows) };
 }
 
-/** Ids of the délibérations a dispositif.yaml text declares (YAML 1.2 core schema: dates stay strings). */
-function deliberationIds(text: string): string[] {
+/**
+ * Removes a document from the catalogue.
+ * @throws AlsesError INVALID_INPUT when the catalogue has no such document.
+ */
+export async function removeDocument(dataDir: string, id: string): Promise<Written> {
+  const { file, text } = await readDispositif(dataDir);
+  const next = removeFromDispositif(text, displayPath(file), 'documents', id);
+  await writeFilesAtomically([{ path: file, bytes: new TextEncoder().encode(next) }]);
+  return { files: [displayPath(file)] };
+}
+
+/** Ids of the entries of a list of a dispositif.yaml text (YAML 1.2 core schema: dates stay strings). */
+function listIds(text: string, list: 'deliberations' | 'deploiements'): string[] {
   const value = parseYaml(text) as Record<string, unknown> | null;
-  const items = value?.['deliberations'];
+  const items = value?.[list];
   return Array.isArray(items) ? items.flatMap((i: unknown) => (i && typeof i === 'object' && 'id' in i ? [String((i as { id: unknown }).id)] : [])) : [];
 }
 

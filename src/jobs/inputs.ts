@@ -77,9 +77,10 @@ export async function loadInputs(
   const data = { ...loaded, dataset: loaded.dataset ?? loaded.scoped?.dataset };
   const catalogue = data.dataset ? catalogueOf(data.dataset, data.dispositif) : undefined;
   // With the data loaded, the names resolve to templates now (an unknown name is a usage error);
-  // otherwise the templates are loaded by name, and an unknown one is reported with the data's problems.
+  // otherwise only the names that are templates are loaded (the others may be catalogue ids: the
+  // data's own errors are what to report then).
   const wanted = names.length && data.dataset ? [...new Set(resolveRequests(catalogue, templateFiles, wantedSelection).map((r) => r.template))] : names;
-  const templates = await loadTemplates(templatesDir, wanted.filter((t) => !data.dataset || templateFiles.includes(t)));
+  const templates = await loadTemplates(templatesDir, names.length ? wanted.filter((t) => templateFiles.includes(t)) : []);
   return {
     ...(data.dataset ? { dataset: data.dataset } : {}),
     ...(catalogue ? { catalogue } : {}),
@@ -129,18 +130,19 @@ export function renderAnnexe(
  * @param options.everything also every annex template without parameters the catalogue does not
  *   use (what `alses validate` dry-runs).
  * @returns the documents that rendered, the diagnostics of data a request asks for and the
- *   dataset lacks (exit code 1), and `failures`: the diagnostics of templates that failed while
- *   running (exit code 3).
+ *   dataset lacks (exit code 1), `failures`: the diagnostics of templates that failed while
+ *   running (exit code 3), `load`: the load's diagnostics scoped to the requests (see scope.ts),
+ *   and `blocked`: the requests not rendered because they read a faulty état or déploiement.
  * @throws AlsesError USAGE when the selection names nothing known (see `resolveRequests`).
  */
 export function renderLoaded(
   inputs: Inputs,
   selectionOrNames: RenderSelection | readonly string[] = {},
   options: { everything?: boolean } = {},
-): { documents: RenderedDocument[]; diagnostics: Diagnostic[]; failures: Diagnostic[]; load: Diagnostic[] } {
+): { documents: RenderedDocument[]; diagnostics: Diagnostic[]; failures: Diagnostic[]; load: Diagnostic[]; blocked: string[] } {
   const { dataset, templates } = inputs;
   const diagnostics: Diagnostic[] = [];
-  if (!dataset) return { documents: [], diagnostics, failures: [], load: inputs.diagnostics };
+  if (!dataset) return { documents: [], diagnostics, failures: [], load: inputs.diagnostics, blocked: [] };
   const selection: RenderSelection = isNames(selectionOrNames) ? { names: selectionOrNames } : selectionOrNames;
   const named = (selection.names ?? []).length > 0;
   const loaded = new Map(templates.templates.map((t) => [t.name, t]));
@@ -157,6 +159,8 @@ export function renderLoaded(
   const documents: RenderedDocument[] = [];
   const failures: Diagnostic[] = [];
   const needed: FaultyEntry[] = [];
+  /** Requests not rendered because they read an état or déploiement with errors. */
+  const blocked: string[] = [];
   for (const request of requests) {
     const template = loaded.get(request.template);
     if (!template) {
@@ -185,7 +189,10 @@ export function renderLoaded(
     if (inputs.faulty.length && inputs.dispositif) {
       const missing = blocking(inputs.faulty, requestDependencies(inputs.dispositif, templates, template, request));
       needed.push(...missing);
-      if (missing.length) continue;
+      if (missing.length) {
+        blocked.push(request.name);
+        continue;
+      }
     }
     try {
       const result = renderAnnexe(dataset, templates, template, request);
@@ -196,7 +203,7 @@ export function renderLoaded(
       failures.push(...err.diagnostics);
     }
   }
-  return { documents, diagnostics, failures, load: scopeDiagnostics(inputs.diagnostics, inputs.faulty, needed) };
+  return { documents, diagnostics, failures, load: scopeDiagnostics(inputs.diagnostics, inputs.faulty, needed), blocked };
 }
 
 /**

@@ -45,8 +45,15 @@ export async function renderDocuments(
   const inputs = await loadInputs(options.dataDir, options.templatesDir, selection);
   // With errors only in some états or déploiements, the documents that do not read them still render.
   if (!inputs.dataset || (hasErrors(inputs.diagnostics) && inputs.faulty.length === 0)) return { documents: [], diagnostics: inputs.diagnostics, sources: inputs.sources };
-  const { documents, diagnostics, failures, load } = renderLoaded(inputs, selection);
+  const { documents, diagnostics, failures, load, blocked } = renderLoaded(inputs, selection);
   const all = [...load, ...diagnostics];
+  const others = documents.map((d) => d.name);
+  if (blocked.length && others.length)
+    all.push({
+      severity: 'warning',
+      ruleId: 'render/scope',
+      message: `Documents empêchés par ces erreurs : ${blocked.join(', ')} ; les autres n'utilisent pas les fichiers en faute et peuvent être produits en les nommant : alses render ${others.join(' ')}`,
+    });
   if (failures.length) {
     const files = [...new Set(failures.map((d) => d.place?.file ?? ''))].join(', ');
     throw new AlsesError('OUTPUT', `Échec de la production (${files}) : aucun fichier écrit.`, [...all, ...failures]);

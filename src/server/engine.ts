@@ -226,8 +226,9 @@ export async function inspectData(source: DataSource, templatesDir: string): Pro
       if (parameters.some((p) => p.default === undefined)) continue;
       const sample = renderLoaded(inputs, selectionOf(inputs, t.name, {}));
       const title = sample.documents[0]?.document.meta.title;
-      const choice = t.frontMatter.parametres.includes('au') ? 'à la date choisie' : 'déploiement au choix';
-      if (title) documents.push({ id: t.name, title: `${title} — ${choice}`, description: t.frontMatter.description, parameters, formats: FORMATS });
+      // A generic template is listed by its description (what it shows, for any date or déploiement),
+      // not by the title of one rendering, which would name a date the form may change.
+      if (title) documents.push({ id: t.name, title: t.frontMatter.description || title, description: '', parameters, formats: FORMATS });
     }
   }
   const sorted = sortDiagnostics(diagnostics);
@@ -264,7 +265,9 @@ async function renderOne(source: DataSource, templatesDir: string, id: string, p
   const rendered = renderLoaded(inputs, selectionOf(inputs, id, parameters));
   const problems = [...rendered.diagnostics, ...rendered.failures];
   const document = rendered.documents[0];
-  if (!document || hasErrors(problems)) throw new AlsesError(rendered.failures.length ? 'OUTPUT' : 'INVALID_INPUT', `Le document « ${id} » n'a pas pu être produit.`, hidePaths(problems, source));
+  const reason = problems.find((d) => d.severity === 'error')?.message;
+  if (!document || hasErrors(problems))
+    throw new AlsesError(rendered.failures.length ? 'OUTPUT' : 'INVALID_INPUT', `Le document « ${id} » n'a pas pu être produit${reason ? ` : ${hideRoot(reason, source)}` : '.'}`, hidePaths(problems, source));
   return { inputs, document };
 }
 
@@ -353,8 +356,8 @@ export async function produceMonthlyReport(source: DataSource, templatesDir: str
 }
 
 /**
- * Writes a workspace's data into the data folder through `alses import`'s logic
- * (`canonicalFiles`, then `writeAtomic` for each changed file). Nothing is written on any error.
+ * Writes a workspace's data into the data folder as `alses import --ecraser` does (`runImport`):
+ * one transaction, previous versions kept in `data/.sauvegardes/`. Nothing is written on any error.
  * @returns the diagnostics, and each file written or unchanged (paths relative to `dataDir`).
  */
 export async function saveToData(source: DataSource, dataDir: string): Promise<{ diagnostics: Diagnostic[]; written: string[]; unchanged: string[] }> {
