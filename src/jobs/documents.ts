@@ -27,6 +27,8 @@ export interface DocumentRequest {
   readonly deliberation?: string | undefined;
   /** Annex number, from the catalogue. */
   readonly annexe?: number | undefined;
+  /** `true` for a template named on the command line with `--au`/`--deploiement`. */
+  readonly commandLine?: boolean | undefined;
   /** Where each value was written (the catalogue entry in dispositif.yaml), for messages. */
   readonly places?: AnnexeSelection['places'] & { readonly modele?: Place };
 }
@@ -94,7 +96,7 @@ export function resolveRequests(catalogue: Catalogue | undefined, templateNames:
         throw new AlsesError('USAGE', `« ${name} » est un document du catalogue : ses paramètres sont dans dispositif.yaml (attendu : sans --au ni --deploiement, ou le nom d'un modèle)`);
       requests.push(fromEntry(catalogue!.documents[index]!, index));
     } else if (templateNames.includes(name)) {
-      requests.push({ name: requestName(name, selection.au, selection.deploiement), template: name, au: selection.au, deploiement: selection.deploiement });
+      requests.push({ name: requestName(name, selection.au, selection.deploiement), template: name, au: selection.au, deploiement: selection.deploiement, commandLine: true });
     } else {
       const ids = catalogue?.documents.map((d) => d.id) ?? [];
       throw new AlsesError(

@@ -115,6 +115,7 @@ export function renderAnnexe(
     etat: request?.au ?? fm.data.etat,
     deploiement: request?.deploiement ?? fm.data.deploiement,
     ...(request?.places ? { places: request.places } : {}),
+    commandLine: request?.commandLine,
   };
   const built = buildAnnexeContext(dataset, selection, template.file, template.keyLines);
   if (!built.context) return { diagnostics: built.diagnostics };

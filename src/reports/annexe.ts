@@ -155,6 +155,8 @@ export interface AnnexeSelection {
   readonly date?: string | undefined;
   /** Where each value was given, for messages (default: its front-matter line in the template). */
   readonly places?: Readonly<Partial<Record<'deliberation' | 'etat' | 'deploiement', Place>>>;
+  /** The values come from the command line (`--au`, `--deploiement`): messages have no file place. */
+  readonly commandLine?: boolean | undefined;
 }
 
 /**
@@ -176,7 +178,7 @@ export function buildAnnexeContext(
       severity: 'error',
       ruleId: 'template/data',
       message,
-      place: selection.places?.[key] ?? { file, line: keyLines[FRONT_MATTER_KEYS[key]] ?? 1 },
+      ...(selection.commandLine ? {} : { place: selection.places?.[key] ?? { file, line: keyLines[FRONT_MATTER_KEYS[key]] ?? 1 } }),
       actual: selection[key],
     });
   };
