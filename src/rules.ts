@@ -119,8 +119,17 @@ export const WRITER_RULES = {
   'html/unsafe-svg': 'image SVG avec script, gestionnaire d’événement ou objet étranger : texte de remplacement (avertissement)',
 } as const;
 
+/** Rules of the files the product keeps beside its outputs, and of the reports it builds (`src/output/`, `src/mail/`, `src/reports/`, `src/charts/`). */
+export const OUTPUT_RULES = {
+  'manifest/missing': 'alses verify : dossier de sortie sans manifest.json',
+  'manifest/invalid': 'manifest.json qui n’est pas le fichier JSON écrit par alses render ou alses monthly',
+  'mail/record-invalid': 'registre des envois (.envois.json, .alertes.json) qui n’est pas le fichier JSON écrit par alses monthly',
+  'mail/attachment-changed': 'pièce jointe d’un envoi en attente modifiée ou supprimée depuis l’échec de son envoi',
+  'chart/value': 'valeur d’un graphique invalide (ETP négatif, dimension, série vide…)',
+} as const;
+
 /** Every rule, by id. */
-export const RULES = { ...DATASET_RULES, ...TEMPLATE_RULES, ...WRITER_RULES } as const;
+export const RULES = { ...DATASET_RULES, ...TEMPLATE_RULES, ...WRITER_RULES, ...OUTPUT_RULES } as const;
 
 /** Stable id of a rule, e.g. `etp/range`. */
 export type RuleId = keyof typeof RULES;

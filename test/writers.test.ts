@@ -8,6 +8,8 @@ import { DomUtils } from 'htmlparser2';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cell, column, document, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, row, strong, table } from '../src/document/builders.ts';
 import type { DocumentMeta, DocumentNode, TableRow } from '../src/document/nodes.ts';
+import { parseHtmlSubset } from '../src/document/parse.ts';
+import { serializeAll } from '../src/jobs/serialize.ts';
 import { toDocx } from '../src/writers/docx/index.ts';
 import { htmlDocument, toHtml } from '../src/writers/html.ts';
 import { toPdfDefinition } from '../src/writers/pdf/index.ts';
@@ -452,6 +454,23 @@ describe('all formats', () => {
     expect(htmlTables(toHtml(doc))).toEqual([[['A', 'B'], ['seul', ''], ['1', '2']]]);
     expect(await docxTables(await renderDocx(doc))).toEqual([[['A', 'B'], ['seul', ''], ['1', '2']]]);
     expect((await pdfText(await renderPdf(doc)))[0]).toContain('1 2');
+  });
+
+  it('place their warnings at the line of the node in the template output (issue 8)', async () => {
+    // A table whose widths add up to 90 %: the parser reports it (template/table-columns) at the
+    // table's line, and every writer given the parsed blocks repairs it with a warning placed there.
+    const html = '<h1>Titre</h1>\n<p>Texte</p>\n<table>\n<colgroup><col width="60%"><col width="30%"></colgroup>\n<tbody><tr><td>A</td><td>B</td></tr></tbody>\n</table>';
+    const { blocks, diagnostics } = parseHtmlSubset(html, { file: 'templates/t.hbs' });
+    const at = { file: 'templates/t.hbs', line: 3, column: 1 };
+    expect(diagnostics.map((d) => [d.ruleId, d.place])).toEqual([['template/table-columns', at]]);
+    const doc = document(META, blocks);
+    const placed = (warnings: readonly { ruleId: string; place?: unknown }[]) => warnings.map((w) => [w.ruleId, w.place]);
+    expect(placed(toPdfDefinition(doc).warnings)).toEqual([['writer/table-width', at]]);
+    expect(placed(toDocx(doc).warnings)).toEqual([['writer/table-width', at]]);
+    expect(placed(htmlDocument(doc).warnings)).toEqual([['writer/table-width', at]]);
+    const found: Parameters<typeof serializeAll>[4] = [];
+    await serializeAll([{ name: 't', document: doc, template: 'templates/autre.hbs' }], 'out', ['html'], [], found);
+    expect(placed(found)).toEqual([['writer/table-width', at]]);
   });
 
   describe('reproducible bytes', () => {

@@ -3,7 +3,7 @@
  * Sans 3, no transparency), checks of their input, and axis labels wrapped to a width.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { AlsesError } from '../errors.ts';
+import { diagnosticError } from '../errors.ts';
 import { FONT_FAMILY, measureText } from '../fonts.ts';
 
 /** Options common to both charts. */
@@ -68,9 +68,12 @@ export function baseConfig(): NonNullable<TopLevelSpec['config']> {
   };
 }
 
-/** @throws AlsesError INVALID_INPUT with `message`. */
+/**
+ * @throws AlsesError INVALID_INPUT with `message`, as a `chart/value` diagnostic (a chart's
+ *   figures are computed, not read: there is no file to point at).
+ */
 export function invalid(message: string): never {
-  throw new AlsesError('INVALID_INPUT', message);
+  throw diagnosticError('INVALID_INPUT', { severity: 'error', ruleId: 'chart/value', message });
 }
 
 /** @throws AlsesError INVALID_INPUT unless `etp` is a finite number ≥ 0. */

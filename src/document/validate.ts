@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { decimalComma } from '../format.ts';
 import type { RuleId } from '../rules.ts';
-import type { TableCell, TableColumn, TableNode, TableRow } from './nodes.ts';
+import type { SourcePosition, TableCell, TableColumn, TableNode, TableRow } from './nodes.ts';
 
 /** How far from 100 the column widths of a table may add up, in percentage points. */
 export const WIDTH_TOLERANCE = 0.5;
@@ -64,7 +64,16 @@ export interface CheckedTable {
   readonly footer: readonly TableRow[];
 }
 
-const warning = (ruleId: RuleId, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
+/**
+ * A writer's warning about `node`, placed where the node comes from in the template's output
+ * (its `position`), when it was parsed from one; the caller places the others.
+ */
+export const nodeWarning = (node: { readonly position?: SourcePosition }, ruleId: RuleId, message: string): Diagnostic => ({
+  severity: 'warning',
+  ruleId,
+  message,
+  ...(node.position ? { place: node.position } : {}),
+});
 
 const PART_LABEL: Record<TablePart, string> = { header: 'en-tête', body: 'corps', footer: 'pied' };
 
@@ -78,7 +87,7 @@ export function checkTable(table: TableNode, label: string): { table?: CheckedTa
   const warnings: Diagnostic[] = [];
   const problems = tableProblems(table);
   if (problems.some((p) => p.kind === 'no-columns')) {
-    warnings.push(warning('writer/table-empty', `Tableau « ${label} » sans colonne : il n'est pas affiché`));
+    warnings.push(nodeWarning(table, 'writer/table-empty', `Tableau « ${label} » sans colonne : il n'est pas affiché`));
     return { warnings };
   }
   const n = table.columns.length;
@@ -87,10 +96,10 @@ export function checkTable(table: TableNode, label: string): { table?: CheckedTa
     if (p.kind !== 'widths') continue;
     if (p.total <= 0) {
       columns = columns.map((c) => ({ ...c, width: 100 / n }));
-      warnings.push(warning('writer/table-width', `Tableau « ${label} » : largeurs de colonnes absentes (attendu : des pourcentages dont la somme fait 100) ; colonnes égales`));
+      warnings.push(nodeWarning(table, 'writer/table-width', `Tableau « ${label} » : largeurs de colonnes absentes (attendu : des pourcentages dont la somme fait 100) ; colonnes égales`));
     } else {
       columns = columns.map((c) => ({ ...c, width: (c.width * 100) / p.total }));
-      warnings.push(warning('writer/table-width', `Tableau « ${label} » : la somme des largeurs de colonnes fait ${round(p.total)} % (attendu : 100 %) ; largeurs ramenées à 100 %`));
+      warnings.push(nodeWarning(table, 'writer/table-width', `Tableau « ${label} » : la somme des largeurs de colonnes fait ${round(p.total)} % (attendu : 100 %) ; largeurs ramenées à 100 %`));
     }
   }
   const fit = (part: TablePart): TableRow[] =>
@@ -98,7 +107,8 @@ export function checkTable(table: TableNode, label: string): { table?: CheckedTa
       const problem = problems.find((p) => p.kind === 'row-span' && p.part === part && p.index === i);
       if (!problem || problem.kind !== 'row-span') return row;
       warnings.push(
-        warning(
+        nodeWarning(
+          table,
           'writer/table-colspan',
           `Tableau « ${label} », ${PART_LABEL[part]} ligne ${i + 1} : les cellules couvrent ${problem.span} colonne(s) (attendu : ${n}) ; ligne complétée ou tronquée`,
         ),

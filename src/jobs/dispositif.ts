@@ -11,11 +11,13 @@ import { etatAu, totalEtp } from '../dataset/compute.ts';
 import { addToDispositif, removeFromDispositif } from '../dataset/dispositif-edit.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
+import type { deliberationSchema, deploiementEntrySchema, documentEntrySchema } from '../dataset/schema.ts';
 import { displayPath, hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
 import { formatShortDate, isIsoDate } from '../dates.ts';
 import { commitTemp, removeQuietly, writeTemp } from '../output/atomic.ts';
 import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
 
 /** What a yearly job wrote: paths as shown to users. */
 export interface Written {
@@ -61,19 +63,8 @@ async function refuseExisting(file: string): Promise<void> {
   if (exists) throw new AlsesError('USAGE', `${displayPath(file)} existe déjà : rien n'est écrit (attendu : un fichier nouveau ; supprimez ou renommez l'ancien s'il doit être remplacé)`);
 }
 
-/** A délibération to register. */
-export interface NewDeliberation {
-  /** Date of the vote (ISO). */
-  readonly date: string;
-  /** What it decides, as published. */
-  readonly objet: string;
-  /** Identifier (default: the date). */
-  readonly id?: string | undefined;
-  /** Number as the collectivité writes it (e.g. "DL-2020-123"). */
-  readonly numero?: string | undefined;
-  /** Deciding body (e.g. "Commission permanente"). */
-  readonly instance?: string | undefined;
-}
+/** A délibération to register, as `deliberations[]` of dispositif.yaml takes it; `id` defaults to the date. */
+export type NewDeliberation = Readonly<Omit<z.input<typeof deliberationSchema>, 'id' | 'matiere'> & { id?: string | undefined }>;
 
 /**
  * Registers a délibération in `dataDir/dispositif.yaml`.
@@ -88,19 +79,11 @@ export async function addDeliberation(dataDir: string, d: NewDeliberation): Prom
   return { files: [displayPath(file)] };
 }
 
-/** A déploiement to register. */
-export interface NewDeploiement {
-  /** Identifier, e.g. "rentree-2020". */
-  readonly id: string;
-  /** Wording, e.g. "rentrée 2020". */
-  readonly libelle: string;
-  /** Id of the deciding délibération (already registered). */
-  readonly deliberation: string;
-  /** Date the posts take effect (ISO). */
-  readonly effet: string;
-  /** CSV file, relative to the data folder (default `deploiements/<id>.csv`). */
-  readonly fichier?: string | undefined;
-}
+/**
+ * A déploiement to register, as `deploiements[]` of dispositif.yaml takes it; its délibération
+ * must be registered already, and `fichier` defaults to `deploiements/<id>.csv`.
+ */
+export type NewDeploiement = Readonly<Omit<z.input<typeof deploiementEntrySchema>, 'fichier'> & { fichier?: string | undefined }>;
 
 /** Header of a new déploiement file (README, "Les données"). */
 const DEPLOIEMENT_HEADER = 'Commune;Collège;Éducation prioritaire;ETP\n';
@@ -130,20 +113,8 @@ export async function addDeploiement(dataDir: string, d: NewDeploiement): Promis
   return { files: [displayPath(csv.absolute), displayPath(file)] };
 }
 
-/** A catalogue document to register (README, "Chaque année"). */
-export interface NewDocument {
-  readonly id: string;
-  /** Template name (file `templates/<modele>.hbs`). */
-  readonly modele: string;
-  /** Date of the état the document shows (list annex). */
-  readonly au?: string | undefined;
-  /** Déploiement the document shows (deployment annex). */
-  readonly deploiement?: string | undefined;
-  /** Délibération the document is annexed to (a deployment annex takes its deployment's). */
-  readonly deliberation?: string | undefined;
-  /** Annex number. */
-  readonly annexe?: number | undefined;
-}
+/** A catalogue document to register (README, "Chaque année"), as `documents[]` of dispositif.yaml takes it. */
+export type NewDocument = Readonly<z.input<typeof documentEntrySchema>>;
 
 /**
  * Registers a document in the catalogue (`documents:` of dispositif.yaml). The full check of the

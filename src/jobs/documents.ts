@@ -5,28 +5,25 @@
  * output files and carries the values the view model needs; where each value was written is kept
  * for messages.
  */
+import type { z } from 'zod';
 import type { CatalogueDocument, Dataset } from '../dataset/model.ts';
 import { readYaml } from '../dataset/read/yaml.ts';
+import type { documentEntrySchema } from '../dataset/schema.ts';
 import { isIsoDate } from '../dates.ts';
 import type { Diagnostic, Place } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import type { AnnexeSelection } from '../reports/annexe.ts';
 import { TEMPLATE_PARAMETERS, type LoadedTemplate, type TemplateParameter } from '../templates/environment.ts';
 
-/** A document to render: output name, template and parameters. */
-export interface DocumentRequest {
+/**
+ * A document to render: output name, template and parameters (`au`, `deploiement`,
+ * `deliberation`, `annexe`: those of a catalogue entry, see `documentEntrySchema`).
+ */
+export interface DocumentRequest extends Readonly<Pick<z.input<typeof documentEntrySchema>, 'au' | 'deploiement' | 'deliberation' | 'annexe'>> {
   /** Base name of the output files (`<name>.pdf`…): the catalogue id, or the template name and its parameters. */
   readonly name: string;
   /** Template name (file `<templates>/<template>.hbs`). */
   readonly template: string;
-  /** The état on this date (ISO). */
-  readonly au?: string | undefined;
-  /** Id of the déploiement shown. */
-  readonly deploiement?: string | undefined;
-  /** Id of the délibération the document is annexed to (a deployment annex derives it). */
-  readonly deliberation?: string | undefined;
-  /** Annex number, from the catalogue. */
-  readonly annexe?: number | undefined;
   /** `true` for a template named on the command line with `--au`/`--deploiement`. */
   readonly commandLine?: boolean | undefined;
   /** Where each value was written (the catalogue entry in dispositif.yaml), for messages. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset, type FaultyEntry } from '../dataset/load.ts';
 import type { DispositifFile } from '../dataset/schema.ts';
 import type { Dataset } from '../dataset/model.ts';
-import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { displayPath, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { buildAnnexeContext, type AnnexeSelection } from '../reports/annexe.ts';
 import { loadTemplates, type LoadedTemplate, type TemplateSet } from '../templates/environment.ts';

@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { alertMessage, type AlertCause } from './message.ts';
 import { readAlertRecord, writeAlertRecord, type AlertRecord } from './record.ts';
-import { sendWithRetry, type Sleep, type Transmit } from './send.ts';
+import { sendWithRetry, type SendingOptions } from './send.ts';
 
 /** The alert as the JSON log shows it (`alert` field). */
 export interface AlertLog {
@@ -24,7 +24,7 @@ export interface AlertLog {
 }
 
 /** A failed run, and where to send its alert. */
-export interface AlertRequest {
+export interface AlertRequest extends SendingOptions {
   readonly outDir: string;
   /** Month of the report, `YYYY-MM`. */
   readonly month: string;
@@ -34,12 +34,6 @@ export interface AlertRequest {
   readonly error: string;
   readonly diagnostics: readonly Diagnostic[];
   readonly logFile?: string;
-  readonly to: readonly string[];
-  readonly domain: string;
-  readonly retryDelaysMs: readonly number[];
-  readonly transmit: Transmit;
-  readonly sleep?: Sleep;
-  readonly now?: () => Date;
 }
 
 /**

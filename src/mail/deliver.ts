@@ -10,12 +10,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AlsesError } from '../errors.ts';
+import { displayPath } from '../diagnostics.ts';
+import { AlsesError, diagnosticError } from '../errors.ts';
 import { sha256 } from '../output/manifest.ts';
 import type { RapportMensuelContext } from '../reports/rapport-mensuel.ts';
 import { CONTENT_TYPES, monthlyMessage, type AttachableFormat, type MailAttachment, type MailMessage } from './message.ts';
 import { readSentRecord, writeSentRecord, type PendingSending, type ReportSendings } from './record.ts';
-import { sendWithRetry, type SendOutcome, type Sleep, type Transmit } from './send.ts';
+import { sendWithRetry, type SendOutcome, type SendingOptions } from './send.ts';
 
 /** One sending as the JSON log shows it (`mail` field). */
 export interface DeliveryLog {
@@ -50,18 +51,9 @@ export interface DeliveryInput {
 }
 
 /** Who gets the report, and how to reach the relay. */
-export interface DeliveryRequest {
-  readonly to: readonly string[];
+export interface DeliveryRequest extends SendingOptions {
   /** Formats attached; the PDF always is. */
   readonly attach: readonly AttachableFormat[];
-  /** Domain of the sender, for `Message-ID`s. */
-  readonly domain: string;
-  /** Waits between attempts after a temporary failure, in ms. */
-  readonly retryDelaysMs: readonly number[];
-  readonly transmit: Transmit;
-  readonly sleep?: Sleep;
-  /** The clock, for the record's times. */
-  readonly now?: () => Date;
 }
 
 /**
@@ -162,7 +154,12 @@ async function pendingMessage(outDir: string, pending: PendingSending): Promise<
       const file = path.join(outDir, a.filename);
       const content = await readFile(file).catch(() => undefined);
       if (!content || sha256(content) !== a.sha256)
-        throw new AlsesError('OUTPUT', `« ${file} » ${content ? 'a changé' : 'a disparu'} depuis l'échec de son envoi (relancez alses monthly pour ce mois avec --destinataires)`);
+        throw diagnosticError('OUTPUT', {
+          severity: 'error',
+          ruleId: 'mail/attachment-changed',
+          message: `« ${file} » ${content ? 'a changé' : 'a disparu'} depuis l'échec de son envoi (relancez alses monthly pour ce mois avec --destinataires)`,
+          place: { file: displayPath(file) },
+        });
       return { filename: a.filename, contentType: a.contentType, content };
     }),
   );

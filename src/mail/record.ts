@@ -10,11 +10,12 @@
  * they are recorded without the folder's lock (a run locked out alerts too), which must never
  * overwrite a sending recorded meanwhile by the run holding the lock.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AlsesError } from '../errors.ts';
+import { displayPath } from '../diagnostics.ts';
+import { AlsesError, diagnosticError } from '../errors.ts';
 import { writeAtomic } from '../output/atomic.ts';
+import { productFileSchema, readJsonFile } from '../output/json.ts';
 
 /** File name of the sendings' record inside an output folder. */
 export const SENT_FILE = '.envois.json';
@@ -64,11 +65,7 @@ const reportSchema = z.object({
 });
 
 /** Schema of `out/.envois.json`. */
-export const sentRecordSchema = z.object({
-  product: z.literal('alses-reports'),
-  /** By report base name (`rapport-mensuel-2019-09`). */
-  reports: z.record(z.string(), reportSchema),
-});
+export const sentRecordSchema = productFileSchema('reports', reportSchema); // by report base name (`rapport-mensuel-2019-09`)
 
 /** Contents of `out/.envois.json`. */
 export type SentRecord = z.infer<typeof sentRecordSchema>;
@@ -79,27 +76,29 @@ export type Sending = z.infer<typeof sentSchema>;
 /** A message waiting for the next run. */
 export type PendingSending = z.infer<typeof pendingSchema>;
 
-const alertsSchema = z.object({
-  product: z.literal('alses-reports'),
-  /** By `YYYY-MM/cause`: the alert already sent for that month and cause. */
-  alerts: z.record(z.string(), z.object({ time: z.string(), messageId: z.string(), recipients: z.array(z.string()) })),
-});
+/** By `YYYY-MM/cause`: the alert already sent for that month and cause. */
+const alertsSchema = productFileSchema('alerts', z.object({ time: z.string(), messageId: z.string(), recipients: z.array(z.string()) }));
 
 /** Contents of `out/.alertes.json`. */
 export type AlertRecord = z.infer<typeof alertsSchema>;
 
-async function readJson<T>(file: string, schema: z.ZodType<T>, empty: T): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return empty;
-    throw new AlsesError('OUTPUT', `Registre des envois « ${file} » illisible : ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    return schema.parse(JSON.parse(text));
-  } catch {
-    throw new AlsesError('OUTPUT', `Registre des envois « ${file} » illisible (attendu : le fichier JSON écrit par alses monthly) ; rien n'est envoyé tant qu'il n'est pas réparé ou supprimé`);
+/** Reads a record; absent, it is `empty`. */
+async function readRecord<T>(file: string, schema: z.ZodType<T>, empty: T): Promise<T> {
+  const read = await readJsonFile(file, schema);
+  switch (read.status) {
+    case 'ok':
+      return read.value;
+    case 'absent':
+      return empty;
+    case 'unreadable':
+      throw new AlsesError('OUTPUT', `Registre des envois « ${file} » illisible : ${read.reason}`);
+    case 'invalid':
+      throw diagnosticError('OUTPUT', {
+        severity: 'error',
+        ruleId: 'mail/record-invalid',
+        message: `Registre des envois « ${file} » illisible (attendu : le fichier JSON écrit par alses monthly) ; rien n'est envoyé tant qu'il n'est pas réparé ou supprimé`,
+        place: { file: displayPath(file) },
+      });
   }
 }
 
@@ -111,7 +110,7 @@ const serialize = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.
  *   rather than send every report again.
  */
 export function readSentRecord(outDir: string): Promise<SentRecord> {
-  return readJson(path.join(outDir, SENT_FILE), sentRecordSchema, { product: 'alses-reports', reports: {} });
+  return readRecord(path.join(outDir, SENT_FILE), sentRecordSchema, { product: 'alses-reports', reports: {} });
 }
 
 /**
@@ -128,7 +127,7 @@ export async function writeSentRecord(outDir: string, record: SentRecord): Promi
  * @throws AlsesError OUTPUT when it exists but cannot be read or parsed.
  */
 export function readAlertRecord(outDir: string): Promise<AlertRecord> {
-  return readJson(path.join(outDir, ALERTS_FILE), alertsSchema, { product: 'alses-reports', alerts: {} });
+  return readRecord(path.join(outDir, ALERTS_FILE), alertsSchema, { product: 'alses-reports', alerts: {} });
 }
 
 /**

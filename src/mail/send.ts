@@ -10,6 +10,19 @@ import nodemailer from 'nodemailer';
 import type { MailMessage } from './message.ts';
 import type { SmtpSettings } from './settings.ts';
 
+/** Who gets a message and how to reach the relay: what sending the report and an alert share. */
+export interface SendingOptions {
+  readonly to: readonly string[];
+  /** Domain of the sender, for `Message-ID`s. */
+  readonly domain: string;
+  /** Waits between attempts after a temporary failure, in ms. */
+  readonly retryDelaysMs: readonly number[];
+  readonly transmit: Transmit;
+  readonly sleep?: Sleep;
+  /** The clock, for the record's times. */
+  readonly now?: () => Date;
+}
+
 /** Addresses of one sending. */
 export interface Envelope {
   readonly to: readonly string[];

@@ -10,8 +10,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AlsesError } from '../errors.ts';
+import { displayPath } from '../diagnostics.ts';
+import { diagnosticError } from '../errors.ts';
 import { writeIfChanged, type OutputFile } from './atomic.ts';
+import { productFileSchema, readJsonFile } from './json.ts';
 
 /** File name of the manifest inside an output folder. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -34,11 +36,7 @@ const outputSchema = z.object({
 });
 
 /** Schema of `manifest.json`. */
-export const manifestSchema = z.object({
-  product: z.literal('alses-reports'),
-  /** Outputs by file name (relative to the output folder), sorted. */
-  outputs: z.record(z.string(), outputSchema),
-});
+export const manifestSchema = productFileSchema('outputs', outputSchema); // by file name (relative to the output folder), sorted
 
 /** Contents of `manifest.json`. */
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -71,17 +69,15 @@ async function hashFiles(paths: readonly string[]): Promise<{ path: string; sha2
  */
 export async function readManifest(outDir: string): Promise<Manifest> {
   const file = path.join(outDir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return { product: 'alses-reports', outputs: {} };
-  }
-  try {
-    return manifestSchema.parse(JSON.parse(text));
-  } catch {
-    throw new AlsesError('INVALID_INPUT', `Manifeste « ${file} » illisible (attendu : le fichier JSON écrit par alses render ou alses monthly)`);
-  }
+  const read = await readJsonFile(file, manifestSchema);
+  if (read.status === 'ok') return read.value;
+  if (read.status !== 'invalid') return { product: 'alses-reports', outputs: {} };
+  throw diagnosticError('INVALID_INPUT', {
+    severity: 'error',
+    ruleId: 'manifest/invalid',
+    message: `Manifeste « ${file} » illisible (attendu : le fichier JSON écrit par alses render ou alses monthly)`,
+    place: { file: displayPath(file) },
+  });
 }
 
 /** Serialises a manifest with sorted keys, so equal content gives equal bytes. */
@@ -136,7 +132,13 @@ export async function verifyOutputs(outDir: string, options: { sources?: boolean
     () => true,
     () => false,
   );
-  if (!exists) throw new AlsesError('INVALID_INPUT', `Aucun manifeste dans « ${outDir} » (attendu : ${file}, écrit par alses render ou alses monthly)`);
+  if (!exists)
+    throw diagnosticError('INVALID_INPUT', {
+      severity: 'error',
+      ruleId: 'manifest/missing',
+      message: `Aucun manifeste dans « ${outDir} » (attendu : ${file}, écrit par alses render ou alses monthly)`,
+      place: { file: displayPath(outDir) },
+    });
   const manifest = await readManifest(outDir);
   const findings: VerifyFinding[] = [];
   for (const [name, record] of Object.entries(manifest.outputs)) {

@@ -8,7 +8,7 @@
 import { etpParMoisChart, etpParStructureChart } from '../charts/index.ts';
 import type { Affectation, Dataset, IsoDate } from '../dataset/model.ts';
 import { collegeKey, structurePorteuseLibelle } from '../dataset/model.ts';
-import { AlsesError } from '../errors.ts';
+import { AlsesError, diagnosticError, InvalidInputError } from '../errors.ts';
 import { formatDate, nextMonth, parisMonth, previousMonth } from '../dates.ts';
 import { sumEtp } from '../dataset/etp.ts';
 import { totalEtp } from '../dataset/compute.ts';
@@ -178,14 +178,20 @@ export function buildRapportMensuelContext(dataset: Dataset, month: string, file
   const now = etatAuIfAny(dataset, date);
   if (!now) {
     const first = dataset.etats[0]?.date;
-    throw new AlsesError(
-      'INVALID_INPUT',
-      `Aucun état des ALSES au ${formatDate(date)} (attendu : un mois à partir du premier état${first ? `, daté du ${formatDate(first)}` : ''})`,
-    );
+    const expected = `un mois à partir du premier état${first ? `, daté du ${formatDate(first)}` : ''}`;
+    throw diagnosticError('INVALID_INPUT', {
+      severity: 'error',
+      ruleId: 'etat/before-first',
+      message: `Aucun état des ALSES au ${formatDate(date)} (attendu : ${expected})`,
+      place: { file },
+      actual: month,
+      expected,
+    });
   }
   const before = etatAuIfAny(dataset, datePrecedente);
-  const base = buildAnnexeContext(dataset, { date }, file).context;
-  if (!base) throw new AlsesError('INVALID_INPUT', `Données incomplètes pour le rapport de ${month}`);
+  const annexe = buildAnnexeContext(dataset, { date }, file);
+  const base = annexe.context;
+  if (!base) throw new InvalidInputError(`Données incomplètes pour le rapport de ${month}`, annexe.diagnostics);
   const deployedRows = dataset.deploiements.filter((d) => d.effet <= date).flatMap((d) => d.rows);
   const deployedSummary = summarize(deployedRows);
   const repEtp = totalEtp(deployedRows.filter((r) => r.educationPrioritaire !== undefined));

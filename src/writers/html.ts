@@ -22,6 +22,7 @@ import {
   checkTable,
   FONT_SIZE,
   HEADER_FILL,
+  nodeWarning,
   PAGE_MARGINS,
   pngBytes,
   PRODUCER,
@@ -187,11 +188,9 @@ function imageToHtml(node: ImageNode, warnings: Diagnostic[]): string {
   } else {
     const svg = svgMarkup(node);
     if (svg && UNSAFE_SVG.test(svg)) {
-      warnings.push({
-        severity: 'warning',
-        ruleId: 'html/unsafe-svg',
-        message: `Image SVG « ${node.alt} » : contient un script, un gestionnaire d'événement ou un objet étranger ; texte de remplacement affiché à la place`,
-      });
+      warnings.push(
+        nodeWarning(node, 'html/unsafe-svg', `Image SVG « ${node.alt} » : contient un script, un gestionnaire d'événement ou un objet étranger ; texte de remplacement affiché à la place`),
+      );
       return `<p class="image-alt">[${escapeHtml(node.alt)}]</p>`;
     }
     if (svg) {

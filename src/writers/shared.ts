@@ -5,10 +5,9 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import type { Align, DocumentMeta, ImageNode, Orientation, TableCell, TableColumn, TableRow } from '../document/nodes.ts';
+import { nodeWarning } from '../document/validate.ts';
 import { isIsoDate, parisMidnight } from '../dates.ts';
 import { InvalidInputError } from '../errors.ts';
-import { decimalComma } from '../format.ts';
-import type { RuleId } from '../rules.ts';
 
 /** Name written as creator/producer of the files. */
 export const PRODUCER = 'alses-reports';
@@ -77,9 +76,7 @@ export function documentDate(meta: Pick<DocumentMeta, 'date'>): Date {
 // ---------------------------------------------------------------- tables
 
 /** Table rules and their repair live with the AST (document/validate.ts). */
-export { checkTable, type CheckedTable } from '../document/validate.ts';
-
-const warning = (ruleId: RuleId, message: string): Diagnostic => ({ severity: 'warning', ruleId, message });
+export { checkTable, nodeWarning, type CheckedTable } from '../document/validate.ts';
 
 /**
  * Alignment of a cell: its own, else that of the column it starts in (numbers are right-aligned
@@ -121,4 +118,4 @@ export function svgMarkup(node: ImageNode): string | undefined {
 
 /** Warning for an image whose data does not match its format; writers show its alt text instead. */
 export const badImage = (node: ImageNode): Diagnostic =>
-  warning('writer/image-data', `Image « ${node.alt} » : les données ne sont pas au format ${node.format.toUpperCase()} ; texte de remplacement affiché à la place`);
+  nodeWarning(node, 'writer/image-data', `Image « ${node.alt} » : les données ne sont pas au format ${node.format.toUpperCase()} ; texte de remplacement affiché à la place`);

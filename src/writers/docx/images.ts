@@ -3,7 +3,7 @@
  */
 import { ImageRun, Paragraph, TextRun } from 'docx';
 import type { ImageNode } from '../../document/nodes.ts';
-import { badImage, pngBytes, svgMarkup } from '../shared.ts';
+import { badImage, nodeWarning, pngBytes, svgMarkup } from '../shared.ts';
 import type { Ctx } from './context.ts';
 
 /** Pixels (96 per inch, the unit of `ImageRun` sizes) per point. */
@@ -36,11 +36,13 @@ export function imageToDocx(node: ImageNode, ctx: Ctx): Paragraph {
     if (svg) {
       // Word 2016+ shows the SVG; older Word and LibreOffice show the PNG fallback.
       if (!node.png)
-        ctx.warnings.push({
-          severity: 'warning',
-          ruleId: 'docx/svg-fallback',
-          message: `Image SVG « ${node.alt} » sans image PNG de repli : un rectangle gris la remplace dans les logiciels qui ne lisent pas le SVG (Word 2013 et antérieurs, LibreOffice 7.4…)`,
-        });
+        ctx.warnings.push(
+          nodeWarning(
+            node,
+            'docx/svg-fallback',
+            `Image SVG « ${node.alt} » sans image PNG de repli : un rectangle gris la remplace dans les logiciels qui ne lisent pas le SVG (Word 2013 et antérieurs, LibreOffice 7.4…)`,
+          ),
+        );
       const fallback = { type: 'png' as const, data: node.png ?? PLACEHOLDER_PNG };
       return new Paragraph({ children: [new ImageRun({ type: 'svg', data: Buffer.from(svg, 'utf8'), fallback, transformation, altText })] });
     }

@@ -1,0 +1,146 @@
+/**
+ * The routes of the web page: the home page (the data, their problems, the documents, the monthly
+ * reports), uploading a workbook into the session's workspace and saving it to the data folder,
+ * producing a monthly report, and each document's preview and downloads.
+ */
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
+import { CONTENT_TYPES, DOWNLOADS, sessionId, splitName, type Download, type ServerContext } from './context.ts';
+import { documentPage, homePage, STYLE, type Notice } from './html.ts';
+import { JobLimitError } from './pool.ts';
+import { failureStatus, HttpProblem, tooLarge } from './problems.ts';
+import { UploadError, Workspaces, SESSION_COOKIE, type UploadedFile } from './workspace.ts';
+
+/** Adds the page's routes; `outDir` is where the monthly reports are. */
+export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: string): void {
+  const { dataDir, templatesDir, uploadLimit } = ctx.options;
+
+  /** Sends the home page, with a notice and the status of what was just done. */
+  const home = async (request: FastifyRequest, reply: FastifyReply, notice?: Notice, status = 200) => {
+    const ws = ctx.workspaceOf(request);
+    let state: DataState | undefined;
+    let stateError: string | undefined;
+    try {
+      state = await ctx.stateOf(request);
+    } catch (err) {
+      if (!(err instanceof HttpProblem || err instanceof JobLimitError)) throw err;
+      stateError = err.message;
+      if (status === 200) status = err instanceof HttpProblem ? err.status : 422;
+    }
+    const page = homePage({
+      dataLabel: ws ? `Données déposées sur cette page : ${ws.label}` : `Données du dossier ${dataDir}/`,
+      workspace: ws !== undefined,
+      ...(state ? { state } : {}),
+      ...(stateError ? { stateError } : {}),
+      reports: await listMonthlyReports(outDir),
+      lastMonth: latestReportMonth(),
+      uploadLimit,
+      ...(notice ? { notice } : {}),
+    });
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
+  };
+
+  app.get('/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=300').send(STYLE));
+
+  app.get('/', async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    let notice: Notice | undefined;
+    if (q.fait === 'enregistre') notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${Number(q.ecrits ?? 0)} fichier(s) écrit(s), ${Number(q.inchanges ?? 0)} inchangé(s).` };
+    if (q.fait === 'rapport' && /^\d{4}-\d{2}$/.test(q.mois ?? ''))
+      notice = { kind: 'succes', text: `Rapport mensuel de ${q.mois} ${q.etat === 'unchanged' ? 'déjà à jour (fichiers inchangés)' : 'produit'}.` };
+    return home(request, reply, notice);
+  });
+
+  app.post('/donnees', async (request, reply) => {
+    let files: UploadedFile[];
+    try {
+      files = await ctx.uploads(request);
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      const status = err instanceof HttpProblem ? err.status : e.code?.startsWith('FST_') && /LIMIT|LARGE/.test(e.code) ? 413 : undefined;
+      if (status === undefined) throw err;
+      return home(request, reply, { kind: 'echec', text: status === 413 ? tooLarge(uploadLimit, ' en tout, 20 fichiers') : e.message }, status);
+    }
+    const id = sessionId(request) && ctx.workspaceOf(request) ? sessionId(request)! : Workspaces.newId();
+    try {
+      await ctx.workspaces.replace(id, files);
+    } catch (err) {
+      if (!(err instanceof UploadError)) throw err;
+      return home(request, reply, { kind: 'echec', text: err.message }, 400);
+    }
+    reply.header('set-cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict`);
+    return reply.redirect('/', 303);
+  });
+
+  app.post('/donnees/abandonner', async (request, reply) => {
+    const id = sessionId(request);
+    if (id) await ctx.workspaces.drop(id);
+    return reply.redirect('/', 303);
+  });
+
+  app.post('/donnees/enregistrer', async (request, reply) => {
+    const ws = ctx.workspaceOf(request);
+    if (!ws) return home(request, reply, { kind: 'echec', text: 'Aucune donnée déposée à enregistrer : déposez d\'abord un classeur.' }, 400);
+    const result = await ctx.run({ kind: 'save', source: ws.source, dataDir }, true);
+    if (result.diagnostics.some((d) => d.severity === 'error')) return home(request, reply, { kind: 'echec', text: 'Rien n\'a été écrit : les données ont des erreurs.' }, 422);
+    await ctx.workspaces.drop(ws.id);
+    return reply.redirect(`/?fait=enregistre&ecrits=${result.written.length}&inchanges=${result.unchanged.length}`, 303);
+  });
+
+  app.post('/rapports', async (request, reply) => {
+    const mois = String((request.body as Record<string, unknown> | undefined)?.mois ?? '').trim();
+    const result = await ctx.pool.run({ kind: 'monthly', source: ctx.dataSource, templatesDir, outDir, month: mois });
+    if (!result.ok) return home(request, reply, { kind: 'echec', text: result.error.message }, failureStatus(result.error, false));
+    return reply.redirect(`/?fait=rapport&mois=${encodeURIComponent(mois)}&etat=${result.value.status}`, 303);
+  });
+
+  app.get('/rapports/:fichier', async (request, reply) => {
+    const name = (request.params as { fichier: string }).fichier;
+    const file = await monthlyReportFile(outDir, name);
+    if (!file) throw new HttpProblem(404, `Rapport « ${name} » introuvable dans le dossier de sortie`);
+    const ext = splitName(name).ext as Format;
+    return reply.type(CONTENT_TYPES[ext]).header('content-disposition', `attachment; filename="${name}"`).send(await readFile(file));
+  });
+
+  app.get('/documents/:fichier', async (request, reply) => {
+    const { id, ext } = splitName((request.params as { fichier: string }).fichier);
+    if (ext !== undefined) {
+      if (!(DOWNLOADS as readonly string[]).includes(ext)) throw new HttpProblem(404, `Format « ${ext} » inconnu (attendu : ${DOWNLOADS.join(', ')})`);
+      return ctx.download(request, reply, id, ext as Download);
+    }
+    let document: DocumentInfo;
+    let values: DocumentParameters;
+    try {
+      ({ document, values } = await ctx.documentOf(request, id));
+    } catch (err) {
+      if (err instanceof HttpProblem && err.status === 400) {
+        const state = await ctx.stateOf(request);
+        const doc = state.documents.find((d) => d.id === id)!;
+        return reply.code(400).type('text/html; charset=utf-8').send(documentPage({ document: doc, values: {}, error: err.message }));
+      }
+      throw err;
+    }
+    try {
+      const { pages } = await ctx.preview(request, id, values);
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(documentPage({ document, values, pages: pages.length }));
+    } catch (err) {
+      if (!(err instanceof HttpProblem || err instanceof JobLimitError)) throw err;
+      return reply
+        .code(err instanceof HttpProblem ? err.status : 422)
+        .type('text/html; charset=utf-8')
+        .send(documentPage({ document, values, error: err.message }));
+    }
+  });
+
+  app.get('/documents/:id/pages/:page', async (request, reply) => {
+    const { id, page } = request.params as { id: string; page: string };
+    const n = /^(\d{1,4})\.png$/.exec(page)?.[1];
+    if (!n) throw new HttpProblem(404, `Page « ${page} » inconnue`);
+    const { values } = await ctx.documentOf(request, id);
+    const { pages } = await ctx.preview(request, id, values);
+    const png = pages[Number(n) - 1];
+    if (!png) throw new HttpProblem(404, `Page ${n} absente (le document a ${pages.length} page(s))`);
+    return reply.type(CONTENT_TYPES.png).header('cache-control', 'private, max-age=60').send(Buffer.from(png));
+  });
+}
