@@ -4,6 +4,7 @@
  * written on any error.
  */
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { runImport } from '../../jobs/import.ts';
 import { reportFailure, reportWrites } from '../shared.ts';
 
@@ -15,8 +16,7 @@ interface ImportArgs {
 
 /** The `import` command. */
 export const importCommand: CommandModule<object, ImportArgs> = {
-  command: 'import <source>',
-  describe: 'Vérifier un classeur Excel (.xlsx) ou un dossier de CSV, puis écrire les fichiers de données canoniques',
+  ...usage('import'),
   builder: (y) =>
     y
       .strict()

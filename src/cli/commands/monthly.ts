@@ -6,6 +6,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { AlsesError, EXIT_CODES } from '../../errors.ts';
 import { checkReportMonth, defaultMonth } from '../../reports/rapport-mensuel.ts';
 import { systemReason } from '../../output/atomic.ts';
@@ -63,8 +64,7 @@ export async function logMonthlyUsageError(argv: readonly string[], message: str
 
 /** The `monthly` command. */
 export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
-  command: 'monthly',
-  describe: 'Produire le rapport mensuel (PDF, DOCX, HTML) ; pour une tâche planifiée',
+  ...usage('monthly'),
   builder: (y) =>
     withMailOptions( // issue 15: e-mail options (src/cli/mail-options.ts)
       withManifestKeyOption(withDataOptions(y))
