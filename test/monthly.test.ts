@@ -238,12 +238,13 @@ describe('alses monthly: what an operator may get wrong', () => {
     }
   });
 
-  it('an unwritable log file: the line goes to stderr with a French warning', async () => {
+  it('an unwritable log file: exit 3 before rendering (issue 11), the line on stderr with a French message', async () => {
     const notAFolder = path.join(out, 'rapport-mensuel-2019-09.pdf');
     const run = await runCli(['monthly', '--month', '2019-09', '--out', out, '--log', `${notAFolder}/mensuel.jsonl`]);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`alses : Journal « ${notAFolder}/mensuel.jsonl » impossible à écrire`);
     expect(run.stderr).toContain(`alses : journal « ${notAFolder}/mensuel.jsonl » impossible à écrire`);
-    expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!).status).toBe('unchanged');
+    expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!)).toMatchObject({ status: 'failed', exitCode: 3 });
   });
 
   it('--wait must be a number of seconds within a day; paths may not be empty', async () => {

@@ -3,60 +3,44 @@
  * Exit codes: 0 success, 1 invalid data or template, 2 usage error, 3 rendering/output failure,
  * 4 output folder locked by another monthly run.
  */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { readFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
-import { clesCommand } from './commands/cles.ts';
-import { deliberationCommand } from './commands/deliberation.ts';
-import { deploiementCommand } from './commands/deploiement.ts';
-import { documentCommand } from './commands/document.ts';
-import { etatCommand } from './commands/etat.ts';
-import { importCommand } from './commands/import.ts';
-import { logMonthlyUsageError, monthlyCommand } from './commands/monthly.ts';
-import { opendataCommand } from './commands/opendata.ts';
-import { renderCommand } from './commands/render.ts';
-import { signerCommand } from './commands/signer.ts';
-import { serveCommand } from './commands/serve.ts';
-import { templatesCommand } from './commands/templates.ts';
-import { validateCommand } from './commands/validate.ts';
-import { verifyCommand } from './commands/verify.ts';
+import { COMMANDS, loadNamedCommands, type CommandName } from './commands/index.ts';
 
 /**
  * Runs the CLI on `argv` (without node and script). Sets `process.exitCode`; never calls
  * `process.exit` itself, so output is flushed and tests can run it in-process.
  */
 export async function main(argv: string[]): Promise<void> {
+  // `alses --version` alone, as an install script checks it: printed without loading yargs.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
   try {
-    await parser(argv).parseAsync();
+    const { default: yargs } = await import('yargs');
+    await parser(yargs(argv), await loadNamedCommands(argv)).parseAsync();
   } catch (err) {
     if (!(err instanceof AlsesError && err.code === 'USAGE')) throw err;
     process.stderr.write(`alses : ${err.message}\nVoir « alses --help ».\n`);
     process.exitCode = EXIT_CODES.USAGE;
-    if (argv[0] === 'monthly') await logMonthlyUsageError(argv, err.message);
+    if (argv[0] === 'monthly') await (await import('./commands/monthly.ts')).logMonthlyUsageError(argv, err.message);
   }
 }
 
-/** The yargs parser with every command. */
-function parser(argv: string[]) {
-  return yargs(argv)
+/**
+ * The yargs parser with every command: the loaded modules of the commands named in `argv`, and for
+ * the others only their usage and summary (for the help), so their modules are never loaded.
+ */
+function parser(y: Argv, loaded: ReadonlyMap<CommandName, CommandModule<object, unknown>>) {
+  for (const name of Object.keys(COMMANDS) as CommandName[])
+    y.command(loaded.get(name) ?? { command: COMMANDS[name].command, describe: COMMANDS[name].describe, handler: () => undefined });
+  return y
     .exitProcess(false)
     .scriptName('alses')
     .locale('fr')
     .usage('alses <commande> [options]\n\nProduit les annexes de délibérations et les rapports du dispositif ALSES à partir des données de data/.')
-    .command(validateCommand)
-    .command(renderCommand)
-    .command(templatesCommand)
-    .command(monthlyCommand)
-    .command(importCommand)
-    .command(verifyCommand)
-    .command(etatCommand)
-    .command(deliberationCommand)
-    .command(deploiementCommand)
-    .command(documentCommand)
-    .command(serveCommand)
-    .command(signerCommand)
-    .command(clesCommand)
-    .command(opendataCommand)
     .demandCommand(1, 'Indiquez une commande : validate, render, templates, monthly, verify, import, etat, deliberation, deploiement, document, serve, signer, cles ou opendata.')
     .strict()
     .recommendCommands()
@@ -73,6 +57,11 @@ function parser(argv: string[]) {
     });
 }
 
+/** The version in package.json (two folders up from src/cli and dist/cli alike). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /** Runs the CLI on the process's arguments; an unexpected error is exit code 3. */
 export async function run(): Promise<void> {
   // Output piped into a command that stops reading (`alses templates | head`): stop quietly.
@@ -81,7 +70,7 @@ export async function run(): Promise<void> {
       if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
       throw err;
     });
-  await main(hideBin(process.argv)).catch((err: unknown) => {
+  await main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`alses : erreur inattendue : ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = EXIT_CODES.OUTPUT;
   });

@@ -3,9 +3,10 @@
  * exit codes (one table: `EXIT_CODES` in src/errors.ts).
  */
 import path from 'node:path';
-import type { Argv } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
+import { usage, type CommandName } from './commands/index.ts';
 
 /** Options every command that reads data takes. */
 export interface DataOptions {
@@ -36,6 +37,21 @@ export const nonEmptyPath =
     if (value.trim() === '') throw new AlsesError('USAGE', `Chemin vide pour --${option} (attendu : un dossier ou un fichier, ex. --${option} ${option === 'log' ? 'journal.jsonl' : option})`);
     return path.normalize(value);
   };
+
+/** `--data` of the commands that edit `dispositif.yaml` (a folder, default `data`). */
+export const dataDirOption = {
+  type: 'string',
+  default: 'data',
+  requiresArg: true,
+  describe: 'Dossier de données (dispositif.yaml)',
+  coerce: nonEmptyPath('data'),
+} as const;
+
+/** A string option that must be given; `demand` tells how, in French (`Indiquez … : --date 2020-07-06`). */
+export const requiredString = (describe: string, demand: string) => ({ type: 'string', demandOption: demand, requiresArg: true, describe }) as const;
+
+/** A string option that may be left out. */
+export const optionalString = (describe: string) => ({ type: 'string', requiresArg: true, describe }) as const;
 
 /**
  * A `--wait <secondes>` option: a number ≥ 0 (a usage error otherwise, exit code 2).
@@ -96,4 +112,35 @@ export function reportFailure(err: unknown): number {
   const msg = err instanceof Error ? err.message : String(err);
   process.stderr.write(`alses : échec de la production des documents : ${msg}\n`);
   return EXIT_CODES.OUTPUT;
+}
+
+/** Prints `écrit : <fichier>` on stdout for each file a command wrote. */
+export function printWritten(files: readonly string[]): void {
+  for (const f of files) process.stdout.write(`écrit : ${f}\n`);
+}
+
+/**
+ * Runs a command's action and sets the exit code: 0 when it returns, else the code of the error
+ * it throws (printed in French by `reportFailure`).
+ */
+export async function runAction(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+    process.exitCode = 0;
+  } catch (err) {
+    process.exitCode = reportFailure(err);
+  }
+}
+
+/**
+ * A command whose actions are sub-commands, `ajouter` first (`alses deliberation ajouter …`,
+ * `deploiement`, `document`): usage and summary from the command table.
+ */
+export function withAjouter<A>(name: CommandName, ajouter: CommandModule<object, A>, ...others: CommandModule<object, any>[]): CommandModule {
+  const actions = [ajouter, ...others].map((c) => String(c.command));
+  return {
+    ...usage(name),
+    builder: (y) => [ajouter, ...others].reduce((acc, c) => acc.command(c as CommandModule<object, A>), y).demandCommand(1, `Indiquez une action : ${actions.join(' ou ')}.`).strict(),
+    handler: () => undefined,
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The lock of an output folder: one run at a time writes its files and manifest.
  */
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AlsesError } from '../errors.ts';
@@ -15,11 +16,14 @@ export const LOCK_FILE = '.alses.lock';
  * folder (files and manifest) at once. The folder is created if needed. A lock left by a crashed
  * run is taken over after 60 s.
  * @param waitMs how long to wait for another run's lock (0: fail at once).
- * @throws AlsesError LOCKED when the lock is still held after `waitMs`.
+ * @throws AlsesError LOCKED when the lock is still held after `waitMs`; OUTPUT at once (without
+ *   waiting) when the folder cannot be created or written by this account.
  */
 export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
   try {
     await mkdir(outDir, { recursive: true });
+    // A folder this account cannot write fails now, not after waiting `waitMs` for a lock it can never take.
+    await access(outDir, constants.W_OK | constants.X_OK);
   } catch (err) {
     throw new AlsesError('OUTPUT', `Dossier de sortie « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire, voir --out)`);
   }

@@ -3,6 +3,7 @@
  * (src/signature/manifest.ts) and explains, in French, how to keep it.
  */
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { createKeyPair, PRIVATE_KEY_VARIABLE, PUBLIC_KEY_VARIABLE } from '../../signature/manifest.ts';
 import { nonEmptyPath, reportFailure } from '../shared.ts';
 
@@ -12,11 +13,9 @@ interface ClesArgs {
 
 /** The `cles` command. */
 export const clesCommand: CommandModule<object, ClesArgs> = {
-  command: 'cles',
-  describe: 'Créer la paire de clés (Ed25519) qui signe les manifestes',
+  ...usage('cles'),
   builder: (y) =>
     y
-      .strict()
       .option('vers', { type: 'string', requiresArg: true, demandOption: 'Indiquez le dossier des clés : --vers /etc/alses/cles', describe: 'Dossier où écrire les deux clés (hors du dossier de sortie)', coerce: nonEmptyPath('vers') }) as never,
   handler: async (args) => {
     try {

@@ -3,8 +3,7 @@
  * (README, "Chaque année").
  */
 import type { CommandModule } from 'yargs';
-import { addDeliberation } from '../../jobs/dispositif.ts';
-import { nonEmptyPath, reportFailure } from '../shared.ts';
+import { dataDirOption, optionalString, requiredString, printWritten, runAction, withAjouter } from '../shared.ts';
 
 interface Args {
   data: string;
@@ -20,28 +19,19 @@ const ajouter: CommandModule<object, Args> = {
   describe: 'Inscrire une délibération dans dispositif.yaml',
   builder: (y) =>
     y
-      .strict()
-      .option('data', { type: 'string', default: 'data', requiresArg: true, describe: 'Dossier de données (dispositif.yaml)', coerce: nonEmptyPath('data') })
-      .option('date', { type: 'string', demandOption: 'Indiquez la date de la délibération : --date 2020-07-06', requiresArg: true, describe: 'Date de la délibération, AAAA-MM-JJ' })
-      .option('objet', { type: 'string', demandOption: 'Indiquez son objet : --objet "…"', requiresArg: true, describe: 'Ce que décide la délibération, tel que publié' })
-      .option('id', { type: 'string', requiresArg: true, describe: 'Identifiant (défaut : la date)' })
-      .option('numero', { type: 'string', requiresArg: true, describe: 'Numéro tel que la collectivité l\'écrit (facultatif)' })
-      .option('instance', { type: 'string', requiresArg: true, describe: 'Instance (ex. Commission permanente ; facultatif)' }) as never,
-  handler: async (args) => {
-    try {
+      .option('data', dataDirOption)
+      .option('date', requiredString('Date de la délibération, AAAA-MM-JJ', 'Indiquez la date de la délibération : --date 2020-07-06'))
+      .option('objet', requiredString('Ce que décide la délibération, tel que publié', 'Indiquez son objet : --objet "…"'))
+      .option('id', optionalString('Identifiant (défaut : la date)'))
+      .option('numero', optionalString('Numéro tel que la collectivité l\'écrit (facultatif)'))
+      .option('instance', optionalString('Instance (ex. Commission permanente ; facultatif)')) as never,
+  handler: (args) =>
+    runAction(async () => {
+      const { addDeliberation } = await import('../../jobs/dispositif.ts');
       const { files } = await addDeliberation(args.data, args);
-      for (const f of files) process.stdout.write(`écrit : ${f}\n`);
-      process.exitCode = 0;
-    } catch (err) {
-      process.exitCode = reportFailure(err);
-    }
-  },
+      printWritten(files);
+    }),
 };
 
 /** The `deliberation` command and its sub-command `ajouter`. */
-export const deliberationCommand: CommandModule = {
-  command: 'deliberation',
-  describe: 'Délibérations du dispositif (ajouter)',
-  builder: (y) => y.command(ajouter).demandCommand(1, 'Indiquez une action : ajouter.').strict(),
-  handler: () => undefined,
-};
+export const deliberationCommand: CommandModule = withAjouter('deliberation', ajouter);

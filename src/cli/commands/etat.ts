@@ -4,9 +4,9 @@
  * dispositif.yaml; the staff then edit only what changed (README, "Chaque année").
  */
 import type { CommandModule } from 'yargs';
-import { writeEtat } from '../../jobs/dispositif.ts';
+import { usage } from './index.ts';
 import { formatEtp } from '../../format.ts';
-import { nonEmptyPath, plural, reportFailure } from '../shared.ts';
+import { dataDirOption, optionalString, requiredString, plural, printWritten, runAction } from '../shared.ts';
 
 interface Args {
   data: string;
@@ -16,22 +16,17 @@ interface Args {
 
 /** The `etat` command. */
 export const etatCommand: CommandModule<object, Args> = {
-  command: 'etat',
-  describe: 'Écrire le nouvel état à une date, calculé à partir du précédent et des déploiements',
+  ...usage('etat'),
   builder: (y) =>
     y
-      .strict()
-      .option('data', { type: 'string', default: 'data', requiresArg: true, describe: 'Dossier de données (dispositif.yaml)', coerce: nonEmptyPath('data') })
-      .option('au', { type: 'string', demandOption: 'Indiquez la date du nouvel état : --au 2020-07-15', requiresArg: true, describe: 'Date du nouvel état, AAAA-MM-JJ' })
-      .option('vers', { type: 'string', requiresArg: true, describe: 'Fichier CSV à écrire, dans le dossier de données (défaut : etats/<date>.csv)' }) as never,
-  handler: async (args) => {
-    try {
+      .option('data', dataDirOption)
+      .option('au', requiredString('Date du nouvel état, AAAA-MM-JJ', 'Indiquez la date du nouvel état : --au 2020-07-15'))
+      .option('vers', optionalString('Fichier CSV à écrire, dans le dossier de données (défaut : etats/<date>.csv)')) as never,
+  handler: (args) =>
+    runAction(async () => {
+      const { writeEtat } = await import('../../jobs/dispositif.ts');
       const { files, colleges, etp } = await writeEtat(args.data, args.au, args.vers);
-      for (const f of files) process.stdout.write(`écrit : ${f}\n`);
+      printWritten(files);
       process.stdout.write(`${plural(colleges, 'collège', 'collèges')}, ${formatEtp(etp)} ETP. Ouvrez ${files[0]} et corrigez ce qui a changé, puis lancez « alses validate ».\n`);
-      process.exitCode = 0;
-    } catch (err) {
-      process.exitCode = reportFailure(err);
-    }
-  },
+    }),
 };

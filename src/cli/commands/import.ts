@@ -10,6 +10,7 @@ import { describeDiff } from '../../dataset/csv-diff.ts';
 import { displayPath } from '../../diagnostics.ts';
 import { BACKUP_FOLDER, runImport, type PlannedFile } from '../../jobs/import.ts';
 import { plural, printDiagnostics, reportFailure } from '../shared.ts';
+import { usage } from './index.ts';
 
 interface ImportArgs {
   source: string;
@@ -36,8 +37,7 @@ export function describePlan(plan: readonly PlannedFile[]): string[] {
 
 /** The `import` command. */
 export const importCommand: CommandModule<object, ImportArgs> = {
-  command: 'import <source>',
-  describe: 'Vérifier un classeur Excel (.xlsx) ou un dossier de CSV, montrer ce qui change, puis écrire les fichiers de données canoniques',
+  ...usage('import'),
   builder: (y) =>
     y
       .strict()

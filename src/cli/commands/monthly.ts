@@ -3,9 +3,11 @@
  * per run on stderr (or appends it to `--log`). Exit codes: 0 written or unchanged, 1 invalid
  * data, 2 usage, 3 render/output failure, 4 locked by another run, 5 written but not e-mailed.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { AlsesError, EXIT_CODES } from '../../errors.ts';
 import { checkReportMonth, defaultMonth } from '../../reports/rapport-mensuel.ts';
 import { systemReason } from '../../output/atomic.ts';
@@ -22,6 +24,9 @@ interface MonthlyArgs extends DataOptions, MailArgs, ManifestKeyArgs {
   wait: number;
   log?: string;
 }
+
+/** Milliseconds since the process started (node's time origin): loading included, not only the handler. */
+const processDurationMs = (): number => Math.round(performance.now());
 
 const STATUS_BY_CODE: Record<number, MonthlyLog['status']> = { 1: 'invalid', 2: 'usage', 3: 'failed', 4: 'locked' };
 
@@ -45,6 +50,23 @@ export async function writeMonthlyLog(line: MonthlyLog, logFile?: string): Promi
 }
 
 /**
+ * Checks, before the run, that the log file can be appended to (its folder created if needed), so
+ * that a log this account cannot write stops the run at once (exit 3) instead of after the render.
+ * @throws AlsesError OUTPUT naming the file and the reason, in French.
+ */
+export async function checkMonthlyLog(logFile: string): Promise<void> {
+  try {
+    await mkdir(path.dirname(logFile), { recursive: true });
+    await access(logFile, constants.W_OK).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await access(path.dirname(logFile), constants.W_OK | constants.X_OK);
+    });
+  } catch (err) {
+    throw new AlsesError('OUTPUT', `Journal « ${logFile} » impossible à écrire : ${systemReason(err)} (attendu : un fichier que ce compte peut écrire, voir --log)`);
+  }
+}
+
+/**
  * The log line of a monthly run that yargs refused before it started (usage error): the operator
  * still gets one line per run. `argv` is the raw command line (`monthly --month … --log …`).
  */
@@ -56,15 +78,14 @@ export async function logMonthlyUsageError(argv: readonly string[], message: str
     return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
   };
   await writeMonthlyLog(
-    { time: new Date().toISOString(), month: value('month') ?? '', status: 'usage', exitCode: EXIT_CODES.USAGE, outputs: [], error: message, durationMs: 0 },
+    { time: new Date().toISOString(), month: value('month') ?? '', status: 'usage', exitCode: EXIT_CODES.USAGE, outputs: [], error: message, durationMs: processDurationMs() },
     value('log'),
   );
 }
 
 /** The `monthly` command. */
 export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
-  command: 'monthly',
-  describe: 'Produire le rapport mensuel (PDF, DOCX, HTML) ; pour une tâche planifiée',
+  ...usage('monthly'),
   builder: (y) =>
     withMailOptions( // issue 15: e-mail options (src/cli/mail-options.ts)
       withManifestKeyOption(withDataOptions(y))
@@ -85,7 +106,6 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
         .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', coerce: nonEmptyPath('log') }),
     ),
   handler: async (args) => {
-    const started = process.hrtime.bigint();
     const month = args.month ?? defaultMonth();
     let log: Omit<MonthlyLog, 'time' | 'durationMs'>;
     const mailing = new MonthlyMailing(args); // issue 15: e-mail the report, alert on failure (src/cli/mail-options.ts)
@@ -93,6 +113,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
     try {
       checkReportMonth(month);
       await mailing.prepare();
+      if (args.log) await checkMonthlyLog(args.log);
       const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
       const result = await runMonthly({
         dataDir: args.data,
@@ -130,7 +151,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
       };
     }
     log = { ...log, ...(await mailing.finish(month, Number(process.exitCode), failure)) };
-    await writeMonthlyLog({ time: new Date().toISOString(), ...log, durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n) }, args.log);
+    await writeMonthlyLog({ time: new Date().toISOString(), ...log, durationMs: processDurationMs() }, args.log);
     if (process.exitCode === undefined) process.exitCode = EXIT_CODES.OUTPUT;
   },
 };

@@ -6,10 +6,11 @@
  */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../../dataset/load.ts';
 import { displayPath, hasErrors } from '../../diagnostics.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { scdlDeliberationRows, serializeScdlCsv, SCDL_DELIBERATIONS_SCHEMA } from '../../opendata/deliberations.ts';
+import { scdlDeliberationRows, serializeScdlCsv } from '../../opendata/deliberations.ts';
 import { writeAtomic } from '../../output/atomic.ts';
 import { nonEmptyPath, printDiagnostics, reportFailure, withDataOptions, type DataOptions } from '../shared.ts';
 
@@ -19,8 +20,7 @@ interface OpendataArgs extends DataOptions {
 
 /** The `opendata` command. */
 export const opendataCommand: CommandModule<object, OpendataArgs> = {
-  command: 'opendata',
-  describe: `Produire les délibérations en données ouvertes (CSV du schéma ${SCDL_DELIBERATIONS_SCHEMA.name} ${SCDL_DELIBERATIONS_SCHEMA.version})`,
+  ...usage('opendata'),
   builder: (y) =>
     withDataOptions(y).option('vers', { type: 'string', requiresArg: true, describe: 'Fichier CSV à écrire (par défaut : la sortie standard)', coerce: nonEmptyPath('vers') }) as never,
   handler: async (args) => {

@@ -1,5 +1,6 @@
 /** `alses render [templates..]`: renders the annexes in PDF, DOCX and HTML into the output folder. */
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
 import { runRender } from '../../jobs/render.ts';
 import { FORMATS, type Format } from '../../jobs/serialize.ts';
@@ -17,8 +18,7 @@ interface RenderArgs extends DataOptions, ManifestKeyArgs {
 
 /** The `render` command. */
 export const renderCommand: CommandModule<object, RenderArgs> = {
-  command: 'render [documents..]',
-  describe: 'Produire les documents (PDF, DOCX, HTML) : ceux du catalogue de dispositif.yaml, ou un modèle avec ses paramètres',
+  ...usage('render'),
   builder: (y) =>
     withManifestKeyOption(withDataOptions(y))
       .positional('documents', {

@@ -4,6 +4,7 @@
  * the environment (`ALSES_SERVE_TOKEN` or `ALSES_SERVE_PASSWORD_HASH`), else exit 2.
  */
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
 import { buildServer, DEFAULT_UPLOAD_LIMIT } from '../../server/app.ts';
 import { checkExposure, credentialsFromEnv, hashPassword, PASSWORD_HASH_VARIABLE } from '../../server/auth.ts';
@@ -36,8 +37,7 @@ async function readStdin(): Promise<string> {
 
 /** The `serve` command. */
 export const serveCommand: CommandModule<object, ServeArgs> = {
-  command: 'serve',
-  describe: 'Ouvrir la page web des services : vérifier les données, prévisualiser et télécharger les documents',
+  ...usage('serve'),
   builder: (y) =>
     withDataOptions(y)
       .option('port', {

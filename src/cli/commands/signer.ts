@@ -4,6 +4,7 @@
  * terminal, never from an argument. Each file is written atomically, in place or to `--vers`.
  */
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
 import { certificatePassword, PASSWORD_VARIABLE } from '../../signature/password.ts';
 import { readCertificate, signPdfFile } from '../../signature/pdf.ts';
@@ -19,8 +20,7 @@ interface SignerArgs {
 
 /** The `signer` command. */
 export const signerCommand: CommandModule<object, SignerArgs> = {
-  command: 'signer <pdf..>',
-  describe: 'Signer électroniquement des PDF (PAdES B-B) avec un certificat .p12',
+  ...usage('signer'),
   builder: (y) =>
     y
       .strict()

@@ -3,6 +3,7 @@
  * templates, with their title and the data or parameters they need.
  */
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { hasErrors } from '../../diagnostics.ts';
 import { listTemplates } from '../../jobs/templates.ts';
 import { printDiagnostics, withDataOptions, type DataOptions } from '../shared.ts';
@@ -11,8 +12,7 @@ const PARAMETER_HELP = { au: '--au AAAA-MM-JJ (état à cette date)', deploiemen
 
 /** The `templates` command. */
 export const templatesCommand: CommandModule<object, DataOptions> = {
-  command: 'templates',
-  describe: 'Lister les documents du catalogue et les modèles, leur titre et les données dont ils ont besoin',
+  ...usage('templates'),
   builder: (y) => withDataOptions(y),
   handler: async (args) => {
     const { catalogue, templates, diagnostics } = await listTemplates(args.data, args.templates);

@@ -1,5 +1,6 @@
 /** `alses validate`: checks the data and the templates, lists every problem, exit 1 on any error. */
 import type { CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { hasErrors, sortDiagnostics } from '../../diagnostics.ts';
 import { validateInputs } from '../../jobs/validate.ts';
 import { nonEmptyPath, plural, printDiagnostics, withDataOptions, type DataOptions } from '../shared.ts';
@@ -11,8 +12,7 @@ interface ValidateArgs extends DataOptions {
 
 /** The `validate` command. */
 export const validateCommand: CommandModule<object, ValidateArgs> = {
-  command: 'validate',
-  describe: 'Vérifier les données et les modèles, et lister tous les problèmes',
+  ...usage('validate'),
   builder: (y) =>
     withDataOptions(y)
       .option('format', {

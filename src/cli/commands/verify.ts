@@ -3,7 +3,8 @@
  * those changed, removed or added since its manifest was written. Exit 1 if any.
  */
 import type { CommandModule } from 'yargs';
-import { MANIFEST_FILE, verifyOutputs } from '../../output/manifest.ts';
+import { usage } from './index.ts';
+import { verifyOutputs } from '../../output/manifest.ts';
 import { configuredKeyFile, loadPublicKey, PUBLIC_KEY_VARIABLE, verifyManifestSignature } from '../../signature/manifest.ts';
 import { nonEmptyPath, plural, reportFailure } from '../shared.ts';
 
@@ -17,8 +18,7 @@ const LABEL = { changed: 'modifié', removed: 'supprimé', added: 'ajouté', 'so
 
 /** The `verify` command. */
 export const verifyCommand: CommandModule<object, VerifyArgs> = {
-  command: 'verify [dossier]',
-  describe: `Vérifier qu'aucun fichier produit n'a été modifié, supprimé ou ajouté depuis (${MANIFEST_FILE})`,
+  ...usage('verify'),
   builder: (y) =>
     y
       .strict()

@@ -1,0 +1,46 @@
+/**
+ * Fast start (issue 11): `alses --version` and `alses --help` load no command module, and a
+ * command loads only its own. Checked on the modules the built program (dist/, through
+ * bin/alses.mjs) resolves, never on time (speed is measured by hand: README, « Installation pour
+ * l'exploitation »). Needs `npm run build`.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/cli.ts';
+
+/** Packages no light command may load: renderers, workbook reader, charts, mail, web server, workers, schemas. */
+const HEAVY = ['pdfmake', 'docx', 'exceljs', 'vega', 'vega-lite', '@resvg/resvg-js', 'fastify', 'nodemailer', 'piscina', 'zod', 'handlebars', 'node-forge', 'fontkit'];
+
+/** Runs `node bin/alses.mjs <args>` with the load tracer; returns stdout and the packages and dist modules it loaded. */
+function loads(args: readonly string[]): { stdout: string; packages: Set<string>; modules: string[] } {
+  const tracer = path.join(ROOT, 'test/fixtures/cli-start/trace-loads.mjs');
+  const run = spawnSync(process.execPath, ['--import', tracer, path.join(ROOT, 'bin/alses.mjs'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const urls = run.stderr.split('\n').filter((l) => l.startsWith('LOAD ')).map((l) => l.slice(5));
+  const packages = new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => p !== undefined));
+  const modules = [...new Set(urls.map((u) => /\/dist\/(.*)$/.exec(u)?.[1]).filter((m): m is string => m !== undefined))];
+  return { stdout: run.stdout, packages, modules };
+}
+
+describe('alses: commands load what they use', () => {
+  it('--version prints the version and loads nothing but the entry point (not even yargs)', () => {
+    const { stdout, packages, modules } = loads(['--version']);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect([...packages]).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('cli/commands/') && m !== 'cli/commands/index.js')).toEqual([]);
+  });
+
+  it('--help lists every command without loading any command module or heavy library', () => {
+    const { stdout, packages, modules } = loads(['--help']);
+    for (const name of ['validate', 'render', 'monthly', 'serve', 'signer', 'opendata']) expect(stdout).toContain(`alses ${name}`);
+    expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('cli/commands/') && m !== 'cli/commands/index.js')).toEqual([]);
+  });
+
+  it('a command loads its own module only: `etat --help` loads no renderer, no other command', () => {
+    const { stdout, packages, modules } = loads(['etat', '--help']);
+    expect(stdout).toContain('--au');
+    expect(modules.filter((m) => m.startsWith('cli/commands/')).sort()).toEqual(['cli/commands/etat.js', 'cli/commands/index.js']);
+    expect(['pdfmake', 'exceljs', 'vega', 'fastify', 'nodemailer', 'piscina'].filter((p) => packages.has(p))).toEqual([]);
+  });
+});
