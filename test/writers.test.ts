@@ -270,14 +270,14 @@ describe('PDF', () => {
       [
         'Document',
         ['H1', 'Titre'],
-        ['L', ['LI', ['LBody', 'premier']], ['LI', ['LBody', 'second']]],
+        ['L', ['LI', ['Lbl', '1.'], ['LBody', 'premier']], ['LI', ['Lbl', '2.'], ['LBody', 'second']]],
         ['Table', ['THead', ['TR', ['TH', 'A'], ['TH', 'B']]], ['TBody', ['TR', ['TD', 'AB']]]],
         ['Figure', 'Deux couleurs'],
         ['Figure', 'ETP par année'],
       ],
     ]);
     expect(unmarked).toEqual([]);
-    expect(artifacts[0]).toEqual(['1.', '2.', META.header, META.footer, 'Page 1 / 1']); // list numbers are artifacts
+    expect(artifacts[0]).toEqual([META.header, META.footer, 'Page 1 / 1']); // list numbers are labels (Lbl), not artifacts
     const raw = Buffer.from(await renderPdf(doc)).toString('latin1');
     expect(raw).toMatch(/\/S \/TD\n\/A <<\n\/O \/Table\n\/ColSpan 2\n>>/);
     expect(raw).toMatch(/\/S \/TH\n\/A <<\n\/O \/Table\n\/Scope \/Column\n>>/);

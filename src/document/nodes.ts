@@ -195,7 +195,27 @@ export interface DocumentMeta {
    * reproducible: never the clock.
    */
   readonly date: string;
+  /**
+   * The délibération the document is annexed to, for its transmission (ACTES): written in the
+   * PDF's XMP and the DOCX's custom properties. Absent for a document annexed to none.
+   */
+  readonly acte?: ActeMeta;
 }
+
+/** The act a document is annexed to, as the ACTES transmission names it. */
+export interface ActeMeta {
+  /** Nature code of the act: `DE` ("1 Délibérations"), the only nature the product annexes to. */
+  readonly nature: 'DE';
+  /** Date of the délibération, `YYYY-MM-DD`. */
+  readonly date: string;
+  /** Number as the collectivité writes it (e.g. "DL-2020-123"), when it has one. */
+  readonly numero?: string;
+  /** Matière code of the ACTES nomenclature (e.g. "8.2"), when known. */
+  readonly matiere?: string;
+}
+
+/** Label of each act nature code (ACTES nomenclature). */
+export const ACTE_NATURES = { DE: '1 Délibérations' } as const satisfies Record<ActeMeta['nature'], string>;
 
 /** A whole document: properties and blocks. */
 export interface DocumentNode {

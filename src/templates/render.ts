@@ -91,11 +91,15 @@ export function renderTemplate(
   if (parsed) diagnostics.push(...parsed.diagnostics);
   if (!parsed || hasErrors(diagnostics)) throw new AlsesError('OUTPUT', `Échec de la production du document « ${template.name} » : aucun fichier écrit.`, diagnostics);
   const author = (context as { collectivite?: { nom: string } }).collectivite?.nom ?? '';
+  const deliberation = (context as { deliberation?: { date: string; numero?: string | undefined; matiere?: string | undefined } | null }).deliberation;
+  const acte = deliberation
+    ? { acte: { nature: 'DE' as const, date: deliberation.date, ...(deliberation.numero ? { numero: deliberation.numero } : {}), ...(deliberation.matiere ? { matiere: deliberation.matiere } : {}) } }
+    : {};
   return {
     rendered: {
       name: template.name,
       template: template.file,
-      document: document({ title, subject, author, orientation: fm.orientation, header, footer, date, language: 'fr-FR' }, parsed.blocks),
+      document: document({ title, subject, author, orientation: fm.orientation, header, footer, date, language: 'fr-FR', ...acte }, parsed.blocks),
     },
     diagnostics,
   };

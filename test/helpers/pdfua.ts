@@ -93,6 +93,22 @@ export async function structureTree(bytes: Uint8Array): Promise<StructNode[]> {
   }
 }
 
+/**
+ * The structure tree with the text of each element, as `pdfinfo -struct-text` prints it (for
+ * tests that read what a label or cell says).
+ * @throws Error when pdfinfo is missing.
+ */
+export async function structureText(bytes: Uint8Array): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'alses-pdfua-'));
+  try {
+    const file = path.join(dir, 'document.pdf');
+    await writeFile(file, bytes);
+    return (await run('pdfinfo', ['-struct-text', file], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Every node of a tree with its parent, depth first (document order). */
 function* walk(nodes: readonly StructNode[], parent?: StructNode): Generator<{ node: StructNode; parent: StructNode | undefined }> {
   for (const node of nodes) {

@@ -20,7 +20,7 @@
  */
 import { Document, Footer, Header, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun } from 'docx';
 import type { Diagnostic } from '../../diagnostics.ts';
-import { assertNever, type Block, type DocumentNode } from '../../document/nodes.ts';
+import { ACTE_NATURES, assertNever, type ActeMeta, type Block, type DocumentNode } from '../../document/nodes.ts';
 import { FONT_FAMILY, fontBytes, type FontFace } from '../../fonts.ts';
 import type { Built, Writer } from '../index.ts';
 import { A4, documentDate, FONT_SIZE, PAGE_MARGINS, RUNNING_OFFSET, textWidth, twips } from '../shared.ts';
@@ -58,6 +58,16 @@ export interface DocxResult {
  */
 export const STREAMED_ROWS = 200;
 
+/**
+ * The délibération a document is annexed to, as custom document properties (`docProps/custom.xml`,
+ * Word: Fichier › Informations › Propriétés avancées › Personnalisation), named as the PDF's XMP
+ * `acte` schema names them: nature (code and label), date, number and matière when known.
+ */
+export function acteProperties(acte: ActeMeta): { name: string; value: string }[] {
+  const values = { ActeNature: acte.nature, ActeNatureLibelle: ACTE_NATURES[acte.nature], ActeDate: acte.date, ActeNumero: acte.numero, ActeMatiere: acte.matiere };
+  return Object.entries(values).flatMap(([name, value]) => (value === undefined ? [] : [{ name, value }]));
+}
+
 /** Font files to embed, as `fontBytes` reads them. */
 export type DocxFonts = Readonly<Record<FontFace, Buffer>>;
 
@@ -80,6 +90,7 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts, streamFrom: number 
     lastModifiedBy: meta.author,
     description: meta.subject,
     revision: 1,
+    ...(meta.acte ? { customProperties: acteProperties(meta.acte) } : {}),
     ...(fonts
       ? { fonts: [{ name: FONT_FAMILY, data: fonts.normal, bold: fonts.bold, italic: fonts.italics, boldItalic: fonts.bolditalics }] }
       : {}),

@@ -29,7 +29,7 @@ import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Diagnostic } from '../../diagnostics.ts';
 import { inlineText } from '../../document/builders.ts';
-import { assertNever, type Block, type DocumentNode, type HeadingNode } from '../../document/nodes.ts';
+import { assertNever, type ActeMeta, type Block, type DocumentNode, type HeadingNode } from '../../document/nodes.ts';
 import { FONT_PATHS, isFontFile, type FontFace } from '../../fonts.ts';
 import { glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
 import type { Built, Writer } from '../index.ts';
@@ -44,7 +44,7 @@ import { installStructureMarking } from './patches/renderer.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
 import { tableToPdf } from './table.ts';
-import { attachStructure, PAGINATION, STRUCTURE_KEY, structNode, type StructNode } from './tags.ts';
+import { attachStructure, LABEL_KEY, PAGINATION, STRUCTURE_KEY, structNode, type StructNode } from './tags.ts';
 
 /** A pdfmake document definition and what could not be shown as asked. */
 export interface PdfDefinition {
@@ -114,7 +114,7 @@ async function layOut({ doc, first }: PdfBuild): Promise<Uint8Array> {
 async function print(built: PdfPass): Promise<Uint8Array> {
   const pdf = await pdfmake.createPdf(built.definition).getStream();
   attachStructure(pdf, built.structure);
-  prepareForPdfa(pdf);
+  prepareForPdfa(pdf, built.acte);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -146,6 +146,8 @@ interface PdfPass extends PdfDefinition {
   readonly tableCount: number;
   /** Root of the structure tree (tagged PDF), filled in while the definition is drawn. */
   readonly structure: StructNode;
+  /** The délibération the document is annexed to (XMP), if any. */
+  readonly acte?: ActeMeta | undefined;
 }
 
 function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): PdfPass {
@@ -189,7 +191,7 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): PdfPass {
     pageBreakBefore: ctx.probe.pageBreakBefore,
   };
   ctx.warnings.push(...glyphWarnings(definition));
-  return { definition, warnings: ctx.warnings, split, probe: ctx.probe, tableCount: ctx.tables, structure: ctx.structure };
+  return { definition, warnings: ctx.warnings, split, probe: ctx.probe, tableCount: ctx.tables, structure: ctx.structure, acte: meta.acte };
 }
 
 /**
@@ -233,7 +235,12 @@ function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
     }
     case 'list': {
       const l = structNode('L', ctx.structure);
-      const items = node.items.map((item) => ({ text: inlinesToPdf(item.children, {}, structNode('LBody', structNode('LI', l))) }));
+      const items = node.items.map((item) => {
+        const li = structNode('LI', l);
+        // The bullet or number pdfmake draws for the item is its label (`patches/renderer.ts`).
+        const label = structNode('Lbl', li);
+        return { text: inlinesToPdf(item.children, {}, structNode('LBody', li)), [LABEL_KEY]: label };
+      });
       return [node.ordered ? { ol: items, margin: [0, 0, 0, 6], ...id } : { ul: items, margin: [0, 0, 0, 6], ...id }];
     }
     case 'table':

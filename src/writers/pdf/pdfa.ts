@@ -19,6 +19,7 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
+import { ACTE_NATURES, type ActeMeta } from '../../document/nodes.ts';
 import { escapeXml } from '../../xml.ts';
 import { countOutline } from './patches/outline.ts';
 import type { PdfkitDocument } from './patches/pdfkit.ts';
@@ -30,11 +31,15 @@ export const PDFA_OPTIONS = { version: '1.4', subset: 'PDF/A-1b' } as const;
 /**
  * Makes the pdfkit document pdfmake built conform to PDF/A-1b when it is ended: escaped XMP
  * document properties with `xmp:ModifyDate`, and bookmark counts. Call it once, before `end()`.
+ * Also writes the PDF/UA identification (`pdfuaid:part` 1) and, for a document annexed to a
+ * délibération, the act it is annexed to (`acte` schema), both declared as PDF/A-1 extension
+ * schemas (ISO 19005-1 § 6.7.8), which Preflight checks.
  * @param doc the object `pdfmake.createPdf(definition).getStream()` resolves to.
+ * @param acte the délibération the document is annexed to, if any.
  */
-export function prepareForPdfa(doc: unknown): void {
+export function prepareForPdfa(doc: unknown, acte?: ActeMeta): void {
   const pdf = doc as PdfkitDocument;
-  replaceXmpInfo(pdf, xmpInfo);
+  replaceXmpInfo(pdf, (info) => [xmpInfo(info), xmpPdfUa(), ...(acte ? [xmpActe(acte)] : []), xmpExtensionSchemas(acte !== undefined)].join('\n'));
   countOutline(pdf.outline);
 }
 
@@ -68,6 +73,69 @@ export function xmpInfo(info: Readonly<Record<string, unknown>>): string {
   if (has('Keywords')) lines.push(`  <pdf:Keywords>${xml(info.Keywords)}</pdf:Keywords>`);
   lines.push('</rdf:Description>');
   return lines.join('\n');
+}
+
+/** Namespace of the PDF/UA identification schema (ISO 14289-1 § 5). */
+const PDFUAID_NS = 'http://www.aiim.org/pdfua/ns/id/';
+
+/**
+ * Namespace of the product's `acte` schema: the act (délibération) a document is annexed to.
+ * A URN: the schema is the product's own, published by no one.
+ */
+export const ACTE_NS = 'urn:alses-reports:xmp:acte:1.0#';
+
+/** The PDF/UA identification: part 1 (ISO 14289-1). */
+const xmpPdfUa = (): string => `<rdf:Description rdf:about="" xmlns:pdfuaid="${PDFUAID_NS}">\n  <pdfuaid:part>1</pdfuaid:part>\n</rdf:Description>`;
+
+/** The `acte` schema's properties, each with its XMP value type and description (for the PDF/A declaration). */
+const ACTE_PROPERTIES = [
+  ['nature', 'Text', 'Code de nature de l\'acte (nomenclature ACTES), ex. DE'],
+  ['natureLibelle', 'Text', 'Libellé de la nature de l\'acte, ex. 1 Délibérations'],
+  ['date', 'Date', 'Date de la délibération'],
+  ['numero', 'Text', 'Numéro de la délibération tel que la collectivité l\'écrit'],
+  ['matiere', 'Text', 'Code de matière de la nomenclature ACTES, ex. 8.2'],
+] as const;
+
+/** The act the document is annexed to: nature (code and label), date, number and matière when known. */
+function xmpActe(acte: ActeMeta): string {
+  const values: Record<(typeof ACTE_PROPERTIES)[number][0], string | undefined> = { nature: acte.nature, natureLibelle: ACTE_NATURES[acte.nature], date: acte.date, numero: acte.numero, matiere: acte.matiere };
+  const lines = [`<rdf:Description rdf:about="" xmlns:acte="${ACTE_NS}">`];
+  for (const [name] of ACTE_PROPERTIES) if (values[name] !== undefined) lines.push(`  <acte:${name}>${xml(values[name])}</acte:${name}>`);
+  lines.push('</rdf:Description>');
+  return lines.join('\n');
+}
+
+/**
+ * The PDF/A-1 declaration of the schemas PDF/A-1 does not predefine (ISO 19005-1 § 6.7.8, XMP
+ * extension schemas): `pdfuaid`, and `acte` when written.
+ */
+function xmpExtensionSchemas(withActe: boolean): string {
+  // Category: `internal` for a value the writer computes, `external` for one the data gives.
+  const property = (name: string, valueType: string, description: string, category: string) =>
+    `          <rdf:li rdf:parseType="Resource">\n            <pdfaProperty:name>${name}</pdfaProperty:name>\n            <pdfaProperty:valueType>${valueType}</pdfaProperty:valueType>\n            <pdfaProperty:category>${category}</pdfaProperty:category>\n            <pdfaProperty:description>${xml(description)}</pdfaProperty:description>\n          </rdf:li>`;
+  const schema = (name: string, uri: string, prefix: string, properties: readonly (readonly [string, string, string])[], category: string) =>
+    [
+      '    <rdf:li rdf:parseType="Resource">',
+      `      <pdfaSchema:schema>${xml(name)}</pdfaSchema:schema>`,
+      `      <pdfaSchema:namespaceURI>${uri}</pdfaSchema:namespaceURI>`,
+      `      <pdfaSchema:prefix>${prefix}</pdfaSchema:prefix>`,
+      '      <pdfaSchema:property>',
+      '        <rdf:Seq>',
+      ...properties.map(([n, t, d]) => property(n, t, d, category)),
+      '        </rdf:Seq>',
+      '      </pdfaSchema:property>',
+      '    </rdf:li>',
+    ].join('\n');
+  return [
+    '<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">',
+    '  <pdfaExtension:schemas>',
+    '   <rdf:Bag>',
+    schema('PDF/UA Universal Accessibility Schema', PDFUAID_NS, 'pdfuaid', [['part', 'Integer', 'Indicates, which part of ISO 14289 standard is followed']], 'internal'),
+    ...(withActe ? [schema('Acte auquel le document est annexé (transmission ACTES)', ACTE_NS, 'acte', ACTE_PROPERTIES, 'external')] : []),
+    '   </rdf:Bag>',
+    '  </pdfaExtension:schemas>',
+    '</rdf:Description>',
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------- images

@@ -6,19 +6,21 @@
  * marking any content. This module closes the gap:
  *
  * 1. While building the definition, the PDF writer creates the structure tree of the document
- *    (`StructNode`s: H1–H3, P, L/LI/LBody, Table/Caption/THead/TBody/TFoot/TR/TH/TD, Figure with
+ *    (`StructNode`s: H1–H3, P, L/LI/Lbl/LBody, Table/Caption/THead/TBody/TFoot/TR/TH/TD, Figure with
  *    its text alternative) and hangs each node on the pdfmake nodes that draw it, under the key
  *    `alsesStructure` (pdfmake copies every own property of a text run onto the inlines it lays
  *    out, so the node reaches each line).
  * 2. `installStructureMarking` (`patches/renderer.ts`) wraps pdfmake's renderer (process-wide,
  *    once; inert for anything that carries no `alsesStructure`): each line, image or SVG is drawn
- *    by `drawMarked` inside a marked-content sequence of its node; what is not content — table
- *    borders and fills, list markers, the running header and footer, header rows repeated on
- *    later pages — is drawn as an artifact.
+ *    by `drawMarked` inside a marked-content sequence of its node; a list item's bullet or number,
+ *    which pdfmake builds and draws apart from the item's text, is hung on the item's `Lbl` node
+ *    (the item carries it under `LABEL_KEY`); what is not content — table borders and fills, the
+ *    running header and footer, header rows repeated on later pages — is drawn as an artifact.
+ *    Figures note where they were drawn (`bbox`, for the Layout attribute `/BBox`).
  * 3. `attachStructure` turns the tree into pdfkit structure elements once everything is drawn.
  */
 import type { PdfkitDocument } from './patches/pdfkit.ts';
-import { setTableAttributes } from './patches/table-attributes.ts';
+import { setLayoutBBox, setTableAttributes } from './patches/table-attributes.ts';
 
 /** Standard structure types used (ISO 32000-1, Tables 333–340). */
 export type StructRole =
@@ -29,6 +31,7 @@ export type StructRole =
   | 'P'
   | 'L'
   | 'LI'
+  | 'Lbl'
   | 'LBody'
   | 'Table'
   | 'Caption'
@@ -45,6 +48,8 @@ export interface StructNode {
   readonly role: StructRole;
   /** Text alternative (Figure). */
   readonly alt?: string;
+  /** Replacement text (`/ActualText`): a list label drawn as a bullet, not as a character. */
+  actual?: string;
   /** Cells a header cell heads (TH). */
   readonly scope?: 'Column';
   /** Columns a table cell spans, when more than one. */
@@ -57,10 +62,21 @@ export interface StructNode {
   readonly contents: unknown[];
   /** Page (pdfkit page dictionary) where it was first drawn. */
   firstPage?: unknown;
+  /**
+   * Figures: the rectangle drawn, in the page's default user space (PDF units, origin at the
+   * bottom left): `[left, bottom, right, top]`.
+   */
+  bbox?: [number, number, number, number];
 }
 
 /** Key under which pdfmake nodes and text runs carry their structure node. */
 export const STRUCTURE_KEY = 'alsesStructure';
+
+/**
+ * Key under which a pdfmake list item carries the `Lbl` node of its bullet or number: pdfmake
+ * builds the marker from the item (`patches/renderer.ts` hangs the node on it).
+ */
+export const LABEL_KEY = 'alsesLabel';
 
 /** Marks the running header and footer: artifacts of type Pagination. */
 export const PAGINATION = 'pagination';
@@ -111,9 +127,10 @@ export function attachStructure(doc: unknown, root: StructNode): void {
     const kids = node.children.map(build).filter((k) => k !== undefined);
     const cell = node.role === 'TH' || node.role === 'TD' || node.role === 'TR';
     if (kids.length === 0 && node.contents.length === 0 && !cell && node !== root) return undefined;
-    const element = pdf.struct(node.role, node.alt ? { alt: node.alt } : {}, [...kids, ...node.contents]);
+    const element = pdf.struct(node.role, { ...(node.alt ? { alt: node.alt } : {}), ...(node.actual ? { actual: node.actual } : {}) }, [...kids, ...node.contents]);
     // Set before the element is written, when its parent adopts it.
     setTableAttributes(element, node);
+    if (node.bbox) setLayoutBBox(element, node.bbox);
     return element;
   };
   pdf.addStructure(build(root));
