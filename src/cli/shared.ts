@@ -3,7 +3,7 @@
  * exit codes (one table: `EXIT_CODES` in src/errors.ts).
  */
 import path from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule, Options } from 'yargs';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
 import { usage, type CommandName } from './commands/index.ts';
@@ -117,6 +117,31 @@ export function reportFailure(err: unknown): number {
 /** Prints `écrit : <fichier>` on stdout for each file a command wrote. */
 export function printWritten(files: readonly string[]): void {
   for (const f of files) process.stdout.write(`écrit : ${f}\n`);
+}
+
+/**
+ * A sub-command that edits the data folder (`alses deliberation ajouter`, `document supprimer`…):
+ * `--data` plus `options` (name → yargs option), and an action returning the files it wrote
+ * (printed as « écrit : … »), then optionally what to do next. The job's module is loaded by
+ * `action` itself, when it runs.
+ */
+export function editAction<A extends { data: string }>(
+  command: string,
+  describe: string,
+  options: Readonly<Record<string, Options>>,
+  action: (args: A) => Promise<{ readonly files: readonly string[]; readonly next?: string }>,
+): CommandModule<object, A> {
+  return {
+    command,
+    describe,
+    builder: (y) => Object.entries(options).reduce((acc, [name, option]) => acc.option(name, option), y.option('data', dataDirOption)) as never,
+    handler: (args) =>
+      runAction(async () => {
+        const { files, next } = await action(args as unknown as A);
+        printWritten(files);
+        if (next) process.stdout.write(`${next}\n`);
+      }),
+  };
 }
 
 /**
