@@ -13,7 +13,7 @@ import { buildServer } from '../src/server/app.ts';
 
 const CLIENTS = 20;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const BIG_ROWS = 5000;
+const BIG_ROWS = Number(process.env.ALSES_BENCH_BIG_ROWS ?? 5000);
 const PAGE_BUDGET_MS = 200;
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

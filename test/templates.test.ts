@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayPath } from '../src/diagnostics.ts';
 import { loadTemplates } from '../src/templates/environment.ts';
 import { ROOT, runCli } from './helpers/cli.ts';
-import { docxTables, htmlTables, pdfText } from './helpers/readback.ts';
+import { docxTables, docxXml, htmlTables, pdfText } from './helpers/readback.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -144,6 +144,33 @@ describe('more template mistakes caught', () => {
 });
 
 describe('values are always escaped', () => {
+  it('{{& … }} is refused like {{{ … }}} (issue 12: no way around the escaping)', async () => {
+    const folder = await templatesWith('ampersand', `${FRONT}<p>{{& etat.date}}</p>\n`);
+    const run = await runCli(['validate', '--templates', folder]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Expression « {{& … }} » non échappée interdite');
+  });
+
+  it("front-matter fields are text: « Département de l'Aisne » and « AL&SES » print as written in PDF, DOCX and HTML (regression: &#x27; and &amp;amp;)", async () => {
+    const data = path.join(dir, 'data-aisne');
+    await cp(path.join(ROOT, 'data'), data, { recursive: true });
+    const yaml = path.join(data, 'dispositif.yaml');
+    await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('nom: Département du Nord', "nom: Département de l'Aisne").replace('sigle: ALSES', 'sigle: AL&SES'));
+    const out = path.join(dir, 'out-aisne');
+    const run = await runCli(['render', 'annexe-liste-juillet-2019', '--data', data, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const base = path.join(out, 'annexe-liste-juillet-2019');
+    const pdf = (await pdfText(await readFile(`${base}.pdf`))).join('\n');
+    expect(pdf).toContain("Département de l'Aisne — Dispositif AL&SES");
+    expect(pdf).not.toMatch(/&#x27;|&amp;/);
+    const header = await docxXml(await readFile(`${base}.docx`), 'word/header1.xml').catch(async () => docxXml(await readFile(`${base}.docx`), 'word/header2.xml'));
+    expect(header).toContain('Département de l&apos;Aisne — Dispositif AL&amp;SES');
+    const html = await readFile(`${base}.html`, 'utf8');
+    expect(html).not.toContain('&amp;#x27;');
+    expect(html).not.toContain('&amp;amp;');
+    expect(html).toMatch(/<title>Liste des AL&amp;SES au sein des collèges/);
+  });
+
   it('a collège named `A & B <i>` prints literally in PDF, DOCX and HTML', async () => {
     const data = path.join(dir, 'data-escape');
     await cp(path.join(ROOT, 'test/fixtures/dataset/valid-minimal'), data, { recursive: true });

@@ -224,13 +224,14 @@ function maskMustaches(program: hbs.AST.Program, source: string): string {
 /** Checks a Handlebars source (document or partial) and returns its diagnostics. */
 function checkSource(file: string, body: string, lineOffset: number): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const triple = body.indexOf('{{{');
+  // `{{{ … }}}` and `{{& … }}` print a value unescaped: refused alike (issue 12).
+  const triple = body.search(/\{\{~?[{&]/);
   if (triple >= 0) {
     const line = positionAt(body, triple).line + lineOffset;
     diagnostics.push({
       severity: 'error',
       ruleId: 'template/unescaped',
-      message: 'Expression « {{{ … }}} » non échappée interdite (attendu : {{ … }}, les valeurs sont toujours échappées)',
+      message: `Expression « ${/^\{\{~?&/.test(body.slice(triple)) ? '{{& … }}' : '{{{ … }}}'} » non échappée interdite (attendu : {{ … }}, les valeurs sont toujours échappées)`,
       place: { file, line },
     });
   }

@@ -32,9 +32,12 @@ function run(
   what: string,
   lineOffset: number,
   diagnostics: Diagnostic[],
+  options: { text?: boolean } = {},
 ): string | undefined {
   try {
-    return set.env.compile(source, { strict: true })(context);
+    // Front-matter fields are text, never HTML (issue 12): not escaped here, escaped by each
+    // writer where its format needs it — "Département de l'Aisne" stays as written.
+    return set.env.compile(source, { strict: true, noEscape: options.text === true })(context);
   } catch (err) {
     const { line, column } = locOf(err);
     const inPartial = err instanceof TemplateRunError && err.file !== undefined && err.file !== template.file;
@@ -64,7 +67,7 @@ export function renderTemplate(
 ): { rendered: RenderedDocument; diagnostics: Diagnostic[] } {
   const fm = template.frontMatter;
   const diagnostics: Diagnostic[] = [];
-  const field = (name: string, value: string): string => run(set, template, value, context, `En-tête « ${name} »`, 1, diagnostics) ?? '';
+  const field = (name: string, value: string): string => run(set, template, value, context, `En-tête « ${name} »`, 1, diagnostics, { text: true }) ?? '';
   const title = field('title', fm.title);
   const subject = field('subject', fm.subject);
   const header = field('header', fm.header);
