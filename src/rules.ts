@@ -59,7 +59,7 @@ export const DATASET_RULES = {
   'total/number': 'ligne TOTAL dont la valeur n’est pas un nombre',
   'commune/required': 'commune vide',
   'college/required': 'nom du collège vide',
-  'cell/formula': 'commune ou collège commençant par = + @ (formule pour un tableur)',
+  'cell/formula': 'commune ou collège commençant par = + - @, une tabulation ou un retour chariot (formule pour un tableur)',
   'college/duplicate': 'même collège (commune + nom) deux fois dans un état ou un déploiement',
   'commune/spelling': 'même commune écrite de deux façons (casse, accents, espaces, tirets) (avertissement)',
   'college/spelling': 'même collège écrit de deux façons (casse, accents, espaces, tirets) (avertissement)',

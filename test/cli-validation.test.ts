@@ -128,6 +128,16 @@ describe('names a spreadsheet would run as formulas', () => {
     expect(run.stderr).toMatch(/etats\/2019-07-15\.csv:2:1 {2}erreur {2}commune "=HYPERLINK\("x"\)" commençant par "=", lu comme une formule par un tableur/);
     expect(run.stderr).toMatch(/etats\/2019-07-15\.csv:2:\d+ {2}erreur {2}nom du collège "@Jules Ferry" commençant par "@"/);
   });
+
+  it('a leading - is refused too (regression: "-2+3" passed the check and import wrote it out)', async () => {
+    const data = path.join(out, 'formula-minus');
+    await cp('test/fixtures/dataset/valid-minimal', data, { recursive: true });
+    const etat = path.join(data, 'etats/2019-07-15.csv');
+    await writeFile(etat, (await readFile(etat, 'utf8')).replace('ANZIN;Jules Ferry', 'ANZIN;-2+3'));
+    const run = await runCli(['validate', '--data', data]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/etats\/2019-07-15\.csv:2:\d+ {2}erreur {2}nom du collège "-2\+3" commençant par "-", lu comme une formule par un tableur \(attendu : un nom, sans = \+ - @ ni tabulation au début\)/);
+  });
 });
 
 describe('alses import', () => {

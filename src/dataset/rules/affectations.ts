@@ -102,14 +102,14 @@ export function toAffectations(
       fail('college/required', 'nom du collège vide (attendu : le nom du collège, ex. Jules Ferry)', college.place, 'college', { expected: 'le nom du collège, ex. Jules Ferry' });
     }
 
-    // A name starting with = + @ would run as a formula when a canonical CSV is opened in a
-    // spreadsheet (CSV injection): refuse it rather than write it back.
+    // A name starting with = + - @, a tab or a carriage return would run as a formula when a
+    // canonical CSV is opened in a spreadsheet (CSV injection, OWASP): refuse it rather than write it back.
     for (const [field, libelle] of [['commune', 'commune'], ['college', 'nom du collège']] as const) {
       const cell = cells[field]!;
-      if (/^[=+@]/.test(cell.value))
-        fail('cell/formula', `${libelle} ${quote(cell.value)} commençant par ${quote(cell.value[0])}, lu comme une formule par un tableur (attendu : un nom, sans = + @ au début)`, cell.place, field, {
+      if (/^[=+\-@\t\r]/.test(cell.value))
+        fail('cell/formula', `${libelle} ${quote(cell.value)} commençant par ${quote(cell.value[0])}, lu comme une formule par un tableur (attendu : un nom, sans = + - @ ni tabulation au début)`, cell.place, field, {
           actual: cell.value,
-          expected: 'un nom, sans = + @ au début',
+          expected: 'un nom, sans = + - @ ni tabulation au début',
         });
     }
 
