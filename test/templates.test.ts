@@ -144,6 +144,16 @@ describe('more template mistakes caught', () => {
 });
 
 describe('values are always escaped', () => {
+  it('{{__proto__}} and {{lookup this "constructor"}} are errors, not empty values (issue 12)', async () => {
+    for (const expression of ['{{__proto__}}', '{{lookup this "constructor"}}']) {
+      const folder = await templatesWith(`proto-${expression.length}`, `${FRONT}<p>${expression}</p>\n`);
+      const run = await runCli(['validate', '--templates', folder]);
+      expect(run.code, expression).toBe(1);
+      expect(run.stderr).toContain(`Expression « ${expression} »`);
+      expect(run.stderr).toContain('template/prototype');
+    }
+  });
+
   it('{{& … }} is refused like {{{ … }}} (issue 12: no way around the escaping)', async () => {
     const folder = await templatesWith('ampersand', `${FRONT}<p>{{& etat.date}}</p>\n`);
     const run = await runCli(['validate', '--templates', folder]);

@@ -221,9 +221,31 @@ function maskMustaches(program: hbs.AST.Program, source: string): string {
   return masked.join('');
 }
 
+/**
+ * Names of JavaScript object internals a template must not reach: Handlebars hides them (its
+ * prototype access control) and prints nothing, so a template naming one would silently print an
+ * empty value; it is an error instead (issue 12).
+ */
+const PROTOTYPE_NAMES = /\{\{[^}]*?\b(__proto__|constructor|prototype|__defineGetter__|__defineSetter__|__lookupGetter__|__lookupSetter__)\b[^}]*\}\}/;
+
+/** `template/prototype`: an expression of `source` naming an object internal, placed at its line. */
+function prototypeProblems(file: string, source: string, lineOffset: number): Diagnostic[] {
+  const match = PROTOTYPE_NAMES.exec(source);
+  if (!match) return [];
+  return [
+    {
+      severity: 'error',
+      ruleId: 'template/prototype',
+      message: `Expression « ${match[0]} » : « ${match[1]} » n'est pas une donnée du modèle de vue (attendu : un champ des données, ex. {{etat.date}})`,
+      place: { file, line: positionAt(source, match.index).line + lineOffset },
+      actual: match[0],
+    },
+  ];
+}
+
 /** Checks a Handlebars source (document or partial) and returns its diagnostics. */
 function checkSource(file: string, body: string, lineOffset: number): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...prototypeProblems(file, body, lineOffset)];
   // `{{{ … }}}` and `{{& … }}` print a value unescaped: refused alike (issue 12).
   const triple = body.search(/\{\{~?[{&]/);
   if (triple >= 0) {
@@ -346,6 +368,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
     const counter = new LineCounter();
     const doc = parseYaml(split.yaml, { lineCounter: counter, prettyErrors: false });
     const before = diagnostics.length;
+    diagnostics.push(...prototypeProblems(rel(file), split.yaml, 1));
     for (const e of doc.errors) {
       const pos = counter.linePos(e.pos[0]);
       diagnostics.push({
