@@ -11,7 +11,9 @@
 /** Rules of the data: `dispositif.yaml` and the état and déploiement tables (`src/dataset/`). */
 export const DATASET_RULES = {
   'file/missing': 'fichier introuvable (dispositif.yaml ou fichier CSV nommé dans dispositif.yaml)',
-  'file/unreadable': 'fichier illisible (droits, dossier au lieu de fichier…)',
+  'file/unreadable': 'fichier illisible (droits, dossier, tube ou périphérique au lieu d’un fichier ordinaire…)',
+  'file/outside': 'fichier nommé dans dispositif.yaml hors du dossier de données (../, chemin absolu, lien symbolique qui en sort)',
+  'file/too-large': 'fichier de données plus gros que la limite (64 Mio par défaut, ALSES_TAILLE_MAX_FICHIER_MO)',
   'file/unlisted': 'fichier .csv du dossier de données que dispositif.yaml ne nomme pas : il n’est pas lu (avertissement)',
   'yaml/syntax': 'syntaxe YAML invalide',
   'yaml/required': 'champ obligatoire absent de dispositif.yaml',

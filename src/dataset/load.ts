@@ -24,7 +24,7 @@ import type { AffectationColumn, AffectationFileKind } from './rules/affectation
 import { asRecord, checkCrossReferences, items } from './rules/cross-references.ts';
 import { byDate, byEffet, checkDeploiementsAddNewColleges, checkDeploiementsInLaterEtats } from './rules/deploiements.ts';
 import type { ReadDeploiement, ReadEtat } from './rules/deploiements.ts';
-import { checkUnlistedFiles, readBytes } from './rules/files.ts';
+import { checkUnlistedFiles, outsideFolder, readBytes } from './rules/files.ts';
 import { checkOtherSheets, findSheet, sortPlaces } from './rules/sheets.ts';
 import type { TableEntry } from './rules/sheets.ts';
 import { checkSpellings } from './rules/spelling.ts';
@@ -210,8 +210,14 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
       file = workbook.file;
       read = readSheetTable(sheet, file, COLUMNS[kind], 'etp');
     } else {
-      const absPath = path.resolve(fromBase ? base! : dir, entry.fichier);
+      const folder = fromBase ? base! : dir;
+      const absPath = path.resolve(folder, entry.fichier);
       file = shown(absPath);
+      const outside = await outsideFolder(folder, absPath, entry.fichier, yaml.locate([...at, 'fichier']));
+      if (outside) {
+        diagnostics.push(outside);
+        return undefined;
+      }
       const bytes = await readBytes(
         absPath,
         yaml.locate([...at, 'fichier']),

@@ -3,18 +3,50 @@
  * or unreadable (`file/unreadable`); a CSV file of the folder is named by no entry
  * (`file/unlisted`, warning).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
 import { displayPath } from '../../diagnostics.ts';
+import { decimalComma } from '../../format.ts';
 import { DISPOSITIF_FILE } from '../schema.ts';
 import { guillemets, quote } from '../text.ts';
 
 const shown = displayPath;
 
 /**
- * Reads a file; a missing one is `file/missing` and another failure `file/unreadable`, placed at
- * `place` (the YAML node naming the file, or the file itself).
+ * Largest data file read, in bytes (default 64 MiB; `ALSES_TAILLE_MAX_FICHIER_MO` in MiB overrides
+ * it): a larger file is `file/too-large`, never read into memory (issue 12: unbounded input).
+ */
+export const maxDataFileBytes = (): number => {
+  const mib = Number(process.env['ALSES_TAILLE_MAX_FICHIER_MO']);
+  return (Number.isFinite(mib) && mib > 0 ? mib : 64) * 1024 * 1024;
+};
+
+/** A size in French: « 12 Kio », « 64 Mio », « 1,5 Mio ». */
+const sizeText = (bytes: number): string =>
+  bytes < 1048576 ? `${Math.ceil(bytes / 1024)}\u00a0Kio` : `${decimalComma(Math.round((bytes / 1048576) * 10) / 10)}\u00a0Mio`;
+
+/**
+ * `file/outside`: a file named in dispositif.yaml must lie inside the data folder — no `../`, no
+ * absolute path, no symbolic link leading out of it (issue 12: confinement). Returns the
+ * diagnostic, or undefined when the path is inside.
+ */
+export async function outsideFolder(folder: string, absPath: string, named: string, place: Place): Promise<Diagnostic | undefined> {
+  const inside = (root: string, p: string): boolean => {
+    const rel = path.relative(root, p);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  const realFolder = await realpath(folder).catch(() => path.resolve(folder));
+  const real = await realpath(absPath).catch(() => undefined);
+  if (inside(path.resolve(folder), absPath) && (real === undefined || inside(realFolder, real))) return undefined;
+  const expected = `un chemin dans le dossier de données, relatif à ${DISPOSITIF_FILE}, ex. etats/2019-07-15.csv`;
+  return { severity: 'error', ruleId: 'file/outside', message: `fichier ${quote(named)} hors du dossier de données (attendu : ${expected})`, place, actual: named, expected };
+}
+
+/**
+ * Reads a file; a missing one is `file/missing` and another failure `file/unreadable` (also a
+ * FIFO, device or folder: only regular files are read), one larger than `maxDataFileBytes()`
+ * `file/too-large`, placed at `place` (the YAML node naming the file, or the file itself).
  */
 export async function readBytes(
   absPath: string,
@@ -24,6 +56,20 @@ export async function readBytes(
   named = shown(absPath),
 ): Promise<Uint8Array | undefined> {
   try {
+    const info = await stat(absPath);
+    if (!info.isFile()) {
+      diagnostics.push({ severity: 'error', ruleId: 'file/unreadable', message: `${quote(named)} n'est pas un fichier ordinaire (attendu : ${expected})`, place });
+      return undefined;
+    }
+    if (info.size > maxDataFileBytes()) {
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'file/too-large',
+        message: `fichier ${quote(named)} trop gros : ${sizeText(info.size)} (attendu : au plus ${sizeText(maxDataFileBytes())} ; ALSES_TAILLE_MAX_FICHIER_MO pour changer la limite, en Mio)`,
+        place,
+      });
+      return undefined;
+    }
     return await readFile(absPath);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
