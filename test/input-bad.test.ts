@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/dataset/load.ts';
 import { DATASET_RULES } from '../src/rules.ts';
 import type { Diagnostic } from '../src/diagnostics.ts';
-import { formatDiagnostic, formatPlace } from '../src/diagnostics.ts';
+import { displayPath, formatDiagnostic, formatPlace } from '../src/diagnostics.ts';
 import { BAD_INPUTS, hundredThousandRows, writeBadInputs } from './fixtures/bad-inputs/generate.ts';
 import type { BadInput } from './fixtures/bad-inputs/generate.ts';
 import { BASE_DEPLOIEMENT, BASE_ETAT, BASE_YAML } from './fixtures/dataset/generate.ts';
@@ -28,16 +28,22 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
+/** The folder of a case's data, and where its corpus file is copied in it (`corpus/<file>`). */
+const folderOf = (name: string): string => path.join(tmp, `data-${name}`);
+const copiedFile = (name: string): string => displayPath(path.join(folderOf(name), 'corpus', name));
+
 /**
- * A data folder whose état (or déploiement) is `file`, named by its absolute path in
- * dispositif.yaml so that places name the file itself; the other files are the valid base.
+ * A data folder whose état (or déploiement) is `file`, copied byte for byte into the folder
+ * (`corpus/<file>`: data files must lie inside the data folder); the other files are the valid base.
  */
 async function dataFolder(name: string, role: 'etat' | 'deploiement', file: string): Promise<string> {
-  const dir = path.join(tmp, `data-${name}`);
+  const dir = folderOf(name);
   await mkdir(path.join(dir, 'etats'), { recursive: true });
   await mkdir(path.join(dir, 'deploiements'), { recursive: true });
+  await mkdir(path.join(dir, 'corpus'), { recursive: true });
+  await writeFile(path.join(dir, 'corpus', name), await readFile(file));
   const target = role === 'etat' ? 'fichier: etats/2019-07-15.csv' : 'fichier: deploiements/rentree-2019.csv';
-  await writeFile(path.join(dir, 'dispositif.yaml'), BASE_YAML.replace(target, `fichier: ${JSON.stringify(path.resolve(file))}`));
+  await writeFile(path.join(dir, 'dispositif.yaml'), BASE_YAML.replace(target, `fichier: ${JSON.stringify(`corpus/${name}`)}`));
   await writeFile(path.join(dir, 'etats/2019-07-15.csv'), BASE_ETAT);
   await writeFile(path.join(dir, 'deploiements/rentree-2019.csv'), BASE_DEPLOIEMENT);
   return dir;
@@ -48,7 +54,7 @@ const dataOf = (c: BadInput): Promise<string> | string =>
   c.role === 'data' ? `${CORPUS}/${c.file}` : dataFolder(c.file, c.role, `${CORPUS}/${c.file}`);
 
 /** The place the case's error must have, as printed. */
-const placeOf = (c: BadInput): string => (c.inDispositif ? `${CORPUS}/${c.at}` : `${CORPUS}/${c.file}${c.at}`);
+const placeOf = (c: BadInput): string => (c.inDispositif ? `${CORPUS}/${c.at}` : c.role === 'data' ? `${CORPUS}/${c.file}${c.at}` : `${copiedFile(c.file)}${c.at}`);
 
 describe('bad-input corpus', () => {
   it('holds at least 30 files, each one kind of fault, all present as generate.ts writes them', async () => {

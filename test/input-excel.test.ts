@@ -173,7 +173,7 @@ describe('other inputs as spreadsheets write them', () => {
 });
 
 describe('alses import: paths', () => {
-  it('import/path: a file of dispositif.yaml outside the destination folder is refused, nothing written', async () => {
+  it('a file of dispositif.yaml outside the data folder is refused when read (file/outside; before, import/path at writing), nothing written', async () => {
     const { BASE_DEPLOIEMENT, BASE_ETAT, BASE_YAML } = await import('./fixtures/dataset/generate.ts');
     const { mkdir, writeFile } = await import('node:fs/promises');
     const dir = path.join(tmp, 'outside/data');
@@ -184,8 +184,8 @@ describe('alses import: paths', () => {
     const to = path.join(tmp, 'outside/to');
     const run = await runCli(['import', dir, '--to', to]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`fichier "../etat.csv" hors du dossier de destination`);
-    expect(run.stderr).toContain('import/path');
+    expect(run.stderr).toContain(`fichier "../etat.csv" hors du dossier de données`);
+    expect(run.stderr).toContain('file/outside');
     expect(await readdir(to).catch(() => [])).toEqual([]);
   });
 });
