@@ -15,6 +15,7 @@ import { toHtml } from '../src/writers/html.ts';
 import { toPdfDefinition } from '../src/writers/pdf/index.ts';
 import { ROOT, runCli } from './helpers/cli.ts';
 import { docxXml, pdfImageCounts, pdfText } from './helpers/readback.ts';
+import { checkPdfUa, failingRules } from './helpers/pdfua.ts';
 import { renderDocx } from './helpers/writers.ts';
 
 /** pdf.js reads U+00A0 as a space; DOCX and HTML keep it. */
@@ -73,6 +74,10 @@ describe('PDF', () => {
     const images = await pdfImageCounts(bytes);
     expect(images[0]).toBe(1);
     expect(images.slice(1).every((n) => n === 0)).toBe(true);
+  });
+
+  it('passes the PDF/UA checker with the logo (a Figure with its text alternative) and the signature', async () => {
+    for (const name of ['annexe-liste-juillet-2019.pdf', 'note-presentation.pdf']) expect(failingRules(await checkPdfUa(await read(name)))).toEqual({});
   });
 
   it("takes a deployment annex's délibération, and ends with the entry's signature and the publication mention", async () => {
