@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { displayPath, hasErrors, sortDiagnostics } from '../diagnostics.ts';
-import type { Dataset, Deploiement, Etat } from './model.ts';
+import type { Dataset, Deploiement, Etat, Logo } from './model.ts';
 import { readCsvTable } from './read/csv.ts';
 import { addWorkbookEntries } from './read/dispositif-sheets.ts';
 import type { Table } from './read/table.ts';
@@ -27,6 +27,7 @@ import type { ReadDeploiement, ReadEtat } from './rules/deploiements.ts';
 import { checkUnlistedFiles, outsideFolder, readBytes } from './rules/files.ts';
 import { checkOtherSheets, findSheet, sortPlaces } from './rules/sheets.ts';
 import type { TableEntry } from './rules/sheets.ts';
+import { readLogo } from './rules/logo.ts';
 import { checkSpellings } from './rules/spelling.ts';
 import { deploiementEntrySchema, DISPOSITIF_FILE, dispositifSchema, etatEntrySchema } from './schema.ts';
 import type { DispositifFile } from './schema.ts';
@@ -273,9 +274,11 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     await checkUnlistedFiles(dir, new Set(named), diagnostics);
   }
 
+  const logoFile = parsed.success ? parsed.data.collectivite.logo : undefined;
+  const logo = logoFile === undefined ? undefined : await readLogo(dir, logoFile, yaml.locate(['collectivite', 'logo']), diagnostics);
   const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, added, value: parsed.data };
   if (!parsed.success) return done();
-  if (!hasErrors(diagnostics)) return done(buildDataset(parsed.data, readEtats, readDeploiements), source as DispositifSource);
+  if (!hasErrors(diagnostics)) return done(buildDataset(parsed.data, readEtats, readDeploiements, logo), source as DispositifSource);
   // Errors only in some états or déploiements: the dataset of the others (see `LoadResult.scoped`).
   const faulty = owned.filter((o) => hasErrors(o.own)).map((o): FaultyEntry => ({ kind: o.kind, key: o.key, errors: o.own.filter((d) => d.severity === 'error') }));
   const placed = new Set(faulty.flatMap((f) => f.errors));
@@ -285,14 +288,16 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     parsed.data,
     readEtats.filter((e) => !isFaulty('etat', e.date)),
     readDeploiements.filter((d) => !isFaulty('deploiement', d.id)),
+    logo,
   );
   return done(dataset, source as DispositifSource, faulty);
 }
 
 /** Builds the dataset from validated parts (called only when there is no error). */
-function buildDataset(file: DispositifFile, etats: readonly ReadEtat[], deploiements: readonly ReadDeploiement[]): Dataset {
+function buildDataset(file: DispositifFile, etats: readonly ReadEtat[], deploiements: readonly ReadDeploiement[], logo?: Logo): Dataset {
   const { collectivite, dispositif, deliberations, structuresPorteuses, objectifs, documents } = file;
   return {
+    ...(logo ? { logo } : {}),
     collectivite,
     dispositif,
     deliberations,

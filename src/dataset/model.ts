@@ -109,6 +109,18 @@ export interface Dataset {
   readonly deploiements: readonly Deploiement[];
   /** The catalogue of documents attached to deliberations, in file order. */
   readonly documents: readonly CatalogueDocument[];
+  /** The collectivité's logo (`collectivite.logo`), read from the data folder; absent without one. */
+  readonly logo?: Logo;
+}
+
+/** A logo for the letterhead: PNG bytes and their size in pixels. */
+export interface Logo {
+  /** The PNG file's bytes. */
+  readonly data: Uint8Array;
+  /** Width in pixels. */
+  readonly width: number;
+  /** Height in pixels. */
+  readonly height: number;
 }
 
 /** A document of the catalogue (`documents:` of dispositif.yaml). */

@@ -117,6 +117,25 @@ export const deploiementEntrySchema = z.strictObject({
 });
 
 /**
+ * `signataire` (collectivité) or `documents[].signature`: the signature block printed at the end
+ * of a document, « Fait à Lille, le 1er juillet 2019 », the mention, the qualité and the name.
+ */
+export const signataireSchema = z.strictObject({
+  /** Place of signature, e.g. "Lille". */
+  lieu: text,
+  /** Date of signature; default: the délibération's date, else the document's. */
+  date: isoDateSchema.optional(),
+  /** Office of the signatory, e.g. "Le Président du Conseil départemental". */
+  qualite: text,
+  /** First name, e.g. "Jean-René". */
+  prenom: text,
+  /** Surname, printed in capitals, e.g. "Lecerf". */
+  nom: text,
+  /** Delegation mention, e.g. "Pour le Président et par délégation". */
+  mention: text.optional(),
+});
+
+/**
  * `documents[]`: the catalogue of documents attached to deliberations (DESIGN.md, "Documents:
  * generic templates and a catalogue"), all rendered by `alses render` with no argument.
  */
@@ -136,12 +155,26 @@ export const documentEntrySchema = z.strictObject({
   deliberation: text.optional(),
   /** Annex number ("Annexe n° 2"). */
   annexe: z.number().int().positive().optional().describe('un numéro entier, ex. 2'),
+  /** Who signs the document, at its end; default: the collectivité's `signataire`. */
+  signature: signataireSchema.optional(),
+  /** Date the document is published ("Publié le …"), when it is. */
+  publication: isoDateSchema.optional(),
 });
 
 /** The whole `dispositif.yaml`. */
 export const dispositifSchema = z.strictObject({
   /** The collectivité that funds the scheme and signs the documents; `nom` as printed, e.g. "Département du Nord". */
-  collectivite: z.strictObject({ nom: text, /** SIRET, 14 digits; only needed by `alses opendata`. */ siret: siretSchema.optional() }),
+  collectivite: z.strictObject({
+    nom: text,
+    /** SIRET, 14 digits; only needed by `alses opendata`. */
+    siret: siretSchema.optional(),
+    /** Logo for the letterhead: a PNG file inside the data folder (path relative to it). */
+    logo: text.optional(),
+    /** Postal address printed under the logo, one line per item. */
+    adresse: z.array(text).optional(),
+    /** Default signatory of the documents (a catalogue entry's `signature` takes precedence). */
+    signataire: signataireSchema.optional(),
+  }),
   /** The scheme: sigle "ALSES", nom "Acteurs de Liaison Sociale en Environnement Scolaire". */
   dispositif: z.strictObject({ sigle: text, nom: text }),
   deliberations: z.array(deliberationSchema).default([]),

@@ -200,6 +200,37 @@ export interface DocumentMeta {
    * PDF's XMP and the DOCX's custom properties. Absent for a document annexed to none.
    */
   readonly acte?: ActeMeta;
+  /** The collectivité's letterhead, at the top of the first page; absent for none. */
+  readonly letterhead?: Letterhead;
+  /**
+   * The document's reference, e.g. "Annexe n° 2 à la délibération du 1er juillet 2019": in the
+   * running header and under the letterhead; absent for a document that is no numbered annex.
+   */
+  readonly reference?: string;
+  /** Signature block at the end of the document, kept on one page with the paragraph before it. */
+  readonly signature?: SignatureBlock;
+  /** Publication mention after the signature, e.g. "Publié le 5 juillet 2019". */
+  readonly publication?: string;
+}
+
+/** Letterhead of the first page: the collectivité's logo and postal address. */
+export interface Letterhead {
+  /** The logo, a PNG image whose text alternative names the collectivité. */
+  readonly logo?: ImageNode;
+  /** Address lines, in order (may be empty). */
+  readonly adresse: readonly string[];
+}
+
+/** The signature block: place and date, delegation mention, office, name. */
+export interface SignatureBlock {
+  /** « Fait à Lille, le 1er juillet 2019 ». */
+  readonly fait: string;
+  /** « Pour le Président et par délégation », when the signatory has a delegation. */
+  readonly mention?: string;
+  /** Office, e.g. « Le Président du Conseil départemental ». */
+  readonly qualite: string;
+  /** First name and surname in capitals, e.g. « Jean-René LECERF ». */
+  readonly nom: string;
 }
 
 /** The act a document is annexed to, as the ACTES transmission names it. */

@@ -19,7 +19,7 @@ import { TEMPLATE_PARAMETERS, type LoadedTemplate, type TemplateParameter } from
  * A document to render: output name, template and parameters (`au`, `deploiement`,
  * `deliberation`, `annexe`: those of a catalogue entry, see `documentEntrySchema`).
  */
-export interface DocumentRequest extends Readonly<Pick<z.input<typeof documentEntrySchema>, 'au' | 'deploiement' | 'deliberation' | 'annexe'>> {
+export interface DocumentRequest extends Readonly<Pick<z.input<typeof documentEntrySchema>, 'au' | 'deploiement' | 'deliberation' | 'annexe' | 'signature' | 'publication'>> {
   /** Base name of the output files (`<name>.pdf`…): the catalogue id, or the template name and its parameters. */
   readonly name: string;
   /** Template name (file `<templates>/<template>.hbs`). */
@@ -38,6 +38,8 @@ export interface RenderSelection {
   readonly au?: string | undefined;
   /** `--deploiement`: the déploiement id, for a template taking `deploiement`. */
   readonly deploiement?: string | undefined;
+  /** `--publie-le`: the publication date printed on every document rendered ("Publié le …"). */
+  readonly publication?: string | undefined;
 }
 
 /** The source of the catalogue: its entries and a way to place each field in dispositif.yaml. */
@@ -68,6 +70,13 @@ export const requestName = (template: string, au?: string, deploiement?: string)
  *   catalogue id, or malformed, or when a name is neither a catalogue id nor a template.
  */
 export function resolveRequests(catalogue: Catalogue | undefined, templateNames: readonly string[], selection: RenderSelection): DocumentRequest[] {
+  if (selection.publication !== undefined && !isIsoDate(selection.publication))
+    throw new AlsesError('USAGE', `--publie-le « ${selection.publication} » n'est pas une date (attendu : AAAA-MM-JJ, ex. 2019-07-05)`);
+  const published = (r: DocumentRequest): DocumentRequest => (selection.publication === undefined ? r : { ...r, publication: selection.publication });
+  return resolveNamed(catalogue, templateNames, selection).map(published);
+}
+
+function resolveNamed(catalogue: Catalogue | undefined, templateNames: readonly string[], selection: RenderSelection): DocumentRequest[] {
   const names = selection.names ?? [];
   const cliParams = selection.au !== undefined || selection.deploiement !== undefined;
   if (selection.au !== undefined && !isIsoDate(selection.au)) throw new AlsesError('USAGE', `--au « ${selection.au} » n'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-09-30)`);
@@ -78,6 +87,8 @@ export function resolveRequests(catalogue: Catalogue | undefined, templateNames:
     deploiement: entry.deploiement,
     deliberation: entry.deliberation,
     annexe: entry.annexe,
+    signature: entry.signature,
+    publication: entry.publication,
     places: placesOf(catalogue!, i),
   });
   if (names.length === 0) {

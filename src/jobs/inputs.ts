@@ -116,6 +116,9 @@ export function renderAnnexe(
     deploiement: request?.deploiement ?? fm.data.deploiement,
     ...(request?.places ? { places: request.places } : {}),
     commandLine: request?.commandLine,
+    annexe: request?.annexe,
+    signature: request?.signature ?? dataset.collectivite.signataire,
+    publication: request?.publication,
   };
   const built = buildAnnexeContext(dataset, selection, template.file, template.keyLines);
   if (!built.context) return { diagnostics: built.diagnostics };

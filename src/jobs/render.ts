@@ -27,6 +27,8 @@ export interface RenderOptions {
   readonly au?: string | undefined;
   /** `--deploiement`: a déploiement id, for a template named in `names` that takes `deploiement`. */
   readonly deploiement?: string | undefined;
+  /** `--publie-le`: publication date printed on every document ("Publié le …"), `YYYY-MM-DD`. */
+  readonly publication?: string | undefined;
   readonly formats: readonly Format[];
   /** Key signing the manifest (src/signature/manifest.ts); none: unsigned. */
   readonly manifestKey?: ManifestKey | undefined;
@@ -41,7 +43,7 @@ export interface RenderOptions {
 export async function renderDocuments(
   options: Omit<RenderOptions, 'formats' | 'outDir'>,
 ): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; sources: readonly string[] }> {
-  const selection = { names: options.names ?? [], au: options.au, deploiement: options.deploiement };
+  const selection = { names: options.names ?? [], au: options.au, deploiement: options.deploiement, publication: options.publication };
   const inputs = await loadInputs(options.dataDir, options.templatesDir, selection);
   // With errors only in some états or déploiements, the documents that do not read them still render.
   if (!inputs.dataset || (hasErrors(inputs.diagnostics) && inputs.faulty.length === 0)) return { documents: [], diagnostics: inputs.diagnostics, sources: inputs.sources };

@@ -4,7 +4,8 @@
  *
  * Units: ETP (équivalent temps plein); dates ISO `YYYY-MM-DD` (Europe/Paris).
  */
-import type { Affectation, Dataset, Deliberation, IsoDate, Objectif } from '../dataset/model.ts';
+import type { Affectation, Dataset, Deliberation, IsoDate, Logo, Objectif } from '../dataset/model.ts';
+import type { DispositifFile } from '../dataset/schema.ts';
 import { structurePorteuseLibelle } from '../dataset/model.ts';
 import type { Diagnostic, Place } from '../diagnostics.ts';
 import { objectifProgress, etatAu, totalEtp, type EtatAu } from '../dataset/compute.ts';
@@ -98,7 +99,18 @@ export interface AnnexeContext {
   readonly deploiement: DeploiementView | null;
   /** Date the content refers to. */
   readonly date: IsoDate;
+  /** Annex number of the catalogue entry ("Annexe n° 2"); `null` for a document that is no numbered annex. */
+  readonly annexe: number | null;
+  /** The collectivité's logo for the letterhead; `null` without one. */
+  readonly logo: Logo | null;
+  /** Who signs the document (catalogue entry, else the collectivité's `signataire`); `null`: unsigned. */
+  readonly signature: Signataire | null;
+  /** Date the document is published ("Publié le …"); `null` when not given. */
+  readonly publication: IsoDate | null;
 }
+
+/** A signatory as dispositif.yaml gives it (`collectivite.signataire`, `documents[].signature`). */
+export type Signataire = Readonly<NonNullable<DispositifFile['collectivite']['signataire']>>;
 
 const key = foldForComparison;
 
@@ -157,6 +169,12 @@ export interface AnnexeSelection {
   readonly places?: Readonly<Partial<Record<'deliberation' | 'etat' | 'deploiement', Place>>>;
   /** The values come from the command line (`--au`, `--deploiement`): messages have no file place. */
   readonly commandLine?: boolean | undefined;
+  /** Annex number (catalogue entry's `annexe`). */
+  readonly annexe?: number | undefined;
+  /** Signatory of the document. */
+  readonly signature?: Signataire | undefined;
+  /** Publication date (`--publie-le` or the entry's `publication`). */
+  readonly publication?: string | undefined;
 }
 
 /**
@@ -248,6 +266,10 @@ export function buildAnnexeContext(
         }
       : null,
     date,
+    annexe: selection.annexe ?? null,
+    logo: dataset.logo ?? null,
+    signature: selection.signature ?? null,
+    publication: selection.publication ?? null,
   };
   return { context, diagnostics };
 }

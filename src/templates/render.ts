@@ -5,10 +5,11 @@
  */
 import { hasErrors, positionAt, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
-import { document } from '../document/builders.ts';
-import type { DocumentNode } from '../document/nodes.ts';
+import { document, image } from '../document/builders.ts';
+import type { DocumentMeta, DocumentNode } from '../document/nodes.ts';
+import type { AnnexeContext } from '../reports/annexe.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
-import { parseIsoDate } from '../dates.ts';
+import { formatDate, parseIsoDate } from '../dates.ts';
 import { locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
 
 /** A rendered document, ready for the writers. */
@@ -102,8 +103,50 @@ export function renderTemplate(
     rendered: {
       name: template.name,
       template: template.file,
-      document: document({ title, subject, author, orientation: fm.orientation, header, footer, date, language: 'fr-FR', ...acte }, parsed.blocks),
+      document: document({ title, subject, author, orientation: fm.orientation, header, footer, date, language: 'fr-FR', ...acte, ...furniture(context) }, parsed.blocks),
     },
     diagnostics,
   };
+}
+
+/** Height of the letterhead's logo, in points; its width follows (at most `LOGO_MAX_WIDTH`). */
+const LOGO_HEIGHT = 48;
+/** Widest the letterhead's logo may be, in points. */
+const LOGO_MAX_WIDTH = 170;
+
+/**
+ * What the view model puts around the template's content: the collectivité's letterhead (logo and
+ * address), the reference of a numbered annex ("Annexe n° 2 à la délibération n° X du …"), the
+ * signature block and the publication mention. Each is left out when the data has none.
+ */
+export function furniture(context: object): Pick<DocumentMeta, 'letterhead' | 'reference' | 'signature' | 'publication'> {
+  const c = context as Partial<Pick<AnnexeContext, 'collectivite' | 'logo' | 'annexe' | 'deliberation' | 'signature' | 'publication' | 'date'>>;
+  const out: { -readonly [K in 'letterhead' | 'reference' | 'signature' | 'publication']?: DocumentMeta[K] } = {};
+  const adresse = c.collectivite?.adresse ?? [];
+  if (c.logo || adresse.length) {
+    const logo = c.logo
+      ? (() => {
+          const width = Math.min(LOGO_MAX_WIDTH, (LOGO_HEIGHT * c.logo.width) / c.logo.height);
+          return image('png', c.logo.data, c.collectivite?.nom ?? 'Logo', width, (width * c.logo.height) / c.logo.width);
+        })()
+      : undefined;
+    // The address block opens with the collectivité's name, as on its letters.
+    out.letterhead = { ...(logo ? { logo } : {}), adresse: adresse.length && c.collectivite ? [c.collectivite.nom, ...adresse] : adresse };
+  }
+  if (c.annexe !== undefined && c.annexe !== null) {
+    const d = c.deliberation;
+    out.reference = `Annexe n°\u00a0${c.annexe}${d ? ` à la délibération${d.numero ? ` n°\u00a0${d.numero}` : ''} du ${formatDate(d.date)}` : ''}`;
+  }
+  const s = c.signature;
+  if (s) {
+    const on = s.date ?? c.deliberation?.date ?? c.date;
+    out.signature = {
+      fait: `Fait à ${s.lieu}${on ? `, le ${formatDate(on)}` : ''}`,
+      ...(s.mention ? { mention: s.mention } : {}),
+      qualite: s.qualite,
+      nom: `${s.prenom} ${s.nom.toLocaleUpperCase('fr-FR')}`,
+    };
+  }
+  if (c.publication) out.publication = `Publié le ${formatDate(c.publication)}`;
+  return out;
 }

@@ -23,9 +23,12 @@ import {
   FONT_SIZE,
   HEADER_FILL,
   nodeWarning,
+  openingBlocks,
   PAGE_MARGINS,
   pngBytes,
   PRODUCER,
+  publicationBlocks,
+  signatureBlocks,
   svgMarkup,
   type CheckedTable,
 } from './shared.ts';
@@ -56,7 +59,7 @@ export const htmlWriter: Writer<string> = {
 export function htmlDocument(doc: DocumentNode): HtmlResult {
   const { meta } = doc;
   const warnings: Diagnostic[] = [];
-  const body = doc.children.map((block) => blockToHtml(block, warnings)).join('\n');
+  const body = contentToHtml(doc, warnings);
   const lang = meta.language.split('-')[0] || 'fr';
   const head = [
     '<meta charset="utf-8">',
@@ -75,7 +78,9 @@ export function htmlDocument(doc: DocumentNode): HtmlResult {
     ...head,
     '</head>',
     `<body class="${meta.orientation}">`,
-    meta.header ? `<header class="running">${escapeHtml(meta.header)}</header>` : '',
+    meta.header || meta.reference
+      ? `<header class="running">${[meta.header, meta.reference ?? ''].filter((line) => line !== '').map(escapeHtml).join('<br>')}</header>`
+      : '',
     '<main>',
     body,
     '</main>',
@@ -95,6 +100,27 @@ export function htmlDocument(doc: DocumentNode): HtmlResult {
 export const escapeHtml = (value: string): string => escapeXml(value, '&#39;');
 
 // ---------------------------------------------------------------- blocks
+
+/**
+ * The document's content: the letterhead and reference (`div.letterhead`) before the template's
+ * blocks; after them, the signature block (`div.signature`) in one `div.keep` with the last
+ * paragraph, which printing does not break, then the publication mention.
+ */
+function contentToHtml(doc: DocumentNode, warnings: Diagnostic[]): string {
+  const blocks = (list: readonly Block[]): string[] => list.map((block) => blockToHtml(block, warnings));
+  const opening = openingBlocks(doc.meta);
+  const signature = signatureBlocks(doc.meta);
+  const last = doc.children.at(-1);
+  const keepLast = signature.length > 0 && last?.type === 'paragraph';
+  const out = opening.length ? [`<div class="letterhead">`, ...blocks(opening), '</div>'] : [];
+  out.push(...blocks(keepLast ? doc.children.slice(0, -1) : doc.children));
+  if (signature.length) {
+    const block = ['<div class="signature">', ...blocks(signature), '</div>'];
+    out.push(...(keepLast ? ['<div class="keep">', ...blocks([last]), ...block, '</div>'] : block));
+  }
+  out.push(...blocks(publicationBlocks(doc.meta)));
+  return out.join('\n');
+}
 
 function blockToHtml(node: Block, warnings: Diagnostic[]): string {
   switch (node.type) {
@@ -246,6 +272,10 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .image svg { width: 100%; height: auto; display: block; }
 .image, .image img { max-width: 100%; height: auto; }
 .image-alt { font-style: italic; }
+.letterhead { margin: 0 0 14pt; }
+.letterhead p.image { margin: 0 0 4pt; }
+.signature { margin-top: 12pt; }
+.keep, .signature { break-inside: avoid; page-break-inside: avoid; }
 hr.page-break { border: 0; border-top: 1px dashed #999; margin: 2em 0; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; }

@@ -4,7 +4,8 @@
  * (`…Twips`: 1/20 pt, the unit of WordprocessingML).
  */
 import type { Diagnostic } from '../diagnostics.ts';
-import type { Align, DocumentMeta, ImageNode, Orientation, TableCell, TableColumn, TableRow } from '../document/nodes.ts';
+import { lineBreak, paragraph, strong, text } from '../document/builders.ts';
+import type { Align, Block, DocumentMeta, ImageNode, Inline, Orientation, TableCell, TableColumn, TableRow } from '../document/nodes.ts';
 import { nodeWarning } from '../document/validate.ts';
 import { isIsoDate, parisMidnight } from '../dates.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -119,3 +120,33 @@ export function svgMarkup(node: ImageNode): string | undefined {
 /** Warning for an image whose data does not match its format; writers show its alt text instead. */
 export const badImage = (node: ImageNode): Diagnostic =>
   nodeWarning(node, 'writer/image-data', `Image « ${node.alt} » : les données ne sont pas au format ${node.format.toUpperCase()} ; texte de remplacement affiché à la place`);
+
+// ---------------------------------------------------------------- letterhead and signature
+
+/** Lines as one run of inlines separated by line breaks. */
+const lines = (values: readonly string[]): Inline[] => values.flatMap((v, i) => (i === 0 ? [text(v)] : [lineBreak(), text(v)]));
+
+/**
+ * What every writer shows at the top of the first page, before the content: the letterhead's
+ * logo, its address (one paragraph, a line each) and the document's reference in bold.
+ */
+export function openingBlocks(meta: Pick<DocumentMeta, 'letterhead' | 'reference'>): Block[] {
+  const out: Block[] = [];
+  if (meta.letterhead?.logo) out.push(meta.letterhead.logo);
+  if (meta.letterhead?.adresse.length) out.push(paragraph(lines(meta.letterhead.adresse), 'left'));
+  if (meta.reference) out.push(paragraph([strong(meta.reference)], 'left'));
+  return out;
+}
+
+/**
+ * The signature block as paragraphs, right-aligned: « Fait à …, le … », the delegation mention,
+ * the office, the name. Writers keep them on one page with the paragraph before them.
+ */
+export function signatureBlocks(meta: Pick<DocumentMeta, 'signature'>): Block[] {
+  const s = meta.signature;
+  if (!s) return [];
+  return [paragraph([text(s.fait)], 'right'), ...(s.mention ? [paragraph([text(s.mention)], 'right')] : []), paragraph(lines([s.qualite, s.nom]), 'right')];
+}
+
+/** The publication mention (« Publié le … ») as a paragraph, after the signature. */
+export const publicationBlocks = (meta: Pick<DocumentMeta, 'publication'>): Block[] => (meta.publication ? [paragraph([text(meta.publication)], 'left')] : []);

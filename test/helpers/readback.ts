@@ -9,7 +9,7 @@
 import { inflateSync } from 'node:zlib';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import JSZip from 'jszip';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 
 type Element = ReturnType<typeof DomUtils.getElementsByTagName>[number];
@@ -49,6 +49,21 @@ export async function pdfText(bytes: Uint8Array): Promise<string[]> {
       pages.push(lines.map((l) => joinLine(l.items)).join('\n'));
     }
     return pages;
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/** Number of raster images (`paintImageXObject` operators) drawn on each page of a PDF. */
+export async function pdfImageCounts(bytes: Uint8Array): Promise<number[]> {
+  const pdf = await openPdf(bytes);
+  try {
+    const counts: number[] = [];
+    for (let p = 1; p <= pdf.numPages; p++) {
+      const ops = await (await pdf.getPage(p)).getOperatorList();
+      counts.push(ops.fnArray.filter((fn) => fn === OPS.paintImageXObject).length);
+    }
+    return counts;
   } finally {
     await pdf.destroy();
   }

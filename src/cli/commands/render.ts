@@ -11,6 +11,7 @@ interface RenderArgs extends DataOptions, ManifestKeyArgs {
   documents: string[];
   au?: string;
   deploiement?: string;
+  publieLe?: string;
   out: string;
   format: Format[];
   wait: number;
@@ -29,6 +30,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       })
       .option('au', { type: 'string', requiresArg: true, describe: "Date de l'état montré, AAAA-MM-JJ (modèle qui la demande, ex. annexe-liste)" })
       .option('deploiement', { type: 'string', requiresArg: true, describe: 'Déploiement montré (modèle qui le demande, ex. annexe-deploiement)' })
+      .option('publie-le', { type: 'string', requiresArg: true, describe: 'Date de publication imprimée en fin de document, AAAA-MM-JJ (« Publié le … »)' })
       .example('alses render', 'tous les documents du catalogue')
       .example('alses render annexe-liste --au 2020-09-30', "la liste des collèges au 30 septembre 2020")
       .example('alses render annexe-deploiement --deploiement rentree-2020', 'le déploiement de la rentrée 2020')
@@ -56,6 +58,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         names: args.documents,
         au: args.au,
         deploiement: args.deploiement,
+        publication: args.publieLe,
         formats: args.format,
         waitMs: Math.max(0, args.wait) * 1000,
         manifestKey,

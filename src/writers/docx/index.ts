@@ -18,12 +18,12 @@
  * the italic faces only when used), adds the table captions, makes the bytes reproducible (`docx`
  * stamps the package with the clock and random font keys) and zips the package once.
  */
-import { Document, Footer, Header, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun } from 'docx';
+import { Document, Footer, Header, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun, type IParagraphOptions } from 'docx';
 import type { Diagnostic } from '../../diagnostics.ts';
-import { ACTE_NATURES, assertNever, type ActeMeta, type Block, type DocumentNode } from '../../document/nodes.ts';
+import { ACTE_NATURES, assertNever, type ActeMeta, type Block, type DocumentNode, type ParagraphNode } from '../../document/nodes.ts';
 import { FONT_FAMILY, fontBytes, type FontFace } from '../../fonts.ts';
 import type { Built, Writer } from '../index.ts';
-import { A4, documentDate, FONT_SIZE, PAGE_MARGINS, RUNNING_OFFSET, textWidth, twips } from '../shared.ts';
+import { A4, documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, publicationBlocks, RUNNING_OFFSET, signatureBlocks, textWidth, twips } from '../shared.ts';
 import type { Ctx } from './context.ts';
 import { imageToDocx } from './images.ts';
 import { inlinesToRuns } from './inline.ts';
@@ -81,7 +81,7 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts, streamFrom: number 
   const { meta } = doc;
   documentDate(meta); // validates the date early: docxWriter writes it into the package
   const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], lists: 0, images: 0, tableTitles: [], streamFrom, bodyRows: [] };
-  const children = doc.children.flatMap((block) => blockToDocx(block, ctx));
+  const children = contentToDocx(doc, ctx);
   const running = { size: halfPoints(FONT_SIZE.running), color: '404040' };
   const document = new Document({
     title: meta.title,
@@ -112,7 +112,9 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts, streamFrom: number 
           },
         },
         headers: {
-          default: new Header({ children: meta.header === '' ? [] : [new Paragraph({ children: [new TextRun({ text: meta.header, ...running })] })] }),
+          default: new Header({
+            children: [meta.header, meta.reference ?? ''].filter((line) => line !== '').map((line) => new Paragraph({ children: [new TextRun({ text: line, ...running })] })),
+          }),
         },
         footers: {
           default: new Footer({
@@ -164,12 +166,35 @@ export const docxWriter: Writer<DocxBuild> = {
 
 // ---------------------------------------------------------------- blocks
 
+/**
+ * The document's content: the letterhead and reference before the template's blocks; after them,
+ * the signature block, kept on one page with the last paragraph (`w:keepNext`, `w:keepLines`),
+ * then the publication mention.
+ */
+function contentToDocx(doc: DocumentNode, ctx: Ctx): (Paragraph | Table)[] {
+  const body = [...openingBlocks(doc.meta), ...doc.children];
+  const signature = signatureBlocks(doc.meta).filter((b): b is ParagraphNode => b.type === 'paragraph');
+  const last = doc.children.at(-1);
+  const keepLast = signature.length > 0 && last?.type === 'paragraph';
+  const out = (keepLast ? body.slice(0, -1) : body).flatMap((block) => blockToDocx(block, ctx));
+  if (keepLast) out.push(paragraphToDocx(last, { keepNext: true, keepLines: true }));
+  signature.forEach((p, i) =>
+    out.push(paragraphToDocx(p, { keepLines: true, ...(i < signature.length - 1 ? { keepNext: true } : {}), ...(i === 0 ? { spacing: { before: twips(12) } } : {}) })),
+  );
+  out.push(...publicationBlocks(doc.meta).flatMap((block) => blockToDocx(block, ctx)));
+  return out;
+}
+
+/** A paragraph, with extra paragraph properties (keeping it with the next one…). */
+const paragraphToDocx = (node: ParagraphNode, extra: Omit<IParagraphOptions, 'children' | 'alignment'> = {}): Paragraph =>
+  new Paragraph({ alignment: ALIGN[node.align ?? 'justify'], children: inlinesToRuns(node.children), ...extra });
+
 function blockToDocx(node: Block, ctx: Ctx): (Paragraph | Table)[] {
   switch (node.type) {
     case 'heading':
       return [new Paragraph({ heading: HEADING[node.level], children: inlinesToRuns(node.children) })];
     case 'paragraph':
-      return [new Paragraph({ alignment: ALIGN[node.align ?? 'justify'], children: inlinesToRuns(node.children) })];
+      return [paragraphToDocx(node)];
     case 'list': {
       const instance = ctx.lists++;
       const reference = node.ordered ? 'alses-ordered' : 'alses-bullet';

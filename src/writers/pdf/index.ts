@@ -33,12 +33,12 @@ import { assertNever, type ActeMeta, type Block, type DocumentNode, type Heading
 import { FONT_PATHS, isFontFile, type FontFace } from '../../fonts.ts';
 import { glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
 import type { Built, Writer } from '../index.ts';
-import { documentDate, FONT_SIZE, PAGE_MARGINS, pageLabel, PRODUCER, RUNNING_OFFSET, textWidth } from '../shared.ts';
+import { documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, pageLabel, PRODUCER, publicationBlocks, RUNNING_OFFSET, signatureBlocks, textWidth } from '../shared.ts';
 import { ID, type Ctx, type Placement } from './context.ts';
 import { imageToPdf } from './images.ts';
 import { inlinesToPdf } from './inline.ts';
 import { keepWordsWhole } from './justify.ts';
-import { groupBlocks, LayoutProbe } from './keep-together.ts';
+import { dropBottomMargin, groupBlocks, LayoutProbe } from './keep-together.ts';
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
@@ -154,7 +154,7 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): PdfPass {
   const { meta } = doc;
   const date = documentDate(meta);
   const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], split, probe: new LayoutProbe(), tables: 0, groups: 0, structure: structNode('Document'), outline: {}, headings: 0 };
-  const content = groupBlocks(doc.children, ctx, blockToPdf);
+  const content = contentToPdf(doc, ctx);
   const definition: TDocumentDefinitions = {
     pageSize: 'A4',
     pageOrientation: meta.orientation,
@@ -174,9 +174,15 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): PdfPass {
     },
     defaultStyle: { font: PDF_FONT_FAMILY, fontSize: FONT_SIZE.body },
     header: () =>
-      meta.header === ''
+      meta.header === '' && !meta.reference
         ? null
-        : { text: [running(meta.header)], fontSize: FONT_SIZE.running, color: '#404040', margin: [PAGE_MARGINS.left, RUNNING_OFFSET, PAGE_MARGINS.right, 0] },
+        : {
+            stack: [meta.header, meta.reference ?? ''].filter((line) => line !== '').map((line) => ({ text: [running(line)] })),
+            fontSize: FONT_SIZE.running,
+            color: '#404040',
+            // Two lines (header and reference) fit between the page's top edge and its text.
+            margin: [PAGE_MARGINS.left, meta.reference && meta.header !== '' ? RUNNING_OFFSET - FONT_SIZE.running * 1.2 : RUNNING_OFFSET, PAGE_MARGINS.right, 0],
+          },
     footer: (page: number, pages: number) => ({
       columns: [
         { text: [running(meta.footer)], width: '*' },
@@ -216,6 +222,29 @@ function glyphWarnings(definition: TDocumentDefinitions): Diagnostic[] {
   for (const part of [definition.header, definition.footer]) if (typeof part === 'function') walk(part(1, 1, { width: 0, height: 0, orientation: 'portrait' }), false, false);
   const warning = glyphMissingWarning([...new Set((Object.keys(text) as FontFace[]).flatMap((face) => missingGlyphs(text[face].join(''), face)))]);
   return warning ? [warning] : [];
+}
+
+/**
+ * The document's content: the letterhead and reference before the template's blocks; after them,
+ * the signature block in one unbreakable stack with the last paragraph (unless a heading leads
+ * that paragraph, which keeps them together already), then the publication mention.
+ */
+function contentToPdf(doc: DocumentNode, ctx: Ctx): Content[] {
+  const body = [...openingBlocks(doc.meta), ...doc.children];
+  const signature = signatureBlocks(doc.meta);
+  const after = publicationBlocks(doc.meta);
+  if (signature.length === 0 && after.length === 0) return groupBlocks(body, ctx, blockToPdf);
+  const last = doc.children.at(-1);
+  const keepLast = signature.length > 0 && last?.type === 'paragraph' && doc.children.at(-2)?.type !== 'heading';
+  const content = groupBlocks(keepLast ? body.slice(0, -1) : body, ctx, blockToPdf);
+  if (signature.length) {
+    const before = keepLast ? blockToPdf(last, ctx) : [];
+    const block: Content = { stack: signature.flatMap((b) => blockToPdf(b, ctx)), margin: [0, 12, 0, 0] };
+    content.push({ stack: [...before, block], unbreakable: true });
+  }
+  if (after.length) content.push({ stack: after.flatMap((block) => blockToPdf(block, ctx)), margin: [0, 8, 0, 0] });
+  dropBottomMargin(content.at(-1));
+  return content;
 }
 
 /** A run of the running header or footer: page furniture, an artifact for assistive technology. */

@@ -75,7 +75,7 @@ export function groupBlocks(blocks: readonly Block[], ctx: Ctx, blockToPdf: Bloc
 }
 
 /** Sets the bottom margin of the last leaf of `node` (through stacks) to 0. */
-function dropBottomMargin(node: Content | undefined): void {
+export function dropBottomMargin(node: Content | undefined): void {
   const n = node as { stack?: Content[]; margin?: [number, number, number, number] } | undefined;
   if (n?.stack) dropBottomMargin(n.stack.at(-1));
   else if (Array.isArray(n?.margin)) n.margin = [n.margin[0], n.margin[1], n.margin[2], 0];
