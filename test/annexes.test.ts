@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
-import { docxTables, docxXml, htmlTables, pdfInfo, pdfText } from './helpers/readback.ts';
-import { DEPLOIEMENT_RENTREE_2019, LISTE_JUILLET_2019, rowPattern, squash, type ReferenceTable } from './helpers/reference.ts';
+import { docxTables, docxXml, htmlTables, pdfInfo, pdfText, pdfTextItems } from './helpers/readback.ts';
+import { DEPLOIEMENT_RENTREE_2019, expectedRows, LISTE_JUILLET_2019, rowPattern, squash, type ReferenceTable } from './helpers/reference.ts';
 
 let out: string;
 const file = (name: string) => readFile(path.join(out, name));
@@ -31,8 +31,6 @@ const ANNEXES = [
   { name: 'note-presentation', tables: [DEPLOIEMENT_RENTREE_2019, LISTE_JUILLET_2019] },
 ] as const;
 
-/** Expected rows as the produced tables hold them: header, body, then TOTAL spanning 3 columns. */
-const expectedRows = (t: ReferenceTable): string[][] => [t.header, ...t.body, ['TOTAL', t.total]];
 
 describe('alses render on the real data', () => {
   it('writes exactly one PDF, DOCX and HTML per annex and the manifest, no temp file', async () => {
@@ -79,13 +77,14 @@ describe('alses render on the real data', () => {
     for (const sentence of [
       'ACTEURS DE LIAISON SOCIALE EN ENVIRONNEMENT SCOLAIRE',
       "Les Acteurs de Liaison Sociale en Environnement Scolaire (ALSES) sont des éducateurs de prévention spécialisée",
+      'véhiculent une autre image de l’institution scolaire pour les élèves',
       'pour atteindre une cinquantaine de postes sur le territoire d\'ici 2020 (cf les délibérations du 17 décembre 2015 et du 22 mai 2017).',
       'Le Département compte 41 postes ALSES répartis dans 42 collèges du Département au 15 juillet 2019.',
-      'Par ailleurs, par délibération du 17 décembre 2018, le Département s\'est engagé dans la stratégie nationale',
-      'en créant à l\'horizon 2021, 30 postes d\'ALSES.',
+      'Par ailleurs, par délibération du 17 décembre 2018, le Département s’est engagé dans la stratégie nationale',
+      'en créant à l’horizon 2021, 30 postes d’ALSES.',
       'Ainsi, la délibération du 1er juillet 2019 a acté le déploiement de 11 postes ALSES supplémentaires à la rentrée 2019 (cf liste ci-dessous) en privilégiant les collèges en REP ou REP +.',
-      'Déploiement du dispositif ALSES à la rentrée 2019',
-      'LISTE DES ALSES AU SEIN DES COLLEGES - JUILLET 2019',
+      'Collèges recevant un poste ALSES à la rentrée 2019 (11 collèges)',
+      'Collèges accueillant un ALSES au 15 juillet 2019 (42 collèges)',
     ]) {
       expect(text).toContain(sentence);
     }
@@ -105,6 +104,56 @@ describe('alses render on the real data', () => {
     const html = (await file('annexe-deploiement-rentree-2019.html')).toString('utf8');
     expect(html).toMatch(/<html lang="fr/);
     expect(html).toContain('<title>Déploiement du dispositif ALSES à la rentrée 2019</title>');
+  });
+
+  it('gives the note its real title in the PDF, DOCX and HTML properties, not its capitalised h1', async () => {
+    const title = 'Note de présentation — Acteurs de Liaison Sociale en Environnement Scolaire';
+    expect((await pdfInfo(await file('note-presentation.pdf'))).title).toBe(title);
+    expect(await docxXml(await file('note-presentation.docx'), 'docProps/core.xml')).toContain(`<dc:title>${title}</dc:title>`);
+    expect((await file('note-presentation.html')).toString('utf8')).toContain(`<title>${title}</title>`);
+  });
+
+  it('captions each table distinctly from the annex title (no title read twice)', async () => {
+    for (const name of ['annexe-deploiement-rentree-2019', 'annexe-liste-juillet-2019']) {
+      const info = await pdfInfo(await file(`${name}.pdf`));
+      const lines = (await pdfText(await file(`${name}.pdf`))).join('\n').split('\n').map(squash);
+      expect(lines.filter((l) => l.toLowerCase() === squash(info.title).toLowerCase()), name).toHaveLength(1);
+    }
+    const liste = squash((await pdfText(await file('annexe-liste-juillet-2019.pdf'))).join(' '));
+    expect(liste).toContain('Collèges accueillant un ALSES au 15 juillet 2019 (42 collèges)');
+  });
+
+  describe('French typesetting (issue 10)', () => {
+    it('writes the template\'s own text with the typographic apostrophe ’; data values keep what staff typed', async () => {
+      const note = squash((await pdfText(await file('note-presentation.pdf'))).join(' '));
+      for (const words of ['de l’accompagnement', 'de l’établissement', 'de l’institution', 'avec l’objectif', 'postes d’éducateurs', 's’est engagé', 'l’intervention', 'à l’horizon 2021', 'postes d’ALSES', 'Nombre d’ETP']) {
+        expect(note).toContain(words);
+      }
+      for (const words of ["l'accompagnement", "l'institution", "s'est", "l'horizon", "d'ALSES", "d'ETP"]) expect(note).not.toContain(words);
+      // "d'ici 2020" is the objectif's libellé in data/dispositif.yaml: printed as typed.
+      expect(note).toContain("territoire d'ici 2020");
+      const html = (await file('annexe-deploiement-rentree-2019.html')).toString('utf8');
+      expect(html).toContain('Nombre d’ETP');
+      expect(await docxXml(await file('annexe-deploiement-rentree-2019.docx'), 'word/document.xml')).toContain('Nombre d’ETP');
+    });
+
+    it('sets the "er" of "1er juillet 2019" as a superscript: smaller and raised in PDF, vertAlign in DOCX, <sup> in HTML', async () => {
+      const items = await pdfTextItems(await file('annexe-deploiement-rentree-2019.pdf'));
+      const ers = items.flatMap((item, i) => {
+        const before = items[i - 1];
+        return item.str === 'er' && before?.str.endsWith('1') ? [{ before, er: item }] : [];
+      });
+      expect(ers.length).toBeGreaterThan(0);
+      for (const { before, er } of ers) {
+        expect(er.size).toBeLessThan(before.size * 0.8);
+        expect(er.y).toBeGreaterThan(before.y + 2);
+        expect(er.x).toBeGreaterThan(before.x);
+      }
+      const xml = await docxXml(await file('annexe-deploiement-rentree-2019.docx'), 'word/document.xml');
+      expect(xml).toMatch(/<w:r><w:rPr>(?:(?!<\/w:rPr>).)*<w:vertAlign w:val="superscript"\/><\/w:rPr><w:t xml:space="preserve">er<\/w:t><\/w:r>/);
+      const html = (await file('annexe-deploiement-rentree-2019.html')).toString('utf8');
+      expect(html).toContain('1<sup>er</sup>\u00a0juillet\u00a02019');
+    });
   });
 
   it('prints the running header and "Page X / Y" on every PDF page', async () => {

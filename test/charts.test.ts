@@ -238,9 +238,9 @@ describe('etpParMoisChart', () => {
     const chart = await etpParMoisChart(ETP_PAR_MOIS, OBJECTIF);
     expect(chart.alt).toBe(
       'Graphique en escalier « ETP en place par mois », de juillet\u00a02019 à juin\u00a02020 : ' +
-        'de juillet à août\u00a02019 : 10 ETP ; septembre\u00a02019 : 24,5 ETP ; d\'octobre à novembre\u00a02019 : 30 ETP ; ' +
+        'de juillet à août\u00a02019 : 10 ETP ; septembre\u00a02019 : 24,5 ETP ; d’octobre à novembre\u00a02019 : 30 ETP ; ' +
         'décembre\u00a02019 : 36 ETP ; de janvier à février\u00a02020 : 41 ETP ; mars\u00a02020 : 44 ETP ; ' +
-        "d'avril à mai\u00a02020 : 47,5 ETP ; juin\u00a02020 : 48 ETP. Ligne horizontale : Objectif : 50 ETP.",
+        "d’avril à mai\u00a02020 : 47,5 ETP ; juin\u00a02020 : 48 ETP. Ligne horizontale : Objectif : 50 ETP.",
     );
   });
 

@@ -4,7 +4,7 @@
  * or none is.
  */
 import { describe, expect, it } from 'vitest';
-import { cell, column, document, emphasis, heading, lineBreak, paragraph, row, strong, table } from '../src/document/builders.ts';
+import { cell, column, document, emphasis, heading, lineBreak, paragraph, row, strong, superscript, table } from '../src/document/builders.ts';
 import type { DocumentNode } from '../src/document/nodes.ts';
 import { fontBytes } from '../src/fonts.ts';
 import { docxWriter, STREAMED_ROWS, toDocx } from '../src/writers/docx/index.ts';
@@ -23,6 +23,7 @@ const doc: DocumentNode = document({ title: 'Rangées', date: '2019-07-01' }, [
       row('A & B <i> "q" \'a\'', cell([strong('gras'), ' et ', emphasis('italique ', strong('les deux'))]), '1\u202f234,5'),
       row(cell(['deux', lineBreak(), 'lignes']), cell('', {}), cell('gauche', { align: 'left' })),
       row(cell('Deux colonnes', { colspan: 2 }), 'x\u0001y'),
+      row(cell(['le 1', superscript('er'), ' juillet']), cell([strong('2', superscript('e'))]), cell([emphasis('3', superscript('e'))])),
       row('Dernière', 'rangée', '3'),
     ],
     footer: [row(cell('TOTAL', { colspan: 2 }), '1\u202f239')],

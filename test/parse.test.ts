@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cell, column, emphasis, heading, lineBreak, list, pageBreak, paragraph, row, strong, table, text } from '../src/document/builders.ts';
+import { cell, column, emphasis, heading, lineBreak, list, pageBreak, paragraph, row, strong, superscript, table, text } from '../src/document/builders.ts';
 import { checkTagsAndAttributes, parseHtmlSubset } from '../src/document/parse.ts';
 
 /** A parsed tree without its source positions, to compare with trees built in code. */
@@ -62,8 +62,25 @@ describe('HTML subset → Document AST', () => {
   });
 
   it('keeps non-breaking spaces (U+00A0, U+202F) as they are', () => {
-    const { blocks } = parse('<p>1er\u00a0juillet 1\u202f234</p>');
-    expect(blocks).toEqual([paragraph(['1er\u00a0juillet 1\u202f234'])]);
+    const { blocks } = parse('<p>15\u00a0juillet 1\u202f234</p>');
+    expect(blocks).toEqual([paragraph(['15\u00a0juillet 1\u202f234'])]);
+  });
+
+  it('sets the "er" of "1er" before a month name (the date helper\'s "1er juillet 2019") as a superscript', () => {
+    const { blocks } = parse('<p>du 1er\u00a0juillet 2019 et du 1er août 2020</p>');
+    expect(blocks).toEqual([paragraph(['du 1', superscript('er'), '\u00a0juillet 2019 et du 1', superscript('er'), ' août 2020'])]);
+  });
+
+  it('leaves "1er" alone when no month name follows, or inside a number or word', () => {
+    for (const t of ['le 1er poste', '11er juillet', 'x1er juillet', '1er juilletx', '1erjuillet']) {
+      expect(parse(`<p>${t}</p>`).blocks).toEqual([paragraph([t])]);
+    }
+  });
+
+  it('parses <sup> as a superscript (an ordinal written in a template: 2<sup>e</sup>)', () => {
+    const { blocks, diagnostics } = parse('<p>le 2<sup>e</sup> collège</p>');
+    expect(diagnostics).toEqual([]);
+    expect(blocks).toEqual([paragraph(['le 2', superscript('e'), ' collège'])]);
   });
 
   it('gives each block and inline node its place in the rendered output', () => {

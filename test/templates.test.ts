@@ -228,3 +228,15 @@ describe('alses templates', () => {
     expect(stdout).toContain('rapport-mensuel');
   });
 });
+
+describe('the product\'s templates (issue 10: French typesetting)', () => {
+  it('write the apostrophe of their own text as ’ (U+2019), never \' (U+0027); comments and front matter aside', async () => {
+    const files = [...(await readdir(path.join(ROOT, 'templates'))).filter((f) => f.endsWith('.hbs')), ...(await readdir(path.join(ROOT, 'templates/partials'))).map((f) => `partials/${f}`)];
+    expect(files.length).toBeGreaterThan(4);
+    for (const f of files) {
+      const source = await readFile(path.join(ROOT, 'templates', f), 'utf8');
+      const body = source.replace(/^---\n[\s\S]*?\n---\n/, '').replace(/\{\{!--[\s\S]*?--\}\}|\{\{[\s\S]*?\}\}/g, 'X');
+      expect(body.match(/\p{L}'(?:\p{L}|$)/gmu), f).toBeNull();
+    }
+  });
+});

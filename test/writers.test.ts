@@ -356,7 +356,9 @@ describe('DOCX', () => {
     expect(has(rows[0], 'w:tblHeader')).toBe(true);
     expect(rows.slice(1).some((r) => has(r, 'w:tblHeader'))).toBe(false);
     expect(has(rows.at(-2), 'w:keepNext')).toBe(true); // last body row kept with TOTAL
-    expect(has(rows.at(-3), 'w:keepNext')).toBe(false);
+    // Orphans and widows: the first 3 body rows stay with the header, the last 3 together.
+    expect([1, 2, 3, 4].map((i) => has(rows[i], 'w:keepNext'))).toEqual([true, true, false, false]);
+    expect([-5, -4, -3].map((i) => has(rows.at(i), 'w:keepNext'))).toEqual([false, true, true]);
     expect(has(rows.at(-1), 'w:cantSplit')).toBe(true);
     const layout = DomUtils.getElementsByTagName('w:tblLayout', tbl?.children ?? [], true)[0];
     expect(layout?.attribs['w:type']).toBe('fixed');

@@ -255,7 +255,7 @@ function monthRange(a: { mois: string; year: number }, b: { mois: string; year: 
   const from = formatMonth(a.mois);
   if (a.mois === b.mois) return `${single}${from}`;
   const start = a.year === b.year ? from.replace(/\u00a0\d{4}$/, '') : from;
-  return `${/^[aeiouyéh]/i.test(start) ? "d'" : 'de '}${start} à ${formatMonth(b.mois)}`;
+  return `${/^[aeiouyéh]/i.test(start) ? 'd’' : 'de '}${start} à ${formatMonth(b.mois)}`;
 }
 
 /** Month label as on the chart's axis: "juil. 2019". */

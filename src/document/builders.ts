@@ -9,6 +9,7 @@ import {
   type DocumentMeta,
   type DocumentNode,
   type EmphasisNode,
+  type SuperscriptNode,
   type HeadingNode,
   type ImageNode,
   type Inline,
@@ -40,6 +41,8 @@ export const text = (value: string): TextNode => ({ type: 'text', value });
 export const strong = (...children: InlineInput[]): StrongNode => ({ type: 'strong', children: toInlines(children) });
 /** Italic content. */
 export const emphasis = (...children: InlineInput[]): EmphasisNode => ({ type: 'emphasis', children: toInlines(children) });
+/** Raised content (an ordinal's letters: "er", "e"). */
+export const superscript = (...children: InlineInput[]): SuperscriptNode => ({ type: 'superscript', children: toInlines(children) });
 /** A forced line break. */
 export const lineBreak = (): LineBreakNode => ({ type: 'lineBreak' });
 
@@ -134,6 +137,7 @@ export const inlineText = (content: readonly Inline[]): string =>
           return n.value;
         case 'strong':
         case 'emphasis':
+        case 'superscript':
           return inlineText(n.children);
         case 'lineBreak':
           return '\n';

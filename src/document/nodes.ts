@@ -60,13 +60,24 @@ export interface EmphasisNode extends Positioned {
   readonly children: readonly Inline[];
 }
 
+/**
+ * Raised in a smaller size (`<sup>`): the letters of a French ordinal, as in "1<sup>er</sup>",
+ * "2<sup>e</sup>" (Lexique des règles typographiques en usage à l'Imprimerie nationale). The
+ * parser also makes one of the "er" of "1er" before a month name, as the `date` helper prints it.
+ */
+export interface SuperscriptNode extends Positioned {
+  readonly type: 'superscript';
+  /** Content shown raised. */
+  readonly children: readonly Inline[];
+}
+
 /** A forced line break inside a paragraph or a cell (`<br>`). */
 export interface LineBreakNode extends Positioned {
   readonly type: 'lineBreak';
 }
 
 /** Inline content of paragraphs, headings and table cells. */
-export type Inline = TextNode | StrongNode | EmphasisNode | LineBreakNode;
+export type Inline = TextNode | StrongNode | EmphasisNode | SuperscriptNode | LineBreakNode;
 
 // ---------------------------------------------------------------- blocks
 

@@ -8,7 +8,8 @@
  *   `col[width,align]` `thead` `tbody` `tfoot` `tr` `th[colspan,align]` `td[colspan,align]`
  *   `hr[class=page-break]` `img[src,alt,width,height]` (src = `chart:<name>`), and `section`
  *   (a transparent grouping element);
- * - inlines: `strong` `b` `em` `i` `br`.
+ * - inlines: `strong` `b` `em` `i` `sup` `br`.
+ * "1er" before a month name (as the `date` helper prints it) becomes "1" and a superscript "er".
  * Any other tag or attribute is an error.
  */
 import { parseDocument } from 'htmlparser2';
@@ -16,7 +17,8 @@ import type { ChildNode, Element } from 'domhandler';
 import type { Diagnostic } from '../diagnostics.ts';
 import { lineLocator } from '../diagnostics.ts';
 import type { RuleId } from '../rules.ts';
-import { at, cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, table, text } from './builders.ts';
+import { at, cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, superscript, table, text } from './builders.ts';
+import { MONTHS_FR } from '../dates.ts';
 import { frenchSpacing } from '../format.ts';
 import { ALIGNMENTS, type Align, type Block, type ImageNode, type Inline, type SourcePosition, type TableColumn, type TableRow } from './nodes.ts';
 import { tableProblems, type TablePart } from './validate.ts';
@@ -47,10 +49,34 @@ export const ALLOWED_TAGS: Readonly<Record<string, readonly string[]>> = {
   b: [],
   em: [],
   i: [],
+  sup: [],
   br: [],
 };
 
-const INLINE_TAGS = new Set(['strong', 'b', 'em', 'i', 'br']);
+const INLINE_TAGS = new Set(['strong', 'b', 'em', 'i', 'sup', 'br']);
+
+/**
+ * "1er" before a month name, followed by a space or a no-break space: the day of a date in words
+ * ("1er juillet 2019", `formatDate`), whose "er" is set as a superscript.
+ */
+const FIRST_OF_MONTH = new RegExp(`(?<![\\p{L}\\p{N}])1(er)(?=[ \u00a0](?:${MONTHS_FR.join('|')})(?![\\p{L}]))`, 'gu');
+
+/**
+ * Text → text nodes, with the "er" of each "1er" before a month name as a superscript
+ * ("1<sup>er</sup> juillet 2019": Imprimerie nationale). Other text is one text node.
+ */
+export function textWithOrdinals(value: string, position: SourcePosition): Inline[] {
+  const out: Inline[] = [];
+  let last = 0;
+  for (const m of value.matchAll(FIRST_OF_MONTH)) {
+    const start = m.index + 1;
+    out.push(at(text(value.slice(last, start)), position), at(superscript(m[1] ?? ''), position));
+    last = start + 2;
+  }
+  if (last === 0) return [at(text(value), position)];
+  if (last < value.length) out.push(at(text(value.slice(last)), position));
+  return out;
+}
 
 /** A chart or image a template may reference as `<img src="chart:NAME">`. */
 export interface ChartSource {
@@ -178,7 +204,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
     const out: Inline[] = [];
     for (const n of nodes) {
       if (n.type === 'text') {
-        out.push(at(text(frenchSpacing(collapse(n.data))), positionOf(n)));
+        out.push(...textWithOrdinals(frenchSpacing(collapse(n.data)), positionOf(n)));
       } else if (isElement(n)) {
         switch (n.name) {
           case 'strong':
@@ -189,11 +215,14 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
           case 'i':
             out.push(at(emphasis(...trimNested(inlines(n.children))), positionOf(n)));
             break;
+          case 'sup':
+            out.push(at(superscript(...trimNested(inlines(n.children))), positionOf(n)));
+            break;
           case 'br':
             out.push(at(lineBreak(), positionOf(n)));
             break;
           default:
-            if (ALLOWED_TAGS[n.name]) report(n, 'template/misplaced-tag', `Balise <${n.name}> interdite dans un texte (attendu : texte, <strong>, <em>, <br>)`);
+            if (ALLOWED_TAGS[n.name]) report(n, 'template/misplaced-tag', `Balise <${n.name}> interdite dans un texte (attendu : texte, <strong>, <em>, <sup>, <br>)`);
         }
       }
     }

@@ -153,6 +153,8 @@ function inlinesToHtml(inlines: readonly Inline[]): string {
           return `<strong>${inlinesToHtml(node.children)}</strong>`;
         case 'emphasis':
           return `<em>${inlinesToHtml(node.children)}</em>`;
+        case 'superscript':
+          return `<sup>${inlinesToHtml(node.children)}</sup>`;
         case 'lineBreak':
           return '<br>';
         default:

@@ -22,6 +22,35 @@ async function openPdf(bytes: Uint8Array) {
   return getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false }).promise;
 }
 
+/** A piece of text as drawn on a PDF page: its string, size and baseline (points, y upwards). */
+export interface PdfTextItem {
+  readonly page: number;
+  readonly str: string;
+  /** Font size in points (the text matrix's vertical scale). */
+  readonly size: number;
+  readonly x: number;
+  /** Baseline, y growing upwards. */
+  readonly y: number;
+}
+
+/** Every non-empty piece of text of a PDF, page by page, in content order. */
+export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[]> {
+  const pdf = await openPdf(bytes);
+  try {
+    const out: PdfTextItem[] = [];
+    for (let p = 1; p <= pdf.numPages; p++) {
+      const content = await (await pdf.getPage(p)).getTextContent({ disableNormalization: true });
+      for (const i of content.items) {
+        if (!('str' in i) || i.str === '') continue;
+        out.push({ page: p, str: i.str, size: Math.abs(i.transform[3] ?? 0), x: i.transform[4] ?? 0, y: i.transform[5] ?? 0 });
+      }
+    }
+    return out;
+  } finally {
+    await pdf.destroy();
+  }
+}
+
 /**
  * Text of each page of a PDF, top to bottom: one line of text per line of the page, pieces on a
  * line joined left to right with one space where they stand apart (so a table row reads as
@@ -37,13 +66,17 @@ export async function pdfText(bytes: Uint8Array): Promise<string[]> {
       const page = await pdf.getPage(p);
       const content = await page.getTextContent({ disableNormalization: true });
       const items = content.items.filter((i): i is TextItem => 'str' in i && i.str !== '');
-      // Group by baseline (y grows upwards in PDF space), allowing for small shifts.
-      const lines: { y: number; items: TextItem[] }[] = [];
-      for (const item of items) {
+      // Group by baseline (y grows upwards in PDF space), allowing for small shifts; a smaller
+      // item raised less than half its line's size above it (a superscript: the "er" of "1er")
+      // belongs to that line.
+      const lines: { y: number; size: number; items: TextItem[] }[] = [];
+      const sizeOf = (item: TextItem): number => Math.abs(item.transform[3] ?? 10) || 10;
+      for (const item of [...items].sort((a, b) => sizeOf(b) - sizeOf(a))) {
         const y = item.transform[5] ?? 0;
-        const line = lines.find((l) => Math.abs(l.y - y) < 2);
+        const size = sizeOf(item);
+        const line = lines.find((l) => Math.abs(l.y - y) < 2 || (size < l.size * 0.8 && y > l.y && y - l.y < l.size * 0.5));
         if (line) line.items.push(item);
-        else lines.push({ y, items: [item] });
+        else lines.push({ y, size, items: [item] });
       }
       lines.sort((a, b) => b.y - a.y);
       pages.push(lines.map((l) => joinLine(l.items)).join('\n'));

@@ -46,3 +46,10 @@ export const rowPattern = (cells: readonly string[]): RegExp =>
       .map((c) => escape(squash(c)))
       .join('\\s+'),
   );
+
+/**
+ * Rows of a reference table as the produced tables hold them: header, body, then TOTAL spanning
+ * 3 columns. The header is the template's text, with the typographic apostrophe ("Nombre d’ETP")
+ * where the reference document typed "'"; body cells are data, kept as typed.
+ */
+export const expectedRows = (t: ReferenceTable): string[][] => [t.header.map((h) => h.replaceAll("'", '’')), ...t.body, ['TOTAL', t.total]];

@@ -14,6 +14,8 @@ export function inlinesToRuns(inlines: readonly Inline[], style: IRunOptions = {
         return inlinesToRuns(node.children, { ...style, bold: true });
       case 'emphasis':
         return inlinesToRuns(node.children, { ...style, italics: true });
+      case 'superscript':
+        return inlinesToRuns(node.children, { ...style, superScript: true });
       case 'lineBreak':
         return [new TextRun({ ...style, break: 1 })];
       default:

@@ -18,28 +18,31 @@ function escape(value: string): string {
   return value.replace(/[&"'<>\x00-\x08\x0B\x0C\x0E-\x1F]/g, (c) => (c === '&' ? '&amp;' : c === '"' ? '&quot;' : c === "'" ? '&apos;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : ''));
 }
 
-/** Run properties of a body cell's runs: bold and italics as nested, the table's type size. */
-function runProperties(bold: boolean, italics: boolean): string {
+/** Run properties of a body cell's runs: bold, italics and superscript as nested, the table's type size. */
+function runProperties(bold: boolean, italics: boolean, sup: boolean): string {
   const size = halfPoints(FONT_SIZE.table);
-  return `<w:rPr>${bold ? '<w:b/><w:bCs/>' : ''}${italics ? '<w:i/><w:iCs/>' : ''}<w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr>`;
+  return `<w:rPr>${bold ? '<w:b/><w:bCs/>' : ''}${italics ? '<w:i/><w:iCs/>' : ''}<w:sz w:val="${size}"/><w:szCs w:val="${size}"/>${sup ? '<w:vertAlign w:val="superscript"/>' : ''}</w:rPr>`;
 }
 
 /** Inline content → runs, as `inlinesToRuns` then `docx` write them. */
-function runs(inlines: readonly Inline[], bold: boolean, italics: boolean): string {
+function runs(inlines: readonly Inline[], bold: boolean, italics: boolean, sup = false): string {
   let out = '';
   for (const node of inlines) {
     switch (node.type) {
       case 'text':
-        out += `<w:r>${runProperties(bold, italics)}<w:t xml:space="preserve">${escape(node.value)}</w:t></w:r>`;
+        out += `<w:r>${runProperties(bold, italics, sup)}<w:t xml:space="preserve">${escape(node.value)}</w:t></w:r>`;
         break;
       case 'strong':
-        out += runs(node.children, true, italics);
+        out += runs(node.children, true, italics, sup);
         break;
       case 'emphasis':
-        out += runs(node.children, bold, true);
+        out += runs(node.children, bold, true, sup);
+        break;
+      case 'superscript':
+        out += runs(node.children, bold, italics, true);
         break;
       case 'lineBreak':
-        out += `<w:r>${runProperties(bold, italics)}<w:br/></w:r>`;
+        out += `<w:r>${runProperties(bold, italics, sup)}<w:br/></w:r>`;
         break;
       default:
         return assertNever(node);

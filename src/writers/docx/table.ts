@@ -13,6 +13,9 @@ import { BORDER_WIDTH, CELL_PADDING, cellAlign, cellStarts, checkTable, FONT_SIZ
 import type { Ctx } from './context.ts';
 import { inlinesToRuns } from './inline.ts';
 import { bodyRowXml, rowsPlaceholder } from './rows-xml.ts';
+
+/** Fewest body rows of a table on the page where it starts or ends (orphan/widow control). */
+export const ROWS_TOGETHER = 3;
 import { ALIGN, halfPoints } from './styles.ts';
 
 const BORDER = { style: BorderStyle.SINGLE, size: Math.round(BORDER_WIDTH * 8), color: '000000' }; // size in eighths of a point
@@ -34,7 +37,10 @@ export function tableToDocx(node: TableNode, ctx: Ctx): (Paragraph | Table)[] {
   const widths = table.columns.map((c) => Math.round((c.width / 100) * total));
   widths[widths.length - 1] = total - widths.slice(0, -1).reduce((s, w) => s + w, 0);
   const lastBody = table.body.length - 1;
-  const keepLast = (i: number) => i === lastBody && table.footer.length > 0;
+  // Orphans and widows of rows: the first body rows stay with the header (and so the caption)
+  // and the last ones with each other and the TOTAL, so that a page never holds fewer than
+  // `ROWS_TOGETHER` body rows of a table it starts or ends (Word's keep-with-next on a row).
+  const keepLast = (i: number) => i < lastBody ? i < ROWS_TOGETHER - 1 || i >= lastBody - (ROWS_TOGETHER - 1) : table.footer.length > 0;
   let body: TableRow[];
   if (table.body.length > ctx.streamFrom) {
     // One placeholder row, replaced by the rows' XML when the package is written.
