@@ -7,28 +7,19 @@
  *
  * Needs root (to switch account with setpriv) and `npm run build`; skipped otherwise, with the reason.
  */
-import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, type CliRun } from './helpers/cli.ts';
+import { ROOT, spawnCli, type CliRun } from './helpers/cli.ts';
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 
 /** Runs `node bin/alses.mjs <args>` as uid/gid 65534 without supplementary groups and without HOME. */
 function runAsNobody(args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const setpriv = ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups'];
-    const child = spawn('setpriv', [...setpriv, 'env', '-u', 'HOME', process.execPath, path.join(ROOT, 'bin/alses.mjs'), ...args], { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  const launcher = ['setpriv', '--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', 'env', '-u', 'HOME'];
+  return spawnCli(args, { cwd: '/', launcher });
 }
 
 let base: string;

@@ -35,10 +35,14 @@ export async function runCli(args: readonly string[]): Promise<CliRun> {
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-/** Runs `node bin/alses.mjs <args>` as a child process from the project root. */
-export function spawnCli(args: readonly string[], options: { cwd?: string } = {}): Promise<CliRun> {
+/**
+ * Runs `node bin/alses.mjs <args>` as a child process from the project root.
+ * @param options.launcher a command and its arguments to run node through (e.g. `setpriv … env -u HOME`).
+ */
+export function spawnCli(args: readonly string[], options: { cwd?: string; launcher?: readonly string[] } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/alses.mjs'), ...args], { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
+    const child = spawn(command!, [...prefix, path.join(ROOT, 'bin/alses.mjs'), ...args], { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
