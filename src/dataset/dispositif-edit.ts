@@ -99,6 +99,15 @@ export function removeFromDispositif(text: string, file: string, list: Dispositi
 }
 
 /** Identifiers of the entries of a list, as strings. */
+/**
+ * Identifiers of the entries of the list `list` of a `dispositif.yaml` text (ids, or dates for
+ * `etats`); none when the text does not parse or has no such list.
+ */
+export function dispositifIds(text: string, list: DispositifList): string[] {
+  const doc = parseDocument(text);
+  return doc.errors.length ? [] : idsOf(doc, list, DISPOSITIF_LISTS[list]);
+}
+
 function idsOf(doc: Document, list: DispositifList, key: string): string[] {
   const value = doc.toJS() as Record<string, unknown>;
   const items = value[list];

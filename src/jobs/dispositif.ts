@@ -4,11 +4,12 @@
  * Each edits `dispositif.yaml` in place (comments kept) and writes its files atomically; a
  * problem is a French `AlsesError` and then nothing is written.
  */
-import { access, mkdir, readdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalCsv } from '../dataset/canonical.ts';
 import { etatAu, totalEtp } from '../dataset/compute.ts';
-import { addToDispositif, removeFromDispositif } from '../dataset/dispositif-edit.ts';
+import { addToDispositif, dispositifIds, removeFromDispositif } from '../dataset/dispositif-edit.ts';
+import { templateFilesIn } from './inputs.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
 import type { deliberationSchema, deploiementEntrySchema, documentEntrySchema } from '../dataset/schema.ts';
@@ -16,7 +17,6 @@ import { displayPath, hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
 import { formatShortDate, isIsoDate } from '../dates.ts';
 import { commitTemp, removeQuietly, writeTemp } from '../output/atomic.ts';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 
 /** What a yearly job wrote: paths as shown to users. */
@@ -96,7 +96,7 @@ export async function addDeploiement(dataDir: string, d: NewDeploiement): Promis
   if (!/^[a-z0-9][a-z0-9-]*$/.test(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : minuscules, chiffres et tirets, ex. rentree-2020)`);
   const effet = requireDate('effet', d.effet);
   const { file, text } = await readDispositif(dataDir);
-  const deliberations = listIds(text, 'deliberations');
+  const deliberations = dispositifIds(text, 'deliberations');
   if (!deliberations.includes(d.deliberation)) {
     throw new AlsesError(
       'USAGE',
@@ -126,13 +126,13 @@ export async function addDocument(dataDir: string, d: NewDocument, templatesDir 
   if (d.au !== undefined) requireDate('au', d.au);
   const { file, text } = await readDispositif(dataDir);
   // What the entry names must exist, so that a typo is refused here rather than blocking every render.
-  const templates = ((await readdir(templatesDir).catch(() => [])) as string[]).filter((f) => f.endsWith('.hbs')).map((f) => f.slice(0, -4));
+  const templates = await templateFilesIn(templatesDir);
   if (!templates.includes(d.modele))
     throw new AlsesError('USAGE', `--modele « ${d.modele} » : aucun modèle de ce nom dans ${displayPath(templatesDir)} (attendu : l'un de ${templates.join(', ') || 'aucun'})`);
-  const deploiements = listIds(text, 'deploiements');
+  const deploiements = dispositifIds(text, 'deploiements');
   if (d.deploiement !== undefined && !deploiements.includes(d.deploiement))
     throw new AlsesError('USAGE', `--deploiement « ${d.deploiement} » absent de ${displayPath(file)} (attendu : l'un de ${deploiements.join(', ') || 'aucun'} ; ajoutez-le d'abord avec « alses deploiement ajouter »)`);
-  const deliberations = listIds(text, 'deliberations');
+  const deliberations = dispositifIds(text, 'deliberations');
   if (d.deliberation !== undefined && !deliberations.includes(d.deliberation))
     throw new AlsesError('USAGE', `--deliberation « ${d.deliberation} » absente de ${displayPath(file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`);
   const next = addToDispositif(text, displayPath(file), 'documents', {
@@ -188,13 +188,6 @@ export async function removeDocument(dataDir: string, id: string): Promise<Writt
   const next = removeFromDispositif(text, displayPath(file), 'documents', id);
   await writeFilesAtomically([{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
-}
-
-/** Ids of the entries of a list of a dispositif.yaml text (YAML 1.2 core schema: dates stay strings). */
-function listIds(text: string, list: 'deliberations' | 'deploiements'): string[] {
-  const value = parseYaml(text) as Record<string, unknown> | null;
-  const items = value?.[list];
-  return Array.isArray(items) ? items.flatMap((i: unknown) => (i && typeof i === 'object' && 'id' in i ? [String((i as { id: unknown }).id)] : [])) : [];
 }
 
 /**

@@ -52,7 +52,7 @@ export interface DataOverlay {
 }
 
 /** Names of the `.hbs` files of a folder (none when it cannot be read: `loadTemplates` reports it). */
-async function templateFilesIn(dir: string): Promise<string[]> {
+export async function templateFilesIn(dir: string): Promise<string[]> {
   return ((await readdir(dir).catch(() => [])) as string[]).filter((f) => f.endsWith('.hbs')).map((f) => f.slice(0, -'.hbs'.length)).sort();
 }
 
