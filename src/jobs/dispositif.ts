@@ -16,7 +16,7 @@ import type { deliberationSchema, deploiementEntrySchema, documentEntrySchema } 
 import { displayPath, hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
 import { formatShortDate, isIsoDate } from '../dates.ts';
-import { commitTemp, removeQuietly, writeTemp } from '../output/atomic.ts';
+import { replaceAll } from '../output/publish.ts';
 import type { z } from 'zod';
 
 /** What a yearly job wrote: paths as shown to users. */
@@ -191,19 +191,10 @@ export async function removeDocument(dataDir: string, id: string): Promise<Writt
 }
 
 /**
- * Writes every file to a temporary file beside it, then renames them all: a failure while
- * writing leaves every target as it was.
+ * Writes the files as one transaction (`replaceAll`: temporary files, then renames, rolled back
+ * on failure), creating the folders they go into.
  */
 async function writeFilesAtomically(files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
-  const temps: string[] = [];
-  try {
-    for (const f of files) {
-      await mkdir(path.dirname(f.path), { recursive: true });
-      temps.push(await writeTemp(f.path, f.bytes));
-    }
-  } catch (err) {
-    await Promise.all(temps.map(removeQuietly));
-    throw err;
-  }
-  for (const [i, f] of files.entries()) await commitTemp(temps[i]!, f.path);
+  for (const f of files) await mkdir(path.dirname(f.path), { recursive: true });
+  await replaceAll(files);
 }
