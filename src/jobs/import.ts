@@ -10,7 +10,8 @@
  * - Each file is compared with the folder first (`ImportPlan`): new, changed (rows added, removed,
  *   changed) or unchanged. A change to an existing file needs `overwrite` (`--ecraser`); without
  *   it nothing is written. New files alone are written without it (they replace nothing).
- * - The files are written as one transaction (`replaceAll`): all of them, or none. The previous
+ * - The files are written as one transaction (`replaceAll`), under the folder's lock: all of them,
+ *   or none, even when the import is killed (the next command completes it). The previous
  *   version of each replaced file is first copied to `<to>/.sauvegardes/<date-heure>/`.
  * Nothing is written on any error in the data.
  */
@@ -23,7 +24,8 @@ import { DISPOSITIF_FILE } from '../dataset/schema.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { compareWithDisk, systemReason } from '../output/atomic.ts';
-import { replaceAll } from '../output/publish.ts';
+import { repairFolder, withOutputLock } from '../output/lock.ts';
+import { replaceAll } from '../output/transaction.ts';
 
 /** Folder of the destination where replaced files are kept, one sub-folder per import. */
 export const BACKUP_FOLDER = '.sauvegardes';
@@ -79,6 +81,8 @@ export interface ImportOptions extends Pick<LoadOptions, 'dispositif'> {
  *   was (and no backup is left).
  */
 export async function runImport(source: string, to: string, options: ImportOptions = {}): Promise<ImportResult> {
+  // An import killed while writing into `to` is completed first, so that this one compares with whole files.
+  await repairFolder(to, { folder: 'données' });
   const load: LoadOptions = { ...(options.dispositif !== undefined ? { dispositif: options.dispositif } : {}), ...(isWorkbookPath(source) ? { base: to } : {}) };
   const { files, kept = [], diagnostics, dispositif } = await canonicalFiles(source, to, load);
   if (hasErrors(diagnostics)) return { diagnostics };
@@ -90,13 +94,21 @@ export async function runImport(source: string, to: string, options: ImportOptio
   if (changed.length > 0 && !options.overwrite) return { diagnostics, plan, status: 'refused' };
   if (!written.some((p) => p.status !== 'unchanged')) return { diagnostics, plan, status: 'unchanged' };
 
-  const backup = changed.length > 0 ? await backUp(target, changed, options.now ?? new Date()) : undefined;
-  try {
-    await replaceAll(files);
-  } catch (err) {
-    if (backup) await dropBackup(backup);
-    throw err;
-  }
+  const backup = await withOutputLock(
+    target,
+    0,
+    async () => {
+      const kept = changed.length > 0 ? await backUp(target, changed, options.now ?? new Date()) : undefined;
+      try {
+        await replaceAll(target, files);
+      } catch (err) {
+        if (kept) await dropBackup(kept);
+        throw err;
+      }
+      return kept;
+    },
+    { folder: 'données' },
+  );
   return { diagnostics, plan, status: 'written', ...(backup ? { backup } : {}) };
 }
 

@@ -1,50 +1,173 @@
 /**
  * The lock of an output folder: one run at a time writes its files and manifest.
+ *
+ * - The lock is proper-lockfile's folder `<dossier>/.alses.lock`, held by a worker thread
+ *   (lock-keeper.ts) that keeps it fresh however long the main thread computes.
+ * - Its owner (process, machine, boot, start time, since when) is recorded inside
+ *   (`owner.json`, owner.ts). A lock whose owner is a process of this machine that no longer
+ *   exists (killed, crashed, machine rebooted, pid reused) is taken over at once; any other lock
+ *   is taken over only once stale: untouched for 60 s (`ALSES_VERROU_PERIME_MS`).
+ * - Once the lock is taken, what an interrupted publication left (journal.ts) is repaired before
+ *   anything else, so every command that takes the lock sees a whole folder.
+ * - While the lock is held, SIGTERM does not kill the run in the middle of a publication: a
+ *   publication not yet committed is abandoned (nothing replaced), a committed one is completed.
  */
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isMainThread } from 'node:worker_threads';
+import { randomBytes } from 'node:crypto';
 import { AlsesError } from '../errors.ts';
 import { systemReason } from './atomic.ts';
+import { faultPoint } from './fault.ts';
+import { describeRecovery, interruptedRemains, recoverInterrupted } from './journal.ts';
+import { LockKeeper } from './lock-keeper.ts';
+import { currentOwner, describeOwner, isLocalOwner, OWNER_FILE, ownerIsGone, readOwner, writeOwner, type LockOwner } from './owner.ts';
+import { registerHeldLock, runState } from './run-state.ts';
 
-/** Name of the lock file of an output folder (held while a run writes there). */
+/** Name of the lock folder of an output folder (held while a run writes there). */
 export const LOCK_FILE = '.alses.lock';
+
+/** Environment variable overriding the stale time of a lock, in ms (tests; default 60 000, at least 2 000). */
+export const STALE_VARIABLE = 'ALSES_VERROU_PERIME_MS';
+
+/** Age in ms past which a lock not refreshed is held abandoned: `ALSES_VERROU_PERIME_MS`, else 60 s. */
+export function staleMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env[STALE_VARIABLE]);
+  return Number.isInteger(value) && value > 0 ? Math.max(2000, value) : 60_000;
+}
 
 /**
  * Runs `fn` while holding the output folder's lock, so that two runs never write the same
- * folder (files and manifest) at once. The folder is created if needed. A lock left by a crashed
- * run is taken over after 60 s.
+ * folder (files and manifest) at once. The folder is created if needed; a publication left
+ * interrupted there (killed run) is first completed or undone (journal.ts), a note on stderr.
  * @param waitMs how long to wait for another run's lock (0: fail at once).
- * @throws AlsesError LOCKED when the lock is still held after `waitMs`; OUTPUT at once (without
- *   waiting) when the folder cannot be created or written by this account.
+ * @param options.folder what the folder is, in messages: `sortie` (default) or `données`.
+ * @throws AlsesError LOCKED when the lock is still held after `waitMs` (the message names its
+ *   owner); OUTPUT at once (without waiting) when the folder cannot be created or written by
+ *   this account, or an interrupted publication cannot be repaired.
  */
-export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
+export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () => Promise<T>, options: { readonly folder?: 'sortie' | 'données' } = {}): Promise<T> {
+  const unusable = (err: unknown) =>
+    new AlsesError('OUTPUT', `Dossier de ${options.folder ?? 'sortie'} « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire${options.folder === 'données' ? '' : ', voir --out'})`);
   try {
     await mkdir(outDir, { recursive: true });
     // A folder this account cannot write fails now, not after waiting `waitMs` for a lock it can never take.
     await access(outDir, constants.W_OK | constants.X_OK);
   } catch (err) {
-    throw new AlsesError('OUTPUT', `Dossier de sortie « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire, voir --out)`);
+    throw unusable(err);
   }
   const lockPath = path.join(outDir, LOCK_FILE);
-  let release: () => Promise<void>;
+  const { keeper, owner } = await acquire(outDir, lockPath, waitMs, unusable);
+  const unregister = registerHeldLock(path.resolve(outDir), () => lostLock(keeper.problem()));
+  const onTerm = (signal: NodeJS.Signals) => {
+    runState.stopRequested ??= signal;
+  };
+  runState.stopRequested = undefined;
+  if (isMainThread) process.on('SIGTERM', onTerm);
   try {
-    release = await lockfile.lock(outDir, {
-      lockfilePath: lockPath,
-      stale: 60_000,
-      update: 10_000,
-      retries: waitMs > 0 ? { retries: Math.ceil(waitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } : 0,
-      realpath: false,
-    });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ELOCKED')
-      throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} » (verrou ${lockPath}) ; réessayez plus tard ou utilisez --wait.`);
-    throw new AlsesError('OUTPUT', `Dossier de sortie « ${outDir} » inutilisable : ${systemReason(err)} (attendu : un dossier où écrire, voir --out)`);
-  }
-  try {
-    return await fn();
+    const recovery = await recoverInterrupted(outDir);
+    if (recovery) process.stderr.write(`alses : ${describeRecovery(outDir, recovery)}\n`);
+    await faultPoint('locked');
+    const result = await fn();
+    if (runState.stopRequested) process.stderr.write(`alses : arrêt demandé (${runState.stopRequested}) : la publication commencée a été achevée avant l'arrêt ; le dossier « ${outDir} » est entier.\n`);
+    return result;
   } finally {
-    await release();
+    unregister();
+    if (keeper.problem() === undefined && (await readOwner(lockPath))?.token === owner.token) await unlink(path.join(lockPath, OWNER_FILE)).catch(() => undefined);
+    await keeper.release();
+    if (isMainThread) process.off('SIGTERM', onTerm);
   }
 }
+
+/**
+ * Repairs `dir` when an interrupted publication left anything there (journal or debris,
+ * journal.ts), under the folder's lock (a note on stderr says what was done); without such
+ * remains, does nothing (no lock taken). For commands that read a folder before writing to it.
+ * @throws AlsesError LOCKED when another run holds the folder; OUTPUT as `withOutputLock`.
+ */
+export async function repairFolder(dir: string, options: { readonly folder?: 'sortie' | 'données' } = {}): Promise<void> {
+  if ((await interruptedRemains(dir)).length === 0) return;
+  await withOutputLock(dir, 0, async () => undefined, options);
+}
+
+/**
+ * For `alses verify`: repairs `dir` like `repairFolder`; when that is not possible (a folder
+ * this account may only read, or another run writing there), lists what an interrupted
+ * publication left instead, for verify to report.
+ * @returns the remains left (absolute paths) and, then, why they were not repaired (French).
+ */
+export async function repairOrList(dir: string): Promise<{ remains: string[]; reason?: string }> {
+  try {
+    await repairFolder(dir);
+    return { remains: [] };
+  } catch (err) {
+    if (!(err instanceof AlsesError)) throw err;
+    return { remains: await interruptedRemains(dir), reason: err.message };
+  }
+}
+
+/** French reason of a lost lock, from proper-lockfile's. */
+function lostLock(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  const cause = /ENOENT|no such file/i.test(reason) ? 'son dossier a été supprimé' : "il n'a pas pu être rafraîchi à temps";
+  return `le verrou du dossier a été perdu pendant la production (${cause}) : une autre production a pu le prendre`;
+}
+
+/**
+ * Takes the lock, taking over at once a lock whose owner is gone, waiting up to `waitMs` for
+ * any other.
+ * @throws AlsesError LOCKED or OUTPUT as `withOutputLock`.
+ */
+async function acquire(outDir: string, lockPath: string, waitMs: number, unusable: (err: unknown) => AlsesError): Promise<{ keeper: LockKeeper; owner: LockOwner }> {
+  const keeper = new LockKeeper(outDir, lockPath, staleMs());
+  const deadline = Date.now() + waitMs;
+  try {
+    for (;;) {
+      const attempt = await keeper.tryLock();
+      if (attempt.ok) {
+        const owner = currentOwner();
+        await writeOwner(lockPath, owner);
+        return { keeper, owner };
+      }
+      if (attempt.code !== 'ELOCKED' && attempt.code !== 'ENOTEMPTY') throw unusable(Object.assign(new Error(attempt.message), { code: attempt.code }));
+      const owner = await readOwner(lockPath);
+      // ENOTEMPTY: proper-lockfile found the lock stale (not refreshed) but could not remove it,
+      // as it holds the owner record. A live owner of this machine is never taken over.
+      const abandoned = owner ? ownerIsGone(owner) || (attempt.code === 'ENOTEMPTY' && !isLocalOwner(owner)) : attempt.code === 'ENOTEMPTY';
+      if (abandoned && (await takeOver(lockPath, owner))) continue;
+      if (Date.now() >= deadline) {
+        const who = owner ? ` : ${describeOwner(owner)}` : '';
+        throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} »${who} (verrou ${lockPath}) ; réessayez plus tard ou utilisez --wait.`);
+      }
+      await sleep(Math.min(250, Math.max(0, deadline - Date.now())));
+    }
+  } catch (err) {
+    await keeper.close();
+    throw err;
+  }
+}
+
+/**
+ * Removes an abandoned lock whose owner record is `owner`: the lock folder is first renamed
+ * aside (only one run can do so), then removed if it is still that owner's; if another run took
+ * the lock meanwhile, it is put back.
+ * @returns whether the lock was removed.
+ */
+async function takeOver(lockPath: string, owner: LockOwner | undefined): Promise<boolean> {
+  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.abandonne`;
+  try {
+    await rename(lockPath, aside);
+  } catch {
+    return false; // removed or taken over by another run meanwhile: try again
+  }
+  const found = await readOwner(aside);
+  if (found?.token !== owner?.token) {
+    await rename(aside, lockPath).catch(() => undefined);
+    return false;
+  }
+  await rm(aside, { recursive: true, force: true });
+  return true;
+}
+

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { displayPath } from '../diagnostics.ts';
 import { diagnosticError } from '../errors.ts';
-import { writeIfChanged, type OutputFile } from './atomic.ts';
+import type { OutputFile } from './atomic.ts';
 import { productFileSchema, readJsonFile } from './json.ts';
 
 /** File name of the manifest inside an output folder. */
@@ -87,12 +87,11 @@ export function serializeManifest(manifest: Manifest): Uint8Array {
 }
 
 /**
- * Records `files` (written into `outDir`) in its manifest, merged with what it already lists, and
- * writes the manifest atomically if its bytes changed. Callers hold the output folder's lock.
- * @returns whether the manifest was rewritten.
- * @throws AlsesError OUTPUT if it cannot be written.
+ * The bytes of `outDir`'s manifest once `files` are published there: the current manifest (an
+ * absent or unreadable one counts as empty) with their records added or replaced. Nothing is
+ * written: the publication (publish.ts) writes the manifest in the same transaction as the files.
  */
-export async function recordOutputs(outDir: string, files: readonly (OutputFile & { provenance: Provenance })[]): Promise<boolean> {
+export async function manifestWith(outDir: string, files: readonly (OutputFile & { provenance: Provenance })[]): Promise<Uint8Array> {
   const manifest = await readManifest(outDir).catch(() => ({ product: 'alses-reports' as const, outputs: {} }));
   const version = await productVersion();
   const outputs: Record<string, ManifestOutput> = { ...manifest.outputs };
@@ -107,8 +106,7 @@ export async function recordOutputs(outDir: string, files: readonly (OutputFile 
       productVersion: version,
     };
   }
-  const bytes = serializeManifest({ product: 'alses-reports', outputs });
-  return (await writeIfChanged(path.join(outDir, MANIFEST_FILE), bytes)) === 'written';
+  return serializeManifest({ product: 'alses-reports', outputs });
 }
 
 /** A difference between an output folder and its manifest. */

@@ -17,12 +17,11 @@
  * signature alone decides.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, realpath, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AlsesError } from '../errors.ts';
 import { MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, sha256 } from '../output/manifest.ts';
-import { writeAtomic } from '../output/atomic.ts';
 
 /** Environment variable naming the private key file (`--cle-privee`). */
 export const PRIVATE_KEY_VARIABLE = 'ALSES_CLE_PRIVEE';
@@ -102,25 +101,19 @@ export async function loadPublicKey(file: string): Promise<KeyObject> {
   return key;
 }
 
-/** What `updateManifestSignature` did to `manifest.json.sig`. */
-export type SignatureUpdate = 'signed' | 'unchanged' | 'removed' | 'none';
-
 /**
- * After a run wrote `outDir/manifest.json` (callers hold the folder's lock): with a key, signs
- * it into `manifest.json.sig` (written atomically, left alone when identical); without one,
- * removes a signature that no longer matches the manifest (it would only make verify fail).
- * @throws AlsesError OUTPUT when the signature cannot be written.
+ * What a publication does to `outDir/manifest.json.sig` once the manifest holds `manifest`
+ * (publish.ts writes both in one transaction): with a key, writes the signature of these bytes
+ * (Ed25519 is deterministic: identical to the current one when the manifest did not change);
+ * without one, removes a signature that would no longer match the manifest (it would only make
+ * verify fail), keeps one that still does.
+ * @returns `{ write }` the signature's bytes, `{ remove: true }`, or `{}` (leave it as it is).
  */
-export async function updateManifestSignature(outDir: string, key: ManifestKey | undefined): Promise<SignatureUpdate> {
-  const manifest = await readFile(path.join(outDir, MANIFEST_FILE));
-  const sigFile = path.join(outDir, MANIFEST_SIGNATURE_FILE);
-  const previous = await readFile(sigFile).catch(() => undefined);
+export async function plannedManifestSignature(outDir: string, manifest: Uint8Array, key: ManifestKey | undefined): Promise<{ write?: Uint8Array; remove?: true }> {
   if (!key) {
-    if (!previous) return 'none';
-    const recorded = parseSignature(previous);
-    if (recorded?.manifestSha256 === sha256(manifest)) return 'none';
-    await unlink(sigFile).catch(() => undefined);
-    return 'removed';
+    const previous = await readFile(path.join(outDir, MANIFEST_SIGNATURE_FILE)).catch(() => undefined);
+    if (!previous || parseSignature(previous)?.manifestSha256 === sha256(manifest)) return {};
+    return { remove: true };
   }
   const record: ManifestSignature = {
     algorithm: 'Ed25519',
@@ -128,10 +121,7 @@ export async function updateManifestSignature(outDir: string, key: ManifestKey |
     publicKeySha256: publicKeyFingerprint(createPublicKey(key.key)),
     signature: sign(null, manifest, key.key).toString('base64'),
   };
-  const bytes = new TextEncoder().encode(JSON.stringify(record, null, 2) + '\n');
-  if (previous && Buffer.compare(previous, bytes) === 0) return 'unchanged';
-  await writeAtomic(sigFile, bytes);
-  return 'signed';
+  return { write: new TextEncoder().encode(JSON.stringify(record, null, 2) + '\n') };
 }
 
 /** `manifest.json.sig`'s record, or undefined when it is not one. */

@@ -1,9 +1,12 @@
 /**
  * `alses verify [dossier]`: recomputes the SHA-256 of every file of an output folder and lists
- * those changed, removed or added since its manifest was written. Exit 1 if any.
+ * those changed, removed or added since its manifest was written. Exit 1 if any. A publication
+ * interrupted there is repaired first (or, in a folder it cannot write, reported).
  */
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
+import { repairOrList } from '../../output/lock.ts';
 import { verifyOutputs } from '../../output/manifest.ts';
 import { configuredKeyFile, loadPublicKey, PUBLIC_KEY_VARIABLE, verifyManifestSignature } from '../../signature/manifest.ts';
 import { nonEmptyPath, plural, reportFailure } from '../shared.ts';
@@ -29,13 +32,16 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     try {
       const keyFile = configuredKeyFile(args.clePublique, PUBLIC_KEY_VARIABLE);
       const publicKey = keyFile === undefined ? undefined : await loadPublicKey(keyFile);
+      // A publication interrupted there (killed run) is completed or undone first (output/journal.ts).
+      const interrupted = await repairOrList(args.dossier);
+      for (const r of interrupted.remains) process.stdout.write(`interrompu  ${path.relative(args.dossier, r)}  reste d'une publication interrompue, non réparée : ${interrupted.reason ?? ''}\n`);
       const findings = await verifyOutputs(args.dossier, { sources: args.sources });
       for (const f of findings) process.stdout.write(`${LABEL[f.kind]}  ${f.path}  ${f.message}\n`);
       // The signature is what makes the manifest's hashes trustworthy: checked in every case.
       const signature = await verifyManifestSignature(args.dossier, publicKey);
       process.stdout.write(`${signature.message}\n`);
       process.stdout.write(findings.length ? `${plural(findings.length, 'différence', 'différences')} avec le manifeste.\n` : `Conforme au manifeste : aucun fichier modifié, supprimé ou ajouté.\n`);
-      process.exitCode = findings.length || !signature.ok ? 1 : 0;
+      process.exitCode = findings.length || interrupted.remains.length || !signature.ok ? 1 : 0;
     } catch (err) {
       process.exitCode = reportFailure(err);
     }

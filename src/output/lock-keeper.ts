@@ -1,0 +1,98 @@
+/**
+ * The thread that holds an output folder's lock. proper-lockfile keeps a lock fresh by touching
+ * its folder (mtime) on a timer; on the main thread that timer only fires when the event loop is
+ * free, and a long computation (a monthly report on a large état: 100 s and more) let the lock go
+ * stale, another run take it, and this run die with ECOMPROMISED. Here proper-lockfile runs in a
+ * small worker thread of its own, whose event loop the main thread's work never blocks: the lock
+ * stays fresh however long the main thread computes. Should the lock still be lost (its folder
+ * removed, the machine suspended past the stale time), the worker raises a flag in shared memory
+ * that the main thread reads before publishing anything (`problem()`).
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** What the worker answers to a request. */
+type Reply = { type: 'locked' } | { type: 'released' } | { type: 'error'; code?: string; message: string } | { type: 'compromised'; message: string };
+
+// CommonJS, evaluated as the worker's code (no file to find in src/ or dist/). Messages: `lock`, `release`.
+const WORKER_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const lockfile = require(workerData.lockfileModule);
+const flag = new Int32Array(workerData.flag);
+let release;
+parentPort.on('message', async (type) => {
+  if (type === 'lock') {
+    try {
+      release = await lockfile.lock(workerData.dir, {
+        lockfilePath: workerData.lockPath, stale: workerData.staleMs, update: workerData.updateMs, retries: 0, realpath: false,
+        onCompromised: (err) => { Atomics.store(flag, 0, 1); parentPort.postMessage({ type: 'compromised', message: String(err && err.message) }); },
+      });
+      parentPort.postMessage({ type: 'locked' });
+    } catch (err) {
+      parentPort.postMessage({ type: 'error', code: err && err.code, message: String(err && err.message) });
+    }
+  } else if (type === 'release') {
+    try { if (release) await release(); } catch {}
+    release = undefined;
+    parentPort.postMessage({ type: 'released' });
+  }
+});`;
+
+/** A worker thread taking and holding one lock folder with proper-lockfile. */
+export class LockKeeper {
+  readonly #worker: Worker;
+  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
+  #compromise: string | undefined;
+  #pending: ((reply: Reply) => void) | undefined;
+
+  /**
+   * @param dir the folder locked; `lockPath` the lock folder; `staleMs` the age (ms) past which
+   *   proper-lockfile holds a lock abandoned; it is touched every `staleMs / 4` ms (at most 10 s).
+   */
+  constructor(dir: string, lockPath: string, staleMs: number) {
+    const lockfileModule = createRequire(import.meta.url).resolve('proper-lockfile');
+    const updateMs = Math.max(1000, Math.min(10_000, Math.floor(staleMs / 4)));
+    this.#worker = new Worker(WORKER_CODE, { eval: true, workerData: { lockfileModule, flag: this.#flag.buffer, dir, lockPath, staleMs, updateMs } });
+    this.#worker.on('message', (reply: Reply) => {
+      if (reply.type === 'compromised') this.#compromise = reply.message;
+      else this.#pending?.(reply);
+    });
+    this.#worker.on('error', (err) => this.#pending?.({ type: 'error', message: err.message }));
+    // The worker must not keep a finished process alive; it is ref'ed only while a request waits.
+    this.#worker.unref();
+  }
+
+  #request(type: 'lock' | 'release'): Promise<Reply> {
+    return new Promise((resolve) => {
+      this.#worker.ref();
+      this.#pending = (reply) => {
+        this.#pending = undefined;
+        this.#worker.unref();
+        resolve(reply);
+      };
+      this.#worker.postMessage(type);
+    });
+  }
+
+  /** Tries to take the lock once: `locked`, or proper-lockfile's error code (`ELOCKED`: held; `ENOTEMPTY`: stale but not removable). */
+  async tryLock(): Promise<{ ok: true } | { ok: false; code: string | undefined; message: string }> {
+    const reply = await this.#request('lock');
+    return reply.type === 'locked' ? { ok: true } : { ok: false, code: reply.type === 'error' ? reply.code : undefined, message: 'message' in reply ? reply.message : '' };
+  }
+
+  /** Why the lock was lost (proper-lockfile's reason, English), or undefined while it is held. Read from shared memory: exact even while the main thread was blocked. */
+  problem(): string | undefined {
+    return Atomics.load(this.#flag, 0) === 1 ? (this.#compromise ?? 'lock compromised') : undefined;
+  }
+
+  /** Releases the lock (removes its folder unless it was lost) and ends the thread. */
+  async release(): Promise<void> {
+    await this.#request('release');
+    await this.#worker.terminate();
+  }
+
+  /** Ends the thread without a lock taken. */
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Who holds an output folder's lock: `<dossier>/.alses.lock/owner.json`, written by the run that
+ * took the lock (process id, machine, boot, process start time, since when). A run that finds the
+ * lock held by a process of this machine that no longer exists — no such pid, another boot, or a
+ * pid reused by a process started at another time — takes the lock over at once, instead of
+ * waiting for the lock to go stale.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { writeAtomic } from './atomic.ts';
+
+/** File name of the owner record, inside the lock folder. */
+export const OWNER_FILE = 'owner.json';
+
+const ownerSchema = z.object({
+  pid: z.number().int().positive(),
+  hostname: z.string(),
+  /** Linux: `/proc/sys/kernel/random/boot_id`, which changes at every boot. */
+  bootId: z.string().optional(),
+  /** Linux: start time of the process, in clock ticks after boot (`/proc/<pid>/stat`, field 22). */
+  startTicks: z.number().int().nonnegative().optional(),
+  /** When the lock was taken (ISO 8601, UTC). */
+  since: z.string(),
+  /** Random, tells two owners with the same pid apart. */
+  token: z.string(),
+});
+
+/** The owner record of a lock. */
+export type LockOwner = z.infer<typeof ownerSchema>;
+
+/** Start time of process `pid` in clock ticks after boot (Linux), or undefined (no such process, or not Linux). */
+export function processStartTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: fields are counted after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]); // field 22
+    return Number.isInteger(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The owner record of this process, taking a lock now. */
+export function currentOwner(now: Date = new Date()): LockOwner {
+  const boot = bootId();
+  const ticks = processStartTicks(process.pid);
+  return { pid: process.pid, hostname: hostname(), ...(boot ? { bootId: boot } : {}), ...(ticks !== undefined ? { startTicks: ticks } : {}), since: now.toISOString(), token: randomBytes(8).toString('hex') };
+}
+
+/** Writes `owner` into the lock folder `lockPath` (atomically). */
+export async function writeOwner(lockPath: string, owner: LockOwner): Promise<void> {
+  await writeAtomic(path.join(lockPath, OWNER_FILE), new TextEncoder().encode(JSON.stringify(owner, null, 2) + '\n'));
+}
+
+/** The owner record of the lock folder `lockPath`, or undefined (none yet, or unreadable). */
+export async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
+  try {
+    return ownerSchema.parse(JSON.parse(await readFile(path.join(lockPath, OWNER_FILE), 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `owner` ran on this machine (only then can its process be looked for). */
+export const isLocalOwner = (owner: LockOwner): boolean => owner.hostname === hostname();
+
+/**
+ * Whether the process that recorded `owner` is certainly gone: it ran on this machine and either
+ * the machine rebooted since, or no process has its pid (`kill(pid, 0)` → ESRCH), or the process
+ * with its pid started at another time (pid reused). False when it cannot be known (another
+ * machine).
+ */
+export function ownerIsGone(owner: LockOwner): boolean {
+  if (!isLocalOwner(owner)) return false;
+  const boot = bootId();
+  if (owner.bootId && boot && owner.bootId !== boot) return true;
+  try {
+    process.kill(owner.pid, 0);
+  } catch (err) {
+    // EPERM: the process exists, under another account.
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
+  }
+  if (owner.startTicks === undefined) return false;
+  const ticks = processStartTicks(owner.pid);
+  return ticks !== undefined && ticks !== owner.startTicks;
+}
+
+const SINCE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'medium' });
+
+/** `processus 1234 sur la machine « serveur », depuis le 2 décembre 2026 à 08:15:03 (heure de Paris)`. */
+export function describeOwner(owner: LockOwner): string {
+  const since = new Date(owner.since);
+  const when = Number.isNaN(since.getTime()) ? owner.since : `${SINCE.format(since)} (heure de Paris)`;
+  return `processus ${owner.pid} sur la machine « ${owner.hostname} », depuis le ${when}`;
+}
