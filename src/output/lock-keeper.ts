@@ -10,30 +10,50 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { OWNER_FILE, type LockOwner } from './owner.ts';
 
 /** What the worker answers to a request. */
 type Reply = { type: 'locked' } | { type: 'released' } | { type: 'error'; code?: string; message: string } | { type: 'compromised'; message: string };
 
-// CommonJS, evaluated as the worker's code (no file to find in src/ or dist/). Messages: `lock`, `release`.
+// CommonJS, evaluated as the worker's code (no file to find in src/ or dist/). Messages:
+// `{ type: 'lock', owner }` and `{ type: 'release', token }`. The owner record is written inside
+// the lock folder here, and the folder's mtime put back as proper-lockfile set it: writing a file
+// in a folder changes its mtime, which proper-lockfile would take for another run touching its lock.
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs/promises');
+const path = require('node:path');
 const lockfile = require(workerData.lockfileModule);
 const flag = new Int32Array(workerData.flag);
+const ownerFile = path.join(workerData.lockPath, workerData.ownerFile);
 let release;
-parentPort.on('message', async (type) => {
-  if (type === 'lock') {
+parentPort.on('message', async (m) => {
+  if (m.type === 'lock') {
     try {
       release = await lockfile.lock(workerData.dir, {
         lockfilePath: workerData.lockPath, stale: workerData.staleMs, update: workerData.updateMs, retries: 0, realpath: false,
         onCompromised: (err) => { Atomics.store(flag, 0, 1); parentPort.postMessage({ type: 'compromised', message: String(err && err.message) }); },
       });
+      const before = await fs.stat(workerData.lockPath);
+      const temp = ownerFile + '.' + process.pid + '.tmp';
+      const handle = await fs.open(temp, 'wx');
+      try { await handle.writeFile(m.owner); await handle.sync(); } finally { await handle.close(); }
+      await fs.rename(temp, ownerFile);
+      await fs.utimes(workerData.lockPath, before.atime, before.mtime);
       parentPort.postMessage({ type: 'locked' });
     } catch (err) {
       parentPort.postMessage({ type: 'error', code: err && err.code, message: String(err && err.message) });
     }
-  } else if (type === 'release') {
+  } else if (m.type === 'release') {
+    // proper-lockfile stops refreshing, then fails to remove the folder (it holds the owner record).
     try { if (release) await release(); } catch {}
     release = undefined;
+    if (Atomics.load(flag, 0) === 0) {
+      try {
+        const owner = JSON.parse(await fs.readFile(ownerFile, 'utf8'));
+        if (owner.token === m.token) { await fs.unlink(ownerFile); await fs.rmdir(workerData.lockPath); }
+      } catch {}
+    }
     parentPort.postMessage({ type: 'released' });
   }
 });`;
@@ -52,7 +72,7 @@ export class LockKeeper {
   constructor(dir: string, lockPath: string, staleMs: number) {
     const lockfileModule = createRequire(import.meta.url).resolve('proper-lockfile');
     const updateMs = Math.max(1000, Math.min(10_000, Math.floor(staleMs / 4)));
-    this.#worker = new Worker(WORKER_CODE, { eval: true, workerData: { lockfileModule, flag: this.#flag.buffer, dir, lockPath, staleMs, updateMs } });
+    this.#worker = new Worker(WORKER_CODE, { eval: true, workerData: { lockfileModule, flag: this.#flag.buffer, dir, lockPath, staleMs, updateMs, ownerFile: OWNER_FILE } });
     this.#worker.on('message', (reply: Reply) => {
       if (reply.type === 'compromised') this.#compromise = reply.message;
       else this.#pending?.(reply);
@@ -62,7 +82,7 @@ export class LockKeeper {
     this.#worker.unref();
   }
 
-  #request(type: 'lock' | 'release'): Promise<Reply> {
+  #request(message: { type: 'lock'; owner: string } | { type: 'release'; token: string }): Promise<Reply> {
     return new Promise((resolve) => {
       this.#worker.ref();
       this.#pending = (reply) => {
@@ -70,13 +90,16 @@ export class LockKeeper {
         this.#worker.unref();
         resolve(reply);
       };
-      this.#worker.postMessage(type);
+      this.#worker.postMessage(message);
     });
   }
 
-  /** Tries to take the lock once: `locked`, or proper-lockfile's error code (`ELOCKED`: held; `ENOTEMPTY`: stale but not removable). */
-  async tryLock(): Promise<{ ok: true } | { ok: false; code: string | undefined; message: string }> {
-    const reply = await this.#request('lock');
+  /**
+   * Tries to take the lock once, recording `owner` in it: `ok`, or proper-lockfile's error code
+   * (`ELOCKED`: held; `ENOTEMPTY`: stale but not removable, as it holds an owner record).
+   */
+  async tryLock(owner: LockOwner): Promise<{ ok: true } | { ok: false; code: string | undefined; message: string }> {
+    const reply = await this.#request({ type: 'lock', owner: JSON.stringify(owner, null, 2) + '\n' });
     return reply.type === 'locked' ? { ok: true } : { ok: false, code: reply.type === 'error' ? reply.code : undefined, message: 'message' in reply ? reply.message : '' };
   }
 
@@ -85,9 +108,9 @@ export class LockKeeper {
     return Atomics.load(this.#flag, 0) === 1 ? (this.#compromise ?? 'lock compromised') : undefined;
   }
 
-  /** Releases the lock (removes its folder unless it was lost) and ends the thread. */
-  async release(): Promise<void> {
-    await this.#request('release');
+  /** Releases the lock (removes its folder, unless it was lost or is no longer `owner`'s) and ends the thread. */
+  async release(owner: LockOwner): Promise<void> {
+    await this.#request({ type: 'release', token: owner.token });
     await this.#worker.terminate();
   }
 

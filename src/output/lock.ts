@@ -13,7 +13,7 @@
  *   publication not yet committed is abandoned (nothing replaced), a committed one is completed.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, rename, rm, unlink } from 'node:fs/promises';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread } from 'node:worker_threads';
@@ -23,7 +23,7 @@ import { systemReason } from './atomic.ts';
 import { faultPoint } from './fault.ts';
 import { describeRecovery, interruptedRemains, recoverInterrupted } from './journal.ts';
 import { LockKeeper } from './lock-keeper.ts';
-import { currentOwner, describeOwner, isLocalOwner, OWNER_FILE, ownerIsGone, readOwner, writeOwner, type LockOwner } from './owner.ts';
+import { currentOwner, describeOwner, isLocalOwner, ownerIsGone, readOwner, type LockOwner } from './owner.ts';
 import { registerHeldLock, runState } from './run-state.ts';
 
 /** Name of the lock folder of an output folder (held while a run writes there). */
@@ -75,20 +75,20 @@ export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () =
     return result;
   } finally {
     unregister();
-    if (keeper.problem() === undefined && (await readOwner(lockPath))?.token === owner.token) await unlink(path.join(lockPath, OWNER_FILE)).catch(() => undefined);
-    await keeper.release();
+    await keeper.release(owner);
     if (isMainThread) process.off('SIGTERM', onTerm);
   }
 }
 
 /**
  * Repairs `dir` when an interrupted publication left anything there (journal or debris,
- * journal.ts), under the folder's lock (a note on stderr says what was done); without such
- * remains, does nothing (no lock taken). For commands that read a folder before writing to it.
+ * journal.ts, or the lock of a process that no longer exists), under the folder's lock (a note
+ * on stderr says what was done); without such remains, does nothing (no lock taken). For commands that read a folder before writing to it.
  * @throws AlsesError LOCKED when another run holds the folder; OUTPUT as `withOutputLock`.
  */
 export async function repairFolder(dir: string, options: { readonly folder?: 'sortie' | 'données' } = {}): Promise<void> {
-  if ((await interruptedRemains(dir)).length === 0) return;
+  const owner = await readOwner(path.join(dir, LOCK_FILE));
+  if ((await interruptedRemains(dir)).length === 0 && !(owner && ownerIsGone(owner))) return;
   await withOutputLock(dir, 0, async () => undefined, options);
 }
 
@@ -125,20 +125,17 @@ async function acquire(outDir: string, lockPath: string, waitMs: number, unusabl
   const deadline = Date.now() + waitMs;
   try {
     for (;;) {
-      const attempt = await keeper.tryLock();
-      if (attempt.ok) {
-        const owner = currentOwner();
-        await writeOwner(lockPath, owner);
-        return { keeper, owner };
-      }
+      const owner = currentOwner();
+      const attempt = await keeper.tryLock(owner);
+      if (attempt.ok) return { keeper, owner };
       if (attempt.code !== 'ELOCKED' && attempt.code !== 'ENOTEMPTY') throw unusable(Object.assign(new Error(attempt.message), { code: attempt.code }));
-      const owner = await readOwner(lockPath);
+      const holder = await readOwner(lockPath);
       // ENOTEMPTY: proper-lockfile found the lock stale (not refreshed) but could not remove it,
       // as it holds the owner record. A live owner of this machine is never taken over.
-      const abandoned = owner ? ownerIsGone(owner) || (attempt.code === 'ENOTEMPTY' && !isLocalOwner(owner)) : attempt.code === 'ENOTEMPTY';
-      if (abandoned && (await takeOver(lockPath, owner))) continue;
+      const abandoned = holder ? ownerIsGone(holder) || (attempt.code === 'ENOTEMPTY' && !isLocalOwner(holder)) : attempt.code === 'ENOTEMPTY';
+      if (abandoned && (await takeOver(lockPath, holder))) continue;
       if (Date.now() >= deadline) {
-        const who = owner ? ` : ${describeOwner(owner)}` : '';
+        const who = holder ? ` : ${describeOwner(holder)}` : '';
         throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} »${who} (verrou ${lockPath}) ; réessayez plus tard ou utilisez --wait.`);
       }
       await sleep(Math.min(250, Math.max(0, deadline - Date.now())));

@@ -11,7 +11,6 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeAtomic } from './atomic.ts';
 
 /** File name of the owner record, inside the lock folder. */
 export const OWNER_FILE = 'owner.json';
@@ -58,11 +57,6 @@ export function currentOwner(now: Date = new Date()): LockOwner {
   const boot = bootId();
   const ticks = processStartTicks(process.pid);
   return { pid: process.pid, hostname: hostname(), ...(boot ? { bootId: boot } : {}), ...(ticks !== undefined ? { startTicks: ticks } : {}), since: now.toISOString(), token: randomBytes(8).toString('hex') };
-}
-
-/** Writes `owner` into the lock folder `lockPath` (atomically). */
-export async function writeOwner(lockPath: string, owner: LockOwner): Promise<void> {
-  await writeAtomic(path.join(lockPath, OWNER_FILE), new TextEncoder().encode(JSON.stringify(owner, null, 2) + '\n'));
 }
 
 /** The owner record of the lock folder `lockPath`, or undefined (none yet, or unreadable). */
