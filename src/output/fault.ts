@@ -10,9 +10,11 @@
  * folder flushed), `cleanup:<n>` (a kept version removed), `done` (journal removed).
  *
  * Actions: `kill` (SIGKILL to itself: nothing more runs), `term` (SIGTERM to itself, then a short
- * pause so the handler runs), `block:<ms>` (blocks the main thread, as a long computation does).
+ * pause so the handler runs), `block:<ms>` (blocks the main thread, as a long computation does),
+ * `hold:<file>` (blocks the main thread likewise until `file` exists).
  * `ALSES_TEST_FAULT=trace` prints `alses-test-point <point>` on stderr at each point.
  */
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The environment variable read by `faultPoint`. */
@@ -38,5 +40,6 @@ export async function faultPoint(point: string): Promise<void> {
       process.kill(process.pid, 'SIGTERM');
       await sleep(100);
     } else if (action.startsWith('block:')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(action.slice(6)));
+    else if (action.startsWith('hold:')) while (!existsSync(action.slice(5))) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   }
 }

@@ -23,7 +23,7 @@ import { systemReason } from './atomic.ts';
 import { faultPoint } from './fault.ts';
 import { describeRecovery, interruptedRemains, recoverInterrupted } from './journal.ts';
 import { LockKeeper } from './lock-keeper.ts';
-import { currentOwner, describeOwner, isLocalOwner, ownerIsGone, readOwner, type LockOwner } from './owner.ts';
+import { currentOwner, describeOwner, isLocalOwner, ownerIsGone, ownerTokenSync, readOwner, type LockOwner } from './owner.ts';
 import { registerHeldLock, runState } from './run-state.ts';
 
 /** Name of the lock folder of an output folder (held while a run writes there). */
@@ -60,7 +60,9 @@ export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () =
   }
   const lockPath = path.join(outDir, LOCK_FILE);
   const { keeper, owner } = await acquire(outDir, lockPath, waitMs, unusable);
-  const unregister = registerHeldLock(path.resolve(outDir), () => lostLock(keeper.problem()));
+  // Lost: proper-lockfile says so, or the lock folder no longer holds this run's owner record
+  // (removed, or taken over): checked before anything is replaced, whatever the refresh timing.
+  const unregister = registerHeldLock(path.resolve(outDir), () => lostLock(keeper.problem() ?? (ownerTokenSync(lockPath) === owner.token ? undefined : 'ENOENT')));
   const onTerm = (signal: NodeJS.Signals) => {
     runState.stopRequested ??= signal;
   };

@@ -68,6 +68,15 @@ export async function readOwner(lockPath: string): Promise<LockOwner | undefined
   }
 }
 
+/** The token of the owner record of the lock folder `lockPath`, read synchronously; undefined when there is none. */
+export function ownerTokenSync(lockPath: string): string | undefined {
+  try {
+    return ownerSchema.parse(JSON.parse(readFileSync(path.join(lockPath, OWNER_FILE), 'utf8'))).token;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `owner` ran on this machine (only then can its process be looked for). */
 export const isLocalOwner = (owner: LockOwner): boolean => owner.hostname === hostname();
 
