@@ -116,6 +116,11 @@ function deadPid(): Promise<number> {
 /** Writes `text` to `dir/name`. */
 const put = (name: string, text: string) => writeFile(path.join(dir, name), text);
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+/** A journal entry as a publication writes it (journal.ts). */
+const entry = (target: string, temp: string, backup: string | null, text: string) => ({ target, temp, backup, sha256: sha(text) });
+/** Writes the journal a publication of process `pid` would have left. */
+const putJournal = (pid: number, entries: readonly ReturnType<typeof entry>[]) =>
+  put(JOURNAL_FILE, JSON.stringify({ product: 'alses-reports', kind: 'publication', pid, started: new Date().toISOString(), phase: 'committing', entries }));
 
 describe('a publication interrupted by a kill is repaired by the next command', () => {
   it('killed before its journal: temporary files and kept versions are removed, previous files stay (finding: a killed publication leaves a mix and debris)', async () => {
@@ -144,22 +149,11 @@ describe('a publication interrupted by a kill is repaired by the next command', 
     await put('a.pdf', 'A2');
     await rename(path.join(dir, 'manifest.json'), path.join(dir, `.manifest.json.${pid}.00000005.bak`));
     await put('manifest.json', manifestBefore);
-    const entry = (target: string, temp: string | null, backup: string, text: string) => ({ target, temp, backup, sha256: sha(text) });
-    await put(
-      JOURNAL_FILE,
-      JSON.stringify({
-        product: 'alses-reports',
-        kind: 'publication',
-        pid,
-        started: new Date().toISOString(),
-        phase: 'committing',
-        entries: [
-          entry('a.pdf', `.a.pdf.${pid}.0000000a.tmp`, `.a.pdf.${pid}.00000004.bak`, 'A2'),
-          entry('b.pdf', `.b.pdf.${pid}.00000001.tmp`, `.b.pdf.${pid}.00000003.bak`, 'B2'),
-          entry('manifest.json', `.manifest.json.${pid}.00000002.tmp`, `.manifest.json.${pid}.00000005.bak`, manifestAfter),
-        ],
-      }),
-    );
+    await putJournal(pid, [
+      entry('a.pdf', `.a.pdf.${pid}.0000000a.tmp`, `.a.pdf.${pid}.00000004.bak`, 'A2'),
+      entry('b.pdf', `.b.pdf.${pid}.00000001.tmp`, `.b.pdf.${pid}.00000003.bak`, 'B2'),
+      entry('manifest.json', `.manifest.json.${pid}.00000002.tmp`, `.manifest.json.${pid}.00000005.bak`, manifestAfter),
+    ]);
     const verify = await runCli(['verify', dir]);
     expect(verify.stderr).toContain(`publication interrompue dans « ${dir} » (processus ${pid}) achevée : 3 fichiers remplacés comme prévu.`);
     expect(verify.code, verify.stdout).toBe(0);
@@ -178,21 +172,11 @@ describe('a publication interrupted by a kill is repaired by the next command', 
     await put(`.b.pdf.${pid}.00000002.tmp`, 'B');
     await link(path.join(dir, 'b.pdf'), path.join(dir, `.b.pdf.${pid}.00000003.bak`));
     await put('c.pdf', 'C2');
-    await put(
-      JOURNAL_FILE,
-      JSON.stringify({
-        product: 'alses-reports',
-        kind: 'publication',
-        pid,
-        started: new Date().toISOString(),
-        phase: 'committing',
-        entries: [
-          { target: 'a.pdf', temp: `.a.pdf.${pid}.0000000a.tmp`, backup: `.a.pdf.${pid}.00000001.bak`, sha256: sha('A2') },
-          { target: 'b.pdf', temp: `.b.pdf.${pid}.00000002.tmp`, backup: `.b.pdf.${pid}.00000003.bak`, sha256: sha('B2') },
-          { target: 'c.pdf', temp: `.c.pdf.${pid}.00000004.tmp`, backup: null, sha256: sha('C2') },
-        ],
-      }),
-    );
+    await putJournal(pid, [
+      entry('a.pdf', `.a.pdf.${pid}.0000000a.tmp`, `.a.pdf.${pid}.00000001.bak`, 'A2'),
+      entry('b.pdf', `.b.pdf.${pid}.00000002.tmp`, `.b.pdf.${pid}.00000003.bak`, 'B2'),
+      entry('c.pdf', `.c.pdf.${pid}.00000004.tmp`, null, 'C2'),
+    ]);
     expect(await recoverInterrupted(dir)).toMatchObject({ direction: 'back', pid, files: 3 });
     expect((await readdir(dir)).sort()).toEqual(['a.pdf', 'b.pdf', 'manifest.json']);
     expect(await Promise.all(['a.pdf', 'b.pdf', 'manifest.json'].map((f) => readFile(path.join(dir, f))))).toEqual(files);

@@ -5,8 +5,9 @@
  *   and the run reports "unchanged";
  * - safe under overlap: a lock on the output folder (shared with `alses render`); a second run
  *   waits up to `waitMs`, then fails with code LOCKED (exit 4);
- * - atomic: each file is written to a temp file then renamed; on any failure before writing, the
- *   previous report is untouched;
+ * - atomic: the report's files, the manifest and its signature are published as one journaled
+ *   transaction (output/transaction.ts): on any failure the previous report and manifest are
+ *   untouched; a run killed while publishing is completed or undone by the next command;
  * - one JSON log line per run (see `MonthlyLog`); `out/manifest.json` records each file's origin.
  */
 import { formatDate } from '../dates.ts';
