@@ -94,7 +94,7 @@ beforeAll(async () => {
   );
   // B is not A: every document, the manifest and its signature differ.
   for (const kind of ['render', 'monthly'] as const) for (const [name, hash] of Object.entries(reference[kind].A)) expect(reference[kind].B[name], name).not.toBe(hash);
-}, 240_000);
+}, 600_000);
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
@@ -196,5 +196,5 @@ describe('a publication killed at any point leaves the previous set or the new o
         `render ${count((r) => r.trial.kind === 'render')}, monthly ${count((r) => r.trial.kind === 'monthly')}): ` +
         `${count((r) => r.outcome === 'previous')} left the previous set, ${count((r) => r.outcome === 'new')} the new one, none anything else`,
     );
-  }, 300_000);
+  }, 900_000);
 });

@@ -6,7 +6,7 @@
  * (src/output/fault.ts).
  */
 import { spawn } from 'node:child_process';
-import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -71,6 +71,20 @@ describe('the lock names its owner and is taken over at once when that owner is 
     );
     const next = await runCli(render());
     expect(next.code, next.stderr).toBe(0);
+  });
+
+  it("a lock of another machine is waited for while fresh (exit 4 naming it), taken over once stale (finding: a killed run blocks every run for 60 s)", async () => {
+    await mkdir(path.join(out, LOCK_FILE), { recursive: true });
+    const owner = { pid: 4242, hostname: 'autre-machine', since: '2026-01-05T08:00:00.000Z', token: '8899aabbccddeeff' };
+    await writeFile(path.join(out, LOCK_FILE, OWNER_FILE), JSON.stringify(owner));
+    const fresh = await runCli(render());
+    expect(fresh.code).toBe(4);
+    expect(fresh.stderr).toContain('processus 4242 sur la machine « autre-machine », depuis le 5 janvier 2026 à 09:00:00 (heure de Paris)');
+    const old = new Date(Date.now() - 120_000);
+    await utimes(path.join(out, LOCK_FILE), old, old);
+    const stale = await runCli(render());
+    expect(stale.code, stale.stderr).toBe(0);
+    expect(await readdir(out)).toEqual(['annexe-liste-juillet-2019.html', 'manifest.json']);
   });
 
   it('a lock held by a live run whose main thread computes past the stale time: kept, the other run exits 4 naming it (finding: the lock is lost on long runs)', async () => {

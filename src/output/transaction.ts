@@ -66,7 +66,10 @@ export async function replaceAll(root: string, files: readonly OutputFile[], opt
       await faultPoint(`backup:${++kept}`);
       checkMayGoOn(root);
     }
-    if (pending.length === 0) return statuses;
+    if (pending.length === 0) {
+      runState.phase = 'idle';
+      return statuses;
+    }
     for (const dir of new Set(pending.map((p) => path.dirname(p.target)))) await fsyncDir(dir);
     checkMayGoOn(root);
     await writeJournal(root, pending.map((p) => journalEntry(root, p)));
