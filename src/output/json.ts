@@ -3,8 +3,14 @@
  * `.alertes.json`): one shape, `{ product: 'alses-reports', <key>: { <name>: entry } }`; each
  * caller decides what an absent, unreadable or invalid file means.
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import jsonc from 'jsonc-parser';
 import { z } from 'zod';
+import { displayPath, type Diagnostic } from '../diagnostics.ts';
+import { diagnosticError } from '../errors.ts';
+import { maxDataFileBytes } from '../dataset/rules/files.ts';
+import { systemReason } from './atomic.ts';
 
 /** What reading a JSON file against a schema gave. */
 export type JsonFile<T> =
@@ -42,4 +48,92 @@ function safeJson(text: string): unknown {
 export function productFileSchema<K extends string, V extends z.ZodType>(key: K, entry: V) {
   const shape = { product: z.literal('alses-reports'), [key]: z.record(z.string(), entry) };
   return z.object(shape as { product: z.ZodLiteral<'alses-reports'> } & { [P in K]: z.ZodRecord<z.ZodString, V> });
+}
+
+/** How to name a product file in the French message of `readProductFile`, and what to do. */
+export interface ProductFileWords {
+  /** E.g. « Manifeste ». */
+  readonly label: string;
+  /** What the file should be, e.g. « le fichier JSON écrit par alses render ». */
+  readonly expected: string;
+  /** What to do, e.g. « restaurez-le depuis une sauvegarde ». */
+  readonly remedy: string;
+}
+
+const JSON_FAULTS: Partial<Record<string, string>> = {
+  InvalidSymbol: 'caractère inattendu',
+  InvalidNumberFormat: 'nombre mal écrit',
+  PropertyNameExpected: 'nom de propriété attendu (entre guillemets droits)',
+  ValueExpected: 'valeur attendue',
+  ColonExpected: '« : » attendu',
+  CommaExpected: '« , » attendue',
+  CloseBraceExpected: '« } » attendue (fichier tronqué ?)',
+  CloseBracketExpected: '« ] » attendu (fichier tronqué ?)',
+  EndOfFileExpected: 'texte après la fin du JSON',
+  InvalidCommentToken: 'commentaire (interdit en JSON)',
+  UnexpectedEndOfComment: 'commentaire non fermé',
+  UnexpectedEndOfString: 'texte non fermé (guillemet manquant)',
+  UnexpectedEndOfNumber: 'nombre incomplet',
+  InvalidUnicode: 'séquence \\u invalide',
+  InvalidEscapeCharacter: 'échappement \\ invalide',
+  InvalidCharacter: 'caractère de contrôle dans un texte',
+};
+
+/** Line and column (1-based) of a character offset of `text`. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
+/**
+ * Reads a JSON file the product keeps beside its outputs (`manifest.json`), strictly: an absent
+ * file is `undefined`; anything else that is not exactly the expected content is an error that
+ * stops the run — the file is never reset silently (issue 12: a damaged manifest lost the other
+ * documents' records). Only a regular file is read (a symbolic link, FIFO or folder is refused
+ * without being opened), at most `maxDataFileBytes()`.
+ * @throws AlsesError OUTPUT (exit 3), in French with the file, the line and column of the JSON
+ *   fault or of the value of the wrong shape, what was expected and `words.remedy`.
+ */
+export async function readProductFile<T>(file: string, schema: z.ZodType<T>, words: ProductFileWords): Promise<T | undefined> {
+  const fail = (cause: string, at?: { line: number; column: number }): never => {
+    const shown = displayPath(file);
+    const diagnostic: Diagnostic = {
+      severity: 'error',
+      ruleId: 'manifest/invalid',
+      message: `${words.label} « ${shown} » endommagé : ${cause} (attendu : ${words.expected}) ; ${words.remedy}`,
+      place: { file: shown, ...(at ?? {}) },
+    };
+    throw diagnosticError('OUTPUT', diagnostic);
+  };
+  let text: string;
+  try {
+    // O_NOFOLLOW: a symbolic link is refused (ELOOP), O_NONBLOCK: a FIFO does not block the open.
+    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return fail(info.isDirectory() ? 'un dossier porte ce nom' : "ce n'est pas un fichier ordinaire");
+      if (info.size > maxDataFileBytes()) return fail(`${info.size} octets, trop gros pour un manifeste`);
+      text = new TextDecoder('utf-8', { fatal: false }).decode(await handle.readFile());
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') return fail('lien symbolique (non suivi)');
+    if (code === 'EISDIR') return fail('un dossier porte ce nom');
+    if (err instanceof Error && err.name === 'AlsesError') throw err;
+    return fail(`illisible : ${systemReason(err)}`);
+  }
+  const errors: jsonc.ParseError[] = [];
+  const value: unknown = jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first) return fail(`JSON invalide, ${JSON_FAULTS[jsonc.printParseErrorCode(first.error)] ?? jsonc.printParseErrorCode(first.error)}`, lineColumn(text, first.offset));
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const node = jsonc.findNodeAtLocation(jsonc.parseTree(text)!, issue.path as (string | number)[]) ?? jsonc.findNodeAtLocation(jsonc.parseTree(text)!, issue.path.slice(0, -1) as (string | number)[]);
+  const where = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(racine)';
+  return fail(`contenu inattendu en « ${where} » (${issue.message})`, node ? lineColumn(text, node.offset) : undefined);
 }

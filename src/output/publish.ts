@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, link, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AlsesError } from '../errors.ts';
-import { recordOutputs, sha256, type Provenance } from './manifest.ts';
+import { readManifest, recordOutputs, sha256, type Provenance } from './manifest.ts';
 import { commitTemp, compareWithDisk, removeQuietly, systemReason, writeTemp, type OutputFile } from './atomic.ts';
 import { updateManifestSignature, type ManifestKey } from '../signature/manifest.ts';
 
@@ -32,11 +32,14 @@ export interface PublishResult {
  * here) with `replaceAll`, then updates `outDir/manifest.json`; with `options.manifestKey`, signs
  * it (`manifest.json.sig`), without, removes a signature that no longer matches it. Callers hold
  * the folder's lock (`withOutputLock`, lock.ts) for the whole run. A failure replaces nothing.
- * @throws AlsesError OUTPUT when a file cannot be written, in French with the system's reason.
+ * @throws AlsesError OUTPUT when a file cannot be written, in French with the system's reason,
+ *   or when the folder's manifest is damaged (`readManifest`: then nothing is written).
  */
 export async function publish(outDir: string, files: readonly PublishedFile[], options: { readonly manifestKey?: ManifestKey | undefined } = {}): Promise<PublishResult[]> {
+  // A damaged manifest stops the run before any file is replaced (it is never reset silently).
+  const manifest = await readManifest(outDir);
   const statuses = await replaceAll(files);
-  await recordOutputs(outDir, files);
+  await recordOutputs(outDir, files, manifest);
   await updateManifestSignature(outDir, options.manifestKey);
   return files.map((f, i) => ({ path: f.path, sha256: sha256(f.bytes), size: f.bytes.byteLength, status: statuses[i]! }));
 }

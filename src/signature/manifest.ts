@@ -143,6 +143,14 @@ function parseSignature(bytes: Uint8Array): ManifestSignature | undefined {
   }
 }
 
+/**
+ * What verify says of an unsigned manifest: the hashes prove only that the documents agree with
+ * the manifest — whoever can edit a document can edit the manifest too (issue 12).
+ */
+export const UNSIGNED_WARNING =
+  `attention : manifeste non signé (aucun ${MANIFEST_SIGNATURE_FILE}) : verify ne prouve que la cohérence des documents avec le manifeste, pas leur authenticité ` +
+  `(qui modifie un document peut aussi modifier le manifeste) ; pour l'authentifier, produisez avec --cle-privee (ou ${PRIVATE_KEY_VARIABLE}) et vérifiez avec --cle-publique`;
+
 /** Verdict on a manifest's signature. `ok` false makes `alses verify` exit 1. */
 export interface SignatureVerdict {
   readonly ok: boolean;
@@ -153,9 +161,10 @@ export interface SignatureVerdict {
 }
 
 /**
- * Checks `outDir/manifest.json.sig` against `publicKey`. Without a public key, an unsigned or
- * signed manifest is reported but not a failure; with one, a missing signature is a failure (it
- * may have been removed to hide an edit).
+ * Checks `outDir/manifest.json.sig` against `publicKey`. Without a public key, an unsigned
+ * manifest is a warning (`UNSIGNED_WARNING`), a signed one whose SHA-256 is still the one signed
+ * is reported as not checked, and one edited since it was signed is a failure; with a key, a
+ * missing signature is a failure (it may have been removed to hide an edit).
  */
 export async function verifyManifestSignature(outDir: string, publicKey: KeyObject | undefined): Promise<SignatureVerdict> {
   const manifest = await readFile(path.join(outDir, MANIFEST_FILE));
@@ -163,10 +172,15 @@ export async function verifyManifestSignature(outDir: string, publicKey: KeyObje
   if (!raw)
     return publicKey
       ? { ok: false, status: 'unsigned', message: `Signature du manifeste absente (${MANIFEST_SIGNATURE_FILE}) alors qu'une clé publique est fournie : le manifeste n'est pas authentifié (signature supprimée, ou production lancée sans --cle-privee)` }
-      : { ok: true, status: 'unsigned', message: `Manifeste non signé (aucun ${MANIFEST_SIGNATURE_FILE}) : seules les empreintes ont été vérifiées ; pour l'authentifier, produisez avec --cle-privee (ou ${PRIVATE_KEY_VARIABLE})` };
+      : { ok: true, status: 'unsigned', message: UNSIGNED_WARNING };
   const record = parseSignature(raw);
   if (!record) return { ok: false, status: 'invalid', message: `Signature du manifeste illisible (${MANIFEST_SIGNATURE_FILE} : attendu le fichier JSON écrit par alses render ou alses monthly)` };
-  if (!publicKey) return { ok: true, status: 'unchecked', message: `Manifeste signé, signature non vérifiée : indiquez la clé publique avec --cle-publique (ou ${PUBLIC_KEY_VARIABLE})` };
+  // Without the public key, the signature cannot be checked, but a manifest edited after it was
+  // signed no longer has the SHA-256 the signature records: that much is caught (issue 12).
+  if (!publicKey)
+    return record.manifestSha256 !== sha256(manifest)
+      ? { ok: false, status: 'invalid', message: `Signature du manifeste invalide : le manifeste a été modifié après sa signature (SHA-256 signé ${record.manifestSha256.slice(0, 12)}…, trouvé ${sha256(manifest).slice(0, 12)}…) ; ni le manifeste ni les documents ne peuvent être tenus pour authentiques` }
+      : { ok: true, status: 'unchecked', message: `attention : manifeste signé, signature non vérifiée : indiquez la clé publique avec --cle-publique (ou ${PUBLIC_KEY_VARIABLE}) ; sans elle, verify ne prouve que la cohérence des documents avec le manifeste` };
   const fingerprint = publicKeyFingerprint(publicKey);
   const valid = verify(null, manifest, publicKey, Buffer.from(record.signature, 'base64'));
   if (valid) return { ok: true, status: 'valid', message: `Signature du manifeste valide (clé Ed25519 ${fingerprint.slice(0, 16)}…)` };

@@ -8,11 +8,12 @@
  * line: front matter YAML and fields, Handlebars syntax, unknown tags/attributes in the source,
  * and triple-stash `{{{…}}}` (values are always escaped).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { LineCounter, parseDocument as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { readTemplateFile } from './files.ts';
 import { displayPath, positionAt, type Diagnostic } from '../diagnostics.ts';
 import { checkTagsAndAttributes } from '../document/parse.ts';
 import { ORIENTATIONS } from '../document/nodes.ts';
@@ -92,6 +93,8 @@ export interface TemplateSet {
   readonly partialSources: Readonly<Record<string, string>>;
   readonly templates: LoadedTemplate[];
   readonly diagnostics: Diagnostic[];
+  /** SHA-256 (hex) of the bytes read from each template and partial file, by path as shown in messages. */
+  readonly hashes: Readonly<Record<string, string>>;
 }
 
 const rel = displayPath;
@@ -308,6 +311,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       partials: [],
       partialSources: {},
       templates: [],
+      hashes: {},
       diagnostics: [
         {
           severity: 'error',
@@ -323,10 +327,12 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
   const partialFiles = (await readdir(partialsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.hbs')).sort();
   const partials: string[] = [];
   const partialSources: Record<string, string> = {};
+  const hashes: Record<string, string> = {};
   for (const f of partialFiles) {
     const file = path.join(partialsDir, f);
+    const source = await readTemplateFile(dir, file, diagnostics, hashes);
+    if (source === undefined) continue;
     partials.push(rel(file));
-    const source = await readFile(file, 'utf8');
     const checks = checkSource(rel(file), source, 0);
     diagnostics.push(...checks);
     partialSources[rel(file)] = source;
@@ -354,7 +360,8 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       });
       continue;
     }
-    const source = await readFile(file, 'utf8');
+    const source = await readTemplateFile(dir, file, diagnostics, hashes);
+    if (source === undefined) continue;
     const split = splitFrontMatter(source);
     if (!split) {
       diagnostics.push({
@@ -404,7 +411,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       }
     }
   }
-  return { env, partials, partialSources, templates, diagnostics };
+  return { env, partials, partialSources, templates, diagnostics, hashes };
 }
 
 const EXPECTATIONS: Record<string, string> = {

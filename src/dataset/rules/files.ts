@@ -32,15 +32,34 @@ const sizeText = (bytes: number): string =>
  * diagnostic, or undefined when the path is inside.
  */
 export async function outsideFolder(folder: string, absPath: string, named: string, place: Place): Promise<Diagnostic | undefined> {
+  if (await insideFolder(folder, absPath)) return undefined;
+  const expected = `un chemin dans le dossier de données, relatif à ${DISPOSITIF_FILE}, ex. etats/2019-07-15.csv`;
+  return { severity: 'error', ruleId: 'file/outside', message: `fichier ${quote(named)} hors du dossier de données (attendu : ${expected})`, place, actual: named, expected };
+}
+
+/**
+ * Whether `absPath` lies inside `folder`, both as written (no `../`, not absolute elsewhere) and
+ * once symbolic links are resolved (a link, or a linked sub-folder, leading out of it is outside).
+ * A path that does not exist yet is judged by its nearest existing parent.
+ */
+export async function insideFolder(folder: string, absPath: string): Promise<boolean> {
   const inside = (root: string, p: string): boolean => {
     const rel = path.relative(root, p);
     return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
   };
+  if (!inside(path.resolve(folder), path.resolve(absPath))) return false;
   const realFolder = await realpath(folder).catch(() => path.resolve(folder));
-  const real = await realpath(absPath).catch(() => undefined);
-  if (inside(path.resolve(folder), absPath) && (real === undefined || inside(realFolder, real))) return undefined;
-  const expected = `un chemin dans le dossier de données, relatif à ${DISPOSITIF_FILE}, ex. etats/2019-07-15.csv`;
-  return { severity: 'error', ruleId: 'file/outside', message: `fichier ${quote(named)} hors du dossier de données (attendu : ${expected})`, place, actual: named, expected };
+  // The nearest part of the path that exists, resolved; what follows it cannot be a link.
+  let existing = path.resolve(absPath);
+  let rest = '';
+  for (;;) {
+    const real = await realpath(existing).catch(() => undefined);
+    if (real !== undefined) return real === realFolder ? rest !== '' : inside(realFolder, path.join(real, rest));
+    const parent = path.dirname(existing);
+    if (parent === existing) return false;
+    rest = path.join(path.basename(existing), rest);
+    existing = parent;
+  }
 }
 
 /**
