@@ -52,15 +52,15 @@ export async function checkWritableFolder(folder: string, option: string, protec
   const home = await resolveExisting(homedir());
   const why =
     real === path.parse(real).root
-      ? 'c’est la racine du système'
+      ? "c'est la racine du système"
       : containsOrIs(real, home)
         ? real === home
-          ? 'c’est votre dossier personnel'
+          ? "c'est votre dossier personnel"
           : 'il contient votre dossier personnel'
         : await (async () => {
             for (const p of protect) {
               const other = await resolveExisting(p.path);
-              if (containsOrIs(real, other)) return real === other ? `c’est ${p.label}` : `il contient ${p.label}`;
+              if (containsOrIs(real, other)) return real === other ? `c'est ${p.label}` : `il contient ${p.label}`;
             }
             return undefined;
           })();
