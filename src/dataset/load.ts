@@ -24,7 +24,7 @@ import type { AffectationColumn, AffectationFileKind } from './rules/affectation
 import { asRecord, checkCrossReferences, items } from './rules/cross-references.ts';
 import { byDate, byEffet, checkDeploiementsAddNewColleges, checkDeploiementsInLaterEtats } from './rules/deploiements.ts';
 import type { ReadDeploiement, ReadEtat } from './rules/deploiements.ts';
-import { checkUnlistedFiles, outsideFolder, readBytes } from './rules/files.ts';
+import { checkUnlistedFiles, insideFolder, outsideFolder, readBytes } from './rules/files.ts';
 import { checkOtherSheets, findSheet, sortPlaces } from './rules/sheets.ts';
 import type { TableEntry } from './rules/sheets.ts';
 import { readLogo } from './rules/logo.ts';
@@ -182,6 +182,17 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
         ? `à côté du classeur ou dans le dossier ${quote(shown(base))}`
         : 'à côté du classeur'
       : 'dans le dossier de données';
+  // The dispositif.yaml found by itself (not named by --dispositif) lies in its folder: a link
+  // leading out of it is not read (issue 12: its content would be quoted in messages).
+  if (options.dispositif === undefined && !(await insideFolder(path.dirname(yamlPath), yamlPath))) {
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'file/outside',
+      message: `${quote(yamlFile)} est un lien symbolique qui sort du dossier de données : il n'est pas lu (attendu : le fichier ${DISPOSITIF_FILE} lui-même, dans le dossier)`,
+      place: { file: yamlFile },
+    });
+    return done();
+  }
   const readYamlBytes = await readFile(yamlPath, { file: yamlFile }, diagnostics, `la description du dispositif (${DISPOSITIF_FILE}) ${yamlWhere}`);
   if (!readYamlBytes) return done();
   // What the workbook's sheets add to dispositif.yaml (new états, optional sheets), in memory.

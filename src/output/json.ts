@@ -79,6 +79,9 @@ const JSON_FAULTS: Partial<Record<string, string>> = {
   InvalidCharacter: 'caractère de contrôle dans un texte',
 };
 
+/** zod's expected types, in French. */
+const JSON_TYPES: Partial<Record<string, string>> = { object: 'un objet { … }', record: 'un objet { … }', string: 'un texte', number: 'un nombre', array: 'une liste [ … ]', boolean: 'vrai ou faux' };
+
 /** Line and column (1-based) of a character offset of `text`. */
 function lineColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
@@ -135,5 +138,6 @@ export async function readProductFile<T>(file: string, schema: z.ZodType<T>, wor
   const issue = parsed.error.issues[0]!;
   const node = jsonc.findNodeAtLocation(jsonc.parseTree(text)!, issue.path as (string | number)[]) ?? jsonc.findNodeAtLocation(jsonc.parseTree(text)!, issue.path.slice(0, -1) as (string | number)[]);
   const where = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(racine)';
-  return fail(`contenu inattendu en « ${where} » (${issue.message})`, node ? lineColumn(text, node.offset) : undefined);
+  const detail = issue.code === 'invalid_type' ? `attendu : ${JSON_TYPES[issue.expected] ?? issue.expected}` : 'valeur invalide';
+  return fail(`contenu inattendu en « ${where} » (${detail})`, node ? lineColumn(text, node.offset) : undefined);
 }
