@@ -7,26 +7,12 @@
  *   folder (a linked sub-folder, a linked file) that leads out of it is refused, nothing written.
  */
 import { homedir } from 'node:os';
-import { lstat, realpath } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { isWorkbookPath } from '../dataset/load.ts';
-import { insideFolder } from '../dataset/rules/files.ts';
+import { insideFolder, resolveExisting } from '../dataset/rules/files.ts';
 import { displayPath } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
-
-/** `p` resolved through symbolic links as far as it exists, the rest appended as written. */
-async function resolveExisting(p: string): Promise<string> {
-  let existing = path.resolve(p);
-  const rest: string[] = [];
-  for (;;) {
-    const real = await realpath(existing).catch(() => undefined);
-    if (real !== undefined) return path.join(real, ...rest.reverse());
-    const parent = path.dirname(existing);
-    if (parent === existing) return path.resolve(p);
-    rest.push(path.basename(existing));
-    existing = parent;
-  }
-}
 
 /** `a` is `b` or a folder containing it. */
 const containsOrIs = (a: string, b: string): boolean => {

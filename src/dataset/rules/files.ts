@@ -48,16 +48,22 @@ export async function insideFolder(folder: string, absPath: string): Promise<boo
     return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
   };
   if (!inside(path.resolve(folder), path.resolve(absPath))) return false;
-  const realFolder = await realpath(folder).catch(() => path.resolve(folder));
-  // The nearest part of the path that exists, resolved; what follows it cannot be a link.
-  let existing = path.resolve(absPath);
-  let rest = '';
+  return inside(await resolveExisting(folder), await resolveExisting(absPath));
+}
+
+/**
+ * `p` (absolute or relative to the working folder) with symbolic links resolved as far as it
+ * exists; the part that does not exist yet is appended as written (it cannot be a link).
+ */
+export async function resolveExisting(p: string): Promise<string> {
+  let existing = path.resolve(p);
+  const rest: string[] = [];
   for (;;) {
     const real = await realpath(existing).catch(() => undefined);
-    if (real !== undefined) return real === realFolder ? rest !== '' : inside(realFolder, path.join(real, rest));
+    if (real !== undefined) return path.join(real, ...rest.reverse());
     const parent = path.dirname(existing);
-    if (parent === existing) return false;
-    rest = path.join(path.basename(existing), rest);
+    if (parent === existing) return path.resolve(p);
+    rest.push(path.basename(existing));
     existing = parent;
   }
 }
