@@ -237,6 +237,20 @@ const IMPORT_CASES: Case[] = [
   { name: 'import --to : dossier absent (créé)', args: (c) => importTo(c, path.join(c.cible, 'neuf')), code: 0, message: () => /Import terminé/, out: 'untouched' },
 ];
 
+/** The yearly commands that edit data/ (`etat`, `deliberation ajouter`, `deploiement ajouter`). */
+const linkOut = (rel: string) => async (c: Ctx) => {
+  await cp(path.join(c.data, rel), path.join(c.ailleurs, path.basename(rel)), { recursive: true });
+  await rm(path.join(c.data, rel), { recursive: true });
+  await symlink(path.join(c.ailleurs, path.basename(rel)), path.join(c.data, rel));
+};
+const EDIT_CASES: Case[] = [
+  { name: 'etat --au --vers : sous-dossier lié vers ailleurs/', setup: (c) => symlink(c.ailleurs, path.join(c.data, 'nouveaux')), args: (c) => ['etat', '--au', '2020-07-15', '--vers', 'nouveaux/2020-07-15.csv', '--data', c.data], code: 3, message: (c) => `Écriture de « ${path.join(c.data, 'nouveaux', '2020-07-15.csv')} » refusée : le chemin passe par un lien symbolique qui sort du dossier`, out: 'untouched' },
+  { name: 'etat --au : dossier etats/ lié vers ailleurs/ (données refusées)', setup: linkOut('etats'), args: (c) => ['etat', '--au', '2020-07-15', '--data', c.data], code: 1, message: (c) => atYaml(c, `fichier "${esc(ETAT)}" hors du dossier de données`), out: 'untouched' },
+  { name: 'deliberation ajouter : dispositif.yaml lié vers ailleurs/', setup: linkOut('dispositif.yaml'), args: (c) => ['deliberation', 'ajouter', '--date', '2020-07-06', '--objet', 'essai', '--data', c.data], code: 3, message: (c) => `Écriture de « ${yamlOf(c)} » refusée : ce fichier est un lien symbolique`, out: 'untouched' },
+  { name: 'deploiement ajouter : dossier deploiements/ lié vers ailleurs/', setup: linkOut('deploiements'), args: (c) => ['deploiement', 'ajouter', '--id', 'rentree-2020', '--libelle', 'rentrée 2020', '--deliberation', '2019-07-01', '--effet', '2020-09-01', '--data', c.data], code: 3, message: (c) => `Écriture de « ${path.join(c.data, 'deploiements', 'rentree-2020.csv')} » refusée`, out: 'untouched' },
+  { name: 'etat --au --vers ../ailleurs/x.csv', args: (c) => ['etat', '--au', '2020-07-15', '--vers', '../ailleurs/x.csv', '--data', c.data], code: 2, message: () => '--vers « ../ailleurs/x.csv » sort du dossier de données', out: 'untouched' },
+];
+
 /** `alses verify`: extra entries, keys, damaged manifests, edits, the signature. */
 const key = (k: string) => (c: Ctx) => editManifest(c, (m) => (m.outputs[k] = aRecord(m)));
 const VERIFY_CASES: Case[] = [
@@ -287,6 +301,7 @@ const ALL: [string, Case[]][] = [
   ['dossier des modèles', TEMPLATE_CASES],
   ['dossier de sortie et manifeste', OUT_CASES],
   ['cible de l\'import', IMPORT_CASES],
+  ['commandes qui modifient data/', EDIT_CASES],
   ['alses verify', VERIFY_CASES],
 ];
 /** The permission cases apart: as root they are separate processes, run concurrently. */

@@ -16,6 +16,7 @@ import type { deliberationSchema, deploiementEntrySchema, documentEntrySchema } 
 import { displayPath, hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
 import { formatShortDate, isIsoDate } from '../dates.ts';
+import { checkWritesInside } from '../output/confine.ts';
 import { replaceAll } from '../output/publish.ts';
 import type { z } from 'zod';
 
@@ -30,6 +31,8 @@ async function readDispositif(dataDir: string): Promise<{ file: string; text: st
     throw new AlsesError('USAGE', `${displayPath(dataDir)} est un classeur : cette commande modifie un dossier de données (attendu : --data data, le dossier qui contient ${DISPOSITIF_FILE})`);
   }
   const file = path.join(dataDir, DISPOSITIF_FILE);
+  // It is rewritten: a link leading out of the folder is neither read nor written through.
+  await checkWritesInside(dataDir, [file]);
   const text = await readFile(file, 'utf8').catch(() => {
     throw new AlsesError('INVALID_INPUT', `${displayPath(file)} introuvable (attendu : le fichier ${DISPOSITIF_FILE} du dossier de données ${displayPath(dataDir)})`);
   });
@@ -75,7 +78,7 @@ export async function addDeliberation(dataDir: string, d: NewDeliberation): Prom
   if (d.objet.trim() === '') throw new AlsesError('USAGE', `--objet vide (attendu : ce que décide la délibération, tel que publié)`);
   const { file, text } = await readDispositif(dataDir);
   const next = addToDispositif(text, displayPath(file), 'deliberations', { id: d.id ?? date, date, numero: d.numero, instance: d.instance, objet: d.objet.trim() });
-  await writeFilesAtomically([{ path: file, bytes: new TextEncoder().encode(next) }]);
+  await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
 }
 
@@ -106,7 +109,7 @@ export async function addDeploiement(dataDir: string, d: NewDeploiement): Promis
   const csv = insideData(dataDir, d.fichier ?? `deploiements/${d.id}.csv`, 'fichier');
   await refuseExisting(csv.absolute);
   const next = addToDispositif(text, displayPath(file), 'deploiements', { id: d.id, libelle: d.libelle, fichier: csv.relative, deliberation: d.deliberation, effet });
-  await writeFilesAtomically([
+  await writeFilesAtomically(dataDir, [
     { path: csv.absolute, bytes: new TextEncoder().encode(DEPLOIEMENT_HEADER) },
     { path: file, bytes: new TextEncoder().encode(next) },
   ]);
@@ -143,7 +146,7 @@ export async function addDocument(dataDir: string, d: NewDocument, templatesDir 
     deliberation: d.deliberation,
     annexe: d.annexe,
   });
-  await writeFilesAtomically([{ path: file, bytes: new TextEncoder().encode(next) }]);
+  await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
 }
 
@@ -172,7 +175,7 @@ export async function writeEtat(dataDir: string, au: string, vers?: string): Pro
     .map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r))
     .sort((a, b) => a.commune.localeCompare(b.commune, 'fr', { sensitivity: 'base' }));
   const next = addToDispositif(text, displayPath(file), 'etats', { date, fichier: csv.relative });
-  await writeFilesAtomically([
+  await writeFilesAtomically(dataDir, [
     { path: csv.absolute, bytes: new TextEncoder().encode(canonicalCsv('etat', rows)) },
     { path: file, bytes: new TextEncoder().encode(next) },
   ]);
@@ -186,15 +189,17 @@ export async function writeEtat(dataDir: string, au: string, vers?: string): Pro
 export async function removeDocument(dataDir: string, id: string): Promise<Written> {
   const { file, text } = await readDispositif(dataDir);
   const next = removeFromDispositif(text, displayPath(file), 'documents', id);
-  await writeFilesAtomically([{ path: file, bytes: new TextEncoder().encode(next) }]);
+  await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
 }
 
 /**
  * Writes the files as one transaction (`replaceAll`: temporary files, then renames, rolled back
- * on failure), creating the folders they go into.
+ * on failure), creating the folders they go into — only inside `dataDir`: a file or sub-folder
+ * that is a symbolic link leading out of it is refused before anything is written (issue 12).
  */
-async function writeFilesAtomically(files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
+async function writeFilesAtomically(dataDir: string, files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
+  await checkWritesInside(dataDir, files.map((f) => f.path));
   for (const f of files) await mkdir(path.dirname(f.path), { recursive: true });
   await replaceAll(files);
 }
