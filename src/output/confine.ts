@@ -68,13 +68,17 @@ export function inputFolders(data: string, templates: string): ProtectedFolder[]
 
 /**
  * Checks that every file of `files` resolves inside `folder` (no symbolic link, file or
- * sub-folder, leading out of it) and is not itself a symbolic link.
+ * sub-folder, leading out of it) and is not itself a symbolic link, a FIFO or a device (it
+ * would be read to show what changes).
  * @throws AlsesError OUTPUT (exit 3) naming the first file concerned and the link; nothing has
  *   been written.
  */
 export async function checkWritesInside(folder: string, files: readonly string[]): Promise<void> {
   for (const file of files) {
-    const isLink = await lstat(file).then((st) => st.isSymbolicLink(), () => false);
+    const st = await lstat(file).catch(() => undefined);
+    if (st && !st.isFile() && !st.isDirectory() && !st.isSymbolicLink())
+      throw new AlsesError('OUTPUT', `Écriture de « ${displayPath(file)} » refusée : ce n'est pas un fichier ordinaire (tube, périphérique ou socket) (attendu : un fichier, ou rien) ; aucun fichier n'a été écrit.`);
+    const isLink = st?.isSymbolicLink() === true;
     if (isLink || !(await insideFolder(folder, file)))
       throw new AlsesError(
         'OUTPUT',
