@@ -220,7 +220,7 @@ const OUT_CASES: Case[] = [
   { name: 'manifeste : autre produit', setup: (c) => editManifest(c, (m) => (m.product = 'autre')), args: render, code: 3, message: (c) => new RegExp(`${esc(manifestOf(c))}:2:\\d+ {2}erreur {2}Manifeste « [^»]+ » endommagé : contenu inattendu en « product »`), out: 'untouched' },
   { name: 'manifeste : commentaire', setup: async (c) => writeFile(manifestOf(c), `// note\n${await readFile(manifestOf(c), 'utf8')}`), args: render, code: 3, message: (c) => `${manifestOf(c)}:1:1  erreur  Manifeste « ${manifestOf(c)} » endommagé : JSON invalide, commentaire (interdit en JSON)`, out: 'untouched' },
   { name: 'manifeste : octets non UTF-8', setup: (c) => writeFile(manifestOf(c), Buffer.from([0xff, 0xfe, 0x00, 0x7b])), args: render, code: 3, message: () => /endommagé : JSON invalide/, out: 'untouched' },
-  { name: 'manifeste : au-delà de la taille maximale', env: { ALSES_TAILLE_MAX_FICHIER_MO: '0.0001' }, args: verify, code: 3, message: () => /endommagé : \d+ octets, trop gros pour un manifeste/, out: 'untouched' },
+  { name: 'manifeste : au-delà de la taille maximale', env: { ALSES_TAILLE_MAX_FICHIER_MO: '0.0001' }, args: verify, code: 3, message: () => /endommagé : \d+ octets, trop gros \(au plus 104 octets ;/, out: 'untouched' },
   { name: 'verrou tenu par une autre production', setup: (c) => mkdir(path.join(c.out, '.alses.lock')), args: render, code: 4, message: () => /Une autre production est en cours dans « [^»]+ » \(verrou [^)]+\.alses\.lock\)/, out: 'untouched' },
 ];
 

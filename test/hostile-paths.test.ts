@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAll } from '../src/jobs/render.ts';
 import { publish } from '../src/output/publish.ts';
 import { VERIFY_IGNORED } from '../src/output/verify.ts';
+import { readJsonFile } from '../src/output/json.ts';
+import { z } from 'zod';
 import { ROOT, runCli } from './helpers/cli.ts';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -236,5 +238,16 @@ describe('finding 8: commands never read outside the folders they were given', (
     expect(run.code).toBe(1);
     expect(run.stderr).not.toContain('root:');
     expect(run.stderr).toMatch(expected);
+  });
+});
+
+describe('the product\'s registers beside the outputs (.envois.json, .alertes.json) are read only when regular files', () => {
+  it('a register linked to /dev/zero, or a FIFO, is unreadable at once, in French (no endless read)', async () => {
+    const link = path.join(dir, '.envois.json');
+    await symlink('/dev/zero', link);
+    expect(await readJsonFile(link, z.object({}))).toEqual({ status: 'unreadable', reason: 'lien symbolique (non suivi)' });
+    const tube = path.join(dir, '.alertes.json');
+    execFileSync('mkfifo', [tube]);
+    expect(await readJsonFile(tube, z.object({}))).toEqual({ status: 'unreadable', reason: "ce n'est pas un fichier ordinaire" });
   });
 });

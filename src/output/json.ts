@@ -4,7 +4,7 @@
  * caller decides what an absent, unreadable or invalid file means.
  */
 import { constants } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import jsonc from 'jsonc-parser';
 import { z } from 'zod';
 import { displayPath, type Diagnostic } from '../diagnostics.ts';
@@ -17,22 +17,60 @@ export type JsonFile<T> =
   | { readonly status: 'ok'; readonly value: T }
   /** The file does not exist (ENOENT). */
   | { readonly status: 'absent' }
-  /** The file could not be read; `reason` is the system's code (EACCES…) or message. */
+  /** The file could not be read; `reason` says why, in French (« permission refusée (EACCES) », « lien symbolique (non suivi) »…). */
   | { readonly status: 'unreadable'; readonly reason: string }
   /** The file is not JSON, or not of the schema's shape. */
   | { readonly status: 'invalid' };
 
-/** Reads `file` as UTF-8 JSON and checks it against `schema`; never throws. */
+/**
+ * Reads `file` as UTF-8 JSON and checks it against `schema`; never throws. Only a regular file of
+ * at most `maxDataFileBytes()` is read: a symbolic link, FIFO, device or folder is `unreadable`
+ * without being opened for reading (issue 12: a register linked to /dev/zero was read without end).
+ */
 export async function readJsonFile<T>(file: string, schema: z.ZodType<T>): Promise<JsonFile<T>> {
-  let text: string;
+  const read = await readRegularText(file);
+  if (read.problem === 'absent') return { status: 'absent' };
+  if (read.problem !== undefined) return { status: 'unreadable', reason: problemText(read) };
+  const parsed = schema.safeParse(safeJson(read.text));
+  return parsed.success ? { status: 'ok', value: parsed.data } : { status: 'invalid' };
+}
+
+/** Why `readRegularText` did not read a file, in French. */
+function problemText(read: { problem: string; size?: number }): string {
+  const texts: Record<string, string> = {
+    link: 'lien symbolique (non suivi)',
+    folder: 'un dossier porte ce nom',
+    special: "ce n'est pas un fichier ordinaire",
+    'too-large': `${read.size ?? '?'} octets, trop gros (au plus ${Math.floor(maxDataFileBytes())} octets ; ALSES_TAILLE_MAX_FICHIER_MO pour changer la limite, en Mio)`,
+  };
+  return texts[read.problem] ?? `illisible : ${systemReason(Object.assign(new Error(read.problem), { code: read.problem }))}`;
+}
+
+/**
+ * The text of `file` when it is a regular file of at most `maxDataFileBytes()`, opened without
+ * following a symbolic link (`O_NOFOLLOW`) nor blocking on a FIFO (`O_NONBLOCK`); else the
+ * problem: `absent`, `link`, `folder`, `special` (FIFO, device, socket), `too-large`, or the
+ * system's code (EACCES…).
+ */
+async function readRegularText(file: string): Promise<{ text: string; problem?: undefined } | { problem: string; size?: number }> {
+  let handle;
   try {
-    text = await readFile(file, 'utf8');
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? { status: 'absent' } : { status: 'unreadable', reason: code ?? String(err) };
+    return { problem: code === 'ENOENT' ? 'absent' : code === 'ELOOP' ? 'link' : code === 'EISDIR' ? 'folder' : (code ?? String(err)) };
   }
-  const parsed = schema.safeParse(safeJson(text));
-  return parsed.success ? { status: 'ok', value: parsed.data } : { status: 'invalid' };
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) return { problem: 'folder' };
+    if (!info.isFile()) return { problem: 'special' };
+    if (info.size > maxDataFileBytes()) return { problem: 'too-large', size: info.size };
+    return { text: new TextDecoder().decode(await handle.readFile()) };
+  } catch (err) {
+    return { problem: (err as NodeJS.ErrnoException).code ?? String(err) };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** `JSON.parse`, with `undefined` for text that is not JSON (no schema here accepts it). */
@@ -109,26 +147,10 @@ export async function readProductFile<T>(file: string, schema: z.ZodType<T>, wor
     };
     throw diagnosticError('OUTPUT', diagnostic);
   };
-  let text: string;
-  try {
-    // O_NOFOLLOW: a symbolic link is refused (ELOOP), O_NONBLOCK: a FIFO does not block the open.
-    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) return fail(info.isDirectory() ? 'un dossier porte ce nom' : "ce n'est pas un fichier ordinaire");
-      if (info.size > maxDataFileBytes()) return fail(`${info.size} octets, trop gros pour un manifeste`);
-      text = new TextDecoder('utf-8', { fatal: false }).decode(await handle.readFile());
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') return fail('lien symbolique (non suivi)');
-    if (code === 'EISDIR') return fail('un dossier porte ce nom');
-    if (err instanceof Error && err.name === 'AlsesError') throw err;
-    return fail(`illisible : ${systemReason(err)}`);
-  }
+  const read = await readRegularText(file);
+  if (read.problem === 'absent') return undefined;
+  if (read.problem !== undefined) return fail(problemText(read));
+  const text = read.text;
   const errors: jsonc.ParseError[] = [];
   const value: unknown = jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
