@@ -36,7 +36,7 @@ export async function readJsonFile<T>(file: string, schema: z.ZodType<T>): Promi
 }
 
 /** Why `readRegularText` did not read a file, in French. */
-function problemText(read: { problem: string; size?: number }): string {
+export function problemText(read: { problem: string; size?: number }): string {
   const texts: Record<string, string> = {
     link: 'lien symbolique (non suivi)',
     folder: 'un dossier porte ce nom',
@@ -52,7 +52,7 @@ function problemText(read: { problem: string; size?: number }): string {
  * problem: `absent`, `link`, `folder`, `special` (FIFO, device, socket), `too-large`, or the
  * system's code (EACCES…).
  */
-async function readRegularText(file: string): Promise<{ text: string; problem?: undefined } | { problem: string; size?: number }> {
+export async function readRegularText(file: string): Promise<{ text: string; problem?: undefined } | { text?: undefined; problem: string; size?: number }> {
   let handle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { AlsesError } from '../errors.ts';
 import { MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, sha256 } from '../output/manifest.ts';
 import { writeAtomic } from '../output/atomic.ts';
+import { problemText, readRegularText } from '../output/json.ts';
 
 /** Environment variable naming the private key file (`--cle-privee`). */
 export const PRIVATE_KEY_VARIABLE = 'ALSES_CLE_PRIVEE';
@@ -114,7 +115,7 @@ export type SignatureUpdate = 'signed' | 'unchanged' | 'removed' | 'none';
 export async function updateManifestSignature(outDir: string, key: ManifestKey | undefined): Promise<SignatureUpdate> {
   const manifest = await readFile(path.join(outDir, MANIFEST_FILE));
   const sigFile = path.join(outDir, MANIFEST_SIGNATURE_FILE);
-  const previous = await readFile(sigFile).catch(() => undefined);
+  const previous = await readSignatureFile(outDir).then((r) => (r.text === undefined ? undefined : new TextEncoder().encode(r.text)));
   if (!key) {
     if (!previous) return 'none';
     const recorded = parseSignature(previous);
@@ -133,6 +134,9 @@ export async function updateManifestSignature(outDir: string, key: ManifestKey |
   await writeAtomic(sigFile, bytes);
   return 'signed';
 }
+
+/** `manifest.json.sig`, read only if it is a regular file (never through a link, never a FIFO). */
+const readSignatureFile = (outDir: string) => readRegularText(path.join(outDir, MANIFEST_SIGNATURE_FILE));
 
 /** `manifest.json.sig`'s record, or undefined when it is not one. */
 function parseSignature(bytes: Uint8Array): ManifestSignature | undefined {
@@ -168,7 +172,10 @@ export interface SignatureVerdict {
  */
 export async function verifyManifestSignature(outDir: string, publicKey: KeyObject | undefined): Promise<SignatureVerdict> {
   const manifest = await readFile(path.join(outDir, MANIFEST_FILE));
-  const raw = await readFile(path.join(outDir, MANIFEST_SIGNATURE_FILE)).catch(() => undefined);
+  const read = await readSignatureFile(outDir);
+  if (read.problem !== undefined && read.problem !== 'absent')
+    return { ok: false, status: 'invalid', message: `Signature du manifeste illisible (${MANIFEST_SIGNATURE_FILE} : ${problemText(read)} ; attendu le fichier JSON écrit par alses render ou alses monthly)` };
+  const raw = read.text === undefined ? undefined : new TextEncoder().encode(read.text);
   if (!raw)
     return publicKey
       ? { ok: false, status: 'unsigned', message: `Signature du manifeste absente (${MANIFEST_SIGNATURE_FILE}) alors qu'une clé publique est fournie : le manifeste n'est pas authentifié (signature supprimée, ou production lancée sans --cle-privee)` }
