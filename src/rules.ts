@@ -88,6 +88,7 @@ export const DATASET_RULES = {
 export const TEMPLATE_RULES = {
   'template/folder': 'dossier des modèles introuvable ou illisible',
   'template/none': 'aucun modèle .hbs dans le dossier des modèles',
+  'template/outside': 'modèle ou partiel qui est un lien symbolique vers un fichier hors du dossier des modèles (il n’est pas lu)',
   'template/unknown': 'modèle demandé absent du dossier des modèles',
   'template/kind': 'rapport mensuel demandé à « alses render » (il se produit avec « alses monthly »)',
   'template/front-matter': 'en-tête YAML du modèle absent, invalide ou incomplet',

@@ -39,7 +39,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const provenance = { template: 'templates/annexe-liste.hbs', inputs: ['data/dispositif.yaml'], date: '2019-07-15' };
+const provenance = { template: { path: 'templates/annexe-liste.hbs', sha256: 'a'.repeat(64) }, inputs: [{ path: 'data/dispositif.yaml', sha256: 'b'.repeat(64) }], date: '2019-07-15' };
 const file = (name: string, text: string) => ({ path: path.join(dir, name), bytes: new TextEncoder().encode(text), provenance });
 
 describe('publish', () => {

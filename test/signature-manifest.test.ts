@@ -113,8 +113,10 @@ describe('signing on render, verify with the public key', () => {
     manifest.outputs[name]!.size = forged.byteLength;
     await writeFile(path.join(copy, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
-    // Without the public key the edit goes unseen: that is why the key is needed.
-    expect((await runCli(['verify', copy])).stdout).toContain('Manifeste signé, signature non vérifiée');
+    // Without the public key the manifest no longer has the SHA-256 the signature records (issue 12).
+    const unkeyed = await runCli(['verify', copy]);
+    expect(unkeyed.code).toBe(1);
+    expect(unkeyed.stdout).toContain('Signature du manifeste invalide : le manifeste a été modifié après sa signature');
     const run = await runCli(['verify', copy, '--cle-publique', keys.public]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('Signature du manifeste invalide : le manifeste a été modifié après sa signature');
@@ -138,14 +140,14 @@ describe('signing on render, verify with the public key', () => {
     expect((await runCli(['render', 'annexe-liste-juillet-2019', '--format', 'html', '--out', unsigned])).code).toBe(0);
     const run = await runCli(['verify', unsigned]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Manifeste non signé');
+    expect(run.stdout).toContain('attention : manifeste non signé');
   });
 
   it('drops a signature that no longer matches when a run has no key', async () => {
     const copy = await copyOut('relance-sans-cle');
     expect((await runCli(['render', 'annexe-liste-juillet-2019', '--format', 'html', '--out', copy])).code).toBe(0);
     await expect(readFile(path.join(copy, 'manifest.json.sig'))).rejects.toThrow();
-    expect((await runCli(['verify', copy])).stdout).toContain('Manifeste non signé');
+    expect((await runCli(['verify', copy])).stdout).toContain('attention : manifeste non signé');
   });
 });
 

@@ -471,7 +471,7 @@ describe('all formats', () => {
     expect(placed(toDocx(doc).warnings)).toEqual([['writer/table-width', at]]);
     expect(placed(htmlDocument(doc).warnings)).toEqual([['writer/table-width', at]]);
     const found: Parameters<typeof serializeAll>[4] = [];
-    await serializeAll([{ name: 't', document: doc, template: 'templates/autre.hbs' }], 'out', ['html'], [], found);
+    await serializeAll([{ name: 't', document: doc, template: 'templates/autre.hbs' }], 'out', ['html'], { sources: [], templates: { hashes: { 'templates/autre.hbs': '0'.repeat(64) } } as never }, found);
     expect(placed(found)).toEqual([['writer/table-width', at]]);
   });
 

@@ -24,7 +24,7 @@ import type { AffectationColumn, AffectationFileKind } from './rules/affectation
 import { asRecord, checkCrossReferences, items } from './rules/cross-references.ts';
 import { byDate, byEffet, checkDeploiementsAddNewColleges, checkDeploiementsInLaterEtats } from './rules/deploiements.ts';
 import type { ReadDeploiement, ReadEtat } from './rules/deploiements.ts';
-import { checkUnlistedFiles, outsideFolder, readBytes } from './rules/files.ts';
+import { checkUnlistedFiles, insideFolder, outsideFolder, readBytes } from './rules/files.ts';
 import { checkOtherSheets, findSheet, sortPlaces } from './rules/sheets.ts';
 import type { TableEntry } from './rules/sheets.ts';
 import { readLogo } from './rules/logo.ts';
@@ -32,6 +32,7 @@ import { checkSpellings } from './rules/spelling.ts';
 import { deploiementEntrySchema, DISPOSITIF_FILE, dispositifSchema, etatEntrySchema } from './schema.ts';
 import type { DispositifFile } from './schema.ts';
 import { quote } from './text.ts';
+import { sha256 } from '../output/manifest.ts';
 
 export { DISPOSITIF_FILE };
 
@@ -66,6 +67,11 @@ export interface LoadResult {
   readonly scoped?: { readonly dataset: Dataset; readonly faulty: readonly FaultyEntry[] };
   /** Errors and warnings, sorted by file, line, column. */
   readonly diagnostics: Diagnostic[];
+  /**
+   * SHA-256 (hex) of the bytes read from each data file (dispositif.yaml, CSV files, workbook),
+   * by path as shown in messages: what the manifest records, never re-read later (issue 12).
+   */
+  readonly hashes: ReadonlyMap<string, string>;
 }
 
 /** An état (by date) or a déploiement (by id) whose own data has errors. */
@@ -132,11 +138,18 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
         : beside;
   const yamlFile = shown(yamlPath);
   const diagnostics: Diagnostic[] = [];
+  const hashes = new Map<string, string>();
+  /** `readBytes`, recording the SHA-256 of what it read. */
+  const readFile = async (absPath: string, ...rest: Parameters<typeof readBytes> extends [string, ...infer R] ? R : never): Promise<Uint8Array | undefined> => {
+    const bytes = await readBytes(absPath, ...rest);
+    if (bytes) hashes.set(shown(absPath), sha256(bytes));
+    return bytes;
+  };
   let workbook: Workbook | undefined;
   const done = (dataset?: Dataset, dispositif?: DispositifSource, faulty: readonly FaultyEntry[] = []): LoadResult => {
     const sorted = sortPlaces(sortDiagnostics(diagnostics), workbook);
-    if (!dataset || !dispositif) return { diagnostics: sorted };
-    return hasErrors(sorted) ? { dispositif, scoped: { dataset, faulty }, diagnostics: sorted } : { dataset, dispositif, diagnostics: sorted };
+    if (!dataset || !dispositif) return { diagnostics: sorted, hashes };
+    return hasErrors(sorted) ? { dispositif, scoped: { dataset, faulty }, diagnostics: sorted, hashes } : { dataset, dispositif, diagnostics: sorted, hashes };
   };
 
   if (!workbookPath) {
@@ -155,7 +168,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
       return done();
     }
   } else {
-    const bytes = await readBytes(workbookPath, { file: shown(workbookPath) }, diagnostics, 'un classeur Excel .xlsx');
+    const bytes = await readFile(workbookPath, { file: shown(workbookPath) }, diagnostics, 'un classeur Excel .xlsx');
     if (bytes) {
       const read = await readWorkbook(bytes, shown(workbookPath));
       diagnostics.push(...read.diagnostics);
@@ -169,7 +182,18 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
         ? `à côté du classeur ou dans le dossier ${quote(shown(base))}`
         : 'à côté du classeur'
       : 'dans le dossier de données';
-  const readYamlBytes = await readBytes(yamlPath, { file: yamlFile }, diagnostics, `la description du dispositif (${DISPOSITIF_FILE}) ${yamlWhere}`);
+  // The dispositif.yaml found by itself (not named by --dispositif) lies in its folder: a link
+  // leading out of it is not read (issue 12: its content would be quoted in messages).
+  if (options.dispositif === undefined && !(await insideFolder(path.dirname(yamlPath), yamlPath))) {
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'file/outside',
+      message: `${quote(yamlFile)} est un lien symbolique qui sort du dossier de données : il n'est pas lu (attendu : le fichier ${DISPOSITIF_FILE} lui-même, dans le dossier)`,
+      place: { file: yamlFile },
+    });
+    return done();
+  }
+  const readYamlBytes = await readFile(yamlPath, { file: yamlFile }, diagnostics, `la description du dispositif (${DISPOSITIF_FILE}) ${yamlWhere}`);
   if (!readYamlBytes) return done();
   // What the workbook's sheets add to dispositif.yaml (new états, optional sheets), in memory.
   let yamlBytes: Uint8Array = readYamlBytes;
@@ -219,7 +243,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
         diagnostics.push(outside);
         return undefined;
       }
-      const bytes = await readBytes(
+      const bytes = await readFile(
         absPath,
         yaml.locate([...at, 'fichier']),
         diagnostics,

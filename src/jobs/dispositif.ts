@@ -16,6 +16,7 @@ import type { deliberationSchema, deploiementEntrySchema, documentEntrySchema } 
 import { displayPath, hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
 import { formatShortDate, isIsoDate } from '../dates.ts';
+import { checkWritesInside } from '../output/confine.ts';
 import { repairFolder, withOutputLock } from '../output/lock.ts';
 import { replaceAll } from '../output/transaction.ts';
 import type { z } from 'zod';
@@ -33,6 +34,8 @@ async function readDispositif(dataDir: string): Promise<{ file: string; text: st
   // A yearly job or import killed while writing here is completed first, so that this one edits the latest text.
   await repairFolder(dataDir, { folder: 'données' });
   const file = path.join(dataDir, DISPOSITIF_FILE);
+  // It is rewritten: a link leading out of the folder is neither read nor written through.
+  await checkWritesInside(dataDir, [file]);
   const text = await readFile(file, 'utf8').catch(() => {
     throw new AlsesError('INVALID_INPUT', `${displayPath(file)} introuvable (attendu : le fichier ${DISPOSITIF_FILE} du dossier de données ${displayPath(dataDir)})`);
   });
@@ -196,10 +199,12 @@ export async function removeDocument(dataDir: string, id: string): Promise<Writt
 /**
  * Writes the files into the data folder as one transaction (`replaceAll`: temporary files, a
  * journal, then renames; rolled back on failure, completed by the next command after a kill),
- * under the data folder's lock, creating the folders they go into.
+ * under the data folder's lock, creating the folders they go into — only inside `dataDir`: a file
+ * or sub-folder that is a symbolic link leading out of it is refused before anything is written.
  * @throws AlsesError LOCKED when another command writes into the data folder; OUTPUT.
  */
 async function writeFilesAtomically(dataDir: string, files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
+  await checkWritesInside(dataDir, files.map((f) => f.path));
   for (const f of files) await mkdir(path.dirname(f.path), { recursive: true });
   await withOutputLock(dataDir, 0, () => replaceAll(dataDir, files), { folder: 'données' });
 }

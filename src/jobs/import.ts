@@ -24,6 +24,7 @@ import { DISPOSITIF_FILE } from '../dataset/schema.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { compareWithDisk, systemReason } from '../output/atomic.ts';
+import { checkWritesInside } from '../output/confine.ts';
 import { repairFolder, withOutputLock } from '../output/lock.ts';
 import { replaceAll } from '../output/transaction.ts';
 
@@ -77,8 +78,9 @@ export interface ImportOptions extends Pick<LoadOptions, 'dispositif'> {
 
 /**
  * Imports `source` (a workbook, or a folder of CSV files) into the data folder `to`.
- * @throws AlsesError OUTPUT when the files cannot be written; then every file of `to` is as it
- *   was (and no backup is left).
+ * @throws AlsesError OUTPUT when the files cannot be written, or when one of them (or the backup
+ *   folder) would resolve outside `to` through a symbolic link (then nothing is written); after
+ *   a failure every file of `to` is as it was (and no backup is left).
  */
 export async function runImport(source: string, to: string, options: ImportOptions = {}): Promise<ImportResult> {
   // An import killed while writing into `to` is completed first, so that this one compares with whole files.
@@ -87,6 +89,8 @@ export async function runImport(source: string, to: string, options: ImportOptio
   const { files, kept = [], diagnostics, dispositif } = await canonicalFiles(source, to, load);
   if (hasErrors(diagnostics)) return { diagnostics };
   const target = path.resolve(to);
+  // Every file written (and read to show what changes) lies in the target, links resolved (issue 12).
+  await checkWritesInside(target, files.map((f) => f.path));
   const fromTarget = dispositif !== undefined && dispositif.path === path.join(target, DISPOSITIF_FILE);
   const written = await Promise.all(files.map((f) => planFile(f, target, fromTarget ? (dispositif?.added ?? []) : undefined)));
   const plan = [...written, ...kept.map((k): PlannedFile => ({ path: k.path, relative: relativeTo(target, k.path), status: 'kept', rows: k.rows }))];
@@ -94,6 +98,7 @@ export async function runImport(source: string, to: string, options: ImportOptio
   if (changed.length > 0 && !options.overwrite) return { diagnostics, plan, status: 'refused' };
   if (!written.some((p) => p.status !== 'unchanged')) return { diagnostics, plan, status: 'unchanged' };
 
+  if (changed.length > 0) await checkWritesInside(target, [path.join(target, BACKUP_FOLDER, 'sauvegarde')]);
   const backup = await withOutputLock(
     target,
     0,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset, type FaultyEntry } from '../dataset/load.ts';
 import type { DispositifFile } from '../dataset/schema.ts';
 import type { Dataset } from '../dataset/model.ts';
+import type { FileHash } from '../output/manifest.ts';
 import { displayPath, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { buildAnnexeContext, type AnnexeSelection } from '../reports/annexe.ts';
@@ -31,8 +32,11 @@ export interface Inputs {
   readonly faulty: readonly FaultyEntry[];
   /** Every entry of dispositif.yaml, faulty or not (present with `dataset`). */
   readonly dispositif?: DispositifFile;
-  /** Files every document depends on: the data files read and the partials (paths as shown in messages). */
-  readonly sources: readonly string[];
+  /**
+   * Files every document depends on: the data files read and the partials (paths as shown in
+   * messages), each with the SHA-256 of the bytes this run read (recorded in the manifest).
+   */
+  readonly sources: readonly FileHash[];
 }
 
 /**
@@ -89,8 +93,18 @@ export async function loadInputs(
     templates,
     templateFiles,
     diagnostics: [...data.diagnostics, ...templates.diagnostics],
-    sources: data.dataset ? [...new Set([...dataSources(dataPath, data.dataset, loaded.dispositif?.file), ...templates.partials])] : [],
+    sources: data.dataset ? [...new Set([...dataSources(dataPath, data.dataset, loaded.dispositif?.file), ...templates.partials])].map((p) => hashRead(p, loaded.hashes.get(p) ?? templates.hashes[p])) : [],
   };
+}
+
+/**
+ * A file read by this run and the SHA-256 of its bytes as read.
+ * @throws Error when the file was not read by this run (a programming error: the manifest never
+ *   records a hash of bytes the documents were not made from).
+ */
+export function hashRead(file: string, hash: string | undefined): FileHash {
+  if (hash === undefined) throw new Error(`${file}: no hash of the bytes read`);
+  return { path: file, sha256: hash };
 }
 
 const isNames = (s: RenderSelection | readonly string[]): s is readonly string[] => Array.isArray(s);

@@ -111,7 +111,7 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
       severity: 'warning',
       ruleId: 'data/stale',
       message: `Données anciennes : l'état ou le déploiement le plus récent date du ${formatDate(context.donneesAnciennes.derniereDate, ' ')}, plus de ${context.donneesAnciennes.mois} mois avant le ${formatDate(context.date, ' ')} (attendu : un état plus récent ; voir « alses etat --au AAAA-MM-JJ »)`,
-      place: { file: sources[0] ?? 'dispositif.yaml' },
+      place: { file: sources[0]?.path ?? 'dispositif.yaml' },
       actual: context.donneesAnciennes.derniereDate,
     });
   const { charts, views } = await monthlyCharts(dataset, context);
@@ -119,7 +119,7 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
   diagnostics.push(...result.diagnostics);
   if (hasErrors(diagnostics)) return { files: [], diagnostics };
   const rendered = { ...result.rendered, name: monthlyBaseName(options.month) };
-  return { files: await serializeAll([rendered], options.outDir, options.formats, sources, diagnostics), diagnostics, context };
+  return { files: await serializeAll([rendered], options.outDir, options.formats, inputs, diagnostics), diagnostics, context };
 }
 
 /**

@@ -10,7 +10,7 @@ import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
 import type { ManifestKey } from '../signature/manifest.ts';
 import type { RenderedDocument } from '../templates/render.ts';
-import { loadInputs, renderLoaded } from './inputs.ts';
+import { loadInputs, renderLoaded, type Inputs } from './inputs.ts';
 import { serializeAll, type Format } from './serialize.ts';
 
 /** Inputs of a run. */
@@ -42,11 +42,11 @@ export interface RenderOptions {
  */
 export async function renderDocuments(
   options: Omit<RenderOptions, 'formats' | 'outDir'>,
-): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; sources: readonly string[] }> {
+): Promise<{ documents: RenderedDocument[]; diagnostics: Diagnostic[]; inputs: Inputs }> {
   const selection = { names: options.names ?? [], au: options.au, deploiement: options.deploiement, publication: options.publication };
   const inputs = await loadInputs(options.dataDir, options.templatesDir, selection);
   // With errors only in some états or déploiements, the documents that do not read them still render.
-  if (!inputs.dataset || (hasErrors(inputs.diagnostics) && inputs.faulty.length === 0)) return { documents: [], diagnostics: inputs.diagnostics, sources: inputs.sources };
+  if (!inputs.dataset || (hasErrors(inputs.diagnostics) && inputs.faulty.length === 0)) return { documents: [], diagnostics: inputs.diagnostics, inputs };
   const { documents, diagnostics, failures, load, blocked } = renderLoaded(inputs, selection);
   const all = [...load, ...diagnostics];
   const others = documents.map((d) => d.name);
@@ -60,7 +60,7 @@ export async function renderDocuments(
     const files = [...new Set(failures.map((d) => d.place?.file ?? ''))].join(', ');
     throw new AlsesError('OUTPUT', `Échec de la production (${files}) : aucun fichier écrit.`, [...all, ...failures]);
   }
-  return { documents: hasErrors(all) ? [] : documents, diagnostics: all, sources: inputs.sources };
+  return { documents: hasErrors(all) ? [] : documents, diagnostics: all, inputs };
 }
 
 /**
@@ -69,8 +69,8 @@ export async function renderDocuments(
  * @throws Error when a writer fails (rendering failure).
  */
 export async function renderAll(options: RenderOptions): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
-  const { documents, diagnostics, sources } = await renderDocuments(options);
-  return { files: await serializeAll(documents, options.outDir, options.formats, sources, diagnostics), diagnostics };
+  const { documents, diagnostics, inputs } = await renderDocuments(options);
+  return { files: await serializeAll(documents, options.outDir, options.formats, inputs, diagnostics), diagnostics };
 }
 
 /**

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { type Diagnostic } from '../diagnostics.ts';
 import { documentText } from '../document/text.ts';
 import type { PublishedFile } from '../output/publish.ts';
+import { hashRead, type Inputs } from './inputs.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { FONT_FACES } from '../fonts.ts';
 import { glyphMissingWarning, missingGlyphs } from '../writers/glyphs.ts';
@@ -44,12 +45,12 @@ export async function serializeAll(
   documents: readonly RenderedDocument[],
   outDir: string,
   formats: readonly Format[],
-  sources: readonly string[],
+  inputs: Pick<Inputs, 'sources' | 'templates'>,
   warnings: Diagnostic[],
 ): Promise<PublishedFile[]> {
   const files: PublishedFile[] = [];
   for (const d of documents) {
-    const provenance = { template: d.template, inputs: sources, date: d.document.meta.date };
+    const provenance = { template: hashRead(d.template, inputs.templates.hashes[d.template]), inputs: inputs.sources, date: d.document.meta.date };
     for (const format of formats) {
       const found: Diagnostic[] = [];
       const file = path.join(outDir, `${d.name}.${format}`);

@@ -4,7 +4,8 @@
  * only when its bytes changed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AlsesError } from '../errors.ts';
 
@@ -87,12 +88,30 @@ export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void
 
 /**
  * How `bytes` compare with what `file` holds now: `absent` (no such file, or unreadable), `same`
- * (identical bytes: leave the file alone, so a re-run is idempotent) or `different`.
+ * (identical bytes: leave the file alone, so a re-run is idempotent) or `different` — also for
+ * anything but a regular file, which is never opened for reading: a symbolic link (not followed:
+ * it may lead anywhere, e.g. /dev/zero), a FIFO (it would block), a device (issue 12).
  */
 export async function compareWithDisk(file: string, bytes: Uint8Array): Promise<'absent' | 'same' | 'different'> {
-  const previous = await readFile(file).catch(() => undefined);
-  if (previous === undefined) return 'absent';
-  return Buffer.compare(previous, bytes) === 0 ? 'same' : 'different';
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ELOOP' ? 'different' : 'absent';
+  }
+  try {
+    const info = await handle.stat();
+    // A folder is no previous version: replacing it fails, with its own message (`replaceAll`).
+    if (info.isDirectory()) return 'absent';
+    if (!info.isFile()) return 'different';
+    if (info.size !== bytes.byteLength) return 'different';
+    return Buffer.compare(await handle.readFile(), bytes) === 0 ? 'same' : 'different';
+  } catch {
+    return 'absent';
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -7,13 +7,11 @@
  * The manifest holds no clock time, so that the same data and templates give the same manifest.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { displayPath } from '../diagnostics.ts';
-import { diagnosticError } from '../errors.ts';
 import type { OutputFile } from './atomic.ts';
-import { productFileSchema, readJsonFile } from './json.ts';
+import { productFileSchema, readProductFile } from './json.ts';
 
 /** File name of the manifest inside an output folder. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -23,6 +21,8 @@ export const MANIFEST_SIGNATURE_FILE = `${MANIFEST_FILE}.sig`;
 /** SHA-256 of bytes, lowercase hex. */
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** A file and the SHA-256 of its bytes (lowercase hex); `path` as shown in messages, with "/". */
+export type FileHash = z.infer<typeof fileHash>;
 const fileHash = z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 const outputSchema = z.object({
@@ -43,10 +43,13 @@ export type Manifest = z.infer<typeof manifestSchema>;
 /** One output's record. */
 export type ManifestOutput = z.infer<typeof outputSchema>;
 
-/** Where an output came from: its template, its input files, its content date. */
+/**
+ * Where an output came from: its template, its input files (each with the SHA-256 of the bytes
+ * the run actually read, never re-read at publish time: issue 12), its content date.
+ */
 export interface Provenance {
-  readonly template: string;
-  readonly inputs: readonly string[];
+  readonly template: FileHash;
+  readonly inputs: readonly FileHash[];
   readonly date: string;
 }
 
@@ -57,28 +60,26 @@ export async function productVersion(): Promise<string> {
   return (JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string }).version;
 }
 
-/** Hashes files given by path (as shown in messages: relative to the working folder). */
-async function hashFiles(paths: readonly string[]): Promise<{ path: string; sha256: string }[]> {
-  const unique = [...new Set(paths)].sort();
-  return Promise.all(unique.map(async (p) => ({ path: p.split(path.sep).join('/'), sha256: sha256(await readFile(p)) })));
-}
+/** A manifest with no output (what an output folder without manifest.json has). */
+export const emptyManifest = (): Manifest => ({ product: 'alses-reports', outputs: {} });
 
 /**
- * Reads the manifest of `outDir`; an absent manifest is an empty one.
- * @throws AlsesError INVALID_INPUT when the file exists but is not a manifest.
+ * Reads the manifest of `outDir`; an absent manifest is an empty one. A damaged one is never
+ * replaced silently (it holds the records of documents other runs produced: issue 12).
+ * @throws AlsesError OUTPUT (exit 3) when the file exists but cannot be read, is not JSON (line
+ *   and column of the fault), or is not of the manifest's shape (line and column of the value):
+ *   the French message names the file and says what to do.
  */
 export async function readManifest(outDir: string): Promise<Manifest> {
-  const file = path.join(outDir, MANIFEST_FILE);
-  const read = await readJsonFile(file, manifestSchema);
-  if (read.status === 'ok') return read.value;
-  if (read.status !== 'invalid') return { product: 'alses-reports', outputs: {} };
-  throw diagnosticError('INVALID_INPUT', {
-    severity: 'error',
-    ruleId: 'manifest/invalid',
-    message: `Manifeste « ${file} » illisible (attendu : le fichier JSON écrit par alses render ou alses monthly)`,
-    place: { file: displayPath(file) },
-  });
+  return (await readProductFile(path.join(outDir, MANIFEST_FILE), manifestSchema, MANIFEST_DAMAGE)) ?? emptyManifest();
 }
+
+const MANIFEST_DAMAGE = {
+  label: 'Manifeste',
+  expected: 'le fichier JSON écrit par alses render ou alses monthly',
+  remedy:
+    'rien n\'a été écrit. Restaurez-le depuis une sauvegarde ; ou bien, sciemment, supprimez-le : la prochaine production en écrira un nouveau, qui ne listera que les documents qu\'elle produit (les autres ne seront plus vérifiables)',
+};
 
 /** Serialises a manifest with sorted keys, so equal content gives equal bytes. */
 export function serializeManifest(manifest: Manifest): Uint8Array {
@@ -87,84 +88,27 @@ export function serializeManifest(manifest: Manifest): Uint8Array {
 }
 
 /**
- * The bytes of `outDir`'s manifest once `files` are published there: the current manifest (an
- * absent or unreadable one counts as empty) with their records added or replaced. Nothing is
- * written: the publication (publish.ts) writes the manifest in the same transaction as the files.
+ * The bytes of `outDir`'s manifest once `files` are published there: `previous` (the manifest
+ * read before anything is written, `readManifest`) with their records added or replaced. No
+ * source file is read here: each hash is the one of the bytes the run used (`Provenance`).
+ * Nothing is written: the publication (publish.ts) writes the manifest in the same transaction
+ * as the files.
  */
-export async function manifestWith(outDir: string, files: readonly (OutputFile & { provenance: Provenance })[]): Promise<Uint8Array> {
-  const manifest = await readManifest(outDir).catch(() => ({ product: 'alses-reports' as const, outputs: {} }));
+export async function manifestWith(outDir: string, files: readonly (OutputFile & { provenance: Provenance })[], previous: Manifest): Promise<Uint8Array> {
+  const manifest = previous;
   const version = await productVersion();
   const outputs: Record<string, ManifestOutput> = { ...manifest.outputs };
+  const slash = (h: FileHash): FileHash => ({ path: h.path.split(path.sep).join('/'), sha256: h.sha256 });
   for (const f of files) {
-    const [template] = await hashFiles([f.provenance.template]);
+    const inputs = [...new Map(f.provenance.inputs.map((h) => [h.path, slash(h)])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     outputs[path.relative(outDir, f.path).split(path.sep).join('/')] = {
       sha256: sha256(f.bytes),
       size: f.bytes.byteLength,
       date: f.provenance.date,
-      template: template!,
-      inputs: await hashFiles(f.provenance.inputs),
+      template: slash(f.provenance.template),
+      inputs,
       productVersion: version,
     };
   }
   return serializeManifest({ product: 'alses-reports', outputs });
-}
-
-/** A difference between an output folder and its manifest. */
-export interface VerifyFinding {
-  readonly kind: 'changed' | 'removed' | 'added' | 'source-changed' | 'source-missing';
-  /** File concerned (relative to the output folder for outputs; as recorded for sources). */
-  readonly path: string;
-  /** French explanation with the expected and found figures. */
-  readonly message: string;
-}
-
-/**
- * Compares `outDir` with its manifest: outputs changed (SHA-256 or size), removed, or added
- * (files not in the manifest; hidden files and the manifest itself excepted). With `sources`,
- * also compares the recorded template and input files, read from the working folder.
- * @throws AlsesError INVALID_INPUT when there is no manifest or it is unreadable.
- */
-export async function verifyOutputs(outDir: string, options: { sources?: boolean } = {}): Promise<VerifyFinding[]> {
-  const file = path.join(outDir, MANIFEST_FILE);
-  const exists = await readFile(file).then(
-    () => true,
-    () => false,
-  );
-  if (!exists)
-    throw diagnosticError('INVALID_INPUT', {
-      severity: 'error',
-      ruleId: 'manifest/missing',
-      message: `Aucun manifeste dans « ${outDir} » (attendu : ${file}, écrit par alses render ou alses monthly)`,
-      place: { file: displayPath(outDir) },
-    });
-  const manifest = await readManifest(outDir);
-  const findings: VerifyFinding[] = [];
-  for (const [name, record] of Object.entries(manifest.outputs)) {
-    const bytes = await readFile(path.join(outDir, name)).catch(() => undefined);
-    if (!bytes) {
-      findings.push({ kind: 'removed', path: name, message: `supprimé (attendu : ${record.size} octets, SHA-256 ${record.sha256.slice(0, 12)}…)` });
-      continue;
-    }
-    const actual = sha256(bytes);
-    if (actual !== record.sha256)
-      findings.push({
-        kind: 'changed',
-        path: name,
-        message: `modifié (attendu : ${record.size} octets, SHA-256 ${record.sha256.slice(0, 12)}… ; trouvé : ${bytes.byteLength} octets, SHA-256 ${actual.slice(0, 12)}…)`,
-      });
-  }
-  const present = (await readdir(outDir, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.') && d.name !== MANIFEST_FILE && d.name !== MANIFEST_SIGNATURE_FILE).map((d) => d.name);
-  for (const name of present.sort()) {
-    if (!manifest.outputs[name]) findings.push({ kind: 'added', path: name, message: 'ajouté (absent du manifeste)' });
-  }
-  if (options.sources) {
-    const recorded = new Map<string, string>();
-    for (const r of Object.values(manifest.outputs)) for (const s of [r.template, ...r.inputs]) recorded.set(s.path, s.sha256);
-    for (const [p, hash] of [...recorded].sort()) {
-      const bytes = await readFile(p).catch(() => undefined);
-      if (!bytes) findings.push({ kind: 'source-missing', path: p, message: 'source introuvable depuis le dossier courant' });
-      else if (sha256(bytes) !== hash) findings.push({ kind: 'source-changed', path: p, message: `source modifiée depuis la production (attendu : SHA-256 ${hash.slice(0, 12)}…)` });
-    }
-  }
-  return findings;
 }

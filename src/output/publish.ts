@@ -6,7 +6,7 @@
  * re-run is idempotent.
  */
 import path from 'node:path';
-import { MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, manifestWith, sha256, type Provenance } from './manifest.ts';
+import { MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, manifestWith, readManifest, sha256, type Provenance } from './manifest.ts';
 import type { OutputFile } from './atomic.ts';
 import { replaceAll } from './transaction.ts';
 import { plannedManifestSignature, type ManifestKey } from '../signature/manifest.ts';
@@ -38,10 +38,12 @@ export interface PublishResult {
  * the documents, not the manifest.
  * @returns what happened to each of `files` (the manifest and signature are not listed).
  * @throws AlsesError OUTPUT when a file (or the manifest) cannot be written, or the run was
- *   stopped (SIGTERM) before publishing; LOCKED when the lock was lost; in French.
+ *   stopped (SIGTERM) before publishing, or when the folder's manifest is damaged
+ *   (`readManifest`: then nothing is written); LOCKED when the lock was lost; in French.
  */
 export async function publish(outDir: string, files: readonly PublishedFile[], options: { readonly manifestKey?: ManifestKey | undefined } = {}): Promise<PublishResult[]> {
-  const manifest = await manifestWith(outDir, files);
+  // A damaged manifest stops the run before any file is replaced (it is never reset silently).
+  const manifest = await manifestWith(outDir, files, await readManifest(outDir));
   const signature = await plannedManifestSignature(outDir, manifest, options.manifestKey);
   const manifestFile = { path: path.join(outDir, MANIFEST_FILE), bytes: manifest };
   const signatureFile = path.join(outDir, MANIFEST_SIGNATURE_FILE);

@@ -12,13 +12,13 @@ import { isWorkbookPath } from '../dataset/load.ts';
 import { columnLetters, readWorkbook, rowNumber } from '../dataset/read/xlsx.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
-import { productVersion, serializeManifest, sha256, type ManifestOutput } from '../output/manifest.ts';
+import { productVersion, serializeManifest, sha256, type FileHash, type ManifestOutput } from '../output/manifest.ts';
 import { writeAtomic } from '../output/atomic.ts';
 import { checkReportMonth, defaultMonth } from '../reports/rapport-mensuel.ts';
 import { MONTHLY_TEMPLATE, runMonthly } from '../jobs/monthly.ts';
 import { resolveRequests, type RenderSelection } from '../jobs/documents.ts';
 import { runImport } from '../jobs/import.ts';
-import { loadInputs, renderLoaded, type Inputs } from '../jobs/inputs.ts';
+import { hashRead, loadInputs, renderLoaded, type Inputs } from '../jobs/inputs.ts';
 import { writerChecks } from '../jobs/serialize.ts';
 import { FORMATS, serialize, type Format } from '../writers/index.ts';
 import { writeZip } from '../writers/zip.ts';
@@ -292,9 +292,10 @@ export async function renderDocument(source: DataSource, templatesDir: string, i
 export async function renderBundle(source: DataSource, templatesDir: string, id: string, parameters: DocumentParameters = {}): Promise<RenderedFile> {
   const { inputs, document } = await renderOne(source, templatesDir, id, parameters);
   const version = await productVersion();
-  const hashOf = async (file: string) => ({ path: hideRoot(file, source).split(path.sep).join('/'), sha256: sha256(await readFile(file)) });
-  const template = await hashOf(document.template);
-  const dataInputs = await Promise.all([...new Set(inputs.sources)].sort().map(hashOf));
+  // The hashes of the bytes this run read (never re-read: the files may have changed since).
+  const hidden = (h: FileHash): FileHash => ({ path: hideRoot(h.path, source).split(path.sep).join('/'), sha256: h.sha256 });
+  const template = hidden(hashRead(document.template, inputs.templates.hashes[document.template]));
+  const dataInputs = inputs.sources.map(hidden).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const entries: { path: string; data: Uint8Array }[] = [];
   const outputs: Record<string, ManifestOutput> = {};
   for (const format of FORMATS) {

@@ -22,6 +22,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AlsesError } from '../errors.ts';
 import { MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, sha256 } from '../output/manifest.ts';
+import { problemText, readRegularText } from '../output/json.ts';
 
 /** Environment variable naming the private key file (`--cle-privee`). */
 export const PRIVATE_KEY_VARIABLE = 'ALSES_CLE_PRIVEE';
@@ -111,7 +112,7 @@ export async function loadPublicKey(file: string): Promise<KeyObject> {
  */
 export async function plannedManifestSignature(outDir: string, manifest: Uint8Array, key: ManifestKey | undefined): Promise<{ write?: Uint8Array; remove?: true }> {
   if (!key) {
-    const previous = await readFile(path.join(outDir, MANIFEST_SIGNATURE_FILE)).catch(() => undefined);
+    const previous = await readSignatureFile(outDir).then((r) => (r.text === undefined ? undefined : new TextEncoder().encode(r.text)));
     if (!previous || parseSignature(previous)?.manifestSha256 === sha256(manifest)) return {};
     return { remove: true };
   }
@@ -124,6 +125,9 @@ export async function plannedManifestSignature(outDir: string, manifest: Uint8Ar
   return { write: new TextEncoder().encode(JSON.stringify(record, null, 2) + '\n') };
 }
 
+/** `manifest.json.sig`, read only if it is a regular file (never through a link, never a FIFO). */
+const readSignatureFile = (outDir: string) => readRegularText(path.join(outDir, MANIFEST_SIGNATURE_FILE));
+
 /** `manifest.json.sig`'s record, or undefined when it is not one. */
 function parseSignature(bytes: Uint8Array): ManifestSignature | undefined {
   try {
@@ -132,6 +136,14 @@ function parseSignature(bytes: Uint8Array): ManifestSignature | undefined {
     return undefined;
   }
 }
+
+/**
+ * What verify says of an unsigned manifest: the hashes prove only that the documents agree with
+ * the manifest — whoever can edit a document can edit the manifest too (issue 12).
+ */
+export const UNSIGNED_WARNING =
+  `attention : manifeste non signé (aucun ${MANIFEST_SIGNATURE_FILE}) : verify ne prouve que la cohérence des documents avec le manifeste, pas leur authenticité ` +
+  `(qui modifie un document peut aussi modifier le manifeste) ; pour l'authentifier, produisez avec --cle-privee (ou ${PRIVATE_KEY_VARIABLE}) et vérifiez avec --cle-publique`;
 
 /** Verdict on a manifest's signature. `ok` false makes `alses verify` exit 1. */
 export interface SignatureVerdict {
@@ -143,20 +155,29 @@ export interface SignatureVerdict {
 }
 
 /**
- * Checks `outDir/manifest.json.sig` against `publicKey`. Without a public key, an unsigned or
- * signed manifest is reported but not a failure; with one, a missing signature is a failure (it
- * may have been removed to hide an edit).
+ * Checks `outDir/manifest.json.sig` against `publicKey`. Without a public key, an unsigned
+ * manifest is a warning (`UNSIGNED_WARNING`), a signed one whose SHA-256 is still the one signed
+ * is reported as not checked, and one edited since it was signed is a failure; with a key, a
+ * missing signature is a failure (it may have been removed to hide an edit).
  */
 export async function verifyManifestSignature(outDir: string, publicKey: KeyObject | undefined): Promise<SignatureVerdict> {
   const manifest = await readFile(path.join(outDir, MANIFEST_FILE));
-  const raw = await readFile(path.join(outDir, MANIFEST_SIGNATURE_FILE)).catch(() => undefined);
+  const read = await readSignatureFile(outDir);
+  if (read.problem !== undefined && read.problem !== 'absent')
+    return { ok: false, status: 'invalid', message: `Signature du manifeste illisible (${MANIFEST_SIGNATURE_FILE} : ${problemText(read)} ; attendu le fichier JSON écrit par alses render ou alses monthly)` };
+  const raw = read.text === undefined ? undefined : new TextEncoder().encode(read.text);
   if (!raw)
     return publicKey
       ? { ok: false, status: 'unsigned', message: `Signature du manifeste absente (${MANIFEST_SIGNATURE_FILE}) alors qu'une clé publique est fournie : le manifeste n'est pas authentifié (signature supprimée, ou production lancée sans --cle-privee)` }
-      : { ok: true, status: 'unsigned', message: `Manifeste non signé (aucun ${MANIFEST_SIGNATURE_FILE}) : seules les empreintes ont été vérifiées ; pour l'authentifier, produisez avec --cle-privee (ou ${PRIVATE_KEY_VARIABLE})` };
+      : { ok: true, status: 'unsigned', message: UNSIGNED_WARNING };
   const record = parseSignature(raw);
   if (!record) return { ok: false, status: 'invalid', message: `Signature du manifeste illisible (${MANIFEST_SIGNATURE_FILE} : attendu le fichier JSON écrit par alses render ou alses monthly)` };
-  if (!publicKey) return { ok: true, status: 'unchecked', message: `Manifeste signé, signature non vérifiée : indiquez la clé publique avec --cle-publique (ou ${PUBLIC_KEY_VARIABLE})` };
+  // Without the public key, the signature cannot be checked, but a manifest edited after it was
+  // signed no longer has the SHA-256 the signature records: that much is caught (issue 12).
+  if (!publicKey)
+    return record.manifestSha256 !== sha256(manifest)
+      ? { ok: false, status: 'invalid', message: `Signature du manifeste invalide : le manifeste a été modifié après sa signature (SHA-256 signé ${record.manifestSha256.slice(0, 12)}…, trouvé ${sha256(manifest).slice(0, 12)}…) ; ni le manifeste ni les documents ne peuvent être tenus pour authentiques` }
+      : { ok: true, status: 'unchecked', message: `attention : manifeste signé, signature non vérifiée : indiquez la clé publique avec --cle-publique (ou ${PUBLIC_KEY_VARIABLE}) ; sans elle, verify ne prouve que la cohérence des documents avec le manifeste` };
   const fingerprint = publicKeyFingerprint(publicKey);
   const valid = verify(null, manifest, publicKey, Buffer.from(record.signature, 'base64'));
   if (valid) return { ok: true, status: 'valid', message: `Signature du manifeste valide (clé Ed25519 ${fingerprint.slice(0, 16)}…)` };

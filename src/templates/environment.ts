@@ -8,65 +8,18 @@
  * line: front matter YAML and fields, Handlebars syntax, unknown tags/attributes in the source,
  * and triple-stash `{{{…}}}` (values are always escaped).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { LineCounter, parseDocument as parseYaml } from 'yaml';
-import { z } from 'zod';
+import { readTemplateFile } from './files.ts';
+import { expectationOf, frontMatterSchema, splitFrontMatter, TEMPLATE_PARAMETERS, yamlLine, type FrontMatter, type TemplateParameter } from './front-matter.ts';
 import { displayPath, positionAt, type Diagnostic } from '../diagnostics.ts';
 import { checkTagsAndAttributes } from '../document/parse.ts';
-import { ORIENTATIONS } from '../document/nodes.ts';
 import { HELPERS } from './helpers.ts';
 
 export { locOf };
-
-/** Parameters a generic template may take (`parametres:` in its front matter). */
-export const TEMPLATE_PARAMETERS = ['au', 'deploiement'] as const;
-/** A parameter of a generic template. */
-export type TemplateParameter = (typeof TEMPLATE_PARAMETERS)[number];
-
-/**
- * Front matter of a document template. String fields may hold Handlebars expressions, rendered
- * with the same view model as the body (e.g. `title: "Liste des ALSES – {{mois etat.date}}"`).
- */
-export const frontMatterSchema = z
-  .object({
-    /** Title of the document (properties, window title). */
-    title: z.string().min(1),
-    /** Subject (properties). */
-    subject: z.string().default(''),
-    /** One line shown by `alses templates`. */
-    description: z.string().default(''),
-    orientation: z.enum(ORIENTATIONS).default('portrait'),
-    /** Running header. */
-    header: z.string().default(''),
-    /** Running footer (beside "Page X / Y"). */
-    footer: z.string().default(''),
-    /** Id of the deliberation the document is annexed to (see data/dispositif.yaml). */
-    deliberation: z.string().optional(),
-    /** Date the content refers to (ISO, may be an expression); default: the deliberation's or état's date. */
-    date: z.string().optional(),
-    /**
-     * Parameters a generic template takes from the catalogue or the command line: `au` (the état
-     * on that date) and/or `deploiement` (a déploiement id, whose délibération the document
-     * takes). A template with parameters writes no date or délibération of its own.
-     */
-    parametres: z.array(z.enum(TEMPLATE_PARAMETERS)).default([]),
-    /** Data a specific template always uses: the état on a date and/or a déploiement (by id). */
-    data: z
-      .object({
-        etat: z.string().optional(),
-        deploiement: z.string().optional(),
-      })
-      .strict()
-      .default({}),
-    /** Kind of view model: annexes (default) or the monthly report. */
-    kind: z.enum(['annexe', 'rapport-mensuel']).default('annexe'),
-  })
-  .strict();
-
-/** Parsed front matter of a template. */
-export type FrontMatter = z.infer<typeof frontMatterSchema>;
+export { frontMatterSchema, TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter };
 
 /** A loaded, checked, compiled template. */
 export interface LoadedTemplate {
@@ -92,6 +45,8 @@ export interface TemplateSet {
   readonly partialSources: Readonly<Record<string, string>>;
   readonly templates: LoadedTemplate[];
   readonly diagnostics: Diagnostic[];
+  /** SHA-256 (hex) of the bytes read from each template and partial file, by path as shown in messages. */
+  readonly hashes: Readonly<Record<string, string>>;
 }
 
 const rel = displayPath;
@@ -189,15 +144,6 @@ function partialFunction(env: typeof Handlebars, source: string, file: string): 
   };
 }
 
-/** Splits `---\n yaml \n---\n body`; returns undefined when there is no front matter. */
-function splitFrontMatter(source: string): { yaml: string; body: string; bodyLineOffset: number } | undefined {
-  const text = source.replace(/^\uFEFF/, '');
-  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
-  if (!m) return undefined;
-  const head = m[0];
-  return { yaml: m[1] ?? '', body: text.slice(head.length), bodyLineOffset: head.split('\n').length - 1 };
-}
-
 /** Masks Handlebars expressions with spaces (keeping newlines) so only literal markup remains. */
 function maskMustaches(program: hbs.AST.Program, source: string): string {
   const lineStarts = [0];
@@ -281,16 +227,6 @@ function checkSource(file: string, body: string, lineOffset: number): Diagnostic
   return diagnostics;
 }
 
-/** Maps a zod issue path in the front matter to the YAML node's line. */
-function yamlLine(doc: ReturnType<typeof parseYaml>, counter: LineCounter, issuePath: readonly PropertyKey[]): number | undefined {
-  const node = doc.getIn(issuePath as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-  const offset = node?.range?.[0];
-  if (offset !== undefined) return counter.linePos(offset).line;
-  // A missing key: point at the parent.
-  if (issuePath.length > 0) return yamlLine(doc, counter, issuePath.slice(0, -1));
-  return 1;
-}
-
 /**
  * Loads every template of `dir` (`*.hbs`) and registers the partials of `dir/partials/` on a new,
  * isolated Handlebars environment with the French helpers.
@@ -308,6 +244,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       partials: [],
       partialSources: {},
       templates: [],
+      hashes: {},
       diagnostics: [
         {
           severity: 'error',
@@ -323,10 +260,12 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
   const partialFiles = (await readdir(partialsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.hbs')).sort();
   const partials: string[] = [];
   const partialSources: Record<string, string> = {};
+  const hashes: Record<string, string> = {};
   for (const f of partialFiles) {
     const file = path.join(partialsDir, f);
+    const source = await readTemplateFile(dir, file, diagnostics, hashes);
+    if (source === undefined) continue;
     partials.push(rel(file));
-    const source = await readFile(file, 'utf8');
     const checks = checkSource(rel(file), source, 0);
     diagnostics.push(...checks);
     partialSources[rel(file)] = source;
@@ -354,7 +293,8 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       });
       continue;
     }
-    const source = await readFile(file, 'utf8');
+    const source = await readTemplateFile(dir, file, diagnostics, hashes);
+    if (source === undefined) continue;
     const split = splitFrontMatter(source);
     if (!split) {
       diagnostics.push({
@@ -404,13 +344,5 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       }
     }
   }
-  return { env, partials, partialSources, templates, diagnostics };
+  return { env, partials, partialSources, templates, diagnostics, hashes };
 }
-
-const EXPECTATIONS: Record<string, string> = {
-  title: 'texte non vide',
-  orientation: ORIENTATIONS.join(' ou '),
-  kind: 'annexe ou rapport-mensuel',
-  parametres: `une liste parmi ${TEMPLATE_PARAMETERS.join(', ')}, ex. [au]`,
-};
-const expectationOf = (key: string): string => EXPECTATIONS[key.split('.')[0] ?? key] ?? 'texte';

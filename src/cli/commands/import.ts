@@ -9,6 +9,7 @@ import type { CommandModule } from 'yargs';
 import { describeDiff } from '../../dataset/csv-diff.ts';
 import { displayPath } from '../../diagnostics.ts';
 import { BACKUP_FOLDER, runImport, type PlannedFile } from '../../jobs/import.ts';
+import { checkWritableFolder } from '../../output/confine.ts';
 import { plural, printDiagnostics, reportFailure } from '../shared.ts';
 import { usage } from './index.ts';
 
@@ -57,6 +58,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .example('alses import alses.xlsx --to data --ecraser', 'écrit aussi les fichiers modifiés (anciennes versions dans data/.sauvegardes/)') as never,
   handler: async (args) => {
     try {
+      await checkWritableFolder(args.to, '--to');
       const result = await runImport(args.source, args.to, { ...(args.dispositif !== undefined ? { dispositif: args.dispositif } : {}), overwrite: args.ecraser });
       printDiagnostics(result.diagnostics);
       if (!result.plan) {

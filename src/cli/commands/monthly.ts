@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { access, appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { checkWritableFolder, inputFolders } from '../../output/confine.ts';
 import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { AlsesError, EXIT_CODES } from '../../errors.ts';
@@ -114,6 +115,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
       checkReportMonth(month);
       await mailing.prepare();
       if (args.log) await checkMonthlyLog(args.log);
+      await checkWritableFolder(args.out, '--out', inputFolders(args.data, args.templates));
       const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
       const result = await runMonthly({
         dataDir: args.data,

@@ -1,4 +1,5 @@
 /** `alses render [templates..]`: renders the annexes in PDF, DOCX and HTML into the output folder. */
+import { checkWritableFolder, inputFolders } from '../../output/confine.ts';
 import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
@@ -50,6 +51,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       }) as never,
   handler: async (args) => {
     try {
+      await checkWritableFolder(args.out, '--out', inputFolders(args.data, args.templates));
       const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
       const { outputs, diagnostics } = await runRender({
         dataDir: args.data,

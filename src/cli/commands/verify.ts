@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { repairOrList } from '../../output/lock.ts';
-import { verifyOutputs } from '../../output/manifest.ts';
+import { verifyOutputs } from '../../output/verify.ts';
 import { configuredKeyFile, loadPublicKey, PUBLIC_KEY_VARIABLE, verifyManifestSignature } from '../../signature/manifest.ts';
 import { nonEmptyPath, plural, reportFailure } from '../shared.ts';
 
@@ -17,7 +17,7 @@ interface VerifyArgs {
   clePublique?: string;
 }
 
-const LABEL = { changed: 'modifié', removed: 'supprimé', added: 'ajouté', 'source-changed': 'source modifiée', 'source-missing': 'source absente' } as const;
+const LABEL = { changed: 'modifié', removed: 'supprimé', added: 'ajouté', outside: 'erreur', 'source-changed': 'source modifiée', 'source-missing': 'source absente' } as const;
 
 /** The `verify` command. */
 export const verifyCommand: CommandModule<object, VerifyArgs> = {

@@ -32,15 +32,40 @@ const sizeText = (bytes: number): string =>
  * diagnostic, or undefined when the path is inside.
  */
 export async function outsideFolder(folder: string, absPath: string, named: string, place: Place): Promise<Diagnostic | undefined> {
+  if (await insideFolder(folder, absPath)) return undefined;
+  const expected = `un chemin dans le dossier de données, relatif à ${DISPOSITIF_FILE}, ex. etats/2019-07-15.csv`;
+  return { severity: 'error', ruleId: 'file/outside', message: `fichier ${quote(named)} hors du dossier de données (attendu : ${expected})`, place, actual: named, expected };
+}
+
+/**
+ * Whether `absPath` lies inside `folder`, both as written (no `../`, not absolute elsewhere) and
+ * once symbolic links are resolved (a link, or a linked sub-folder, leading out of it is outside).
+ * A path that does not exist yet is judged by its nearest existing parent.
+ */
+export async function insideFolder(folder: string, absPath: string): Promise<boolean> {
   const inside = (root: string, p: string): boolean => {
     const rel = path.relative(root, p);
     return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
   };
-  const realFolder = await realpath(folder).catch(() => path.resolve(folder));
-  const real = await realpath(absPath).catch(() => undefined);
-  if (inside(path.resolve(folder), absPath) && (real === undefined || inside(realFolder, real))) return undefined;
-  const expected = `un chemin dans le dossier de données, relatif à ${DISPOSITIF_FILE}, ex. etats/2019-07-15.csv`;
-  return { severity: 'error', ruleId: 'file/outside', message: `fichier ${quote(named)} hors du dossier de données (attendu : ${expected})`, place, actual: named, expected };
+  if (!inside(path.resolve(folder), path.resolve(absPath))) return false;
+  return inside(await resolveExisting(folder), await resolveExisting(absPath));
+}
+
+/**
+ * `p` (absolute or relative to the working folder) with symbolic links resolved as far as it
+ * exists; the part that does not exist yet is appended as written (it cannot be a link).
+ */
+export async function resolveExisting(p: string): Promise<string> {
+  let existing = path.resolve(p);
+  const rest: string[] = [];
+  for (;;) {
+    const real = await realpath(existing).catch(() => undefined);
+    if (real !== undefined) return path.join(real, ...rest.reverse());
+    const parent = path.dirname(existing);
+    if (parent === existing) return path.resolve(p);
+    rest.push(path.basename(existing));
+    existing = parent;
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
 import type { Logo } from '../model.ts';
 import { quote } from '../text.ts';
-import { readBytes } from './files.ts';
+import { insideFolder, readBytes } from './files.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -23,13 +23,13 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
 /**
  * Reads the logo `file` (relative to the data folder `dir`).
  * @returns the logo, or undefined with an error placed at `place` (the `logo:` line): the path
- *   leaves the data folder (`logo/outside`), the file is missing or unreadable (`file/missing`,
+ *   leaves the data folder, as written or through a symbolic link (`logo/outside`), the file is missing or unreadable (`file/missing`,
  *   `file/unreadable`), or it is not a PNG image (`logo/image`).
  */
 export async function readLogo(dir: string, file: string, place: Place, diagnostics: Diagnostic[]): Promise<Logo | undefined> {
   const absPath = path.resolve(dir, file);
-  const relative = path.relative(dir, absPath);
-  if (path.isAbsolute(file) || relative.startsWith('..') || path.isAbsolute(relative)) {
+  // Links resolved too: a logo linked to a file outside the data folder is not read (issue 12).
+  if (path.isAbsolute(file) || !(await insideFolder(dir, absPath))) {
     diagnostics.push({
       severity: 'error',
       ruleId: 'logo/outside',
