@@ -73,7 +73,7 @@ describe('publishing is one transaction: documents, manifest and its signature',
     // The manifest's place is taken by a folder: the new documents must not go out without it.
     await rm(path.join(dir, 'manifest.json'));
     await mkdir(path.join(dir, 'manifest.json'));
-    await expect(publish(dir, [file('a.pdf', 'A2'), file('b.pdf', 'B2')])).rejects.toThrow(/Écriture de « .*manifest\.json » impossible : un dossier porte déjà ce nom/);
+    await expect(publish(dir, [file('a.pdf', 'A2'), file('b.pdf', 'B2')])).rejects.toThrow(/Manifeste « .*manifest\.json » endommagé : un dossier porte ce nom/);
     expect(await readFile(path.join(dir, 'a.pdf'), 'utf8')).toBe('A1');
     expect(await readFile(path.join(dir, 'b.pdf'), 'utf8')).toBe('B1');
     expect((await readdir(dir)).sort()).toEqual(['a.pdf', 'b.pdf', 'manifest.json']);
