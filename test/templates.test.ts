@@ -68,7 +68,7 @@ describe('template checks name the template file and line', () => {
     const folder = await templatesWith('strict', `${FRONT}<p>{{etat.totalEtpp}}</p>\n`);
     const run = await runCli(['render', 't', '--templates', folder, '--out', path.join(dir, 'out-strict')]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('la donnée « totalEtpp » n\'existe pas');
+    expect(run.stderr).toContain('t.hbs:6:4  erreur  Modèle : la donnée « etat.totalEtpp » n\'existe pas');
     expect(await readdir(path.join(dir, 'out-strict')).catch(() => [])).toEqual([]);
   });
 });
@@ -123,7 +123,8 @@ describe('more template mistakes caught', () => {
     const folder = await templatesWith('object', `${FRONT}<p>{{etat.rows}}</p>\n`);
     const run = await runCli(['validate', '--templates', folder]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('une expression affiche un objet ou une liste (« [object Object] »)');
+    // Placed on the template's line and column (it used to be a line of the rendered output).
+    expect(run.stderr).toContain('t.hbs:6:4  erreur  Modèle : Expression « {{etat.rows}} » : elle affiche une liste au lieu d\'un texte');
   });
 
   it('a table row of the wrong width is reported once per table, not once per row', async () => {

@@ -1,72 +1,25 @@
 /**
  * Loading templates: `templates/*.hbs` are documents, `templates/partials/*.hbs` are partials
  * (e.g. a table shared by an annex and the note de présentation). Each document template starts
- * with YAML front matter (see `FrontMatter`), then Handlebars emitting the HTML subset of
+ * with YAML front matter (`front-matter.ts`), then Handlebars emitting the HTML subset of
  * `src/document/parse.ts`.
  *
- * Checks made when loading, all reported at once as Diagnostics with the template's file and
- * line: front matter YAML and fields, Handlebars syntax, unknown tags/attributes in the source,
- * and triple-stash `{{{…}}}` (values are always escaped).
+ * Checks made when loading, all reported at once as Diagnostics with the template's file, line
+ * and column: front matter YAML and fields (`front-matter.ts`), the Handlebars source
+ * (`check.ts`: syntax, unescaped and prototype expressions, unknown helpers, tags, attributes,
+ * image sources) and partials calling themselves.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { LineCounter, parseDocument as parseYaml } from 'yaml';
-import { z } from 'zod';
-import { displayPath, positionAt, type Diagnostic } from '../diagnostics.ts';
-import { checkTagsAndAttributes } from '../document/parse.ts';
-import { ORIENTATIONS } from '../document/nodes.ts';
+import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { checkSource, partialCalls, partialCycles } from './check.ts';
+import { checkValues, valueHelper, VALUE_HELPER } from './compile.ts';
+import { readFrontMatter, splitFrontMatter, type FrontMatter } from './front-matter.ts';
 import { HELPERS } from './helpers.ts';
 
 export { locOf };
-
-/** Parameters a generic template may take (`parametres:` in its front matter). */
-export const TEMPLATE_PARAMETERS = ['au', 'deploiement'] as const;
-/** A parameter of a generic template. */
-export type TemplateParameter = (typeof TEMPLATE_PARAMETERS)[number];
-
-/**
- * Front matter of a document template. String fields may hold Handlebars expressions, rendered
- * with the same view model as the body (e.g. `title: "Liste des ALSES – {{mois etat.date}}"`).
- */
-export const frontMatterSchema = z
-  .object({
-    /** Title of the document (properties, window title). */
-    title: z.string().min(1),
-    /** Subject (properties). */
-    subject: z.string().default(''),
-    /** One line shown by `alses templates`. */
-    description: z.string().default(''),
-    orientation: z.enum(ORIENTATIONS).default('portrait'),
-    /** Running header. */
-    header: z.string().default(''),
-    /** Running footer (beside "Page X / Y"). */
-    footer: z.string().default(''),
-    /** Id of the deliberation the document is annexed to (see data/dispositif.yaml). */
-    deliberation: z.string().optional(),
-    /** Date the content refers to (ISO, may be an expression); default: the deliberation's or état's date. */
-    date: z.string().optional(),
-    /**
-     * Parameters a generic template takes from the catalogue or the command line: `au` (the état
-     * on that date) and/or `deploiement` (a déploiement id, whose délibération the document
-     * takes). A template with parameters writes no date or délibération of its own.
-     */
-    parametres: z.array(z.enum(TEMPLATE_PARAMETERS)).default([]),
-    /** Data a specific template always uses: the état on a date and/or a déploiement (by id). */
-    data: z
-      .object({
-        etat: z.string().optional(),
-        deploiement: z.string().optional(),
-      })
-      .strict()
-      .default({}),
-    /** Kind of view model: annexes (default) or the monthly report. */
-    kind: z.enum(['annexe', 'rapport-mensuel']).default('annexe'),
-  })
-  .strict();
-
-/** Parsed front matter of a template. */
-export type FrontMatter = z.infer<typeof frontMatterSchema>;
+export { frontMatterSchema, TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from './front-matter.ts';
 
 /** A loaded, checked, compiled template. */
 export interface LoadedTemplate {
@@ -143,7 +96,8 @@ const STRICT_BLOCKS = ['if', 'unless', 'each', 'with'] as const;
  * A new, isolated Handlebars environment with the French helpers, where `{{#if}}`, `{{#unless}}`,
  * `{{#each}}` and `{{#with}}` throw on a value that does not exist (`undefined`): with strict
  * mode, a misspelt field is then always an error. View models give absent values as `null`.
- * Errors carry the line and column of the helper (`TemplateRunError`).
+ * Errors carry the line and column of the helper (`TemplateRunError`). Plain `{{champ}}` go
+ * through the `__valeur` helper (`compile.ts`; templates compiled with `compileTemplate`).
  */
 export function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
@@ -158,6 +112,10 @@ export function createEnvironment(): typeof Handlebars {
       }
     });
   }
+  env.registerHelper(
+    VALUE_HELPER,
+    valueHelper((name, line, column) => new TemplateRunError(`la donnée « ${name} » n'existe pas (attendu : un champ du modèle de vue, voir README « Écrire un modèle »)`, line, column)),
+  );
   for (const name of STRICT_BLOCKS) {
     const builtin = env.helpers[name] as Handlebars.HelperDelegate;
     env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
@@ -172,10 +130,27 @@ export function createEnvironment(): typeof Handlebars {
   return env;
 }
 
-/** A partial compiled strictly, whose errors name the partial's own file. */
-function partialFunction(env: typeof Handlebars, source: string, file: string): Handlebars.TemplateDelegate {
-  const compiled = env.compile(source, { strict: true });
+/** Deepest nesting of partials a render may reach (a partial chosen at run time calling itself). */
+export const MAX_PARTIAL_DEPTH = 20;
+
+/**
+ * Compiles a Handlebars source strictly, plain `{{champ}}` checked where written (`compile.ts`).
+ * @param file the source's file and `lineOffset` the lines before it, for places
+ */
+export function compileTemplate(env: typeof Handlebars, source: string, file: string, lineOffset: number, options: { noEscape?: boolean } = {}): Handlebars.TemplateDelegate {
+  const program = checkValues(Handlebars.parse(source), file, lineOffset, new Set(Object.keys(env.helpers)));
+  return env.compile(program, { strict: true, ...options });
+}
+
+/** A partial compiled strictly, whose errors name the partial's own file; nesting is bounded. */
+function partialFunction(env: typeof Handlebars, source: string, file: string, name: string, stack: string[]): Handlebars.TemplateDelegate {
+  const compiled = compileTemplate(env, source, file, 0);
   return (context: unknown, options?: Handlebars.RuntimeOptions) => {
+    if (stack.length >= MAX_PARTIAL_DEPTH) {
+      const chain = [...stack.slice(-3), name].map((n) => `{{> ${n}}}`).join(' → ');
+      throw new TemplateRunError(`partiels imbriqués sur plus de ${MAX_PARTIAL_DEPTH} niveaux (… ${chain}) : un partiel s'appelle lui-même sans fin (attendu : un partiel qui ne s'appelle pas lui-même)`, undefined, undefined, file);
+    }
+    stack.push(name);
     try {
       return compiled(context, options);
     } catch (err) {
@@ -185,121 +160,42 @@ function partialFunction(env: typeof Handlebars, source: string, file: string): 
       }
       const { line, column } = locOf(err);
       throw new TemplateRunError(runErrorMessage(err), line, column, file);
+    } finally {
+      stack.pop();
     }
   };
 }
 
-/** Splits `---\n yaml \n---\n body`; returns undefined when there is no front matter. */
-function splitFrontMatter(source: string): { yaml: string; body: string; bodyLineOffset: number } | undefined {
-  const text = source.replace(/^\uFEFF/, '');
-  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
-  if (!m) return undefined;
-  const head = m[0];
-  return { yaml: m[1] ?? '', body: text.slice(head.length), bodyLineOffset: head.split('\n').length - 1 };
-}
-
-/** Masks Handlebars expressions with spaces (keeping newlines) so only literal markup remains. */
-function maskMustaches(program: hbs.AST.Program, source: string): string {
-  const lineStarts = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === '\n') lineStarts.push(i + 1);
-  const masked = source.replace(/[^\n]/g, ' ').split('');
-  const visit = (node: hbs.AST.Node): void => {
-    if (node.type === 'ContentStatement') {
-      const c = node as hbs.AST.ContentStatement;
-      // The typings say StripFlags; at run time `original` is the raw text of the content.
-      const original = c.original as unknown as string;
-      const start = (lineStarts[c.loc.start.line - 1] ?? 0) + c.loc.start.column;
-      for (let i = 0; i < original.length; i++) masked[start + i] = original[i] ?? ' ';
-      return;
-    }
-    const anyNode = node as unknown as { program?: hbs.AST.Program; inverse?: hbs.AST.Program; body?: hbs.AST.Statement[] };
-    anyNode.body?.forEach(visit);
-    if (anyNode.program) visit(anyNode.program);
-    if (anyNode.inverse) visit(anyNode.inverse);
-  };
-  visit(program);
-  return masked.join('');
-}
-
-/**
- * Names of JavaScript object internals a template must not reach: Handlebars hides them (its
- * prototype access control) and prints nothing, so a template naming one would silently print an
- * empty value; it is an error instead (issue 12).
- */
-const PROTOTYPE_NAMES = /\{\{[^}]*?\b(__proto__|constructor|prototype|__defineGetter__|__defineSetter__|__lookupGetter__|__lookupSetter__)\b[^}]*\}\}/;
-
-/** `template/prototype`: an expression of `source` naming an object internal, placed at its line. */
-function prototypeProblems(file: string, source: string, lineOffset: number): Diagnostic[] {
-  const match = PROTOTYPE_NAMES.exec(source);
-  if (!match) return [];
-  return [
-    {
-      severity: 'error',
-      ruleId: 'template/prototype',
-      message: `Expression « ${match[0]} » : « ${match[1]} » n'est pas une donnée du modèle de vue (attendu : un champ des données, ex. {{etat.date}})`,
-      place: { file, line: positionAt(source, match.index).line + lineOffset },
-      actual: match[0],
-    },
-  ];
-}
-
-/** Checks a Handlebars source (document or partial) and returns its diagnostics. */
-function checkSource(file: string, body: string, lineOffset: number): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [...prototypeProblems(file, body, lineOffset)];
-  // `{{{ … }}}` and `{{& … }}` print a value unescaped: refused alike (issue 12).
-  const triple = body.search(/\{\{~?[{&]/);
-  if (triple >= 0) {
-    const line = positionAt(body, triple).line + lineOffset;
-    diagnostics.push({
-      severity: 'error',
-      ruleId: 'template/unescaped',
-      message: `Expression « ${/^\{\{~?&/.test(body.slice(triple)) ? '{{& … }}' : '{{{ … }}}'} » non échappée interdite (attendu : {{ … }}, les valeurs sont toujours échappées)`,
-      place: { file, line },
-    });
-  }
-  let program: hbs.AST.Program;
+/** Reads a template file; a folder named `x.hbs` or an unreadable file is `template/unreadable`. */
+async function readTemplateFile(file: string, diagnostics: Diagnostic[]): Promise<string | undefined> {
   try {
-    program = Handlebars.parse(body);
+    return await readFile(file, 'utf8');
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    const { line } = /doesn't match/.test(msg) ? locOf(err) : { line: Number(/line (\d+)/.exec(msg)?.[1]) || undefined };
-    const lines = msg.split('\n');
-    const detail = /doesn't match/.test(msg)
-      ? runErrorMessage(err)
-      : /got 'EOF'/.test(msg)
-        ? 'bloc {{#…}} ou expression non fermé(e) en fin de fichier (attendu : {{/…}} pour chaque {{#…}})'
-        : `près de « ${(lines[1] ?? '').trim()} » (attendu : expressions {{ … }} bien formées et blocs {{#…}} fermés)`;
+    const code = (err as NodeJS.ErrnoException).code;
     diagnostics.push({
       severity: 'error',
-      ruleId: 'template/syntax',
-      message: `Erreur de syntaxe Handlebars : ${detail}`,
-      place: { file, ...(line ? { line: line + lineOffset } : {}) },
+      ruleId: 'template/unreadable',
+      message:
+        code === 'EISDIR'
+          ? `« ${rel(file)} » est un dossier, pas un modèle (attendu : un fichier .hbs ; renommer ou déplacer ce dossier)`
+          : `Modèle « ${rel(file)} » illisible (${code ?? 'erreur inconnue'}) (attendu : un fichier .hbs lisible)`,
+      place: { file: rel(file) },
     });
-    return diagnostics;
+    return undefined;
   }
-  diagnostics.push(...checkTagsAndAttributes(maskMustaches(program, body), { file, lineOffset, placeKind: 'source' }));
-  return diagnostics;
-}
-
-/** Maps a zod issue path in the front matter to the YAML node's line. */
-function yamlLine(doc: ReturnType<typeof parseYaml>, counter: LineCounter, issuePath: readonly PropertyKey[]): number | undefined {
-  const node = doc.getIn(issuePath as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-  const offset = node?.range?.[0];
-  if (offset !== undefined) return counter.linePos(offset).line;
-  // A missing key: point at the parent.
-  if (issuePath.length > 0) return yamlLine(doc, counter, issuePath.slice(0, -1));
-  return 1;
 }
 
 /**
  * Loads every template of `dir` (`*.hbs`) and registers the partials of `dir/partials/` on a new,
- * isolated Handlebars environment with the French helpers.
+ * isolated Handlebars environment with the French helpers. Every problem of every file is
+ * reported (`check.ts`, `front-matter.ts`), and partials calling themselves
+ * (`template/partial-cycle`) are not registered.
  * @param names when given, only these templates (names without `.hbs`); an unknown name is an error.
  * @returns templates that loaded cleanly and all diagnostics (never throws for template problems).
- * @throws Error only on an unreadable folder.
  */
 export async function loadTemplates(dir: string, names: readonly string[] = []): Promise<TemplateSet> {
   const env = createEnvironment();
+  const helpers = new Set(Object.keys(env.helpers));
   const diagnostics: Diagnostic[] = [];
   const available = await readdir(dir).catch(() => undefined);
   if (!available) {
@@ -323,15 +219,21 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
   const partialFiles = (await readdir(partialsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.hbs')).sort();
   const partials: string[] = [];
   const partialSources: Record<string, string> = {};
+  const checked = new Map<string, { file: string; source: string; calls: ReturnType<typeof partialCalls>; ok: boolean }>();
   for (const f of partialFiles) {
     const file = path.join(partialsDir, f);
+    const source = await readTemplateFile(file, diagnostics);
+    if (source === undefined) continue;
     partials.push(rel(file));
-    const source = await readFile(file, 'utf8');
-    const checks = checkSource(rel(file), source, 0);
-    diagnostics.push(...checks);
+    const checks = checkSource(rel(file), source, 0, helpers);
+    diagnostics.push(...checks.diagnostics);
     partialSources[rel(file)] = source;
-    if (checks.length === 0) env.registerPartial(f.slice(0, -'.hbs'.length), partialFunction(env, source, rel(file)));
+    checked.set(f.slice(0, -'.hbs'.length), { file: rel(file), source, calls: checks.program ? partialCalls(checks.program) : [], ok: checks.diagnostics.length === 0 });
   }
+  const cycles = partialCycles(checked);
+  diagnostics.push(...cycles.diagnostics);
+  const stack: string[] = [];
+  for (const [name, p] of checked) if (p.ok && !cycles.cyclic.has(name)) env.registerPartial(name, partialFunction(env, p.source, p.file, name, stack));
 
   const documents = available.filter((f) => f.endsWith('.hbs')).sort();
   if (documents.length === 0)
@@ -354,7 +256,8 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       });
       continue;
     }
-    const source = await readFile(file, 'utf8');
+    const source = await readTemplateFile(file, diagnostics);
+    if (source === undefined) continue;
     const split = splitFrontMatter(source);
     if (!split) {
       diagnostics.push({
@@ -365,52 +268,13 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       });
       continue;
     }
-    const counter = new LineCounter();
-    const doc = parseYaml(split.yaml, { lineCounter: counter, prettyErrors: false });
-    const before = diagnostics.length;
-    diagnostics.push(...prototypeProblems(rel(file), split.yaml, 1));
-    for (const e of doc.errors) {
-      const pos = counter.linePos(e.pos[0]);
-      diagnostics.push({
-        severity: 'error',
-        ruleId: 'template/front-matter',
-        message: `En-tête YAML invalide : ${e.message.split('\n')[0]}`,
-        place: { file: rel(file), line: pos.line + 1, column: pos.col },
-      });
-    }
-    if (diagnostics.length === before) {
-      const parsed = frontMatterSchema.safeParse(doc.toJS() ?? {});
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          const key = issue.path.join('.') || '(racine)';
-          const line = yamlLine(doc, counter, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path);
-          const detail =
-            issue.code === 'unrecognized_keys'
-              ? `clé(s) inconnue(s) ${issue.keys.map((k) => `« ${k} »`).join(', ')} (attendu : ${Object.keys(frontMatterSchema.shape).join(', ')})`
-              : `valeur invalide pour « ${key} » (attendu : ${expectationOf(key)})`;
-          diagnostics.push({ severity: 'error', ruleId: 'template/front-matter', message: `En-tête YAML : ${detail}`, place: { file: rel(file), ...(line ? { line: line + 1 } : {}) } });
-        }
-      } else {
-        const bodyDiagnostics = checkSource(rel(file), split.body, split.bodyLineOffset);
-        diagnostics.push(...bodyDiagnostics);
-        if (bodyDiagnostics.length === 0) {
-          const keyLines: Record<string, number> = {};
-          for (const key of ['title', 'date', 'deliberation', 'parametres', 'data.etat', 'data.deploiement']) {
-            const line = doc.hasIn(key.split('.')) ? yamlLine(doc, counter, key.split('.')) : undefined;
-            if (line !== undefined) keyLines[key] = line + 1;
-          }
-          templates.push({ name, file: rel(file), frontMatter: parsed.data, body: split.body, bodyLineOffset: split.bodyLineOffset, keyLines });
-        }
-      }
+    // Front matter and body are both checked: every problem of the file at once.
+    const head = readFrontMatter(split.yaml, rel(file));
+    const body = checkSource(rel(file), split.body, split.bodyLineOffset, helpers);
+    diagnostics.push(...head.diagnostics, ...body.diagnostics);
+    if (head.frontMatter && !hasErrors(head.diagnostics) && body.diagnostics.length === 0) {
+      templates.push({ name, file: rel(file), frontMatter: head.frontMatter, body: split.body, bodyLineOffset: split.bodyLineOffset, keyLines: head.keyLines });
     }
   }
   return { env, partials, partialSources, templates, diagnostics };
 }
-
-const EXPECTATIONS: Record<string, string> = {
-  title: 'texte non vide',
-  orientation: ORIENTATIONS.join(' ou '),
-  kind: 'annexe ou rapport-mensuel',
-  parametres: `une liste parmi ${TEMPLATE_PARAMETERS.join(', ')}, ex. [au]`,
-};
-const expectationOf = (key: string): string => EXPECTATIONS[key.split('.')[0] ?? key] ?? 'texte';

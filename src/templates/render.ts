@@ -10,7 +10,8 @@ import type { DocumentMeta, DocumentNode } from '../document/nodes.ts';
 import type { AnnexeContext } from '../reports/annexe.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
 import { formatDate, parseIsoDate } from '../dates.ts';
-import { locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
+import { collectValueProblems } from './compile.ts';
+import { compileTemplate, locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
 
 /** A rendered document, ready for the writers. */
 export interface RenderedDocument {
@@ -38,7 +39,11 @@ function run(
   try {
     // Front-matter fields are text, never HTML (issue 12): not escaped here, escaped by each
     // writer where its format needs it — "Département de l'Aisne" stays as written.
-    return set.env.compile(source, { strict: true, noEscape: options.text === true })(context);
+    const file = template.file;
+    const compiled = compileTemplate(set.env, source, file, lineOffset, { noEscape: options.text === true });
+    const { result, problems } = collectValueProblems(() => compiled(context));
+    diagnostics.push(...problems.map((d) => ({ ...d, message: `${what} : ${d.message}` })));
+    return problems.length > 0 ? undefined : result;
   } catch (err) {
     const { line, column } = locOf(err);
     const inPartial = err instanceof TemplateRunError && err.file !== undefined && err.file !== template.file;
@@ -82,17 +87,8 @@ export function renderTemplate(
     }
   }
   const html = run(set, template, template.body, context, 'Modèle', template.bodyLineOffset, diagnostics);
-  if (html?.includes('[object Object]')) {
-    const line = positionAt(html, html.indexOf('[object Object]')).line;
-    diagnostics.push({
-      severity: 'error',
-      ruleId: 'template/object-value',
-      message: `Modèle : une expression affiche un objet ou une liste (« [object Object] ») au lieu d'un texte (attendu : un champ simple, ex. {{date deploiement.deliberation.date}} ; ligne de la sortie du modèle)`,
-      place: { file: template.file, line },
-    });
-  }
   const parsed = html === undefined ? undefined : parseHtmlSubset(html, { file: template.file, ...(options.charts ? { charts: options.charts } : {}) });
-  if (parsed) diagnostics.push(...parsed.diagnostics);
+  if (parsed) diagnostics.push(...parsed.diagnostics.map((d) => (d.ruleId === 'template/image-src' ? inSource(set, template, d) : d)));
   if (!parsed || hasErrors(diagnostics)) throw new AlsesError('OUTPUT', `Échec de la production du document « ${template.name} » : aucun fichier écrit.`, diagnostics);
   const author = (context as { collectivite?: { nom: string } }).collectivite?.nom ?? '';
   const deliberation = (context as { deliberation?: { date: string; numero?: string | undefined; matiere?: string | undefined } | null }).deliberation;
@@ -107,6 +103,24 @@ export function renderTemplate(
     },
     diagnostics,
   };
+}
+
+/**
+ * An image source found wrong in the output, placed where the template (or a partial) writes it:
+ * the `src="…"` attribute holding that very text, when one does (issue 12: it was placed on a
+ * line of the rendered output). Otherwise the diagnostic is returned as it is.
+ */
+function inSource(set: TemplateSet, template: LoadedTemplate, d: Diagnostic): Diagnostic {
+  const src = /« (.*?) »/.exec(d.message)?.[1];
+  if (src === undefined) return d;
+  const sources: [string, string, number][] = [[template.file, template.body, template.bodyLineOffset], ...Object.entries(set.partialSources).map(([f, t]): [string, string, number] => [f, t, 0])];
+  for (const [file, text, offset] of sources) {
+    const at = [`src="${src}"`, `src='${src}'`].map((a) => text.indexOf(a)).find((i) => i >= 0);
+    if (at === undefined) continue;
+    const { line, column } = positionAt(text, at + 5);
+    return { ...d, message: d.message.replace(' (ligne de la sortie du modèle)', ''), place: { file, line: line + offset, column } };
+  }
+  return d;
 }
 
 /** Height of the letterhead's logo, in points; its width follows (at most `LOGO_MAX_WIDTH`). */
