@@ -166,6 +166,28 @@ export function partialCalls(program: hbs.AST.Program): { name: string; node: Lo
 }
 
 /**
+ * `template/partial`: each call of `program` to a partial that is neither a file of the partials
+ * folder nor defined inline (`{{#*inline "nom"}}`), placed at the call.
+ */
+export function missingPartials(program: hbs.AST.Program, file: string, lineOffset: number, known: ReadonlySet<string>): Diagnostic[] {
+  const inline = new Set<string>();
+  walk(program, (node) => {
+    const d = node as unknown as { type: string; path?: hbs.AST.PathExpression; params?: hbs.AST.StringLiteral[] };
+    if (d.type === 'DecoratorBlock' && d.path?.original === 'inline' && d.params?.[0]?.type === 'StringLiteral') inline.add(d.params[0].value);
+  });
+  const list = [...known].sort().join(', ') || 'aucun';
+  return partialCalls(program)
+    .filter((c) => !c.name.startsWith('@') && !known.has(c.name) && !inline.has(c.name))
+    .map((c) => ({
+      severity: 'error' as const,
+      ruleId: 'template/partial' as const,
+      message: `partiel « ${c.name} » introuvable (attendu : un fichier partials/${c.name}.hbs du dossier des modèles ; partiels présents : ${list})`,
+      place: placeOf(file, c.node, lineOffset),
+      actual: c.name,
+    }));
+}
+
+/**
  * `template/partial-cycle`: each partial that calls itself, directly or through other partials,
  * placed at the call that closes the cycle and naming the chain (`a → b → a`).
  * @param partials each partial by name: its file and the partials it calls

@@ -13,7 +13,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
-import { checkSource, partialCalls, partialCycles } from './check.ts';
+import { checkSource, missingPartials, partialCalls, partialCycles } from './check.ts';
 import { checkValues, valueHelper, VALUE_HELPER } from './compile.ts';
 import { readFrontMatter, splitFrontMatter, type FrontMatter } from './front-matter.ts';
 import { HELPERS } from './helpers.ts';
@@ -219,7 +219,7 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
   const partialFiles = (await readdir(partialsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.hbs')).sort();
   const partials: string[] = [];
   const partialSources: Record<string, string> = {};
-  const checked = new Map<string, { file: string; source: string; calls: ReturnType<typeof partialCalls>; ok: boolean }>();
+  const checked = new Map<string, { file: string; source: string; program?: hbs.AST.Program; calls: ReturnType<typeof partialCalls>; ok: boolean }>();
   for (const f of partialFiles) {
     const file = path.join(partialsDir, f);
     const source = await readTemplateFile(file, diagnostics);
@@ -228,10 +228,18 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
     const checks = checkSource(rel(file), source, 0, helpers);
     diagnostics.push(...checks.diagnostics);
     partialSources[rel(file)] = source;
-    checked.set(f.slice(0, -'.hbs'.length), { file: rel(file), source, calls: checks.program ? partialCalls(checks.program) : [], ok: checks.diagnostics.length === 0 });
+    checked.set(f.slice(0, -'.hbs'.length), {
+      file: rel(file),
+      source,
+      ...(checks.program ? { program: checks.program } : {}),
+      calls: checks.program ? partialCalls(checks.program) : [],
+      ok: checks.diagnostics.length === 0,
+    });
   }
   const cycles = partialCycles(checked);
   diagnostics.push(...cycles.diagnostics);
+  const known = new Set(checked.keys());
+  for (const p of checked.values()) if (p.program) diagnostics.push(...missingPartials(p.program, p.file, 0, known));
   const stack: string[] = [];
   for (const [name, p] of checked) if (p.ok && !cycles.cyclic.has(name)) env.registerPartial(name, partialFunction(env, p.source, p.file, name, stack));
 
@@ -270,9 +278,10 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
     }
     // Front matter and body are both checked: every problem of the file at once.
     const head = readFrontMatter(split.yaml, rel(file));
-    const body = checkSource(rel(file), split.body, split.bodyLineOffset, helpers);
-    diagnostics.push(...head.diagnostics, ...body.diagnostics);
-    if (head.frontMatter && !hasErrors(head.diagnostics) && body.diagnostics.length === 0) {
+    const checkedBody = checkSource(rel(file), split.body, split.bodyLineOffset, helpers);
+    const body = [...checkedBody.diagnostics, ...(checkedBody.program ? missingPartials(checkedBody.program, rel(file), split.bodyLineOffset, known) : [])];
+    diagnostics.push(...head.diagnostics, ...body);
+    if (head.frontMatter && !hasErrors(head.diagnostics) && body.length === 0) {
       templates.push({ name, file: rel(file), frontMatter: head.frontMatter, body: split.body, bodyLineOffset: split.bodyLineOffset, keyLines: head.keyLines });
     }
   }

@@ -88,7 +88,7 @@ export function renderTemplate(
   }
   const html = run(set, template, template.body, context, 'Modèle', template.bodyLineOffset, diagnostics);
   const parsed = html === undefined ? undefined : parseHtmlSubset(html, { file: template.file, ...(options.charts ? { charts: options.charts } : {}) });
-  if (parsed) diagnostics.push(...parsed.diagnostics.map((d) => (d.ruleId === 'template/image-src' ? inSource(set, template, d) : d)));
+  if (parsed && html !== undefined) diagnostics.push(...parsed.diagnostics.map((d) => inSource(set, template, html, d)));
   if (!parsed || hasErrors(diagnostics)) throw new AlsesError('OUTPUT', `Échec de la production du document « ${template.name} » : aucun fichier écrit.`, diagnostics);
   const author = (context as { collectivite?: { nom: string } }).collectivite?.nom ?? '';
   const deliberation = (context as { deliberation?: { date: string; numero?: string | undefined; matiere?: string | undefined } | null }).deliberation;
@@ -106,21 +106,25 @@ export function renderTemplate(
 }
 
 /**
- * An image source found wrong in the output, placed where the template (or a partial) writes it:
- * the `src="…"` attribute holding that very text, when one does (issue 12: it was placed on a
- * line of the rendered output). Otherwise the diagnostic is returned as it is.
+ * A problem found in the rendered output, placed where the template (or a partial) writes the
+ * element: when the element's opening tag, as output (e.g. `<img src="chart:x" alt="x">`), is
+ * written once in those sources, its place there; otherwise the diagnostic as it is, on the line
+ * of the output (issue 12: an `<img>` was placed on a line of the rendered output).
  */
-function inSource(set: TemplateSet, template: LoadedTemplate, d: Diagnostic): Diagnostic {
-  const src = /« (.*?) »/.exec(d.message)?.[1];
-  if (src === undefined) return d;
+function inSource(set: TemplateSet, template: LoadedTemplate, html: string, d: Diagnostic): Diagnostic {
+  const { line, column } = d.place ?? {};
+  if (line === undefined || column === undefined) return d;
+  const lines = html.split('\n');
+  const tag = /^<[^>]*>/.exec(lines[line - 1]?.slice(column - 1) ?? '')?.[0];
+  if (!tag) return d;
   const sources: [string, string, number][] = [[template.file, template.body, template.bodyLineOffset], ...Object.entries(set.partialSources).map(([f, t]): [string, string, number] => [f, t, 0])];
-  for (const [file, text, offset] of sources) {
-    const at = [`src="${src}"`, `src='${src}'`].map((a) => text.indexOf(a)).find((i) => i >= 0);
-    if (at === undefined) continue;
-    const { line, column } = positionAt(text, at + 5);
-    return { ...d, message: d.message.replace(' (ligne de la sortie du modèle)', ''), place: { file, line: line + offset, column } };
-  }
-  return d;
+  const found = sources.flatMap(([file, text, offset]) => {
+    const at = text.indexOf(tag);
+    return at < 0 || text.indexOf(tag, at + 1) >= 0 ? (at < 0 ? [] : [undefined]) : [{ file, offset, ...positionAt(text, at) }];
+  });
+  const only = found.length === 1 ? found[0] : undefined;
+  if (!only) return d;
+  return { ...d, message: d.message.replace(' (ligne de la sortie du modèle)', ''), place: { file: only.file, line: only.line + only.offset, column: only.column } };
 }
 
 /** Height of the letterhead's logo, in points; its width follows (at most `LOGO_MAX_WIDTH`). */

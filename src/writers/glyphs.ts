@@ -4,7 +4,7 @@
  * report them (`writer/glyph-missing`).
  */
 import type { Diagnostic } from '../diagnostics.ts';
-import { fontMetrics, type FontFace } from '../fonts.ts';
+import { FONT_FACES, fontMetrics, type FontFace } from '../fonts.ts';
 
 /**
  * The characters of `text` the face has no glyph for, each once, in order of appearance (white
@@ -18,12 +18,19 @@ export function missingGlyphs(text: string, face: FontFace): string[] {
   return [...missing];
 }
 
+/** The characters of `text` some face of Source Sans 3 cannot print, each once. */
+export const unprintable = (text: string): string[] => [...new Set(FONT_FACES.flatMap((face) => missingGlyphs(text, face)))];
+
+/** « 😀 » (U+1F600), « 中 » (U+4E2D): characters as messages show them. */
+export const describeCharacters = (chars: readonly string[]): string =>
+  chars.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+
 /**
  * The `writer/glyph-missing` warning for characters no face prints (each once), or none.
  * Shared by the PDF writer and by `alses validate`, which checks without laying out a PDF.
  */
 export function glyphMissingWarning(missing: readonly string[]): Diagnostic | undefined {
   if (missing.length === 0) return undefined;
-  const list = missing.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  const list = describeCharacters(missing);
   return { severity: 'warning', ruleId: 'writer/glyph-missing', message: `Caractères absents de la police Source Sans 3, imprimés comme un rectangle vide dans le PDF : ${list}` };
 }

@@ -49,6 +49,14 @@ export async function readWorkbook(bytes: Uint8Array, file: string): Promise<{ w
   const start: Place = { file };
   const fail = (ruleId: RuleId, message: string) => ({ diagnostics: [{ severity: 'error' as const, ruleId, message, place: start }] });
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    // Excel saves a workbook protected by a password as an OLE container, like an old .xls,
+    // holding "EncryptionInfo" and "EncryptedPackage" streams (MS-OFFCRYPTO).
+    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from('EncryptionInfo', 'utf16le'))) {
+      return fail(
+        'xlsx/format',
+        `classeur protégé par un mot de passe : il ne peut pas être lu (attendu : un classeur .xlsx sans mot de passe ; dans Excel, « Fichier », « Informations », « Protéger le classeur », « Chiffrer avec mot de passe » : effacer le mot de passe, puis enregistrer)`,
+      );
+    }
     return fail(
       'xlsx/format',
       `ancien classeur Excel 97-2003 (.xls) non pris en charge (attendu : un classeur .xlsx ; dans Excel, « Enregistrer sous » puis « Classeur Excel (*.xlsx) »)`,

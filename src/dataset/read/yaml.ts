@@ -3,13 +3,14 @@
  * places: syntax errors (`yaml/syntax`), and zod issues located on the offending node through
  * the document's ranges and a `LineCounter`.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
-import type { Document, ErrorCode, Node, Pair } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import type { ErrorCode, Node, Pair } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
 import type { RuleId } from '../../rules.ts';
 import type { RuleParams } from '../schema.ts';
 import { quote } from '../text.ts';
+import { describeCharacters, unprintable } from '../../writers/glyphs.ts';
 
 /** A YAML path as zod gives it: keys and indexes. */
 export type YamlPath = readonly PropertyKey[];
@@ -77,6 +78,15 @@ export function parseYamlChecked(
   lineCounter: LineCounter,
   ruleFor: { syntax: RuleId; tag: RuleId; alias: RuleId } = { syntax: 'yaml/syntax', tag: 'yaml/tag', alias: 'yaml/alias' },
 ): CheckedYaml {
+  // A control character (a NUL byte…) is no text: it would reach the documents (issue 12).
+  const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).padStart(2, '0').toUpperCase();
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    const message = `caractère de contrôle 0x${code}${code === '00' ? ' (octet nul : fichier binaire, ou texte UTF-16)' : ''} (attendu : un fichier texte YAML, en UTF-8)`;
+    return { doc: new Document(), diagnostics: [{ severity: 'error', ruleId: ruleFor.syntax, message: `syntaxe YAML : ${message}`, place: at(control.index) }] };
+  }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems = [...doc.errors, ...doc.warnings];
   const diagnostics: Diagnostic[] = problems.map((e) => {
@@ -132,6 +142,20 @@ export function readYaml(text: string, file: string): { yaml?: YamlFile; diagnos
   };
   const { doc, value, diagnostics } = parseYamlChecked(source, at, lineCounter);
   if (value === undefined && diagnostics.length > 0) return { diagnostics };
+  // A character the documents' font cannot print is placed on its value here, not on the
+  // template that would print it (issue 12).
+  visit(doc, {
+    Scalar(key, node) {
+      const missing = key !== 'key' && typeof node.value === 'string' ? unprintable(node.value) : [];
+      if (missing.length > 0)
+        diagnostics.push({
+          severity: 'error',
+          ruleId: 'yaml/glyph',
+          message: `valeur ${quote(String(node.value))} : ${describeCharacters(missing)} absent(s) de la police des documents (Source Sans 3), imprimé(s) comme un rectangle vide (attendu : des lettres, chiffres et signes que la police imprime)`,
+          place: at(node.range?.[0] ?? 0),
+        });
+    },
+  });
   return {
     yaml: {
       value,
