@@ -500,7 +500,10 @@ const CASES: Case[] = [
 const ENGLISH = /\b(Error|TypeError|ReferenceError|RangeError|undefined|null is|Cannot|cannot|Unexpected|Unresolved|Excessive|Maximum call stack|not defined|could not|Missing helper)\b|\[object Object\]|\n\s+at \S+ \(|node_modules/;
 
 let root: string;
-const tally = { cases: 0, clearErrors: 0, valid: 0, crashes: 0, partialWrites: 0, dataLost: 0 };
+const tally = { cases: 0, clearErrors: 0, valid: 0, crashes: 0, hangs: 0, partialWrites: 0, dataLost: 0, slowestMs: 0 };
+/** A case running longer than this is counted as a hang (and fails at `CASE_TIMEOUT_MS`). */
+const HANG_MS = 20_000;
+const CASE_TIMEOUT_MS = 30_000;
 
 /** SHA-256 of every file under `dir`, by relative path. */
 async function hashTree(dir: string): Promise<Map<string, string>> {
@@ -541,8 +544,12 @@ describe('hostile corpus, part B: data, YAML, templates, workbooks', () => {
     const saved = Object.fromEntries(Object.keys(c.env ?? {}).map((k) => [k, process.env[k]]));
     Object.assign(process.env, c.env ?? {});
     let run;
+    const started = Date.now();
     try {
       run = await runCli(c.command(ws));
+      const ms = Date.now() - started;
+      tally.slowestMs = Math.max(tally.slowestMs, ms);
+      if (ms > HANG_MS) tally.hangs++;
     } catch (err) {
       tally.crashes++;
       throw err;
@@ -567,5 +574,5 @@ describe('hostile corpus, part B: data, YAML, templates, workbooks', () => {
     if (c.code === 0) tally.valid++;
     else tally.clearErrors++;
     await rm(dir, { recursive: true, force: true });
-  });
+  }, CASE_TIMEOUT_MS);
 });
