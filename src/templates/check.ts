@@ -127,6 +127,15 @@ export function checkSource(file: string, body: string, lineOffset: number, help
     const call = node as hbs.AST.MustacheStatement;
     const name = calledName(call);
     const isCall = node.type === 'SubExpression' || call.params.length > 0 || (call.hash?.pairs.length ?? 0) > 0;
+    if (name !== undefined && ['if', 'unless', 'with', 'each'].includes(name) && node.type === 'BlockStatement' && call.params.length !== 1) {
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'template/helper',
+        message: `{{#${name}}} avec ${call.params.length} données (attendu : exactement une, ex. {{#${name} etat.rows}})`,
+        place: placeOf(file, call as unknown as Located, lineOffset),
+      });
+      return;
+    }
     if (name === undefined || !isCall || helpers.has(name)) return;
     diagnostics.push({
       severity: 'error',

@@ -86,6 +86,10 @@ export function runErrorMessage(err: unknown): string {
   if ((m = /^The partial (\S+) could not be found/.exec(msg))) return `partiel « ${m[1]} » introuvable (attendu : un fichier templates/partials/${m[1]}.hbs sans erreur)`;
   if ((m = /^(\S+) doesn't match (\S+)/.exec(msg))) return `bloc {{#${m[1]}}} fermé par {{/${m[2]}}} (attendu : {{/${m[1]}}})`;
   if ((m = /^Missing helper: "([^"]+)"/.exec(msg))) return `aide « ${m[1]} » inconnue (attendu : une aide de README « Écrire un modèle »)`;
+  if ((m = /^Missing decorator: "([^"]+)"/.exec(msg))) return `décorateur « {{* ${m[1]}}} » inconnu (attendu : aucun décorateur, seulement des expressions {{ … }})`;
+  if ((m = /^#(\w+) requires exactly one argument/.exec(msg))) return `{{#${m[1]}}} sans donnée (attendu : exactement une donnée, ex. {{#${m[1]} etat.rows}})`;
+  // A path climbing above the data ({{../../x}}) reads a property of nothing.
+  if ((m = /^Cannot read properties of (?:undefined|null) \(reading '([^']*)'\)/.exec(msg))) return `la donnée « ${m[1]} » n'existe pas : le chemin remonte au-delà des données (attendu : un champ du modèle de vue, avec au plus autant de ../ que de blocs {{#each}} ou {{#with}} ouverts)`;
   return msg.replace(/\s+- \d+:\d+\s*$/, '').split('\n')[0] ?? msg;
 }
 
@@ -101,6 +105,8 @@ const STRICT_BLOCKS = ['if', 'unless', 'each', 'with'] as const;
  */
 export function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
+  // {{log}} would print on the command's output (issue 12): not a helper of templates.
+  env.unregisterHelper('log');
   for (const [name, fn] of Object.entries(HELPERS)) {
     env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
       const options = args[args.length - 1] as { loc?: Loc };

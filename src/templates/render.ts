@@ -87,6 +87,16 @@ export function renderTemplate(
     }
   }
   const html = run(set, template, template.body, context, 'Modèle', template.bodyLineOffset, diagnostics);
+  // A helper's result that is a list of objects (e.g. {{lookup etat "rows"}}) is not checked where
+  // written (`compile.ts` checks plain expressions): caught here, on the line of the output.
+  if (html?.includes('[object Object]')) {
+    diagnostics.push({
+      severity: 'error',
+      ruleId: 'template/object-value',
+      message: `Modèle : une expression affiche un objet ou une liste (« [object Object] ») au lieu d'un texte (attendu : un champ simple, ex. {{date deploiement.deliberation.date}} ; ligne de la sortie du modèle)`,
+      place: { file: template.file, line: positionAt(html, html.indexOf('[object Object]')).line },
+    });
+  }
   const parsed = html === undefined ? undefined : parseHtmlSubset(html, { file: template.file, ...(options.charts ? { charts: options.charts } : {}) });
   if (parsed && html !== undefined) diagnostics.push(...parsed.diagnostics.map((d) => inSource(set, template, html, d)));
   if (!parsed || hasErrors(diagnostics)) throw new AlsesError('OUTPUT', `Échec de la production du document « ${template.name} » : aucun fichier écrit.`, diagnostics);

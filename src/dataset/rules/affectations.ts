@@ -116,7 +116,9 @@ export function toAffectations(
 
     // A character the documents' font cannot print (emoji, CJK…) is placed here, on the value,
     // rather than on the template that would print it (issue 12).
-    for (const [field, libelle] of [['commune', 'commune'], ['college', 'nom du collège'], ['structurePorteuse', 'structure porteuse']] as const) {
+    const names = [['commune', 'commune'], ['college', 'nom du collège'], ['structurePorteuse', 'structure porteuse']] as const;
+    const printable = unprintable(names.map(([field]) => cells[field]?.value ?? '').join('')).length === 0;
+    for (const [field, libelle] of printable ? [] : names) {
       const cell = cells[field];
       const missing = cell ? unprintable(cell.value) : [];
       if (cell && missing.length > 0) {
