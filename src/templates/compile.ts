@@ -57,8 +57,9 @@ export function valueHelper(onMissing: (name: string, line: number, column: numb
 }
 
 /**
- * Rewrites, in place, every plain `{{champ}}` of `program` (not a helper call) into
- * `{{__valeur champ "file\0lineOffset" "champ"}}`.
+ * Rewrites, in place, every plain `{{champ}}` of `program` into
+ * `{{__valeur champ "file\0lineOffset" "champ"}}`, and every helper call `{{aide x}}` into
+ * `{{__valeur (aide x) "file\0lineOffset" "aide …"}}`.
  * @param helpers names of the registered helpers (`{{etp}}` alone stays a helper call)
  */
 export function checkValues(program: hbs.AST.Program, file: string, lineOffset: number, helpers: ReadonlySet<string>): hbs.AST.Program {
@@ -67,11 +68,17 @@ export function checkValues(program: hbs.AST.Program, file: string, lineOffset: 
     if (node.type !== 'MustacheStatement') return;
     const m = node as hbs.AST.MustacheStatement;
     const p = m.path as hbs.AST.PathExpression;
-    if (p.type !== 'PathExpression' || m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0) return;
-    if (p.parts.length === 1 && !p.data && helpers.has(p.original)) return;
+    if (p.type !== 'PathExpression' || p.original === VALUE_HELPER) return;
+    const isHelper = p.parts.length === 1 && !p.data && helpers.has(p.original);
+    const isCall = m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0;
+    if (isHelper !== isCall) return; // `{{etp}}` alone: the helper says what it lacks; `{{a b}}`, a not a helper: check.ts
+    // A helper's result is checked too: `{{lookup etat "rows"}}` → `{{__valeur (lookup etat "rows") …}}`.
+    const value: hbs.AST.Expression = isCall ? ({ type: 'SubExpression', path: p, params: m.params, hash: m.hash, loc: m.loc } as hbs.AST.SubExpression) : p;
     const callee: hbs.AST.PathExpression = { type: 'PathExpression', data: false, depth: 0, parts: [VALUE_HELPER], original: VALUE_HELPER, loc: p.loc };
-    (m as { path: hbs.AST.Expression }).path = callee;
-    (m as { params: hbs.AST.Expression[] }).params = [p, literal(`${file}\u0000${lineOffset}`, p.loc), literal(p.original, p.loc)];
+    const m2 = m as { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash: hbs.AST.Hash };
+    m2.path = callee;
+    m2.params = [value, literal(`${file}\u0000${lineOffset}`, p.loc), literal(isCall ? `${p.original} …` : p.original, p.loc)];
+    m2.hash = { type: 'Hash', pairs: [], loc: m.loc };
   });
   return program;
 }
