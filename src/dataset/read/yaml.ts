@@ -1,7 +1,10 @@
 /**
  * Reads `dispositif.yaml` with the `yaml` library and maps problems to diagnostics with exact
- * places: syntax errors (`yaml/syntax`), and zod issues located on the offending node through
- * the document's ranges and a `LineCounter`.
+ * places, in French, all at once: syntax errors (`yaml/syntax`), control characters, unknown tags
+ * (`yaml/tag`: `!!js/function`, `!include`, `!foo` are errors, never read as text), aliases
+ * expanding beyond `MAX_YAML_ALIASES` (`yaml/alias`), characters the documents' font cannot print
+ * (`yaml/glyph`), and zod issues located on the offending node through the document's ranges and
+ * a `LineCounter`. `parseYamlChecked` serves templates' front matter too.
  */
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
 import type { ErrorCode, Node, Pair } from 'yaml';
