@@ -15,7 +15,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { strToU8, unzipSync, zipSync } from 'fflate';
+import { strToU8, unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './helpers/cli.ts';
 
@@ -154,6 +154,22 @@ const importing = (name: string) => (ws: Workspace) => ['import', path.join(ws.i
 const validating = (ws: Workspace) => ['validate', '--data', ws.data, '--templates', ws.templates];
 const rendering = (...names: string[]) => (ws: Workspace) => ['render', ...names, '--data', ws.data, '--templates', ws.templates, '--out', ws.out];
 const monthly = (ws: Workspace) => ['monthly', '--month', '2019-09', '--data', ws.data, '--templates', ws.templates, '--out', ws.out];
+
+/** The parts zipped as a stream: each part's sizes come after its data (a data descriptor). */
+function streamedZip(parts: Record<string, Uint8Array>): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  const zip = new Zip((err, data) => {
+    if (err) throw err;
+    chunks.push(data);
+  });
+  for (const [name, data] of Object.entries(parts)) {
+    const part = new ZipDeflate(name, { level: 1 });
+    zip.add(part);
+    part.push(data, true);
+  }
+  zip.end();
+  return Buffer.concat(chunks);
+}
 
 /** Sets the central directory's declared expanded size of every part to 1 000 bytes (a lying archive). */
 function lieAboutSizes(zip: Uint8Array): Uint8Array {
@@ -421,6 +437,14 @@ const CASES: Case[] = [
     code: 1,
     message: /compressée à plus de|trop volumineux une fois décompressé/,
     place: 'menteur.xlsx  erreur',
+  },
+  {
+    name: 'workbook: zip bomb whose sizes come after its data (data descriptor) and lie',
+    mutate: book('flux.xlsx', async () => lieAboutSizes(streamedZip(unzipSync(await bomb('xl/worksheets/sheet1.xml', 0x20))))),
+    command: importing('flux.xlsx'),
+    code: 1,
+    message: /partie "xl\/worksheets\/sheet1\.xml" du classeur compressée à plus de [\d\u202f]+ pour 1/,
+    place: 'flux.xlsx  erreur',
   },
   {
     name: 'workbook: expanded size over ALSES_CLASSEUR_TAILLE_MAX_MO',

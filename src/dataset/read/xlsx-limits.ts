@@ -198,8 +198,13 @@ export function checkWorkbookArchive(bytes: Uint8Array, file: string, limits: Wo
   let stop = false;
   const texts = new Map<string, string>();
   const scans = new Map<string, SheetScan>();
+  /** Compressed bytes given to the inflater so far. */
+  let pushed = 0;
   const unzip = new Unzip((entry) => {
     let size = 0;
+    // Where the part's compressed bytes start, at worst: its size is unknown when the archive
+    // declares it after the data (a data descriptor), or lies about it.
+    const startedAt = Math.max(0, pushed - CHUNK);
     const scanner = isSheetPart(entry.name) ? sheetScanner(limits) : undefined;
     if (scanner) scans.set(entry.name, scanner.scan);
     const keep = entry.name === WORKBOOK_PART || entry.name === WORKBOOK_RELS;
@@ -211,9 +216,12 @@ export function checkWorkbookArchive(bytes: Uint8Array, file: string, limits: Wo
       if (total > limits.bytes) {
         tooLarge(total);
         stop = true;
-      } else if (size > limits.ratioFloor && entry.size !== undefined && size / Math.max(entry.size, 1) > limits.ratio) {
-        bomb(entry.name, entry.size, size);
-        stop = true;
+      } else if (size > limits.ratioFloor) {
+        const packed = Math.min(entry.size ?? Infinity, pushed - startedAt);
+        if (size / Math.max(packed, 1) > limits.ratio) {
+          bomb(entry.name, packed, size);
+          stop = true;
+        }
       }
       if (stop) return entry.terminate();
       // Tags and cell references are ASCII: a byte per character is enough to scan them.
@@ -226,7 +234,10 @@ export function checkWorkbookArchive(bytes: Uint8Array, file: string, limits: Wo
   });
   unzip.register(UnzipInflate);
   try {
-    for (let i = 0; i < bytes.length && !stop; i += CHUNK) unzip.push(bytes.subarray(i, i + CHUNK), i + CHUNK >= bytes.length);
+    for (let i = 0; i < bytes.length && !stop; i += CHUNK) {
+      pushed = Math.min(bytes.length, i + CHUNK);
+      unzip.push(bytes.subarray(i, i + CHUNK), i + CHUNK >= bytes.length);
+    }
   } catch {
     // A damaged archive: exceljs reports it.
   }
