@@ -68,7 +68,7 @@ describe('template checks name the template file and line', () => {
     const folder = await templatesWith('strict', `${FRONT}<p>{{etat.totalEtpp}}</p>\n`);
     const run = await runCli(['render', 't', '--templates', folder, '--out', path.join(dir, 'out-strict')]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('la donnée « totalEtpp » n\'existe pas');
+    expect(run.stderr).toContain('t.hbs:6:4  erreur  Modèle : la donnée « etat.totalEtpp » n\'existe pas');
     expect(await readdir(path.join(dir, 'out-strict')).catch(() => [])).toEqual([]);
   });
 });
@@ -123,7 +123,8 @@ describe('more template mistakes caught', () => {
     const folder = await templatesWith('object', `${FRONT}<p>{{etat.rows}}</p>\n`);
     const run = await runCli(['validate', '--templates', folder]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('une expression affiche un objet ou une liste (« [object Object] »)');
+    // Placed on the template's line and column (it used to be a line of the rendered output).
+    expect(run.stderr).toContain('t.hbs:6:4  erreur  Modèle : Expression « {{etat.rows}} » : elle affiche une liste au lieu d\'un texte');
   });
 
   it('a table row of the wrong width is reported once per table, not once per row', async () => {
@@ -199,18 +200,35 @@ describe('values are always escaped', () => {
 });
 
 describe('characters the font cannot print', () => {
-  it('are an error naming the file, found by validate and by render, with nothing written (exit 1)', async () => {
+  it('in the data: an error placed on the value (file:line:column), found by validate and by render, with nothing written (exit 1)', async () => {
     const data = path.join(dir, 'data-glyph');
     await cp(path.join(ROOT, 'test/fixtures/dataset/valid-minimal'), data, { recursive: true });
     const etat = path.join(data, 'etats/2019-07-15.csv');
     await writeFile(etat, (await readFile(etat, 'utf8')).replace('Jules Ferry', 'Jules Ferry ☃'));
+    // Regression (issue 12): it was placed on the template, which only prints the value.
+    const placed = /etats\/2019-07-15\.csv:2:7 {2}erreur {2}nom du collège "Jules Ferry ☃" : « ☃ » \(U\+2603\) absent\(s\) de la police des documents.*cell\/glyph/;
     const validate = await runCli(['validate', '--data', data]);
     expect(validate.code).toBe(1);
-    expect(validate.stderr).toMatch(/templates\/annexe-liste\.hbs {2}erreur {2}annexe-liste-juillet-2019 : Caractères absents de la police Source Sans 3.*☃.*writer\/glyph-missing/);
+    expect(validate.stderr).toMatch(placed);
     const out = path.join(dir, 'out-glyph');
     const run = await runCli(['render', 'annexe-liste-juillet-2019', '--data', data, '--out', out, '--format', 'pdf']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/templates\/annexe-liste\.hbs {2}erreur {2}annexe-liste-juillet-2019\.pdf : .*☃.*writer\/glyph-missing/);
+    expect(run.stderr).toMatch(placed);
+    expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+
+  it('in the text of a template: an error naming the template, found by validate and by render, with nothing written (exit 1)', async () => {
+    const templates = path.join(dir, 'templates-glyph');
+    await cp(path.join(ROOT, 'templates'), templates, { recursive: true });
+    const liste = path.join(templates, 'annexe-liste.hbs');
+    await writeFile(liste, (await readFile(liste, 'utf8')).replace('</h1>', ' ☃</h1>'));
+    const validate = await runCli(['validate', '--templates', templates]);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toMatch(/annexe-liste\.hbs {2}erreur {2}annexe-liste-juillet-2019 : Caractères absents de la police Source Sans 3.*☃.*writer\/glyph-missing/);
+    const out = path.join(dir, 'out-glyph-template');
+    const run = await runCli(['render', 'annexe-liste-juillet-2019', '--templates', templates, '--out', out, '--format', 'pdf']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/annexe-liste\.hbs {2}erreur {2}annexe-liste-juillet-2019\.pdf : .*☃.*writer\/glyph-missing/);
     expect(await readdir(out).catch(() => [])).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  * blank line and key order the staff wrote is kept; only the new entry is added at the end of
  * its list.
  */
+import { MAX_YAML_ALIASES } from './read/yaml.ts';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { AlsesError } from '../errors.ts';
 
@@ -109,8 +110,13 @@ export function dispositifIds(text: string, list: DispositifList): string[] {
 }
 
 function idsOf(doc: Document, list: DispositifList, key: string): string[] {
-  const value = doc.toJS() as Record<string, unknown>;
-  const items = value[list];
+  let value: Record<string, unknown> | null;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown> | null;
+  } catch {
+    return []; // aliases beyond the limit: the loader reports them
+  }
+  const items = value?.[list];
   if (!Array.isArray(items)) return [];
   return items.flatMap((item: unknown) => (item !== null && typeof item === 'object' && key in item ? [String((item as Record<string, unknown>)[key])] : []));
 }

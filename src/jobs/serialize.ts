@@ -9,8 +9,7 @@ import { documentText } from '../document/text.ts';
 import type { PublishedFile } from '../output/publish.ts';
 import { hashRead, type Inputs } from './inputs.ts';
 import type { RenderedDocument } from '../templates/render.ts';
-import { FONT_FACES } from '../fonts.ts';
-import { glyphMissingWarning, missingGlyphs } from '../writers/glyphs.ts';
+import { glyphMissingWarning, unprintable } from '../writers/glyphs.ts';
 import { serialize, type Format } from '../writers/index.ts';
 
 export { FORMATS, serialize, type Format } from '../writers/index.ts';
@@ -30,7 +29,7 @@ export function asBlocking(d: Diagnostic): Diagnostic {
 export function writerChecks(documents: readonly RenderedDocument[]): Diagnostic[] {
   return documents.flatMap((d) => {
     const text = documentText(d.document);
-    const warning = glyphMissingWarning([...new Set(FONT_FACES.flatMap((face) => missingGlyphs(text, face)))]);
+    const warning = glyphMissingWarning(unprintable(text));
     return warning ? [asBlocking({ ...warning, message: `${d.name} : ${warning.message}`, place: { file: d.template } })] : [];
   });
 }

@@ -1,25 +1,26 @@
 /**
  * Loading templates: `templates/*.hbs` are documents, `templates/partials/*.hbs` are partials
  * (e.g. a table shared by an annex and the note de présentation). Each document template starts
- * with YAML front matter (see `FrontMatter`), then Handlebars emitting the HTML subset of
+ * with YAML front matter (`front-matter.ts`), then Handlebars emitting the HTML subset of
  * `src/document/parse.ts`.
  *
- * Checks made when loading, all reported at once as Diagnostics with the template's file and
- * line: front matter YAML and fields, Handlebars syntax, unknown tags/attributes in the source,
- * and triple-stash `{{{…}}}` (values are always escaped).
+ * Checks made when loading, all reported at once as Diagnostics with the template's file, line
+ * and column: front matter YAML and fields (`front-matter.ts`), the Handlebars source
+ * (`check.ts`: syntax, unescaped and prototype expressions, unknown helpers, tags, attributes,
+ * image sources) and partials calling themselves.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { LineCounter, parseDocument as parseYaml } from 'yaml';
+import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { checkSource, missingPartials, partialCalls, partialCycles } from './check.ts';
+import { checkValues, valueHelper, VALUE_HELPER } from './compile.ts';
 import { readTemplateFile } from './files.ts';
-import { expectationOf, frontMatterSchema, splitFrontMatter, TEMPLATE_PARAMETERS, yamlLine, type FrontMatter, type TemplateParameter } from './front-matter.ts';
-import { displayPath, positionAt, type Diagnostic } from '../diagnostics.ts';
-import { checkTagsAndAttributes } from '../document/parse.ts';
+import { readFrontMatter, splitFrontMatter, type FrontMatter } from './front-matter.ts';
 import { HELPERS } from './helpers.ts';
 
 export { locOf };
-export { frontMatterSchema, TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter };
+export { frontMatterSchema, TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from './front-matter.ts';
 
 /** A loaded, checked, compiled template. */
 export interface LoadedTemplate {
@@ -88,6 +89,10 @@ export function runErrorMessage(err: unknown): string {
   if ((m = /^The partial (\S+) could not be found/.exec(msg))) return `partiel « ${m[1]} » introuvable (attendu : un fichier templates/partials/${m[1]}.hbs sans erreur)`;
   if ((m = /^(\S+) doesn't match (\S+)/.exec(msg))) return `bloc {{#${m[1]}}} fermé par {{/${m[2]}}} (attendu : {{/${m[1]}}})`;
   if ((m = /^Missing helper: "([^"]+)"/.exec(msg))) return `aide « ${m[1]} » inconnue (attendu : une aide de README « Écrire un modèle »)`;
+  if ((m = /^Missing decorator: "([^"]+)"/.exec(msg))) return `décorateur « {{* ${m[1]}}} » inconnu (attendu : aucun décorateur, seulement des expressions {{ … }})`;
+  if ((m = /^#(\w+) requires exactly one argument/.exec(msg))) return `{{#${m[1]}}} sans donnée (attendu : exactement une donnée, ex. {{#${m[1]} etat.rows}})`;
+  // A path climbing above the data ({{../../x}}) reads a property of nothing.
+  if ((m = /^Cannot read properties of (?:undefined|null) \(reading '([^']*)'\)/.exec(msg))) return `la donnée « ${m[1]} » n'existe pas : le chemin remonte au-delà des données (attendu : un champ du modèle de vue, avec au plus autant de ../ que de blocs {{#each}} ou {{#with}} ouverts)`;
   return msg.replace(/\s+- \d+:\d+\s*$/, '').split('\n')[0] ?? msg;
 }
 
@@ -98,10 +103,13 @@ const STRICT_BLOCKS = ['if', 'unless', 'each', 'with'] as const;
  * A new, isolated Handlebars environment with the French helpers, where `{{#if}}`, `{{#unless}}`,
  * `{{#each}}` and `{{#with}}` throw on a value that does not exist (`undefined`): with strict
  * mode, a misspelt field is then always an error. View models give absent values as `null`.
- * Errors carry the line and column of the helper (`TemplateRunError`).
+ * Errors carry the line and column of the helper (`TemplateRunError`). Plain `{{champ}}` go
+ * through the `__valeur` helper (`compile.ts`; templates compiled with `compileTemplate`).
  */
 export function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
+  // {{log}} would print on the command's output (issue 12): not a helper of templates.
+  env.unregisterHelper('log');
   for (const [name, fn] of Object.entries(HELPERS)) {
     env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
       const options = args[args.length - 1] as { loc?: Loc };
@@ -113,6 +121,10 @@ export function createEnvironment(): typeof Handlebars {
       }
     });
   }
+  env.registerHelper(
+    VALUE_HELPER,
+    valueHelper((name, line, column) => new TemplateRunError(`la donnée « ${name} » n'existe pas (attendu : un champ du modèle de vue, voir README « Écrire un modèle »)`, line, column)),
+  );
   for (const name of STRICT_BLOCKS) {
     const builtin = env.helpers[name] as Handlebars.HelperDelegate;
     env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
@@ -127,10 +139,27 @@ export function createEnvironment(): typeof Handlebars {
   return env;
 }
 
-/** A partial compiled strictly, whose errors name the partial's own file. */
-function partialFunction(env: typeof Handlebars, source: string, file: string): Handlebars.TemplateDelegate {
-  const compiled = env.compile(source, { strict: true });
+/** Deepest nesting of partials a render may reach (a partial chosen at run time calling itself). */
+export const MAX_PARTIAL_DEPTH = 20;
+
+/**
+ * Compiles a Handlebars source strictly, plain `{{champ}}` checked where written (`compile.ts`).
+ * @param file the source's file and `lineOffset` the lines before it, for places
+ */
+export function compileTemplate(env: typeof Handlebars, source: string, file: string, lineOffset: number, options: { noEscape?: boolean } = {}): Handlebars.TemplateDelegate {
+  const program = checkValues(Handlebars.parse(source), file, lineOffset, new Set(Object.keys(env.helpers)));
+  return env.compile(program, { strict: true, ...options });
+}
+
+/** A partial compiled strictly, whose errors name the partial's own file; nesting is bounded. */
+function partialFunction(env: typeof Handlebars, source: string, file: string, name: string, stack: string[]): Handlebars.TemplateDelegate {
+  const compiled = compileTemplate(env, source, file, 0);
   return (context: unknown, options?: Handlebars.RuntimeOptions) => {
+    if (stack.length >= MAX_PARTIAL_DEPTH) {
+      const chain = [...stack.slice(-3), name].map((n) => `{{> ${n}}}`).join(' → ');
+      throw new TemplateRunError(`partiels imbriqués sur plus de ${MAX_PARTIAL_DEPTH} niveaux (… ${chain}) : un partiel s'appelle lui-même sans fin (attendu : un partiel qui ne s'appelle pas lui-même)`, undefined, undefined, file);
+    }
+    stack.push(name);
     try {
       return compiled(context, options);
     } catch (err) {
@@ -140,103 +169,25 @@ function partialFunction(env: typeof Handlebars, source: string, file: string): 
       }
       const { line, column } = locOf(err);
       throw new TemplateRunError(runErrorMessage(err), line, column, file);
+    } finally {
+      stack.pop();
     }
   };
-}
-
-/** Masks Handlebars expressions with spaces (keeping newlines) so only literal markup remains. */
-function maskMustaches(program: hbs.AST.Program, source: string): string {
-  const lineStarts = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === '\n') lineStarts.push(i + 1);
-  const masked = source.replace(/[^\n]/g, ' ').split('');
-  const visit = (node: hbs.AST.Node): void => {
-    if (node.type === 'ContentStatement') {
-      const c = node as hbs.AST.ContentStatement;
-      // The typings say StripFlags; at run time `original` is the raw text of the content.
-      const original = c.original as unknown as string;
-      const start = (lineStarts[c.loc.start.line - 1] ?? 0) + c.loc.start.column;
-      for (let i = 0; i < original.length; i++) masked[start + i] = original[i] ?? ' ';
-      return;
-    }
-    const anyNode = node as unknown as { program?: hbs.AST.Program; inverse?: hbs.AST.Program; body?: hbs.AST.Statement[] };
-    anyNode.body?.forEach(visit);
-    if (anyNode.program) visit(anyNode.program);
-    if (anyNode.inverse) visit(anyNode.inverse);
-  };
-  visit(program);
-  return masked.join('');
-}
-
-/**
- * Names of JavaScript object internals a template must not reach: Handlebars hides them (its
- * prototype access control) and prints nothing, so a template naming one would silently print an
- * empty value; it is an error instead (issue 12).
- */
-const PROTOTYPE_NAMES = /\{\{[^}]*?\b(__proto__|constructor|prototype|__defineGetter__|__defineSetter__|__lookupGetter__|__lookupSetter__)\b[^}]*\}\}/;
-
-/** `template/prototype`: an expression of `source` naming an object internal, placed at its line. */
-function prototypeProblems(file: string, source: string, lineOffset: number): Diagnostic[] {
-  const match = PROTOTYPE_NAMES.exec(source);
-  if (!match) return [];
-  return [
-    {
-      severity: 'error',
-      ruleId: 'template/prototype',
-      message: `Expression « ${match[0]} » : « ${match[1]} » n'est pas une donnée du modèle de vue (attendu : un champ des données, ex. {{etat.date}})`,
-      place: { file, line: positionAt(source, match.index).line + lineOffset },
-      actual: match[0],
-    },
-  ];
-}
-
-/** Checks a Handlebars source (document or partial) and returns its diagnostics. */
-function checkSource(file: string, body: string, lineOffset: number): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [...prototypeProblems(file, body, lineOffset)];
-  // `{{{ … }}}` and `{{& … }}` print a value unescaped: refused alike (issue 12).
-  const triple = body.search(/\{\{~?[{&]/);
-  if (triple >= 0) {
-    const line = positionAt(body, triple).line + lineOffset;
-    diagnostics.push({
-      severity: 'error',
-      ruleId: 'template/unescaped',
-      message: `Expression « ${/^\{\{~?&/.test(body.slice(triple)) ? '{{& … }}' : '{{{ … }}}'} » non échappée interdite (attendu : {{ … }}, les valeurs sont toujours échappées)`,
-      place: { file, line },
-    });
-  }
-  let program: hbs.AST.Program;
-  try {
-    program = Handlebars.parse(body);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    const { line } = /doesn't match/.test(msg) ? locOf(err) : { line: Number(/line (\d+)/.exec(msg)?.[1]) || undefined };
-    const lines = msg.split('\n');
-    const detail = /doesn't match/.test(msg)
-      ? runErrorMessage(err)
-      : /got 'EOF'/.test(msg)
-        ? 'bloc {{#…}} ou expression non fermé(e) en fin de fichier (attendu : {{/…}} pour chaque {{#…}})'
-        : `près de « ${(lines[1] ?? '').trim()} » (attendu : expressions {{ … }} bien formées et blocs {{#…}} fermés)`;
-    diagnostics.push({
-      severity: 'error',
-      ruleId: 'template/syntax',
-      message: `Erreur de syntaxe Handlebars : ${detail}`,
-      place: { file, ...(line ? { line: line + lineOffset } : {}) },
-    });
-    return diagnostics;
-  }
-  diagnostics.push(...checkTagsAndAttributes(maskMustaches(program, body), { file, lineOffset, placeKind: 'source' }));
-  return diagnostics;
 }
 
 /**
  * Loads every template of `dir` (`*.hbs`) and registers the partials of `dir/partials/` on a new,
- * isolated Handlebars environment with the French helpers.
+ * isolated Handlebars environment with the French helpers. Every problem of every file is
+ * reported (`check.ts`, `front-matter.ts`), and partials calling themselves
+ * (`template/partial-cycle`) are not registered.
  * @param names when given, only these templates (names without `.hbs`); an unknown name is an error.
  * @returns templates that loaded cleanly and all diagnostics (never throws for template problems).
- * @throws Error only on an unreadable folder.
  */
 export async function loadTemplates(dir: string, names: readonly string[] = []): Promise<TemplateSet> {
   const env = createEnvironment();
+  const helpers = new Set(Object.keys(env.helpers));
   const diagnostics: Diagnostic[] = [];
+  const hashes: Record<string, string> = {};
   const available = await readdir(dir).catch(() => undefined);
   if (!available) {
     return {
@@ -260,17 +211,29 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
   const partialFiles = (await readdir(partialsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.hbs')).sort();
   const partials: string[] = [];
   const partialSources: Record<string, string> = {};
-  const hashes: Record<string, string> = {};
+  const checked = new Map<string, { file: string; source: string; program?: hbs.AST.Program; calls: ReturnType<typeof partialCalls>; ok: boolean }>();
   for (const f of partialFiles) {
     const file = path.join(partialsDir, f);
     const source = await readTemplateFile(dir, file, diagnostics, hashes);
     if (source === undefined) continue;
     partials.push(rel(file));
-    const checks = checkSource(rel(file), source, 0);
-    diagnostics.push(...checks);
+    const checks = checkSource(rel(file), source, 0, helpers);
+    diagnostics.push(...checks.diagnostics);
     partialSources[rel(file)] = source;
-    if (checks.length === 0) env.registerPartial(f.slice(0, -'.hbs'.length), partialFunction(env, source, rel(file)));
+    checked.set(f.slice(0, -'.hbs'.length), {
+      file: rel(file),
+      source,
+      ...(checks.program ? { program: checks.program } : {}),
+      calls: checks.program ? partialCalls(checks.program) : [],
+      ok: checks.diagnostics.length === 0,
+    });
   }
+  const cycles = partialCycles(checked);
+  diagnostics.push(...cycles.diagnostics);
+  const known = new Set(checked.keys());
+  for (const p of checked.values()) if (p.program) diagnostics.push(...missingPartials(p.program, p.file, 0, known));
+  const stack: string[] = [];
+  for (const [name, p] of checked) if (p.ok && !cycles.cyclic.has(name)) env.registerPartial(name, partialFunction(env, p.source, p.file, name, stack));
 
   const documents = available.filter((f) => f.endsWith('.hbs')).sort();
   if (documents.length === 0)
@@ -305,43 +268,13 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
       });
       continue;
     }
-    const counter = new LineCounter();
-    const doc = parseYaml(split.yaml, { lineCounter: counter, prettyErrors: false });
-    const before = diagnostics.length;
-    diagnostics.push(...prototypeProblems(rel(file), split.yaml, 1));
-    for (const e of doc.errors) {
-      const pos = counter.linePos(e.pos[0]);
-      diagnostics.push({
-        severity: 'error',
-        ruleId: 'template/front-matter',
-        message: `En-tête YAML invalide : ${e.message.split('\n')[0]}`,
-        place: { file: rel(file), line: pos.line + 1, column: pos.col },
-      });
-    }
-    if (diagnostics.length === before) {
-      const parsed = frontMatterSchema.safeParse(doc.toJS() ?? {});
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          const key = issue.path.join('.') || '(racine)';
-          const line = yamlLine(doc, counter, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path);
-          const detail =
-            issue.code === 'unrecognized_keys'
-              ? `clé(s) inconnue(s) ${issue.keys.map((k) => `« ${k} »`).join(', ')} (attendu : ${Object.keys(frontMatterSchema.shape).join(', ')})`
-              : `valeur invalide pour « ${key} » (attendu : ${expectationOf(key)})`;
-          diagnostics.push({ severity: 'error', ruleId: 'template/front-matter', message: `En-tête YAML : ${detail}`, place: { file: rel(file), ...(line ? { line: line + 1 } : {}) } });
-        }
-      } else {
-        const bodyDiagnostics = checkSource(rel(file), split.body, split.bodyLineOffset);
-        diagnostics.push(...bodyDiagnostics);
-        if (bodyDiagnostics.length === 0) {
-          const keyLines: Record<string, number> = {};
-          for (const key of ['title', 'date', 'deliberation', 'parametres', 'data.etat', 'data.deploiement']) {
-            const line = doc.hasIn(key.split('.')) ? yamlLine(doc, counter, key.split('.')) : undefined;
-            if (line !== undefined) keyLines[key] = line + 1;
-          }
-          templates.push({ name, file: rel(file), frontMatter: parsed.data, body: split.body, bodyLineOffset: split.bodyLineOffset, keyLines });
-        }
-      }
+    // Front matter and body are both checked: every problem of the file at once.
+    const head = readFrontMatter(split.yaml, rel(file));
+    const checkedBody = checkSource(rel(file), split.body, split.bodyLineOffset, helpers);
+    const body = [...checkedBody.diagnostics, ...(checkedBody.program ? missingPartials(checkedBody.program, rel(file), split.bodyLineOffset, known) : [])];
+    diagnostics.push(...head.diagnostics, ...body);
+    if (head.frontMatter && !hasErrors(head.diagnostics) && body.length === 0) {
+      templates.push({ name, file: rel(file), frontMatter: head.frontMatter, body: split.body, bodyLineOffset: split.bodyLineOffset, keyLines: head.keyLines });
     }
   }
   return { env, partials, partialSources, templates, diagnostics, hashes };

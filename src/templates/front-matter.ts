@@ -1,10 +1,14 @@
 /**
- * The YAML front matter of a document template (`---` … `---` at the top of a `.hbs` file): its
- * schema, splitting it from the body, and placing its problems on their line.
+ * The YAML front matter of a document template (`---` … `---` at its top): its fields
+ * (`frontMatterSchema`) and their checks, every problem in French placed at its line and column
+ * in the template (syntax, unknown tags, aliases, unknown keys, wrong values) — all at once.
  */
-import type { LineCounter, parseDocument as parseYaml } from 'yaml';
+import { LineCounter, type Document } from 'yaml';
 import { z } from 'zod';
+import type { Diagnostic } from '../diagnostics.ts';
+import { parseYamlChecked } from '../dataset/read/yaml.ts';
 import { ORIENTATIONS } from '../document/nodes.ts';
+import { prototypeProblems } from './check.ts';
 
 /** Parameters a generic template may take (`parametres:` in its front matter). */
 export const TEMPLATE_PARAMETERS = ['au', 'deploiement'] as const;
@@ -64,7 +68,7 @@ export function splitFrontMatter(source: string): { yaml: string; body: string; 
 }
 
 /** Maps a zod issue path in the front matter to the YAML node's line. */
-export function yamlLine(doc: ReturnType<typeof parseYaml>, counter: LineCounter, issuePath: readonly PropertyKey[]): number | undefined {
+function yamlLine(doc: Document, counter: LineCounter, issuePath: readonly PropertyKey[]): number | undefined {
   const node = doc.getIn(issuePath as (string | number)[], true) as { range?: [number, number, number] } | undefined;
   const offset = node?.range?.[0];
   if (offset !== undefined) return counter.linePos(offset).line;
@@ -73,11 +77,53 @@ export function yamlLine(doc: ReturnType<typeof parseYaml>, counter: LineCounter
   return 1;
 }
 
+/** A template's front matter, read: its fields when valid, the line of each key given, its problems. */
+export interface ReadFrontMatter {
+  readonly frontMatter?: FrontMatter;
+  /** Line in the template file of each front-matter key given (`deliberation`, `data.etat`…). */
+  readonly keyLines: Record<string, number>;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Reads the front matter `yaml` of template `file` (it starts on line 2 of the file).
+ * Never throws: every problem is a `template/front-matter` (or `template/prototype`) diagnostic.
+ */
+export function readFrontMatter(yaml: string, file: string): ReadFrontMatter {
+  const counter = new LineCounter();
+  const at = (offset: number) => {
+    const { line, col } = counter.linePos(offset);
+    return { file, line: line + 1, column: col };
+  };
+  const rules = { syntax: 'template/front-matter', tag: 'template/front-matter', alias: 'template/front-matter' } as const;
+  const { doc, value, diagnostics: yamlProblems } = parseYamlChecked(yaml, at, counter, rules);
+  const diagnostics: Diagnostic[] = [...prototypeProblems(file, yaml, 1), ...yamlProblems.map((d) => ({ ...d, message: `En-tête YAML : ${d.message}` }))];
+  const keyLines: Record<string, number> = {};
+  if (value === undefined && yamlProblems.length > 0) return { diagnostics, keyLines };
+  const parsed = frontMatterSchema.safeParse(value ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.') || '(racine)';
+      const line = yamlLine(doc, counter, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path);
+      const detail =
+        issue.code === 'unrecognized_keys'
+          ? `clé(s) inconnue(s) ${issue.keys.map((k) => `« ${k} »`).join(', ')} (attendu : ${Object.keys(frontMatterSchema.shape).join(', ')})`
+          : `valeur invalide pour « ${key} » (attendu : ${expectationOf(key)})`;
+      diagnostics.push({ severity: 'error', ruleId: 'template/front-matter', message: `En-tête YAML : ${detail}`, place: { file, ...(line ? { line: line + 1 } : {}) } });
+    }
+    return { diagnostics, keyLines };
+  }
+  for (const key of ['title', 'date', 'deliberation', 'parametres', 'data.etat', 'data.deploiement']) {
+    const line = doc.hasIn(key.split('.')) ? yamlLine(doc, counter, key.split('.')) : undefined;
+    if (line !== undefined) keyLines[key] = line + 1;
+  }
+  return { frontMatter: parsed.data, diagnostics, keyLines };
+}
+
 const EXPECTATIONS: Record<string, string> = {
   title: 'texte non vide',
   orientation: ORIENTATIONS.join(' ou '),
   kind: 'annexe ou rapport-mensuel',
   parametres: `une liste parmi ${TEMPLATE_PARAMETERS.join(', ')}, ex. [au]`,
 };
-/** What a front matter key expects, in French, for messages. */
-export const expectationOf = (key: string): string => EXPECTATIONS[key.split('.')[0] ?? key] ?? 'texte';
+const expectationOf = (key: string): string => EXPECTATIONS[key.split('.')[0] ?? key] ?? 'texte';

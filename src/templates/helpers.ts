@@ -24,16 +24,25 @@ import { formatDate, formatMonth, yearOf } from '../dates.ts';
 import { formatEtp, formatNumber, formatPercent } from '../format.ts';
 
 
+/** What a helper received, in words: « 12 », « texte », or rien, une liste, un ensemble de champs. */
+const received = (v: unknown): string => {
+  if (v === undefined || v === null) return 'rien';
+  // Handlebars passes its options object last: seen first, no parameter was given.
+  if (typeof v === 'object' && 'hash' in v && 'data' in v) return 'rien (paramètre manquant)';
+  if (Array.isArray(v)) return 'une liste';
+  if (typeof v === 'object') return 'un ensemble de champs';
+  return `« ${String(v)} »`;
+};
 const asNumber = (name: string, v: unknown): number => {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`{{${name}}} attend un nombre, reçu « ${String(v)} »`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`{{${name}}} attend un nombre, reçu ${received(v)}`);
   return v;
 };
 const asString = (name: string, v: unknown): string => {
-  if (typeof v !== 'string') throw new Error(`{{${name}}} attend un texte, reçu « ${String(v)} »`);
+  if (typeof v !== 'string') throw new Error(`{{${name}}} attend un texte, reçu ${received(v)}`);
   return v;
 };
 const asList = (name: string, v: unknown): readonly unknown[] => {
-  if (!Array.isArray(v)) throw new Error(`{{${name}}} attend une liste, reçu « ${String(v)} »`);
+  if (!Array.isArray(v)) throw new Error(`{{${name}}} attend une liste, reçu ${received(v)}`);
   return v;
 };
 

@@ -10,7 +10,8 @@ import type { DocumentMeta, DocumentNode } from '../document/nodes.ts';
 import type { AnnexeContext } from '../reports/annexe.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
 import { formatDate, parseIsoDate } from '../dates.ts';
-import { locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
+import { collectValueProblems } from './compile.ts';
+import { compileTemplate, locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
 
 /** A rendered document, ready for the writers. */
 export interface RenderedDocument {
@@ -38,7 +39,11 @@ function run(
   try {
     // Front-matter fields are text, never HTML (issue 12): not escaped here, escaped by each
     // writer where its format needs it — "Département de l'Aisne" stays as written.
-    return set.env.compile(source, { strict: true, noEscape: options.text === true })(context);
+    const file = template.file;
+    const compiled = compileTemplate(set.env, source, file, lineOffset, { noEscape: options.text === true });
+    const { result, problems } = collectValueProblems(() => compiled(context));
+    diagnostics.push(...problems.map((d) => ({ ...d, message: `${what} : ${d.message}` })));
+    return problems.length > 0 ? undefined : result;
   } catch (err) {
     const { line, column } = locOf(err);
     const inPartial = err instanceof TemplateRunError && err.file !== undefined && err.file !== template.file;
@@ -82,17 +87,18 @@ export function renderTemplate(
     }
   }
   const html = run(set, template, template.body, context, 'Modèle', template.bodyLineOffset, diagnostics);
+  // A helper's result that is a list of objects (e.g. {{lookup etat "rows"}}) is not checked where
+  // written (`compile.ts` checks plain expressions): caught here, on the line of the output.
   if (html?.includes('[object Object]')) {
-    const line = positionAt(html, html.indexOf('[object Object]')).line;
     diagnostics.push({
       severity: 'error',
       ruleId: 'template/object-value',
       message: `Modèle : une expression affiche un objet ou une liste (« [object Object] ») au lieu d'un texte (attendu : un champ simple, ex. {{date deploiement.deliberation.date}} ; ligne de la sortie du modèle)`,
-      place: { file: template.file, line },
+      place: { file: template.file, line: positionAt(html, html.indexOf('[object Object]')).line },
     });
   }
   const parsed = html === undefined ? undefined : parseHtmlSubset(html, { file: template.file, ...(options.charts ? { charts: options.charts } : {}) });
-  if (parsed) diagnostics.push(...parsed.diagnostics);
+  if (parsed && html !== undefined) diagnostics.push(...parsed.diagnostics.map((d) => inSource(set, template, html, d)));
   if (!parsed || hasErrors(diagnostics)) throw new AlsesError('OUTPUT', `Échec de la production du document « ${template.name} » : aucun fichier écrit.`, diagnostics);
   const author = (context as { collectivite?: { nom: string } }).collectivite?.nom ?? '';
   const deliberation = (context as { deliberation?: { date: string; numero?: string | undefined; matiere?: string | undefined } | null }).deliberation;
@@ -107,6 +113,28 @@ export function renderTemplate(
     },
     diagnostics,
   };
+}
+
+/**
+ * A problem found in the rendered output, placed where the template (or a partial) writes the
+ * element: when the element's opening tag, as output (e.g. `<img src="chart:x" alt="x">`), is
+ * written once in those sources, its place there; otherwise the diagnostic as it is, on the line
+ * of the output (issue 12: an `<img>` was placed on a line of the rendered output).
+ */
+function inSource(set: TemplateSet, template: LoadedTemplate, html: string, d: Diagnostic): Diagnostic {
+  const { line, column } = d.place ?? {};
+  if (line === undefined || column === undefined) return d;
+  const lines = html.split('\n');
+  const tag = /^<[^>]*>/.exec(lines[line - 1]?.slice(column - 1) ?? '')?.[0];
+  if (!tag) return d;
+  const sources: [string, string, number][] = [[template.file, template.body, template.bodyLineOffset], ...Object.entries(set.partialSources).map(([f, t]): [string, string, number] => [f, t, 0])];
+  const found = sources.flatMap(([file, text, offset]) => {
+    const at = text.indexOf(tag);
+    return at < 0 || text.indexOf(tag, at + 1) >= 0 ? (at < 0 ? [] : [undefined]) : [{ file, offset, ...positionAt(text, at) }];
+  });
+  const only = found.length === 1 ? found[0] : undefined;
+  if (!only) return d;
+  return { ...d, message: d.message.replace(' (ligne de la sortie du modèle)', ''), place: { file: only.file, line: only.line + only.offset, column: only.column } };
 }
 
 /** Height of the letterhead's logo, in points; its width follows (at most `LOGO_MAX_WIDTH`). */

@@ -4,7 +4,7 @@
  * report them (`writer/glyph-missing`).
  */
 import type { Diagnostic } from '../diagnostics.ts';
-import { fontMetrics, type FontFace } from '../fonts.ts';
+import { FONT_FACES, fontMetrics, type FontFace } from '../fonts.ts';
 
 /**
  * The characters of `text` the face has no glyph for, each once, in order of appearance (white
@@ -19,11 +19,38 @@ export function missingGlyphs(text: string, face: FontFace): string[] {
 }
 
 /**
+ * Characters every face of Source Sans 3 has (checked once by hand against the fonts): printable
+ * ASCII, Latin-1, Latin Extended-A (œ, Œ…), dashes, quotes, "…", "‰", "€" and U+202F.
+ */
+const COMMON = /^[\u0020-\u007E\u00A0-\u017F\u2010-\u201E\u2020-\u2023\u2026\u2030\u2032\u2033\u2039\u203A\u202F\u20AC]*$/;
+/** Whether each character looked up so far is printed by every face. */
+const printable = new Map<string, boolean>();
+
+/**
+ * The characters of `text` some face of Source Sans 3 cannot print, each once. Cheap on large
+ * data: common text is not looked up, and each other character is looked up once per process.
+ */
+export function unprintable(text: string): string[] {
+  if (COMMON.test(text)) return [];
+  const missing = new Set<string>();
+  for (const c of text) {
+    let ok = printable.get(c);
+    if (ok === undefined) printable.set(c, (ok = FONT_FACES.every((face) => missingGlyphs(c, face).length === 0)));
+    if (!ok) missing.add(c);
+  }
+  return [...missing];
+}
+
+/** « 😀 » (U+1F600), « 中 » (U+4E2D): characters as messages show them. */
+export const describeCharacters = (chars: readonly string[]): string =>
+  chars.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+
+/**
  * The `writer/glyph-missing` warning for characters no face prints (each once), or none.
  * Shared by the PDF writer and by `alses validate`, which checks without laying out a PDF.
  */
 export function glyphMissingWarning(missing: readonly string[]): Diagnostic | undefined {
   if (missing.length === 0) return undefined;
-  const list = missing.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  const list = describeCharacters(missing);
   return { severity: 'warning', ruleId: 'writer/glyph-missing', message: `Caractères absents de la police Source Sans 3, imprimés comme un rectangle vide dans le PDF : ${list}` };
 }

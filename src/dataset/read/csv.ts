@@ -112,6 +112,21 @@ function decodeText(bytes: Uint8Array, file: string, diagnostics: Diagnostic[]):
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
       encoding = 'utf-8';
     } catch {
+      // Some lines in UTF-8 and a later one in Windows-1252 (two files pasted together): neither
+      // encoding reads it all; placed on the first byte UTF-8 cannot read (issue 12: it was placed
+      // on the header, garbled when read as Windows-1252).
+      const lenient = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
+      const bad = lenient.indexOf('\uFFFD');
+      if (bad > 0 && /[^\u0000-\u007F]/.test(lenient.slice(0, bad))) {
+        const shown = iconv.decode(Buffer.from(bytes), 'win1252').replace(/^\uFEFF/, '');
+        const at = positionOf(lenient, bad, file);
+        const lineText = shown.split(/\r\n?|\n/)[(at.line ?? 1) - 1] ?? '';
+        return fail(
+          'csv/encoding',
+          `encodages mélangés : le début du fichier est en UTF-8, mais la ligne ${at.line} ne l'est pas (${quote(contextAt(lineText, (at.column ?? 1) - 1))}, sans doute en Windows-1252) (attendu : tout le fichier dans un seul encodage, UTF-8 ou Windows-1252 ; ${EXCEL_HINT})`,
+          at,
+        );
+      }
       // Excel's plain "CSV" is Windows-1252. (Node's TextDecoder decodes "windows-1252" as
       // Latin-1, so iconv-lite is used: it marks the five bytes Windows-1252 leaves undefined.)
       text = iconv.decode(Buffer.from(bytes), 'win1252');

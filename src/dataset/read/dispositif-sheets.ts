@@ -12,6 +12,7 @@
  *
  * Entries are added with `addToDispositif`, so the file's comments and order are kept.
  */
+import { MAX_YAML_ALIASES } from './yaml.ts';
 import { parseDocument } from 'yaml';
 import { formatShortDate, isIsoDate } from '../../dates.ts';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
@@ -78,7 +79,12 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
   const added: string[] = [];
   const doc = parseDocument(text);
   if (doc.errors.length > 0) return { text, added, used, diagnostics };
-  const current = doc.toJS() as Record<string, unknown> | null;
+  let current: Record<string, unknown> | null;
+  try {
+    current = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown> | null;
+  } catch {
+    return { text, added, used, diagnostics }; // aliases beyond the limit: the loader reports them
+  }
   const list = (name: string): Record<string, unknown>[] => {
     const items = current?.[name];
     return Array.isArray(items) ? items.filter((i): i is Record<string, unknown> => i !== null && typeof i === 'object') : [];

@@ -13,6 +13,7 @@ import type { RuleId } from '../../rules.ts';
 import type { Cell, CellKind, ColumnSpec, SourceRow, Table } from './table.ts';
 import { buildTable } from './table.ts';
 import { quote } from '../text.ts';
+import { checkWorkbookArchive } from './xlsx-limits.ts';
 
 /** File extensions read as workbooks. */
 export const WORKBOOK_EXTENSIONS = ['.xlsx', '.xlsm'] as const;
@@ -40,12 +41,22 @@ export interface Workbook {
 
 /**
  * Reads workbook bytes. A file that is not a readable .xlsx (an old .xls, an .ods, a damaged or
- * truncated file) is an `xlsx/format` or `xlsx/unreadable` error and gives no workbook.
+ * truncated file) is an `xlsx/format` or `xlsx/unreadable` error and gives no workbook; one over
+ * the limits of `xlsx-limits.ts` (size, compression ratio, rows, columns, cells) is `xlsx/too-large`
+ * or `xlsx/zip-bomb` and is never expanded.
  */
 export async function readWorkbook(bytes: Uint8Array, file: string): Promise<{ workbook?: Workbook; diagnostics: Diagnostic[] }> {
   const start: Place = { file };
   const fail = (ruleId: RuleId, message: string) => ({ diagnostics: [{ severity: 'error' as const, ruleId, message, place: start }] });
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    // Excel saves a workbook protected by a password as an OLE container, like an old .xls,
+    // holding "EncryptionInfo" and "EncryptedPackage" streams (MS-OFFCRYPTO).
+    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from('EncryptionInfo', 'utf16le'))) {
+      return fail(
+        'xlsx/format',
+        `classeur protégé par un mot de passe : il ne peut pas être lu (attendu : un classeur .xlsx sans mot de passe ; dans Excel, « Fichier », « Informations », « Protéger le classeur », « Chiffrer avec mot de passe » : effacer le mot de passe, puis enregistrer)`,
+      );
+    }
     return fail(
       'xlsx/format',
       `ancien classeur Excel 97-2003 (.xls) non pris en charge (attendu : un classeur .xlsx ; dans Excel, « Enregistrer sous » puis « Classeur Excel (*.xlsx) »)`,
@@ -54,6 +65,9 @@ export async function readWorkbook(bytes: Uint8Array, file: string): Promise<{ w
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
     return fail('xlsx/format', `ce fichier n'est pas un classeur Excel .xlsx (attendu : un classeur enregistré par Excel ou LibreOffice au format .xlsx)`);
   }
+  // Bounds checked on the archive before exceljs expands it (issue 12: unbounded workbooks).
+  const limits = checkWorkbookArchive(bytes, file);
+  if (limits.length > 0) return { diagnostics: limits };
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);

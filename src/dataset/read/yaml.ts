@@ -1,14 +1,19 @@
 /**
  * Reads `dispositif.yaml` with the `yaml` library and maps problems to diagnostics with exact
- * places: syntax errors (`yaml/syntax`), and zod issues located on the offending node through
- * the document's ranges and a `LineCounter`.
+ * places, in French, all at once: syntax errors (`yaml/syntax`), control characters, unknown tags
+ * (`yaml/tag`: `!!js/function`, `!include`, `!foo` are errors, never read as text), aliases
+ * expanding beyond `MAX_YAML_ALIASES` (`yaml/alias`), characters the documents' font cannot print
+ * (`yaml/glyph`), and zod issues located on the offending node through the document's ranges and
+ * a `LineCounter`. `parseYamlChecked` serves templates' front matter too.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
-import type { Document, Node, Pair } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import type { ErrorCode, Node, Pair } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
+import type { RuleId } from '../../rules.ts';
 import type { RuleParams } from '../schema.ts';
 import { quote } from '../text.ts';
+import { describeCharacters, unprintable } from '../../writers/glyphs.ts';
 
 /** A YAML path as zod gives it: keys and indexes. */
 export type YamlPath = readonly PropertyKey[];
@@ -23,7 +28,7 @@ export interface YamlFile {
   readonly locateKey: (path: YamlPath, key: string) => Place;
 }
 
-const YAML_ERRORS_FR: Record<string, string> = {
+const YAML_ERRORS_FR: Partial<Record<ErrorCode, string>> = {
   BAD_INDENT: 'indentation incorrecte',
   DUPLICATE_KEY: 'clé en double',
   MISSING_CHAR: 'caractère manquant (guillemet, crochet ou accolade non fermé)',
@@ -35,38 +40,128 @@ const YAML_ERRORS_FR: Record<string, string> = {
   BLOCK_IN_FLOW: 'bloc à l\'intérieur de crochets ou d\'accolades',
   MULTIPLE_DOCS: 'plusieurs documents dans le fichier',
   BAD_ALIAS: 'alias invalide',
+  ALIAS_PROPS: 'alias "*" portant une ancre ou une étiquette',
+  BAD_DIRECTIVE: 'directive "%" inconnue',
+  BAD_DQ_ESCAPE: 'séquence "\\" invalide entre guillemets doubles',
+  BAD_PROP_ORDER: 'ancre ou étiquette mal placée',
+  BAD_COLLECTION_TYPE: 'étiquette qui ne convient pas à cette liste ou à cet ensemble de clés',
+  IMPOSSIBLE: 'construction YAML illisible',
+  KEY_OVER_1024_CHARS: 'clé de plus de 1024 caractères',
+  MULTIPLE_ANCHORS: 'plusieurs ancres "&" sur la même valeur',
+  MULTIPLE_TAGS: 'plusieurs étiquettes "!" sur la même valeur',
+  NON_STRING_KEY: 'clé qui n\'est pas un texte',
+  RESOURCE_EXHAUSTION: 'alias "*" trop nombreux (expansion exponentielle)',
 };
 
 /**
- * Parses YAML text. Syntax errors and warnings become `yaml/syntax` diagnostics; when there is
- * a syntax error, `yaml` is absent (the structure is unreliable, so nothing else is checked).
+ * Most aliases (`*ancre`) a YAML file may expand to, counted as `yaml` counts them (a "billion
+ * laughs" file expands a few lines into gigabytes: issue 12). dispositif.yaml needs none.
+ */
+export const MAX_YAML_ALIASES = 100;
+
+const EXPECTED_YAML = 'un fichier YAML valide, indenté par des espaces';
+
+/** A parsed YAML text: its document, its plain value (absent after an error that makes it unreliable) and its problems. */
+export interface CheckedYaml {
+  readonly doc: Document;
+  readonly value?: unknown;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses YAML text with every problem in French, all at once, placed by `at` (offset → place):
+ * syntax errors (`yaml/syntax`; the value is then absent), unknown tags such as `!!js/function`,
+ * `!include` or `!foo` (`yaml/tag`: errors, never read as text), and aliases expanding beyond
+ * `MAX_YAML_ALIASES` (`yaml/alias`, at the first alias; the value is then absent).
+ * @param ruleFor rule id of syntax problems (`template/front-matter` in a template's header)
+ */
+export function parseYamlChecked(
+  text: string,
+  at: (offset: number) => Place,
+  lineCounter: LineCounter,
+  ruleFor: { syntax: RuleId; tag: RuleId; alias: RuleId } = { syntax: 'yaml/syntax', tag: 'yaml/tag', alias: 'yaml/alias' },
+): CheckedYaml {
+  // A control character (a NUL byte…) is no text: it would reach the documents (issue 12).
+  const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).padStart(2, '0').toUpperCase();
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    const message = `caractère de contrôle 0x${code}${code === '00' ? ' (octet nul : fichier binaire, ou texte UTF-16)' : ''} (attendu : un fichier texte YAML, en UTF-8)`;
+    return { doc: new Document(), diagnostics: [{ severity: 'error', ruleId: ruleFor.syntax, message: `syntaxe YAML : ${message}`, place: at(control.index) }] };
+  }
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems = [...doc.errors, ...doc.warnings];
+  const diagnostics: Diagnostic[] = problems.map((e) => {
+    if (e.code === 'TAG_RESOLVE_FAILED') {
+      const tag = /^!\S*/.exec(text.slice(e.pos[0]))?.[0] ?? /tag: ?(\S+)/.exec(e.message)?.[1] ?? '!';
+      return {
+        severity: 'error' as const,
+        ruleId: ruleFor.tag,
+        message: `étiquette YAML ${quote(tag)} inconnue : elle n'est pas lue (attendu : une valeur simple, sans étiquette "!", ex. titre: "Rapport")`,
+        place: at(e.pos[0]),
+        actual: tag,
+      };
+    }
+    // An unclosed quote is reported by `yaml` where the file ends; point at the opening quote.
+    const opening = e.code === 'MISSING_CHAR' ? openQuoteBefore(doc, e.pos[0]) : undefined;
+    const what = opening !== undefined ? 'guillemet ouvert ici et jamais fermé' : (YAML_ERRORS_FR[e.code] ?? `construction YAML inattendue (${e.code})`);
+    return { severity: 'error' as const, ruleId: ruleFor.syntax, message: `syntaxe YAML : ${what} (attendu : ${EXPECTED_YAML})`, place: at(opening ?? e.pos[0]) };
+  });
+  if (doc.errors.length > 0) return { doc, diagnostics };
+  try {
+    return { doc, value: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown, diagnostics };
+  } catch (err) {
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        first ??= node.range?.[0];
+      },
+    });
+    const bomb = err instanceof Error && /alias count/i.test(err.message);
+    diagnostics.push({
+      severity: 'error',
+      ruleId: ruleFor.alias,
+      message: bomb
+        ? `alias YAML "*" trop nombreux : leur expansion dépasse ${MAX_YAML_ALIASES} valeurs (attendu : des valeurs écrites sans alias ; un fichier ainsi construit est une attaque par expansion)`
+        : `alias YAML "*" sans ancre "&" de ce nom avant lui (attendu : ${EXPECTED_YAML}, sans alias)`,
+      place: at(first ?? 0),
+    });
+    return { doc, diagnostics };
+  }
+}
+
+/**
+ * Parses YAML text. Problems are those of `parseYamlChecked`; when one makes the structure
+ * unreliable (syntax, aliases), `yaml` is absent and nothing else is checked. Unknown tags are
+ * errors but the rest of the file is still checked (all problems at once).
  */
 export function readYaml(text: string, file: string): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
   const source = text.replace(/^\uFEFF/, '');
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): Place => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  const diagnostics: Diagnostic[] = [
-    ...doc.errors.map((e) => ({ e, severity: 'error' as const })),
-    ...doc.warnings.map((e) => ({ e, severity: 'warning' as const })),
-  ].map(({ e, severity }) => {
-    // An unclosed quote is reported by `yaml` where the file ends; point at the opening quote.
-    const opening = e.code === 'MISSING_CHAR' ? openQuoteBefore(doc, e.pos[0]) : undefined;
-    const what = opening !== undefined ? 'guillemet ouvert ici et jamais fermé' : (YAML_ERRORS_FR[e.code] ?? `erreur ${e.code}`);
-    return {
-      severity,
-      ruleId: 'yaml/syntax',
-      message: `syntaxe YAML : ${what} (attendu : un fichier YAML valide, indenté par des espaces)`,
-      place: at(opening ?? e.pos[0]),
-    };
+  const { doc, value, diagnostics } = parseYamlChecked(source, at, lineCounter);
+  if (value === undefined && diagnostics.length > 0) return { diagnostics };
+  // A character the documents' font cannot print is placed on its value here, not on the
+  // template that would print it (issue 12).
+  visit(doc, {
+    Scalar(key, node) {
+      const missing = key !== 'key' && typeof node.value === 'string' ? unprintable(node.value) : [];
+      if (missing.length > 0)
+        diagnostics.push({
+          severity: 'error',
+          ruleId: 'yaml/glyph',
+          message: `valeur ${quote(String(node.value))} : ${describeCharacters(missing)} absent(s) de la police des documents (Source Sans 3), imprimé(s) comme un rectangle vide (attendu : des lettres, chiffres et signes que la police imprime)`,
+          place: at(node.range?.[0] ?? 0),
+        });
+    },
   });
-  if (doc.errors.length > 0) return { diagnostics };
   return {
     yaml: {
-      value: doc.toJS() as unknown,
+      value,
       locate: (path) => at(nodeAt(doc, path)?.range?.[0] ?? 0),
       locateKey: (path, key) => at((keyNodeAt(doc, path, key) ?? nodeAt(doc, path))?.range?.[0] ?? 0),
     },

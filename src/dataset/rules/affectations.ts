@@ -15,6 +15,7 @@ import { foldForComparison, quote } from '../text.ts';
 import { ETP_EXPECTED, parseEtp } from './etp.ts';
 import { checkInsee, checkUai } from './identifiers.ts';
 import { checkTotals } from './totals.ts';
+import { describeCharacters, unprintable } from '../../writers/glyphs.ts';
 
 /** Column keys of état and déploiement files (the `Affectation` fields they fill). */
 export type AffectationColumn = 'commune' | 'college' | 'structurePorteuse' | 'etp' | 'uai' | 'insee' | 'educationPrioritaire';
@@ -111,6 +112,22 @@ export function toAffectations(
           actual: cell.value,
           expected: 'un nom, sans = + - @ ni tabulation au début',
         });
+    }
+
+    // A character the documents' font cannot print (emoji, CJK…) is placed here, on the value,
+    // rather than on the template that would print it (issue 12).
+    const names = [['commune', 'commune'], ['college', 'nom du collège'], ['structurePorteuse', 'structure porteuse']] as const;
+    const printable = unprintable(names.map(([field]) => cells[field]?.value ?? '').join('')).length === 0;
+    for (const [field, libelle] of printable ? [] : names) {
+      const cell = cells[field];
+      const missing = cell ? unprintable(cell.value) : [];
+      if (cell && missing.length > 0) {
+        const expected = 'des lettres, chiffres et signes que la police des documents (Source Sans 3) imprime';
+        fail('cell/glyph', `${libelle} ${quote(cell.value)} : ${describeCharacters(missing)} absent(s) de la police des documents, imprimé(s) comme un rectangle vide (attendu : ${expected})`, cell.place, field, {
+          actual: cell.value,
+          expected,
+        });
+      }
     }
 
     let structurePorteuse: string | null = null;

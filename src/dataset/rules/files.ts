@@ -23,7 +23,7 @@ export const maxDataFileBytes = (): number => {
 };
 
 /** A size in French: « 12 Kio », « 64 Mio », « 1,5 Mio ». */
-const sizeText = (bytes: number): string =>
+export const sizeText = (bytes: number): string =>
   bytes < 1048576 ? `${Math.ceil(bytes / 1024)}\u00a0Kio` : `${decimalComma(Math.round((bytes / 1048576) * 10) / 10)}\u00a0Mio`;
 
 /**
