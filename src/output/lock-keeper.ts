@@ -78,6 +78,7 @@ export class LockKeeper {
       else this.#pending?.(reply);
     });
     this.#worker.on('error', (err) => this.#pending?.({ type: 'error', message: err.message }));
+    this.#worker.on('exit', () => this.#pending?.({ type: 'error', message: 'lock thread ended' }));
     // The worker must not keep a finished process alive; it is ref'ed only while a request waits.
     this.#worker.unref();
   }
