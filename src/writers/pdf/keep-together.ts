@@ -4,16 +4,18 @@
  *   group is pushed to the next page, as a whole, when that content starts on a later page);
  * - page breaks become breaks before the next block, skipped when that block already starts a
  *   page;
- * - footer rows: pdfmake cannot break a table before a given row without leaving an empty,
- *   bordered stub of that row behind, so the writer lays out, asks the probe where the last body
- *   row and the first footer row landed, and when they are on different pages lays out again
- *   with the table split before its last body row (see `table.ts`).
- * Pinned by test/writers.test.ts ("keeps the TOTAL row on the page of the last body row …",
- * "keeps a heading with the paragraph after it").
+ * - a table's caption and header rows stay with its first `ROWS_TOGETHER` body rows (orphans);
+ * - a table's last page holds at least `ROWS_TOGETHER` body rows (widows), with its footer rows
+ *   (totals) and the signature block after it: pdfmake cannot break a table before a given row
+ *   without leaving an empty, bordered stub of that row behind, so the writer lays out, asks the
+ *   probe where the watched rows landed, and lays out again with the table split before one of
+ *   its last body rows, or moved whole to the next page (see `table.ts`).
+ * Pinned by test/pagination.test.ts (tables of 1 to 200 rows) and test/writers.test.ts ("keeps
+ * the TOTAL row …", "keeps a heading with the paragraph after it").
  */
 import type { Content, Node as PdfNode, NodeQueries } from 'pdfmake/interfaces.js';
 import { assertNever, type Block } from '../../document/nodes.ts';
-import { ID, type Ctx, type Placement } from './context.ts';
+import { ID, type Ctx, type Placement, type TableBreaks } from './context.ts';
 
 /** Lays out one block (`index.ts`), in a keep-together group when `place` says so. */
 export type BlockToPdf = (node: Block, ctx: Ctx, place?: Placement) => Content[];
@@ -23,8 +25,7 @@ export type BlockToPdf = (node: Block, ctx: Ctx, place?: Placement) => Content[]
  * form one stack that the probe keeps together (keep-with-next). A page break becomes a break
  * before the next block, which the probe skips when that block already starts a page (so a block
  * ending at the foot of a page never leaves a blank page behind); a page break at the end of the
- * document is dropped. The last block loses its bottom margin, which pdfmake would otherwise carry
- * over to a new, empty page when it ends at the foot of one. `blockToPdf` lays out each block.
+ * document is dropped. `blockToPdf` lays out each block.
  */
 export function groupBlocks(blocks: readonly Block[], ctx: Ctx, blockToPdf: BlockToPdf): Content[] {
   const out: Content[] = [];
@@ -70,11 +71,14 @@ export function groupBlocks(blocks: readonly Block[], ctx: Ctx, blockToPdf: Bloc
     }
   }
   emit(headings);
-  dropBottomMargin(out.at(-1));
   return out;
 }
 
-/** Sets the bottom margin of the last leaf of `node` (through stacks) to 0. */
+/**
+ * Sets the bottom margin of the last leaf of `node` (through stacks) to 0: for the document's last
+ * block, whose margin pdfmake would otherwise carry over to a new, empty page when it ends at the
+ * foot of one.
+ */
 export function dropBottomMargin(node: Content | undefined): void {
   const n = node as { stack?: Content[]; margin?: [number, number, number, number] } | undefined;
   if (n?.stack) dropBottomMargin(n.stack.at(-1));
@@ -83,16 +87,34 @@ export function dropBottomMargin(node: Content | undefined): void {
 
 // ---------------------------------------------------------------- layout probe
 
-/** A table whose footer rows must start on the page where its last body row ends. */
-interface FooterWatch {
+/**
+ * Fewest body rows of a table on the page where it starts and on the page where it ends
+ * (orphan and widow control), when the table has that many.
+ */
+export const ROWS_TOGETHER = 3;
+
+/**
+ * Body rows (0-based) whose pages the probe reads: the first `ROWS_TOGETHER`, and the last
+ * `2 × ROWS_TOGETHER` (the tail, and the rows that must stay above a break before it).
+ */
+export function watchedRows(body: number): number[] {
+  const rows = new Set<number>();
+  for (let i = 0; i < Math.min(ROWS_TOGETHER, body); i++) rows.add(i);
+  for (let i = Math.max(0, body - 2 * ROWS_TOGETHER); i < body; i++) rows.add(i);
+  return [...rows];
+}
+
+/** A table whose last page the probe checks (widow control, footer and closing kept with rows). */
+interface TableWatch {
   readonly table: number;
   /** Id of the keep-together group holding the table. */
   readonly group: string;
-  /** Id prefix of the cells of the last body row, and of the first footer row. */
-  readonly tail: string;
-  readonly foot: string;
-  /** `true` when the table has 2 body rows or more, so it can be split before its last one. */
-  readonly splittable: boolean;
+  /** Number of body rows (at least 1). */
+  readonly body: number;
+  /** Id prefix of the cells of a body row (0-based), for the rows `watchedRows` lists. */
+  readonly row: (index: number) => string;
+  /** Id prefix of the cells of the first footer row, if any. */
+  readonly foot?: string;
 }
 
 /**
@@ -103,10 +125,15 @@ interface FooterWatch {
 export class LayoutProbe {
   /** Keep-together groups: group id → id (or id prefix) of the first node that must share its page. */
   readonly groups = new Map<string, string>();
-  /** Tables whose footer rows are watched. */
-  readonly footers: FooterWatch[] = [];
+  /** Tables whose last page is checked. */
+  readonly tables: TableWatch[] = [];
   /** Nodes to push to the next page, unless already at the top of one (page breaks, tables moved whole). */
   readonly breakBefore = new Set<string>();
+  /**
+   * The signature block and publication mention when they follow a table: id of their stack, and
+   * the table, which must end on their page.
+   */
+  closing: { readonly id: string; readonly table: number } | undefined;
   /** Pages of each node of ours, and for groups whether they start at the top of a page. */
   private readonly seen = new Map<string, { pages: readonly number[]; atTop: boolean }>();
 
@@ -127,25 +154,43 @@ export class LayoutProbe {
   };
 
   /**
-   * The first table, not yet in `done`, whose first footer row starts on a page after its last
-   * body row ends.
+   * What the next layout must change, or `undefined` when every table ends well: on the page
+   * where a table ends (its footer rows, and the signature block after it) stand at least
+   * `ROWS_TOGETHER` of its body rows, or all of them. Tables are checked in document order; the
+   * first that ends badly gets one more decision, the first that applies of:
+   * 1. split before its last `ROWS_TOGETHER` body rows, when the page above the break keeps
+   *    `ROWS_TOGETHER` of them;
+   * 2. moved whole to the next page, when it spans two pages and does not start a page already;
+   * 3. split before its last body row, when no body row stands on its last page (its footer rows
+   *    or the signature block would be alone there).
+   * Each decision is taken at most once per table, so the layouts settle.
    */
-  firstOrphanFooter(done: ReadonlySet<number>): number | undefined {
-    for (const watch of this.footers) {
-      if (done.has(watch.table)) continue;
-      const tail = this.pagesOf(watch.tail);
-      const foot = this.pagesOf(watch.foot);
-      const footStart = Math.min(...foot);
-      if (tail.length === 0 || foot.length === 0 || tail.includes(footStart)) continue;
-      if (!watch.splittable && this.seen.get(watch.group)?.atTop !== false) continue;
-      return watch.table;
+  nextBreaks(breaks: TableBreaks): TableBreaks | undefined {
+    if (process.env.PROBE_DEBUG) console.error([...this.seen].map(([k, v]) => `${k}:${v.pages.join(",")}${v.atTop ? "T" : ""}`).join(" "), JSON.stringify(this.closing));
+    for (const watch of this.tables) {
+      const { table, body: b } = watch;
+      const start = (i: number) => this.firstPage(watch.row(i));
+      const ends = [start(b - 1), watch.foot === undefined ? undefined : this.firstPage(watch.foot), this.closing?.table === table ? this.firstPage(this.closing.id) : undefined];
+      const end = Math.max(...ends.filter((p) => p !== undefined));
+      let tail = 0;
+      while (tail < Math.min(2 * ROWS_TOGETHER, b) && start(b - 1 - tail) === end) tail++;
+      if (!Number.isFinite(end) || tail >= Math.min(ROWS_TOGETHER, b)) continue;
+      const split = (head: number): TableBreaks => ({ split: new Map([...breaks.split, [table, head]]), moved: breaks.moved });
+      const head = b - ROWS_TOGETHER;
+      const above = start(head - 1);
+      if (!breaks.split.has(table) && head >= ROWS_TOGETHER && above !== undefined && start(head - ROWS_TOGETHER) === above) return split(head);
+      if (!breaks.moved.has(table) && this.seen.get(watch.group)?.atTop === false && start(0) === end - 1) {
+        return { split: breaks.split, moved: new Set([...breaks.moved, table]) };
+      }
+      if (!breaks.split.has(table) && tail === 0 && b >= 2) return split(b - 1);
     }
     return undefined;
   }
 
-  private pagesOf(prefix: string): number[] {
-    const pages: number[] = [];
-    for (const [id, seen] of this.seen) if (id.startsWith(prefix)) pages.push(...seen.pages);
-    return pages;
+  /** First page of the nodes whose id starts with `prefix`; `undefined` when none was laid out. */
+  private firstPage(prefix: string): number | undefined {
+    let first: number | undefined;
+    for (const [id, seen] of this.seen) if (id.startsWith(prefix)) for (const p of seen.pages) first = first === undefined ? p : Math.min(first, p);
+    return first;
   }
 }
