@@ -18,9 +18,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paragraph, text } from '../src/document/builders.ts';
+import { document, heading, paragraph, text } from '../src/document/builders.ts';
 import type { Block, DocumentNode, TableNode } from '../src/document/nodes.ts';
 import { renderDocuments } from '../src/jobs/render.ts';
+import { REMARK_WORDS } from './helpers/documents.ts';
 import { docxXml, pdfText } from './helpers/readback.ts';
 import { renderDocx, renderPdf } from './helpers/writers.ts';
 
@@ -157,6 +158,31 @@ describe('PDF', () => {
   }, 120_000);
 });
 
+describe('PDF paragraphs', () => {
+  it('never leave their first line alone at the foot of a page, nor a heading before them', async () => {
+    const words = REMARK_WORDS.slice(0, 120);
+    let crossed = 0;
+    for (let fill = 24; fill <= 36; fill++) {
+      for (const titled of [false, true]) {
+        const doc = document({ title: 'Paragraphes', date: '2019-07-01', header: '' }, [
+          ...Array.from({ length: fill }, (_, i) => paragraph([`Paragraphe ${i + 1}.`])),
+          ...(titled ? [heading(2, 'Section suivante')] : []),
+          paragraph([words.join(' ')]),
+        ]);
+        const pages = (await pdfText(await renderPdf(doc))).map((p) => p.split('\n'));
+        // Page of each line of the long paragraph, and of the heading.
+        const lines = pages.flatMap((page, i) => page.filter((l) => /\bmot\d+\b/.test(l)).map(() => i + 1));
+        const first = lines.filter((p) => p === lines[0]).length;
+        expect(lines.length).toBeGreaterThan(4);
+        expect(first, `${fill} paragraphs before, heading ${titled}`).toBeGreaterThanOrEqual(2);
+        if (titled) expect(pages[(lines[0] ?? 1) - 1]).toContain('Section suivante');
+        if (new Set(lines).size > 1) crossed++;
+      }
+    }
+    expect(crossed).toBeGreaterThan(0); // the range met page ends
+  }, 120_000);
+});
+
 describe('DOCX, as LibreOffice lays it out', () => {
   /** Converts the DOCX of each document to PDF in one LibreOffice process; their pages' text. */
   async function viaLibreOffice(docs: ReadonlyMap<string, DocumentNode>): Promise<Map<string, string[]>> {
@@ -193,7 +219,7 @@ describe('DOCX, as LibreOffice lays it out', () => {
     expect([...fills.values()].some((l) => l.rows.size === 2)).toBe(true);
   }, 900_000);
 
-  it('keeps the rows that must stay together with keep-with-next, the TOTAL and signature with the last rows', async () => {
+  it('keeps the rows that must stay together with keep-with-next, the TOTAL and signature with the last rows; paragraphs control widows', async () => {
     const xml = await docxXml(await renderDocx(listAnnex(12)), 'word/document.xml');
     const rows = xml.split('<w:tr>').slice(1).map((r) => r.slice(0, r.indexOf('</w:tr>')));
     const keep = rows.map((r) => r.includes('<w:keepNext/>'));
@@ -205,5 +231,8 @@ describe('DOCX, as LibreOffice lays it out', () => {
     const paragraphs = after.split('<w:p>').slice(1);
     expect(paragraphs.map((p) => p.includes('<w:keepNext/>'))).toEqual([true, true, true, true, false]); // spacer, 3 signature paragraphs, publication
     expect(paragraphs.at(-1)).toContain(PUBLICATION);
+    // Body paragraphs: widow and orphan control.
+    const intro = xml.split('<w:p>').find((p) => p.includes('État au'));
+    expect(intro).toContain('<w:widowControl/>');
   });
 });

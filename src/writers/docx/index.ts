@@ -193,9 +193,13 @@ function contentToDocx(doc: DocumentNode, ctx: Ctx): (Paragraph | Table)[] {
   return out;
 }
 
-/** A paragraph, with extra paragraph properties (keeping it with the next one…). */
+/**
+ * A paragraph, with extra paragraph properties (keeping it with the next one…); never a first or
+ * last line alone at the foot or top of a page (`w:widowControl`, which Word and LibreOffice
+ * apply only where a paragraph asks for it).
+ */
 const paragraphToDocx = (node: ParagraphNode, extra: Omit<IParagraphOptions, 'children' | 'alignment'> = {}): Paragraph =>
-  new Paragraph({ alignment: ALIGN[node.align ?? 'justify'], children: inlinesToRuns(node.children), ...extra });
+  new Paragraph({ alignment: ALIGN[node.align ?? 'justify'], widowControl: true, children: inlinesToRuns(node.children), ...extra });
 
 function blockToDocx(node: Block, ctx: Ctx): (Paragraph | Table)[] {
   switch (node.type) {
@@ -211,6 +215,7 @@ function blockToDocx(node: Block, ctx: Ctx): (Paragraph | Table)[] {
         (item, i) =>
           new Paragraph({
             numbering: { reference, level: 0, instance },
+            widowControl: true,
             ...(i < node.items.length - 1 ? { spacing: { after: twips(2) } } : {}),
             children: inlinesToRuns(item.children),
           }),

@@ -38,7 +38,7 @@ import { ID, NO_BREAKS, type Ctx, type Placement, type TableBreaks } from './con
 import { imageToPdf } from './images.ts';
 import { inlinesToPdf } from './inline.ts';
 import { keepWordsWhole } from './justify.ts';
-import { dropBottomMargin, groupBlocks, LayoutProbe } from './keep-together.ts';
+import { dropBottomMargin, groupBlocks, LayoutProbe, PARAGRAPH_STYLE } from './keep-together.ts';
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
@@ -192,6 +192,7 @@ function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
       margin: [PAGE_MARGINS.left, PAGE_MARGINS.bottom - RUNNING_OFFSET - FONT_SIZE.running * 1.2, PAGE_MARGINS.right, 0],
     }),
     content,
+    styles: { [PARAGRAPH_STYLE]: {} }, // names body paragraphs for the layout probe
     pageBreakBefore: ctx.probe.pageBreakBefore,
   };
   ctx.warnings.push(...glyphWarnings(definition));
@@ -261,7 +262,8 @@ function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
       const p = structNode('P', ctx.structure);
       const alignment = node.align ?? 'justify';
       const text = inlinesToPdf(node.children, {}, p);
-      return [{ text: alignment === 'justify' ? keepWordsWhole(text, ctx.width, FONT_SIZE.body) : text, alignment, margin: [0, 0, 0, 6], ...id }];
+      const words = alignment === 'justify' ? keepWordsWhole(text, ctx.width, FONT_SIZE.body) : text;
+      return [{ text: words, style: PARAGRAPH_STYLE, alignment, margin: [0, 0, 0, 6], ...id }];
     }
     case 'list': {
       const l = structNode('L', ctx.structure);
