@@ -6,7 +6,10 @@
  *   least 3 of its body rows (all of them when it has fewer);
  * - the page where a table ends holds at least 3 of its body rows (or all), with its TOTAL row;
  * - the signature block and the publication mention are never alone on a page: they stand on the
- *   page of the table's last rows.
+ *   page of the table's last rows (in DOCX, through keep-with-next, which LibreOffice 7.4 honours
+ *   only for some one-page tables: checked after those of the row series, and in the XML);
+ * - a paragraph never leaves its first line alone at the foot of a page (PDF; DOCX asks Word and
+ *   LibreOffice for widow control).
  * The numbers of rows tried are every N up to 8 and every N around each page boundary of the
  * table (found by laying out 200 rows), for the table crossing a page at every possible place.
  * The caption's place on the page is swept too, by paragraphs put before the table.
@@ -210,12 +213,14 @@ describe('DOCX, as LibreOffice lays it out', () => {
     const docs = new Map<string, DocumentNode>([...counts.map((n) => [`n${n}`, listAnnex(n)] as const), ...FILLS.map((f) => [`f${f}`, listAnnex(FILL_ROWS, f)] as const)]);
     const pages = await viaLibreOffice(docs);
     const layouts = new Map(counts.map((n) => [n, layoutOf(pages.get(`n${n}`) ?? [])]));
-    // LibreOffice 7.4 does not carry a row's keep-with-next over to the paragraph after a table
-    // that already spans pages (Word does): the signature is checked after one-page tables only.
+    // LibreOffice 7.4 does not always carry the keep-with-next of a table's last rows over to the
+    // paragraph after the table (Word does, see the next test): never once the table spans pages,
+    // nor for a table pushed under other text at the top of a page (the fills below). The
+    // signature is checked after the one-page tables of this series, where it does.
     expect(failures(layouts, (l, n) => problems(l, n, l.rows.size === 1))).toEqual({});
     expect(minTail(layouts.values())).toBe(TOGETHER);
     const fills = new Map(FILLS.map((f) => [f, layoutOf(pages.get(`f${f}`) ?? [])]));
-    expect(failures(fills, (l) => problems(l, FILL_ROWS, l.rows.size === 1))).toEqual({});
+    expect(failures(fills, (l) => problems(l, FILL_ROWS, false))).toEqual({});
     expect([...fills.values()].some((l) => l.rows.size === 2)).toBe(true);
   }, 900_000);
 
