@@ -2,8 +2,9 @@
  * Tables → DOCX tables: fixed layout with widths in twips on the grid and on every cell
  * (LibreOffice ignores percentage widths), header rows marked as such and repeated on each page
  * (`w:tblHeader`), footer rows that cannot split and follow the last body row (`w:keepNext` on
- * it), right-aligned number columns and colspans (`w:gridSpan`); body rows may break across
- * pages, so a cell taller than a page is printed in full. The body rows of a table of more than
+ * it), the first and last `ROWS_TOGETHER` body rows kept together (orphan and widow control, with
+ * `w:keepNext`, as Word keeps rows), right-aligned number columns and colspans (`w:gridSpan`);
+ * body rows may break across pages, so a cell taller than a page is printed in full. The body rows of a table of more than
  * `ctx.streamFrom` rows are written as XML text (`rows-xml.ts`), not as `docx` objects.
  */
 import { BorderStyle, Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType, type IRunOptions } from 'docx';
