@@ -196,14 +196,15 @@ describe('PDF', () => {
     expect(all).toHaveLength(300);
   });
 
-  it('keeps the TOTAL row on the page of the last body row when it would start a page alone', async () => {
+  it('keeps the TOTAL row on the page of the last 3 body rows when it would start a page alone', async () => {
     // k = body rows that fill the first page exactly: with a TOTAL row, it would not fit there.
     const full = await pdfText(await renderPdf(longTable(120, { footer: false })));
     const k = lines(full[0]).filter((l) => /^Commune \d/.test(l)).length;
     const pages = await pdfText(await renderPdf(longTable(k)));
     expect(pages).toHaveLength(2);
-    expect(lines(pages[1]).slice(0, 3)).toEqual(['Commune Collège ETP', `Commune ${k} Collège ${k} ${k}`, `TOTAL ${k}`]);
-    expect(lines(pages[0]).filter((l) => /^Commune \d/.test(l))).toHaveLength(k - 1);
+    const row = (i: number) => `Commune ${i} Collège ${i} ${i}`;
+    expect(lines(pages[1]).slice(0, 5)).toEqual(['Commune Collège ETP', row(k - 2), row(k - 1), row(k), `TOTAL ${k}`]);
+    expect(lines(pages[0]).filter((l) => /^Commune \d/.test(l))).toHaveLength(k - 3);
     // One row fewer: everything fits on one page, no break is added.
     const fits = await pdfText(await renderPdf(longTable(k - 1)));
     expect(fits).toHaveLength(1);

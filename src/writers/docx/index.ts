@@ -168,26 +168,38 @@ export const docxWriter: Writer<DocxBuild> = {
 
 /**
  * The document's content: the letterhead and reference before the template's blocks; after them,
- * the signature block, kept on one page with the last paragraph (`w:keepNext`, `w:keepLines`),
- * then the publication mention.
+ * the signature block and the publication mention, never alone on a page: each of their
+ * paragraphs is kept whole and with the next (`w:keepLines`, `w:keepNext`), and so is the last
+ * block before them (a paragraph, or a table's last rows, see `tableToDocx`).
  */
 function contentToDocx(doc: DocumentNode, ctx: Ctx): (Paragraph | Table)[] {
   const body = [...openingBlocks(doc.meta), ...doc.children];
   const signature = signatureBlocks(doc.meta).filter((b): b is ParagraphNode => b.type === 'paragraph');
-  const last = doc.children.at(-1);
-  const keepLast = signature.length > 0 && last?.type === 'paragraph';
-  const out = (keepLast ? body.slice(0, -1) : body).flatMap((block) => blockToDocx(block, ctx));
-  if (keepLast) out.push(paragraphToDocx(last, { keepNext: true, keepLines: true }));
-  signature.forEach((p, i) =>
-    out.push(paragraphToDocx(p, { keepLines: true, ...(i < signature.length - 1 ? { keepNext: true } : {}), ...(i === 0 ? { spacing: { before: twips(12) } } : {}) })),
+  const closing = [...signature, ...publicationBlocks(doc.meta).filter((b): b is ParagraphNode => b.type === 'paragraph')];
+  const last = closing.length > 0 ? body.at(-1) : undefined;
+  const out = (last ? body.slice(0, -1) : body).flatMap((block) => blockToDocx(block, ctx));
+  if (last?.type === 'paragraph') out.push(paragraphToDocx(last, { keepNext: true, keepLines: true }));
+  else if (last?.type === 'table') out.push(...tableToDocx(last, ctx, true));
+  else if (last) out.push(...blockToDocx(last, ctx));
+  closing.forEach((p, i) =>
+    out.push(
+      paragraphToDocx(p, {
+        keepLines: true,
+        ...(i < closing.length - 1 ? { keepNext: true } : {}),
+        ...(i === 0 && signature.length > 0 ? { spacing: { before: twips(12) } } : {}),
+      }),
+    ),
   );
-  out.push(...publicationBlocks(doc.meta).flatMap((block) => blockToDocx(block, ctx)));
   return out;
 }
 
-/** A paragraph, with extra paragraph properties (keeping it with the next one…). */
+/**
+ * A paragraph, with extra paragraph properties (keeping it with the next one…); never a first or
+ * last line alone at the foot or top of a page (`w:widowControl`, which Word and LibreOffice
+ * apply only where a paragraph asks for it).
+ */
 const paragraphToDocx = (node: ParagraphNode, extra: Omit<IParagraphOptions, 'children' | 'alignment'> = {}): Paragraph =>
-  new Paragraph({ alignment: ALIGN[node.align ?? 'justify'], children: inlinesToRuns(node.children), ...extra });
+  new Paragraph({ alignment: ALIGN[node.align ?? 'justify'], widowControl: true, children: inlinesToRuns(node.children), ...extra });
 
 function blockToDocx(node: Block, ctx: Ctx): (Paragraph | Table)[] {
   switch (node.type) {
@@ -203,6 +215,7 @@ function blockToDocx(node: Block, ctx: Ctx): (Paragraph | Table)[] {
         (item, i) =>
           new Paragraph({
             numbering: { reference, level: 0, instance },
+            widowControl: true,
             ...(i < node.items.length - 1 ? { spacing: { after: twips(2) } } : {}),
             children: inlinesToRuns(item.children),
           }),

@@ -53,8 +53,9 @@ function runs(inlines: readonly Inline[], bold: boolean, italics: boolean, sup =
 
 /**
  * A body row as `docx` writes the row `table.ts` builds: cells with their width in twips and
- * colspan, one paragraph each (aligned, no spacing after); `keepNext` on the last body row of a
- * table with footer rows.
+ * colspan, one paragraph each (aligned, no spacing after); `keepNext` on the rows `tableToDocx`
+ * keeps with the next one (the first and last rows of the table, the last before its TOTAL or the
+ * signature block).
  */
 export function bodyRowXml(row: AstRow, table: CheckedTable, widths: readonly number[], keepNext: boolean): string {
   const starts = cellStarts(row);

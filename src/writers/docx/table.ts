@@ -2,8 +2,9 @@
  * Tables → DOCX tables: fixed layout with widths in twips on the grid and on every cell
  * (LibreOffice ignores percentage widths), header rows marked as such and repeated on each page
  * (`w:tblHeader`), footer rows that cannot split and follow the last body row (`w:keepNext` on
- * it), right-aligned number columns and colspans (`w:gridSpan`); body rows may break across
- * pages, so a cell taller than a page is printed in full. The body rows of a table of more than
+ * it), the first and last `ROWS_TOGETHER` body rows kept together (orphan and widow control, with
+ * `w:keepNext`, as Word keeps rows), right-aligned number columns and colspans (`w:gridSpan`);
+ * body rows may break across pages, so a cell taller than a page is printed in full. The body rows of a table of more than
  * `ctx.streamFrom` rows are written as XML text (`rows-xml.ts`), not as `docx` objects.
  */
 import { BorderStyle, Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType, type IRunOptions } from 'docx';
@@ -21,10 +22,12 @@ import { ALIGN, halfPoints } from './styles.ts';
 const BORDER = { style: BorderStyle.SINGLE, size: Math.round(BORDER_WIDTH * 8), color: '000000' }; // size in eighths of a point
 
 /**
- * A table → [caption paragraph, table]. Widths: each column gets its share of the text width in
- * twips (the last one takes the rounding rest, so they add up exactly).
+ * A table → [caption paragraph, table, empty paragraph]. Widths: each column gets its share of
+ * the text width in twips (the last one takes the rounding rest, so they add up exactly).
+ * `keepNext`: the table's last rows stay on the page of the paragraph after it (the signature
+ * block).
  */
-export function tableToDocx(node: TableNode, ctx: Ctx): (Paragraph | Table)[] {
+export function tableToDocx(node: TableNode, ctx: Ctx, keepNext = false): (Paragraph | Table)[] {
   const label = node.caption ? inlineText(node.caption) : 'sans titre';
   const { table, warnings } = checkTable(node, label);
   ctx.warnings.push(...warnings);
@@ -40,7 +43,7 @@ export function tableToDocx(node: TableNode, ctx: Ctx): (Paragraph | Table)[] {
   // Orphans and widows of rows: the first body rows stay with the header (and so the caption)
   // and the last ones with each other and the TOTAL, so that a page never holds fewer than
   // `ROWS_TOGETHER` body rows of a table it starts or ends (Word's keep-with-next on a row).
-  const keepLast = (i: number) => i < lastBody ? i < ROWS_TOGETHER - 1 || i >= lastBody - (ROWS_TOGETHER - 1) : table.footer.length > 0;
+  const keepLast = (i: number) => (i < lastBody ? i < ROWS_TOGETHER - 1 || i >= lastBody - (ROWS_TOGETHER - 1) : table.footer.length > 0 || keepNext);
   let body: TableRow[];
   if (table.body.length > ctx.streamFrom) {
     // One placeholder row, replaced by the rows' XML when the package is written.
@@ -52,7 +55,7 @@ export function tableToDocx(node: TableNode, ctx: Ctx): (Paragraph | Table)[] {
   const rows = [
     ...table.header.map((row) => rowToDocx(row, table, widths, 'header', { tableHeader: true, cantSplit: true, keepNext: true })),
     ...body,
-    ...table.footer.map((row, i) => rowToDocx(row, table, widths, 'footer', { cantSplit: true, keepNext: i < table.footer.length - 1 })),
+    ...table.footer.map((row, i) => rowToDocx(row, table, widths, 'footer', { cantSplit: true, keepNext: i < table.footer.length - 1 || keepNext })),
   ];
   out.push(
     new Table({
@@ -65,7 +68,7 @@ export function tableToDocx(node: TableNode, ctx: Ctx): (Paragraph | Table)[] {
     }),
   );
   // An empty paragraph after the table keeps the next one (or a following table) apart from it.
-  out.push(new Paragraph({ spacing: { after: 0 }, children: [] }));
+  out.push(new Paragraph({ spacing: { after: 0 }, ...(keepNext ? { keepNext: true } : {}), children: [] }));
   return out;
 }
 

@@ -14,8 +14,8 @@ export interface Ctx {
   /** Width available to text, in points. */
   readonly width: number;
   readonly warnings: Diagnostic[];
-  /** Tables (by order in the document) to split before their last body row. */
-  readonly split: ReadonlySet<number>;
+  /** Where tables break, as decided from the previous layout (widow and orphan control). */
+  readonly breaks: TableBreaks;
   readonly probe: LayoutProbe;
   tables: number;
   groups: number;
@@ -25,6 +25,23 @@ export interface Ctx {
   readonly outline: { [level in 1 | 2 | 3]?: string };
   headings: number;
 }
+
+/**
+ * How tables break across pages, decided from a previous layout by the layout probe
+ * (`keep-together.ts`); tables are numbered by order in the document.
+ */
+export interface TableBreaks {
+  /**
+   * Table → number of its body rows printed before a page break: the other body rows and the
+   * footer rows start a new page, under the header rows repeated.
+   */
+  readonly split: ReadonlyMap<number, number>;
+  /** Tables moved whole (with their caption and the headings before them) to a new page. */
+  readonly moved: ReadonlySet<number>;
+}
+
+/** No decision yet: the first layout. */
+export const NO_BREAKS: TableBreaks = { split: new Map(), moved: new Set() };
 
 /** Where a block sits in a keep-together group: the group's id, and the id to give the block. */
 export interface Placement {

@@ -34,11 +34,11 @@ import { FONT_PATHS, isFontFile, type FontFace } from '../../fonts.ts';
 import { glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
 import type { Built, Writer } from '../index.ts';
 import { documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, pageLabel, PRODUCER, publicationBlocks, RUNNING_OFFSET, signatureBlocks, textWidth } from '../shared.ts';
-import { ID, type Ctx, type Placement } from './context.ts';
+import { ID, NO_BREAKS, type Ctx, type Placement, type TableBreaks } from './context.ts';
 import { imageToPdf } from './images.ts';
 import { inlinesToPdf } from './inline.ts';
 import { keepWordsWhole } from './justify.ts';
-import { dropBottomMargin, groupBlocks, LayoutProbe } from './keep-together.ts';
+import { dropBottomMargin, groupBlocks, LayoutProbe, PARAGRAPH_STYLE } from './keep-together.ts';
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
@@ -65,7 +65,7 @@ export interface PdfDefinition {
  * @throws InvalidInputError when `meta.date` is not a `YYYY-MM-DD` date.
  */
 export function toPdfDefinition(doc: DocumentNode): PdfDefinition {
-  const { definition, warnings } = buildPdf(doc, new Set());
+  const { definition, warnings } = buildPdf(doc, NO_BREAKS);
   return { definition, warnings };
 }
 
@@ -85,25 +85,25 @@ export interface PdfBuild {
  */
 export const pdfWriter: Writer<PdfBuild> = {
   build(doc: DocumentNode): Built<PdfBuild> {
-    const first = buildPdf(doc, new Set());
+    const first = buildPdf(doc, NO_BREAKS);
     return { value: { doc, first }, warnings: first.warnings };
   },
   serialise: layOut,
 };
 
 /**
- * Prints the document, laying it out again with one more table split before its last body row
- * as long as a table's footer rows start on a page after its last body row.
+ * Prints the document, laying it out again as long as the layout probe finds a table that ends
+ * badly (too few rows on its last page, footer rows or signature block alone), each time with one
+ * more decision on where tables break (`keep-together.ts`).
  */
 async function layOut({ doc, first }: PdfBuild): Promise<Uint8Array> {
   configurePdfmake();
   let built = first;
-  for (let pass = 0; ; pass++) {
+  for (;;) {
     const bytes = await print(built);
-    const orphan = built.probe.firstOrphanFooter(built.split);
-    // Each pass splits one more table; the bound only guards against a layout that never settles.
-    if (orphan === undefined || pass > built.tableCount) return bytes;
-    built = buildPdf(doc, new Set([...built.split, orphan]));
+    const next = built.probe.nextBreaks(built.breaks);
+    if (next === undefined) return bytes;
+    built = buildPdf(doc, next);
   }
 }
 
@@ -138,22 +138,20 @@ function configurePdfmake(): void {
 
 // ---------------------------------------------------------------- document
 
-/** One build of the definition, with the tables it splits and what the layout probe watches. */
+/** One build of the definition, with where its tables break and what the layout probe watches. */
 interface PdfPass extends PdfDefinition {
-  /** Tables (by order in the document) split before their last body row. */
-  readonly split: ReadonlySet<number>;
+  readonly breaks: TableBreaks;
   readonly probe: LayoutProbe;
-  readonly tableCount: number;
   /** Root of the structure tree (tagged PDF), filled in while the definition is drawn. */
   readonly structure: StructNode;
   /** The délibération the document is annexed to (XMP), if any. */
   readonly acte?: ActeMeta | undefined;
 }
 
-function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): PdfPass {
+function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
   const { meta } = doc;
   const date = documentDate(meta);
-  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], split, probe: new LayoutProbe(), tables: 0, groups: 0, structure: structNode('Document'), outline: {}, headings: 0 };
+  const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], breaks, probe: new LayoutProbe(), tables: 0, groups: 0, structure: structNode('Document'), outline: {}, headings: 0 };
   const content = contentToPdf(doc, ctx);
   const definition: TDocumentDefinitions = {
     pageSize: 'A4',
@@ -194,10 +192,11 @@ function buildPdf(doc: DocumentNode, split: ReadonlySet<number>): PdfPass {
       margin: [PAGE_MARGINS.left, PAGE_MARGINS.bottom - RUNNING_OFFSET - FONT_SIZE.running * 1.2, PAGE_MARGINS.right, 0],
     }),
     content,
+    styles: { [PARAGRAPH_STYLE]: {} }, // names body paragraphs for the layout probe
     pageBreakBefore: ctx.probe.pageBreakBefore,
   };
   ctx.warnings.push(...glyphWarnings(definition));
-  return { definition, warnings: ctx.warnings, split, probe: ctx.probe, tableCount: ctx.tables, structure: ctx.structure, acte: meta.acte };
+  return { definition, warnings: ctx.warnings, breaks, probe: ctx.probe, structure: ctx.structure, acte: meta.acte };
 }
 
 /**
@@ -226,23 +225,26 @@ function glyphWarnings(definition: TDocumentDefinitions): Diagnostic[] {
 
 /**
  * The document's content: the letterhead and reference before the template's blocks; after them,
- * the signature block in one unbreakable stack with the last paragraph (unless a heading leads
- * that paragraph, which keeps them together already), then the publication mention.
+ * the signature block and the publication mention, never alone on a page: with the last block in
+ * one unbreakable stack, or after a table, on the page of its last rows (the layout probe sees to
+ * it, `keep-together.ts`).
  */
 function contentToPdf(doc: DocumentNode, ctx: Ctx): Content[] {
-  const body = [...openingBlocks(doc.meta), ...doc.children];
+  const content = groupBlocks([...openingBlocks(doc.meta), ...doc.children], ctx, blockToPdf);
   const signature = signatureBlocks(doc.meta);
   const after = publicationBlocks(doc.meta);
-  if (signature.length === 0 && after.length === 0) return groupBlocks(body, ctx, blockToPdf);
-  const last = doc.children.at(-1);
-  const keepLast = signature.length > 0 && last?.type === 'paragraph' && doc.children.at(-2)?.type !== 'heading';
-  const content = groupBlocks(keepLast ? body.slice(0, -1) : body, ctx, blockToPdf);
-  if (signature.length) {
-    const before = keepLast ? blockToPdf(last, ctx) : [];
-    const block: Content = { stack: signature.flatMap((b) => blockToPdf(b, ctx)), margin: [0, 12, 0, 0] };
-    content.push({ stack: [...before, block], unbreakable: true });
+  if (signature.length > 0 || after.length > 0) {
+    const lines = (blocks: readonly Block[], top: number): Content[] => (blocks.length ? [{ stack: blocks.flatMap((b) => blockToPdf(b, ctx)), margin: [0, top, 0, 0] }] : []);
+    const closing: Content[] = [...lines(signature, 12), ...lines(after, 8)];
+    const last = content.pop();
+    if (doc.children.at(-1)?.type === 'table' && last !== undefined) {
+      // The probe finds the block by its first line: pdfmake gives the page of a text in an
+      // unbreakable block only to a text with an id.
+      const first = (closing[0] as { stack: { id?: string }[] }).stack[0];
+      if (first) ctx.probe.closing = { id: (first.id = `${ID}closing`), table: ctx.tables - 1 };
+      content.push(last, { stack: closing, unbreakable: true });
+    } else content.push({ stack: [...(last === undefined ? [] : [last]), ...closing], unbreakable: true });
   }
-  if (after.length) content.push({ stack: after.flatMap((block) => blockToPdf(block, ctx)), margin: [0, 8, 0, 0] });
   dropBottomMargin(content.at(-1));
   return content;
 }
@@ -260,7 +262,8 @@ function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {
       const p = structNode('P', ctx.structure);
       const alignment = node.align ?? 'justify';
       const text = inlinesToPdf(node.children, {}, p);
-      return [{ text: alignment === 'justify' ? keepWordsWhole(text, ctx.width, FONT_SIZE.body) : text, alignment, margin: [0, 0, 0, 6], ...id }];
+      const words = alignment === 'justify' ? keepWordsWhole(text, ctx.width, FONT_SIZE.body) : text;
+      return [{ text: words, style: PARAGRAPH_STYLE, alignment, margin: [0, 0, 0, 6], ...id }];
     }
     case 'list': {
       const l = structNode('L', ctx.structure);

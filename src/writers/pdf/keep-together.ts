@@ -2,18 +2,24 @@
  * Keeping things together, all with pdfmake's public `pageBreakBefore` hook:
  * - a run of headings, a table's caption and header rows stay with what follows them (the
  *   group is pushed to the next page, as a whole, when that content starts on a later page);
+ * - a paragraph never leaves its first line alone at the foot of a page (orphans);
  * - page breaks become breaks before the next block, skipped when that block already starts a
  *   page;
- * - footer rows: pdfmake cannot break a table before a given row without leaving an empty,
- *   bordered stub of that row behind, so the writer lays out, asks the probe where the last body
- *   row and the first footer row landed, and when they are on different pages lays out again
- *   with the table split before its last body row (see `table.ts`).
- * Pinned by test/writers.test.ts ("keeps the TOTAL row on the page of the last body row …",
- * "keeps a heading with the paragraph after it").
+ * - a table's caption and header rows stay with its first `ROWS_TOGETHER` body rows (orphans);
+ * - a table's last page holds at least `ROWS_TOGETHER` body rows (widows), with its footer rows
+ *   (totals) and the signature block after it: pdfmake cannot break a table before a given row
+ *   without leaving an empty, bordered stub of that row behind, so the writer lays out, asks the
+ *   probe where the watched rows landed, and lays out again with the table split before one of
+ *   its last body rows, or moved whole to the next page (see `table.ts`).
+ * Pinned by test/pagination.test.ts (tables of 1 to 200 rows) and test/writers.test.ts ("keeps
+ * the TOTAL row …", "keeps a heading with the paragraph after it").
  */
 import type { Content, Node as PdfNode, NodeQueries } from 'pdfmake/interfaces.js';
+import { create, type Font } from 'fontkit';
 import { assertNever, type Block } from '../../document/nodes.ts';
-import { ID, type Ctx, type Placement } from './context.ts';
+import { fontBytes } from '../../fonts.ts';
+import { FONT_SIZE } from '../shared.ts';
+import { ID, type Ctx, type Placement, type TableBreaks } from './context.ts';
 
 /** Lays out one block (`index.ts`), in a keep-together group when `place` says so. */
 export type BlockToPdf = (node: Block, ctx: Ctx, place?: Placement) => Content[];
@@ -23,8 +29,7 @@ export type BlockToPdf = (node: Block, ctx: Ctx, place?: Placement) => Content[]
  * form one stack that the probe keeps together (keep-with-next). A page break becomes a break
  * before the next block, which the probe skips when that block already starts a page (so a block
  * ending at the foot of a page never leaves a blank page behind); a page break at the end of the
- * document is dropped. The last block loses its bottom margin, which pdfmake would otherwise carry
- * over to a new, empty page when it ends at the foot of one. `blockToPdf` lays out each block.
+ * document is dropped. `blockToPdf` lays out each block.
  */
 export function groupBlocks(blocks: readonly Block[], ctx: Ctx, blockToPdf: BlockToPdf): Content[] {
   const out: Content[] = [];
@@ -70,29 +75,80 @@ export function groupBlocks(blocks: readonly Block[], ctx: Ctx, blockToPdf: Bloc
     }
   }
   emit(headings);
-  dropBottomMargin(out.at(-1));
   return out;
 }
 
-/** Sets the bottom margin of the last leaf of `node` (through stacks) to 0. */
+/**
+ * Sets the bottom margin of the last leaf of `node` (through stacks) to 0: for the document's last
+ * block, whose margin pdfmake would otherwise carry over to a new, empty page when it ends at the
+ * foot of one.
+ */
 export function dropBottomMargin(node: Content | undefined): void {
   const n = node as { stack?: Content[]; margin?: [number, number, number, number] } | undefined;
   if (n?.stack) dropBottomMargin(n.stack.at(-1));
   else if (Array.isArray(n?.margin)) n.margin = [n.margin[0], n.margin[1], n.margin[2], 0];
 }
 
+// ---------------------------------------------------------------- paragraphs
+
+/** Style name of body paragraphs, by which the probe knows them (`index.ts` gives it). */
+export const PARAGRAPH_STYLE = 'alses-paragraph';
+
+let bodyLine: number | undefined;
+
+/**
+ * Height of a line of body text, in points, as pdfmake sets it: the regular face's ascent less its
+ * descent (`hhea`, no line gap) × the type size.
+ */
+function bodyLineHeight(): number {
+  if (bodyLine === undefined) {
+    const font = create(fontBytes().normal) as Font;
+    bodyLine = ((font.ascent - font.descent) / font.unitsPerEm) * FONT_SIZE.body;
+  }
+  return bodyLine;
+}
+
+/**
+ * Whether a node is a body paragraph that continues on the next page with its first line alone at
+ * the foot of this one (an orphan): it then starts the next page. A last line alone at the top of
+ * a page (a widow) is not prevented: pdfmake cannot move a given line of a paragraph over.
+ */
+function leavesOrphan(node: PdfNode): boolean {
+  if (node.style !== PARAGRAPH_STYLE || node.pageNumbers.length < 2) return false;
+  const { verticalRatio, pageInnerHeight } = node.startPosition;
+  return (1 - verticalRatio) * pageInnerHeight < 2 * bodyLineHeight();
+}
+
 // ---------------------------------------------------------------- layout probe
 
-/** A table whose footer rows must start on the page where its last body row ends. */
-interface FooterWatch {
+/**
+ * Fewest body rows of a table on the page where it starts and on the page where it ends
+ * (orphan and widow control), when the table has that many.
+ */
+export const ROWS_TOGETHER = 3;
+
+/**
+ * Body rows (0-based) whose pages the probe reads: the first `ROWS_TOGETHER`, and the last
+ * `2 × ROWS_TOGETHER` (the tail, and the rows that must stay above a break before it).
+ */
+export function watchedRows(body: number): number[] {
+  const rows = new Set<number>();
+  for (let i = 0; i < Math.min(ROWS_TOGETHER, body); i++) rows.add(i);
+  for (let i = Math.max(0, body - 2 * ROWS_TOGETHER); i < body; i++) rows.add(i);
+  return [...rows];
+}
+
+/** A table whose last page the probe checks (widow control, footer and closing kept with rows). */
+interface TableWatch {
   readonly table: number;
   /** Id of the keep-together group holding the table. */
   readonly group: string;
-  /** Id prefix of the cells of the last body row, and of the first footer row. */
-  readonly tail: string;
-  readonly foot: string;
-  /** `true` when the table has 2 body rows or more, so it can be split before its last one. */
-  readonly splittable: boolean;
+  /** Number of body rows (at least 1). */
+  readonly body: number;
+  /** Id prefix of the cells of a body row (0-based), for the rows `watchedRows` lists. */
+  readonly row: (index: number) => string;
+  /** Id prefix of the cells of the first footer row, if any. */
+  readonly foot?: string;
 }
 
 /**
@@ -103,15 +159,21 @@ interface FooterWatch {
 export class LayoutProbe {
   /** Keep-together groups: group id → id (or id prefix) of the first node that must share its page. */
   readonly groups = new Map<string, string>();
-  /** Tables whose footer rows are watched. */
-  readonly footers: FooterWatch[] = [];
+  /** Tables whose last page is checked. */
+  readonly tables: TableWatch[] = [];
   /** Nodes to push to the next page, unless already at the top of one (page breaks, tables moved whole). */
   readonly breakBefore = new Set<string>();
+  /**
+   * The signature block and publication mention when they follow a table: id of their stack, and
+   * the table, which must end on their page.
+   */
+  closing: { readonly id: string; readonly table: number } | undefined;
   /** Pages of each node of ours, and for groups whether they start at the top of a page. */
   private readonly seen = new Map<string, { pages: readonly number[]; atTop: boolean }>();
 
   /** The `pageBreakBefore` hook of the definition. */
   readonly pageBreakBefore = (node: PdfNode, queries: NodeQueries): boolean => {
+    if (leavesOrphan(node)) return true;
     const id = node.id;
     if (id === undefined || !id.startsWith(ID)) return false;
     const first = this.groups.get(id);
@@ -121,31 +183,50 @@ export class LayoutProbe {
     if (atTop) return false;
     if (forced) return true;
     if (first === undefined) return false;
-    // Push the group to the next page when what must follow its headings/caption starts there.
+    // Push the group to the next page when what must follow its headings/caption starts there,
+    // or would leave its first line alone here.
     const matches = (n: PdfNode) => n.id !== undefined && n.id.startsWith(first);
-    return !queries.getFollowingNodesOnPage().some(matches) && queries.getNodesOnNextPage().some(matches);
+    const here = queries.getFollowingNodesOnPage().find(matches);
+    return here === undefined ? queries.getNodesOnNextPage().some(matches) : leavesOrphan(here);
   };
 
   /**
-   * The first table, not yet in `done`, whose first footer row starts on a page after its last
-   * body row ends.
+   * What the next layout must change, or `undefined` when every table ends well: on the page
+   * where a table ends (its footer rows, and the signature block after it) stand at least
+   * `ROWS_TOGETHER` of its body rows, or all of them. Tables are checked in document order; the
+   * first that ends badly gets one more decision, the first that applies of:
+   * 1. split before its last `ROWS_TOGETHER` body rows, when the page above the break keeps
+   *    `ROWS_TOGETHER` of them;
+   * 2. moved whole to the next page, when it spans two pages and does not start a page already;
+   * 3. split before its last body row, when no body row stands on its last page (its footer rows
+   *    or the signature block would be alone there).
+   * Each decision is taken at most once per table, so the layouts settle.
    */
-  firstOrphanFooter(done: ReadonlySet<number>): number | undefined {
-    for (const watch of this.footers) {
-      if (done.has(watch.table)) continue;
-      const tail = this.pagesOf(watch.tail);
-      const foot = this.pagesOf(watch.foot);
-      const footStart = Math.min(...foot);
-      if (tail.length === 0 || foot.length === 0 || tail.includes(footStart)) continue;
-      if (!watch.splittable && this.seen.get(watch.group)?.atTop !== false) continue;
-      return watch.table;
+  nextBreaks(breaks: TableBreaks): TableBreaks | undefined {
+    for (const watch of this.tables) {
+      const { table, body: b } = watch;
+      const start = (i: number) => this.firstPage(watch.row(i));
+      const ends = [start(b - 1), watch.foot === undefined ? undefined : this.firstPage(watch.foot), this.closing?.table === table ? this.firstPage(this.closing.id) : undefined];
+      const end = Math.max(...ends.filter((p) => p !== undefined));
+      let tail = 0;
+      while (tail < Math.min(2 * ROWS_TOGETHER, b) && start(b - 1 - tail) === end) tail++;
+      if (!Number.isFinite(end) || tail >= Math.min(ROWS_TOGETHER, b)) continue;
+      const split = (head: number): TableBreaks => ({ split: new Map([...breaks.split, [table, head]]), moved: breaks.moved });
+      const head = b - ROWS_TOGETHER;
+      const above = start(head - 1);
+      if (!breaks.split.has(table) && head >= ROWS_TOGETHER && above !== undefined && start(head - ROWS_TOGETHER) === above) return split(head);
+      if (!breaks.moved.has(table) && this.seen.get(watch.group)?.atTop === false && start(0) === end - 1) {
+        return { split: breaks.split, moved: new Set([...breaks.moved, table]) };
+      }
+      if (!breaks.split.has(table) && tail === 0 && b >= 2) return split(b - 1);
     }
     return undefined;
   }
 
-  private pagesOf(prefix: string): number[] {
-    const pages: number[] = [];
-    for (const [id, seen] of this.seen) if (id.startsWith(prefix)) pages.push(...seen.pages);
-    return pages;
+  /** First page of the nodes whose id starts with `prefix`; `undefined` when none was laid out. */
+  private firstPage(prefix: string): number | undefined {
+    let first: number | undefined;
+    for (const [id, seen] of this.seen) if (id.startsWith(prefix)) for (const p of seen.pages) first = first === undefined ? p : Math.min(first, p);
+    return first;
   }
 }

@@ -2,22 +2,25 @@
  * Tables → pdfmake tables: explicit column widths, header rows repeated on every page
  * (`headerRows`), rows that may break across pages (a row taller than a page is never dropped),
  * grey bold header rows, bold footer rows, each cell tagged (TH/TD) in the structure tree; split
- * before the last body row when the layout probe found the footer rows alone on a page.
+ * before one of its last body rows when the layout probe found too few rows on its last page
+ * (widow control, see `keep-together.ts`).
  */
 import type { Content, TableCell as PdfTableCell } from 'pdfmake/interfaces.js';
 import { inlineText } from '../../document/builders.ts';
 import type { TableNode, TableRow } from '../../document/nodes.ts';
 import { BORDER_WIDTH, CELL_PADDING, cellAlign, cellStarts, checkTable, FONT_SIZE, HEADER_FILL, type CheckedTable } from '../shared.ts';
 import { ID, type Ctx } from './context.ts';
+import { ROWS_TOGETHER, watchedRows } from './keep-together.ts';
 import { inlinesToPdf } from './inline.ts';
 import { keepWordsWhole } from './justify.ts';
 import { TABLE_LAYOUT } from './styles.ts';
 import { PAGINATION, structNode, type StructNode } from './tags.ts';
 
 /**
- * A table → [caption, table] or, when `ctx.split` says so, [caption, table without its last body
- * row, table of header rows + last body row + footer rows starting a new page]. Registers with
- * the probe the first body row (kept with the caption and header) and the rows around the footer.
+ * A table → [caption, table] or, when `ctx.breaks.split` says so, [caption, table of the first
+ * body rows, table of header rows + the other body rows + footer rows starting a new page].
+ * Registers with the probe the first body rows (kept with the caption and header rows), the last
+ * ones and the footer (whose pages tell whether the table ends well).
  */
 export function tableToPdf(node: TableNode, ctx: Ctx, group: string | undefined): Content[] {
   const n = ctx.tables++;
@@ -35,14 +38,12 @@ export function tableToPdf(node: TableNode, ctx: Ctx, group: string | undefined)
   // Column widths: pdfmake's are content widths, without paddings and borders. Each column's outer
   // width (content + paddings + one border) is its share of the text width less the last border.
   const widths = table.columns.map((c) => Math.max(1, (c.width / 100) * (ctx.width - BORDER_WIDTH) - 2 * CELL_PADDING.x - BORDER_WIDTH));
-  // Rows are numbered across header, body and footer; some get ids so the probe can find them.
+  // Rows are numbered across header, body and footer; the rows the probe watches get ids.
   const h = table.header.length;
   const b = table.body.length;
   const rowId = (index: number) => `${ID}t${n}-r${index}-`;
-  const start = rowId(b > 0 ? h : h + b); // first body row, else first footer row
-  const tail = rowId(h + b - 1);
-  const foot = rowId(h + b);
-  const marked = new Set([start, tail, foot]);
+  const marked = new Set(watchedRows(b).map((i) => rowId(h + i)));
+  if (table.footer.length > 0) marked.add(rowId(h + b));
   // Structure elements of the cells, made once: a split table draws its header rows twice.
   const cells = {
     header: structRows(table.header, 'THead', 'header', structure),
@@ -60,15 +61,17 @@ export function tableToPdf(node: TableNode, ctx: Ctx, group: string | undefined)
   });
 
   if (group !== undefined) {
-    ctx.probe.groups.set(group, start);
-    if (table.footer.length > 0 && b > 0) ctx.probe.footers.push({ table: n, group, tail, foot, splittable: b >= 2 });
-    if (ctx.split.has(n) && b < 2) ctx.probe.breakBefore.add(group);
+    // The caption and header rows stay with the first body rows (orphan control).
+    ctx.probe.groups.set(group, rowId(h + Math.max(0, Math.min(ROWS_TOGETHER, b) - 1)));
+    if (b > 0) ctx.probe.tables.push({ table: n, group, body: b, row: (i) => rowId(h + i), ...(table.footer.length > 0 ? { foot: rowId(h + b) } : {}) });
+    if (ctx.breaks.moved.has(n)) ctx.probe.breakBefore.add(group);
   }
   const body = rows(table.body, 'body', h);
-  if (ctx.split.has(n) && b >= 2) {
-    // The last body row and the footer rows start a new page, under the header rows.
-    out.push(table_([...rows(table.header, 'header', 0), ...body.slice(0, -1)], { margin: [0, 0, 0, 0] }));
-    out.push(table_([...rows(table.header, 'header', 0), ...body.slice(-1), ...rows(table.footer, 'footer', h + b)], { pageBreak: 'before' }));
+  const head = ctx.breaks.split.get(n);
+  if (head !== undefined && head > 0 && head < b) {
+    // The last body rows and the footer rows start a new page, under the header rows.
+    out.push(table_([...rows(table.header, 'header', 0), ...body.slice(0, head)], { margin: [0, 0, 0, 0] }));
+    out.push(table_([...rows(table.header, 'header', 0), ...body.slice(head), ...rows(table.footer, 'footer', h + b)], { pageBreak: 'before' }));
   } else {
     out.push(table_([...rows(table.header, 'header', 0), ...body, ...rows(table.footer, 'footer', h + b)]));
   }
