@@ -261,7 +261,8 @@ h2 { font-size: ${FONT_SIZE.heading2}pt; margin: 10pt 0 6pt; }
 h3 { font-size: ${FONT_SIZE.heading3}pt; margin: 8pt 0 4pt; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 p { margin: 0 0 6pt; }
-.left { text-align: left; } .center { text-align: center; } .right { text-align: right; } .justify { text-align: justify; }
+.left { text-align: left; } .center { text-align: center; } .right { text-align: right; } .justify { text-align: justify; hyphens: auto; }
+sup { line-height: 0; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: ${FONT_SIZE.table}pt; margin: 0 0 8pt; }
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: ${FONT_SIZE.table + 1}pt; padding: 6pt 0 4pt; }
 th, td { border: ${BORDER_WIDTH}pt solid #000; padding: ${CELL_PADDING.y}pt ${CELL_PADDING.x}pt; vertical-align: top; overflow-wrap: anywhere; }

@@ -31,6 +31,8 @@ export interface PdfTextItem {
   readonly x: number;
   /** Baseline, y growing upwards. */
   readonly y: number;
+  /** Advance width of the piece, in points. */
+  readonly width: number;
 }
 
 /** Every non-empty piece of text of a PDF, page by page, in content order. */
@@ -42,7 +44,7 @@ export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[]> {
       const content = await (await pdf.getPage(p)).getTextContent({ disableNormalization: true });
       for (const i of content.items) {
         if (!('str' in i) || i.str === '') continue;
-        out.push({ page: p, str: i.str, size: Math.abs(i.transform[3] ?? 0), x: i.transform[4] ?? 0, y: i.transform[5] ?? 0 });
+        out.push({ page: p, str: i.str, size: Math.abs(i.transform[3] ?? 0), x: i.transform[4] ?? 0, y: i.transform[5] ?? 0, width: i.width });
       }
     }
     return out;

@@ -91,6 +91,9 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts, streamFrom: number 
     lastModifiedBy: meta.author,
     description: meta.subject,
     revision: 1,
+    // Word and LibreOffice hyphenate justified text themselves, with their dictionary for the
+    // language of the runs (fr-FR, default run properties); words in capitals are left whole.
+    hyphenation: { autoHyphenation: true, doNotHyphenateCaps: true },
     ...(meta.acte ? { customProperties: acteProperties(meta.acte) } : {}),
     ...(fonts
       ? { fonts: [{ name: FONT_FAMILY, data: fonts.normal, bold: fonts.bold, italic: fonts.italics, boldItalic: fonts.bolditalics }] }

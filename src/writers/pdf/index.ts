@@ -42,6 +42,7 @@ import { keepWordsWhole } from './justify.ts';
 import { dropBottomMargin, groupBlocks, LayoutProbe } from './keep-together.ts';
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
+import { installHyphenation } from './patches/hyphenation.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
 import { tableToPdf } from './table.ts';
@@ -131,6 +132,7 @@ async function print(built: PdfPass): Promise<Uint8Array> {
  */
 function configurePdfmake(): void {
   installStructureMarking();
+  installHyphenation();
   shareParsedFonts();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);
