@@ -33,7 +33,7 @@ export const DATASET_RULES = {
   'opendata/matiere': 'alses opendata : code matière absent ou inconnu pour une délibération',
   'document/deploiement-unknown': 'document du catalogue dont le déploiement n’est pas déclaré dans "deploiements"',
   'logo/outside': 'logo de la collectivité (collectivite.logo) hors du dossier de données',
-  'logo/image': 'logo de la collectivité (collectivite.logo) qui n’est pas une image PNG lisible',
+  'logo/image': 'logo de la collectivité (collectivite.logo) qui n’est pas une image PNG, JPEG ou SVG lisible (format, fichier abîmé, JPEG en CMJN, SVG qui appelle un fichier extérieur)',
   'document/deliberation-mismatch': 'document du catalogue dont la délibération diffère de celle de son déploiement',
   'file/type': 'fichier donné à la place du dossier de données ou d’un classeur .xlsx (.csv, .xls, .ods…)',
   'csv/binary': 'fichier binaire (classeur, PDF, image…) à la place d’un CSV',

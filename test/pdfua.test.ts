@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGO_BOX } from '../src/dataset/model.ts';
 import { PASSWORD_VARIABLE } from '../src/signature/password.ts';
 import { makeTestCertificate } from './helpers/certificate.ts';
 import { runCli } from './helpers/cli.ts';
@@ -91,10 +92,11 @@ describe('lists: L > LI > Lbl + LBody', () => {
 });
 
 describe('figures: /Alt and /BBox', () => {
-  it('gives each chart Figure the /BBox it is drawn in (PDF units, inside the text block of an A4 page)', async () => {
+  it('gives the logo and each chart Figure the /BBox it is drawn in (PDF units, inside the text block of an A4 page)', async () => {
+    // The letterhead's logo, then the two charts.
     const figures = elements(await structureTree(pdfs.get('rapport-mensuel-2019-09')!), 'Figure');
-    expect(figures).toHaveLength(2);
-    for (const f of figures) {
+    expect(figures).toHaveLength(3);
+    for (const [i, f] of figures.entries()) {
       const box = /^\[([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)\]$/.exec(f.attributes.BBox ?? '')?.slice(1).map(Number);
       expect(box, f.attributes.BBox).toBeDefined();
       const [left, bottom, right, top] = box as [number, number, number, number];
@@ -102,7 +104,8 @@ describe('figures: /Alt and /BBox', () => {
       expect(right).toBeLessThanOrEqual(A4.width - PAGE_MARGINS.right + 0.01);
       expect(bottom).toBeGreaterThanOrEqual(PAGE_MARGINS.bottom - 0.01);
       expect(top).toBeLessThanOrEqual(A4.height - PAGE_MARGINS.top + 0.01);
-      expect(top - bottom).toBeGreaterThan(100);
+      if (i === 0) expect(top - bottom).toBeCloseTo(LOGO_BOX.height, 1);
+      else expect(top - bottom).toBeGreaterThan(100);
     }
   });
 });

@@ -2,6 +2,7 @@
  * The canonical data folder (README, "Les données"): what `alses import` writes from a workbook
  * or from CSV files as Excel exports them. `dispositif.yaml` is copied as is (comments kept), with
  * the entries a workbook adds to it;
+ * the collectivité's logo is copied as is, at the path `collectivite.logo` names;
  * each état and déploiement becomes a CSV file at the path its entry names: UTF-8 without BOM,
  * LF, ";" separator, decimal comma, canonical headers, values as validated (declared sigle of
  * the structure porteuse, "REP+", UAI and code INSEE in capitals), no TOTAL row.
@@ -24,6 +25,8 @@ import { quote } from './text.ts';
 export interface CanonicalFile {
   readonly path: string;
   readonly bytes: Uint8Array;
+  /** `true` for a file copied as it is, not text (the logo). */
+  readonly copied?: boolean;
 }
 
 /** A file of the destination folder an import leaves as it is: its path and number of rows. */
@@ -67,7 +70,7 @@ const CSV_STRINGIFY_OPTIONS: StringifyOptions = { delimiter: CSV_DELIMITER, reco
 
 /**
  * Loads `source` (a workbook or a data folder), and when it is valid, the canonical files to
- * write into `to`: `dispositif.yaml` (as read, with what the workbook adds) and one CSV per état
+ * write into `to`: `dispositif.yaml` (as read, with what the workbook adds), the logo, and one CSV per état
  * and déploiement, at the path its entry names — except, for a workbook over `to`
  * (`options.base`), the entries it has no sheet for: their files in `to` are left as they are. Returns no file when any error was found; a path
  * leading outside `to` is an `import/path` error.
@@ -91,7 +94,7 @@ export async function canonicalFiles(
   const files: CanonicalFile[] = [];
   const kept: KeptFile[] = [];
   const problems: Diagnostic[] = [];
-  const add = (fichier: string, text: string, at: string): void => {
+  const add = (fichier: string, content: string | Uint8Array, at: string): void => {
     const file = path.resolve(target, fichier);
     const rel = path.relative(target, file);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
@@ -104,7 +107,7 @@ export async function canonicalFiles(
       });
       return;
     }
-    files.push({ path: file, bytes: new TextEncoder().encode(text) });
+    files.push(typeof content === 'string' ? { path: file, bytes: new TextEncoder().encode(content) } : { path: file, bytes: content, copied: true });
   };
   files.push({ path: path.join(target, DISPOSITIF_FILE), bytes: yamlBytes });
   parsed.etats.forEach((e, i) => {
@@ -117,6 +120,8 @@ export async function canonicalFiles(
     if (ownFile(deploiement.source)) kept.push({ path: path.resolve(target, d.fichier), rows: deploiement.rows.length });
     else add(d.fichier, canonicalCsv('deploiement', deploiement.rows), `deploiements[${i}].fichier`);
   });
+  // The logo is a file of the data folder too: it goes with the dispositif.yaml that names it.
+  if (dataset.logo) add(dataset.logo.fichier, dataset.logo.bytes, 'collectivite.logo');
   if (problems.length > 0) return { files: [], diagnostics: [...diagnostics, ...problems] };
   return { files, kept, diagnostics, dataset, dispositif };
 }

@@ -113,14 +113,32 @@ export interface Dataset {
   readonly logo?: Logo;
 }
 
-/** A logo for the letterhead: PNG bytes and their size in pixels. */
+/**
+ * The letterhead's logo box, in points: the logo is printed `height` high, its width following
+ * its ratio but at most `maxWidth` (then its height is smaller). An SVG logo is rasterised at
+ * `dpi` for this printed size.
+ */
+export const LOGO_BOX = { height: 48, maxWidth: 170, dpi: 300 } as const;
+
+/**
+ * A logo for the letterhead, as every writer embeds it: PNG or JPEG bytes (an SVG file is
+ * rasterised to PNG when read, see `LOGO_BOX`) and their size in pixels.
+ */
 export interface Logo {
-  /** The PNG file's bytes. */
+  /** `png` or `jpeg`: the format of `data`. */
+  readonly format: 'png' | 'jpeg';
+  /** The image's bytes: the file's own for PNG and JPEG, the rasterised picture for SVG. */
   readonly data: Uint8Array;
   /** Width in pixels. */
   readonly width: number;
   /** Height in pixels. */
   readonly height: number;
+  /** The file as dispositif.yaml names it, relative to the data folder, e.g. `logo.png`. */
+  readonly fichier: string;
+  /** The file's path as shown in messages and manifests. */
+  readonly source: string;
+  /** The file's bytes as read (what `alses import` copies). */
+  readonly bytes: Uint8Array;
 }
 
 /** A document of the catalogue (`documents:` of dispositif.yaml). */

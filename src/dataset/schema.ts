@@ -168,7 +168,7 @@ export const dispositifSchema = z.strictObject({
     nom: text,
     /** SIRET, 14 digits; only needed by `alses opendata`. */
     siret: siretSchema.optional(),
-    /** Logo for the letterhead: a PNG file inside the data folder (path relative to it). */
+    /** Logo for the letterhead: a PNG, JPEG or SVG file inside the data folder (path relative to it). */
     logo: text.optional(),
     /** Postal address printed under the logo, one line per item. */
     adresse: z.array(text).optional(),

@@ -100,8 +100,8 @@ export const table = (parts: {
 /** A forced page break. */
 export const pageBreak = (): PageBreakNode => ({ type: 'pageBreak' });
 
-/** An image: SVG markup or PNG bytes, with its text alternative and size in points. */
-export const image = (format: 'svg' | 'png', data: string | Uint8Array, alt: string, width: number, height: number, png?: Uint8Array): ImageNode => ({
+/** An image: SVG markup, PNG or JPEG bytes, with its text alternative and size in points. */
+export const image = (format: ImageNode['format'], data: string | Uint8Array, alt: string, width: number, height: number, png?: Uint8Array): ImageNode => ({
   type: 'image',
   format,
   data,

@@ -165,8 +165,8 @@ export interface PageBreakNode extends Positioned {
 /** An image or chart (`<img>`). */
 export interface ImageNode extends Positioned {
   readonly type: 'image';
-  /** `svg`: `data` is SVG markup; `png`: `data` is the PNG file's bytes. */
-  readonly format: 'svg' | 'png';
+  /** `svg`: `data` is SVG markup; `png`, `jpeg`: `data` is the PNG or JPEG file's bytes. */
+  readonly format: 'svg' | 'png' | 'jpeg';
   /** The image itself. */
   readonly data: string | Uint8Array;
   /** For an SVG: the same image as PNG bytes, for formats that need a raster (DOCX). */

@@ -17,8 +17,8 @@ import type { ChildNode, Element } from 'domhandler';
 import type { Diagnostic } from '../diagnostics.ts';
 import { lineLocator } from '../diagnostics.ts';
 import type { RuleId } from '../rules.ts';
+import { textWithOrdinals } from './ordinals.ts';
 import { at, cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, superscript, table, text } from './builders.ts';
-import { MONTHS_FR } from '../dates.ts';
 import { frenchSpacing } from '../format.ts';
 import { ALIGNMENTS, type Align, type Block, type ImageNode, type Inline, type SourcePosition, type TableColumn, type TableRow } from './nodes.ts';
 import { tableProblems, type TablePart } from './validate.ts';
@@ -54,29 +54,6 @@ export const ALLOWED_TAGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const INLINE_TAGS = new Set(['strong', 'b', 'em', 'i', 'sup', 'br']);
-
-/**
- * "1er" before a month name, followed by a space or a no-break space: the day of a date in words
- * ("1er juillet 2019", `formatDate`), whose "er" is set as a superscript.
- */
-const FIRST_OF_MONTH = new RegExp(`(?<![\\p{L}\\p{N}])1(er)(?=[ \u00a0](?:${MONTHS_FR.join('|')})(?![\\p{L}]))`, 'gu');
-
-/**
- * Text → text nodes, with the "er" of each "1er" before a month name as a superscript
- * ("1<sup>er</sup> juillet 2019": Imprimerie nationale). Other text is one text node.
- */
-export function textWithOrdinals(value: string, position: SourcePosition): Inline[] {
-  const out: Inline[] = [];
-  let last = 0;
-  for (const m of value.matchAll(FIRST_OF_MONTH)) {
-    const start = m.index + 1;
-    out.push(at(text(value.slice(last, start)), position), at(superscript(m[1] ?? ''), position));
-    last = start + 2;
-  }
-  if (last === 0) return [at(text(value), position)];
-  if (last < value.length) out.push(at(text(value.slice(last)), position));
-  return out;
-}
 
 /** A chart or image a template may reference as `<img src="chart:NAME">`. */
 export interface ChartSource {

@@ -42,7 +42,7 @@ export interface PlannedFile {
    * `kept`: the workbook has no sheet for it, the folder's file is left as it is.
    */
   readonly status: 'new' | 'changed' | 'unchanged' | 'kept';
-  /** For an état or déploiement CSV: its number of rows (collèges). */
+  /** For an état or déploiement CSV: its number of rows (collèges); absent for dispositif.yaml and the logo. */
   readonly rows?: number;
   /** For a changed CSV: the collèges added, removed and changed. */
   readonly diff?: CsvDiff;
@@ -126,6 +126,7 @@ async function planFile(file: CanonicalFile, target: string, added: readonly str
   const relative = relativeTo(target, file.path);
   const onDisk = await compareWithDisk(file.path, file.bytes);
   const status = onDisk === 'absent' ? 'new' : onDisk === 'same' ? 'unchanged' : 'changed';
+  if (file.copied) return { path: file.path, relative, status };
   const text = new TextDecoder().decode(file.bytes);
   if (relative === DISPOSITIF_FILE) {
     if (status !== 'changed') return { path: file.path, relative, status };

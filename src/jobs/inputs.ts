@@ -40,13 +40,18 @@ export interface Inputs {
 }
 
 /**
- * The data files a dataset was read from: `dispositif.yaml`, the CSV files or the workbook.
+ * The data files a dataset was read from: `dispositif.yaml`, the CSV files or the workbook, and the logo.
  * @param dispositifFile the dispositif.yaml read, as shown (default: the one of the folder, or beside the workbook).
  */
 export function dataSources(dataPath: string, dataset: Dataset, dispositifFile?: string): string[] {
   const rel = displayPath;
   const folder = isWorkbookPath(dataPath) ? path.dirname(dataPath) : dataPath;
-  return [dispositifFile ?? rel(path.join(folder, DISPOSITIF_FILE)), ...dataset.etats.map((e) => e.source), ...dataset.deploiements.map((d) => d.source)];
+  return [
+    dispositifFile ?? rel(path.join(folder, DISPOSITIF_FILE)),
+    ...dataset.etats.map((e) => e.source),
+    ...dataset.deploiements.map((d) => d.source),
+    ...(dataset.logo ? [dataset.logo.source] : []),
+  ];
 }
 
 /** A workbook read over the data folder (README, "Classeur Excel"): `alses validate --classeur`. */

@@ -4,10 +4,11 @@
  * données ». A session is a random id in an HttpOnly, SameSite=Strict cookie.
  */
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { outsideFolder } from '../dataset/rules/files.ts';
 import type { DataSource } from './engine.ts';
 
 /** Name of the session cookie. */
@@ -32,6 +33,13 @@ export interface Workspace {
 /** A bad upload (no file, unknown kind of file…): HTTP 400 with this French message. */
 export class UploadError extends Error {
   override readonly name = 'UploadError';
+}
+
+/** What the workspace reads of its dispositif.yaml (unchecked: the loader checks it). */
+interface WorkspaceYaml {
+  readonly collectivite?: { readonly logo?: unknown } | null;
+  readonly etats?: readonly ({ readonly fichier?: unknown } | null)[];
+  readonly deploiements?: readonly ({ readonly fichier?: unknown } | null)[];
 }
 
 const WORKBOOK = /\.(xlsx|xlsm)$/i;
@@ -69,7 +77,8 @@ export class Workspaces {
 
   /**
    * Replaces the workspace of session `id` with the uploaded files:
-   * - one workbook (.xlsx), with `dispositif.yaml` if sent, else a copy of data/'s;
+   * - one workbook (.xlsx), with `dispositif.yaml` if sent, else a copy of data/'s, and the logo
+   *   it names copied from data/;
    * - or CSV files (and/or `dispositif.yaml`) laid over a copy of data/, each CSV at the place of
    *   the état or déploiement file of the same name.
    * @throws UploadError in French when the files cannot make a data source.
@@ -97,6 +106,7 @@ export class Workspaces {
         const wb = workbooks[0]!;
         await writeFile(path.join(dir, YAML_NAME), yaml ? yaml.bytes : await readFile(path.join(this.dataDir, YAML_NAME)).catch(() => new Uint8Array()));
         await writeFile(path.join(dir, wb.name), wb.bytes);
+        await this.copyLogo(dir);
         source = { path: path.join(dir, wb.name), hiddenRoot: dir };
         label = `classeur « ${wb.name} »`;
       } else {
@@ -125,18 +135,39 @@ export class Workspaces {
     }
   }
 
+  /**
+   * Copies the logo the workspace's dispositif.yaml names (`collectivite.logo`) from data/ into
+   * the workspace, when data/ has it: a workbook carries no logo, which is a file of the data
+   * folder like the CSV files. A path leaving either folder is not followed (the loader reports
+   * it); a logo data/ lacks stays missing (the loader reports it at the `logo:` line).
+   */
+  private async copyLogo(dir: string): Promise<void> {
+    const logo = (await this.readYaml(dir))?.collectivite?.logo;
+    if (typeof logo !== 'string' || path.isAbsolute(logo)) return;
+    const from = path.resolve(this.dataDir, logo);
+    const to = path.resolve(dir, logo);
+    if (!to.startsWith(dir + path.sep) || (await outsideFolder(this.dataDir, from, logo, { file: YAML_NAME }))) return;
+    await mkdir(path.dirname(to), { recursive: true });
+    await copyFile(from, to).catch(() => undefined);
+  }
+
+  /** The workspace's dispositif.yaml, parsed; undefined when unreadable (the loader reports it). */
+  private async readYaml(dir: string): Promise<WorkspaceYaml | undefined> {
+    try {
+      return (parseYaml(await readFile(path.join(dir, YAML_NAME), 'utf8')) as WorkspaceYaml | null) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Where each état and déploiement file named by the folder's dispositif.yaml goes, by lower-case base name. */
   private async tablePlaces(dir: string): Promise<Map<string, string>> {
     const places = new Map<string, string>();
-    try {
-      const doc = parseYaml(await readFile(path.join(dir, YAML_NAME), 'utf8')) as { etats?: { fichier?: unknown }[]; deploiements?: { fichier?: unknown }[] } | null;
-      for (const entry of [...(doc?.etats ?? []), ...(doc?.deploiements ?? [])]) {
-        if (typeof entry?.fichier !== 'string') continue;
-        const target = path.resolve(dir, entry.fichier);
-        if (target.startsWith(dir + path.sep)) places.set(path.basename(target).toLowerCase(), target);
-      }
-    } catch {
-      // An unreadable dispositif.yaml names no file; the loader reports it.
+    const doc = await this.readYaml(dir);
+    for (const entry of [...(Array.isArray(doc?.etats) ? doc.etats : []), ...(Array.isArray(doc?.deploiements) ? doc.deploiements : [])]) {
+      if (typeof entry?.fichier !== 'string') continue;
+      const target = path.resolve(dir, entry.fichier);
+      if (target.startsWith(dir + path.sep)) places.set(path.basename(target).toLowerCase(), target);
     }
     return places;
   }

@@ -7,6 +7,7 @@ import { hasErrors, positionAt, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { document, image } from '../document/builders.ts';
 import type { DocumentMeta, DocumentNode } from '../document/nodes.ts';
+import { LOGO_BOX } from '../dataset/model.ts';
 import type { AnnexeContext } from '../reports/annexe.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
 import { formatDate, parseIsoDate } from '../dates.ts';
@@ -137,11 +138,6 @@ function inSource(set: TemplateSet, template: LoadedTemplate, html: string, d: D
   return { ...d, message: d.message.replace(' (ligne de la sortie du modèle)', ''), place: { file: only.file, line: only.line + only.offset, column: only.column } };
 }
 
-/** Height of the letterhead's logo, in points; its width follows (at most `LOGO_MAX_WIDTH`). */
-const LOGO_HEIGHT = 48;
-/** Widest the letterhead's logo may be, in points. */
-const LOGO_MAX_WIDTH = 170;
-
 /**
  * What the view model puts around the template's content: the collectivité's letterhead (logo and
  * address), the reference of a numbered annex ("Annexe n° 2 à la délibération n° X du …"), the
@@ -154,8 +150,8 @@ export function furniture(context: object): Pick<DocumentMeta, 'letterhead' | 'r
   if (c.logo || adresse.length) {
     const logo = c.logo
       ? (() => {
-          const width = Math.min(LOGO_MAX_WIDTH, (LOGO_HEIGHT * c.logo.width) / c.logo.height);
-          return image('png', c.logo.data, c.collectivite?.nom ?? 'Logo', width, (width * c.logo.height) / c.logo.width);
+          const width = Math.min(LOGO_BOX.maxWidth, (LOGO_BOX.height * c.logo.width) / c.logo.height);
+          return image(c.logo.format, c.logo.data, c.collectivite?.nom ?? 'Logo', width, (width * c.logo.height) / c.logo.width);
         })()
       : undefined;
     // The address block opens with the collectivité's name, as on its letters.

@@ -12,6 +12,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { escapeXml } from '../xml.ts';
 import type { Built, Writer } from './index.ts';
 import { inlineText } from '../document/builders.ts';
+import { textWithOrdinals } from '../document/ordinals.ts';
 import { assertNever, type Align, type Block, type DocumentNode, type ImageNode, type Inline, type TableNode, type TableRow } from '../document/nodes.ts';
 import {
   badImage,
@@ -25,9 +26,9 @@ import {
   nodeWarning,
   openingBlocks,
   PAGE_MARGINS,
-  pngBytes,
   PRODUCER,
   publicationBlocks,
+  rasterBytes,
   signatureBlocks,
   svgMarkup,
   type CheckedTable,
@@ -79,7 +80,7 @@ export function htmlDocument(doc: DocumentNode): HtmlResult {
     '</head>',
     `<body class="${meta.orientation}">`,
     meta.header || meta.reference
-      ? `<header class="running">${[meta.header, meta.reference ?? ''].filter((line) => line !== '').map(escapeHtml).join('<br>')}</header>`
+      ? `<header class="running">${[meta.header, meta.reference ?? ''].filter((line) => line !== '').map((line) => inlinesToHtml(textWithOrdinals(line))).join('<br>')}</header>`
       : '',
     '<main>',
     body,
@@ -206,11 +207,11 @@ const UNSAFE_SVG = /<script\b|\son[a-z]+\s*=|javascript:|<foreignObject\b|<ifram
 
 function imageToHtml(node: ImageNode, warnings: Diagnostic[]): string {
   const box = `width: ${round(node.width)}pt`;
-  if (node.format === 'png') {
-    const png = pngBytes(node);
-    if (png) {
+  if (node.format !== 'svg') {
+    const bytes = rasterBytes(node);
+    if (bytes) {
       const px = (pt: number) => Math.round((pt * 4) / 3);
-      const src = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+      const src = `data:image/${node.format};base64,${Buffer.from(bytes).toString('base64')}`;
       return `<p class="image"><img src="${src}" alt="${escapeHtml(node.alt)}" width="${px(node.width)}" height="${px(node.height)}" style="${box}"></p>`;
     }
   } else {
@@ -260,7 +261,8 @@ h2 { font-size: ${FONT_SIZE.heading2}pt; margin: 10pt 0 6pt; }
 h3 { font-size: ${FONT_SIZE.heading3}pt; margin: 8pt 0 4pt; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 p { margin: 0 0 6pt; }
-.left { text-align: left; } .center { text-align: center; } .right { text-align: right; } .justify { text-align: justify; }
+.left { text-align: left; } .center { text-align: center; } .right { text-align: right; } .justify { text-align: justify; hyphens: auto; }
+sup { line-height: 0; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: ${FONT_SIZE.table}pt; margin: 0 0 8pt; }
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: ${FONT_SIZE.table + 1}pt; padding: 6pt 0 4pt; }
 th, td { border: ${BORDER_WIDTH}pt solid #000; padding: ${CELL_PADDING.y}pt ${CELL_PADDING.x}pt; vertical-align: top; overflow-wrap: anywhere; }

@@ -4,7 +4,8 @@
  * (`…Twips`: 1/20 pt, the unit of WordprocessingML).
  */
 import type { Diagnostic } from '../diagnostics.ts';
-import { lineBreak, paragraph, strong, text } from '../document/builders.ts';
+import { lineBreak, paragraph, strong } from '../document/builders.ts';
+import { textWithOrdinals } from '../document/ordinals.ts';
 import type { Align, Block, DocumentMeta, ImageNode, Inline, Orientation, TableCell, TableColumn, TableRow } from '../document/nodes.ts';
 import { nodeWarning } from '../document/validate.ts';
 import { isIsoDate, parisMidnight } from '../dates.ts';
@@ -100,15 +101,18 @@ export function cellStarts(row: TableRow): number[] {
 
 // ---------------------------------------------------------------- images
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** First bytes of a PNG file and of a JPEG file. */
+const SIGNATURES = { png: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], jpeg: [0xff, 0xd8, 0xff] } as const;
 
 /**
- * PNG bytes of an image node (its data as bytes, or as base64 text with or without a
- * `data:image/png;base64,` prefix), or `undefined` when they are not a PNG file.
+ * PNG or JPEG bytes of a raster image node (its data as bytes, or as base64 text with or without a
+ * `data:image/png;base64,` or `data:image/jpeg;base64,` prefix), or `undefined` when they are not a
+ * file of the node's format (or the node is an SVG).
  */
-export function pngBytes(node: ImageNode): Uint8Array | undefined {
-  const bytes = typeof node.data === 'string' ? Buffer.from(node.data.replace(/^data:image\/png;base64,/, ''), 'base64') : node.data;
-  return PNG_SIGNATURE.every((b, i) => bytes[i] === b) ? bytes : undefined;
+export function rasterBytes(node: ImageNode): Uint8Array | undefined {
+  if (node.format === 'svg') return undefined;
+  const bytes = typeof node.data === 'string' ? Buffer.from(node.data.replace(/^data:image\/(png|jpeg);base64,/, ''), 'base64') : node.data;
+  return SIGNATURES[node.format].every((b, i) => bytes[i] === b) ? bytes : undefined;
 }
 
 /** SVG markup of an image node, or `undefined` when its data holds no `<svg` element. */
@@ -123,8 +127,8 @@ export const badImage = (node: ImageNode): Diagnostic =>
 
 // ---------------------------------------------------------------- letterhead and signature
 
-/** Lines as one run of inlines separated by line breaks. */
-const lines = (values: readonly string[]): Inline[] => values.flatMap((v, i) => (i === 0 ? [text(v)] : [lineBreak(), text(v)]));
+/** Lines as one run of inlines separated by line breaks, the "er" of "1er juillet" as a superscript. */
+const lines = (values: readonly string[]): Inline[] => values.flatMap((v, i) => (i === 0 ? textWithOrdinals(v) : [lineBreak(), ...textWithOrdinals(v)]));
 
 /**
  * What every writer shows at the top of the first page, before the content: the letterhead's
@@ -134,7 +138,7 @@ export function openingBlocks(meta: Pick<DocumentMeta, 'letterhead' | 'reference
   const out: Block[] = [];
   if (meta.letterhead?.logo) out.push(meta.letterhead.logo);
   if (meta.letterhead?.adresse.length) out.push(paragraph(lines(meta.letterhead.adresse), 'left'));
-  if (meta.reference) out.push(paragraph([strong(meta.reference)], 'left'));
+  if (meta.reference) out.push(paragraph([strong(...textWithOrdinals(meta.reference))], 'left'));
   return out;
 }
 
@@ -145,8 +149,8 @@ export function openingBlocks(meta: Pick<DocumentMeta, 'letterhead' | 'reference
 export function signatureBlocks(meta: Pick<DocumentMeta, 'signature'>): Block[] {
   const s = meta.signature;
   if (!s) return [];
-  return [paragraph([text(s.fait)], 'right'), ...(s.mention ? [paragraph([text(s.mention)], 'right')] : []), paragraph(lines([s.qualite, s.nom]), 'right')];
+  return [paragraph(lines([s.fait]), 'right'), ...(s.mention ? [paragraph(lines([s.mention]), 'right')] : []), paragraph(lines([s.qualite, s.nom]), 'right')];
 }
 
 /** The publication mention (« Publié le … ») as a paragraph, after the signature. */
-export const publicationBlocks = (meta: Pick<DocumentMeta, 'publication'>): Block[] => (meta.publication ? [paragraph([text(meta.publication)], 'left')] : []);
+export const publicationBlocks = (meta: Pick<DocumentMeta, 'publication'>): Block[] => (meta.publication ? [paragraph(lines([meta.publication]), 'left')] : []);

@@ -31,6 +31,8 @@ export interface PdfTextItem {
   readonly x: number;
   /** Baseline, y growing upwards. */
   readonly y: number;
+  /** Advance width of the piece, in points. */
+  readonly width: number;
 }
 
 /** Every non-empty piece of text of a PDF, page by page, in content order. */
@@ -42,7 +44,7 @@ export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[]> {
       const content = await (await pdf.getPage(p)).getTextContent({ disableNormalization: true });
       for (const i of content.items) {
         if (!('str' in i) || i.str === '') continue;
-        out.push({ page: p, str: i.str, size: Math.abs(i.transform[3] ?? 0), x: i.transform[4] ?? 0, y: i.transform[5] ?? 0 });
+        out.push({ page: p, str: i.str, size: Math.abs(i.transform[3] ?? 0), x: i.transform[4] ?? 0, y: i.transform[5] ?? 0, width: i.width });
       }
     }
     return out;
@@ -87,19 +89,24 @@ export async function pdfText(bytes: Uint8Array): Promise<string[]> {
   }
 }
 
-/** Number of raster images (`paintImageXObject` operators) drawn on each page of a PDF. */
-export async function pdfImageCounts(bytes: Uint8Array): Promise<number[]> {
+/** The raster images drawn on each page of a PDF (`paintImageXObject` operators, JPEG ones too): their size in pixels, in drawing order. */
+export async function pdfPageImages(bytes: Uint8Array): Promise<{ width: number; height: number }[][]> {
   const pdf = await openPdf(bytes);
   try {
-    const counts: number[] = [];
+    const pages: { width: number; height: number }[][] = [];
     for (let p = 1; p <= pdf.numPages; p++) {
       const ops = await (await pdf.getPage(p)).getOperatorList();
-      counts.push(ops.fnArray.filter((fn) => fn === OPS.paintImageXObject).length);
+      pages.push(ops.fnArray.flatMap((fn, i) => (fn === OPS.paintImageXObject ? [{ width: Number(ops.argsArray[i][1]), height: Number(ops.argsArray[i][2]) }] : [])));
     }
-    return counts;
+    return pages;
   } finally {
     await pdf.destroy();
   }
+}
+
+/** Number of raster images (`paintImageXObject` operators) drawn on each page of a PDF. */
+export async function pdfImageCounts(bytes: Uint8Array): Promise<number[]> {
+  return (await pdfPageImages(bytes)).map((images) => images.length);
 }
 
 function joinLine(items: TextItem[]): string {

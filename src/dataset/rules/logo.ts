@@ -1,34 +1,35 @@
 /**
- * The collectivité's logo (`collectivite.logo` of dispositif.yaml): a PNG file inside the data
- * folder, read once with the dataset so that every document's letterhead shows the same bytes.
+ * The collectivité's logo (`collectivite.logo` of dispositif.yaml): a PNG, JPEG or SVG file inside
+ * the folder of dispositif.yaml, read once with the dataset so that every document's letterhead
+ * shows the same picture. An SVG is rasterised here, once, to a PNG at `LOGO_BOX.dpi` for its
+ * printed size: every format (PDF, DOCX, HTML) then shows the same opaque picture, and no SVG of
+ * the data reaches a writer (PDF/A-1 forbids the transparency an SVG may hold).
  */
 import path from 'node:path';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
-import type { Logo } from '../model.ts';
+import { displayPath } from '../../diagnostics.ts';
+import { FONT_PATHS } from '../../fonts.ts';
+import { LOGO_BOX, type Logo } from '../model.ts';
+import { checkJpeg, checkPng, ImageProblem, imageKind, rasteriseSvg, type RasterImage } from '../read/image.ts';
 import { quote } from '../text.ts';
 import { insideFolder, readBytes } from './files.ts';
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** What a logo must be, for messages. */
+const EXPECTED = 'une image PNG, JPEG ou SVG dans le dossier de données, ex. logo.png';
 
-/** Width and height in pixels of a PNG file (its IHDR chunk), or undefined when it is not one. */
-export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
-  if (bytes.length < 24 || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return undefined;
-  const width = view.getUint32(16);
-  const height = view.getUint32(20);
-  return width > 0 && height > 0 ? { width, height } : undefined;
-}
+/** Width in pixels of an SVG logo rasterised at `LOGO_BOX.dpi` for its printed size. */
+const svgPixelWidth = ({ width, height }: { width: number; height: number }): number =>
+  (Math.min(LOGO_BOX.maxWidth, (LOGO_BOX.height * width) / height) * LOGO_BOX.dpi) / 72;
 
 /**
- * Reads the logo `file` (relative to the data folder `dir`).
- * @returns the logo, or undefined with an error placed at `place` (the `logo:` line): the path
- *   leaves the data folder, as written or through a symbolic link (`logo/outside`), the file is missing or unreadable (`file/missing`,
- *   `file/unreadable`), or it is not a PNG image (`logo/image`).
+ * Reads the logo `file`, relative to `dir` (the folder of the dispositif.yaml that names it).
+ * @returns the logo, or undefined with an error placed at `place` (the `logo:` value): the path
+ *   leaves the folder — `../`, absolute path, symbolic link leading out (`logo/outside`); the
+ *   file is missing, unreadable or too large (`file/missing`, `file/unreadable`,
+ *   `file/too-large`); it is not a PNG, JPEG or SVG image, or does not decode (`logo/image`).
  */
 export async function readLogo(dir: string, file: string, place: Place, diagnostics: Diagnostic[]): Promise<Logo | undefined> {
   const absPath = path.resolve(dir, file);
-  // Links resolved too: a logo linked to a file outside the data folder is not read (issue 12).
   if (path.isAbsolute(file) || !(await insideFolder(dir, absPath))) {
     diagnostics.push({
       severity: 'error',
@@ -39,18 +40,24 @@ export async function readLogo(dir: string, file: string, place: Place, diagnost
     });
     return undefined;
   }
-  const bytes = await readBytes(absPath, place, diagnostics, 'une image PNG dans le dossier de données, ex. logo.png', file);
+  const bytes = await readBytes(absPath, place, diagnostics, EXPECTED, file);
   if (!bytes) return undefined;
-  const size = pngSize(bytes);
-  if (!size) {
+  const kind = imageKind(bytes);
+  let image: RasterImage;
+  try {
+    if (kind === undefined) throw new ImageProblem("ce n'est pas une image PNG, JPEG ou SVG (GIF, WebP, BMP, TIFF, PDF… ne sont pas pris en charge)");
+    image = kind === 'png' ? checkPng(bytes) : kind === 'jpeg' ? checkJpeg(bytes) : rasteriseSvg(bytes, svgPixelWidth, [FONT_PATHS.normal, FONT_PATHS.bold]);
+  } catch (err) {
+    if (!(err instanceof ImageProblem)) throw err;
     diagnostics.push({
       severity: 'error',
       ruleId: 'logo/image',
-      message: `logo ${quote(file)} illisible : ce n'est pas une image PNG (attendu : un fichier .png ; enregistrer le logo au format PNG)`,
+      message: `logo ${quote(file)} inutilisable : ${err.message} (attendu : ${EXPECTED})`,
       place,
       actual: file,
+      expected: EXPECTED,
     });
     return undefined;
   }
-  return { data: new Uint8Array(bytes), ...size };
+  return { ...image, fichier: file, source: displayPath(absPath), bytes };
 }

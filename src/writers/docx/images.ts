@@ -1,9 +1,9 @@
 /**
- * Images → DOCX drawings: PNG as they are, SVG with a PNG fallback for readers without SVG.
+ * Images → DOCX drawings: PNG and JPEG as they are, SVG with a PNG fallback for readers without SVG.
  */
 import { ImageRun, Paragraph, TextRun } from 'docx';
 import type { ImageNode } from '../../document/nodes.ts';
-import { badImage, nodeWarning, pngBytes, svgMarkup } from '../shared.ts';
+import { badImage, nodeWarning, rasterBytes, svgMarkup } from '../shared.ts';
 import type { Ctx } from './context.ts';
 
 /** Pixels (96 per inch, the unit of `ImageRun` sizes) per point. */
@@ -28,9 +28,9 @@ export function imageToDocx(node: ImageNode, ctx: Ctx): Paragraph {
   // screen readers read it twice; the name is what Word's selection pane lists.
   const id = ++ctx.images;
   const altText = { id: String(id), name: `Image ${id}`, description: node.alt };
-  if (node.format === 'png') {
-    const png = pngBytes(node);
-    if (png) return new Paragraph({ children: [new ImageRun({ type: 'png', data: png, transformation, altText })] });
+  if (node.format !== 'svg') {
+    const data = rasterBytes(node);
+    if (data) return new Paragraph({ children: [new ImageRun({ type: node.format === 'png' ? 'png' : 'jpg', data, transformation, altText })] });
   } else {
     const svg = svgMarkup(node);
     if (svg) {

@@ -20,6 +20,7 @@
  */
 import { Document, Footer, Header, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun, type IParagraphOptions } from 'docx';
 import type { Diagnostic } from '../../diagnostics.ts';
+import { textWithOrdinals } from '../../document/ordinals.ts';
 import { ACTE_NATURES, assertNever, type ActeMeta, type Block, type DocumentNode, type ParagraphNode } from '../../document/nodes.ts';
 import { FONT_FAMILY, fontBytes, type FontFace } from '../../fonts.ts';
 import type { Built, Writer } from '../index.ts';
@@ -90,6 +91,9 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts, streamFrom: number 
     lastModifiedBy: meta.author,
     description: meta.subject,
     revision: 1,
+    // Word and LibreOffice hyphenate justified text themselves, with their dictionary for the
+    // language of the runs (fr-FR, default run properties); words in capitals are left whole.
+    hyphenation: { autoHyphenation: true, doNotHyphenateCaps: true },
     ...(meta.acte ? { customProperties: acteProperties(meta.acte) } : {}),
     ...(fonts
       ? { fonts: [{ name: FONT_FAMILY, data: fonts.normal, bold: fonts.bold, italic: fonts.italics, boldItalic: fonts.bolditalics }] }
@@ -113,7 +117,7 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts, streamFrom: number 
         },
         headers: {
           default: new Header({
-            children: [meta.header, meta.reference ?? ''].filter((line) => line !== '').map((line) => new Paragraph({ children: [new TextRun({ text: line, ...running })] })),
+            children: [meta.header, meta.reference ?? ''].filter((line) => line !== '').map((line) => new Paragraph({ children: inlinesToRuns(textWithOrdinals(line), running) })),
           }),
         },
         footers: {

@@ -1,10 +1,10 @@
 /**
- * Images → pdfmake image (PNG, made opaque for PDF/A-1) or svg (drawn by svg-to-pdfkit) nodes,
+ * Images → pdfmake image (PNG made opaque for PDF/A-1, JPEG as it is) or svg (drawn by svg-to-pdfkit) nodes,
  * tagged as figures with their text alternative.
  */
 import type { Content } from 'pdfmake/interfaces.js';
 import type { ImageNode } from '../../document/nodes.ts';
-import { badImage, pngBytes, svgMarkup } from '../shared.ts';
+import { badImage, rasterBytes, svgMarkup } from '../shared.ts';
 import type { Ctx } from './context.ts';
 import { inlinesToPdf } from './inline.ts';
 import { opaquePng } from './pdfa.ts';
@@ -27,10 +27,12 @@ export function imageToPdf(node: ImageNode, ctx: Ctx, id: { id?: string }): Cont
   const size = { width: node.width * scale, height: node.height * scale };
   const margin: [number, number, number, number] = [0, 4, 0, 8];
   const figure = () => ({ [STRUCTURE_KEY]: structNode('Figure', ctx.structure, { alt: node.alt }) });
-  if (node.format === 'png') {
-    const png = pngBytes(node);
-    // PDF/A-1 allows no transparency: an alpha channel is flattened onto white.
-    if (png) return { image: `data:image/png;base64,${Buffer.from(opaquePng(png)).toString('base64')}`, ...size, margin, ...id, ...figure() } as Content;
+  if (node.format !== 'svg') {
+    const bytes = rasterBytes(node);
+    // PDF/A-1 allows no transparency: a PNG's alpha channel is flattened onto white. A JPEG has
+    // none; it is embedded as it is (DCTDecode).
+    const data = bytes && (node.format === 'png' ? opaquePng(bytes) : bytes);
+    if (data) return { image: `data:image/${node.format};base64,${Buffer.from(data).toString('base64')}`, ...size, margin, ...id, ...figure() } as Content;
   } else {
     const svg = svgMarkup(node);
     if (svg) {

@@ -29,6 +29,7 @@ import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Diagnostic } from '../../diagnostics.ts';
 import { inlineText } from '../../document/builders.ts';
+import { textWithOrdinals } from '../../document/ordinals.ts';
 import { assertNever, type ActeMeta, type Block, type DocumentNode, type HeadingNode } from '../../document/nodes.ts';
 import { FONT_PATHS, isFontFile, type FontFace } from '../../fonts.ts';
 import { glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
@@ -41,6 +42,7 @@ import { keepWordsWhole } from './justify.ts';
 import { dropBottomMargin, groupBlocks, LayoutProbe, PARAGRAPH_STYLE } from './keep-together.ts';
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
+import { installHyphenation } from './patches/hyphenation.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
 import { tableToPdf } from './table.ts';
@@ -130,6 +132,7 @@ async function print(built: PdfPass): Promise<Uint8Array> {
  */
 function configurePdfmake(): void {
   installStructureMarking();
+  installHyphenation();
   shareParsedFonts();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);
@@ -175,7 +178,7 @@ function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
       meta.header === '' && !meta.reference
         ? null
         : {
-            stack: [meta.header, meta.reference ?? ''].filter((line) => line !== '').map((line) => ({ text: [running(line)] })),
+            stack: [meta.header, meta.reference ?? ''].filter((line) => line !== '').map((line) => ({ text: runningText(line) })),
             fontSize: FONT_SIZE.running,
             color: '#404040',
             // Two lines (header and reference) fit between the page's top edge and its text.
@@ -251,6 +254,9 @@ function contentToPdf(doc: DocumentNode, ctx: Ctx): Content[] {
 
 /** A run of the running header or footer: page furniture, an artifact for assistive technology. */
 const running = (text: string): Content => ({ text, [STRUCTURE_KEY]: PAGINATION }) as Content;
+
+/** A line of the running header as artifact runs, the "er" of "1er juillet" as a superscript. */
+const runningText = (line: string): Content[] => inlinesToPdf(textWithOrdinals(line), {}, PAGINATION);
 
 /** One block → pdfmake content (several nodes for a caption and a table, or a split table). */
 function blockToPdf(node: Block, ctx: Ctx, place?: Placement): Content[] {

@@ -1,0 +1,32 @@
+/**
+ * French ordinals in text: the "er" of "1er" before a month name set as a superscript
+ * ("1<sup>er</sup> juillet 2019", Imprimerie nationale), wherever the product writes a date in
+ * words — template text (the parser), the letterhead's reference, the signature block and the
+ * running header.
+ */
+import { MONTHS_FR } from '../dates.ts';
+import { at, superscript, text } from './builders.ts';
+import type { Inline, SourcePosition } from './nodes.ts';
+
+/**
+ * "1er" before a month name, followed by a space or a no-break space: the day of a date in words
+ * ("1er juillet 2019", `formatDate`), whose "er" is set as a superscript.
+ */
+const FIRST_OF_MONTH = new RegExp(`(?<![\\p{L}\\p{N}])1(er)(?=[ \u00a0](?:${MONTHS_FR.join('|')})(?![\\p{L}]))`, 'gu');
+
+/**
+ * Text → text nodes, with the "er" of each "1er" before a month name as a superscript. Other
+ * text is one text node. `position`: where the text comes from in a template, if it does.
+ */
+export function textWithOrdinals(value: string, position?: SourcePosition): Inline[] {
+  const out: Inline[] = [];
+  let last = 0;
+  for (const m of value.matchAll(FIRST_OF_MONTH)) {
+    const start = m.index + 1;
+    out.push(at(text(value.slice(last, start)), position), at(superscript(m[1] ?? ''), position));
+    last = start + 2;
+  }
+  if (last === 0) return [at(text(value), position)];
+  if (last < value.length) out.push(at(text(value.slice(last)), position));
+  return out;
+}
