@@ -1,15 +1,20 @@
 /**
  * HTML writer: Document AST → one standalone HTML5 page (preview of the PDF/DOCX content).
  *
- * The page needs nothing else: the CSS is embedded (print-friendly: A4 `@page` in the document's
- * orientation, header rows repeated by browsers when a table spans pages, "Page X / Y" where the
- * browser supports page-margin boxes; the running header and footer are printed once, at the top
- * and the bottom of the page flow), images are inline (SVG markup, PNG as data URLs). Every
+ * The page needs nothing else, and is set as the PDF is: the CSS is embedded, with the PDF's
+ * type sizes and line height, and its page geometry (`html-page.ts`: a sheet on screen; printed,
+ * A4 in the document's orientation, the PDF's margins, running header, footer and "Page X / Y" on
+ * every page; header rows repeated when a table spans pages); the fonts are embedded
+ * (`html-fonts.ts`: Source Sans 3 subsets as data URLs, added by `serialise`); images are inline
+ * (SVG markup, PNG as data URLs). Every
  * text and attribute value is escaped; SVG markup is inserted as is, but only when it holds no
  * script, event handler, `javascript:` link or foreign object.
  */
 import type { Diagnostic } from '../diagnostics.ts';
+import { measureText } from '../fonts.ts';
 import { escapeXml } from '../xml.ts';
+import { embedFonts } from './html-fonts.ts';
+import { pageCss } from './html-page.ts';
 import type { Built, Writer } from './index.ts';
 import { inlineText } from '../document/builders.ts';
 import { textWithOrdinals } from '../document/ordinals.ts';
@@ -25,10 +30,11 @@ import {
   HEADER_FILL,
   nodeWarning,
   openingBlocks,
-  PAGE_MARGINS,
+  LINE_HEIGHT,
   PRODUCER,
   publicationBlocks,
   rasterBytes,
+  runningHeaderLines,
   signatureBlocks,
   svgMarkup,
   type CheckedTable,
@@ -42,21 +48,28 @@ export interface HtmlResult {
   readonly warnings: Diagnostic[];
 }
 
-/** The HTML page of `doc` (see `htmlDocument` for the warnings). Pure, no I/O, never throws on content. */
+/**
+ * The HTML page of `doc` (see `htmlDocument` for the warnings), without the embedded fonts the
+ * writer adds when serialising. No I/O but reading the font's metrics once per process; never
+ * throws on content.
+ */
 export function toHtml(doc: DocumentNode): string {
   return htmlDocument(doc).html;
 }
 
-/** The HTML writer: `build` as `htmlDocument`; `serialise`: the page as UTF-8 bytes. */
+/**
+ * The HTML writer: `build` as `htmlDocument`; `serialise`: the page with its fonts embedded
+ * (`embedFonts`) as UTF-8 bytes.
+ */
 export const htmlWriter: Writer<string> = {
   build(doc: DocumentNode): Built<string> {
     const { html, warnings } = htmlDocument(doc);
     return { value: html, warnings };
   },
-  serialise: async (html: string): Promise<Uint8Array> => new TextEncoder().encode(html),
+  serialise: async (html: string): Promise<Uint8Array> => new TextEncoder().encode(await embedFonts(html)),
 };
 
-/** The HTML page of `doc` and the warnings met while writing it. Pure, no I/O. */
+/** The HTML page of `doc` and the warnings met while writing it (no I/O but the font's metrics). */
 export function htmlDocument(doc: DocumentNode): HtmlResult {
   const { meta } = doc;
   const warnings: Diagnostic[] = [];
@@ -79,9 +92,7 @@ export function htmlDocument(doc: DocumentNode): HtmlResult {
     ...head,
     '</head>',
     `<body class="${meta.orientation}">`,
-    meta.header || meta.reference
-      ? `<header class="running">${[meta.header, meta.reference ?? ''].filter((line) => line !== '').map((line) => inlinesToHtml(textWithOrdinals(line))).join('<br>')}</header>`
-      : '',
+    runningHeaderLines(meta).length ? `<header class="running">${runningHeaderLines(meta).map((line) => inlinesToHtml(textWithOrdinals(line))).join('<br>')}</header>` : '',
     '<main>',
     body,
     '</main>',
@@ -105,7 +116,7 @@ export const escapeHtml = (value: string): string => escapeXml(value, '&#39;');
 /**
  * The document's content: the letterhead and reference (`div.letterhead`) before the template's
  * blocks; after them, the signature block (`div.signature`) in one `div.keep` with the last
- * paragraph, which printing does not break, then the publication mention.
+ * paragraph, which printing does not break, then the publication mention (`div.publication`).
  */
 function contentToHtml(doc: DocumentNode, warnings: Diagnostic[]): string {
   const blocks = (list: readonly Block[]): string[] => list.map((block) => blockToHtml(block, warnings));
@@ -119,7 +130,8 @@ function contentToHtml(doc: DocumentNode, warnings: Diagnostic[]): string {
     const block = ['<div class="signature">', ...blocks(signature), '</div>'];
     out.push(...(keepLast ? ['<div class="keep">', ...blocks([last]), ...block, '</div>'] : block));
   }
-  out.push(...blocks(publicationBlocks(doc.meta)));
+  const publication = publicationBlocks(doc.meta);
+  if (publication.length) out.push('<div class="publication">', ...blocks(publication), '</div>');
   return out.join('\n');
 }
 
@@ -238,34 +250,36 @@ function imageToHtml(node: ImageNode, warnings: Diagnostic[]): string {
 
 // ---------------------------------------------------------------- style
 
-/** The embedded style sheet: screen and print, sizes from `shared.ts` (points). */
+/** Thickness of table borders on the page, in points: one CSS pixel. */
+const CELL_BORDER = 0.75;
+
+/**
+ * The embedded style sheet: screen and print, sizes from `shared.ts` (points); the page geometry,
+ * running header and footer from `html-page.ts`.
+ */
 function css(doc: DocumentNode): string {
-  const { meta } = doc;
-  const m = PAGE_MARGINS;
-  return `@page {
-  size: A4 ${meta.orientation};
-  margin: ${m.top}pt ${m.right}pt ${m.bottom}pt ${m.left}pt;
-  @bottom-right { content: "Page " counter(page) " / " counter(pages); font-size: ${FONT_SIZE.running}pt; color: #404040; }
-}
-html { color: #000; background: #fff; }
+  // A browser draws no line thinner than a device pixel: cell borders are one CSS pixel, and
+  // the paddings are thinner by as much, so that rows are as tall and text as wide as the PDF's.
+  const thicker = CELL_BORDER - BORDER_WIDTH;
+  return `html { color: #000; background: #fff; }
 body {
   font-family: "Source Sans 3", "Source Sans Pro", Arial, sans-serif;
-  font-size: ${FONT_SIZE.body}pt; line-height: 1.3;
-  max-width: ${doc.meta.orientation === 'landscape' ? 842 - m.left - m.right : 595 - m.left - m.right}pt; margin: 1em auto; padding: 0 1em;
+  font-size: ${FONT_SIZE.body}pt; line-height: ${LINE_HEIGHT};
 }
-.running { font-size: ${FONT_SIZE.running}pt; color: #404040; }
-header.running { margin-bottom: 2em; }
-footer.running { margin-top: 2em; }
 h1 { font-size: ${FONT_SIZE.heading1}pt; text-align: center; margin: 0 0 14pt; }
-h2 { font-size: ${FONT_SIZE.heading2}pt; margin: 10pt 0 6pt; }
-h3 { font-size: ${FONT_SIZE.heading3}pt; margin: 8pt 0 4pt; }
+/* Space above a block is padding, which a page break keeps, as the PDF does (margins it drops). */
+h2 { font-size: ${FONT_SIZE.heading2}pt; margin: 0 0 6pt; padding-top: 10pt; }
+h3 { font-size: ${FONT_SIZE.heading3}pt; margin: 0 0 4pt; padding-top: 8pt; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 p { margin: 0 0 6pt; }
+ul, ol { margin: 0 0 6pt; padding-left: ${round(measureText('9. ', FONT_SIZE.body))}pt; } /* pdfmake's gap: the width of "9. " */
+/* Blocks keep their own margins, as in the PDF: flex items' margins do not collapse. */
+main, .letterhead, .keep, .signature { display: flex; flex-direction: column; }
 .left { text-align: left; } .center { text-align: center; } .right { text-align: right; } .justify { text-align: justify; hyphens: auto; }
 sup { line-height: 0; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: ${FONT_SIZE.table}pt; margin: 0 0 8pt; }
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: ${FONT_SIZE.table + 1}pt; padding: 6pt 0 4pt; }
-th, td { border: ${BORDER_WIDTH}pt solid #000; padding: ${CELL_PADDING.y}pt ${CELL_PADDING.x}pt; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: ${CELL_BORDER}pt solid #000; padding: ${round(CELL_PADDING.y - thicker / 2)}pt ${round(CELL_PADDING.x - thicker / 2)}pt; vertical-align: top; overflow-wrap: anywhere; }
 th { text-align: left; }
 th.center, td.center { text-align: center; } th.right, td.right { text-align: right; } th.justify, td.justify { text-align: justify; }
 thead th { background: #${HEADER_FILL}; font-weight: bold; }
@@ -273,18 +287,18 @@ tfoot td { font-weight: bold; }
 thead { display: table-header-group; }
 tfoot { display: table-row-group; } /* printed once, after the last body row */
 tr { break-inside: avoid; page-break-inside: avoid; }
+.image, .image-alt { margin: 0 0 8pt; padding-top: 4pt; }
 .image svg { width: 100%; height: auto; display: block; }
 .image, .image img { max-width: 100%; height: auto; }
 .image-alt { font-style: italic; }
-.letterhead { margin: 0 0 14pt; }
-.letterhead p.image { margin: 0 0 4pt; }
-.signature { margin-top: 12pt; }
+.signature { padding-top: 12pt; }
+.publication { padding-top: 8pt; }
 .keep, .signature { break-inside: avoid; page-break-inside: avoid; }
 hr.page-break { border: 0; border-top: 1px dashed #999; margin: 2em 0; }
+sup { font-size: 0.58em; line-height: 0; vertical-align: 0.75em; } /* pdfmake's superscript */
 @media print {
-  body { max-width: none; margin: 0; padding: 0; }
   hr.page-break { border: 0; margin: 0; break-after: page; page-break-after: always; }
   thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
-`;
+${pageCss(doc.meta)}`;
 }

@@ -32,6 +32,12 @@ export const PAGE_MARGINS = { top: 70.87, right: 56.69, bottom: 70.87, left: 56.
 /** Distance from the page edge to the running header (top) and footer (bottom), in points (1 cm). */
 export const RUNNING_OFFSET = 28.35;
 
+/**
+ * Distance from the page's top edge to the top of the running header's first line, in points:
+ * `RUNNING_OFFSET`, less a line when it has two (header and reference), so both fit above the text.
+ */
+export const runningHeaderTop = (lines: number): number => (lines > 1 ? RUNNING_OFFSET - FONT_SIZE.running * 1.2 : RUNNING_OFFSET);
+
 /** Type sizes in points. */
 export const FONT_SIZE = {
   body: 10.5,
@@ -41,6 +47,19 @@ export const FONT_SIZE = {
   heading2: 13,
   heading3: 11.5,
 } as const;
+
+/** Lines of the running header: its text, then the document's reference; none empty. */
+export const runningHeaderLines = (meta: Pick<DocumentMeta, 'header' | 'reference'>): string[] => [meta.header, meta.reference ?? ''].filter((line) => line !== '');
+
+/** Distance from the top of the bottom margin to the top of the running footer's line, in points. */
+export const RUNNING_FOOTER_TOP = PAGE_MARGINS.bottom - RUNNING_OFFSET - FONT_SIZE.running * 1.2;
+
+/**
+ * Height of a line of text as a multiple of its font size: Source Sans 3's (hhea ascender −
+ * descender + line gap) / units per em = (1024 + 400 + 0) / 1000, the height pdfkit gives a line
+ * (pdfmake's default `lineHeight` of 1) and what CSS `line-height: normal` gives it.
+ */
+export const LINE_HEIGHT = 1.424;
 
 /** Background of table header rows (light grey), as a 6-digit hex RGB without `#`. */
 export const HEADER_FILL = 'E6E6E6';

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { decodeXML } from 'entities';
-import subsetFont from 'subset-font';
 import { escapeXml } from '../../xml.ts';
+import { REPERTOIRE, subsetFace } from '../font-subset.ts';
 import { writeZip, type ZipEntry } from '../zip.ts';
 import { spliceRows } from './rows-xml.ts';
 
@@ -56,28 +56,6 @@ function addTableTitles(xml: string, titles: readonly (string | undefined)[]): s
     return title === undefined ? end : `<w:tblCaption w:val="${escapeXml(title)}"/>${end}`;
   });
 }
-
-/**
- * The characters every embedded subset keeps, whatever the document shows: the French repertoire
- * (printable ASCII, accented letters, œ and æ, guillemets, typographic quotes and apostrophe,
- * dashes, no-break and thin spaces, ellipsis, bullet, degree, euro…). Every DOCX thus embeds the
- * same faces (plus, rarely, a character of its own), which matters: LibreOffice keeps the
- * embedded fonts of the documents it opened for the rest of its session, by family name, so a
- * later document may be set with an earlier one's subset; and someone editing the DOCX can type
- * any French text in the same font.
- */
-const REPERTOIRE = [
-  ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCodePoint(0x20 + i)),
-  ...'ÀÂÄÆÇÈÉÊËÎÏÔÖŒÙÛÜŸàâäæçèéêëîïôöœùûüÿ',
-  ...'\u00a0\u00ad\u2009\u202f«»‘’“”‐‑–—…•·°§€©®™²³½×',
-].join('');
-
-/**
- * OpenType features the subsets keep: those word processors apply by default (HarfBuzz's default
- * shaping set: kerning, standard ligatures, contextual alternates, marks…). The others (small
- * capitals, stylistic sets, figures styles…) would each pull their alternate glyphs in.
- */
-const LAYOUT_FEATURES = ['ccmp', 'locl', 'mark', 'mkmk', 'kern', 'liga', 'clig', 'calt', 'rlig', 'rvrn'];
 
 /** A run in italics. */
 const ITALICS = /<w:i(?:\s+w:val="(?:true|1|on)")?\s*\/>/;
@@ -133,9 +111,7 @@ export async function subsetFonts(entries: Map<string, Uint8Array>, bodyRows: re
       continue;
     }
     const font = xorKey(file, key);
-    // subset-font reads the signature with Buffer#toString: it needs a Buffer.
-    const subset = await subsetFont(Buffer.from(font.buffer, font.byteOffset, font.byteLength), characters, { targetFormat: 'truetype', keepFeatures: LAYOUT_FEATURES });
-    entries.set(path, xorKey(new Uint8Array(subset.buffer, subset.byteOffset, subset.byteLength), key));
+    entries.set(path, xorKey(await subsetFace(font, characters, 'truetype'), key));
     xml = xml.replace(element, element.replace(/\s*\/>$/, ' w:subsetted="1"/>'));
   }
   entries.set(tablePath, new TextEncoder().encode(xml));

@@ -34,7 +34,7 @@ import { assertNever, type ActeMeta, type Block, type DocumentNode, type Heading
 import { FONT_PATHS, isFontFile, type FontFace } from '../../fonts.ts';
 import { glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
 import type { Built, Writer } from '../index.ts';
-import { documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, pageLabel, PRODUCER, publicationBlocks, RUNNING_OFFSET, signatureBlocks, textWidth } from '../shared.ts';
+import { documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, pageLabel, PRODUCER, publicationBlocks, RUNNING_FOOTER_TOP, runningHeaderLines, runningHeaderTop, signatureBlocks, textWidth } from '../shared.ts';
 import { ID, NO_BREAKS, type Ctx, type Placement, type TableBreaks } from './context.ts';
 import { imageToPdf } from './images.ts';
 import { inlinesToPdf } from './inline.ts';
@@ -175,14 +175,14 @@ function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
     },
     defaultStyle: { font: PDF_FONT_FAMILY, fontSize: FONT_SIZE.body },
     header: () =>
-      meta.header === '' && !meta.reference
+      runningHeaderLines(meta).length === 0
         ? null
         : {
-            stack: [meta.header, meta.reference ?? ''].filter((line) => line !== '').map((line) => ({ text: runningText(line) })),
+            stack: runningHeaderLines(meta).map((line) => ({ text: runningText(line) })),
             fontSize: FONT_SIZE.running,
             color: '#404040',
             // Two lines (header and reference) fit between the page's top edge and its text.
-            margin: [PAGE_MARGINS.left, meta.reference && meta.header !== '' ? RUNNING_OFFSET - FONT_SIZE.running * 1.2 : RUNNING_OFFSET, PAGE_MARGINS.right, 0],
+            margin: [PAGE_MARGINS.left, runningHeaderTop(runningHeaderLines(meta).length), PAGE_MARGINS.right, 0],
           },
     footer: (page: number, pages: number) => ({
       columns: [
@@ -192,7 +192,7 @@ function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
       columnGap: 12,
       fontSize: FONT_SIZE.running,
       color: '#404040',
-      margin: [PAGE_MARGINS.left, PAGE_MARGINS.bottom - RUNNING_OFFSET - FONT_SIZE.running * 1.2, PAGE_MARGINS.right, 0],
+      margin: [PAGE_MARGINS.left, RUNNING_FOOTER_TOP, PAGE_MARGINS.right, 0],
     }),
     content,
     styles: { [PARAGRAPH_STYLE]: {} }, // names body paragraphs for the layout probe
