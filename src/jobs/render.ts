@@ -8,6 +8,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
+import { progressPhase } from '../progress.ts';
 import type { ManifestKey } from '../signature/manifest.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { loadInputs, renderLoaded } from './inputs.ts';
@@ -86,7 +87,12 @@ export async function runRender(options: RenderOptions & { readonly waitMs: numb
   const { files, diagnostics } = await renderAll(options);
   if (hasErrors(diagnostics)) return { diagnostics };
   try {
-    return { outputs: await withOutputLock(options.outDir, options.waitMs, () => publish(options.outDir, files, { manifestKey: options.manifestKey })), diagnostics };
+    return {
+      outputs: await withOutputLock(options.outDir, options.waitMs, () =>
+        progressPhase('Écriture des fichiers', files.length, 'fichiers', () => publish(options.outDir, files, { manifestKey: options.manifestKey })),
+      ),
+      diagnostics,
+    };
   } catch (err) {
     if (err instanceof AlsesError && diagnostics.length) throw new AlsesError(err.code, err.message, [...diagnostics, ...err.diagnostics]);
     throw err;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { type Diagnostic } from '../diagnostics.ts';
 import { documentText } from '../document/text.ts';
 import type { PublishedFile } from '../output/publish.ts';
+import { progress } from '../progress.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { FONT_FACES } from '../fonts.ts';
 import { glyphMissingWarning, missingGlyphs } from '../writers/glyphs.ts';
@@ -48,14 +49,18 @@ export async function serializeAll(
   warnings: Diagnostic[],
 ): Promise<PublishedFile[]> {
   const files: PublishedFile[] = [];
+  progress.start('Production des documents', documents.length * formats.length, 'fichiers');
   for (const d of documents) {
     const provenance = { template: d.template, inputs: sources, date: d.document.meta.date };
     for (const format of formats) {
       const found: Diagnostic[] = [];
       const file = path.join(outDir, `${d.name}.${format}`);
+      progress.update(files.length, path.basename(file));
       files.push({ path: file, bytes: await serialize(d.document, format, found), provenance });
       warnings.push(...found.map((w) => asBlocking({ ...w, message: `${path.basename(file)} : ${w.message}`, place: w.place ?? { file: d.template } })));
     }
   }
+  progress.update(files.length, '');
+  progress.stop();
   return files;
 }

@@ -2,9 +2,9 @@
 import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
-import { runRender } from '../../jobs/render.ts';
-import { FORMATS, type Format } from '../../jobs/serialize.ts';
+import { FORMATS, type Format } from '../../writers/formats.ts';
 import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
+import { showProgress } from '../progress.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface RenderArgs extends DataOptions, ManifestKeyArgs {
@@ -49,8 +49,11 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         },
       }) as never,
   handler: async (args) => {
+    const endProgress = await showProgress();
     try {
       const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
+      // Loaded here, not with the command: `alses render --help` loads no renderer.
+      const { runRender } = await import('../../jobs/render.ts');
       const { outputs, diagnostics } = await runRender({
         dataDir: args.data,
         templatesDir: args.templates,
@@ -63,9 +66,11 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         waitMs: Math.max(0, args.wait) * 1000,
         manifestKey,
       });
+      endProgress();
       process.exitCode = reportWrites(diagnostics, outputs);
       if (outputs && manifestKey) process.stdout.write(signedManifestLine(args.out));
     } catch (err) {
+      endProgress();
       process.exitCode = reportFailure(err);
     }
   },

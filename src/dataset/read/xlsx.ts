@@ -7,7 +7,7 @@
  * value, a number or a date as typed. A formula with no computed value and an error value
  * (`#DIV/0!`, `#REF!`…) are errors naming the cell (`xlsx/formula`, `xlsx/cell-error`).
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
 import type { RuleId } from '../../rules.ts';
 import type { Cell, CellKind, ColumnSpec, SourceRow, Table } from './table.ts';
@@ -54,7 +54,9 @@ export async function readWorkbook(bytes: Uint8Array, file: string): Promise<{ w
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
     return fail('xlsx/format', `ce fichier n'est pas un classeur Excel .xlsx (attendu : un classeur enregistré par Excel ou LibreOffice au format .xlsx)`);
   }
-  const workbook = new ExcelJS.Workbook();
+  // exceljs takes seconds to load: only a run that reads a workbook loads it.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (err) {

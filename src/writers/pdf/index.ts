@@ -31,6 +31,7 @@ import type { Diagnostic } from '../../diagnostics.ts';
 import { inlineText } from '../../document/builders.ts';
 import { assertNever, type ActeMeta, type Block, type DocumentNode, type HeadingNode } from '../../document/nodes.ts';
 import { FONT_PATHS, isFontFile, type FontFace } from '../../fonts.ts';
+import { progress, progressShown } from '../../progress.ts';
 import { glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
 import type { Built, Writer } from '../index.ts';
 import { documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, pageLabel, PRODUCER, publicationBlocks, RUNNING_OFFSET, signatureBlocks, textWidth } from '../shared.ts';
@@ -134,6 +135,17 @@ function configurePdfmake(): void {
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => isFontFile(path));
+  // pdfmake takes `undefined` for no callback, although its types do not say so.
+  pdfmake.setProgressCallback((progressShown() ? drawingProgress() : undefined) as unknown as (fraction: number) => void);
+}
+
+/** pdfmake's progress (share of the laid-out items drawn) → « mise en page 40 % », once per percent. */
+function drawingProgress(): (fraction: number) => void {
+  let shown = -1;
+  return (fraction) => {
+    const percent = Math.floor(fraction * 100);
+    if (percent !== shown) progress.detail(`mise en page ${(shown = percent)} %`);
+  };
 }
 
 // ---------------------------------------------------------------- document
