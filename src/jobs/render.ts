@@ -12,6 +12,7 @@ import { progressPhase } from '../progress.ts';
 import type { ManifestKey } from '../signature/manifest.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { loadInputs, renderLoaded } from './inputs.ts';
+import { batchThreads } from './batch.ts';
 import { serializeAll, type Format } from './serialize.ts';
 
 /** Inputs of a run. */
@@ -33,6 +34,8 @@ export interface RenderOptions {
   readonly formats: readonly Format[];
   /** Key signing the manifest (src/signature/manifest.ts); none: unsigned. */
   readonly manifestKey?: ManifestKey | undefined;
+  /** Threads serialising the documents (`--travaux`; default `batchThreads()`; 1: serial), see jobs/batch.ts. */
+  readonly threads?: number | undefined;
 }
 
 /**
@@ -71,7 +74,7 @@ export async function renderDocuments(
  */
 export async function renderAll(options: RenderOptions): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
   const { documents, diagnostics, sources } = await renderDocuments(options);
-  return { files: await serializeAll(documents, options.outDir, options.formats, sources, diagnostics), diagnostics };
+  return { files: await serializeAll(documents, options.outDir, options.formats, sources, diagnostics, batchThreads(options.threads)), diagnostics };
 }
 
 /**

@@ -11,7 +11,8 @@ import { progress } from '../progress.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { FONT_FACES } from '../fonts.ts';
 import { glyphMissingWarning, missingGlyphs } from '../writers/glyphs.ts';
-import { serialize, type Format } from '../writers/index.ts';
+import type { Format } from '../writers/index.ts';
+import { batchThreads, poolPaysOff, serializeBatch } from './batch.ts';
 
 export { FORMATS, serialize, type Format } from '../writers/index.ts';
 
@@ -37,8 +38,10 @@ export function writerChecks(documents: readonly RenderedDocument[]): Diagnostic
 
 /**
  * Serialises documents in each format, as files of `outDir` named `<document name>.<format>`,
- * with their provenance (template, sources, content date) for the manifest.
+ * with their provenance (template, sources, content date) for the manifest. Several documents
+ * are serialised on several threads (`batch.ts`), with the same bytes as one after another.
  * @param warnings receives the writers' warnings, placed at the document's template.
+ * @param threads threads to serialise with (default: `batchThreads()`; 1: in this thread alone).
  * @throws whatever a writer throws.
  */
 export async function serializeAll(
@@ -47,20 +50,19 @@ export async function serializeAll(
   formats: readonly Format[],
   sources: readonly string[],
   warnings: Diagnostic[],
+  threads: number = batchThreads(),
 ): Promise<PublishedFile[]> {
-  const files: PublishedFile[] = [];
-  progress.start('Production des documents', documents.length * formats.length, 'fichiers');
-  for (const d of documents) {
-    const provenance = { template: d.template, inputs: sources, date: d.document.meta.date };
-    for (const format of formats) {
-      const found: Diagnostic[] = [];
-      const file = path.join(outDir, `${d.name}.${format}`);
-      progress.update(files.length, path.basename(file));
-      files.push({ path: file, bytes: await serialize(d.document, format, found), provenance });
-      warnings.push(...found.map((w) => asBlocking({ ...w, message: `${path.basename(file)} : ${w.message}`, place: w.place ?? { file: d.template } })));
-    }
-  }
-  progress.update(files.length, '');
+  const jobs = documents.flatMap((d) => formats.map((format) => ({ d, format, document: d.document, file: path.join(outDir, `${d.name}.${format}`) })));
+  progress.start('Production des documents', jobs.length, 'fichiers');
+  let done = 0;
+  const results = await serializeBatch(jobs, poolPaysOff(documents.length, jobs.length, threads) ? threads : 1, {
+    start: (i) => progress.update(done, path.basename(jobs[i]!.file)),
+    done: (n) => progress.update((done = n), n === jobs.length ? '' : undefined),
+  });
   progress.stop();
-  return files;
+  return jobs.map(({ d, file }, i) => {
+    const { bytes, warnings: found } = results[i]!;
+    warnings.push(...found.map((w) => asBlocking({ ...w, message: `${path.basename(file)} : ${w.message}`, place: w.place ?? { file: d.template } })));
+    return { path: file, bytes, provenance: { template: d.template, inputs: sources, date: d.document.meta.date } };
+  });
 }

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
 import { FORMATS, type Format } from '../../writers/formats.ts';
+import { WORKERS_VARIABLE } from '../../jobs/batch.ts';
 import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
 import { showProgress } from '../progress.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
@@ -15,6 +16,7 @@ interface RenderArgs extends DataOptions, ManifestKeyArgs {
   out: string;
   format: Format[];
   wait: number;
+  travaux?: number;
 }
 
 /** The `render` command. */
@@ -36,6 +38,16 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       .example('alses render annexe-deploiement --deploiement rentree-2020', 'le déploiement de la rentrée 2020')
       .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
       .option('wait', waitOption(30, 'Secondes d\'attente si une autre production écrit dans le même dossier'))
+      .option('travaux', {
+        type: 'string',
+        requiresArg: true,
+        describe: `Documents produits en parallèle (1 : l'un après l'autre ; par défaut : un par cœur, au plus 4, ou ${WORKERS_VARIABLE})`,
+        coerce: (v: unknown): number => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1 || n > 16) throw new AlsesError('USAGE', `--travaux « ${String(v)} » invalide (attendu : un nombre de 1 à 16, ex. 2 ; 1 : l'un après l'autre)`);
+          return n;
+        },
+      })
       .option('format', {
         type: 'string',
         default: FORMATS.join(','),
@@ -65,6 +77,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         formats: args.format,
         waitMs: Math.max(0, args.wait) * 1000,
         manifestKey,
+        threads: args.travaux,
       });
       endProgress();
       process.exitCode = reportWrites(diagnostics, outputs);
