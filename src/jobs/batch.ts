@@ -29,14 +29,21 @@ export const WORKERS_VARIABLE = 'ALSES_TRAVAUX';
 /**
  * Threads to serialise with: `requested` when given, else `ALSES_TRAVAUX`, else the machine's
  * cores (at most 4).
- * @throws AlsesError USAGE when ALSES_TRAVAUX is not a whole number from 1 to 16.
+ * @throws AlsesError USAGE when ALSES_TRAVAUX is not a whole number from 1 to 16 (`threadCount`).
  */
 export function batchThreads(requested?: number): number {
   if (requested !== undefined) return requested;
   const value = process.env[WORKERS_VARIABLE];
-  if (value === undefined || value === '') return Math.min(4, availableParallelism());
+  return value === undefined || value === '' ? Math.min(4, availableParallelism()) : threadCount(value, WORKERS_VARIABLE);
+}
+
+/**
+ * A thread count as typed (`--travaux 2`, `ALSES_TRAVAUX=2`): a whole number from 1 to 16.
+ * @throws AlsesError USAGE naming `name` and the value, in French.
+ */
+export function threadCount(value: unknown, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 16) throw new AlsesError('USAGE', `${WORKERS_VARIABLE} « ${value} » invalide (attendu : un nombre de 1 à 16, ex. 2 ; 1 : sans travaux en parallèle)`);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new AlsesError('USAGE', `${name} « ${String(value)} » invalide (attendu : un nombre de 1 à 16, ex. 2 ; 1 : l'un après l'autre)`);
   return n;
 }
 

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
 import { FORMATS, type Format } from '../../writers/formats.ts';
-import { WORKERS_VARIABLE } from '../../jobs/batch.ts';
+import { threadCount, WORKERS_VARIABLE } from '../../jobs/batch.ts';
 import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
 import { showProgress } from '../progress.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
@@ -42,11 +42,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         type: 'string',
         requiresArg: true,
         describe: `Documents produits en parallèle (1 : l'un après l'autre ; par défaut : un par cœur, au plus 4, ou ${WORKERS_VARIABLE})`,
-        coerce: (v: unknown): number => {
-          const n = Number(v);
-          if (!Number.isInteger(n) || n < 1 || n > 16) throw new AlsesError('USAGE', `--travaux « ${String(v)} » invalide (attendu : un nombre de 1 à 16, ex. 2 ; 1 : l'un après l'autre)`);
-          return n;
-        },
+        coerce: (v: unknown): number => threadCount(v, '--travaux'),
       })
       .option('format', {
         type: 'string',

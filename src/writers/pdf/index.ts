@@ -119,7 +119,12 @@ async function print(built: PdfPass): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-    pdf.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    pdf.on('end', () => {
+      // One copy of the file (a large PDF is tens of MB): the chunks are dropped once joined.
+      const joined = Buffer.concat(chunks);
+      chunks.length = 0;
+      resolve(new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength));
+    });
     pdf.on('error', reject);
     pdf.end();
   });
