@@ -45,7 +45,7 @@ describe('render on several cores', () => {
     expect(Object.keys(expected).filter((f) => f.endsWith('.pdf')).length).toBeGreaterThan(1);
     expect(Object.keys(expected)).toContain('manifest.json');
     expect(hashes(pooled.out)).toEqual(expected);
-  });
+  }, 300_000);
 
   it('ALSES_TRAVAUX=1 renders serially; one document alone never starts a worker', () => {
     const env = render('env-serial', ['--format', 'pdf,docx'], { ALSES_TRAVAUX: '1' });
@@ -55,7 +55,7 @@ describe('render on several cores', () => {
     expect(one.code).toBe(0);
     expect(one.workers).toBe(false);
     expect(readdirSync(one.out).filter((f) => !f.startsWith('manifest')).sort()).toEqual(['annexe-liste-juillet-2019.docx', 'annexe-liste-juillet-2019.html', 'annexe-liste-juillet-2019.pdf']);
-  });
+  }, 300_000);
 
   it('a bad thread count is a usage error (code 2), in French', () => {
     const option = render('bad-option', ['--travaux', '0']);

@@ -48,15 +48,52 @@ export function threadCount(value: unknown, name: string): number {
 }
 
 /**
- * Whether worker threads pay off: more than one document (starting a worker costs about what
- * loading the writers costs, a few tenths of a second; one document's formats stay in one
- * thread, which also keeps the memory of a large document that of a serial run) and more than
- * one thread allowed.
+ * Whether worker threads pay off: more than one document (a worker costs about what loading the
+ * writers costs, a few tenths of a second of a core; one document's formats stay in one thread,
+ * which also keeps the memory of a large document that of a serial run).
  */
-export const poolPaysOff = (documents: number, jobs: number, threads: number): boolean => documents > 1 && jobs > 1 && threads > 1;
+export const poolPaysOff = (documents: number, jobs: number): boolean => documents > 1 && jobs > 1;
 
 /**
- * Serialises every job, this thread and `threads - 1` workers taking jobs in turn.
+ * Worker threads started ahead of a batch, so that they load the writers while this thread
+ * still reads the data and renders the templates. Close them when done (`close`).
+ */
+export interface BatchWorkers {
+  /** Worker threads (besides this thread). */
+  readonly count: number;
+  run(job: BatchJob): Promise<BatchResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `threads - 1` worker threads of the web server's pool (`server/pool.ts`; no time or
+ * memory limit of their own: a command-line batch has Node's), each loading the writers of
+ * `formats` at once.
+ * @returns none when `threads` ≤ 1.
+ */
+export async function startBatchWorkers(threads: number, formats: readonly Format[]): Promise<BatchWorkers | undefined> {
+  if (threads <= 1) return undefined;
+  const { WorkerPool } = await import('../server/pool.ts');
+  const count = threads - 1;
+  const pool = new WorkerPool({ timeoutMs: Infinity, maxMemoryMb: Infinity, threads: count, maxQueue: 1024 });
+  // A failure to load shows again, with its reason, in the first real job.
+  const warm = Array.from({ length: count }, () => pool.run({ kind: 'warm', formats }).catch(() => undefined));
+  return {
+    count,
+    async run(job) {
+      const outcome = await pool.run({ kind: 'serialize', document: job.document, format: job.format });
+      if (!outcome.ok) throw new AlsesError(outcome.error.code, outcome.error.message, [...outcome.error.diagnostics]);
+      return outcome.value;
+    },
+    async close() {
+      await Promise.all(warm);
+      await pool.close();
+    },
+  };
+}
+
+/**
+ * Serialises every job, this thread and the `workers` (if any) taking jobs in turn.
  * @param on.start called as a job is taken (by whichever thread), with its index.
  * @param on.done called as each job ends, with the count of jobs done.
  * @returns each job's bytes and warnings, in the order of `jobs`.
@@ -64,7 +101,7 @@ export const poolPaysOff = (documents: number, jobs: number, threads: number): b
  */
 export async function serializeBatch(
   jobs: readonly BatchJob[],
-  threads: number,
+  workers: BatchWorkers | undefined,
   on: { readonly start?: (index: number) => void; readonly done?: (done: number) => void } = {},
 ): Promise<BatchResult[]> {
   const results: BatchResult[] = new Array<BatchResult>(jobs.length);
@@ -88,21 +125,7 @@ export async function serializeBatch(
     const warnings: Diagnostic[] = [];
     return { bytes: await serialize(job.document, job.format, warnings), warnings };
   };
-  if (threads <= 1) {
-    await drain(here);
-    return results;
-  }
-  const { WorkerPool } = await import('../server/pool.ts');
-  const pool = new WorkerPool({ timeoutMs: Infinity, maxMemoryMb: Infinity, threads: threads - 1, maxQueue: jobs.length });
-  const inWorker = async (job: BatchJob): Promise<BatchResult> => {
-    const outcome = await pool.run({ kind: 'serialize', document: job.document, format: job.format });
-    if (!outcome.ok) throw new AlsesError(outcome.error.code, outcome.error.message, [...outcome.error.diagnostics]);
-    return outcome.value;
-  };
-  try {
-    await Promise.all([drain(here), ...Array.from({ length: threads - 1 }, () => drain(inWorker))]);
-  } finally {
-    await pool.close();
-  }
+  // The workers first: they take the first jobs while this thread loads its writers.
+  await Promise.all([...Array.from({ length: workers?.count ?? 0 }, () => drain((job) => workers!.run(job))), drain(here)]);
   return results;
 }

@@ -12,7 +12,7 @@ import { progressPhase } from '../progress.ts';
 import type { ManifestKey } from '../signature/manifest.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { loadInputs, renderLoaded } from './inputs.ts';
-import { batchThreads } from './batch.ts';
+import { batchThreads, startBatchWorkers } from './batch.ts';
 import { serializeAll, type Format } from './serialize.ts';
 
 /** Inputs of a run. */
@@ -73,8 +73,16 @@ export async function renderDocuments(
  * @throws Error when a writer fails (rendering failure).
  */
 export async function renderAll(options: RenderOptions): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
-  const { documents, diagnostics, sources } = await renderDocuments(options);
-  return { files: await serializeAll(documents, options.outDir, options.formats, sources, diagnostics, batchThreads(options.threads)), diagnostics };
+  // Workers start first when several documents are likely (the catalogue, or several named), so
+  // they load the writers while the data is read; they are used only for several documents.
+  const threads = batchThreads(options.threads);
+  const workers = options.names?.length === 1 ? undefined : await startBatchWorkers(threads, options.formats);
+  try {
+    const { documents, diagnostics, sources } = await renderDocuments(options);
+    return { files: await serializeAll(documents, options.outDir, options.formats, sources, diagnostics, workers), diagnostics };
+  } finally {
+    await workers?.close();
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import type { RenderedDocument } from '../templates/render.ts';
 import { FONT_FACES } from '../fonts.ts';
 import { glyphMissingWarning, missingGlyphs } from '../writers/glyphs.ts';
 import type { Format } from '../writers/index.ts';
-import { batchThreads, poolPaysOff, serializeBatch } from './batch.ts';
+import { poolPaysOff, serializeBatch, type BatchWorkers } from './batch.ts';
 
 export { FORMATS, serialize, type Format } from '../writers/index.ts';
 
@@ -41,7 +41,8 @@ export function writerChecks(documents: readonly RenderedDocument[]): Diagnostic
  * with their provenance (template, sources, content date) for the manifest. Several documents
  * are serialised on several threads (`batch.ts`), with the same bytes as one after another.
  * @param warnings receives the writers' warnings, placed at the document's template.
- * @param threads threads to serialise with (default: `batchThreads()`; 1: in this thread alone).
+ * @param workers worker threads to share the work with when there is more than one document
+ *   (`startBatchWorkers`; the caller closes them); none: in this thread alone.
  * @throws whatever a writer throws.
  */
 export async function serializeAll(
@@ -50,12 +51,12 @@ export async function serializeAll(
   formats: readonly Format[],
   sources: readonly string[],
   warnings: Diagnostic[],
-  threads: number = batchThreads(),
+  workers?: BatchWorkers,
 ): Promise<PublishedFile[]> {
   const jobs = documents.flatMap((d) => formats.map((format) => ({ d, format, document: d.document, file: path.join(outDir, `${d.name}.${format}`) })));
   progress.start('Production des documents', jobs.length, 'fichiers');
   let done = 0;
-  const results = await serializeBatch(jobs, poolPaysOff(documents.length, jobs.length, threads) ? threads : 1, {
+  const results = await serializeBatch(jobs, poolPaysOff(documents.length, jobs.length) ? workers : undefined, {
     start: (i) => progress.update(done, path.basename(jobs[i]!.file)),
     done: (n) => progress.update((done = n), n === jobs.length ? '' : undefined),
   });

@@ -17,7 +17,9 @@ export type Task =
   | { readonly kind: 'monthly'; readonly source: DataSource; readonly templatesDir: string; readonly outDir: string; readonly month: string }
   | { readonly kind: 'save'; readonly source: DataSource; readonly dataDir: string }
   /** One document in one format, for a command-line batch (`jobs/batch.ts`): loads the writer only. */
-  | { readonly kind: 'serialize'; readonly document: DocumentNode; readonly format: Format };
+  | { readonly kind: 'serialize'; readonly document: DocumentNode; readonly format: Format }
+  /** Loads the writers of these formats, ahead of `serialize` jobs. */
+  | { readonly kind: 'warm'; readonly formats: readonly Format[] };
 
 /** What each kind of job returns on success. */
 export interface TaskValues {
@@ -27,6 +29,7 @@ export interface TaskValues {
   monthly: { readonly status: 'written' | 'unchanged'; readonly files: string[] };
   save: { readonly diagnostics: Diagnostic[]; readonly written: string[]; readonly unchanged: string[] };
   serialize: { readonly bytes: Uint8Array; readonly warnings: Diagnostic[] };
+  warm: null;
 }
 
 /** An expected failure, as it crosses the thread boundary. */
@@ -42,6 +45,11 @@ export type TaskResult<K extends Task['kind']> = { readonly ok: true; readonly v
 async function perform(task: Task): Promise<TaskValues[Task['kind']]> {
   // The engine (and the libraries behind it) is loaded by the jobs that use it only: a worker
   // of a command-line batch loads the writers alone.
+  if (task.kind === 'warm') {
+    const { WRITERS } = await import('../writers/index.ts');
+    await Promise.all(task.formats.map((format) => WRITERS[format]()));
+    return null;
+  }
   if (task.kind === 'serialize') {
     const { serialize } = await import('../writers/index.ts');
     const warnings: Diagnostic[] = [];
