@@ -1,8 +1,9 @@
 /**
  * Batch rendering on several cores (issue 11): `alses render` of the catalogue with worker threads
- * (`--travaux 2`) gives, file by file, the bytes of a serial run (`--travaux 1`, or
- * ALSES_TRAVAUX=1), and the same manifest; the workers really run (piscina's worker module is
- * loaded, seen by the load tracer of cli-start.test.ts), and a single document never starts one.
+ * (`--travaux 2`, or ALSES_TRAVAUX=2) gives, file by file, the bytes of a serial run
+ * (`--travaux 1`), and the same manifest; the workers really run (piscina's worker module is
+ * loaded, seen by the load tracer of cli-start.test.ts); unasked, a small catalogue and a single
+ * document never start one.
  * Needs `npm run build` (runs bin/alses.mjs).
  */
 import { spawnSync } from 'node:child_process';
@@ -11,8 +12,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { POOL_MIN_ROWS, tableRows } from '../src/jobs/batch.ts';
+import { renderDocuments } from '../src/jobs/render.ts';
 import { ROOT } from './helpers/cli.ts';
 
+const { documents: catalogue } = await renderDocuments({ dataDir: path.join(ROOT, 'data'), templatesDir: path.join(ROOT, 'templates') });
 const work = mkdtempSync(path.join(os.tmpdir(), 'alses-batch-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -26,6 +30,11 @@ function render(name: string, args: readonly string[], env: Record<string, strin
   });
   const loads = run.stderr.split('\n').filter((l) => l.startsWith('LOAD '));
   return { code: run.status ?? -1, out, workers: loads.some((l) => l.endsWith('/piscina/dist/worker.js')), stderr: run.stderr.split('\n').filter((l) => !l.startsWith('LOAD ')).join('\n') };
+}
+
+/** Table rows of the catalogue's documents, in two formats (as `alses render --format pdf,docx` weighs them). */
+function tableRowsOfCatalogue(): number {
+  return 2 * catalogue.reduce((n, d) => n + tableRows(d.document), 0);
 }
 
 /** sha256 of every file of a folder, by name. */
@@ -47,10 +56,16 @@ describe('render on several cores', () => {
     expect(hashes(pooled.out)).toEqual(expected);
   }, 300_000);
 
-  it('ALSES_TRAVAUX=1 renders serially; one document alone never starts a worker', () => {
-    const env = render('env-serial', ['--format', 'pdf,docx'], { ALSES_TRAVAUX: '1' });
+  it('unasked, a small catalogue is rendered serially (POOL_MIN_ROWS); ALSES_TRAVAUX=2 asks for workers; one document alone never starts one', () => {
+    const rows = tableRowsOfCatalogue();
+    expect(rows).toBeLessThan(POOL_MIN_ROWS);
+    const auto = render('auto', ['--format', 'pdf,docx'], { ALSES_TRAVAUX: '' });
+    expect(auto.code).toBe(0);
+    expect(auto.workers).toBe(false);
+    const env = render('env', ['--format', 'pdf,docx'], { ALSES_TRAVAUX: '2' });
     expect(env.code).toBe(0);
-    expect(env.workers).toBe(false);
+    expect(env.workers).toBe(true);
+    expect(hashes(env.out)).toEqual(hashes(auto.out));
     const one = render('one', ['annexe-liste-juillet-2019', '--travaux', '4']);
     expect(one.code).toBe(0);
     expect(one.workers).toBe(false);

@@ -27,15 +27,29 @@ export interface BatchResult {
 export const WORKERS_VARIABLE = 'ALSES_TRAVAUX';
 
 /**
- * Threads to serialise with: `requested` when given, else `ALSES_TRAVAUX`, else the machine's
- * cores (at most 4).
+ * Table rows a batch needs, summed over its documents and formats, before worker threads are
+ * worth starting unasked: a worker first loads the writers (about a second of a core), while
+ * the three annexes of the catalogue (some sixty rows) take less than that in all. Measured by
+ * `npm run bench` (« catalogue, fils de calcul / l'un après l'autre »).
+ */
+export const POOL_MIN_ROWS = 5_000;
+
+/**
+ * Threads to serialise a batch with: `requested` (`--travaux`) when given, else `ALSES_TRAVAUX`,
+ * else, for a batch of at least `POOL_MIN_ROWS` rows, the machine's cores (at most 4), else 1.
+ * @param rows table rows of the batch, summed over documents and formats.
  * @throws AlsesError USAGE when ALSES_TRAVAUX is not a whole number from 1 to 16 (`threadCount`).
  */
-export function batchThreads(requested?: number): number {
+export function batchThreads(requested: number | undefined, rows: number): number {
   if (requested !== undefined) return requested;
   const value = process.env[WORKERS_VARIABLE];
-  return value === undefined || value === '' ? Math.min(4, availableParallelism()) : threadCount(value, WORKERS_VARIABLE);
+  if (value !== undefined && value !== '') return threadCount(value, WORKERS_VARIABLE);
+  return rows >= POOL_MIN_ROWS ? Math.min(4, availableParallelism()) : 1;
 }
+
+/** Table rows of a document (header, body and footer rows of its tables). */
+export const tableRows = (document: DocumentNode): number =>
+  document.children.reduce((n, block) => n + (block.type === 'table' ? block.header.length + block.body.length + block.footer.length : 0), 0);
 
 /**
  * A thread count as typed (`--travaux 2`, `ALSES_TRAVAUX=2`): a whole number from 1 to 16.
@@ -55,8 +69,8 @@ export function threadCount(value: unknown, name: string): number {
 export const poolPaysOff = (documents: number, jobs: number): boolean => documents > 1 && jobs > 1;
 
 /**
- * Worker threads started ahead of a batch, so that they load the writers while this thread
- * still reads the data and renders the templates. Close them when done (`close`).
+ * Worker threads of a batch; each loads the writers as it starts, while this thread serialises
+ * its first document. Close them when done (`close`).
  */
 export interface BatchWorkers {
   /** Worker threads (besides this thread). */
@@ -125,7 +139,7 @@ export async function serializeBatch(
     const warnings: Diagnostic[] = [];
     return { bytes: await serialize(job.document, job.format, warnings), warnings };
   };
-  // The workers first: they take the first jobs while this thread loads its writers.
+  // The workers take the first jobs, so that they start on them as soon as they are ready.
   await Promise.all([...Array.from({ length: workers?.count ?? 0 }, () => drain((job) => workers!.run(job))), drain(here)]);
   return results;
 }

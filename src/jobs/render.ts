@@ -12,7 +12,7 @@ import { progressPhase } from '../progress.ts';
 import type { ManifestKey } from '../signature/manifest.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { loadInputs, renderLoaded } from './inputs.ts';
-import { batchThreads, startBatchWorkers } from './batch.ts';
+import { batchThreads, poolPaysOff, startBatchWorkers, tableRows } from './batch.ts';
 import { serializeAll, type Format } from './serialize.ts';
 
 /** Inputs of a run. */
@@ -34,7 +34,7 @@ export interface RenderOptions {
   readonly formats: readonly Format[];
   /** Key signing the manifest (src/signature/manifest.ts); none: unsigned. */
   readonly manifestKey?: ManifestKey | undefined;
-  /** Threads serialising the documents (`--travaux`; default `batchThreads()`; 1: serial), see jobs/batch.ts. */
+  /** Threads serialising the documents (`--travaux`; default: `batchThreads`, by the size of the batch; 1: serial), see jobs/batch.ts. */
   readonly threads?: number | undefined;
 }
 
@@ -73,12 +73,11 @@ export async function renderDocuments(
  * @throws Error when a writer fails (rendering failure).
  */
 export async function renderAll(options: RenderOptions): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
-  // Workers start first when several documents are likely (the catalogue, or several named), so
-  // they load the writers while the data is read; they are used only for several documents.
-  const threads = batchThreads(options.threads);
-  const workers = options.names?.length === 1 ? undefined : await startBatchWorkers(threads, options.formats);
+  batchThreads(options.threads, 0); // a bad ALSES_TRAVAUX is a usage error before any work
+  const { documents, diagnostics, sources } = await renderDocuments(options);
+  const rows = documents.reduce((n, d) => n + tableRows(d.document), 0) * options.formats.length;
+  const workers = poolPaysOff(documents.length, documents.length * options.formats.length) ? await startBatchWorkers(batchThreads(options.threads, rows), options.formats) : undefined;
   try {
-    const { documents, diagnostics, sources } = await renderDocuments(options);
     return { files: await serializeAll(documents, options.outDir, options.formats, sources, diagnostics, workers), diagnostics };
   } finally {
     await workers?.close();
