@@ -8,7 +8,11 @@
  * 3. the list annex at 1,000, 10,000 and 100,000 rows (PDF and DOCX), each case in a child
  *    process so that its peak memory (VmHWM) is its own; `ALSES_BENCH_SKIP_100K=1` skips 100,000;
  * 4. sizes of the DOCX and PDF files;
- * 5. `alses validate` on an état of 100,000 rows (skipped with 100,000 above).
+ * 5. `alses validate` on an état of 100,000 rows (skipped with 100,000 above);
+ * 6. batch: the catalogue in three formats, serial (`--travaux 1`) and on worker threads
+ *    (`--travaux 2`); `alses --version` and a cold `alses monthly`;
+ * 7. every target of issue 11 side by side: the product, the bare libraries, the ratio, the
+ *    target and whether it is met (from this run only).
  *
  * Times and ratios, not targets: nothing here fails on a slow machine. Needs `npm run build`
  * (the product runs from dist/, as users run it).
@@ -163,10 +167,49 @@ printTable(
 );
 console.log('\n(à chaud : un document = son PDF et son DOCX ; le produit balise le PDF (PDF/A-1b, structure) et incorpore la police au DOCX, les bibliothèques seules non.)');
 
+// ---------------------------------------------------------------- 6. batch, --version, monthly
+
+const batch = { serial: [] as number[], pool: [] as number[] };
+const version: number[] = [];
+const monthly: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  for (const [who, travaux] of [['serial', '1'], ['pool', '2']] as const) {
+    const out = tmp(`batch-${who}`);
+    try {
+      const r = await runNode([ALSES, 'render', '--travaux', travaux, '--out', out]);
+      if (!ok(r)) throw new Error(`render --travaux ${travaux} : ${r.stderr}`);
+      batch[who].push(r.ms);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  version.push((await runNode([ALSES, '--version'])).ms);
+  const out = tmp('monthly');
+  try {
+    const r = await runNode([ALSES, 'monthly', '--month', '2019-09', '--out', out, '--log', path.join(out, 'journal.jsonl')]);
+    if (!ok(r)) throw new Error(`monthly : ${r.stderr}`);
+    monthly.push(r.ms);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+printTable(
+  'Catalogue (3 documents × PDF, DOCX, HTML) et commandes courtes, processus à froid',
+  ['mesure', 'durée s'],
+  [
+    ['render --travaux 1 (l\'un après l\'autre)', seconds(median(batch.serial))],
+    ['render --travaux 2 (fils de calcul)', seconds(median(batch.pool))],
+    ['alses --version', seconds(median(version))],
+    ['alses monthly --month 2019-09', seconds(median(monthly))],
+  ],
+);
+
 // ---------------------------------------------------------------- 3. scale: the list annex at N rows
 
 const scaleRows: string[][] = [];
 const scaleTimes = new Map<number, number>();
+/** Per size: the product's and bare libraries' median time (ms) and peak memory (MiB), and whether the product's run succeeded. */
+const scale = new Map<number, { t: number; tBare: number; m: number; mBare: number; ok: boolean }>();
 for (const n of [1_000, 10_000, ...(SKIP_100K ? [] : [100_000])]) {
   const data = tmp(`data-${n}`);
   try {
@@ -196,6 +239,7 @@ for (const n of [1_000, 10_000, ...(SKIP_100K ? [] : [100_000])]) {
     const m = (who: 'product' | 'bare') => median(results[who].map((r) => r.peakMiB));
     const last = (who: 'product' | 'bare') => results[who].at(-1)!;
     scaleTimes.set(n, t('product'));
+    scale.set(n, { t: t('product'), tBare: t('bare'), m: m('product'), mBare: m('bare'), ok: ok(last('product')) });
     scaleRows.push([
       n.toLocaleString('fr-FR'),
       `${seconds(t('product'))}${status(last('product'))}`,
@@ -241,3 +285,26 @@ if (!SKIP_100K) {
   }
   printTable('alses validate (processus)', ['cas', 'durée s', 'mémoire max Mio', 'code'], rows);
 }
+
+// ---------------------------------------------------------------- 7. targets (issue 11)
+
+const MIB = (x: number) => `${x.toFixed(0)} Mio`;
+const s10k = scale.get(10_000);
+const s100k = scale.get(100_000);
+const targets: string[][] = [];
+const target = (what: string, product: string, bare: string, ratioText: string, goal: string, met: boolean | undefined) =>
+  targets.push([what, product, bare, ratioText, goal, met === undefined ? '—' : met ? 'oui' : 'NON']);
+const coldRatio = median(cold.product) / median(cold.bare);
+target('à froid, 3 annexes PDF + DOCX', `${seconds(median(cold.product))} s`, `${seconds(median(cold.bare))} s`, ratio(median(cold.product), median(cold.bare)), '≤ 1,5×', coldRatio <= 1.5);
+if (s10k) {
+  target('10 000 lignes, durée', `${seconds(s10k.t)} s`, `${seconds(s10k.tBare)} s`, ratio(s10k.t, s10k.tBare), '≤ 1,2×', s10k.t / s10k.tBare <= 1.2);
+  target('10 000 lignes, mémoire max', MIB(s10k.m), MIB(s10k.mBare), ratio(s10k.m, s10k.mBare), '≤ 400 Mio', s10k.m <= 400);
+}
+if (s100k) {
+  target('100 000 lignes, mémoire max (tas par défaut)', `${MIB(s100k.m)}${s100k.ok ? '' : ' (échec)'}`, MIB(s100k.mBare), ratio(s100k.m, s100k.mBare), '≤ 1 536 Mio, sans échec', s100k.ok && s100k.m <= 1536);
+  if (s10k) target('t(100 000) / t(10 000)', (s100k.t / s10k.t).toFixed(1), (s100k.tBare / s10k.tBare).toFixed(1), '', '≤ 11', s100k.t / s10k.t <= 11);
+}
+target('catalogue, fils de calcul / l\'un après l\'autre', `${seconds(median(batch.pool))} s`, `${seconds(median(batch.serial))} s`, ratio(median(batch.pool), median(batch.serial)), '< 1×', median(batch.pool) < median(batch.serial));
+target('alses --version', `${seconds(median(version))} s`, '', '', '≤ 0,25 s', median(version) <= 250);
+target('alses monthly à froid', `${seconds(median(monthly))} s`, '', '', '≤ 1,0 s', median(monthly) <= 1000);
+printTable(`Objectifs (issue 11), cette exécution (charge ${os.loadavg()[0]!.toFixed(1)})`, ['objectif', 'produit', 'bibliothèques seules / référence', 'rapport', 'cible', 'atteint'], targets);

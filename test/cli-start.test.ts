@@ -5,6 +5,8 @@
  * l'exploitation »). Needs `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.ts';
@@ -42,5 +44,26 @@ describe('alses: commands load what they use', () => {
     expect(stdout).toContain('--au');
     expect(modules.filter((m) => m.startsWith('cli/commands/')).sort()).toEqual(['cli/commands/etat.js', 'cli/commands/index.js']);
     expect(['pdfmake', 'exceljs', 'vega', 'fastify', 'nodemailer', 'piscina'].filter((p) => packages.has(p))).toEqual([]);
+  });
+
+  it.each([['render'], ['monthly']])('`%s --help` loads no renderer, workbook reader, chart library or mail client', (command) => {
+    const { stdout, packages } = loads([command, '--help']);
+    expect(stdout).toContain('--out');
+    expect(['pdfmake', 'docx', 'subset-font', 'exceljs', 'vega', 'vega-lite', '@resvg/resvg-js', 'nodemailer', 'handlebars', 'fontkit', 'piscina'].filter((p) => packages.has(p))).toEqual([]);
+  });
+
+  it('a render loads the writer of each format asked for only, and never exceljs (data in CSV), charts or mail', () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'alses-start-'));
+    try {
+      const docx = loads(['render', '--format', 'docx', '--out', out]);
+      expect(docx.packages.has('docx')).toBe(true);
+      const pdf = loads(['render', '--format', 'pdf', '--out', out]);
+      expect(pdf.packages.has('pdfmake')).toBe(true);
+      expect(['pdfmake'].filter((p) => docx.packages.has(p))).toEqual([]);
+      expect(['docx', 'subset-font'].filter((p) => pdf.packages.has(p))).toEqual([]);
+      for (const run of [docx, pdf]) expect(['exceljs', 'vega', 'vega-lite', 'nodemailer', '@resvg/resvg-js', 'pngjs'].filter((p) => run.packages.has(p))).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

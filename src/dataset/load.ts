@@ -17,6 +17,7 @@ import { addWorkbookEntries } from './read/dispositif-sheets.ts';
 import type { Table } from './read/table.ts';
 import type { Sheet, Workbook } from './read/xlsx.ts';
 import { readSheetTable, readWorkbook, WORKBOOK_EXTENSIONS } from './read/xlsx.ts';
+import { progress } from '../progress.ts';
 import { readYaml, zodIssuesToDiagnostics } from './read/yaml.ts';
 import type { YamlPath } from './read/yaml.ts';
 import { COLUMNS, toAffectations } from './rules/affectations.ts';
@@ -262,10 +263,15 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   /** Each read entry, its own problems, and where its rows are (to place cross-file problems). */
   const owned: { kind: FaultyEntry['kind']; key: string; own: Diagnostic[]; file?: string | undefined; sheet?: string | undefined }[] = [];
   /** Reads the table of entry `i` of a list; its problems are its own (`owned`). */
+  const entries = items(raw, 'etats').length + items(raw, 'deploiements').length;
+  let rowsRead = 0;
+  progress.start('Lecture des données', entries, 'fichiers');
   const readEntry = async <T extends TableEntry>(kind: AffectationFileKind, list: 'etats' | 'deploiements', i: number, entry: T, key: string) => {
     const own: Diagnostic[] = [];
     const read = await readRows(kind, entry, [list, i], own);
     owned.push({ kind, key, own, file: read?.file, sheet: read?.sheet });
+    rowsRead += read?.rows.length ?? 0;
+    progress.update(owned.length, `${rowsRead.toLocaleString('fr-FR')} lignes lues`);
     return { ...entry, source: read?.file, rows: read?.rows };
   };
   const etats = await Promise.all(
@@ -280,6 +286,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
       return d.success ? { ...(await readEntry('deploiement', 'deploiements', i, d.data, d.data.id)), effetPlace: yaml.locate(['deploiements', i, 'effet']) } : undefined;
     }),
   );
+  progress.stop();
   for (const o of owned) diagnostics.push(...o.own);
   const readEtats = etats.filter((e) => e !== undefined).sort(byDate);
   const readDeploiements = deploiements.filter((d) => d !== undefined).sort(byEffet);

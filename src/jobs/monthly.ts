@@ -15,6 +15,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { InvalidInputError } from '../errors.ts';
 import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
+import { progressPhase } from '../progress.ts';
 import type { ManifestKey } from '../signature/manifest.ts';
 import { buildRapportMensuelContext, lastDayOfMonth, monthlyCharts, type RapportMensuelContext } from '../reports/rapport-mensuel.ts';
 import { renderTemplate } from '../templates/render.ts';
@@ -133,7 +134,7 @@ export async function runMonthly(options: MonthlyOptions): Promise<MonthlyResult
   return withOutputLock(options.outDir, options.waitMs ?? 0, async () => {
     const { files, diagnostics, context } = await renderMonthly(options);
     if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
-    const outputs = await publish(options.outDir, files, { manifestKey: options.manifestKey });
+    const outputs = await progressPhase('Écriture des fichiers', files.length, 'fichiers', () => publish(options.outDir, files, { manifestKey: options.manifestKey }));
     if (options.afterPublish && context) await options.afterPublish({ outDir: options.outDir, month: options.month, baseName: monthlyBaseName(options.month), context, outputs });
     return {
       month: options.month,

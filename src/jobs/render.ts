@@ -8,9 +8,11 @@ import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
+import { progressPhase } from '../progress.ts';
 import type { ManifestKey } from '../signature/manifest.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { loadInputs, renderLoaded, type Inputs } from './inputs.ts';
+import { batchThreads, poolPaysOff, startBatchWorkers, tableRows } from './batch.ts';
 import { serializeAll, type Format } from './serialize.ts';
 
 /** Inputs of a run. */
@@ -32,6 +34,8 @@ export interface RenderOptions {
   readonly formats: readonly Format[];
   /** Key signing the manifest (src/signature/manifest.ts); none: unsigned. */
   readonly manifestKey?: ManifestKey | undefined;
+  /** Threads serialising the documents (`--travaux`; default: `batchThreads`, by the size of the batch; 1: serial), see jobs/batch.ts. */
+  readonly threads?: number | undefined;
 }
 
 /**
@@ -69,8 +73,15 @@ export async function renderDocuments(
  * @throws Error when a writer fails (rendering failure).
  */
 export async function renderAll(options: RenderOptions): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
+  batchThreads(options.threads, 0); // a bad ALSES_TRAVAUX is a usage error before any work
   const { documents, diagnostics, inputs } = await renderDocuments(options);
-  return { files: await serializeAll(documents, options.outDir, options.formats, inputs, diagnostics), diagnostics };
+  const rows = documents.reduce((n, d) => n + tableRows(d.document), 0) * options.formats.length;
+  const workers = poolPaysOff(documents.length, documents.length * options.formats.length) ? await startBatchWorkers(batchThreads(options.threads, rows), options.formats) : undefined;
+  try {
+    return { files: await serializeAll(documents, options.outDir, options.formats, inputs, diagnostics, workers), diagnostics };
+  } finally {
+    await workers?.close();
+  }
 }
 
 /**
@@ -86,7 +97,12 @@ export async function runRender(options: RenderOptions & { readonly waitMs: numb
   const { files, diagnostics } = await renderAll(options);
   if (hasErrors(diagnostics)) return { diagnostics };
   try {
-    return { outputs: await withOutputLock(options.outDir, options.waitMs, () => publish(options.outDir, files, { manifestKey: options.manifestKey })), diagnostics };
+    return {
+      outputs: await withOutputLock(options.outDir, options.waitMs, () =>
+        progressPhase('Écriture des fichiers', files.length, 'fichiers', () => publish(options.outDir, files, { manifestKey: options.manifestKey })),
+      ),
+      diagnostics,
+    };
   } catch (err) {
     if (err instanceof AlsesError && diagnostics.length) throw new AlsesError(err.code, err.message, [...diagnostics, ...err.diagnostics]);
     throw err;

@@ -8,9 +8,11 @@ import { type Diagnostic } from '../diagnostics.ts';
 import { documentText } from '../document/text.ts';
 import type { PublishedFile } from '../output/publish.ts';
 import { hashRead, type Inputs } from './inputs.ts';
+import { progress } from '../progress.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { glyphMissingWarning, unprintable } from '../writers/glyphs.ts';
-import { serialize, type Format } from '../writers/index.ts';
+import type { Format } from '../writers/index.ts';
+import { poolPaysOff, serializeBatch, type BatchWorkers } from './batch.ts';
 
 export { FORMATS, serialize, type Format } from '../writers/index.ts';
 
@@ -36,8 +38,11 @@ export function writerChecks(documents: readonly RenderedDocument[]): Diagnostic
 
 /**
  * Serialises documents in each format, as files of `outDir` named `<document name>.<format>`,
- * with their provenance (template, sources, content date) for the manifest.
+ * with their provenance (template, sources, content date) for the manifest. Several documents
+ * are serialised on several threads (`batch.ts`), with the same bytes as one after another.
  * @param warnings receives the writers' warnings, placed at the document's template.
+ * @param workers worker threads to share the work with when there is more than one document
+ *   (`startBatchWorkers`; the caller closes them); none: in this thread alone.
  * @throws whatever a writer throws.
  */
 export async function serializeAll(
@@ -46,16 +51,19 @@ export async function serializeAll(
   formats: readonly Format[],
   inputs: Pick<Inputs, 'sources' | 'templates'>,
   warnings: Diagnostic[],
+  workers?: BatchWorkers,
 ): Promise<PublishedFile[]> {
-  const files: PublishedFile[] = [];
-  for (const d of documents) {
-    const provenance = { template: hashRead(d.template, inputs.templates.hashes[d.template]), inputs: inputs.sources, date: d.document.meta.date };
-    for (const format of formats) {
-      const found: Diagnostic[] = [];
-      const file = path.join(outDir, `${d.name}.${format}`);
-      files.push({ path: file, bytes: await serialize(d.document, format, found), provenance });
-      warnings.push(...found.map((w) => asBlocking({ ...w, message: `${path.basename(file)} : ${w.message}`, place: w.place ?? { file: d.template } })));
-    }
-  }
-  return files;
+  const jobs = documents.flatMap((d) => formats.map((format) => ({ d, format, document: d.document, file: path.join(outDir, `${d.name}.${format}`) })));
+  progress.start('Production des documents', jobs.length, 'fichiers');
+  let done = 0;
+  const results = await serializeBatch(jobs, poolPaysOff(documents.length, jobs.length) ? workers : undefined, {
+    start: (i) => progress.update(done, path.basename(jobs[i]!.file)),
+    done: (n) => progress.update((done = n), n === jobs.length ? '' : undefined),
+  });
+  progress.stop();
+  return jobs.map(({ d, file }, i) => {
+    const { bytes, warnings: found } = results[i]!;
+    warnings.push(...found.map((w) => asBlocking({ ...w, message: `${path.basename(file)} : ${w.message}`, place: w.place ?? { file: d.template } })));
+    return { path: file, bytes, provenance: { template: hashRead(d.template, inputs.templates.hashes[d.template]), inputs: inputs.sources, date: d.document.meta.date } };
+  });
 }

@@ -6,7 +6,8 @@
  * a connection that fails, times out or drops. Permanent (not retried): a 5xx reply (recipient
  * unknown, authentication refused), an invalid envelope.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { MailMessage } from './message.ts';
 import type { SmtpSettings } from './settings.ts';
 
@@ -67,7 +68,9 @@ const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTim
  * sends a handful of messages a month).
  */
 export function smtpTransmit(settings: SmtpSettings): Transmit {
-  const transport = nodemailer.createTransport({
+  let transport: Transporter<SMTPTransport.SentMessageInfo> | undefined;
+  // nodemailer is loaded by the first message only: a monthly run that sends nothing never loads it.
+  const open = async (): Promise<Transporter<SMTPTransport.SentMessageInfo>> => (transport ??= (await import('nodemailer')).default.createTransport({
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
@@ -75,9 +78,9 @@ export function smtpTransmit(settings: SmtpSettings): Transmit {
     ...TIMEOUTS,
     disableFileAccess: true,
     disableUrlAccess: true,
-  });
+  }));
   return async (message, envelope) => {
-    const info = await transport.sendMail({
+    const info = await (await open()).sendMail({
       from: settings.from,
       to: [...envelope.to],
       subject: message.subject,

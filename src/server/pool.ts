@@ -10,9 +10,9 @@ import type { Task, TaskResult } from './tasks.ts';
 
 /** Limits of the pool. */
 export interface PoolLimits {
-  /** Longest a job may run, in ms, before its worker is ended. */
+  /** Longest a job may run, in ms, before its worker is ended (`Infinity`: no limit, as a command-line batch). */
   readonly timeoutMs: number;
-  /** Heap limit of each worker (V8 old generation), in MiB. */
+  /** Heap limit of each worker (V8 old generation), in MiB (`Infinity`: Node's default, as a command-line batch). */
   readonly maxMemoryMb: number;
   /** Worker threads (default: one core less than the machine has, so requests keep one; 1 to 4). */
   readonly threads?: number;
@@ -57,7 +57,7 @@ export class WorkerPool {
       maxThreads: threads,
       idleTimeout: 5 * 60_000,
       maxQueue: limits.maxQueue ?? 64,
-      resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb },
+      ...(Number.isFinite(limits.maxMemoryMb) ? { resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb } } : {}),
     });
   }
 
@@ -67,12 +67,12 @@ export class WorkerPool {
    *   the queue is full; any other error is a fault of the product.
    */
   async run<K extends Task['kind']>(task: Task & { kind: K }): Promise<TaskResult<K>> {
-    const signal = AbortSignal.timeout(this.#limits.timeoutMs);
+    const signal = Number.isFinite(this.#limits.timeoutMs) ? AbortSignal.timeout(this.#limits.timeoutMs) : undefined;
     try {
-      return (await this.#pool.run(task, { signal })) as TaskResult<K>;
+      return (await this.#pool.run(task, signal ? { signal } : {})) as TaskResult<K>;
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (signal.aborted || e.name === 'AbortError')
+      if (signal?.aborted || e.name === 'AbortError')
         throw new JobLimitError('delai', `Traitement interrompu : il a dépassé le délai de ${Math.round(this.#limits.timeoutMs / 1000)} s (données trop volumineuses ?)`);
       if (e.code === 'ERR_WORKER_OUT_OF_MEMORY')
         throw new JobLimitError('memoire', `Traitement interrompu : il a dépassé la mémoire permise (${this.#limits.maxMemoryMb} Mio ; données trop volumineuses ?)`);

@@ -6,19 +6,8 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import { AlsesError, type ErrorCode } from '../errors.ts';
-import {
-  inspectData,
-  produceMonthlyReport,
-  renderBundle,
-  renderDocument,
-  saveToData,
-  type DataSource,
-  type DataState,
-  type DocumentParameters,
-  type Format,
-  type RenderedFile,
-} from './engine.ts';
-import { pdfPages } from './preview.ts';
+import type { DocumentNode } from '../document/nodes.ts';
+import type { DataSource, DataState, DocumentParameters, Format, RenderedFile } from './engine.ts';
 
 /** A job for a worker. */
 export type Task =
@@ -26,7 +15,11 @@ export type Task =
   | { readonly kind: 'render'; readonly source: DataSource; readonly templatesDir: string; readonly id: string; readonly format: Format | 'zip'; readonly parameters: DocumentParameters }
   | { readonly kind: 'preview'; readonly source: DataSource; readonly templatesDir: string; readonly id: string; readonly parameters: DocumentParameters }
   | { readonly kind: 'monthly'; readonly source: DataSource; readonly templatesDir: string; readonly outDir: string; readonly month: string }
-  | { readonly kind: 'save'; readonly source: DataSource; readonly dataDir: string };
+  | { readonly kind: 'save'; readonly source: DataSource; readonly dataDir: string }
+  /** One document in one format, for a command-line batch (`jobs/batch.ts`): loads the writer only. */
+  | { readonly kind: 'serialize'; readonly document: DocumentNode; readonly format: Format }
+  /** Loads the writers of these formats, ahead of `serialize` jobs. */
+  | { readonly kind: 'warm'; readonly formats: readonly Format[] };
 
 /** What each kind of job returns on success. */
 export interface TaskValues {
@@ -35,6 +28,8 @@ export interface TaskValues {
   preview: { readonly title: string; readonly pages: Uint8Array[] };
   monthly: { readonly status: 'written' | 'unchanged'; readonly files: string[] };
   save: { readonly diagnostics: Diagnostic[]; readonly written: string[]; readonly unchanged: string[] };
+  serialize: { readonly bytes: Uint8Array; readonly warnings: Diagnostic[] };
+  warm: null;
 }
 
 /** An expected failure, as it crosses the thread boundary. */
@@ -48,6 +43,19 @@ export interface TaskFailure {
 export type TaskResult<K extends Task['kind']> = { readonly ok: true; readonly value: TaskValues[K] } | { readonly ok: false; readonly error: TaskFailure };
 
 async function perform(task: Task): Promise<TaskValues[Task['kind']]> {
+  // The engine (and the libraries behind it) is loaded by the jobs that use it only: a worker
+  // of a command-line batch loads the writers alone.
+  if (task.kind === 'warm') {
+    const { WRITERS } = await import('../writers/index.ts');
+    await Promise.all(task.formats.map((format) => WRITERS[format]()));
+    return null;
+  }
+  if (task.kind === 'serialize') {
+    const { serialize } = await import('../writers/index.ts');
+    const warnings: Diagnostic[] = [];
+    return { bytes: await serialize(task.document, task.format, warnings), warnings };
+  }
+  const { inspectData, produceMonthlyReport, renderBundle, renderDocument, saveToData } = await import('./engine.ts');
   switch (task.kind) {
     case 'inspect':
       return inspectData(task.source, task.templatesDir);
@@ -57,6 +65,7 @@ async function perform(task: Task): Promise<TaskValues[Task['kind']]> {
         : renderDocument(task.source, task.templatesDir, task.id, task.format, task.parameters);
     case 'preview': {
       const pdf = await renderDocument(task.source, task.templatesDir, task.id, 'pdf', task.parameters);
+      const { pdfPages } = await import('./preview.ts');
       return { title: pdf.title, pages: await pdfPages(pdf.bytes) };
     }
     case 'monthly':

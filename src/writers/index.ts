@@ -6,14 +6,9 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import type { DocumentNode } from '../document/nodes.ts';
-import { docxWriter } from './docx/index.ts';
-import { htmlWriter } from './html.ts';
-import { pdfWriter } from './pdf/index.ts';
+import type { Format } from './formats.ts';
 
-/** Output formats. */
-export const FORMATS = ['pdf', 'docx', 'html'] as const;
-/** An output format. */
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from './formats.ts';
 
 /** What a writer built from a document. */
 export interface Built<Value> {
@@ -39,8 +34,15 @@ export interface Writer<Value> {
   serialise(value: Value): Promise<Uint8Array>;
 }
 
-/** The writer of each format. */
-export const WRITERS = { pdf: pdfWriter, docx: docxWriter, html: htmlWriter } as const satisfies Readonly<Record<Format, Writer<unknown>>>;
+/**
+ * The writer of each format, loaded on first use: a run in DOCX alone never loads pdfmake, one
+ * in PDF alone never loads docx (each takes a good part of a cold start).
+ */
+export const WRITERS: Readonly<Record<Format, () => Promise<Writer<unknown>>>> = {
+  pdf: async () => (await import('./pdf/index.ts')).pdfWriter as Writer<unknown>,
+  docx: async () => (await import('./docx/index.ts')).docxWriter as Writer<unknown>,
+  html: async () => (await import('./html.ts')).htmlWriter as Writer<unknown>,
+};
 
 /**
  * Serialises a document in one format: the format's writer builds, then serialises.
@@ -49,7 +51,7 @@ export const WRITERS = { pdf: pdfWriter, docx: docxWriter, html: htmlWriter } as
  * @throws whatever the writer throws (a rendering failure: exit code 3 at the CLI).
  */
 export async function serialize(doc: DocumentNode, format: Format, warnings?: Diagnostic[]): Promise<Uint8Array> {
-  const writer: Writer<unknown> = WRITERS[format];
+  const writer = await WRITERS[format]();
   const { value, warnings: found } = writer.build(doc);
   const bytes = await writer.serialise(value);
   warnings?.push(...found);

@@ -10,10 +10,10 @@ import { checkWritableFolder, inputFolders } from '../../output/confine.ts';
 import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { AlsesError, EXIT_CODES } from '../../errors.ts';
-import { checkReportMonth, defaultMonth } from '../../reports/rapport-mensuel.ts';
 import { systemReason } from '../../output/atomic.ts';
-import { runMonthly, type MonthlyLog } from '../../jobs/monthly.ts';
-import { FORMATS, type Format } from '../../jobs/serialize.ts';
+import type { MonthlyLog } from '../../jobs/monthly.ts';
+import { FORMATS, type Format } from '../../writers/formats.ts';
+import { showProgress } from '../progress.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 import { MonthlyMailing, withMailOptions, type MailArgs } from '../mail-options.ts';
 import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
@@ -107,10 +107,15 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
         .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', coerce: nonEmptyPath('log') }),
     ),
   handler: async (args) => {
+    // Loaded here, not with the command: `alses monthly --help` loads no renderer nor chart library.
+    const { checkReportMonth, defaultMonth } = await import('../../reports/rapport-mensuel.ts');
+    const { runMonthly } = await import('../../jobs/monthly.ts');
     const month = args.month ?? defaultMonth();
     let log: Omit<MonthlyLog, 'time' | 'durationMs'>;
     const mailing = new MonthlyMailing(args); // issue 15: e-mail the report, alert on failure (src/cli/mail-options.ts)
     let failure: unknown;
+    // Bars only for a person at a terminal (never under cron, in the log, or with --quiet).
+    const endProgress = await showProgress({ quiet: args.quiet });
     try {
       checkReportMonth(month);
       await mailing.prepare();
@@ -128,6 +133,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
         manifestKey,
         afterPublish: mailing.afterPublish,
       });
+      endProgress();
       reportWrites(result.diagnostics, result.outputs, { quiet: args.quiet });
       if (manifestKey && !args.quiet) process.stdout.write(signedManifestLine(args.out));
       mailing.print(args.quiet);
@@ -141,6 +147,7 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
         ...(result.stale ? { stale: result.stale } : {}),
       };
     } catch (err) {
+      endProgress();
       failure = err;
       const code = reportFailure(err);
       process.exitCode = code;

@@ -3,9 +3,10 @@ import { checkWritableFolder, inputFolders } from '../../output/confine.ts';
 import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
-import { runRender } from '../../jobs/render.ts';
-import { FORMATS, type Format } from '../../jobs/serialize.ts';
+import { FORMATS, type Format } from '../../writers/formats.ts';
+import { threadCount, WORKERS_VARIABLE } from '../../jobs/batch.ts';
 import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
+import { showProgress } from '../progress.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
 
 interface RenderArgs extends DataOptions, ManifestKeyArgs {
@@ -16,6 +17,7 @@ interface RenderArgs extends DataOptions, ManifestKeyArgs {
   out: string;
   format: Format[];
   wait: number;
+  travaux?: number;
 }
 
 /** The `render` command. */
@@ -37,6 +39,12 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       .example('alses render annexe-deploiement --deploiement rentree-2020', 'le déploiement de la rentrée 2020')
       .option('out', { type: 'string', requiresArg: true, default: 'out', describe: 'Dossier de sortie', coerce: nonEmptyPath('out') })
       .option('wait', waitOption(30, 'Secondes d\'attente si une autre production écrit dans le même dossier'))
+      .option('travaux', {
+        type: 'string',
+        requiresArg: true,
+        describe: `Documents produits en parallèle (1 : l'un après l'autre ; par défaut : un par cœur, au plus 4, ou ${WORKERS_VARIABLE})`,
+        coerce: (v: unknown): number => threadCount(v, '--travaux'),
+      })
       .option('format', {
         type: 'string',
         default: FORMATS.join(','),
@@ -50,9 +58,12 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         },
       }) as never,
   handler: async (args) => {
+    const endProgress = await showProgress();
     try {
       await checkWritableFolder(args.out, '--out', inputFolders(args.data, args.templates));
       const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
+      // Loaded here, not with the command: `alses render --help` loads no renderer.
+      const { runRender } = await import('../../jobs/render.ts');
       const { outputs, diagnostics } = await runRender({
         dataDir: args.data,
         templatesDir: args.templates,
@@ -64,10 +75,13 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         formats: args.format,
         waitMs: Math.max(0, args.wait) * 1000,
         manifestKey,
+        threads: args.travaux,
       });
+      endProgress();
       process.exitCode = reportWrites(diagnostics, outputs);
       if (outputs && manifestKey) process.stdout.write(signedManifestLine(args.out));
     } catch (err) {
+      endProgress();
       process.exitCode = reportFailure(err);
     }
   },

@@ -7,7 +7,7 @@
  * value, a number or a date as typed. A formula with no computed value and an error value
  * (`#DIV/0!`, `#REF!`…) are errors naming the cell (`xlsx/formula`, `xlsx/cell-error`).
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
 import type { RuleId } from '../../rules.ts';
 import type { Cell, CellKind, ColumnSpec, SourceRow, Table } from './table.ts';
@@ -68,7 +68,9 @@ export async function readWorkbook(bytes: Uint8Array, file: string): Promise<{ w
   // Bounds checked on the archive before exceljs expands it (issue 12: unbounded workbooks).
   const limits = checkWorkbookArchive(bytes, file);
   if (limits.length > 0) return { diagnostics: limits };
-  const workbook = new ExcelJS.Workbook();
+  // exceljs takes seconds to load: only a run that reads a workbook loads it.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (err) {

@@ -32,6 +32,7 @@ import { inlineText } from '../../document/builders.ts';
 import { textWithOrdinals } from '../../document/ordinals.ts';
 import { assertNever, type ActeMeta, type Block, type DocumentNode, type HeadingNode } from '../../document/nodes.ts';
 import { FONT_PATHS, isFontFile, type FontFace } from '../../fonts.ts';
+import { progress, progressShown } from '../../progress.ts';
 import { glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
 import type { Built, Writer } from '../index.ts';
 import { documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, pageLabel, PRODUCER, publicationBlocks, RUNNING_FOOTER_TOP, runningHeaderLines, runningHeaderTop, signatureBlocks, textWidth } from '../shared.ts';
@@ -120,7 +121,12 @@ async function print(built: PdfPass): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-    pdf.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    pdf.on('end', () => {
+      // One copy of the file (a large PDF is tens of MB): the chunks are dropped once joined.
+      const joined = Buffer.concat(chunks);
+      chunks.length = 0;
+      resolve(new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength));
+    });
     pdf.on('error', reject);
     pdf.end();
   });
@@ -137,6 +143,17 @@ function configurePdfmake(): void {
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => isFontFile(path));
+  // pdfmake takes `undefined` for no callback, although its types do not say so.
+  pdfmake.setProgressCallback((progressShown() ? drawingProgress() : undefined) as unknown as (fraction: number) => void);
+}
+
+/** pdfmake's progress (share of the laid-out items drawn) → « mise en page 40 % », once per percent. */
+function drawingProgress(): (fraction: number) => void {
+  let shown = -1;
+  return (fraction) => {
+    const percent = Math.floor(fraction * 100);
+    if (percent !== shown) progress.detail(`mise en page ${(shown = percent)} %`);
+  };
 }
 
 // ---------------------------------------------------------------- document

@@ -17,13 +17,17 @@
  * (`src/charts`); PNG images with an alpha channel or a transparent colour are flattened onto
  * white by `opaquePng` before pdfkit sees them (it would otherwise add a soft mask).
  */
-import { Resvg } from '@resvg/resvg-js';
-import { PNG } from 'pngjs';
+import { createRequire } from 'node:module';
 import { ACTE_NATURES, type ActeMeta } from '../../document/nodes.ts';
 import { escapeXml } from '../../xml.ts';
 import { countOutline } from './patches/outline.ts';
 import type { PdfkitDocument } from './patches/pdfkit.ts';
 import { replaceXmpInfo } from './patches/xmp.ts';
+
+/** resvg and pngjs, loaded on the first transparent image (most documents have none). */
+const require = createRequire(import.meta.url);
+const resvg = (): typeof import('@resvg/resvg-js') => require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+const pngjs = (): typeof import('pngjs') => require('pngjs') as typeof import('pngjs');
 
 /** What the PDF definition sets for PDF/A-1b: PDF 1.4 (XMP is only written from 1.4 on) and the subset. */
 export const PDFA_OPTIONS = { version: '1.4', subset: 'PDF/A-1b' } as const;
@@ -173,7 +177,7 @@ export function opaquePng(png: Uint8Array): Uint8Array {
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}">` +
     `<rect width="${width}" height="${height}" fill="#fff"/>` +
     `<image width="${width}" height="${height}" xlink:href="data:image/png;base64,${bytes.toString('base64')}"/></svg>`;
-  const rgba = new Resvg(svg, { font: { loadSystemFonts: false } }).render().pixels;
+  const rgba = new (resvg().Resvg)(svg, { font: { loadSystemFonts: false } }).render().pixels;
   return encodeRgbPng(rgba, width, height);
 }
 
@@ -183,6 +187,7 @@ export function opaquePng(png: Uint8Array): Uint8Array {
  * the PDF as it is, so these settings are part of the PDF's bytes.
  */
 function encodeRgbPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  const { PNG } = pngjs();
   const png = new PNG({ width, height });
   png.data = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
   return new Uint8Array(PNG.sync.write(png, { colorType: 2, inputColorType: 6, bitDepth: 8, filterType: 0, deflateLevel: 9, deflateStrategy: 0 }));
