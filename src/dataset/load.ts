@@ -308,7 +308,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   const logoFile = parsed.success ? parsed.data.collectivite.logo : undefined;
   // The logo lies beside the dispositif.yaml that names it (for a workbook over a data folder
   // without one beside it: in that folder).
-  const logo = logoFile === undefined ? undefined : await readLogo(path.dirname(yamlPath), logoFile, yaml.locate(['collectivite', 'logo']), diagnostics);
+  const logo = logoFile === undefined ? undefined : await readLogo(path.dirname(yamlPath), logoFile, yaml.locate(['collectivite', 'logo']), diagnostics, readFile);
   const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, added, value: parsed.data };
   if (!parsed.success) return done();
   if (!hasErrors(diagnostics)) return done(buildDataset(parsed.data, readEtats, readDeploiements, logo), source as DispositifSource);

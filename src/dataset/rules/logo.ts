@@ -27,8 +27,10 @@ const svgPixelWidth = ({ width, height }: { width: number; height: number }): nu
  *   leaves the folder — `../`, absolute path, symbolic link leading out (`logo/outside`); the
  *   file is missing, unreadable or too large (`file/missing`, `file/unreadable`,
  *   `file/too-large`); it is not a PNG, JPEG or SVG image, or does not decode (`logo/image`).
+ * @param read reads the file (default `readBytes`); the data loader passes one that records the
+ *   SHA-256 of the bytes read, for the manifest.
  */
-export async function readLogo(dir: string, file: string, place: Place, diagnostics: Diagnostic[]): Promise<Logo | undefined> {
+export async function readLogo(dir: string, file: string, place: Place, diagnostics: Diagnostic[], read: typeof readBytes = readBytes): Promise<Logo | undefined> {
   const absPath = path.resolve(dir, file);
   if (path.isAbsolute(file) || !(await insideFolder(dir, absPath))) {
     diagnostics.push({
@@ -40,7 +42,7 @@ export async function readLogo(dir: string, file: string, place: Place, diagnost
     });
     return undefined;
   }
-  const bytes = await readBytes(absPath, place, diagnostics, EXPECTED, file);
+  const bytes = await read(absPath, place, diagnostics, EXPECTED, file);
   if (!bytes) return undefined;
   const kind = imageKind(bytes);
   let image: RasterImage;
