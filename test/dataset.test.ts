@@ -90,7 +90,8 @@ const RENTREE_2019 = [
 
 describe('real data: dispositif.yaml', () => {
   it('describes the Département du Nord and the ALSES scheme', () => {
-    expect(dataset.collectivite).toEqual({ nom: 'Département du Nord', adresse: ['51 rue Gustave Delory', '59047 Lille Cedex'] });
+    expect(dataset.collectivite).toEqual({ nom: 'Département du Nord', adresse: ['51 rue Gustave Delory', '59047 Lille Cedex'], logo: 'logo.png' });
+    expect([dataset.logo?.fichier, dataset.logo?.format]).toEqual(['logo.png', 'png']);
     expect(dataset.dispositif).toEqual({ sigle: 'ALSES', nom: 'Acteurs de Liaison Sociale en Environnement Scolaire' });
   });
 

@@ -269,7 +269,7 @@ const CASES: Case[] = [
     message: /étiquette YAML "!foo" inconnue[\s\S]*objectifs\[0\]\.cible" : valeur "cinquante" de type texte/,
     place: at('dispositif.yaml', 10, 8),
   },
-  { name: 'YAML duplicate key', mutate: yaml('  sigle: ALSES\n', '  sigle: ALSES\n  sigle: AUTRE\n'), command: validating, code: 1, message: /clé en double/, place: 'dispositif.yaml:22' },
+  { name: 'YAML duplicate key', mutate: yaml('  sigle: ALSES\n', '  sigle: ALSES\n  sigle: AUTRE\n'), command: validating, code: 1, message: /clé en double/, place: 'dispositif.yaml:23' },
   { name: 'YAML tab indentation', mutate: yaml('  sigle: ALSES\n', '\tsigle: ALSES\n'), command: validating, code: 1, message: /tabulation|syntaxe YAML/, place: 'dispositif.yaml:' },
   { name: 'YAML two documents', mutate: edit('dispositif.yaml', (t) => `${t}\n---\nautre: 1\n`), command: validating, code: 1, message: /plusieurs documents/, place: 'dispositif.yaml:' },
   { name: 'YAML wrong type (cible: a text)', mutate: yaml('cible: 50', 'cible: cinquante'), command: validating, code: 1, message: /cible/, place: 'dispositif.yaml:' },

@@ -98,7 +98,7 @@ describe('alses import', () => {
     const run = await runCli(['import', workbook, '--to', to]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('etats/2019-07-15.csv : 42 lignes, nouveau');
-    expect(run.stdout).toContain(`Import terminé : 3 fichiers écrits dans ${to}.`);
+    expect(run.stdout).toContain(`Import terminé : 4 fichiers écrits dans ${to}.`);
     const etat = await readFile(path.join(to, 'etats/2019-07-15.csv'), 'utf8');
     expect(etat.split('\n').slice(0, 3)).toEqual(['Commune;Collège;Structure porteuse;ETP', 'ANZIN;Jules Ferry;CAPEP;1', 'ARMENTIERES;Desrousseaux;en cours de négociation;1']);
     expect(etat).not.toContain('TOTAL');

@@ -101,9 +101,10 @@ describe('alses monthly: figures', () => {
     const bytes = await readFile(path.join(out, 'rapport-mensuel-2019-09.docx'));
     const document = await docxXml(bytes, 'word/document.xml');
     expect(document).toMatch(/<wp:docPr [^>]*descr="[^"]*AAE : 6 ETP/);
-    // Each chart is there as SVG and as its PNG rendering (shown by LibreOffice and older Word).
+    // Each chart is there as SVG and as its PNG rendering (shown by LibreOffice and older Word);
+    // the third PNG is the letterhead's logo (data/logo.png).
     const media = Object.keys(unzipSync(bytes)).filter((f) => f.startsWith('word/media/'));
-    expect(media.filter((f) => f.endsWith('.png'))).toHaveLength(2);
+    expect(media.filter((f) => f.endsWith('.png'))).toHaveLength(3);
     expect(media.filter((f) => f.endsWith('.svg'))).toHaveLength(2);
     const html = (await readFile(path.join(out, 'rapport-mensuel-2019-09.html'))).toString('utf8');
     expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-label="[^"]*AAE : 6 ETP/);
@@ -283,7 +284,8 @@ describe('alses monthly: what an operator may get wrong', () => {
       const run = await runCli(['monthly', '--month', '2022-01', '--out', dir, '--log', log]);
       expect(run.code).toBe(6);
       expect(run.stderr).toMatch(/avertissement {2}Données anciennes : l'état ou le déploiement le plus récent date du 2 septembre 2019, plus de 12 mois avant le 31 janvier 2022 .*data\/stale/);
-      const text = squash((await pdfText(await readFile(path.join(dir, 'rapport-mensuel-2022-01.pdf')))).join(' '));
+      // Words hyphenated at a line end ("man- quaient") are joined back before matching sentences.
+      const text = squash((await pdfText(await readFile(path.join(dir, 'rapport-mensuel-2022-01.pdf')))).join(' ')).replace(/(\p{Ll})- (\p{Ll})/gu, '$1$2');
       expect(text).toContain('Attention : données anciennes.');
       // The objectif's libellé is data, kept as typed ("'"); the template's text has "’".
       expect(text).toContain("Objectif « créer à l'horizon 2021 30 postes d'ALSES » : échu le 31 décembre 2021, 11 sur 30 à l’échéance (manquaient 19).");

@@ -83,7 +83,8 @@ describe('the staff page, in chromium', () => {
   it('« Enregistrer dans les données » goes through import: canonical files in data/, still valid', async () => {
     await submit(page, 'Enregistrer dans les données');
     const [, written, unchanged] = /: (\d+) fichier\(s\) écrit\(s\), (\d+) inchangé\(s\)\.$/.exec((await page.getByRole('status').textContent()) ?? '') ?? [];
-    expect(Number(written) + Number(unchanged)).toBe(3);
+    // dispositif.yaml, the état, the déploiement and the logo data/ holds.
+    expect(Number(written) + Number(unchanged)).toBe(4);
     expect(await page.locator('main').textContent()).toMatch(/Données du dossier/);
     expect(await page.locator('#aucun-probleme').count()).toBe(1);
   });

@@ -16,7 +16,8 @@ import { readCsvTable } from './read/csv.ts';
 import { addWorkbookEntries } from './read/dispositif-sheets.ts';
 import type { Table } from './read/table.ts';
 import type { Sheet, Workbook } from './read/xlsx.ts';
-import { readSheetTable, readWorkbook, WORKBOOK_EXTENSIONS } from './read/xlsx.ts';
+import { readSheetTable, readWorkbook } from './read/xlsx.ts';
+import { isWorkbookPath } from './workbook-path.ts';
 import { progress } from '../progress.ts';
 import { readYaml, zodIssuesToDiagnostics } from './read/yaml.ts';
 import type { YamlPath } from './read/yaml.ts';
@@ -101,8 +102,7 @@ export interface LoadOptions {
 
 const shown = displayPath;
 
-/** `true` if the path names an Excel workbook (.xlsx, .xlsm), by its extension. */
-export const isWorkbookPath = (p: string): boolean => (WORKBOOK_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase());
+export { isWorkbookPath } from './workbook-path.ts';
 
 /**
  * Reads `dispositif.yaml` and the tables it names, checks every rule, and builds the `Dataset`

@@ -30,3 +30,15 @@ export function textWithOrdinals(value: string, position?: SourcePosition): Inli
   if (last < value.length) out.push(at(text(value.slice(last)), position));
   return out;
 }
+
+/** Superscript modifier letters for the ending of "1er" (U+1D49 ᵉ, U+02B3 ʳ), in Source Sans 3. */
+const SUPERSCRIPT_LETTERS: Readonly<Record<string, string>> = { e: '\u1d49', r: '\u02b3' };
+
+/**
+ * Text with the "er" of each "1er" before a month name written in superscript modifier letters
+ * ("1ᵉʳ juillet 2019"): for text that cannot carry a superscript node, such as a CSS generated
+ * content string (the HTML's printed running header, `writers/html-page.ts`).
+ */
+export function ordinalsAsLetters(value: string): string {
+  return value.replace(FIRST_OF_MONTH, (_, ending: string) => `1${[...ending].map((c) => SUPERSCRIPT_LETTERS[c] ?? c).join('')}`);
+}

@@ -9,7 +9,7 @@
 import { homedir } from 'node:os';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { isWorkbookPath } from '../dataset/load.ts';
+import { isWorkbookPath } from '../dataset/workbook-path.ts';
 import { insideFolder, resolveExisting } from '../dataset/rules/files.ts';
 import { displayPath } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';

@@ -12,6 +12,7 @@
  */
 import type { DocumentMeta } from '../document/nodes.ts';
 import { FONT_FAMILY } from '../fonts.ts';
+import { ordinalsAsLetters } from '../document/ordinals.ts';
 import { FONT_SIZE, LINE_HEIGHT, PAGE_MARGINS, pageLabel, pageSize, RUNNING_FOOTER_TOP, runningHeaderLines, runningHeaderTop, RUNNING_OFFSET } from './shared.ts';
 
 /** Colour of the running header and footer, as in the PDF. */
@@ -33,7 +34,8 @@ function pageNumberContent(): string {
 export function pageCss(meta: Pick<DocumentMeta, 'orientation' | 'header' | 'reference' | 'footer'>): string {
   const m = PAGE_MARGINS;
   const page = pageSize(meta.orientation);
-  const header = runningHeaderLines(meta);
+  // Generated content cannot hold a <sup>: "1er" is written with superscript letters there.
+  const header = runningHeaderLines(meta).map(ordinalsAsLetters);
   const headerTop = runningHeaderTop(header.length);
   const running = `font-family: "${FONT_FAMILY}"; font-size: ${FONT_SIZE.running}pt; line-height: ${LINE_HEIGHT}; color: ${RUNNING_COLOR}; vertical-align: top;`;
   // Margin boxes are as tall as the margin; their text starts where the PDF's does.

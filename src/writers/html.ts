@@ -272,8 +272,8 @@ h2 { font-size: ${FONT_SIZE.heading2}pt; margin: 0 0 6pt; padding-top: 10pt; }
 h3 { font-size: ${FONT_SIZE.heading3}pt; margin: 0 0 4pt; padding-top: 8pt; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 p { margin: 0 0 6pt; }
-ul, ol { margin: 0 0 6pt; padding-left: ${round(measureText('9. ', FONT_SIZE.body))}pt; } /* pdfmake's gap: the width of "9. " */
-/* Blocks keep their own margins, as in the PDF: flex items' margins do not collapse. */
+ul, ol { margin: 0 0 6pt; padding-left: ${round(measureText('9. ', FONT_SIZE.body))}pt; } /* pdfmake’s gap: the width of "9. " */
+/* Blocks keep their own margins, as in the PDF: the margins of flex items do not collapse. */
 main, .letterhead, .keep, .signature { display: flex; flex-direction: column; }
 .left { text-align: left; } .center { text-align: center; } .right { text-align: right; } .justify { text-align: justify; hyphens: auto; }
 sup { line-height: 0; }
@@ -295,7 +295,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .publication { padding-top: 8pt; }
 .keep, .signature { break-inside: avoid; page-break-inside: avoid; }
 hr.page-break { border: 0; border-top: 1px dashed #999; margin: 2em 0; }
-sup { font-size: 0.58em; line-height: 0; vertical-align: 0.75em; } /* pdfmake's superscript */
+sup { font-size: 0.58em; line-height: 0; vertical-align: 0.75em; } /* as pdfmake sets a superscript */
 @media print {
   hr.page-break { border: 0; margin: 0; break-after: page; page-break-after: always; }
   thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

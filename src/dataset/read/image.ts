@@ -3,9 +3,14 @@
  * their bytes, not their name), their size in pixels, whether they decode, and SVG rasterised to
  * PNG. Decoding: PNG with pngjs, JPEG and SVG with resvg (the renderer of the charts).
  */
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import { parseDocument } from 'htmlparser2';
 import { PNG } from 'pngjs';
+
+
+/** resvg, loaded at its first use: only an SVG logo or a JPEG check needs it (issue 11: commands load what they use). */
+const resvg = (): typeof ResvgClass => (createRequire(import.meta.url)('@resvg/resvg-js') as { Resvg: typeof ResvgClass }).Resvg;
 
 /** A raster image ready for every writer: PNG or JPEG bytes and their size in pixels. */
 export interface RasterImage {
@@ -102,7 +107,7 @@ export function checkJpeg(bytes: Uint8Array): RasterImage {
   // an image it cannot decode.
   const uri = `data:image/jpeg;base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
   const probe = `<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><image width="8" height="8" preserveAspectRatio="none" href="${uri}"/></svg>`;
-  const pixels = new Resvg(probe, { font: { loadSystemFonts: false }, logLevel: 'off' }).render().pixels;
+  const pixels = new (resvg())(probe, { font: { loadSystemFonts: false }, logLevel: 'off' }).render().pixels;
   if (pixels[(4 * 8 + 4) * 4 + 3] !== 255) throw new ImageProblem('fichier JPEG abîmé (données illisibles)');
   return { format: 'jpeg', data: bytes, width: frame.width, height: frame.height };
 }
@@ -144,7 +149,7 @@ export function rasteriseSvg(bytes: Uint8Array, width: (size: { width: number; h
   const svg = new TextDecoder().decode(bytes);
   const external = svgExternalReference(svg);
   if (external !== undefined) throw new ImageProblem(`image SVG qui fait appel à un fichier ou une adresse extérieure (« ${external.slice(0, 80)} ») ; attendu : un SVG autonome`);
-  let resvg: Resvg;
+  let rendered: ResvgClass;
   const options = (fit?: number) => ({
     ...(fit ? { fitTo: { mode: 'width' as const, value: fit } } : {}),
     background: 'white',
@@ -152,11 +157,11 @@ export function rasteriseSvg(bytes: Uint8Array, width: (size: { width: number; h
     logLevel: 'off' as const,
   });
   try {
-    resvg = new Resvg(svg, options());
+    rendered = new (resvg())(svg, options());
   } catch (err) {
     throw new ImageProblem(`fichier SVG illisible (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
   }
-  if (!(resvg.width > 0 && resvg.height > 0)) throw new ImageProblem('image SVG sans taille (ni width/height ni viewBox)');
-  const png = new Resvg(svg, options(Math.max(1, Math.round(width({ width: resvg.width, height: resvg.height }))))).render();
+  if (!(rendered.width > 0 && rendered.height > 0)) throw new ImageProblem('image SVG sans taille (ni width/height ni viewBox)');
+  const png = new (resvg())(svg, options(Math.max(1, Math.round(width({ width: rendered.width, height: rendered.height }))))).render();
   return { format: 'png', data: new Uint8Array(png.asPng()), width: png.width, height: png.height };
 }

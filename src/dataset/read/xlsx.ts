@@ -15,8 +15,7 @@ import { buildTable } from './table.ts';
 import { quote } from '../text.ts';
 import { checkWorkbookArchive } from './xlsx-limits.ts';
 
-/** File extensions read as workbooks. */
-export const WORKBOOK_EXTENSIONS = ['.xlsx', '.xlsm'] as const;
+export { WORKBOOK_EXTENSIONS } from '../workbook-path.ts';
 
 /** Visibility of a sheet, as Excel stores it (`veryHidden`: hidden by a macro). */
 export type SheetVisibility = 'visible' | 'hidden' | 'veryHidden';
