@@ -77,7 +77,7 @@ describe('the lock names its owner and is taken over at once when that owner is 
     await mkdir(path.join(out, LOCK_FILE), { recursive: true });
     const owner = { pid: 4242, hostname: 'autre-machine', since: '2026-01-05T08:00:00.000Z', token: '8899aabbccddeeff' };
     await writeFile(path.join(out, LOCK_FILE, OWNER_FILE), JSON.stringify(owner));
-    const fresh = await runCli(render());
+    const fresh = await runCli([...render(), '--wait', '0']); // not the default 30 s
     expect(fresh.code).toBe(4);
     expect(fresh.stderr).toContain('processus 4242 sur la machine « autre-machine », depuis le 5 janvier 2026 à 09:00:00 (heure de Paris)');
     const old = new Date(Date.now() - 120_000);
@@ -96,7 +96,7 @@ describe('the lock names its owner and is taken over at once when that owner is 
     await ownerRecorded(out);
     await sleep(3500);
     process.env[STALE_VARIABLE] = '2000';
-    const second = await runCli(render());
+    const second = await runCli([...render(), '--wait', '0']); // at once, not after the default 30 s
     await writeFile(go, '');
     expect(second.code, second.stderr).toBe(4);
     expect(second.stderr).toContain(`Une autre production est en cours dans « ${out} » : processus ${first.pid} sur la machine « ${hostname()} », depuis le `);
