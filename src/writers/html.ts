@@ -15,6 +15,8 @@ import { measureText } from '../fonts.ts';
 import { escapeXml } from '../xml.ts';
 import { embedFonts } from './html-fonts.ts';
 import { pageCss } from './html-page.ts';
+import { hyphenatedText } from './html-hyphenation.ts';
+import { ROWS_TOGETHER } from './pdf/keep-together.ts';
 import type { Built, Writer } from './index.ts';
 import { inlineText } from '../document/builders.ts';
 import { textWithOrdinals } from '../document/ordinals.ts';
@@ -37,6 +39,7 @@ import {
   runningHeaderLines,
   signatureBlocks,
   svgMarkup,
+  textWidth,
   type CheckedTable,
 } from './shared.ts';
 
@@ -119,7 +122,8 @@ export const escapeHtml = (value: string): string => escapeXml(value, '&#39;');
  * paragraph, which printing does not break, then the publication mention (`div.publication`).
  */
 function contentToHtml(doc: DocumentNode, warnings: Diagnostic[]): string {
-  const blocks = (list: readonly Block[]): string[] => list.map((block) => blockToHtml(block, warnings));
+  const width = textWidth(doc.meta.orientation);
+  const blocks = (list: readonly Block[]): string[] => list.map((block) => blockToHtml(block, width, warnings));
   const opening = openingBlocks(doc.meta);
   const signature = signatureBlocks(doc.meta);
   const last = doc.children.at(-1);
@@ -135,18 +139,24 @@ function contentToHtml(doc: DocumentNode, warnings: Diagnostic[]): string {
   return out.join('\n');
 }
 
-function blockToHtml(node: Block, warnings: Diagnostic[]): string {
+/**
+ * One block; `width`: the text width, in points. Justified text carries soft hyphens at the
+ * hyphenation points the PDF writer may break at (`html-hyphenation.ts`).
+ */
+function blockToHtml(node: Block, width: number, warnings: Diagnostic[]): string {
   switch (node.type) {
     case 'heading':
       return `<h${node.level}>${inlinesToHtml(node.children)}</h${node.level}>`;
-    case 'paragraph':
-      return `<p class="${node.align ?? 'justify'}">${inlinesToHtml(node.children)}</p>`;
+    case 'paragraph': {
+      const align = node.align ?? 'justify';
+      return `<p class="${align}">${inlinesToHtml(node.children, align === 'justify' ? { width, fontSize: FONT_SIZE.body } : undefined)}</p>`;
+    }
     case 'list': {
       const tag = node.ordered ? 'ol' : 'ul';
       return `<${tag}>\n${node.items.map((item) => `<li>${inlinesToHtml(item.children)}</li>`).join('\n')}\n</${tag}>`;
     }
     case 'table':
-      return tableToHtml(node, warnings);
+      return tableToHtml(node, width, warnings);
     case 'pageBreak':
       return '<hr class="page-break">';
     case 'image':
@@ -156,18 +166,26 @@ function blockToHtml(node: Block, warnings: Diagnostic[]): string {
   }
 }
 
-function inlinesToHtml(inlines: readonly Inline[]): string {
+/** Where and how justified text is set, for its hyphenation: text width and type size, in points. */
+interface Justified {
+  readonly width: number;
+  readonly fontSize: number;
+  readonly bold?: boolean;
+}
+
+/** Inline nodes → markup; `justified`: the text is justified, and hyphenated as the PDF's. */
+function inlinesToHtml(inlines: readonly Inline[], justified?: Justified): string {
   return inlines
     .map((node) => {
       switch (node.type) {
         case 'text':
-          return escapeHtml(node.value);
+          return escapeHtml(justified ? hyphenatedText(node.value, justified.width, justified.fontSize, justified.bold) : node.value);
         case 'strong':
-          return `<strong>${inlinesToHtml(node.children)}</strong>`;
+          return `<strong>${inlinesToHtml(node.children, justified && { ...justified, bold: true })}</strong>`;
         case 'emphasis':
-          return `<em>${inlinesToHtml(node.children)}</em>`;
+          return `<em>${inlinesToHtml(node.children, justified)}</em>`;
         case 'superscript':
-          return `<sup>${inlinesToHtml(node.children)}</sup>`;
+          return `<sup>${inlinesToHtml(node.children, justified)}</sup>`;
         case 'lineBreak':
           return '<br>';
         default:
@@ -179,7 +197,12 @@ function inlinesToHtml(inlines: readonly Inline[]): string {
 
 // ---------------------------------------------------------------- tables
 
-function tableToHtml(node: TableNode, warnings: Diagnostic[]): string {
+/**
+ * A table; `width`: the text width, in points. As in the PDF (`pdf/keep-together.ts`), printing
+ * keeps the caption and header rows with the first `ROWS_TOGETHER` body rows, and the last
+ * `ROWS_TOGETHER` body rows with the footer rows (`break-after` / `break-before: avoid`).
+ */
+function tableToHtml(node: TableNode, width: number, warnings: Diagnostic[]): string {
   const label = node.caption ? inlineText(node.caption) : 'sans titre';
   const checked = checkTable(node, label);
   warnings.push(...checked.warnings);
@@ -189,25 +212,34 @@ function tableToHtml(node: TableNode, warnings: Diagnostic[]): string {
   const lines = ['<table>'];
   if (node.caption) lines.push(`<caption>${inlinesToHtml(node.caption)}</caption>`);
   lines.push('<colgroup>', ...table.columns.map((c) => `<col style="width: ${round(c.width)}%">`), '</colgroup>');
-  const section = (tag: string, rows: readonly TableRow[], cellTag: 'th' | 'td') => {
+  const body = table.body.length;
+  const keep = (i: number): string =>
+    [i < ROWS_TOGETHER - 1 && i < body - 1 ? 'keep-next' : '', i > 0 && i >= body - (ROWS_TOGETHER - 1) ? 'keep-previous' : ''].filter((c) => c !== '').join(' ');
+  const section = (tag: string, rows: readonly TableRow[], cellTag: 'th' | 'td', keepRow: (i: number) => string) => {
     if (rows.length === 0) return;
-    lines.push(`<${tag}>`, ...rows.map((row) => rowToHtml(row, table, cellTag)), `</${tag}>`);
+    lines.push(`<${tag}>`, ...rows.map((row, i) => rowToHtml(row, table, cellTag, width, keepRow(i))), `</${tag}>`);
   };
-  section('thead', table.header, 'th');
-  section('tbody', table.body, 'td');
-  section('tfoot', table.footer, 'td');
+  section('thead', table.header, 'th', () => 'keep-next');
+  // Chromium does not avoid a break after the header rows, but does before the first body row.
+  section('tbody', table.body, 'td', (i) => (i === 0 && table.header.length > 0 ? `${keep(i)} keep-previous`.trim() : keep(i)));
+  section('tfoot', table.footer, 'td', () => 'keep-previous');
   lines.push('</table>');
   return lines.join('\n');
 }
 
-function rowToHtml(row: TableRow, table: CheckedTable, tag: 'th' | 'td'): string {
+/** A row; `width`: the table's width, in points; `keep`: its keep classes (`tableToHtml`), if any. */
+function rowToHtml(row: TableRow, table: CheckedTable, tag: 'th' | 'td', width: number, keep: string): string {
   const starts = cellStarts(row);
   const cells = row.cells.map((cell, i) => {
-    const align: Align = cellAlign(cell, table.columns, starts[i] ?? 0);
+    const start = starts[i] ?? 0;
+    const align: Align = cellAlign(cell, table.columns, start);
     const attrs = [tag === 'th' ? ' scope="col"' : '', cell.colspan > 1 ? ` colspan="${cell.colspan}"` : '', align === 'left' ? '' : ` class="${align}"`].join('');
-    return `<${tag}${attrs}>${inlinesToHtml(cell.children)}</${tag}>`;
+    // The width the PDF's cell text has (`pdf/table.ts`), for the words kept whole.
+    const cellWidth = Math.max(1, ((table.columns[start]?.width ?? 0) / 100) * (width - BORDER_WIDTH) - 2 * CELL_PADDING.x - BORDER_WIDTH);
+    const justified = align === 'justify' ? { width: cellWidth, fontSize: FONT_SIZE.table, bold: tag === 'th' || table.footer.includes(row) } : undefined;
+    return `<${tag}${attrs}>${inlinesToHtml(cell.children, justified)}</${tag}>`;
   });
-  return `<tr>${cells.join('')}</tr>`;
+  return `<tr${keep ? ` class="${keep}"` : ''}>${cells.join('')}</tr>`;
 }
 
 const round = (x: number): string => String(Math.round(x * 100) / 100);
@@ -275,10 +307,10 @@ p { margin: 0 0 6pt; }
 ul, ol { margin: 0 0 6pt; padding-left: ${round(measureText('9. ', FONT_SIZE.body))}pt; } /* pdfmake’s gap: the width of "9. " */
 /* Blocks keep their own margins, as in the PDF: the margins of flex items do not collapse. */
 main, .letterhead, .keep, .signature { display: flex; flex-direction: column; }
-.left { text-align: left; } .center { text-align: center; } .right { text-align: right; } .justify { text-align: justify; hyphens: auto; }
+.left { text-align: left; } .center { text-align: center; } .right { text-align: right; } .justify { text-align: justify; hyphens: manual; }
 sup { line-height: 0; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: ${FONT_SIZE.table}pt; margin: 0 0 8pt; }
-caption { caption-side: top; text-align: left; font-weight: bold; font-size: ${FONT_SIZE.table + 1}pt; padding: 6pt 0 4pt; }
+caption { caption-side: top; text-align: left; font-weight: bold; font-size: ${FONT_SIZE.table + 1}pt; padding: 6pt 0 4pt; break-after: avoid; page-break-after: avoid; }
 th, td { border: ${CELL_BORDER}pt solid #000; padding: ${round(CELL_PADDING.y - thicker / 2)}pt ${round(CELL_PADDING.x - thicker / 2)}pt; vertical-align: top; overflow-wrap: anywhere; }
 th { text-align: left; }
 th.center, td.center { text-align: center; } th.right, td.right { text-align: right; } th.justify, td.justify { text-align: justify; }
@@ -287,8 +319,12 @@ tfoot td { font-weight: bold; }
 thead { display: table-header-group; }
 tfoot { display: table-row-group; } /* printed once, after the last body row */
 tr { break-inside: avoid; page-break-inside: avoid; }
+/* Orphan and widow rows, as in the PDF: see tableToHtml. */
+tr.keep-next { break-after: avoid; page-break-after: avoid; }
+tr.keep-previous { break-before: avoid; page-break-before: avoid; }
 .image, .image-alt { margin: 0 0 8pt; padding-top: 4pt; }
 .image svg { width: 100%; height: auto; display: block; }
+.image img { display: block; } /* no line box around it: as tall as the image in the PDF */
 .image, .image img { max-width: 100%; height: auto; }
 .image-alt { font-style: italic; }
 .signature { padding-top: 12pt; }
