@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { document, heading, paragraph, superscript } from '../src/document/builders.ts';
 import { toHtml } from '../src/writers/html.ts';
 import { hyphenateFrench } from '../src/writers/hyphenation.ts';
-import { A4, FONT_SIZE, PAGE_MARGINS } from '../src/writers/shared.ts';
+import { measureText } from '../src/fonts.ts';
+import { A4, FONT_SIZE, PAGE_MARGINS, textWidth } from '../src/writers/shared.ts';
 import { docxXml, pdfText, pdfTextItems } from './helpers/readback.ts';
 import { renderDocx, renderPdf } from './helpers/writers.ts';
 
@@ -44,6 +45,24 @@ describe('PDF', () => {
     const hyphens = items.filter((i) => /\p{Ll}-$/u.test(i.str));
     expect(hyphens.length).toBeGreaterThan(0);
     for (const h of hyphens) expect(h.x + h.width).toBeCloseTo(right, 0);
+  });
+
+  it('fills each justified line with every piece that fits: a break point inside the line costs no hyphen width', async () => {
+    // A longer text than TEXT: several lines, several break points inside lines.
+    const long = `${TEXT} ${TEXT}`;
+    const lines = (await pdfText(await renderPdf(document({ title: 'Note', date: '2019-07-01' }, [paragraph([long])]))))[0]!.split('\n').filter((l) => l !== '' && !/^Page \d/.test(l));
+    expect(lines.length).toBeGreaterThan(4);
+    const width = textWidth('portrait');
+    // For every line but the last: the next line's first piece (up to its first break point,
+    // with its hyphen) would not have fitted on it.
+    for (const [i, line] of lines.slice(0, -1).entries()) {
+      const word = lines[i + 1]!.split(' ')[0]!;
+      // A word already holding a hyphen (« co-animateurs ») is kept whole.
+      const pieces = word.includes('-') ? [word] : hyphenateFrench(word).split('\u00ad');
+      const piece = pieces.length > 1 ? `${pieces[0]}-` : pieces[0]!;
+      const longer = /\p{Ll}-$/u.test(line) ? `${line.slice(0, -1)}${piece}` : `${line} ${piece}`;
+      expect(measureText(longer, FONT_SIZE.body), `${line} | ${piece}`).toBeGreaterThan(width);
+    }
   });
 
   it('spreads the slack of a justified line between words only: none between "1" and its superscript "er"', async () => {

@@ -10,6 +10,10 @@
  * see `hyphenation.ts` for why not U+00AD), and this patch:
  * - `TextInlines.widthOfText`: measures a piece that ends with the mark with the width of a
  *   hyphen added, so that a line ending there leaves room for its hyphen;
+ * - `Line.addInline` and `Line.hasEnoughSpaceForInline`: once a piece follows a piece ending with
+ *   the mark, that mark is inside the line and draws no hyphen: its width no longer counts when
+ *   pdfmake decides what fits (without this, every break point of a line took a hyphen's width
+ *   and justified lines broke a few words early);
  * - `ElementWriter.alignLine` (called for each laid-out line, before it is justified and drawn):
  *   the mark ending the line becomes "-" (U+002D), so the hyphen shows and text extraction reads
  *   "-"; a mark inside the line is dropped with the hyphen's width, and its piece is joined to the
@@ -133,6 +137,30 @@ export function installHyphenation(): void {
   inlines.widthOfText = function (this: unknown, text: string, inline: PdfmakeInline) {
     const width = widthOfText.call(this, text, inline);
     return text.endsWith(BREAK_MARK) ? width + hyphenWidth(inline) : width;
+  };
+  type LineProto = { addInline(inline: PdfmakeInline): void; hasEnoughSpaceForInline(inline: PdfmakeInline, next?: PdfmakeInline[]): boolean };
+  const line = (require('pdfmake/js/Line.js') as { default?: { prototype: LineProto } }).default?.prototype;
+  if (!line || typeof line.addInline !== 'function' || typeof line.hasEnoughSpaceForInline !== 'function') {
+    throw new Error('pdfmake Line.addInline or Line.hasEnoughSpaceForInline missing (pdfmake upgrade?)');
+  }
+  /** The hyphen width the line's last piece counts and will not draw if something follows it. */
+  const pendingHyphen = (self: PdfmakeLine): number => {
+    const last = self.inlines.at(-1);
+    return last?.text.endsWith(BREAK_MARK) ? hyphenWidth(last) : 0;
+  };
+  const { addInline, hasEnoughSpaceForInline } = line;
+  line.hasEnoughSpaceForInline = function (this: PdfmakeLine & LineProto, inline: PdfmakeInline, next?: PdfmakeInline[]) {
+    const saved = this.inlineWidths;
+    this.inlineWidths -= pendingHyphen(this);
+    try {
+      return hasEnoughSpaceForInline.call(this, inline, next);
+    } finally {
+      this.inlineWidths = saved;
+    }
+  };
+  line.addInline = function (this: PdfmakeLine & LineProto, inline: PdfmakeInline) {
+    this.inlineWidths -= pendingHyphen(this); // `mendHyphenation` drops it from the piece's width too
+    addInline.call(this, inline);
   };
   const { alignLine } = writer;
   writer.alignLine = function (this: Writer, line: PdfmakeLine) {
