@@ -32,6 +32,9 @@ export const LISTE_JUILLET_2019 = read('liste-juillet-2019.tsv');
 /** Normalises white space (incl. U+00A0, U+202F) to single spaces, trimmed. */
 export const squash = (s: string): string => s.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 
+/** Squashed text with the words hyphenated at a line end of a justified paragraph joined back (« man- quaient » → « manquaient »). */
+export const squashUnhyphenated = (s: string): string => squash(s).replace(/(\p{Ll})- (\p{Ll})/gu, '$1$2');
+
 /** Escapes a string for a RegExp. */
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
