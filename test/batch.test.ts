@@ -6,7 +6,6 @@
  * document never start one.
  * Needs `npm run build` (runs bin/alses.mjs).
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,22 +13,21 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { POOL_MIN_ROWS, tableRows } from '../src/jobs/batch.ts';
 import { renderDocuments } from '../src/jobs/render.ts';
-import { ROOT } from './helpers/cli.ts';
+import { ROOT, spawnCli } from './helpers/cli.ts';
 
 const { documents: catalogue } = await renderDocuments({ dataDir: path.join(ROOT, 'data'), templatesDir: path.join(ROOT, 'templates') });
 const work = mkdtempSync(path.join(os.tmpdir(), 'alses-batch-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Runs the built CLI with the load tracer; returns its exit code, output folder and whether a worker thread started. */
-function render(name: string, args: readonly string[], env: Record<string, string> = {}): { code: number; out: string; workers: boolean; stderr: string } {
+/**
+ * Runs the built CLI with the load tracer; settles with its exit code, output folder and whether a
+ * worker thread started. The runs of a test go at once, each in its own folder.
+ */
+async function render(name: string, args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; workers: boolean; stderr: string }> {
   const out = path.join(work, name);
-  const run = spawnSync(process.execPath, ['--import', path.join(ROOT, 'test/fixtures/cli-start/trace-loads.mjs'), path.join(ROOT, 'bin/alses.mjs'), 'render', ...args, '--out', out], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
+  const run = await spawnCli(['render', ...args, '--out', out], { node: ['--import', path.join(ROOT, 'test/fixtures/cli-start/trace-loads.mjs')], env });
   const loads = run.stderr.split('\n').filter((l) => l.startsWith('LOAD '));
-  return { code: run.status ?? -1, out, workers: loads.some((l) => l.endsWith('/piscina/dist/worker.js')), stderr: run.stderr.split('\n').filter((l) => !l.startsWith('LOAD ')).join('\n') };
+  return { code: run.code, out, workers: loads.some((l) => l.endsWith('/piscina/dist/worker.js')), stderr: run.stderr.split('\n').filter((l) => !l.startsWith('LOAD ')).join('\n') };
 }
 
 /** Table rows of the catalogue's documents, in two formats (as `alses render --format pdf,docx` weighs them). */
@@ -42,9 +40,8 @@ const hashes = (dir: string): Record<string, string> =>
   Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash('sha256').update(readFileSync(path.join(dir, f))).digest('hex')]));
 
 describe('render on several cores', () => {
-  it('the catalogue rendered by worker threads has the bytes of a serial run, file by file, manifest included', () => {
-    const serial = render('serial', ['--travaux', '1']);
-    const pooled = render('pooled', ['--travaux', '2']);
+  it('the catalogue rendered by worker threads has the bytes of a serial run, file by file, manifest included', async () => {
+    const [serial, pooled] = await Promise.all([render('serial', ['--travaux', '1']), render('pooled', ['--travaux', '2'])]);
     expect([serial.code, serial.stderr.trim()]).toEqual([0, '']);
     expect([pooled.code, pooled.stderr.trim()]).toEqual([0, '']);
     expect(serial.workers).toBe(false);
@@ -56,27 +53,28 @@ describe('render on several cores', () => {
     expect(hashes(pooled.out)).toEqual(expected);
   }, 300_000);
 
-  it('unasked, a small catalogue is rendered serially (POOL_MIN_ROWS); ALSES_TRAVAUX=2 asks for workers; one document alone never starts one', () => {
+  it('unasked, a small catalogue is rendered serially (POOL_MIN_ROWS); ALSES_TRAVAUX=2 asks for workers; one document alone never starts one', async () => {
     const rows = tableRowsOfCatalogue();
     expect(rows).toBeLessThan(POOL_MIN_ROWS);
-    const auto = render('auto', ['--format', 'pdf,docx'], { ALSES_TRAVAUX: '' });
+    const [auto, env, one] = await Promise.all([
+      render('auto', ['--format', 'pdf,docx'], { ALSES_TRAVAUX: '' }),
+      render('env', ['--format', 'pdf,docx'], { ALSES_TRAVAUX: '2' }),
+      render('one', ['annexe-liste-juillet-2019', '--travaux', '4']),
+    ]);
     expect(auto.code).toBe(0);
     expect(auto.workers).toBe(false);
-    const env = render('env', ['--format', 'pdf,docx'], { ALSES_TRAVAUX: '2' });
     expect(env.code).toBe(0);
     expect(env.workers).toBe(true);
     expect(hashes(env.out)).toEqual(hashes(auto.out));
-    const one = render('one', ['annexe-liste-juillet-2019', '--travaux', '4']);
     expect(one.code).toBe(0);
     expect(one.workers).toBe(false);
     expect(readdirSync(one.out).filter((f) => !f.startsWith('manifest')).sort()).toEqual(['annexe-liste-juillet-2019.docx', 'annexe-liste-juillet-2019.html', 'annexe-liste-juillet-2019.pdf']);
   }, 300_000);
 
-  it('a bad thread count is a usage error (code 2), in French', () => {
-    const option = render('bad-option', ['--travaux', '0']);
+  it('a bad thread count is a usage error (code 2), in French', async () => {
+    const [option, variable] = await Promise.all([render('bad-option', ['--travaux', '0']), render('bad-env', [], { ALSES_TRAVAUX: 'deux' })]);
     expect(option.code).toBe(2);
     expect(option.stderr).toContain('--travaux « 0 » invalide');
-    const variable = render('bad-env', [], { ALSES_TRAVAUX: 'deux' });
     expect(variable.code).toBe(2);
     expect(variable.stderr).toContain('ALSES_TRAVAUX « deux » invalide');
   });

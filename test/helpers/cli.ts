@@ -38,11 +38,20 @@ export async function runCli(args: readonly string[]): Promise<CliRun> {
 /**
  * Runs `node bin/alses.mjs <args>` as a child process from the project root.
  * @param options.launcher a command and its arguments to run node through (e.g. `setpriv … env -u HOME`).
+ * @param options.node options given to node before the script (e.g. `--import <tracer>`).
+ * @param options.env variables added to this process's environment.
  */
-export function spawnCli(args: readonly string[], options: { cwd?: string; launcher?: readonly string[] } = {}): Promise<CliRun> {
+export function spawnCli(
+  args: readonly string[],
+  options: { cwd?: string; launcher?: readonly string[]; node?: readonly string[]; env?: Readonly<Record<string, string>> } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
-    const child = spawn(command!, [...prefix, path.join(ROOT, 'bin/alses.mjs'), ...args], { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command!, [...prefix, ...(options.node ?? []), path.join(ROOT, 'bin/alses.mjs'), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
