@@ -35,7 +35,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const BARE = path.join(root, 'test/bench-bare.mjs');
 const ALSES = path.join(root, 'bin/alses.mjs');
 
-if (!existsSync(path.join(root, 'dist/cli/main.js'))) throw new Error('dist/ absent : lancez « npm run build » avant « npm run bench »');
+if (!existsSync(path.join(root, 'dist/app/main.js'))) throw new Error('dist/ absent : lancez « npm run build » avant « npm run bench »');
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

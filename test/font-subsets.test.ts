@@ -1,5 +1,5 @@
 /**
- * The font subsets made by `npm run build` (dist/font-subsets/, scripts/build-font-subsets.mjs)
+ * The font subsets made by `npm run build` (dist/font-subsets/, scripts/build-font-subsets.ts)
  * are those HarfBuzz makes at run time, byte for byte, and `subsetFace` reads them: a DOCX and a
  * page keep their bytes whether the subset was built or made. Needs `npm run build`.
  */

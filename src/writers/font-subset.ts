@@ -4,7 +4,7 @@
  * `html-fonts.ts`). The PDF writer needs none of this: pdfkit subsets what it prints.
  *
  * Nearly every document keeps exactly the repertoire's characters, so `npm run build` makes those
- * subsets once (scripts/build-font-subsets.mjs) into `dist/font-subsets/`, each file named by
+ * subsets once (scripts/build-font-subsets.ts) into `dist/font-subsets/`, each file named by
  * the hash of everything its bytes depend on (`subsetKey`); a run finding its subset there reads
  * it instead of starting HarfBuzz and Brotli (a good part of a cold `alses monthly`). Same bytes
  * either way.
