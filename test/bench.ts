@@ -35,7 +35,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const BARE = path.join(root, 'test/bench-bare.mjs');
 const ALSES = path.join(root, 'bin/alses.mjs');
 
-if (!existsSync(path.join(root, 'dist/cli/main.js'))) throw new Error('dist/ absent : lancez « npm run build » avant « npm run bench »');
+if (!existsSync(path.join(root, 'dist/app/main.js'))) throw new Error('dist/ absent : lancez « npm run build » avant « npm run bench »');
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -216,6 +216,7 @@ for (const n of [1_000, 10_000, ...(SKIP_100K ? [] : [100_000])]) {
     mkdirSync(path.join(data, 'etats'));
     mkdirSync(path.join(data, 'deploiements'));
     copyFileSync(path.join(root, 'data/dispositif.yaml'), path.join(data, 'dispositif.yaml'));
+    copyFileSync(path.join(root, 'data/logo.png'), path.join(data, 'logo.png')); // the letterhead's logo, named by dispositif.yaml
     copyFileSync(path.join(root, 'data/deploiements/rentree-2019.csv'), path.join(data, 'deploiements/rentree-2019.csv'));
     writeFileSync(path.join(data, 'etats/2019-07-15.csv'), hundredThousandRows(n, n));
     const runs = n >= 100_000 ? 1 : RUNS;

@@ -1,11 +1,12 @@
 /**
  * Fast start (issue 11): `alses --version` and `alses --help` load no command module, and a
- * command loads only its own. Checked on the modules the built program (dist/, through
- * bin/alses.mjs) resolves, never on time (speed is measured by hand: README, « Installation pour
- * l'exploitation »). Needs `npm run build`.
+ * command loads only its own. Checked on the files the built program (dist/app/, through
+ * bin/alses.mjs) resolves — each file of the bundle standing for the source modules and libraries
+ * esbuild put in it (dist/meta.json), each library left outside for its own files — never on time
+ * (speed is measured by `npm run bench`). Needs `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,13 +15,25 @@ import { ROOT } from './helpers/cli.ts';
 /** Packages no light command may load: renderers, workbook reader, charts, mail, web server, workers, schemas. */
 const HEAVY = ['pdfmake', 'docx', 'exceljs', 'vega', 'vega-lite', '@resvg/resvg-js', 'fastify', 'nodemailer', 'piscina', 'zod', 'handlebars', 'node-forge', 'fontkit'];
 
-/** Runs `node bin/alses.mjs <args>` with the load tracer; returns stdout and the packages and dist modules it loaded. */
+/** What esbuild put in each file of dist/ (its metafile): paths relative to the project. */
+const bundle = JSON.parse(readFileSync(path.join(ROOT, 'dist/meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+
+const packageOf = (file: string): string | undefined => /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
+
+/**
+ * Runs `node bin/alses.mjs <args>` with the load tracer; returns stdout, the packages it loaded
+ * (from node_modules, or bundled in a file of dist/ it loaded) and the source modules it loaded
+ * (`cli/commands/etat.js` for src/cli/commands/etat.ts, as they were compiled).
+ */
 function loads(args: readonly string[]): { stdout: string; packages: Set<string>; modules: string[] } {
   const tracer = path.join(ROOT, 'test/fixtures/cli-start/trace-loads.mjs');
   const run = spawnSync(process.execPath, ['--import', tracer, path.join(ROOT, 'bin/alses.mjs'), ...args], { cwd: ROOT, encoding: 'utf8' });
   const urls = run.stderr.split('\n').filter((l) => l.startsWith('LOAD ')).map((l) => l.slice(5));
-  const packages = new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => p !== undefined));
-  const modules = [...new Set(urls.map((u) => /\/dist\/(.*)$/.exec(u)?.[1]).filter((m): m is string => m !== undefined))];
+  const files = urls.map((u) => path.relative(ROOT, new URL(u).pathname).split(path.sep).join('/'));
+  const inputs = files.flatMap((f) => Object.keys(bundle.outputs[f]?.inputs ?? {}));
+  expect(inputs.length, 'dist/app/main.js and its chunks (npm run build)').toBeGreaterThan(0);
+  const packages = new Set([...files, ...inputs].map(packageOf).filter((p): p is string => p !== undefined));
+  const modules = [...new Set(inputs.map((i) => /^src\/(.*)\.ts$/.exec(i)?.[1]).filter((m): m is string => m !== undefined))].map((m) => `${m}.js`);
   return { stdout: run.stdout, packages, modules };
 }
 

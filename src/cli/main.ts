@@ -57,7 +57,7 @@ function parser(y: Argv, loaded: ReadonlyMap<CommandName, CommandModule<object, 
     });
 }
 
-/** The version in package.json (two folders up from src/cli and dist/cli alike). */
+/** The version in package.json (two folders up from src/cli and dist/app alike). */
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

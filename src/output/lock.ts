@@ -82,6 +82,37 @@ export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () =
   }
 }
 
+/** Threads started ahead by `warmLockKeeper`, by resolved lock folder, until a run takes the lock with them. */
+const warmKeepers = new Map<string, LockKeeper>();
+
+/**
+ * Starts now the thread that will take and hold `outDir`'s lock (lock-keeper.ts), so that it is up
+ * when the run takes the lock (`withOutputLock`) instead of the run waiting for it then: a command
+ * calls this as it starts, before loading its modules and reading its data. Takes no lock.
+ * @returns a function to call once the run is over: it ends the thread if no lock was taken with it.
+ */
+export function warmLockKeeper(outDir: string): () => Promise<void> {
+  const lockPath = path.join(outDir, LOCK_FILE);
+  const key = path.resolve(lockPath);
+  const keeper = new LockKeeper(outDir, lockPath, staleMs());
+  const previous = warmKeepers.get(key);
+  warmKeepers.set(key, keeper);
+  void previous?.close();
+  return async () => {
+    if (warmKeepers.get(key) !== keeper) return;
+    warmKeepers.delete(key);
+    await keeper.close();
+  };
+}
+
+/** The thread started ahead for `lockPath` (`warmLockKeeper`), taken once; or a new one. */
+function keeperFor(outDir: string, lockPath: string): LockKeeper {
+  const key = path.resolve(lockPath);
+  const warm = warmKeepers.get(key);
+  warmKeepers.delete(key);
+  return warm ?? new LockKeeper(outDir, lockPath, staleMs());
+}
+
 /**
  * Repairs `dir` when an interrupted publication left anything there (journal or debris,
  * journal.ts, or the lock of a process that no longer exists), under the folder's lock (a note
@@ -123,7 +154,7 @@ function lostLock(reason: string | undefined): string | undefined {
  * @throws AlsesError LOCKED or OUTPUT as `withOutputLock`.
  */
 async function acquire(outDir: string, lockPath: string, waitMs: number, unusable: (err: unknown) => AlsesError): Promise<{ keeper: LockKeeper; owner: LockOwner }> {
-  const keeper = new LockKeeper(outDir, lockPath, staleMs());
+  const keeper = keeperFor(outDir, lockPath);
   const deadline = Date.now() + waitMs;
   try {
     for (;;) {

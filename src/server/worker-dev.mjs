@@ -1,5 +1,5 @@
 // Entry of a rendering worker thread when the server runs from the TypeScript sources (tests,
-// `tsx`): loads them through tsx. The shipped build runs dist/server/worker.js instead.
+// `tsx`): loads them through tsx. The shipped build runs dist/app/worker.js instead.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,6 +1,6 @@
 /**
  * Entry of a rendering worker thread (piscina): the task runner of `tasks.ts`, compiled to
- * dist/server/worker.js in the shipped build.
+ * dist/app/worker.js in the shipped build.
  */
 import { runTask } from './tasks.ts';
 

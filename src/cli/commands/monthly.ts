@@ -107,60 +107,70 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
         .option('log', { type: 'string', requiresArg: true, describe: 'Fichier où ajouter la ligne de journal JSON (par défaut : sortie d\'erreur)', coerce: nonEmptyPath('log') }),
     ),
   handler: async (args) => {
-    // Loaded here, not with the command: `alses monthly --help` loads no renderer nor chart library.
-    const { checkReportMonth, defaultMonth } = await import('../../reports/rapport-mensuel.ts');
-    const { runMonthly } = await import('../../jobs/monthly.ts');
-    const month = args.month ?? defaultMonth();
-    let log: Omit<MonthlyLog, 'time' | 'durationMs'>;
-    const mailing = new MonthlyMailing(args); // issue 15: e-mail the report, alert on failure (src/cli/mail-options.ts)
-    let failure: unknown;
-    // Bars only for a person at a terminal (never under cron, in the log, or with --quiet).
-    const endProgress = await showProgress({ quiet: args.quiet });
+    // The thread that takes the output folder's lock comes up while the job loads (output/lock.ts).
+    const endLockThread = (await import('../../output/lock.ts')).warmLockKeeper(args.out);
     try {
-      checkReportMonth(month);
-      await mailing.prepare();
-      if (args.log) await checkMonthlyLog(args.log);
-      await checkWritableFolder(args.out, '--out', inputFolders(args.data, args.templates));
-      const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
-      const result = await runMonthly({
-        dataDir: args.data,
-        templatesDir: args.templates,
-        outDir: args.out,
-        month,
-        formats: FORMATS as readonly Format[],
-        waitMs: Math.max(0, args.wait) * 1000,
-        staleMonths: args['perime-apres'],
-        manifestKey,
-        afterPublish: mailing.afterPublish,
-      });
-      endProgress();
-      reportWrites(result.diagnostics, result.outputs, { quiet: args.quiet });
-      if (manifestKey && !args.quiet) process.stdout.write(signedManifestLine(args.out));
-      mailing.print(args.quiet);
-      // An unsent report (5) needs a person first; stale data (6) next: the report is written, the data needs updating.
-      process.exitCode = mailing.exitCode() || (result.stale ? EXIT_CODES.STALE : 0);
-      log = {
-        month,
-        status: result.status,
-        exitCode: process.exitCode,
-        outputs: result.outputs.map((o) => ({ path: o.path, sha256: o.sha256, status: o.status })),
-        ...(result.stale ? { stale: result.stale } : {}),
-      };
-    } catch (err) {
-      endProgress();
-      failure = err;
-      const code = reportFailure(err);
-      process.exitCode = code;
-      log = {
-        month,
-        status: STATUS_BY_CODE[code] ?? 'failed',
-        exitCode: code,
-        outputs: [],
-        error: err instanceof AlsesError || err instanceof Error ? err.message : String(err),
-      };
+      await monthly(args);
+    } finally {
+      await endLockThread();
     }
-    log = { ...log, ...(await mailing.finish(month, Number(process.exitCode), failure)) };
-    await writeMonthlyLog({ time: new Date().toISOString(), ...log, durationMs: processDurationMs() }, args.log);
-    if (process.exitCode === undefined) process.exitCode = EXIT_CODES.OUTPUT;
   },
 };
+
+/** The `monthly` command's work, once its lock thread is starting. */
+async function monthly(args: MonthlyArgs): Promise<void> {
+  // Loaded here, not with the command: `alses monthly --help` loads no renderer nor chart library.
+  const [{ checkReportMonth, defaultMonth }, { runMonthly }] = await Promise.all([import('../../reports/rapport-mensuel.ts'), import('../../jobs/monthly.ts')]);
+  const month = args.month ?? defaultMonth();
+  let log: Omit<MonthlyLog, 'time' | 'durationMs'>;
+  const mailing = new MonthlyMailing(args); // issue 15: e-mail the report, alert on failure (src/cli/mail-options.ts)
+  let failure: unknown;
+  // Bars only for a person at a terminal (never under cron, in the log, or with --quiet).
+  const endProgress = await showProgress({ quiet: args.quiet });
+  try {
+    checkReportMonth(month);
+    await mailing.prepare();
+    if (args.log) await checkMonthlyLog(args.log);
+    await checkWritableFolder(args.out, '--out', inputFolders(args.data, args.templates));
+    const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
+    const result = await runMonthly({
+      dataDir: args.data,
+      templatesDir: args.templates,
+      outDir: args.out,
+      month,
+      formats: FORMATS as readonly Format[],
+      waitMs: Math.max(0, args.wait) * 1000,
+      staleMonths: args['perime-apres'],
+      manifestKey,
+      afterPublish: mailing.afterPublish,
+    });
+    endProgress();
+    reportWrites(result.diagnostics, result.outputs, { quiet: args.quiet });
+    if (manifestKey && !args.quiet) process.stdout.write(signedManifestLine(args.out));
+    mailing.print(args.quiet);
+    // An unsent report (5) needs a person first; stale data (6) next: the report is written, the data needs updating.
+    process.exitCode = mailing.exitCode() || (result.stale ? EXIT_CODES.STALE : 0);
+    log = {
+      month,
+      status: result.status,
+      exitCode: process.exitCode,
+      outputs: result.outputs.map((o) => ({ path: o.path, sha256: o.sha256, status: o.status })),
+      ...(result.stale ? { stale: result.stale } : {}),
+    };
+  } catch (err) {
+    endProgress();
+    failure = err;
+    const code = reportFailure(err);
+    process.exitCode = code;
+    log = {
+      month,
+      status: STATUS_BY_CODE[code] ?? 'failed',
+      exitCode: code,
+      outputs: [],
+      error: err instanceof AlsesError || err instanceof Error ? err.message : String(err),
+    };
+  }
+  log = { ...log, ...(await mailing.finish(month, Number(process.exitCode), failure)) };
+  await writeMonthlyLog({ time: new Date().toISOString(), ...log, durationMs: processDurationMs() }, args.log);
+  if (process.exitCode === undefined) process.exitCode = EXIT_CODES.OUTPUT;
+}

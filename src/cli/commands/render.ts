@@ -58,6 +58,8 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         },
       }) as never,
   handler: async (args) => {
+    // The thread that takes the output folder's lock comes up while the documents are made (output/lock.ts).
+    const endLockThread = (await import('../../output/lock.ts')).warmLockKeeper(args.out);
     const endProgress = await showProgress();
     try {
       await checkWritableFolder(args.out, '--out', inputFolders(args.data, args.templates));
@@ -83,6 +85,8 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
     } catch (err) {
       endProgress();
       process.exitCode = reportFailure(err);
+    } finally {
+      await endLockThread();
     }
   },
 };
