@@ -50,8 +50,11 @@ parentPort.on('message', async (m) => {
     release = undefined;
     if (Atomics.load(flag, 0) === 0) {
       try {
-        const owner = JSON.parse(await fs.readFile(ownerFile, 'utf8'));
-        if (owner.token === m.token) { await fs.unlink(ownerFile); await fs.rmdir(workerData.lockPath); }
+        // Not followed, not blocking: a link or FIFO put there by another hand is not this run's record.
+        const handle = await fs.open(ownerFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+        let owner;
+        try { owner = (await handle.stat()).isFile() ? JSON.parse(await handle.readFile('utf8')) : undefined; } finally { await handle.close(); }
+        if (owner && owner.token === m.token) { await fs.unlink(ownerFile); await fs.rmdir(workerData.lockPath); }
       } catch {}
     }
     parentPort.postMessage({ type: 'released' });
