@@ -12,7 +12,9 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildServer } from '../src/server/app.ts';
 import { runCli } from './helpers/cli.ts';
 
 const ANNEXE = 'annexe-liste-juillet-2019';
@@ -136,5 +138,18 @@ describe('a lock folder whose owner was never recorded (run killed between creat
     await mkdir(path.join(out, '.alses.lock'));
     const run = await render();
     expect(run.code).toBe(4);
+  });
+});
+
+describe('the web server never serves a monthly report that is a link', () => {
+  let app: FastifyInstance;
+  afterAll(() => app?.close());
+  it('GET /rapports/<report>.pdf linked to a file outside the folder is 404 (regression: the file outside was sent)', async () => {
+    await symlink(path.join(ailleurs, 'secret.txt'), path.join(out, 'rapport-mensuel-2019-09.pdf'));
+    app = await buildServer({ dataDir: 'data', templatesDir: 'templates', outDir: out, limits: { timeoutMs: 60_000, maxMemoryMb: 512, threads: 1 } });
+    const res = await app.inject({ url: '/rapports/rapport-mensuel-2019-09.pdf' });
+    expect(res.body).not.toContain('mot de passe');
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('introuvable dans le dossier de sortie');
   });
 });
