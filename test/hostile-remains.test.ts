@@ -7,15 +7,16 @@
  * was touched; a FIFO must never make a command hang.
  */
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server/app.ts';
-import { runCli } from './helpers/cli.ts';
+import { ROOT, runCli } from './helpers/cli.ts';
 
 const ANNEXE = 'annexe-liste-juillet-2019';
 const SECRET = 'mot de passe du voisin\n';
@@ -151,5 +152,31 @@ describe('the web server never serves a monthly report that is a link', () => {
     expect(res.body).not.toContain('mot de passe');
     expect(res.statusCode).toBe(404);
     expect(res.body).toContain('introuvable dans le dossier de sortie');
+  });
+});
+
+describe('two imports into one data folder at once', () => {
+  it('an import whose files another import wrote after it compared them writes nothing, exit 4 (regression: it replaced them without --ecraser nor backup)', { timeout: 120_000 }, async () => {
+    const root = path.dirname(out);
+    const [a, b, target, go] = ['source-a', 'source-b', 'cible', 'go'].map((n) => path.join(root, n)) as [string, string, string, string];
+    await cp('data', a, { recursive: true });
+    await cp('data', b, { recursive: true });
+    const csv = path.join(b, 'etats', '2019-07-15.csv');
+    await writeFile(csv, (await readFile(csv, 'utf8')).replace('ANZIN;Jules Ferry;CAPEP;1\n', 'ANZIN;Jules Ferry;CAPEP;0,5\n'));
+    // b compares its files with the empty target (all new), then waits before taking the lock.
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/alses.mjs'), 'import', b, '--to', target], { env: { ...process.env, ALSES_TEST_FAULT: `planned=hold:${go}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while (!existsSync(`${go}.atteint`)) await sleep(100);
+    const first = await runCli(['import', a, '--to', target]);
+    expect(first.code, first.stderr).toBe(0);
+    const written = await readFile(path.join(target, 'etats', '2019-07-15.csv'), 'utf8');
+    await writeFile(go, '');
+    expect(await done).toBe(4);
+    expect(stderr).toContain(`Le dossier « ${target} » a changé pendant l'importation : « dispositif.yaml » était absent, il est maintenant identique (une autre importation y a écrit) ; aucun fichier n'a été écrit.`);
+    expect(await readFile(path.join(target, 'etats', '2019-07-15.csv'), 'utf8')).toBe(written);
+    expect(written).toContain('ANZIN;Jules Ferry;CAPEP;1\n');
+    expect(existsSync(path.join(target, '.sauvegardes'))).toBe(false);
   });
 });
