@@ -180,3 +180,39 @@ describe('two imports into one data folder at once', () => {
     expect(existsSync(path.join(target, '.sauvegardes'))).toBe(false);
   });
 });
+
+/** Whether this test run may mount a small tmpfs (root, in a container that allows it). */
+function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = path.join(tmpdir(), `alses-mount-probe-${process.pid}`);
+  try {
+    execFileSync('mkdir', ['-p', probe]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    execFileSync('rm', ['-rf', probe]);
+  }
+}
+
+describe('a full disk when the lock is taken', () => {
+  it.skipIf(!canMountTmpfs())('exit 3 in French, and no lock folder left behind (regression: the next runs were refused for 60 s, naming no owner)', async () => {
+    const small = path.join(path.dirname(out), 'petit');
+    await mkdir(small);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
+    try {
+      const folder = path.join(small, 'out');
+      await mkdir(folder);
+      // Fill the disk to its last byte: the lock folder can be made, not its owner record.
+      await writeFile(path.join(small, 'plein'), new Uint8Array(64 * 1024)).catch(() => undefined);
+      const run = await runCli(['render', ANNEXE, '--format', 'html', '--out', folder, '--wait', '0']);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain(`Dossier de sortie « ${folder} » inutilisable : disque plein (ENOSPC)`);
+      expect(await readdir(folder)).toEqual([]);
+    } finally {
+      execFileSync('umount', [small]);
+    }
+  });
+});

@@ -34,12 +34,21 @@ parentPort.on('message', async (m) => {
         lockfilePath: workerData.lockPath, stale: workerData.staleMs, update: workerData.updateMs, retries: 0, realpath: false,
         onCompromised: (err) => { Atomics.store(flag, 0, 1); parentPort.postMessage({ type: 'compromised', message: String(err && err.message) }); },
       });
-      const before = await fs.stat(workerData.lockPath);
       const temp = ownerFile + '.' + process.pid + '.tmp';
-      const handle = await fs.open(temp, 'wx');
-      try { await handle.writeFile(m.owner); await handle.sync(); } finally { await handle.close(); }
-      await fs.rename(temp, ownerFile);
-      await fs.utimes(workerData.lockPath, before.atime, before.mtime);
+      try {
+        const before = await fs.stat(workerData.lockPath);
+        const handle = await fs.open(temp, 'wx');
+        try { await handle.writeFile(m.owner); await handle.sync(); } finally { await handle.close(); }
+        await fs.rename(temp, ownerFile);
+        await fs.utimes(workerData.lockPath, before.atime, before.mtime);
+      } catch (err) {
+        // The owner record could not be written (disk full…): the lock is given up, not left behind.
+        await fs.unlink(temp).catch(() => {});
+        try { await release(); } catch {}
+        release = undefined;
+        await fs.rmdir(workerData.lockPath).catch(() => {});
+        throw err;
+      }
       parentPort.postMessage({ type: 'locked' });
     } catch (err) {
       parentPort.postMessage({ type: 'error', code: err && err.code, message: String(err && err.message) });
