@@ -4,7 +4,7 @@
  * heavy job runs in the worker pool (`pool.ts`) through the engine adapter (`engine.ts`).
  *
  * Statuses: 400 bad request, 401 missing credentials, 403 cross-site form, 404 unknown
- * document, 409 output folder locked, 413 upload too large, 422 invalid data (or data too big
+ * document, 409 output folder locked, 413 upload too large, 414 address too long, 422 invalid data (or data too big
  * to process within the limits), 503 server busy; 500 only for a fault of the product.
  */
 import multipart from '@fastify/multipart';
