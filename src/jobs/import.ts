@@ -25,6 +25,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
 import { compareWithDisk, systemReason } from '../output/atomic.ts';
 import { checkWritesInside } from '../output/confine.ts';
+import { faultPoint } from '../output/fault.ts';
 import { repairFolder, withOutputLock } from '../output/lock.ts';
 import { replaceAll } from '../output/transaction.ts';
 
@@ -99,10 +100,12 @@ export async function runImport(source: string, to: string, options: ImportOptio
   if (!written.some((p) => p.status !== 'unchanged')) return { diagnostics, plan, status: 'unchanged' };
 
   if (changed.length > 0) await checkWritesInside(target, [path.join(target, BACKUP_FOLDER, 'sauvegarde')]);
+  await faultPoint('planned');
   const backup = await withOutputLock(
     target,
     0,
     async () => {
+      await checkUnchangedSincePlan(target, files, written);
       const kept = changed.length > 0 ? await backUp(target, changed, options.now ?? new Date()) : undefined;
       try {
         await replaceAll(target, files);
@@ -115,6 +118,26 @@ export async function runImport(source: string, to: string, options: ImportOptio
     { folder: 'données' },
   );
   return { diagnostics, plan, status: 'written', ...(backup ? { backup } : {}) };
+}
+
+/**
+ * Checks, under the folder's lock, that each file is still as `plan` found it before the lock was
+ * taken: another import (or `etat`, the server) may have written it meanwhile, and this one would
+ * then replace it without --ecraser and without keeping its version.
+ * @throws AlsesError LOCKED (French, naming the file) when one changed; nothing is written.
+ */
+async function checkUnchangedSincePlan(target: string, files: readonly CanonicalFile[], plan: readonly PlannedFile[]): Promise<void> {
+  const words = { new: 'absent', unchanged: 'identique', changed: 'différent' } as const;
+  for (const [i, file] of files.entries()) {
+    const onDisk = await compareWithDisk(file.path, file.bytes);
+    const now = onDisk === 'absent' ? 'new' : onDisk === 'same' ? 'unchanged' : 'changed';
+    const before = plan[i]!.status as keyof typeof words;
+    if (now !== before)
+      throw new AlsesError(
+        'LOCKED',
+        `Le dossier « ${target} » a changé pendant l'importation : « ${plan[i]!.relative} » était ${words[before]}, il est maintenant ${words[now]} (une autre importation y a écrit) ; aucun fichier n'a été écrit. Relancez l'importation pour voir ce qui change.`,
+      );
+  }
 }
 
 /**

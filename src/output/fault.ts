@@ -7,14 +7,16 @@
  * `locked` (lock taken, journal of an interrupted run repaired), `temp:<n>` (a temporary file
  * written and flushed), `backup:<n>` (the previous version kept aside), `journal` (the journal
  * written: the commit point), `rename:<n>` (a file replaced), `renamed` (every file replaced,
- * folder flushed), `cleanup:<n>` (a kept version removed), `done` (journal removed).
+ * folder flushed), `cleanup:<n>` (a kept version removed), `done` (journal removed); and, for
+ * `alses import` only, `planned` (files compared with the data folder, before its lock is taken).
  *
  * Actions: `kill` (SIGKILL to itself: nothing more runs), `term` (SIGTERM to itself, then a short
  * pause so the handler runs), `block:<ms>` (blocks the main thread, as a long computation does),
- * `hold:<file>` (blocks the main thread likewise until `file` exists).
+ * `hold:<file>` (blocks the main thread likewise until `file` exists, having first created
+ * `<file>.atteint` so that a test knows the point is reached).
  * `ALSES_TEST_FAULT=trace` prints `alses-test-point <point>` on stderr at each point.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The environment variable read by `faultPoint`. */
@@ -40,6 +42,9 @@ export async function faultPoint(point: string): Promise<void> {
       process.kill(process.pid, 'SIGTERM');
       await sleep(100);
     } else if (action.startsWith('block:')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(action.slice(6)));
-    else if (action.startsWith('hold:')) while (!existsSync(action.slice(5))) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    else if (action.startsWith('hold:')) {
+      writeFileSync(`${action.slice(5)}.atteint`, '');
+      while (!existsSync(action.slice(5))) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
   }
 }

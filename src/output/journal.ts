@@ -21,12 +21,16 @@
  * of a process that no longer exists are removed (never those of a live run, such as `alses
  * signer` writing a PDF).
  */
-import { access, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AlsesError } from '../errors.ts';
 import { sha256 } from './manifest.ts';
 import { removeQuietly, systemReason, writeAtomic } from './atomic.ts';
+import { insideFolder } from '../dataset/rules/files.ts';
+import { problemText, readRegularText } from './json.ts';
+import { processGone } from './owner.ts';
 
 /** File name of the journal, in the folder a publication writes to. */
 export const JOURNAL_FILE = '.alses-journal.json';
@@ -98,9 +102,21 @@ export async function removeJournal(root: string): Promise<void> {
   await fsyncDir(root);
 }
 
+/**
+ * SHA-256 of a regular file, opened without following a symbolic link nor blocking on a FIFO
+ * (a journal names files a hostile hand may have replaced by a link to /dev/zero or a FIFO);
+ * undefined for anything else.
+ */
 const hashOf = async (file: string): Promise<string | undefined> => {
-  const bytes = await readFile(file).catch(() => undefined);
-  return bytes && sha256(bytes);
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    return (await handle.stat()).isFile() ? sha256(await handle.readFile()) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
 };
 
 const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
@@ -118,15 +134,20 @@ const count = (n: number, one: string, many: string): string => `${n} ${n >= 2 ?
  */
 export async function recoverInterrupted(root: string): Promise<Recovery | undefined> {
   const journalFile = path.join(root, JOURNAL_FILE);
-  const raw = await readFile(journalFile, 'utf8').catch(() => undefined);
+  const read = await readRegularText(journalFile);
   let journal: z.infer<typeof journalSchema> | undefined;
   let direction: Recovery['direction'];
-  if (raw !== undefined) {
+  if (read.problem !== 'absent') {
+    const refused = (why: string) =>
+      new AlsesError('OUTPUT', `Journal de publication « ${journalFile} » ${why} : la publication interrompue ne peut être ni achevée ni annulée, rien n'a été touché (attendu : le fichier JSON écrit par alses, qui ne nomme que des fichiers de ce dossier ; comparez le dossier avec « alses verify », puis supprimez ce fichier)`);
+    if (read.problem !== undefined) throw refused(`illisible (${problemText(read)})`);
     try {
-      journal = journalSchema.parse(JSON.parse(raw));
+      journal = journalSchema.parse(JSON.parse(read.text));
     } catch {
-      throw new AlsesError('OUTPUT', `Journal de publication « ${journalFile} » illisible : la publication interrompue ne peut être ni achevée ni annulée (attendu : le fichier JSON écrit par alses ; comparez le dossier avec « alses verify », puis supprimez ce fichier)`);
+      throw refused('illisible');
     }
+    const outside = await entryOutside(root, journal.entries);
+    if (outside !== undefined) throw refused(`refusé : il nomme « ${outside} », hors du dossier « ${root} » (chemin absolu, « .. », lien symbolique, ou fichier temporaire d'un autre nom)`);
     try {
       direction = await replay(root, journal.entries);
     } catch (err) {
@@ -137,6 +158,23 @@ export async function recoverInterrupted(root: string): Promise<Recovery | undef
   if (journal) await removeJournal(root);
   if (!journal && debris === 0) return undefined;
   return { ...(direction ? { direction } : {}), ...(journal ? { pid: journal.pid } : {}), files: journal?.entries.length ?? 0, debris };
+}
+
+/**
+ * The first path of `entries` that does not name a file of `root` or of one of its sub-folders
+ * (absolute, with `..` or an empty part, through a symbolic link), or a temporary file or kept
+ * version that is not a debris name beside its target; undefined when every path is in place.
+ * A journal is only ever written by alses: one naming anything else is not followed (issue 12:
+ * `verify` removed a file outside the folder that a forged journal named).
+ */
+async function entryOutside(root: string, entries: readonly JournalEntry[]): Promise<string | undefined> {
+  const plain = (rel: string) => !rel.includes('\\') && !rel.includes('\0') && rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+  for (const e of entries) {
+    if (!plain(e.target) || !(await insideFolder(root, path.join(root, path.dirname(e.target), '_')))) return e.target;
+    for (const f of [e.temp, e.backup])
+      if (f !== null && (!plain(f) || path.posix.dirname(f) !== path.posix.dirname(e.target) || !isDebrisName(path.posix.basename(f)))) return f;
+  }
+  return undefined;
 }
 
 /** Completes the journal's renames when every new file is whole, else puts every previous version back. */
@@ -161,15 +199,6 @@ async function replay(root: string, entries: readonly JournalEntry[]): Promise<'
   // The temporary files and kept versions named by the journal: debris now, whoever's pid they carry.
   for (const e of entries) for (const f of [e.temp, e.backup]) if (f !== null) await removeQuietly(at(f));
   return whole ? 'forward' : 'back';
-}
-
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 /** The debris in `root` and its sub-folders (two levels, hidden folders skipped), as paths. */

@@ -34,12 +34,21 @@ parentPort.on('message', async (m) => {
         lockfilePath: workerData.lockPath, stale: workerData.staleMs, update: workerData.updateMs, retries: 0, realpath: false,
         onCompromised: (err) => { Atomics.store(flag, 0, 1); parentPort.postMessage({ type: 'compromised', message: String(err && err.message) }); },
       });
-      const before = await fs.stat(workerData.lockPath);
       const temp = ownerFile + '.' + process.pid + '.tmp';
-      const handle = await fs.open(temp, 'wx');
-      try { await handle.writeFile(m.owner); await handle.sync(); } finally { await handle.close(); }
-      await fs.rename(temp, ownerFile);
-      await fs.utimes(workerData.lockPath, before.atime, before.mtime);
+      try {
+        const before = await fs.stat(workerData.lockPath);
+        const handle = await fs.open(temp, 'wx');
+        try { await handle.writeFile(m.owner); await handle.sync(); } finally { await handle.close(); }
+        await fs.rename(temp, ownerFile);
+        await fs.utimes(workerData.lockPath, before.atime, before.mtime);
+      } catch (err) {
+        // The owner record could not be written (disk full…): the lock is given up, not left behind.
+        await fs.unlink(temp).catch(() => {});
+        try { await release(); } catch {}
+        release = undefined;
+        await fs.rmdir(workerData.lockPath).catch(() => {});
+        throw err;
+      }
       parentPort.postMessage({ type: 'locked' });
     } catch (err) {
       parentPort.postMessage({ type: 'error', code: err && err.code, message: String(err && err.message) });
@@ -50,8 +59,11 @@ parentPort.on('message', async (m) => {
     release = undefined;
     if (Atomics.load(flag, 0) === 0) {
       try {
-        const owner = JSON.parse(await fs.readFile(ownerFile, 'utf8'));
-        if (owner.token === m.token) { await fs.unlink(ownerFile); await fs.rmdir(workerData.lockPath); }
+        // Not followed, not blocking: a link or FIFO put there by another hand is not this run's record.
+        const handle = await fs.open(ownerFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+        let owner;
+        try { owner = (await handle.stat()).isFile() ? JSON.parse(await handle.readFile('utf8')) : undefined; } finally { await handle.close(); }
+        if (owner && owner.token === m.token) { await fs.unlink(ownerFile); await fs.rmdir(workerData.lockPath); }
       } catch {}
     }
     parentPort.postMessage({ type: 'released' });

@@ -13,7 +13,7 @@
  *   publication not yet committed is abandoned (nothing replaced), a committed one is completed.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread } from 'node:worker_threads';
@@ -23,7 +23,7 @@ import { systemReason } from './atomic.ts';
 import { faultPoint } from './fault.ts';
 import { describeRecovery, interruptedRemains, recoverInterrupted } from './journal.ts';
 import { LockKeeper } from './lock-keeper.ts';
-import { currentOwner, describeOwner, isLocalOwner, ownerIsGone, ownerTokenSync, readOwner, type LockOwner } from './owner.ts';
+import { currentOwner, describeOwner, isLocalOwner, ownerIsGone, ownerTokenSync, processGone, readOwner, type LockOwner } from './owner.ts';
 import { registerHeldLock, runState } from './run-state.ts';
 
 /** Name of the lock folder of an output folder (held while a run writes there). */
@@ -165,7 +165,7 @@ async function acquire(outDir: string, lockPath: string, waitMs: number, unusabl
       const holder = await readOwner(lockPath);
       // ENOTEMPTY: proper-lockfile found the lock stale (not refreshed) but could not remove it,
       // as it holds the owner record. A live owner of this machine is never taken over.
-      const abandoned = holder ? ownerIsGone(holder) || (attempt.code === 'ENOTEMPTY' && !isLocalOwner(holder)) : attempt.code === 'ENOTEMPTY';
+      const abandoned = holder ? ownerIsGone(holder) || (attempt.code === 'ENOTEMPTY' && !isLocalOwner(holder)) : attempt.code === 'ENOTEMPTY' || (await ownerNeverRecorded(lockPath));
       if (abandoned && (await takeOver(lockPath, holder))) continue;
       if (Date.now() >= deadline) {
         const who = holder ? ` : ${describeOwner(holder)}` : '';
@@ -177,6 +177,29 @@ async function acquire(outDir: string, lockPath: string, waitMs: number, unusabl
     await keeper.close();
     throw err;
   }
+}
+
+/** How long a lock folder may stay without its owner record before it is held abandoned, in ms (its record is written within milliseconds). */
+const OWNER_RECORD_GRACE_MS = 5000;
+
+/**
+ * Whether the lock folder `lockPath` was left by a run killed between creating it and recording
+ * its owner: it holds nothing but the owner record's temporary files (`owner.json.<pid>.tmp`) of
+ * processes that no longer exist, and, when it holds nothing at all, was created more than
+ * `OWNER_RECORD_GRACE_MS` ago. Such a lock was taken over only once stale (60 s): every run
+ * meanwhile stopped with exit 4 naming no owner.
+ */
+async function ownerNeverRecorded(lockPath: string): Promise<boolean> {
+  const names = await readdir(lockPath).catch(() => undefined);
+  if (names === undefined) return false;
+  if (names.length === 0) {
+    const info = await stat(lockPath).catch(() => undefined);
+    return info !== undefined && Date.now() - info.mtimeMs > OWNER_RECORD_GRACE_MS;
+  }
+  return names.every((name) => {
+    const pid = /^owner\.json\.(\d+)\.tmp$/.exec(name)?.[1];
+    return pid !== undefined && processGone(Number(pid));
+  });
 }
 
 /**

@@ -6,8 +6,7 @@
  * waiting for the lock to go stale.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -59,21 +58,41 @@ export function currentOwner(now: Date = new Date()): LockOwner {
   return { pid: process.pid, hostname: hostname(), ...(boot ? { bootId: boot } : {}), ...(ticks !== undefined ? { startTicks: ticks } : {}), since: now.toISOString(), token: randomBytes(8).toString('hex') };
 }
 
-/** The owner record of the lock folder `lockPath`, or undefined (none yet, or unreadable). */
-export async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
+/** Largest owner record read, in bytes (one is about 200). */
+const OWNER_MAX_BYTES = 64 * 1024;
+
+/**
+ * The owner record of the lock folder `lockPath`, or undefined (none yet, or unreadable). Only a
+ * small regular file is read, without following a symbolic link nor blocking on a FIFO: anyone
+ * who may write in the output folder could otherwise make every run hang on the lock (issue 12).
+ */
+export function readOwnerSync(lockPath: string): LockOwner | undefined {
+  let fd: number | undefined;
   try {
-    return ownerSchema.parse(JSON.parse(await readFile(path.join(lockPath, OWNER_FILE), 'utf8')));
+    fd = openSync(path.join(lockPath, OWNER_FILE), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > OWNER_MAX_BYTES) return undefined;
+    return ownerSchema.parse(JSON.parse(readFileSync(fd, 'utf8')));
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
+/** `readOwnerSync`, for async callers. */
+export const readOwner = async (lockPath: string): Promise<LockOwner | undefined> => readOwnerSync(lockPath);
+
 /** The token of the owner record of the lock folder `lockPath`, read synchronously; undefined when there is none. */
-export function ownerTokenSync(lockPath: string): string | undefined {
+export const ownerTokenSync = (lockPath: string): string | undefined => readOwnerSync(lockPath)?.token;
+
+/** Whether no process of this machine has the id `pid` (`kill(pid, 0)` → ESRCH; EPERM: it exists, under another account). */
+export function processGone(pid: number): boolean {
   try {
-    return ownerSchema.parse(JSON.parse(readFileSync(path.join(lockPath, OWNER_FILE), 'utf8'))).token;
-  } catch {
-    return undefined;
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
@@ -90,12 +109,7 @@ export function ownerIsGone(owner: LockOwner): boolean {
   if (!isLocalOwner(owner)) return false;
   const boot = bootId();
   if (owner.bootId && boot && owner.bootId !== boot) return true;
-  try {
-    process.kill(owner.pid, 0);
-  } catch (err) {
-    // EPERM: the process exists, under another account.
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
-  }
+  if (processGone(owner.pid)) return true;
   if (owner.startTicks === undefined) return false;
   const ticks = processStartTicks(owner.pid);
   return ticks !== undefined && ticks !== owner.startTicks;

@@ -4,7 +4,7 @@
  * heavy job runs in the worker pool (`pool.ts`) through the engine adapter (`engine.ts`).
  *
  * Statuses: 400 bad request, 401 missing credentials, 403 cross-site form, 404 unknown
- * document, 409 output folder locked, 413 upload too large, 422 invalid data (or data too big
+ * document, 409 output folder locked, 413 upload too large, 414 address too long, 422 invalid data (or data too big
  * to process within the limits), 503 server busy; 500 only for a fault of the product.
  */
 import multipart from '@fastify/multipart';
@@ -15,7 +15,7 @@ import type { Credentials } from './auth.ts';
 import { ServerContext } from './context.ts';
 import { pageRoutes } from './page.ts';
 import { DEFAULT_LIMITS, WorkerPool, type PoolLimits } from './pool.ts';
-import { handleProblems } from './problems.ts';
+import { BODY_LIMIT, frameworkErrors, handleProblems } from './problems.ts';
 import { Workspaces } from './workspace.ts';
 
 /** Options of the web server. */
@@ -43,7 +43,7 @@ export const DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024;
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const uploadLimit = options.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT;
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, trustProxy: false, frameworkErrors: frameworkErrors(uploadLimit) });
   const pool = new WorkerPool(options.limits ?? DEFAULT_LIMITS);
   const workspaces = new Workspaces(options.dataDir);
   const ctx = new ServerContext({ dataDir: options.dataDir, templatesDir: options.templatesDir, uploadLimit }, pool, workspaces);

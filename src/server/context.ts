@@ -189,12 +189,18 @@ export class ServerContext {
     if (!request.isMultipart()) throw new HttpProblem(400, 'Envoi attendu sous forme de fichiers (multipart/form-data)');
     const files: UploadedFile[] = [];
     let total = 0;
-    for await (const part of request.parts()) {
-      if (part.type !== 'file') continue;
-      const bytes = await part.toBuffer();
-      total += bytes.byteLength;
-      if (total > this.options.uploadLimit) throw new HttpProblem(413, tooLarge(this.options.uploadLimit, ' en tout'));
-      if (part.filename !== '' || bytes.byteLength > 0) files.push({ filename: part.filename, bytes: new Uint8Array(bytes) });
+    try {
+      for await (const part of request.parts()) {
+        if (part.type !== 'file') continue;
+        const bytes = await part.toBuffer();
+        total += bytes.byteLength;
+        if (total > this.options.uploadLimit) throw new HttpProblem(413, tooLarge(this.options.uploadLimit, ' en tout'));
+        if (part.filename !== '' || bytes.byteLength > 0) files.push({ filename: part.filename, bytes: new Uint8Array(bytes) });
+      }
+    } catch (err) {
+      // The multipart parser's own errors (no separator, body cut short) carry no code and an English message.
+      if (err instanceof HttpProblem || (err as { code?: string }).code?.startsWith('FST_')) throw err;
+      throw new HttpProblem(400, "Envoi mal formé : le corps multipart/form-data est incomplet ou n'a pas de séparateur (boundary) (attendu : le formulaire d'envoi de fichiers de la page, ou curl -F fichiers=@alses.xlsx)");
     }
     return files;
   }

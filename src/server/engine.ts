@@ -6,7 +6,7 @@
  * changes. Functions here are plain and run in a worker thread (see `pool.ts`), except the
  * cheap ones noted.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isWorkbookPath } from '../dataset/load.ts';
 import { columnLetters, readWorkbook, rowNumber } from '../dataset/read/xlsx.ts';
@@ -327,13 +327,17 @@ export async function listMonthlyReports(outDir: string): Promise<MonthlyReportI
   return [...byMonth.entries()].sort(([a], [b]) => (a < b ? 1 : -1)).map(([month, files]) => ({ month, files }));
 }
 
-/** Path of a monthly report file of `outDir`, or undefined when the name is not one. */
+/**
+ * Path of a monthly report file of `outDir`, or undefined when the name is not one, or not a
+ * regular file: a symbolic link is never followed (it may lead out of the folder, e.g. to
+ * /etc/shadow), nor a FIFO opened.
+ */
 export async function monthlyReportFile(outDir: string, fileName: string): Promise<string | undefined> {
   const reports = await listMonthlyReports(outDir);
   const known = reports.some((r) => Object.values(r.files).includes(fileName));
   if (!known) return undefined;
   const file = path.join(outDir, fileName);
-  return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
+  return (await lstat(file).catch(() => undefined))?.isFile() ? file : undefined;
 }
 
 /** The latest month a report can be produced for (`YYYY-MM`): the previous month, Europe/Paris. Calls `defaultMonth`. */

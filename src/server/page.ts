@@ -3,6 +3,7 @@
  * reports), uploading a workbook into the session's workspace and saving it to the data folder,
  * producing a monthly report, and each document's preview and downloads.
  */
+import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
@@ -100,7 +101,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     const file = await monthlyReportFile(outDir, name);
     if (!file) throw new HttpProblem(404, `Rapport « ${name} » introuvable dans le dossier de sortie`);
     const ext = splitName(name).ext as Format;
-    return reply.type(CONTENT_TYPES[ext]).header('content-disposition', `attachment; filename="${name}"`).send(await readFile(file));
+    return reply.type(CONTENT_TYPES[ext]).header('content-disposition', `attachment; filename="${name}"`).send(await readFile(file, { flag: constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK }));
   });
 
   app.get('/documents/:fichier', async (request, reply) => {

@@ -3,7 +3,8 @@
  * status of a job's expected failure, and the error and not-found handlers that turn them into a
  * JSON answer (under `/api/`) or an HTML page, in French.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sizeText } from '../dataset/rules/files.ts';
 import { errorPage } from './html.ts';
 import { JobLimitError } from './pool.ts';
 import type { TaskFailure } from './tasks.ts';
@@ -48,7 +49,61 @@ export function withoutRow<T extends { row?: unknown }>(p: T): Omit<T, 'row'> {
 }
 
 /** The French message of an upload larger than `uploadLimit` bytes, with `detail` after the size. */
-export const tooLarge = (uploadLimit: number, detail = ''): string => `Envoi trop volumineux (au plus ${Math.round(uploadLimit / 1024 / 1024)} Mio${detail})`;
+export const tooLarge = (uploadLimit: number, detail = ''): string => `Envoi trop volumineux (au plus ${sizeText(uploadLimit)}${detail})`;
+
+/** Largest body of a request other than an upload (a form, JSON), in bytes (`bodyLimit` of app.ts). */
+export const BODY_LIMIT = 64 * 1024;
+
+const JSON_BODY = 'attendu : un objet JSON, ex. {"mois": "2019-09"}';
+
+/**
+ * The status and French message of a request the server cannot read (Fastify's and the multipart
+ * parser's own errors carry English messages, never shown), or undefined for a fault of the product.
+ */
+export function requestFault(error: Error & { statusCode?: number; code?: string }, uploadLimit: number): { status: number; message: string } | undefined {
+  switch (error.code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return { status: 413, message: tooLarge(uploadLimit) };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, message: `Requête trop volumineuse (au plus ${sizeText(BODY_LIMIT)} ; un envoi de fichiers se fait en multipart/form-data, jusqu'à ${sizeText(uploadLimit)})` };
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return { status: 413, message: "Trop de fichiers ou de champs dans l'envoi (au plus 20 fichiers)" };
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 400, message: 'Envoi attendu sous forme de fichiers (multipart/form-data)' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, message: `Corps de requête JSON invalide (${JSON_BODY} ; les clés __proto__ et constructor sont refusées)` };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, message: `Corps de requête JSON vide (${JSON_BODY})` };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, message: 'Adresse invalide : un caractère encodé en %XX ne forme pas un texte UTF-8 (attendu : une adresse de la page, ex. /documents/annexe-liste)' };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, message: 'Adresse trop longue (attendu : une adresse de la page, ex. /documents/annexe-liste)' };
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)
+    return { status: error.statusCode === 406 ? 400 : error.statusCode, message: `Requête invalide${error.code ? ` (${error.code})` : ''}` };
+  return undefined;
+}
+
+/** Answers `error` (see `handleProblems`) as JSON under `/api/`, else as an HTML page. */
+function answer(request: FastifyRequest, reply: FastifyReply, status: number, message: string, problemes: readonly unknown[] = []) {
+  reply.code(status);
+  if (isApi(request)) return reply.type('application/json; charset=utf-8').send({ erreur: message, ...(problemes.length ? { problemes } : {}) });
+  return reply.type('text/html; charset=utf-8').send(errorPage(status === 401 ? 'Identification requise' : 'Échec', message));
+}
+
+/**
+ * Fastify's `frameworkErrors`: a request its router cannot read (bad %-encoding, a part of the
+ * address too long) answered in French, as any other problem.
+ */
+export function frameworkErrors(uploadLimit: number) {
+  return (error: Error & { statusCode?: number; code?: string }, request: FastifyRequest, reply: FastifyReply) => {
+    const fault = requestFault(error, uploadLimit) ?? { status: 400, message: 'Requête invalide' };
+    void answer(request, reply, fault.status, fault.message);
+  };
+}
 
 /**
  * Sets the error and not-found handlers: known failures get their status (see `app.ts`), anything
@@ -67,27 +122,15 @@ export function handleProblems(app: FastifyInstance, uploadLimit: number): void 
     } else if (error instanceof JobLimitError) {
       status = error.reason === 'file' ? 503 : 422;
       message = error.message;
-    } else if (error.code === 'FST_REQ_FILE_TOO_LARGE' || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      status = 413;
-      message = tooLarge(uploadLimit);
-    } else if (error.code === 'FST_FILES_LIMIT' || error.code === 'FST_PARTS_LIMIT' || error.code === 'FST_FIELDS_LIMIT') {
-      status = 413;
-      message = 'Trop de fichiers ou de champs dans l\'envoi (au plus 20 fichiers)';
-    } else if (error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      status = 400;
-      message = 'Envoi attendu sous forme de fichiers (multipart/form-data)';
-    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      status = error.statusCode === 406 ? 400 : error.statusCode;
-      message = `Requête invalide (${error.message})`;
+    } else if (requestFault(error, uploadLimit)) {
+      ({ status, message } = requestFault(error, uploadLimit)!);
     } else {
       request.log.error(error);
       process.stderr.write(`alses serve : erreur inattendue : ${error.stack ?? error.message}\n`);
       status = 500;
       message = 'Erreur interne du serveur : le traitement a échoué.';
     }
-    reply.code(status);
-    if (isApi(request)) return reply.type('application/json; charset=utf-8').send({ erreur: message, ...(problemes.length ? { problemes } : {}) });
-    return reply.type('text/html; charset=utf-8').send(errorPage(status === 401 ? 'Identification requise' : 'Échec', message));
+    return answer(request, reply, status, message, problemes);
   });
   app.setNotFoundHandler((request, reply) => {
     reply.code(404);

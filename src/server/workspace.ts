@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { outsideFolder } from '../dataset/rules/files.ts';
+import { systemReason } from '../output/atomic.ts';
 import type { DataSource } from './engine.ts';
 
 /** Name of the session cookie. */
@@ -119,8 +120,13 @@ export class Workspaces {
             throw new UploadError(
               `Le fichier « ${csv.name} » ne correspond à aucun état ni déploiement de dispositif.yaml (attendu : ${[...places.values()].map((p) => path.basename(p)).join(', ') || 'un fichier nommé dans dispositif.yaml'})`,
             );
-          await mkdir(path.dirname(target), { recursive: true });
-          await writeFile(target, csv.bytes);
+          try {
+            await mkdir(path.dirname(target), { recursive: true });
+            await writeFile(target, csv.bytes);
+          } catch (err) {
+            const place = path.relative(dir, target).split(path.sep).join('/');
+            throw new UploadError(`Le fichier « ${csv.name} » ne peut pas être placé en « ${place} », chemin que lui donne dispositif.yaml : ${systemReason(err)} (attendu : un chemin de fichier CSV des données, ex. etats/2019-07-15.csv)`);
+          }
         }
         source = { path: dir, hiddenRoot: dir };
         label = `fichiers ${named.map((f) => `« ${f.name} »`).join(', ')} (le reste vient de data/)`;
