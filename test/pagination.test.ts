@@ -8,8 +8,9 @@
  * - the signature block and the publication mention are never alone on a page: they stand on the
  *   page of the table's last rows (in DOCX, in a one-row table joined to the table, whose last
  *   rows are kept with it: LibreOffice 7.4 honours that on every page, as Word does);
- * - a paragraph never leaves its first line alone at the foot of a page (PDF; DOCX asks Word and
- *   LibreOffice for widow control).
+ * - a paragraph never leaves its first line alone at the foot of a page, nor its last line alone at
+ *   the top of the next (PDF; DOCX asks Word and LibreOffice for widow control, and LibreOffice's
+ *   layout of it is checked).
  * The numbers of rows tried are every N up to 8 and every N around each page boundary of the
  * table (found by laying out 200 rows), for the table crossing a page at every possible place.
  * The caption's place on the page is swept too, by paragraphs put before the table.
@@ -162,27 +163,34 @@ describe('PDF', () => {
 });
 
 describe('PDF paragraphs', () => {
-  it('never leave their first line alone at the foot of a page, nor a heading before them', async () => {
-    const words = REMARK_WORDS.slice(0, 120);
-    let crossed = 0;
-    for (let fill = 24; fill <= 36; fill++) {
-      for (const titled of [false, true]) {
-        const doc = document({ title: 'Paragraphes', date: '2019-07-01', header: '' }, [
-          ...Array.from({ length: fill }, (_, i) => paragraph([`Paragraphe ${i + 1}.`])),
-          ...(titled ? [heading(2, 'Section suivante')] : []),
-          paragraph([words.join(' ')]),
-        ]);
-        const pages = (await pdfText(await renderPdf(doc))).map((p) => p.split('\n'));
-        // Page of each line of the long paragraph, and of the heading.
-        const lines = pages.flatMap((page, i) => page.filter((l) => /\bmot\d+\b/.test(l)).map(() => i + 1));
-        const first = lines.filter((p) => p === lines[0]).length;
-        expect(lines.length).toBeGreaterThan(4);
-        expect(first, `${fill} paragraphs before, heading ${titled}`).toBeGreaterThanOrEqual(2);
-        if (titled) expect(pages[(lines[0] ?? 1) - 1]).toContain('Section suivante');
-        if (new Set(lines).size > 1) crossed++;
+  it('never leave their first line alone at the foot of a page, nor their last line alone at the top of the next, nor a heading before them', async () => {
+    const ends: { first: number; last: number }[] = [];
+    // Paragraphs of 4 and 9 lines, placed lower and lower on page 1 by the one-line paragraphs before them.
+    for (const words of [REMARK_WORDS.slice(0, 60), REMARK_WORDS.slice(0, 120)]) {
+      for (let fill = 24; fill <= 36; fill++) {
+        for (const titled of [false, true]) {
+          const doc = document({ title: 'Paragraphes', date: '2019-07-01', header: '' }, [
+            ...Array.from({ length: fill }, (_, i) => paragraph([`Paragraphe ${i + 1}.`])),
+            ...(titled ? [heading(2, 'Section suivante')] : []),
+            paragraph([words.join(' ')]),
+          ]);
+          const pages = (await pdfText(await renderPdf(doc))).map((p) => p.split('\n'));
+          // Page of each line of the long paragraph, and of the heading.
+          const lines = pages.flatMap((page, i) => page.filter((l) => /\bmot\d+\b/.test(l)).map(() => i + 1));
+          const first = lines.filter((p) => p === lines[0]).length;
+          const last = lines.filter((p) => p === lines.at(-1)).length;
+          const where = `${words.length} words, ${fill} paragraphs before, heading ${titled}`;
+          expect(lines.length, where).toBeGreaterThan(3);
+          expect(first, where).toBeGreaterThanOrEqual(2);
+          expect(last, where).toBeGreaterThanOrEqual(2);
+          if (titled) expect(pages[(lines[0] ?? 1) - 1], where).toContain('Section suivante');
+          if (new Set(lines).size > 1) ends.push({ first, last });
+        }
       }
     }
-    expect(crossed).toBeGreaterThan(0); // the range met page ends
+    // The range met page ends, paragraphs split with exactly 2 lines on either side.
+    expect(ends.some((e) => e.first === 2)).toBe(true);
+    expect(ends.some((e) => e.last === 2)).toBe(true);
   }, 120_000);
 });
 
