@@ -162,29 +162,44 @@ describe('PDF', () => {
   }, 120_000);
 });
 
+/**
+ * A long paragraph (`words`, 4 to 9 lines), placed lower and lower on page 1 by `fill` one-line
+ * paragraphs before it, after a heading when `titled`.
+ */
+const paragraphCase = (words: readonly string[], fill: number, titled: boolean): DocumentNode =>
+  document({ title: 'Paragraphes', date: '2019-07-01', header: '' }, [
+    ...Array.from({ length: fill }, (_, i) => paragraph([`Paragraphe ${i + 1}.`])),
+    ...(titled ? [heading(2, 'Section suivante')] : []),
+    paragraph([words.join(' ')]),
+  ]);
+
+/** Paragraphs of 4 and 9 lines, by number of words. */
+const PARAGRAPH_WORDS = [REMARK_WORDS.slice(0, 60), REMARK_WORDS.slice(0, 120)];
+
+/**
+ * Where the long paragraph's lines landed: the page of each line, and the number of its lines on
+ * its first and last pages; `heading`: the text of the page of its first line has the heading.
+ */
+function paragraphLines(pageTexts: readonly string[]): { pages: number[]; first: number; last: number; heading: boolean } {
+  const lines = pageTexts.map((p) => p.split('\n'));
+  const pages = lines.flatMap((page, i) => page.filter((l) => /\bmot\d+\b/.test(l)).map(() => i + 1));
+  const count = (page: number | undefined) => pages.filter((p) => p === page).length;
+  return { pages, first: count(pages[0]), last: count(pages.at(-1)), heading: lines[(pages[0] ?? 1) - 1]?.includes('Section suivante') ?? false };
+}
+
 describe('PDF paragraphs', () => {
   it('never leave their first line alone at the foot of a page, nor their last line alone at the top of the next, nor a heading before them', async () => {
     const ends: { first: number; last: number }[] = [];
-    // Paragraphs of 4 and 9 lines, placed lower and lower on page 1 by the one-line paragraphs before them.
-    for (const words of [REMARK_WORDS.slice(0, 60), REMARK_WORDS.slice(0, 120)]) {
+    for (const words of PARAGRAPH_WORDS) {
       for (let fill = 24; fill <= 36; fill++) {
         for (const titled of [false, true]) {
-          const doc = document({ title: 'Paragraphes', date: '2019-07-01', header: '' }, [
-            ...Array.from({ length: fill }, (_, i) => paragraph([`Paragraphe ${i + 1}.`])),
-            ...(titled ? [heading(2, 'Section suivante')] : []),
-            paragraph([words.join(' ')]),
-          ]);
-          const pages = (await pdfText(await renderPdf(doc))).map((p) => p.split('\n'));
-          // Page of each line of the long paragraph, and of the heading.
-          const lines = pages.flatMap((page, i) => page.filter((l) => /\bmot\d+\b/.test(l)).map(() => i + 1));
-          const first = lines.filter((p) => p === lines[0]).length;
-          const last = lines.filter((p) => p === lines.at(-1)).length;
+          const { pages, first, last, heading } = paragraphLines(await pdfText(await renderPdf(paragraphCase(words, fill, titled))));
           const where = `${words.length} words, ${fill} paragraphs before, heading ${titled}`;
-          expect(lines.length, where).toBeGreaterThan(3);
+          expect(pages.length, where).toBeGreaterThan(3);
           expect(first, where).toBeGreaterThanOrEqual(2);
           expect(last, where).toBeGreaterThanOrEqual(2);
-          if (titled) expect(pages[(lines[0] ?? 1) - 1], where).toContain('Section suivante');
-          if (new Set(lines).size > 1) ends.push({ first, last });
+          if (titled) expect(heading, where).toBe(true);
+          if (new Set(pages).size > 1) ends.push({ first, last });
         }
       }
     }
@@ -230,6 +245,15 @@ describe('DOCX, as LibreOffice lays it out', () => {
     expect(failures(fills, (l) => problems(l, FILL_ROWS))).toEqual({});
     expect([...fills.values()].some((l) => l.rows.size === 2)).toBe(true);
   }, 900_000);
+
+  it("never leaves a paragraph's first or last line alone on a page", async () => {
+    // The fills around page 1's end (found as for the PDF), for paragraphs of 4 and 9 lines.
+    const cases = PARAGRAPH_WORDS.flatMap((words) => Array.from({ length: 8 }, (_, i) => [`p${words.length}-${26 + i}`, paragraphCase(words, 26 + i, false)] as const));
+    const pages = await viaLibreOffice(new Map(cases));
+    const layouts = new Map([...pages].map(([name, texts]) => [name, paragraphLines(texts)]));
+    expect(Object.fromEntries([...layouts].filter(([, l]) => l.pages.length < 4 || l.first < 2 || l.last < 2))).toEqual({});
+    expect([...layouts.values()].some((l) => new Set(l.pages).size > 1 && l.last === 2)).toBe(true);
+  }, 300_000);
 
   it('keeps the rows that must stay together with keep-with-next, the TOTAL and signature with the last rows; paragraphs control widows', async () => {
     const xml = await docxXml(await renderDocx(listAnnex(12)), 'word/document.xml');
