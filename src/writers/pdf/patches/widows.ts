@@ -97,12 +97,12 @@ export function installWidowControl(style: string): void {
   builder.buildNextLine = function (this: LayoutBuilder, node: PdfmakeTextNode) {
     const line = buildNextLine.call(this, node);
     if (line === null || planning || node.style !== style || this.writer.transactionLevel > 0) return line;
+    if (node.positions.length === 0) node.alsesBreakAfter = undefined; // a decision of an earlier layout
     const context = this.writer.context();
     const here = node.positions.filter((p) => p.pageNumber === context.page + 1).length;
     const atTop = context.y <= context.pageMargins.top;
     if (here === 0 && line.getHeight() <= context.availableHeight) {
       planning = true;
-      node.alsesBreakAfter = undefined; // a decision of an earlier layout
       try {
         const decision = plan(this, node, line, node.positions.length === 0);
         if (decision === 'next') {
