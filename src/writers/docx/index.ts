@@ -31,7 +31,7 @@ import { inlinesToRuns } from './inline.ts';
 import { reproducible, subsetFonts } from './package.ts';
 import { compileParts } from './patches/compiler.ts';
 import { ALIGN, halfPoints, HEADING, NUMBERING, STYLES } from './styles.ts';
-import { tableToDocx } from './table.ts';
+import { closingTable, tableToDocx } from './table.ts';
 
 /** A `docx` Document and what could not be shown as asked. */
 export interface DocxResult {
@@ -174,7 +174,8 @@ export const docxWriter: Writer<DocxBuild> = {
  * The document's content: the letterhead and reference before the template's blocks; after them,
  * the signature block and the publication mention, never alone on a page: each of their
  * paragraphs is kept whole and with the next (`w:keepLines`, `w:keepNext`), and so is the last
- * block before them (a paragraph, or a table's last rows, see `tableToDocx`).
+ * block before them: a paragraph, or a table's last rows, the closing paragraphs then in a table
+ * of their own that joins it (`closingTable`).
  */
 function contentToDocx(doc: DocumentNode, ctx: Ctx): (Paragraph | Table)[] {
   const body = [...openingBlocks(doc.meta), ...doc.children];
@@ -182,20 +183,24 @@ function contentToDocx(doc: DocumentNode, ctx: Ctx): (Paragraph | Table)[] {
   const closing = [...signature, ...publicationBlocks(doc.meta).filter((b): b is ParagraphNode => b.type === 'paragraph')];
   const last = closing.length > 0 ? body.at(-1) : undefined;
   const out = (last ? body.slice(0, -1) : body).flatMap((block) => blockToDocx(block, ctx));
-  if (last?.type === 'paragraph') out.push(paragraphToDocx(last, { keepNext: true, keepLines: true }));
-  else if (last?.type === 'table') out.push(...tableToDocx(last, ctx, true));
-  else if (last) out.push(...blockToDocx(last, ctx));
-  closing.forEach((p, i) =>
-    out.push(
-      paragraphToDocx(p, {
-        keepLines: true,
-        ...(i < closing.length - 1 ? { keepNext: true } : {}),
-        ...(i === 0 && signature.length > 0 ? { spacing: { before: twips(12) } } : {}),
-      }),
-    ),
+  // Above the signature, 12 points; under a table, also the line of the empty paragraph that
+  // follows any other table.
+  const before = (signature.length > 0 ? 12 : 0) + (last?.type === 'table' ? LINE_AFTER_TABLE : 0);
+  const paragraphs = closing.map((p, i) =>
+    paragraphToDocx(p, {
+      keepLines: true,
+      ...(i < closing.length - 1 ? { keepNext: true } : {}),
+      ...(i === 0 && before > 0 ? { spacing: { before: twips(before) } } : {}),
+    }),
   );
-  return out;
+  if (last?.type === 'table') return [...out, ...tableToDocx(last, ctx, true), ...closingTable(paragraphs, ctx.width, ctx)];
+  if (last?.type === 'paragraph') out.push(paragraphToDocx(last, { keepNext: true, keepLines: true }));
+  else if (last) out.push(...blockToDocx(last, ctx));
+  return [...out, ...paragraphs];
 }
+
+/** Height of the empty paragraph after a table (a line of body text), in points. */
+const LINE_AFTER_TABLE = 1.2 * FONT_SIZE.body;
 
 /**
  * A paragraph, with extra paragraph properties (keeping it with the next one…); never a first or

@@ -7,7 +7,7 @@
  * body rows may break across pages, so a cell taller than a page is printed in full. The body rows of a table of more than
  * `ctx.streamFrom` rows are written as XML text (`rows-xml.ts`), not as `docx` objects.
  */
-import { BorderStyle, Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType, type IRunOptions } from 'docx';
+import { BorderStyle, LineRuleType, Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType, type IRunOptions } from 'docx';
 import { inlineText } from '../../document/builders.ts';
 import type { TableNode, TableRow as AstRow } from '../../document/nodes.ts';
 import { BORDER_WIDTH, CELL_PADDING, cellAlign, cellStarts, checkTable, FONT_SIZE, HEADER_FILL, twips, type CheckedTable } from '../shared.ts';
@@ -24,8 +24,8 @@ const BORDER = { style: BorderStyle.SINGLE, size: Math.round(BORDER_WIDTH * 8), 
 /**
  * A table → [caption paragraph, table, empty paragraph]. Widths: each column gets its share of
  * the text width in twips (the last one takes the rounding rest, so they add up exactly).
- * `keepNext`: the table's last rows stay on the page of the paragraph after it (the signature
- * block).
+ * `keepNext`: the table's last rows stay with what follows it, the signature block's table
+ * (`closingTable`), which comes straight after it: no empty paragraph then.
  */
 export function tableToDocx(node: TableNode, ctx: Ctx, keepNext = false): (Paragraph | Table)[] {
   const label = node.caption ? inlineText(node.caption) : 'sans titre';
@@ -57,19 +57,47 @@ export function tableToDocx(node: TableNode, ctx: Ctx, keepNext = false): (Parag
     ...body,
     ...table.footer.map((row, i) => rowToDocx(row, table, widths, 'footer', { cantSplit: true, keepNext: i < table.footer.length - 1 || keepNext })),
   ];
-  out.push(
-    new Table({
-      rows,
-      width: { size: total, type: WidthType.DXA },
-      columnWidths: widths,
-      layout: TableLayoutType.FIXED,
-      borders: { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER, insideHorizontal: BORDER, insideVertical: BORDER },
-      margins: { left: twips(CELL_PADDING.x), right: twips(CELL_PADDING.x), top: twips(CELL_PADDING.y), bottom: twips(CELL_PADDING.y) },
-    }),
-  );
+  out.push(new Table({ rows, columnWidths: widths, ...tableProperties(total) }));
   // An empty paragraph after the table keeps the next one (or a following table) apart from it.
-  out.push(new Paragraph({ spacing: { after: 0 }, ...(keepNext ? { keepNext: true } : {}), children: [] }));
+  if (!keepNext) out.push(new Paragraph({ spacing: { after: 0 }, children: [] }));
   return out;
+}
+
+/** Table-level properties of every table (width of the text, in twips): fixed layout, borders, cell margins. */
+const tableProperties = (total: number) =>
+  ({
+    width: { size: total, type: WidthType.DXA },
+    layout: TableLayoutType.FIXED,
+    borders: { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER, insideHorizontal: BORDER, insideVertical: BORDER },
+    margins: { left: twips(CELL_PADDING.x), right: twips(CELL_PADDING.x), top: twips(CELL_PADDING.y), bottom: twips(CELL_PADDING.y) },
+  }) as const;
+
+/**
+ * The signature block and publication mention after a table, as a table of one row that cannot
+ * split: `paragraphs` in its one cell, without borders nor side margins (the cell's own
+ * properties), then a hidden empty paragraph (a document cannot end with a table; hidden, it
+ * never makes a page of its own). Written straight after the table (`tableToDocx` with
+ * `keepNext`), it joins it as its last row in Word and LibreOffice, both of which lay adjacent
+ * tables out as one: the keep-with-next of the table's last rows then holds within one table,
+ * which LibreOffice 7.4 honours on every page, while it loses a keep-with-next from a table's
+ * last row to a paragraph after it once the table has started on an earlier page. Its
+ * table-level properties are those of the table it joins: LibreOffice gives the joined table
+ * those of one of them. `width`: the text width, in points.
+ */
+export function closingTable(paragraphs: readonly Paragraph[], width: number, ctx: Ctx): (Paragraph | Table)[] {
+  ctx.tableTitles.push(undefined); // a layout table: no accessible name
+  const none = { style: BorderStyle.NIL, size: 0, color: 'auto' };
+  const total = twips(width);
+  const cell = new TableCell({
+    width: { size: total, type: WidthType.DXA },
+    borders: { top: none, bottom: none, left: none, right: none },
+    margins: { left: 0, right: 0, top: 0, bottom: 0 },
+    children: [...paragraphs],
+  });
+  return [
+    new Table({ rows: [new TableRow({ cantSplit: true, children: [cell] })], columnWidths: [total], ...tableProperties(total) }),
+    new Paragraph({ spacing: { before: 0, after: 0, line: 20, lineRule: LineRuleType.EXACT }, run: { vanish: true, size: 2 }, children: [] }),
+  ];
 }
 
 type RowKind = 'header' | 'body' | 'footer';

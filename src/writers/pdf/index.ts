@@ -44,6 +44,7 @@ import { dropBottomMargin, groupBlocks, LayoutProbe, PARAGRAPH_STYLE } from './k
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { installHyphenation } from './patches/hyphenation.ts';
+import { installWidowControl } from './patches/widows.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
 import { tableToPdf } from './table.ts';
@@ -139,6 +140,7 @@ async function print(built: PdfPass): Promise<Uint8Array> {
 function configurePdfmake(): void {
   installStructureMarking();
   installHyphenation();
+  installWidowControl(PARAGRAPH_STYLE);
   shareParsedFonts();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);

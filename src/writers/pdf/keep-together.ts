@@ -2,7 +2,8 @@
  * Keeping things together, all with pdfmake's public `pageBreakBefore` hook:
  * - a run of headings, a table's caption and header rows stay with what follows them (the
  *   group is pushed to the next page, as a whole, when that content starts on a later page);
- * - a paragraph never leaves its first line alone at the foot of a page (orphans);
+ * - a paragraph before which headings stand takes them along when it starts a page (the
+ *   paragraph's own lines are kept 2 by 2 at page breaks by `patches/widows.ts`);
  * - page breaks become breaks before the next block, skipped when that block already starts a
  *   page;
  * - a table's caption and header rows stay with its first `ROWS_TOGETHER` body rows (orphans);
@@ -15,10 +16,7 @@
  * the TOTAL row …", "keeps a heading with the paragraph after it").
  */
 import type { Content, Node as PdfNode, NodeQueries } from 'pdfmake/interfaces.js';
-import { create, type Font } from 'fontkit';
 import { assertNever, type Block } from '../../document/nodes.ts';
-import { fontBytes } from '../../fonts.ts';
-import { FONT_SIZE } from '../shared.ts';
 import { ID, type Ctx, type Placement, type TableBreaks } from './context.ts';
 
 /** Lays out one block (`index.ts`), in a keep-together group when `place` says so. */
@@ -91,33 +89,11 @@ export function dropBottomMargin(node: Content | undefined): void {
 
 // ---------------------------------------------------------------- paragraphs
 
-/** Style name of body paragraphs, by which the probe knows them (`index.ts` gives it). */
+/**
+ * Style name of body paragraphs, by which widow and orphan control knows them (`index.ts` gives
+ * it, `patches/widows.ts` reads it).
+ */
 export const PARAGRAPH_STYLE = 'alses-paragraph';
-
-let bodyLine: number | undefined;
-
-/**
- * Height of a line of body text, in points, as pdfmake sets it: the regular face's ascent less its
- * descent (`hhea`, no line gap) × the type size.
- */
-function bodyLineHeight(): number {
-  if (bodyLine === undefined) {
-    const font = create(fontBytes().normal) as Font;
-    bodyLine = ((font.ascent - font.descent) / font.unitsPerEm) * FONT_SIZE.body;
-  }
-  return bodyLine;
-}
-
-/**
- * Whether a node is a body paragraph that continues on the next page with its first line alone at
- * the foot of this one (an orphan): it then starts the next page. A last line alone at the top of
- * a page (a widow) is not prevented: pdfmake cannot move a given line of a paragraph over.
- */
-function leavesOrphan(node: PdfNode): boolean {
-  if (node.style !== PARAGRAPH_STYLE || node.pageNumbers.length < 2) return false;
-  const { verticalRatio, pageInnerHeight } = node.startPosition;
-  return (1 - verticalRatio) * pageInnerHeight < 2 * bodyLineHeight();
-}
 
 // ---------------------------------------------------------------- layout probe
 
@@ -173,7 +149,6 @@ export class LayoutProbe {
 
   /** The `pageBreakBefore` hook of the definition. */
   readonly pageBreakBefore = (node: PdfNode, queries: NodeQueries): boolean => {
-    if (leavesOrphan(node)) return true;
     const id = node.id;
     if (id === undefined || !id.startsWith(ID)) return false;
     const first = this.groups.get(id);
@@ -183,11 +158,10 @@ export class LayoutProbe {
     if (atTop) return false;
     if (forced) return true;
     if (first === undefined) return false;
-    // Push the group to the next page when what must follow its headings/caption starts there,
-    // or would leave its first line alone here.
+    // Push the group to the next page when what must follow its headings/caption starts there
+    // (a paragraph starts there rather than leave its first line alone here: `patches/widows.ts`).
     const matches = (n: PdfNode) => n.id !== undefined && n.id.startsWith(first);
-    const here = queries.getFollowingNodesOnPage().find(matches);
-    return here === undefined ? queries.getNodesOnNextPage().some(matches) : leavesOrphan(here);
+    return !queries.getFollowingNodesOnPage().some(matches) && queries.getNodesOnNextPage().some(matches);
   };
 
   /**
