@@ -217,6 +217,7 @@ for (const n of [1_000, 10_000, ...(SKIP_100K ? [] : [100_000])]) {
     mkdirSync(path.join(data, 'deploiements'));
     copyFileSync(path.join(root, 'data/dispositif.yaml'), path.join(data, 'dispositif.yaml'));
     copyFileSync(path.join(root, 'data/deploiements/rentree-2019.csv'), path.join(data, 'deploiements/rentree-2019.csv'));
+    copyFileSync(path.join(root, 'data/logo.png'), path.join(data, 'logo.png')); // named by dispositif.yaml
     writeFileSync(path.join(data, 'etats/2019-07-15.csv'), hundredThousandRows(n, n));
     const runs = n >= 100_000 ? 1 : RUNS;
     const results: Record<'product' | 'bare', Run[]> = { product: [], bare: [] };
@@ -276,6 +277,7 @@ if (!SKIP_100K) {
       mkdirSync(path.join(dir, 'deploiements'));
       copyFileSync(path.join(root, 'data/dispositif.yaml'), path.join(dir, 'dispositif.yaml'));
       copyFileSync(path.join(root, 'data/deploiements/rentree-2019.csv'), path.join(dir, 'deploiements/rentree-2019.csv'));
+      copyFileSync(path.join(root, 'data/logo.png'), path.join(dir, 'logo.png'));
       writeFileSync(path.join(dir, 'etats/2019-07-15.csv'), hundredThousandRows(100_000, total));
       const r = await runNode([ALSES, 'validate', '--data', dir]);
       rows.push([label, (r.ms / 1000).toFixed(2), r.peakMiB.toFixed(0), String(r.code)]);

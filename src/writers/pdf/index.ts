@@ -44,6 +44,7 @@ import { dropBottomMargin, groupBlocks, LayoutProbe, PARAGRAPH_STYLE } from './k
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { installHyphenation } from './patches/hyphenation.ts';
+import { releaseMemoryEarly } from './patches/memory.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
 import { tableToPdf } from './table.ts';
@@ -140,6 +141,7 @@ function configurePdfmake(): void {
   installStructureMarking();
   installHyphenation();
   shareParsedFonts();
+  releaseMemoryEarly();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => isFontFile(path));
