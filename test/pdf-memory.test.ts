@@ -18,10 +18,6 @@ interface LayoutBuilder {
   layoutDocument(content: unknown, pdf: { on(event: 'pageAdded', listener: () => void): void }, ...rest: unknown[]): unknown[];
 }
 const builder = (require('pdfmake/js/LayoutBuilder.js') as { default: { prototype: LayoutBuilder } }).default.prototype;
-const wrapped = builder.layoutDocument;
-afterEach(() => {
-  builder.layoutDocument = wrapped;
-});
 
 /** A table of `rows` body rows over several pages, with its header and TOTAL rows. */
 const longTable = (rows: number) =>
@@ -34,14 +30,26 @@ const longTable = (rows: number) =>
     }),
   ]);
 
+/**
+ * The product's `layoutDocument` (patched once a PDF was printed), for a test to wrap with an
+ * observer; put back after each test.
+ */
+let patched: LayoutBuilder['layoutDocument'] | undefined;
+const productLayout = async (): Promise<LayoutBuilder['layoutDocument']> => {
+  await renderPdf(longTable(1));
+  return (patched = builder.layoutDocument);
+};
+afterEach(() => {
+  if (patched) builder.layoutDocument = patched;
+});
+
 describe('PDF memory of large tables', () => {
   it('releases each laid-out page once drawn, then the content and the pages themselves, and loses no row', async () => {
-    // Observes what pdfmake lays out (after the product's patch, which is installed on first use).
-    await renderPdf(longTable(1));
+    // Observes what pdfmake lays out, around the product's patch (installed on first use).
+    const layout = await productLayout();
     const seen: { content?: unknown[]; pages?: unknown[]; heldAtPageStart: number[] } = { heldAtPageStart: [] };
-    const patched = builder.layoutDocument;
     builder.layoutDocument = function (this: LayoutBuilder, content, pdf, ...rest) {
-      const pages = patched.call(this, content, pdf, ...rest);
+      const pages = layout.call(this, content, pdf, ...rest);
       seen.content = content as unknown[];
       seen.pages = pages;
       // When each page starts, how many laid-out pages are still held.
@@ -64,16 +72,15 @@ describe('PDF memory of large tables', () => {
   });
 
   it('pushes pdfkit output in blocks, not piece by piece', async () => {
-    await renderPdf(longTable(1));
+    const layout = await productLayout();
     let chunks = 0;
     let size = 0;
-    const patched = builder.layoutDocument;
     builder.layoutDocument = function (this: LayoutBuilder, content, pdf, ...rest) {
       (pdf as unknown as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
         chunks++;
         size += chunk.length;
       });
-      return patched.call(this, content, pdf, ...rest);
+      return layout.call(this, content, pdf, ...rest);
     };
     const bytes = await renderPdf(longTable(300));
     expect(size).toBe(bytes.byteLength);
