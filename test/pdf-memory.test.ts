@@ -5,9 +5,10 @@
  * by test/golden.test.ts; the memory itself is measured by `npm run bench`.
  */
 import { createRequire } from 'node:module';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { column, document, row, table } from '../src/document/builders.ts';
-import { BLOCK_BYTES } from '../src/writers/pdf/patches/memory.ts';
+import { BLOCK_BYTES, COLLECT_EVERY } from '../src/writers/pdf/patches/memory.ts';
 import { pdfText } from './helpers/readback.ts';
 import { renderPdf } from './helpers/writers.ts';
 
@@ -87,5 +88,31 @@ describe('PDF memory of large tables', () => {
     // Unpatched, pdfkit pushes each object in three pieces or more: thousands for this table.
     expect(chunks).toBeLessThanOrEqual(Math.ceil(size / BLOCK_BYTES) + 1);
     expect(new TextDecoder('latin1').decode(bytes.subarray(0, 8))).toBe('%PDF-1.4');
+  });
+
+  it(`collects the heap while drawing, every ${COLLECT_EVERY} pages`, async () => {
+    await renderPdf(longTable(1));
+    const forced: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const { kind, flags } = (entry as PerformanceEntry & { detail: { kind: number; flags: number } }).detail;
+        if (kind === constants.NODE_PERFORMANCE_GC_MAJOR && (flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0) forced.push(entry);
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    try {
+      let pages = 0;
+      const layout = await productLayout();
+      builder.layoutDocument = function (this: LayoutBuilder, content, pdf, ...rest) {
+        pdf.on('pageAdded', () => pages++);
+        return layout.call(this, content, pdf, ...rest);
+      };
+      await renderPdf(longTable(5_000));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // gc entries are delivered asynchronously
+      expect(pages).toBeGreaterThan(COLLECT_EVERY);
+      expect(forced.length).toBeGreaterThanOrEqual(Math.floor((pages - 1) / COLLECT_EVERY));
+    } finally {
+      observer.disconnect();
+    }
   });
 });

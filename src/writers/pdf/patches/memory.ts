@@ -22,14 +22,35 @@
  *   high-water mark): some two million small Buffers for that annex. The pieces are copied into
  *   blocks of `BLOCK_BYTES`, each pushed once full and the last before the stream ends; the bytes
  *   and their offsets (`_offset`, for the cross-reference table) are those pdfkit writes.
+ * - Collected while drawing: the pages released are garbage that V8 would only collect once its
+ *   heap has grown by as much again (the layout of the list annex at 100,000 rows: 2.2 GiB at its
+ *   peak, 1.7 GiB when collected every `COLLECT_EVERY` pages, measured by `npm run bench`). A full
+ *   collection is asked of V8 every `COLLECT_EVERY` pages drawn (`--expose-gc`, set at run time,
+ *   reaching `gc` through a new context); a document of fewer pages draws as before.
  *
  * Pinned by test/pdf-memory.test.ts and by the golden hashes (test/golden.test.ts).
  */
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** Size of the blocks pdfkit's output is pushed in, bytes. */
 export const BLOCK_BYTES = 1 << 20;
+
+/** Pages drawn between two full collections of the heap. */
+export const COLLECT_EVERY = 100;
+
+let collector: (() => void) | undefined;
+
+/** V8's full collection (`gc` of `--expose-gc`), exposed on first use. */
+function collect(): void {
+  if (collector === undefined) {
+    setFlagsFromString('--expose-gc');
+    collector = runInNewContext('gc') as () => void;
+  }
+  collector();
+}
 
 /** pdfkit's document (internal), as far as patched. */
 interface PdfkitWriter {
@@ -134,6 +155,7 @@ export function releaseMemoryEarly(): void {
     // pdfmake starts each page it draws with addPage: the page before is drawn.
     pdf.addPage = function (this: PdfkitWriter, ...args: unknown[]) {
       if (started > 0) pages[started - 1] = undefined;
+      if (started > 0 && started % COLLECT_EVERY === 0) collect();
       started++;
       return addPage.apply(this, args);
     };
