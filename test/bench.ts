@@ -277,6 +277,7 @@ if (!SKIP_100K) {
       mkdirSync(path.join(dir, 'deploiements'));
       copyFileSync(path.join(root, 'data/dispositif.yaml'), path.join(dir, 'dispositif.yaml'));
       copyFileSync(path.join(root, 'data/deploiements/rentree-2019.csv'), path.join(dir, 'deploiements/rentree-2019.csv'));
+      copyFileSync(path.join(root, 'data/logo.png'), path.join(dir, 'logo.png'));
       writeFileSync(path.join(dir, 'etats/2019-07-15.csv'), hundredThousandRows(100_000, total));
       const r = await runNode([ALSES, 'validate', '--data', dir]);
       rows.push([label, (r.ms / 1000).toFixed(2), r.peakMiB.toFixed(0), String(r.code)]);

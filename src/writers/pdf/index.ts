@@ -44,6 +44,7 @@ import { dropBottomMargin, groupBlocks, LayoutProbe, PARAGRAPH_STYLE } from './k
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { installHyphenation } from './patches/hyphenation.ts';
+import { releaseMemoryEarly } from './patches/memory.ts';
 import { installWidowControl } from './patches/widows.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
@@ -142,6 +143,7 @@ function configurePdfmake(): void {
   installHyphenation();
   installWidowControl(PARAGRAPH_STYLE);
   shareParsedFonts();
+  releaseMemoryEarly();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => isFontFile(path));
