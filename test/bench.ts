@@ -298,6 +298,10 @@ const target = (what: string, product: string, bare: string, ratioText: string, 
   targets.push([what, product, bare, ratioText, goal, met === undefined ? '—' : met ? 'oui' : 'NON']);
 const coldRatio = median(cold.product) / median(cold.bare);
 target('à froid, 3 annexes PDF + DOCX', `${seconds(median(cold.product))} s`, `${seconds(median(cold.bare))} s`, ratio(median(cold.product), median(cold.bare)), '≤ 1,5×', coldRatio <= 1.5);
+const warmP = median(warmProduct);
+const warmB = median(warmBare);
+target('à chaud, documents/s (un cœur)', warmP.toFixed(1), warmB.toFixed(1), `${(warmB / warmP).toFixed(2)}× le temps`, '≥ 20/s, ≤ 1,5×', warmP >= 20 && warmB / warmP <= 1.5);
+target('DOCX d\'une annexe, taille moyenne', `${(sizes.product.docx / 1024).toFixed(1)} Ko`, `${(sizes.bare.docx / 1024).toFixed(1)} Ko`, ratio(sizes.product.docx, sizes.bare.docx), '≤ 40 Ko', sizes.product.docx <= 40 * 1024);
 if (s10k) {
   target('10 000 lignes, durée', `${seconds(s10k.t)} s`, `${seconds(s10k.tBare)} s`, ratio(s10k.t, s10k.tBare), '≤ 1,2×', s10k.t / s10k.tBare <= 1.2);
   target('10 000 lignes, mémoire max', MIB(s10k.m), MIB(s10k.mBare), ratio(s10k.m, s10k.mBare), '≤ 400 Mio', s10k.m <= 400);
