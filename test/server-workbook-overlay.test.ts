@@ -83,7 +83,8 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     const home = await app.inject({ url: '/', headers: { cookie } });
     expect(home.body).toContain('classeur « rentree-2020.xlsx » (les feuilles absentes viennent de data/)');
     expect(home.body).toContain('Aucun problème');
-    expect(home.body).toContain('1 état(s), 2 déploiement(s), 58 ligne(s)');
+    // Counts agreed in French, not « état(s) ».
+    expect(home.body).toContain(' : 1 état, 2 déploiements, 58 lignes.');
 
     const pdf = await app.inject({ url: '/api/documents/annexe-deploiement.pdf?deploiement=rentree-2020', headers: { cookie } });
     expect(pdf.statusCode).toBe(200);
@@ -94,10 +95,23 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
 
     const save = await app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie } });
     expect(save.statusCode).toBe(303);
-    expect(save.headers.location).toMatch(/fait=enregistre&ecrits=2&/);
+    expect(save.headers.location).toBe('/?fait=enregistre&ecrits=2&inchanges=3');
+    const saved = await app.inject({ url: String(save.headers.location), headers: { cookie } });
+    expect(saved.body).toContain(': 2 fichiers écrits, 3 inchangés.');
     expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,5');
     expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toContain('numero: DL-2020-123');
     // data/'s own files are kept.
     expect(await readFile(path.join(data, 'etats/2019-07-15.csv'))).toEqual(await readFile('data/etats/2019-07-15.csv'));
   }, 120_000);
+
+  it('a faulty row of that workbook: the problem at its sheet and cell, counted in French', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = 1.5;
+    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart('rentree-2020-faux.xlsx', Buffer.from(await wb.xlsx.writeBuffer())) });
+    const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+    const home = await app.inject({ url: '/', headers: { cookie } });
+    expect(home.body).toContain('rentree-2020-faux.xlsx Déploiement rentree-2020!D4');
+    expect(home.body).toContain('<p>1 erreur, 0 avertissement.</p>');
+  });
 });

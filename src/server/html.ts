@@ -5,6 +5,7 @@
  */
 import type { DataState, DocumentInfo, DocumentParameters, MonthlyReportInfo, Problem } from './engine.ts';
 import { formatPlace } from '../diagnostics.ts';
+import { countOf } from '../format.ts';
 
 /** Markup already escaped. */
 export class Html {
@@ -138,7 +139,7 @@ export function homePage(m: HomeModel): string {
   const s = m.state;
   const errors = s?.problemes.filter((p) => p.severity === 'error').length ?? 0;
   const warnings = (s?.problemes.length ?? 0) - errors;
-  const summary = s?.summary ? ` : ${s.summary.etats} état(s), ${s.summary.deploiements} déploiement(s), ${s.summary.lignes} ligne(s)` : '';
+  const summary = s?.summary ? ` : ${countOf(s.summary.etats, 'état', 'états')}, ${countOf(s.summary.deploiements, 'déploiement', 'déploiements')}, ${countOf(s.summary.lignes, 'ligne', 'lignes')}` : '';
   return layout(
     'Accueil',
     html`<h1>Documents du dispositif ALSES</h1>
@@ -174,7 +175,7 @@ ${
     : s && s.problemes.length === 0
       ? html`<p id="aucun-probleme">Aucun problème : les données sont valides.</p>`
       : s
-        ? html`<p>${errors} erreur(s), ${warnings} avertissement(s).</p><ol class="problemes">${s.problemes.map((p, i) => problemItem(p, i))}</ol>`
+        ? html`<p>${countOf(errors, 'erreur', 'erreurs')}, ${countOf(warnings, 'avertissement', 'avertissements')}.</p><ol class="problemes">${s.problemes.map((p, i) => problemItem(p, i))}</ol>`
         : ''
 }
 </section>
@@ -274,7 +275,7 @@ ${downloadLinks(d, query)}
 ${
   m.error
     ? html`<p class="message echec" role="alert">${m.error}</p>`
-    : html`<p>Les pages du PDF tel qu'il sera téléchargé (${m.pages ?? 0} page(s)).</p>
+    : html`<p>Les pages du PDF tel qu'il sera téléchargé (${countOf(m.pages ?? 0, 'page', 'pages')}).</p>
 ${Array.from(
   { length: m.pages ?? 0 },
   (_, i) => html`<img src="/documents/${encodeURIComponent(d.id)}/pages/${i + 1}.png${query}" alt="Page ${i + 1} sur ${m.pages ?? 0} du PDF « ${d.title} »" width="800">`,

@@ -9,6 +9,7 @@ import { latestReportMonth, listMonthlyReports, monthlyReportFile, type DataStat
 import { CONTENT_TYPES, DOWNLOADS, sessionId, splitName, type Download, type ServerContext } from './context.ts';
 import { documentPage, homePage, STYLE, type Notice } from './html.ts';
 import { JobLimitError } from './pool.ts';
+import { countOf } from '../format.ts';
 import { failureStatus, HttpProblem, tooLarge } from './problems.ts';
 import { UploadError, Workspaces, SESSION_COOKIE, type UploadedFile } from './workspace.ts';
 
@@ -46,7 +47,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
   app.get('/', async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
     let notice: Notice | undefined;
-    if (q.fait === 'enregistre') notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${Number(q.ecrits ?? 0)} fichier(s) écrit(s), ${Number(q.inchanges ?? 0)} inchangé(s).` };
+    if (q.fait === 'enregistre') notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${countOf(Number(q.ecrits ?? 0), 'fichier écrit', 'fichiers écrits')}, ${countOf(Number(q.inchanges ?? 0), 'inchangé', 'inchangés')}.` };
     if (q.fait === 'rapport' && /^\d{4}-\d{2}$/.test(q.mois ?? ''))
       notice = { kind: 'succes', text: `Rapport mensuel de ${q.mois} ${q.etat === 'unchanged' ? 'déjà à jour (fichiers inchangés)' : 'produit'}.` };
     return home(request, reply, notice);
@@ -140,7 +141,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     const { values } = await ctx.documentOf(request, id);
     const { pages } = await ctx.preview(request, id, values);
     const png = pages[Number(n) - 1];
-    if (!png) throw new HttpProblem(404, `Page ${n} absente (le document a ${pages.length} page(s))`);
+    if (!png) throw new HttpProblem(404, `Page ${n} absente (le document a ${countOf(pages.length, 'page', 'pages')})`);
     return reply.type(CONTENT_TYPES.png).header('cache-control', 'private, max-age=60').send(Buffer.from(png));
   });
 }
