@@ -46,8 +46,11 @@ export type AttachableFormat = keyof typeof CONTENT_TYPES;
 /** Plain text: French dates and months keep ordinary spaces in an e-mail. */
 const plain = (s: string): string => s.replace(/[\u00a0\u202f]/g, ' ');
 
-/** "de septembre 2019", "d'août 2019", "d'octobre 2019": French elision before a vowel. */
-const ofMonth = (month: string): string => {
+/**
+ * A month (`AAAA-MM`) after « de », as French writes it: "de septembre 2019", "d'août 2019",
+ * "d'octobre 2019" (elision before a vowel), ordinary spaces.
+ */
+export const ofMonth = (month: string): string => {
   const name = plain(formatMonth(month));
   return /^[aeiouyâéè]/i.test(name) ? `d'${name}` : `de ${name}`;
 };
