@@ -121,6 +121,15 @@ describe('rentrée 2020, from the README only', () => {
     expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toBe(yaml);
   });
 
+  it('adding an id that exists is refused in French agreed with the entry (« la délibération … pour la modifier »)', async () => {
+    const deliberation = await runCli(['deliberation', 'ajouter', '--data', data, '--date', '2020-07-06', '--objet', 'doublon']);
+    expect(deliberation.code).toBe(1);
+    expect(deliberation.stderr).toContain('la délibération « 2020-07-06 » existe déjà dans');
+    expect(deliberation.stderr).toContain('(attendu : un id nouveau ; pour la modifier, éditez le fichier)');
+    const document = await runCli(['document', 'ajouter', '--data', data, '--id', 'annexe-liste-juillet-2020', '--modele', 'annexe-liste', '--au', '2020-07-15']);
+    expect(document.stderr).toContain('(attendu : un id nouveau ; pour le modifier, éditez le fichier)');
+  });
+
   it('the 2019 annexes still reproduce both reference tables cell for cell', async () => {
     const expected = expectedRows;
     expect((await docxTables(await read('annexe-liste-juillet-2019.docx'))).map((t) => t.map((r) => r.map(squash)))).toEqual([expected(LISTE_JUILLET_2019)]);
