@@ -14,6 +14,7 @@ import { buildServer } from '../src/server/app.ts';
 import { runCli } from './helpers/cli.ts';
 import { pdfText } from './helpers/readback.ts';
 import { squashUnhyphenated } from './helpers/reference.ts';
+import { multipart } from './helpers/server.ts';
 
 let tmp: string;
 let data: string;
@@ -28,17 +29,6 @@ const RENTREE_2020 = [
   ['VALENCIENNES', 'Jean Moulin', 'REP +', 1],
   ['MAUBEUGE', 'Coutelle', 'REP', 1],
 ] as const;
-
-/** A multipart body with one file under the field `fichiers`. */
-function multipart(name: string, bytes: Uint8Array): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----alses-test-boundary';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fichiers"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    Buffer.from(bytes),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'alses-server-overlay-'));
@@ -68,7 +58,7 @@ afterAll(async () => {
 
 describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () => {
   it('POST /api/validation: valid, like alses validate --classeur (no missing sheet for the 2019 état and déploiement)', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/validation', ...multipart('rentree-2020.xlsx', await readFile(xlsx)) });
+    const res = await app.inject({ method: 'POST', url: '/api/validation', ...multipart([{ name: 'rentree-2020.xlsx', bytes: await readFile(xlsx) }]) });
     const cli = await runCli(['validate', '--format', 'json', '--data', data, '--classeur', xlsx]);
     expect(JSON.parse(cli.stdout)).toEqual({ valide: true, problemes: [] });
     expect(res.json()).toEqual({ valide: true, problemes: [] });
@@ -76,7 +66,7 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
   });
 
   it('the page offers the new déploiement, renders its annex, and saves the workbook into data/', async () => {
-    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart('rentree-2020.xlsx', await readFile(xlsx)) });
+    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name: 'rentree-2020.xlsx', bytes: await readFile(xlsx) }]) });
     expect(upload.statusCode).toBe(303);
     const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
 
@@ -108,7 +98,7 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsx);
     wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = 1.5;
-    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart('rentree-2020-faux.xlsx', Buffer.from(await wb.xlsx.writeBuffer())) });
+    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name: 'rentree-2020-faux.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
     const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
     const home = await app.inject({ url: '/', headers: { cookie } });
     expect(home.body).toContain('rentree-2020-faux.xlsx Déploiement rentree-2020!D4');
