@@ -7,7 +7,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalCsv } from '../dataset/canonical.ts';
-import { etatAu, totalEtp } from '../dataset/compute.ts';
+import { etatAu, inCommuneOrder, totalEtp } from '../dataset/compute.ts';
 import { addToDispositif, dispositifIds, removeFromDispositif } from '../dataset/dispositif-edit.ts';
 import { templateFilesIn } from './inputs.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
@@ -171,12 +171,9 @@ export async function writeEtat(dataDir: string, au: string, vers?: string): Pro
   const state = etatAu(dataset, date);
   const csv = insideData(dataDir, vers ?? `etats/${date}.csv`, 'vers');
   await refuseExisting(csv.absolute);
-  // In commune order, as the published lists are (a stable sort keeps the order within a commune),
-  // the deployments' collèges among the others; a post without a structure porteuse yet is
-  // "en cours de négociation".
-  const rows = state.rows
-    .map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r))
-    .sort((a, b) => a.commune.localeCompare(b.commune, 'fr', { sensitivity: 'base' }));
+  // In commune order, the deployments' collèges among the others; a post without a structure
+  // porteuse yet is "en cours de négociation".
+  const rows = inCommuneOrder(state.rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r)));
   const next = addToDispositif(text, displayPath(file), 'etats', { date, fichier: csv.relative });
   await writeFilesAtomically(dataDir, [
     { path: csv.absolute, bytes: new TextEncoder().encode(canonicalCsv('etat', rows)) },
