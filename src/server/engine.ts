@@ -24,6 +24,17 @@ import { FORMATS, serialize, type Format } from '../writers/index.ts';
 import { writeZip } from '../writers/zip.ts';
 
 export { FORMATS, type Format };
+export {
+  addDocument,
+  documentChoices,
+  DocumentFieldsError,
+  removeDocument,
+  type DocumentChoices,
+  type DocumentField,
+  type DocumentFields,
+  type FieldLabel,
+  type FieldProblem,
+} from '../jobs/dispositif.ts';
 
 /**
  * Where the data comes from: the `data/` folder, or a private workspace folder holding a copy of

@@ -55,6 +55,7 @@ td.en-faute { background: #ffe08a; border: 3px solid #b00020; font-weight: 700; 
 td.en-faute mark { background: transparent; color: #1a1a1a; }
 .message { padding: .5rem .75rem; border: 2px solid #1d6b35; background: #eef7f0; }
 .message.echec { border-color: #b00020; background: #fdf3f4; }
+.erreur-champ { color: #b00020; }
 .apercu img { display: block; max-width: 100%; height: auto; border: 1px solid #595959; margin: .5rem 0 1rem; }
 code { font-size: .95em; }
 `;
@@ -124,6 +125,8 @@ export interface HomeModel {
   readonly notice?: Notice;
   /** Largest upload, in bytes. */
   readonly uploadLimit: number;
+  /** The catalogue section (`catalogue-form.ts`), shown with the data of data/. */
+  readonly catalogue?: Html;
 }
 
 const mebibytes = (n: number): string => `${Math.round((n / 1024 / 1024) * 10) / 10} Mio`.replace('.', ',');
@@ -196,6 +199,7 @@ ${
     : html`<p>Aucun document ne peut être produit tant que les données ont des erreurs.</p>`
 }
 </section>
+${m.catalogue ?? ''}
 <section aria-labelledby="t-rapports">
 <h2 id="t-rapports">Rapports mensuels</h2>
 ${

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
 import { CONTENT_TYPES, DOWNLOADS, sessionId, splitName, type Download, type ServerContext } from './context.ts';
-import { documentPage, homePage, STYLE, type Notice } from './html.ts';
+import { documentPage, homePage, STYLE, type Html, type Notice } from './html.ts';
+import { catalogueHtml, catalogueRoutes } from './catalogue.ts';
 import { JobLimitError } from './pool.ts';
 import { countOf } from '../format.ts';
 import { failureStatus, HttpProblem, tooLarge } from './problems.ts';
@@ -18,8 +19,10 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
   const { dataDir, templatesDir, uploadLimit } = ctx.options;
 
   /** Sends the home page, with a notice and the status of what was just done. */
-  const home = async (request: FastifyRequest, reply: FastifyReply, notice?: Notice, status = 200) => {
+  const home = async (request: FastifyRequest, reply: FastifyReply, notice?: Notice, status = 200, catalogue?: Html) => {
     const ws = ctx.workspaceOf(request);
+    // The catalogue is edited in data/: offered with the data of data/, not with data uploaded here.
+    if (!ws && !catalogue) catalogue = await catalogueHtml(ctx).catch(() => undefined);
     let state: DataState | undefined;
     let stateError: string | undefined;
     try {
@@ -38,6 +41,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
       lastMonth: latestReportMonth(),
       uploadLimit,
       ...(notice ? { notice } : {}),
+      ...(catalogue && !ws ? { catalogue } : {}),
     });
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
   };
@@ -50,8 +54,13 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     if (q.fait === 'enregistre') notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${countOf(Number(q.ecrits ?? 0), 'fichier écrit', 'fichiers écrits')}, ${countOf(Number(q.inchanges ?? 0), 'inchangé', 'inchangés')}.` };
     if (q.fait === 'rapport' && /^\d{4}-\d{2}$/.test(q.mois ?? ''))
       notice = { kind: 'succes', text: `Rapport mensuel de ${q.mois} ${q.etat === 'unchanged' ? 'déjà à jour (fichiers inchangés)' : 'produit'}.` };
+    if (q.fait === 'catalogue' && q.id)
+      notice = { kind: 'succes', text: `Document « ${q.id} » ajouté au catalogue de ${dataDir}/dispositif.yaml : il figure dans la liste des documents, et « alses render » le produit.` };
+    if (q.fait === 'retire' && q.id) notice = { kind: 'succes', text: `Document « ${q.id} » retiré du catalogue de ${dataDir}/dispositif.yaml (ses fichiers déjà produits restent).` };
     return home(request, reply, notice);
   });
+
+  catalogueRoutes(app, ctx, home);
 
   app.post('/donnees', async (request, reply) => {
     let files: UploadedFile[];
