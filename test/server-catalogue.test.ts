@@ -49,13 +49,13 @@ describe('POST /api/catalogue', () => {
     expect(await yaml()).toBe(original);
   });
 
-  it('refuses a modèle that needs a parameter not given, and an id already in the catalogue', async () => {
+  it('refuses a modèle that needs a parameter not given, and an id already in the catalogue, in the order of the fields', async () => {
     const res = await post({ id: 'annexe-liste-juillet-2019', modele: 'annexe-deploiement', annexe: 1 });
     expect(res.statusCode).toBe(422);
     const { problemes } = res.json() as { problemes: { champ: string; message: string }[] };
     expect(problemes).toEqual([
-      { champ: 'deploiement', message: 'le modèle « annexe-deploiement » demande --deploiement (attendu : le déploiement montré)' },
       { champ: 'id', message: expect.stringContaining('le document « annexe-liste-juillet-2019 » existe déjà dans') },
+      { champ: 'deploiement', message: 'le modèle « annexe-deploiement » demande --deploiement (attendu : le déploiement montré)' },
     ]);
     expect(await yaml()).toBe(original);
   });

@@ -199,7 +199,9 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
     if (!(err instanceof AlsesError && dispositifIds(text, 'documents').includes(d.id))) throw err;
     problem('id', err.message);
   }
-  if (problems.length || next === undefined) throw new DocumentFieldsError(problems);
+  const order: readonly DocumentField[] = ['id', 'modele', 'au', 'deploiement', 'deliberation', 'annexe'];
+  // In the order of the fields (the form's, the command's help), a stable sort.
+  if (problems.length || next === undefined) throw new DocumentFieldsError(problems.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)));
   await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
 }

@@ -40,7 +40,11 @@ export function catalogueSection(m: CatalogueModel): Html {
   const values = m.values ?? {};
   const problems = m.problems ?? [];
   const { choices } = m;
-  const takers = (p: 'au' | 'deploiement'): string => choices.modeles.filter((t) => t.parametres.includes(p)).map((t) => t.name).join(', ') || 'aucun';
+  /** « Pour le modèle annexe-liste », « Pour les modèles a, b ». */
+  const takers = (p: 'au' | 'deploiement'): string => {
+    const names = choices.modeles.filter((t) => t.parametres.includes(p)).map((t) => t.name);
+    return `${names.length > 1 ? 'Pour les modèles' : 'Pour le modèle'} ${names.join(', ') || 'aucun'}`;
+  };
   /** A field's markup: label, control, help and its problems. */
   const field = (name: DocumentField, control: (describedBy: string, invalid: Html) => Html, help: Html | string): Html => {
     const mine = problems.filter((p) => p.field === name);
@@ -58,7 +62,7 @@ ${empty === undefined ? '' : html`<option value="">${empty}</option>`}${options.
       name === 'modele'
         ? html`Le modèle dit ce que montre le document (dossier <code>templates/</code>).`
         : name === 'deploiement'
-          ? `Pour les modèles ${takers('deploiement')} : les postes créés par ce déploiement ; sa délibération est celle du document.`
+          ? `${takers('deploiement')} : les postes créés par ce déploiement ; sa délibération est celle du document.`
           : 'La délibération à laquelle le document est annexé : elle figure sur la ligne « Annexe n° … à la délibération … ».',
     );
   return html`<section aria-labelledby="t-catalogue">
@@ -81,7 +85,7 @@ ${select('modele', undefined, choices.modeles.map((t) => ({ id: t.name, label: `
 ${field(
   'au',
   (d, invalid) => html`<input type="date" id="doc-au" name="au" value="${values.au ?? ''}" aria-describedby="${d}"${invalid}>`,
-  `Pour les modèles ${takers('au')} : la liste des collèges dotés à cette date.`,
+  `${takers('au')} : la liste des collèges dotés à cette date.`,
 )}
 ${select('deploiement', '— aucun —', choices.deploiements.map((c) => ({ id: c.id, label: `${c.label} (${c.id})` })))}
 ${select('deliberation', '— aucune (ou celle du déploiement) —', choices.deliberations)}
