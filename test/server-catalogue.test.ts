@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOutputLock } from '../src/output/lock.ts';
 import { buildServer } from '../src/server/app.ts';
+import { runCli } from './helpers/cli.ts';
 import { htmlTables } from './helpers/readback.ts';
 import { expectedRows, LISTE_JUILLET_2019, squash } from './helpers/reference.ts';
 
@@ -98,5 +99,16 @@ describe('POST /api/catalogue', () => {
       ['note-presentation', []],
     ]);
     expect(body.deliberations.find((d) => d.id === '2019-07-01')!.label).toMatch(/^du 01\/07\/2019 — /);
+  });
+});
+
+describe('alses document ajouter, the same job on the command line', () => {
+  it('reports every problem at once, named by its option (exit 2), and writes nothing', async () => {
+    const run = await runCli(['document', 'ajouter', '--data', data, '--id', 'Annexe 3', '--modele', 'annexe-liste', '--annexe', '0']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--id « Annexe 3 » invalide (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)');
+    expect(run.stderr).toContain('le modèle « annexe-liste » demande --au (attendu : la date de l\'état montré, AAAA-MM-JJ)');
+    expect(run.stderr).toContain('--annexe « 0 » invalide (attendu : un numéro entier, ex. 1)');
+    expect(await yaml()).toBe(original);
   });
 });
