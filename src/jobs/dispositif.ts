@@ -13,7 +13,9 @@ import { templateFilesIn } from './inputs.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
 import type { deliberationSchema, deploiementEntrySchema } from '../dataset/schema.ts';
-import { loadTemplates, TEMPLATE_PARAMETERS, type TemplateParameter } from '../templates/environment.ts';
+import { TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from '../templates/environment.ts';
+import { readFrontMatter, splitFrontMatter } from '../templates/front-matter.ts';
+import { readTemplateFile } from '../templates/files.ts';
 import { displayPath, hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
 import { formatShortDate, isIsoDate } from '../dates.ts';
@@ -68,6 +70,23 @@ async function refuseExisting(file: string): Promise<void> {
     () => false,
   );
   if (exists) throw new AlsesError('USAGE', `${displayPath(file)} existe déjà : rien n'est écrit (attendu : un fichier nouveau ; supprimez ou renommez l'ancien s'il doit être remplacé)`);
+}
+
+/**
+ * The front matter of the templates `names` of `templatesDir`, read without compiling them (the
+ * form and the checks of a catalogue entry need only their parameters); a template whose file or
+ * front matter has a problem is left out (`alses validate` reports it).
+ */
+async function templateHeads(templatesDir: string, names: readonly string[]): Promise<{ name: string; frontMatter: FrontMatter }[]> {
+  const heads: { name: string; frontMatter: FrontMatter }[] = [];
+  for (const name of names) {
+    const file = path.join(templatesDir, `${name}.hbs`);
+    const source = await readTemplateFile(templatesDir, file, [], {});
+    const split = source === undefined ? undefined : splitFrontMatter(source);
+    const { frontMatter } = split ? readFrontMatter(split.yaml, file) : {};
+    if (frontMatter) heads.push({ name, frontMatter });
+  }
+  return heads;
 }
 
 /** A délibération to register, as `deliberations[]` of dispositif.yaml takes it; `id` defaults to the date. */
@@ -179,7 +198,7 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   if (!templates.includes(d.modele))
     problem('modele', `${label('modele')} « ${d.modele} » : aucun modèle de ce nom dans ${displayPath(templatesDir)} (attendu : l'un de ${templates.join(', ') || 'aucun'})`);
   else {
-    const takes = (await loadTemplates(templatesDir, [d.modele])).templates[0]?.frontMatter.parametres;
+    const takes = (await templateHeads(templatesDir, [d.modele]))[0]?.frontMatter.parametres;
     for (const p of TEMPLATE_PARAMETERS) {
       if (takes?.includes(p) && d[p] === undefined) problem(p, `le modèle « ${d.modele} » demande ${label(p)} (attendu : ${p === 'au' ? "la date de l'état montré, AAAA-MM-JJ" : 'le déploiement montré'})`);
       if (takes && !takes.includes(p) && d[p] !== undefined) problem(p, `le modèle « ${d.modele} » ne prend pas ${label(p)} (attendu : ${takes.map(label).join(', ') || 'aucun'})`);
@@ -229,7 +248,7 @@ export interface Choice {
  */
 export async function documentChoices(dataDir: string, templatesDir: string): Promise<DocumentChoices> {
   const text = await readFile(path.join(dataDir, DISPOSITIF_FILE), 'utf8').catch(() => '');
-  const { templates } = await loadTemplates(templatesDir);
+  const templates = await templateHeads(templatesDir, await templateFilesIn(templatesDir));
   const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
   const choices = (list: 'deliberations' | 'deploiements' | 'documents', label: (e: Record<string, unknown>) => string): Choice[] =>
     dispositifEntries(text, list).flatMap((e) => (e.id === undefined ? [] : [{ id: str(e.id), label: label(e) }]));
