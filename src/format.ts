@@ -15,6 +15,14 @@ export function formatNumber(value: number): string {
   return NUMBER.format(value);
 }
 
+/**
+ * A count and its noun, agreed the French way: singular for 0 and 1, plural from 2 on
+ * (`countOf(0, 'erreur', 'erreurs')` → "0 erreur", `countOf(1234, 'ligne', 'lignes')` → "1 234 lignes").
+ */
+export function countOf(n: number, one: string, many: string): string {
+  return `${formatNumber(n)} ${Math.abs(n) >= 2 ? many : one}`;
+}
+
 /** Formats an ETP figure: same as `formatNumber` ("0,5", "1", "41"). */
 export const formatEtp = formatNumber;
 

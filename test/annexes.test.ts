@@ -217,3 +217,26 @@ describe('a list annex spanning pages (generated data set of 300 collèges)', ()
     expect(xml.match(/<w:tblHeader\/>/g)).toHaveLength(1);
   });
 });
+
+describe('the deployment annex lists its collèges in commune order, as published', () => {
+  let dir: string;
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('rows typed in shuffled order come out as the 2019 annex (commune order, typed order within a commune)', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'alses-shuffled-'));
+    const data = path.join(dir, 'data');
+    await cp('data', data, { recursive: true });
+    const csv = path.join(data, 'deploiements/rentree-2019.csv');
+    const [header, ...rows] = (await readFile(csv, 'utf8')).trimEnd().split('\n');
+    // Communes out of order; within DENAIN, ROUBAIX and TOURCOING the typed order is kept.
+    const shuffled = [...rows.filter((_, i) => i % 2 === 1).reverse(), ...rows.filter((_, i) => i % 2 === 0)];
+    expect(shuffled.map((r) => r.split(';')[0])).not.toEqual(rows.map((r) => r.split(';')[0]));
+    await writeFile(csv, [header, ...shuffled].join('\n') + '\n');
+    const run = await runCli(['render', 'annexe-deploiement-rentree-2019', '--format', 'html', '--data', data, '--out', path.join(dir, 'out')]);
+    expect(run.stderr).toBe('');
+    const produced = htmlTables(await readFile(path.join(dir, 'out/annexe-deploiement-rentree-2019.html'), 'utf8')).map((t) => t.map((r) => r.map(squash)));
+    expect(produced).toEqual([expectedRows(DEPLOIEMENT_RENTREE_2019)]);
+  });
+});

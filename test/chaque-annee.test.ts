@@ -79,7 +79,8 @@ describe('rentrée 2020, from the README only', () => {
     expect(text).not.toMatch(/1er juillet 2019/);
     const [table] = await docxTables(await read('annexe-deploiement-rentree-2020.docx'));
     const rows = table!.map((r) => r.map(squash));
-    expect(rows.slice(1, -1).map((r) => r[1])).toEqual(['Carnot', 'Jean Lebas', 'Roger Salengro', 'Jean Moulin', 'Coutelle']);
+    // In commune order, as the published annexes are: MAUBEUGE, typed last, comes second.
+    expect(rows.slice(1, -1).map((r) => r[1])).toEqual(['Carnot', 'Coutelle', 'Jean Lebas', 'Roger Salengro', 'Jean Moulin']);
     expect(rows.at(-1)).toEqual(['TOTAL', '5']);
   });
 
@@ -119,6 +120,15 @@ describe('rentrée 2020, from the README only', () => {
     await alses('document', 'ajouter', '--data', data, '--id', 'essai', '--modele', 'annexe-liste', '--au', '2020-01-01');
     await alses('document', 'supprimer', '--data', data, '--id', 'essai');
     expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toBe(yaml);
+  });
+
+  it('adding an id that exists is refused in French agreed with the entry (« la délibération … pour la modifier »)', async () => {
+    const deliberation = await runCli(['deliberation', 'ajouter', '--data', data, '--date', '2020-07-06', '--objet', 'doublon']);
+    expect(deliberation.code).toBe(1);
+    expect(deliberation.stderr).toContain('la délibération « 2020-07-06 » existe déjà dans');
+    expect(deliberation.stderr).toContain('(attendu : un id nouveau ; pour la modifier, éditez le fichier)');
+    const document = await runCli(['document', 'ajouter', '--data', data, '--id', 'annexe-liste-juillet-2020', '--modele', 'annexe-liste', '--au', '2020-07-15']);
+    expect(document.stderr).toContain('(attendu : un id nouveau ; pour le modifier, éditez le fichier)');
   });
 
   it('the 2019 annexes still reproduce both reference tables cell for cell', async () => {

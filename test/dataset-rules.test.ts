@@ -178,6 +178,12 @@ describe('files', () => {
     // A warning: the dataset is built (exit code 0), without the unlisted état.
     expect(dataset!.etats.map((e) => e.date)).toEqual(['2019-07-15']);
   });
+
+  it('a workbook that does not exist: file/missing alone, its folder not searched for unlisted CSV files', async () => {
+    // `alses import absent.xlsx --to data` from the project folder listed every CSV of test/ as unlisted.
+    const { diagnostics } = await loadDataset(`${ROOT}/file-unlisted/absent.xlsx`);
+    expect(diagnostics.map((d) => [formatPlace(d.place), d.ruleId])).toEqual([[`${ROOT}/file-unlisted/absent.xlsx`, 'file/missing']]);
+  });
 });
 
 describe('dispositif.yaml', () => {

@@ -145,7 +145,8 @@ describe('finding 5: editing a PDF and manifest.json together passed verify', ()
   });
 
   it('a signed manifest edited with its document fails even without the public key', async () => {
-    const keys = path.join(dir, 'keys');
+    // Not dir/keys: that is an output folder copied above (outCopy('keys')), where alses cles now refuses to write.
+    const keys = path.join(dir, 'cles-manifeste');
     expect((await runCli(['cles', '--vers', keys])).code).toBe(0);
     const out = path.join(dir, 'signed');
     expect((await runCli(['render', 'annexe-liste-juillet-2019', '--format', 'html', '--out', out, '--cle-privee', path.join(keys, 'cle-privee-manifeste.pem')])).code).toBe(0);

@@ -170,14 +170,15 @@ describe('the logo goes with the data: alses import and the web page workspace',
     expect((await runCli(['validate', '--data', to])).code).toBe(0);
   });
 
-  it('a workbook dropped on the web page: its workspace has data/’s logo beside dispositif.yaml, and the data loads', async () => {
+  it('a workbook dropped on the web page: its workspace is a copy of data/ (logo beside dispositif.yaml) with the workbook read over it, and the data loads', async () => {
     const workspaces = new Workspaces(path.join(ROOT, 'data'));
     try {
       const file = await seedWorkbook(path.join(tmp, 'seed'));
       const ws = await workspaces.replace(Workspaces.newId(), [{ filename: 'alses.xlsx', bytes: await readFile(file) }]);
-      expect((await readdir(ws.dir)).sort()).toEqual(['alses.xlsx', 'dispositif.yaml', 'logo.png']);
+      expect((await readdir(ws.dir)).sort()).toEqual(['alses.xlsx', 'deploiements', 'dispositif.yaml', 'etats', 'logo.png']);
       expect((await readFile(path.join(ws.dir, 'logo.png'))).equals(await readFile(path.join(ROOT, 'data/logo.png')))).toBe(true);
-      const { dataset, diagnostics } = await loadDataset(ws.source.path);
+      expect(ws.source).toMatchObject({ path: ws.dir, classeur: path.join(ws.dir, 'alses.xlsx') });
+      const { dataset, diagnostics } = await loadDataset(ws.source.classeur!, { base: ws.source.path });
       expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       expect(dataset?.logo?.format).toBe('png');
     } finally {

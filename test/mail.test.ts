@@ -134,7 +134,7 @@ describe('a relay that refuses: retried, reported, sent by the next run', () => 
     expect(failed.code).toBe(5);
     expect(smtp.refused).toBe(3); // 1 attempt + 2 retries (ALSES_SMTP_RETRY_DELAYS_MS=5,5)
     expect(smtp.received.length).toBe(before);
-    expect(failed.stderr).toMatch(/alses : rapport de 2019-08 non envoyé : le serveur SMTP a répondu « 421 4\.3\.2 Service non disponible.* » \(3 tentatives\) ; il sera envoyé à la prochaine exécution \(code 5\)\./);
+    expect(failed.stderr).toMatch(/alses : rapport d'août 2019 non envoyé : le serveur SMTP a répondu « 421 4\.3\.2 Service non disponible.* » \(3 tentatives\) ; il sera envoyé à la prochaine exécution \(code 5\)\./);
     expect((await readFile(path.join(out, 'rapport-mensuel-2019-08.pdf'))).byteLength).toBeGreaterThan(0);
     const entry = await lastLog(log);
     expect(entry).toMatchObject({ status: 'written', exitCode: 5, mail: [{ month: '2019-08', status: 'failed', attempts: 3, response: expect.stringMatching(/^421 /) }] });

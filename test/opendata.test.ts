@@ -127,7 +127,8 @@ describe('alses opendata refuses missing fields (exit 1, nothing written)', () =
     const run = await runCli(['opendata', '--vers', target]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('data/dispositif.yaml  erreur  collectivite.siret manquant');
-    for (const id of ['2015-12-17', '2017-05-22', '2018-12-17', '2019-07-01']) expect(run.stderr).toContain(`délibération « ${id} » du ${id} : code de matière (matiere) manquant`);
+    for (const id of ['2015-12-17', '2017-05-22', '2018-12-17', '2019-07-01'])
+      expect(run.stderr).toContain(`délibération « ${id} » du ${id.split('-').reverse().join('/')} : code de matière (matiere) manquant`);
     expect(run.stderr).toContain('Données ouvertes non produites');
     await expect(stat(target)).rejects.toThrow();
   });
@@ -136,7 +137,7 @@ describe('alses opendata refuses missing fields (exit 1, nothing written)', () =
     const data = await dataCopy('matiere-inconnue', (y) => complete(y).replace('    matiere: "8.2"\n', '    matiere: "1.1"\n'));
     const run = await runCli(['opendata', '--data', data]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('délibération « 2015-12-17 » du 2015-12-17 : matière « 1.1 » absente de la table ACTES');
+    expect(run.stderr).toContain('délibération « 2015-12-17 » du 17/12/2015 : matière « 1.1 » absente de la table ACTES');
     expect(run.stdout).toBe('');
   });
 });

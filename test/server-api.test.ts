@@ -14,24 +14,11 @@ import { checkExposure, credentialsFromEnv, hashPassword, passwordCredentials, t
 import { runCli } from './helpers/cli.ts';
 import { pdfText } from './helpers/readback.ts';
 import { squash } from './helpers/reference.ts';
-import { BROKEN_ROW, brokenEtpWorkbook, expectListePdf, seedWorkbook } from './helpers/server.ts';
+import { BROKEN_ROW, brokenEtpWorkbook, expectListePdf, multipart, seedWorkbook } from './helpers/server.ts';
 
 let tmp: string;
 let app: FastifyInstance;
 const TOKEN = 'jeton-de-test-0123456789abcdef';
-
-/** A multipart body with the given files under the field `fichiers`. */
-function multipart(files: readonly { name: string; bytes: Uint8Array }[]): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----alses-test-boundary';
-  const parts = files.map((f) =>
-    Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fichiers"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-      Buffer.from(f.bytes),
-      Buffer.from('\r\n'),
-    ]),
-  );
-  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'alses-server-api-'));

@@ -82,7 +82,7 @@ describe('the staff page, in chromium', () => {
 
   it('« Enregistrer dans les données » goes through import: canonical files in data/, still valid', async () => {
     await submit(page, 'Enregistrer dans les données');
-    const [, written, unchanged] = /: (\d+) fichier\(s\) écrit\(s\), (\d+) inchangé\(s\)\.$/.exec((await page.getByRole('status').textContent()) ?? '') ?? [];
+    const [, written, unchanged] = /: (\d+) fichiers? écrits?, (\d+) inchangés?\.$/.exec((await page.getByRole('status').textContent()) ?? '') ?? [];
     // dispositif.yaml, the état, the déploiement and the logo data/ holds.
     expect(Number(written) + Number(unchanged)).toBe(4);
     expect(await page.locator('main').textContent()).toMatch(/Données du dossier/);

@@ -57,6 +57,13 @@ describe('alses cles', () => {
     expect(await readFile(keys.private)).toEqual(before);
   });
 
+  it('refuses an output folder (one that holds a manifest): the private key would be published with the documents', async () => {
+    const run = await runCli(['cles', '--vers', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`Dossier « ${out} » refusé pour --vers : c'est un dossier de sortie (il contient manifest.json)`);
+    await expect(stat(path.join(out, KEY_FILES.private))).rejects.toThrow();
+  });
+
   it('explains how to keep the keys', async () => {
     const run = await runCli(['cles', '--vers', path.join(dir, 'autres-cles')]);
     expect(run.code).toBe(0);

@@ -132,7 +132,7 @@ describe('more template mistakes caught', () => {
     const run = await runCli(['validate', '--templates', folder]);
     expect(run.code).toBe(1);
     expect(run.stderr.match(/template\/table-row-width/g)).toHaveLength(1);
-    expect(run.stderr).toContain('La ligne 1 du tableau occupe 1 colonne(s) (et 41 autre(s) ligne(s) de même) (attendu : 2, selon <colgroup>)');
+    expect(run.stderr).toContain('La ligne 1 du tableau occupe 1 colonne (et 41 autres lignes de même) (attendu : 2, selon <colgroup>)');
   });
 
   it('a templates folder without templates is an error', async () => {

@@ -10,7 +10,7 @@ import type { Argv } from 'yargs';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
 import { alertFailure, type AlertLog } from '../mail/alert.ts';
 import { deliverMonthly, deliveryFailed, type DeliveryLog } from '../mail/deliver.ts';
-import type { AlertCause, AttachableFormat } from '../mail/message.ts';
+import { ofMonth, type AlertCause, type AttachableFormat } from '../mail/message.ts';
 import { smtpTransmit, type Transmit } from '../mail/send.ts';
 import { parseAddresses, readAddressFile, readSmtpSettings, type Env, type SmtpSettings } from '../mail/settings.ts';
 import type { MonthlyLog, PublishedMonthly } from '../jobs/monthly.ts';
@@ -112,8 +112,8 @@ export class MonthlyMailing {
   print(quiet: boolean): void {
     for (const d of this.deliveries) {
       if (d.status === 'failed')
-        process.stderr.write(`alses : rapport de ${d.month} non envoyé : ${d.error ?? 'échec'}${d.attempts ? ` (${d.attempts} tentative${d.attempts > 1 ? 's' : ''})` : ''} ; il sera envoyé à la prochaine exécution (code 5).\n`);
-      else if (d.rejected?.length) process.stderr.write(`alses : adresses refusées par le serveur SMTP pour le rapport de ${d.month} : ${d.rejected.join(', ')}\n`);
+        process.stderr.write(`alses : rapport ${ofMonth(d.month)} non envoyé : ${d.error ?? 'échec'}${d.attempts ? ` (${d.attempts} tentative${d.attempts > 1 ? 's' : ''})` : ''} ; il sera envoyé à la prochaine exécution (code 5).\n`);
+      else if (d.rejected?.length) process.stderr.write(`alses : adresses refusées par le serveur SMTP pour le rapport ${ofMonth(d.month)} : ${d.rejected.join(', ')}\n`);
       if (!quiet && d.status !== 'failed') process.stdout.write(`${d.status === 'sent' ? 'envoyé' : 'déjà envoyé'} : ${d.subject ?? d.month} → ${d.recipients.join(', ')}\n`);
     }
   }
@@ -128,7 +128,7 @@ export class MonthlyMailing {
     const { settings, transmit } = this;
     if (exitCode === 0 || !this.alertTo.length || !settings || !transmit) return fields;
     const unsent = this.deliveries.find((d) => d.status === 'failed');
-    const error = failure instanceof Error ? failure.message : failure !== undefined ? String(failure) : `rapport de ${unsent?.month ?? month} non envoyé : ${unsent?.error ?? 'échec'}`;
+    const error = failure instanceof Error ? failure.message : failure !== undefined ? String(failure) : `rapport ${ofMonth(unsent?.month ?? month)} non envoyé : ${unsent?.error ?? 'échec'}`;
     fields.alert = await alertFailure({
       outDir: this.args.out,
       month,

@@ -84,13 +84,14 @@ export function printDiagnostics(list: readonly Diagnostic[]): void {
 
 /**
  * Prints a job's diagnostics, then what happened to each file it wrote (`écrit : out/a.pdf`,
- * `inchangé : …`) on stdout.
+ * `inchangé : …`, `supprimé (périmé) : …` for another format of a document made from older data)
+ * on stdout.
  * @param files the files, or `undefined` when errors stopped the job before writing anything.
  * @returns the exit code: 1 when errors stopped the job (nothing written), else 0.
  */
 export function reportWrites(
   diagnostics: readonly Diagnostic[],
-  files: readonly { path: string; status: 'written' | 'unchanged' }[] | undefined,
+  files: readonly { path: string; status: 'written' | 'unchanged' | 'removed' }[] | undefined,
   options: { quiet?: boolean } = {},
 ): number {
   printDiagnostics(diagnostics);
@@ -98,7 +99,8 @@ export function reportWrites(
     process.stderr.write('Aucun fichier écrit : corrigez les erreurs ci-dessus.\n');
     return 1;
   }
-  if (!options.quiet) for (const f of files) process.stdout.write(`${f.status === 'written' ? 'écrit' : 'inchangé'} : ${f.path}\n`);
+  const said = { written: 'écrit', unchanged: 'inchangé', removed: 'supprimé (périmé)' } as const;
+  if (!options.quiet) for (const f of files) process.stdout.write(`${said[f.status]} : ${f.path}\n`);
   return 0;
 }
 

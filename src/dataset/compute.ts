@@ -65,6 +65,15 @@ function checkDate(date: IsoDate): void {
 }
 
 /**
+ * Rows in commune order, as the published annexes and états list them: French collation,
+ * case and accents ignored (« Éragny » among the E); a stable sort keeps the typed order within a
+ * commune (the 2019 annexes list DENAIN Turgot before DENAIN Bayard).
+ */
+export function inCommuneOrder<T extends { readonly commune: string }>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => a.commune.localeCompare(b.commune, 'fr', { sensitivity: 'base' }));
+}
+
+/**
  * Total of the rows in ETP, added exactly (in hundredths of ETP as integers): 0,5 + 0,5 = 1 and
  * 41 rows of the état of 2019-07-15 give exactly 41.
  */

@@ -73,7 +73,7 @@ export function addToDispositif(text: string, file: string, list: DispositifList
   if (ids.includes(id)) {
     throw new AlsesError(
       'INVALID_INPUT',
-      `${names.feminine ? 'la' : 'le'} ${names.entry} « ${id} » existe déjà dans ${file} (attendu : un ${key} nouveau ; pour le modifier, éditez le fichier)`,
+      `${names.feminine ? 'la' : 'le'} ${names.entry} « ${id} » existe déjà dans ${file} (attendu : un ${key} nouveau ; pour ${names.feminine ? 'la' : 'le'} modifier, éditez le fichier)`,
     );
   }
   existing.add(doc.createNode(clean));
@@ -99,17 +99,29 @@ export function removeFromDispositif(text: string, file: string, list: Dispositi
   return doc.toString(TO_STRING);
 }
 
-/** Identifiers of the entries of a list, as strings. */
 /**
  * Identifiers of the entries of the list `list` of a `dispositif.yaml` text (ids, or dates for
  * `etats`); none when the text does not parse or has no such list.
  */
 export function dispositifIds(text: string, list: DispositifList): string[] {
+  const key = DISPOSITIF_LISTS[list];
+  return dispositifEntries(text, list).flatMap((item) => (key in item ? [String(item[key])] : []));
+}
+
+/**
+ * The entries of the list `list` of a `dispositif.yaml` text, as plain objects, unchecked; none
+ * when the text does not parse or has no such list.
+ */
+export function dispositifEntries(text: string, list: DispositifList): Record<string, unknown>[] {
   const doc = parseDocument(text);
-  return doc.errors.length ? [] : idsOf(doc, list, DISPOSITIF_LISTS[list]);
+  return doc.errors.length ? [] : entriesOf(doc, list);
 }
 
 function idsOf(doc: Document, list: DispositifList, key: string): string[] {
+  return entriesOf(doc, list).flatMap((item) => (key in item ? [String(item[key])] : []));
+}
+
+function entriesOf(doc: Document, list: DispositifList): Record<string, unknown>[] {
   let value: Record<string, unknown> | null;
   try {
     value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown> | null;
@@ -118,7 +130,7 @@ function idsOf(doc: Document, list: DispositifList, key: string): string[] {
   }
   const items = value?.[list];
   if (!Array.isArray(items)) return [];
-  return items.flatMap((item: unknown) => (item !== null && typeof item === 'object' && key in item ? [String((item as Record<string, unknown>)[key])] : []));
+  return items.filter((item: unknown): item is Record<string, unknown> => item !== null && typeof item === 'object');
 }
 
 /** Comment written above a list the file did not have yet. */

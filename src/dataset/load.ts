@@ -297,7 +297,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   for (const d of crossFile) owned.find((o) => o.file === d.place?.file && (o.sheet === undefined || o.sheet === d.place?.sheet))?.own.push(d);
   diagnostics.push(...checkSpellings([...readEtats, ...readDeploiements].map((t) => t.rows ?? [])));
   if (workbook) checkOtherSheets(workbook, usedSheets, diagnostics);
-  else if (raw) {
+  else if (raw && !workbookPath) {
     const named = [...items(raw, 'etats'), ...items(raw, 'deploiements')]
       .map((entry) => asRecord(entry)?.['fichier'])
       .filter((f): f is string => typeof f === 'string')

@@ -16,6 +16,7 @@ import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
 import type { Diagnostic } from '../diagnostics.ts';
 import { lineLocator } from '../diagnostics.ts';
+import { countOf } from '../format.ts';
 import type { RuleId } from '../rules.ts';
 import { textWithOrdinals } from './ordinals.ts';
 import { at, cell as makeCell, column as makeColumn, emphasis, heading, image, lineBreak, list, pageBreak, paragraph, strong, superscript, table, text } from './builders.ts';
@@ -284,7 +285,7 @@ export function parseHtmlSubset(html: string, options: ParseOptions): ParseResul
       report(
         el,
         'template/table-row-width',
-        `La ligne ${first.row} du tableau occupe ${first.span} colonne(s)${wrong.length > 1 ? ` (et ${wrong.length - 1} autre(s) ligne(s) de même)` : ''} (attendu : ${columns.length}, selon <colgroup>)`,
+        `La ligne ${first.row} du tableau occupe ${countOf(first.span, 'colonne', 'colonnes')}${wrong.length > 1 ? ` (et ${countOf(wrong.length - 1, 'autre ligne', 'autres lignes')} de même)` : ''} (attendu : ${columns.length}, selon <colgroup>)`,
       );
     return at(built, positionOf(el));
   };

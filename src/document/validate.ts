@@ -5,7 +5,7 @@
  * the writers, given a table built by other means, repair it with a warning (`checkTable`).
  */
 import type { Diagnostic } from '../diagnostics.ts';
-import { decimalComma } from '../format.ts';
+import { countOf, decimalComma } from '../format.ts';
 import type { RuleId } from '../rules.ts';
 import type { SourcePosition, TableCell, TableColumn, TableNode, TableRow } from './nodes.ts';
 
@@ -110,7 +110,7 @@ export function checkTable(table: TableNode, label: string): { table?: CheckedTa
         nodeWarning(
           table,
           'writer/table-colspan',
-          `Tableau « ${label} », ${PART_LABEL[part]} ligne ${i + 1} : les cellules couvrent ${problem.span} colonne(s) (attendu : ${n}) ; ligne complétée ou tronquée`,
+          `Tableau « ${label} », ${PART_LABEL[part]} ligne ${i + 1} : les cellules couvrent ${countOf(problem.span, 'colonne', 'colonnes')} (attendu : ${n}) ; ligne complétée ou tronquée`,
         ),
       );
       const cells: TableCell[] = [];

@@ -7,12 +7,15 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalCsv } from '../dataset/canonical.ts';
-import { etatAu, totalEtp } from '../dataset/compute.ts';
-import { addToDispositif, dispositifIds, removeFromDispositif } from '../dataset/dispositif-edit.ts';
+import { etatAu, inCommuneOrder, totalEtp } from '../dataset/compute.ts';
+import { addToDispositif, dispositifEntries, dispositifIds, removeFromDispositif } from '../dataset/dispositif-edit.ts';
 import { templateFilesIn } from './inputs.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
-import type { deliberationSchema, deploiementEntrySchema, documentEntrySchema } from '../dataset/schema.ts';
+import type { deliberationSchema, deploiementEntrySchema } from '../dataset/schema.ts';
+import { TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from '../templates/environment.ts';
+import { readFrontMatter, splitFrontMatter } from '../templates/front-matter.ts';
+import { readTemplateFile } from '../templates/files.ts';
 import { displayPath, hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
 import { formatShortDate, isIsoDate } from '../dates.ts';
@@ -69,6 +72,23 @@ async function refuseExisting(file: string): Promise<void> {
   if (exists) throw new AlsesError('USAGE', `${displayPath(file)} existe déjà : rien n'est écrit (attendu : un fichier nouveau ; supprimez ou renommez l'ancien s'il doit être remplacé)`);
 }
 
+/**
+ * The front matter of the templates `names` of `templatesDir`, read without compiling them (the
+ * form and the checks of a catalogue entry need only their parameters); a template whose file or
+ * front matter has a problem is left out (`alses validate` reports it).
+ */
+async function templateHeads(templatesDir: string, names: readonly string[]): Promise<{ name: string; frontMatter: FrontMatter }[]> {
+  const heads: { name: string; frontMatter: FrontMatter }[] = [];
+  for (const name of names) {
+    const file = path.join(templatesDir, `${name}.hbs`);
+    const source = await readTemplateFile(templatesDir, file, [], {});
+    const split = source === undefined ? undefined : splitFrontMatter(source);
+    const { frontMatter } = split ? readFrontMatter(split.yaml, file) : {};
+    if (frontMatter) heads.push({ name, frontMatter });
+  }
+  return heads;
+}
+
 /** A délibération to register, as `deliberations[]` of dispositif.yaml takes it; `id` defaults to the date. */
 export type NewDeliberation = Readonly<Omit<z.input<typeof deliberationSchema>, 'id' | 'matiere'> & { id?: string | undefined }>;
 
@@ -119,38 +139,125 @@ export async function addDeploiement(dataDir: string, d: NewDeploiement): Promis
   return { files: [displayPath(csv.absolute), displayPath(file)] };
 }
 
-/** A catalogue document to register (README, "Chaque année"), as `documents[]` of dispositif.yaml takes it. */
-export type NewDocument = Readonly<z.input<typeof documentEntrySchema>>;
+/**
+ * A catalogue document to register (README, "Chaque année") as typed on the command line or in
+ * the web page's form, not yet checked: `au` AAAA-MM-JJ, `annexe` a whole number ≥ 1; an
+ * absent value is `undefined`.
+ */
+export interface DocumentFields {
+  readonly id: string;
+  readonly modele: string;
+  readonly au?: string | undefined;
+  readonly deploiement?: string | undefined;
+  readonly deliberation?: string | undefined;
+  readonly annexe?: string | undefined;
+}
+
+/** A field of `DocumentFields`. */
+export type DocumentField = keyof DocumentFields;
+
+/** One problem of a document to register: the field it is about and its French message. */
+export interface FieldProblem {
+  readonly field: DocumentField;
+  readonly message: string;
+}
+
+/** Every problem of a document to register, found at once; its message lists them, one a line (exit 2). */
+export class DocumentFieldsError extends AlsesError {
+  constructor(readonly problems: readonly FieldProblem[]) {
+    super('USAGE', problems.map((p) => p.message).join('\n'));
+  }
+}
+
+/** How a field is named in messages: `--au` on the command line (default), a label on the page. */
+export type FieldLabel = (field: DocumentField) => string;
+
+const optionLabel: FieldLabel = (field) => `--${field}`;
 
 /**
- * Registers a document in the catalogue (`documents:` of dispositif.yaml). The full check of the
- * entry against the templates and data is `alses validate`'s.
- * @throws AlsesError USAGE on a malformed id or date; INVALID_INPUT when the id exists.
+ * Registers a document in the catalogue (`documents:` of dispositif.yaml), as `alses document
+ * ajouter` and the web page do. Everything the entry names is checked first, and every problem
+ * is reported at once: the id (format, not taken), the date, the annex number, the modèle (a
+ * template of `templatesDir`) and the parameters it takes (`parametres:` of its front matter:
+ * each given, no other), the déploiement and délibération (registered in dispositif.yaml).
+ * @param label how each field is named in messages (default: the command-line option).
+ * @throws DocumentFieldsError (USAGE) with every problem; AlsesError INVALID_INPUT when
+ *   dispositif.yaml cannot be edited; LOCKED when another command writes into the data folder.
  */
-export async function addDocument(dataDir: string, d: NewDocument, templatesDir = 'templates'): Promise<Written> {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)`);
-  if (d.au !== undefined) requireDate('au', d.au);
+export async function addDocument(dataDir: string, d: DocumentFields, templatesDir = 'templates', label: FieldLabel = optionLabel): Promise<Written> {
+  const problems: FieldProblem[] = [];
+  const problem = (field: DocumentField, message: string): void => void problems.push({ field, message });
+  if (d.id === '') problem('id', `${label('id')} manquant (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)`);
+  else if (!/^[a-z0-9][a-z0-9-]*$/.test(d.id)) problem('id', `${label('id')} « ${d.id} » invalide (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)`);
+  if (d.au !== undefined && !isIsoDate(d.au)) problem('au', `${label('au')} « ${d.au} » n'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)`);
+  const annexe = d.annexe === undefined ? undefined : Number(d.annexe);
+  if (annexe !== undefined && !(/^\d+$/.test(d.annexe!.trim()) && annexe >= 1)) problem('annexe', `${label('annexe')} « ${d.annexe} » invalide (attendu : un numéro entier, ex. 1)`);
   const { file, text } = await readDispositif(dataDir);
   // What the entry names must exist, so that a typo is refused here rather than blocking every render.
   const templates = await templateFilesIn(templatesDir);
   if (!templates.includes(d.modele))
-    throw new AlsesError('USAGE', `--modele « ${d.modele} » : aucun modèle de ce nom dans ${displayPath(templatesDir)} (attendu : l'un de ${templates.join(', ') || 'aucun'})`);
+    problem('modele', `${label('modele')} « ${d.modele} » : aucun modèle de ce nom dans ${displayPath(templatesDir)} (attendu : l'un de ${templates.join(', ') || 'aucun'})`);
+  else {
+    const takes = (await templateHeads(templatesDir, [d.modele]))[0]?.frontMatter.parametres;
+    for (const p of TEMPLATE_PARAMETERS) {
+      if (takes?.includes(p) && d[p] === undefined) problem(p, `le modèle « ${d.modele} » demande ${label(p)} (attendu : ${p === 'au' ? "la date de l'état montré, AAAA-MM-JJ" : 'le déploiement montré'})`);
+      if (takes && !takes.includes(p) && d[p] !== undefined) problem(p, `le modèle « ${d.modele} » ne prend pas ${label(p)} (attendu : ${takes.map(label).join(', ') || 'aucun'})`);
+    }
+  }
   const deploiements = dispositifIds(text, 'deploiements');
   if (d.deploiement !== undefined && !deploiements.includes(d.deploiement))
-    throw new AlsesError('USAGE', `--deploiement « ${d.deploiement} » absent de ${displayPath(file)} (attendu : l'un de ${deploiements.join(', ') || 'aucun'} ; ajoutez-le d'abord avec « alses deploiement ajouter »)`);
+    problem('deploiement', `${label('deploiement')} « ${d.deploiement} » absent de ${displayPath(file)} (attendu : l'un de ${deploiements.join(', ') || 'aucun'} ; ajoutez-le d'abord avec « alses deploiement ajouter »)`);
   const deliberations = dispositifIds(text, 'deliberations');
   if (d.deliberation !== undefined && !deliberations.includes(d.deliberation))
-    throw new AlsesError('USAGE', `--deliberation « ${d.deliberation} » absente de ${displayPath(file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`);
-  const next = addToDispositif(text, displayPath(file), 'documents', {
-    id: d.id,
-    modele: d.modele,
-    au: d.au,
-    deploiement: d.deploiement,
-    deliberation: d.deliberation,
-    annexe: d.annexe,
-  });
+    problem('deliberation', `${label('deliberation')} « ${d.deliberation} » absente de ${displayPath(file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`);
+  let next: string | undefined;
+  try {
+    next = addToDispositif(text, displayPath(file), 'documents', { id: d.id, modele: d.modele, au: d.au, deploiement: d.deploiement, deliberation: d.deliberation, annexe });
+  } catch (err) {
+    // An id already taken is a problem of the field; a dispositif.yaml that cannot be edited is not.
+    if (!(err instanceof AlsesError && dispositifIds(text, 'documents').includes(d.id))) throw err;
+    problem('id', err.message);
+  }
+  const order: readonly DocumentField[] = ['id', 'modele', 'au', 'deploiement', 'deliberation', 'annexe'];
+  // In the order of the fields (the form's, the command's help), a stable sort.
+  if (problems.length || next === undefined) throw new DocumentFieldsError(problems.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)));
   await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
+}
+
+/** What the web page's catalogue form offers: the modèles, the délibérations, déploiements and documents registered. */
+export interface DocumentChoices {
+  /** The annex templates, with the parameters each takes. */
+  readonly modeles: readonly { readonly name: string; readonly description: string; readonly parametres: readonly TemplateParameter[] }[];
+  /** Each with a French label: « du 01/07/2019 — objet » for a délibération, the libellé for a déploiement, the modèle for a document. */
+  readonly deliberations: readonly Choice[];
+  readonly deploiements: readonly Choice[];
+  readonly documents: readonly Choice[];
+}
+
+/** An id and its French label. */
+export interface Choice {
+  readonly id: string;
+  readonly label: string;
+}
+
+/**
+ * The choices of the catalogue form, read from `dataDir/dispositif.yaml` (unchecked: `alses
+ * validate` checks it) and the templates folder.
+ * @throws AlsesError INVALID_INPUT when dispositif.yaml cannot be read.
+ */
+export async function documentChoices(dataDir: string, templatesDir: string): Promise<DocumentChoices> {
+  const text = await readFile(path.join(dataDir, DISPOSITIF_FILE), 'utf8').catch(() => '');
+  const templates = await templateHeads(templatesDir, await templateFilesIn(templatesDir));
+  const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+  const choices = (list: 'deliberations' | 'deploiements' | 'documents', label: (e: Record<string, unknown>) => string): Choice[] =>
+    dispositifEntries(text, list).flatMap((e) => (e.id === undefined ? [] : [{ id: str(e.id), label: label(e) }]));
+  return {
+    modeles: templates.filter((t) => t.frontMatter.kind === 'annexe').map((t) => ({ name: t.name, description: t.frontMatter.description, parametres: t.frontMatter.parametres })),
+    deliberations: choices('deliberations', (e) => `du ${isIsoDate(str(e.date)) ? formatShortDate(str(e.date) as IsoDate) : str(e.date)} — ${str(e.objet)}`),
+    deploiements: choices('deploiements', (e) => str(e.libelle)),
+    documents: choices('documents', (e) => `modèle ${str(e.modele)}${e.annexe === undefined ? '' : `, annexe n° ${str(e.annexe)}`}`),
+  };
 }
 
 /**
@@ -171,12 +278,9 @@ export async function writeEtat(dataDir: string, au: string, vers?: string): Pro
   const state = etatAu(dataset, date);
   const csv = insideData(dataDir, vers ?? `etats/${date}.csv`, 'vers');
   await refuseExisting(csv.absolute);
-  // In commune order, as the published lists are (a stable sort keeps the order within a commune),
-  // the deployments' collèges among the others; a post without a structure porteuse yet is
-  // "en cours de négociation".
-  const rows = state.rows
-    .map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r))
-    .sort((a, b) => a.commune.localeCompare(b.commune, 'fr', { sensitivity: 'base' }));
+  // In commune order, the deployments' collèges among the others; a post without a structure
+  // porteuse yet is "en cours de négociation".
+  const rows = inCommuneOrder(state.rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r)));
   const next = addToDispositif(text, displayPath(file), 'etats', { date, fichier: csv.relative });
   await writeFilesAtomically(dataDir, [
     { path: csv.absolute, bytes: new TextEncoder().encode(canonicalCsv('etat', rows)) },

@@ -22,6 +22,7 @@ import { renderTemplate } from '../templates/render.ts';
 import { loadInputs } from './inputs.ts';
 import { blocking, scopeDiagnostics, stateDependencies } from './scope.ts';
 import { serializeAll, type Format } from './serialize.ts';
+import { FORMATS } from '../writers/index.ts';
 import type { AlertLog } from '../mail/alert.ts';
 import type { DeliveryLog } from '../mail/deliver.ts';
 
@@ -134,8 +135,9 @@ export async function runMonthly(options: MonthlyOptions): Promise<MonthlyResult
   return withOutputLock(options.outDir, options.waitMs ?? 0, async () => {
     const { files, diagnostics, context } = await renderMonthly(options);
     if (hasErrors(diagnostics)) throw new InvalidInputError('Données ou modèle invalides : aucun fichier écrit.', diagnostics);
-    const outputs = await progressPhase('Écriture des fichiers', files.length, 'fichiers', () => publish(options.outDir, files, { manifestKey: options.manifestKey }));
-    if (options.afterPublish && context) await options.afterPublish({ outDir: options.outDir, month: options.month, baseName: monthlyBaseName(options.month), context, outputs });
+    const outputs = await progressPhase('Écriture des fichiers', files.length, 'fichiers', () => publish(options.outDir, files, { manifestKey: options.manifestKey, formats: FORMATS }));
+    // The mail attaches the files published, never a stale format just removed.
+    if (options.afterPublish && context) await options.afterPublish({ outDir: options.outDir, month: options.month, baseName: monthlyBaseName(options.month), context, outputs: outputs.filter((o) => o.status !== 'removed') });
     return {
       month: options.month,
       status: outputs.every((o) => o.status === 'unchanged') ? 'unchanged' : 'written',

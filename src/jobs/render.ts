@@ -14,6 +14,7 @@ import type { RenderedDocument } from '../templates/render.ts';
 import { loadInputs, renderLoaded, type Inputs } from './inputs.ts';
 import { batchThreads, poolPaysOff, startBatchWorkers, tableRows } from './batch.ts';
 import { serializeAll, type Format } from './serialize.ts';
+import { FORMATS } from '../writers/index.ts';
 
 /** Inputs of a run. */
 export interface RenderOptions {
@@ -99,7 +100,7 @@ export async function runRender(options: RenderOptions & { readonly waitMs: numb
   try {
     return {
       outputs: await withOutputLock(options.outDir, options.waitMs, () =>
-        progressPhase('Écriture des fichiers', files.length, 'fichiers', () => publish(options.outDir, files, { manifestKey: options.manifestKey })),
+        progressPhase('Écriture des fichiers', files.length, 'fichiers', () => publish(options.outDir, files, { manifestKey: options.manifestKey, formats: FORMATS })),
       ),
       diagnostics,
     };

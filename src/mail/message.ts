@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { formatDate, formatMonth } from '../dates.ts';
-import { formatEtp, formatNumber } from '../format.ts';
+import { countOf, formatEtp, formatNumber } from '../format.ts';
 import type { RapportMensuelContext } from '../reports/rapport-mensuel.ts';
 import { documentDate } from '../writers/shared.ts';
 
@@ -46,15 +46,16 @@ export type AttachableFormat = keyof typeof CONTENT_TYPES;
 /** Plain text: French dates and months keep ordinary spaces in an e-mail. */
 const plain = (s: string): string => s.replace(/[\u00a0\u202f]/g, ' ');
 
-/** "de septembre 2019", "d'août 2019", "d'octobre 2019": French elision before a vowel. */
-const ofMonth = (month: string): string => {
+/**
+ * A month (`AAAA-MM`) after « de », as French writes it: "de septembre 2019", "d'août 2019",
+ * "d'octobre 2019" (elision before a vowel), ordinary spaces.
+ */
+export const ofMonth = (month: string): string => {
   const name = plain(formatMonth(month));
   return /^[aeiouyâéè]/i.test(name) ? `d'${name}` : `de ${name}`;
 };
 
 const signed = (n: number): string => (n > 0 ? `+${formatNumber(n)}` : formatNumber(n));
-
-const pluralize = (n: number, one: string, many: string): string => `${formatNumber(n)} ${n >= 2 ? many : one}`;
 
 /** `Rapport mensuel ALSES — septembre 2019`, with ` (mis à jour)` for an updated report. */
 export function monthlySubject(month: string, updated: boolean): string {
@@ -117,8 +118,8 @@ function changeLines(ch: RapportMensuelContext['changements']): string[] {
   if (ch.aucun) return ['Aucun changement au cours du mois.'];
   const lines = ['Changements du mois :'];
   if (ch.ajouts.nombreColleges)
-    lines.push(`- ${pluralize(ch.ajouts.nombreColleges, 'collège ajouté', 'collèges ajoutés')} (${formatEtp(ch.ajouts.totalEtp)} ETP, dont ${formatNumber(ch.ajouts.nombreEducationPrioritaire)} en REP ou REP +)`);
-  if (ch.retraits.nombreColleges) lines.push(`- ${pluralize(ch.retraits.nombreColleges, 'collège retiré', 'collèges retirés')} (${formatEtp(ch.retraits.totalEtp)} ETP)`);
+    lines.push(`- ${countOf(ch.ajouts.nombreColleges, 'collège ajouté', 'collèges ajoutés')} (${formatEtp(ch.ajouts.totalEtp)} ETP, dont ${formatNumber(ch.ajouts.nombreEducationPrioritaire)} en REP ou REP +)`);
+  if (ch.retraits.nombreColleges) lines.push(`- ${countOf(ch.retraits.nombreColleges, 'collège retiré', 'collèges retirés')} (${formatEtp(ch.retraits.totalEtp)} ETP)`);
   if (ch.etpModifies.length) lines.push(`- ETP modifiés : ${formatNumber(ch.etpModifies.length)}`);
   if (ch.structuresModifiees.length) lines.push(`- Structures porteuses changées : ${formatNumber(ch.structuresModifiees.length)}`);
   return lines;

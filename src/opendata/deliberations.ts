@@ -12,6 +12,7 @@
  * (schema.data.gouv.fr validates with them): comma separator, UTF-8 without BOM, CRLF line ends,
  * fields quoted when they hold a comma, a quote or a line break.
  */
+import { formatShortDate } from '../dates.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { RuleId } from '../rules.ts';
@@ -62,7 +63,7 @@ export function scdlDeliberationRows(dataset: Dataset, source = 'data/dispositif
   else if (!isValidSiret(siret)) error('opendata/siret', 'collectivite.siret', `collectivite.siret « ${siret} » invalide (attendu : 14 chiffres, clé de Luhn juste)`);
   const rows: ScdlDeliberationRow[] = [];
   for (const d of [...dataset.deliberations].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))) {
-    const where = `délibération « ${d.id} » du ${d.date}`;
+    const where = `délibération « ${d.id} » du ${formatShortDate(d.date)}`;
     if (d.matiere === undefined) {
       error('opendata/matiere', 'deliberations.matiere', `${where} : code de matière (matiere) manquant (attendu : son code dans la nomenclature ACTES entre guillemets, ex. matiere: "8.2" pour l'aide sociale)`);
       continue;

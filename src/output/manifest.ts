@@ -87,28 +87,26 @@ export function serializeManifest(manifest: Manifest): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ product: manifest.product, outputs }, null, 2) + '\n');
 }
 
+/** A file's key in the manifest: its path relative to the output folder, with "/". */
+export const manifestName = (outDir: string, file: string): string => path.relative(outDir, file).split(path.sep).join('/');
+
+/** The manifest record of a file about to be published (its hash, size and provenance). */
+export function manifestRecord(f: OutputFile & { provenance: Provenance }, version: string): ManifestOutput {
+  const slash = (h: FileHash): FileHash => ({ path: h.path.split(path.sep).join('/'), sha256: h.sha256 });
+  const inputs = [...new Map(f.provenance.inputs.map((h) => [h.path, slash(h)])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { sha256: sha256(f.bytes), size: f.bytes.byteLength, date: f.provenance.date, template: slash(f.provenance.template), inputs, productVersion: version };
+}
+
 /**
  * The bytes of `outDir`'s manifest once `files` are published there: `previous` (the manifest
- * read before anything is written, `readManifest`) with their records added or replaced. No
- * source file is read here: each hash is the one of the bytes the run used (`Provenance`).
- * Nothing is written: the publication (publish.ts) writes the manifest in the same transaction
- * as the files.
+ * read before anything is written, `readManifest`) with their records added or replaced, and the
+ * records of `removed` (names as in the manifest) dropped. No source file is read here: each
+ * hash is the one of the bytes the run used (`Provenance`). Nothing is written: the publication
+ * (publish.ts) writes the manifest in the same transaction as the files.
  */
-export async function manifestWith(outDir: string, files: readonly (OutputFile & { provenance: Provenance })[], previous: Manifest): Promise<Uint8Array> {
-  const manifest = previous;
+export async function manifestWith(outDir: string, files: readonly (OutputFile & { provenance: Provenance })[], previous: Manifest, removed: readonly string[] = []): Promise<Uint8Array> {
   const version = await productVersion();
-  const outputs: Record<string, ManifestOutput> = { ...manifest.outputs };
-  const slash = (h: FileHash): FileHash => ({ path: h.path.split(path.sep).join('/'), sha256: h.sha256 });
-  for (const f of files) {
-    const inputs = [...new Map(f.provenance.inputs.map((h) => [h.path, slash(h)])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    outputs[path.relative(outDir, f.path).split(path.sep).join('/')] = {
-      sha256: sha256(f.bytes),
-      size: f.bytes.byteLength,
-      date: f.provenance.date,
-      template: slash(f.provenance.template),
-      inputs,
-      productVersion: version,
-    };
-  }
+  const outputs: Record<string, ManifestOutput> = Object.fromEntries(Object.entries(previous.outputs).filter(([name]) => !removed.includes(name)));
+  for (const f of files) outputs[manifestName(outDir, f.path)] = manifestRecord(f, version);
   return serializeManifest({ product: 'alses-reports', outputs });
 }

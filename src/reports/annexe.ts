@@ -8,7 +8,7 @@ import type { Affectation, Dataset, Deliberation, IsoDate, Logo, Objectif } from
 import type { DispositifFile } from '../dataset/schema.ts';
 import { structurePorteuseLibelle } from '../dataset/model.ts';
 import type { Diagnostic, Place } from '../diagnostics.ts';
-import { objectifProgress, etatAu, totalEtp, type EtatAu } from '../dataset/compute.ts';
+import { inCommuneOrder, objectifProgress, etatAu, totalEtp, type EtatAu } from '../dataset/compute.ts';
 import { foldForComparison } from '../dataset/text.ts';
 import { CALENDAR_DATE_EXPECTED, formatShortDate, isIsoDate, yearOf } from '../dates.ts';
 
@@ -262,7 +262,8 @@ export function buildAnnexeContext(
           libelle: deploiementData.libelle,
           effet: deploiementData.effet,
           deliberation: deliberations[deploiementData.deliberation] ?? deliberationView({ id: deploiementData.deliberation, date: deploiementData.effet, objet: '' }),
-          ...summarize(deploiementData.rows),
+          // In commune order, as the published annexes are, whatever the order typed in the file.
+          ...summarize(inCommuneOrder(deploiementData.rows)),
         }
       : null,
     date,

@@ -24,14 +24,30 @@ import { FORMATS, serialize, type Format } from '../writers/index.ts';
 import { writeZip } from '../writers/zip.ts';
 
 export { FORMATS, type Format };
+export {
+  addDocument,
+  documentChoices,
+  DocumentFieldsError,
+  removeDocument,
+  type DocumentChoices,
+  type DocumentField,
+  type DocumentFields,
+  type FieldLabel,
+  type FieldProblem,
+} from '../jobs/dispositif.ts';
 
 /**
- * Where the data comes from: the `data/` folder, or a private workspace folder holding an
- * uploaded workbook (with a copy of `dispositif.yaml`) or uploaded CSV files over a copy of data/.
+ * Where the data comes from: the `data/` folder, or a private workspace folder holding a copy of
+ * data/ with an uploaded workbook read over it, or uploaded CSV files in place of its own.
  */
 export interface DataSource {
   /** Path given to the loader: a data folder or a workbook (`.xlsx`). */
   readonly path: string;
+  /**
+   * A workbook read over the folder `path`, as `alses validate --classeur` reads it: its sheets
+   * replace the états and déploiements they name, the others come from the folder's CSV files.
+   */
+  readonly classeur?: string;
   /** Folder whose prefix is removed from the places shown (a workspace's temp folder). */
   readonly hiddenRoot?: string;
 }
@@ -204,7 +220,7 @@ const columnName = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) 
  * Calls `loadInputs`, `renderLoaded` and `writerChecks` (src/jobs/inputs.ts, src/jobs/serialize.ts).
  */
 export async function inspectData(source: DataSource, templatesDir: string): Promise<DataState> {
-  const inputs = await loadInputs(source.path, templatesDir);
+  const inputs = await loadSource(source, templatesDir);
   const diagnostics = [...inputs.diagnostics];
   let documents: DocumentInfo[] = [];
   if (inputs.dataset && !hasErrors(diagnostics)) {
@@ -232,7 +248,8 @@ export async function inspectData(source: DataSource, templatesDir: string): Pro
     }
   }
   const sorted = sortDiagnostics(diagnostics);
-  const rows = isWorkbookPath(source.path) ? await rowContexts(source.path, sorted) : new Map<Diagnostic, RowContext>();
+  const workbook = source.classeur ?? source.path;
+  const rows = isWorkbookPath(workbook) ? await rowContexts(workbook, sorted) : new Map<Diagnostic, RowContext>();
   const problemes = hidePaths(
     sorted.map((d) => (rows.has(d) ? { ...d, row: rows.get(d)! } : d)),
     source,
@@ -255,9 +272,13 @@ export async function inspectData(source: DataSource, templatesDir: string): Pro
   };
 }
 
+/** The inputs of a source: its folder or workbook, with its workbook read over the folder if it has one. */
+const loadSource = (source: DataSource, templatesDir: string, names: readonly string[] = []): Promise<Inputs> =>
+  loadInputs(source.path, templatesDir, names, source.classeur !== undefined ? { classeur: source.classeur } : {});
+
 /** Loads the inputs and renders the document `id` (an annex), or throws in French. */
 async function renderOne(source: DataSource, templatesDir: string, id: string, parameters: DocumentParameters) {
-  const inputs = await loadInputs(source.path, templatesDir, [id]);
+  const inputs = await loadSource(source, templatesDir, [id]);
   const known = inputs.catalogue?.documents.some((d) => d.id === id) || inputs.templates.templates.some((t) => t.name === id && t.frontMatter.kind === 'annexe');
   if (!known) throw new AlsesError('USAGE', `Document « ${id} » inconnu`);
   if (!inputs.dataset || hasErrors(inputs.diagnostics))
@@ -368,7 +389,7 @@ export async function produceMonthlyReport(source: DataSource, templatesDir: str
 export async function saveToData(source: DataSource, dataDir: string): Promise<{ diagnostics: Diagnostic[]; written: string[]; unchanged: string[] }> {
   // The same steps as `alses import --ecraser`: the workbook laid over data/, every file written
   // as one transaction, the previous version of each replaced file kept in data/.sauvegardes/.
-  const result = await runImport(source.path, dataDir, { overwrite: true });
+  const result = await runImport(source.classeur ?? source.path, dataDir, { overwrite: true });
   const shown = hidePaths(result.diagnostics, source);
   if (hasErrors(result.diagnostics) || !result.plan) return { diagnostics: shown, written: [], unchanged: [] };
   const written = result.status === 'written' ? result.plan.filter((p) => p.status === 'new' || p.status === 'changed').map((p) => p.relative) : [];

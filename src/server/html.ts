@@ -5,6 +5,7 @@
  */
 import type { DataState, DocumentInfo, DocumentParameters, MonthlyReportInfo, Problem } from './engine.ts';
 import { formatPlace } from '../diagnostics.ts';
+import { countOf } from '../format.ts';
 
 /** Markup already escaped. */
 export class Html {
@@ -54,6 +55,7 @@ td.en-faute { background: #ffe08a; border: 3px solid #b00020; font-weight: 700; 
 td.en-faute mark { background: transparent; color: #1a1a1a; }
 .message { padding: .5rem .75rem; border: 2px solid #1d6b35; background: #eef7f0; }
 .message.echec { border-color: #b00020; background: #fdf3f4; }
+.erreur-champ { color: #b00020; }
 .apercu img { display: block; max-width: 100%; height: auto; border: 1px solid #595959; margin: .5rem 0 1rem; }
 code { font-size: .95em; }
 `;
@@ -123,6 +125,8 @@ export interface HomeModel {
   readonly notice?: Notice;
   /** Largest upload, in bytes. */
   readonly uploadLimit: number;
+  /** The catalogue section (`catalogue-form.ts`), shown with the data of data/. */
+  readonly catalogue?: Html;
 }
 
 const mebibytes = (n: number): string => `${Math.round((n / 1024 / 1024) * 10) / 10} Mio`.replace('.', ',');
@@ -138,7 +142,7 @@ export function homePage(m: HomeModel): string {
   const s = m.state;
   const errors = s?.problemes.filter((p) => p.severity === 'error').length ?? 0;
   const warnings = (s?.problemes.length ?? 0) - errors;
-  const summary = s?.summary ? ` : ${s.summary.etats} état(s), ${s.summary.deploiements} déploiement(s), ${s.summary.lignes} ligne(s)` : '';
+  const summary = s?.summary ? ` : ${countOf(s.summary.etats, 'état', 'états')}, ${countOf(s.summary.deploiements, 'déploiement', 'déploiements')}, ${countOf(s.summary.lignes, 'ligne', 'lignes')}` : '';
   return layout(
     'Accueil',
     html`<h1>Documents du dispositif ALSES</h1>
@@ -174,7 +178,7 @@ ${
     : s && s.problemes.length === 0
       ? html`<p id="aucun-probleme">Aucun problème : les données sont valides.</p>`
       : s
-        ? html`<p>${errors} erreur(s), ${warnings} avertissement(s).</p><ol class="problemes">${s.problemes.map((p, i) => problemItem(p, i))}</ol>`
+        ? html`<p>${countOf(errors, 'erreur', 'erreurs')}, ${countOf(warnings, 'avertissement', 'avertissements')}.</p><ol class="problemes">${s.problemes.map((p, i) => problemItem(p, i))}</ol>`
         : ''
 }
 </section>
@@ -195,6 +199,7 @@ ${
     : html`<p>Aucun document ne peut être produit tant que les données ont des erreurs.</p>`
 }
 </section>
+${m.catalogue ?? ''}
 <section aria-labelledby="t-rapports">
 <h2 id="t-rapports">Rapports mensuels</h2>
 ${
@@ -274,7 +279,7 @@ ${downloadLinks(d, query)}
 ${
   m.error
     ? html`<p class="message echec" role="alert">${m.error}</p>`
-    : html`<p>Les pages du PDF tel qu'il sera téléchargé (${m.pages ?? 0} page(s)).</p>
+    : html`<p>Les pages du PDF tel qu'il sera téléchargé (${countOf(m.pages ?? 0, 'page', 'pages')}).</p>
 ${Array.from(
   { length: m.pages ?? 0 },
   (_, i) => html`<img src="/documents/${encodeURIComponent(d.id)}/pages/${i + 1}.png${query}" alt="Page ${i + 1} sur ${m.pages ?? 0} du PDF « ${d.title} »" width="800">`,

@@ -8,8 +8,10 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
 import { CONTENT_TYPES, DOWNLOADS, sessionId, splitName, type Download, type ServerContext } from './context.ts';
-import { documentPage, homePage, STYLE, type Notice } from './html.ts';
+import { documentPage, homePage, STYLE, type Html, type Notice } from './html.ts';
+import { catalogueHtml, catalogueRoutes } from './catalogue.ts';
 import { JobLimitError } from './pool.ts';
+import { countOf } from '../format.ts';
 import { failureStatus, HttpProblem, tooLarge } from './problems.ts';
 import { UploadError, Workspaces, SESSION_COOKIE, type UploadedFile } from './workspace.ts';
 
@@ -18,8 +20,10 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
   const { dataDir, templatesDir, uploadLimit } = ctx.options;
 
   /** Sends the home page, with a notice and the status of what was just done. */
-  const home = async (request: FastifyRequest, reply: FastifyReply, notice?: Notice, status = 200) => {
+  const home = async (request: FastifyRequest, reply: FastifyReply, notice?: Notice, status = 200, catalogue?: Html) => {
     const ws = ctx.workspaceOf(request);
+    // The catalogue is edited in data/: offered with the data of data/, not with data uploaded here.
+    if (!ws && !catalogue) catalogue = await catalogueHtml(ctx).catch(() => undefined);
     let state: DataState | undefined;
     let stateError: string | undefined;
     try {
@@ -38,6 +42,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
       lastMonth: latestReportMonth(),
       uploadLimit,
       ...(notice ? { notice } : {}),
+      ...(catalogue && !ws ? { catalogue } : {}),
     });
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
   };
@@ -47,11 +52,16 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
   app.get('/', async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
     let notice: Notice | undefined;
-    if (q.fait === 'enregistre') notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${Number(q.ecrits ?? 0)} fichier(s) écrit(s), ${Number(q.inchanges ?? 0)} inchangé(s).` };
+    if (q.fait === 'enregistre') notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${countOf(Number(q.ecrits ?? 0), 'fichier écrit', 'fichiers écrits')}, ${countOf(Number(q.inchanges ?? 0), 'inchangé', 'inchangés')}.` };
     if (q.fait === 'rapport' && /^\d{4}-\d{2}$/.test(q.mois ?? ''))
       notice = { kind: 'succes', text: `Rapport mensuel de ${q.mois} ${q.etat === 'unchanged' ? 'déjà à jour (fichiers inchangés)' : 'produit'}.` };
+    if (q.fait === 'catalogue' && q.id)
+      notice = { kind: 'succes', text: `Document « ${q.id} » ajouté au catalogue de ${dataDir}/dispositif.yaml : il figure dans la liste des documents, et « alses render » le produit.` };
+    if (q.fait === 'retire' && q.id) notice = { kind: 'succes', text: `Document « ${q.id} » retiré du catalogue de ${dataDir}/dispositif.yaml (ses fichiers déjà produits restent).` };
     return home(request, reply, notice);
   });
+
+  catalogueRoutes(app, ctx, home);
 
   app.post('/donnees', async (request, reply) => {
     let files: UploadedFile[];
@@ -141,7 +151,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     const { values } = await ctx.documentOf(request, id);
     const { pages } = await ctx.preview(request, id, values);
     const png = pages[Number(n) - 1];
-    if (!png) throw new HttpProblem(404, `Page ${n} absente (le document a ${pages.length} page(s))`);
+    if (!png) throw new HttpProblem(404, `Page ${n} absente (le document a ${countOf(pages.length, 'page', 'pages')})`);
     return reply.type(CONTENT_TYPES.png).header('cache-control', 'private, max-age=60').send(Buffer.from(png));
   });
 }

@@ -4,7 +4,7 @@
  * données ». A session is a random id in an HttpOnly, SameSite=Strict cookie.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -38,7 +38,6 @@ export class UploadError extends Error {
 
 /** What the workspace reads of its dispositif.yaml (unchecked: the loader checks it). */
 interface WorkspaceYaml {
-  readonly collectivite?: { readonly logo?: unknown } | null;
   readonly etats?: readonly ({ readonly fichier?: unknown } | null)[];
   readonly deploiements?: readonly ({ readonly fichier?: unknown } | null)[];
 }
@@ -78,8 +77,9 @@ export class Workspaces {
 
   /**
    * Replaces the workspace of session `id` with the uploaded files:
-   * - one workbook (.xlsx), with `dispositif.yaml` if sent, else a copy of data/'s, and the logo
-   *   it names copied from data/;
+   * - one workbook (.xlsx) read over a copy of data/ (with `dispositif.yaml` if sent): its sheets
+   *   replace the états and déploiements they name, the others are data/'s, as with
+   *   `alses validate --classeur` — a workbook of the new rentrée's sheets only is enough;
    * - or CSV files (and/or `dispositif.yaml`) laid over a copy of data/, each CSV at the place of
    *   the état or déploiement file of the same name.
    * @throws UploadError in French when the files cannot make a data source.
@@ -101,18 +101,18 @@ export class Workspaces {
     await this.drop(id);
     const dir = await mkdtemp(path.join(await this.root(), 'espace-'));
     try {
+      // Both kinds start from a copy of data/ (its dispositif.yaml, CSV files and logo), as
+      // `alses validate --classeur` and `alses import` read a workbook over the data folder.
+      await cp(this.dataDir, dir, { recursive: true }).catch(() => undefined);
+      if (yaml) await writeFile(path.join(dir, YAML_NAME), yaml.bytes);
       let source: DataSource;
       let label: string;
       if (workbooks.length === 1) {
         const wb = workbooks[0]!;
-        await writeFile(path.join(dir, YAML_NAME), yaml ? yaml.bytes : await readFile(path.join(this.dataDir, YAML_NAME)).catch(() => new Uint8Array()));
         await writeFile(path.join(dir, wb.name), wb.bytes);
-        await this.copyLogo(dir);
-        source = { path: path.join(dir, wb.name), hiddenRoot: dir };
-        label = `classeur « ${wb.name} »`;
+        source = { path: dir, classeur: path.join(dir, wb.name), hiddenRoot: dir };
+        label = `classeur « ${wb.name} » (les feuilles absentes viennent de data/)`;
       } else {
-        await cp(this.dataDir, dir, { recursive: true }).catch(() => undefined);
-        if (yaml) await writeFile(path.join(dir, YAML_NAME), yaml.bytes);
         const places = await this.tablePlaces(dir);
         for (const csv of csvs) {
           const target = places.get(csv.name.toLowerCase());
@@ -139,22 +139,6 @@ export class Workspaces {
       await rm(dir, { recursive: true, force: true });
       throw err;
     }
-  }
-
-  /**
-   * Copies the logo the workspace's dispositif.yaml names (`collectivite.logo`) from data/ into
-   * the workspace, when data/ has it: a workbook carries no logo, which is a file of the data
-   * folder like the CSV files. A path leaving either folder is not followed (the loader reports
-   * it); a logo data/ lacks stays missing (the loader reports it at the `logo:` line).
-   */
-  private async copyLogo(dir: string): Promise<void> {
-    const logo = (await this.readYaml(dir))?.collectivite?.logo;
-    if (typeof logo !== 'string' || path.isAbsolute(logo)) return;
-    const from = path.resolve(this.dataDir, logo);
-    const to = path.resolve(dir, logo);
-    if (!to.startsWith(dir + path.sep) || (await outsideFolder(this.dataDir, from, logo, { file: YAML_NAME }))) return;
-    await mkdir(path.dirname(to), { recursive: true });
-    await copyFile(from, to).catch(() => undefined);
   }
 
   /** The workspace's dispositif.yaml, parsed; undefined when unreadable (the loader reports it). */

@@ -194,11 +194,19 @@ export async function verifyManifestSignature(outDir: string, publicKey: KeyObje
  * Creates an Ed25519 key pair in `dir` (created if needed): the private key (PEM, PKCS#8, mode
  * 0600) and the public key (PEM, SPKI). Never overwrites a file.
  * @returns the two paths and the public key's fingerprint.
- * @throws AlsesError USAGE when one of the files exists; OUTPUT when they cannot be written.
+ * @throws AlsesError USAGE when one of the files exists, or when `dir` is an output folder (it
+ *   holds a `manifest.json`); OUTPUT when they cannot be written.
  */
 export async function createKeyPair(dir: string): Promise<{ privateKey: string; publicKey: string; fingerprint: string }> {
   const privateFile = path.join(dir, KEY_FILES.private);
   const publicFile = path.join(dir, KEY_FILES.public);
+  // An output folder (it holds a manifest) is published with the documents: the private key
+  // would go with them, and render and monthly would refuse it there anyway.
+  if (await stat(path.join(dir, 'manifest.json')).then(() => true, () => false))
+    throw new AlsesError(
+      'USAGE',
+      `Dossier « ${dir} » refusé pour --vers : c'est un dossier de sortie (il contient manifest.json), publié avec les documents (attendu : un dossier à part, ex. --vers /etc/alses/cles)`,
+    );
   for (const f of [privateFile, publicFile])
     if (await stat(f).then(() => true, () => false)) throw new AlsesError('USAGE', `« ${f} » existe déjà : une clé n'est jamais remplacée (choisissez un autre dossier avec --vers)`);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

@@ -1,6 +1,7 @@
 /**
  * For the web server's tests and bench: workbooks built from data/ (the seed one, and one with a
- * broken ETP), and checks that a rendered list annex holds the reference table cell for cell.
+ * broken ETP), checks that a rendered list annex holds the reference table cell for cell, and the
+ * multipart body of an upload.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -55,4 +56,17 @@ export async function expectListeDocx(bytes: Uint8Array): Promise<void> {
   const [table] = await docxTables(bytes);
   const expected = [LISTE_JUILLET_2019.header, ...LISTE_JUILLET_2019.body, ['TOTAL', LISTE_JUILLET_2019.total]].map((r) => r.map(squash));
   expect(table!.map((r) => r.map(squash))).toEqual(expected);
+}
+
+/** A multipart body with the given files under the field `fichiers`. */
+export function multipart(files: readonly { name: string; bytes: Uint8Array }[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----alses-test-boundary';
+  const parts = files.map((f) =>
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fichiers"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      Buffer.from(f.bytes),
+      Buffer.from('\r\n'),
+    ]),
+  );
+  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }

@@ -4,7 +4,6 @@
  * "Chaque année").
  */
 import type { CommandModule } from 'yargs';
-import { AlsesError } from '../../errors.ts';
 import { editAction, nonEmptyPath, optionalString, requiredString, withAjouter } from '../shared.ts';
 
 const ajouter = editAction<{ data: string; templates: string; id: string; modele: string; au?: string; deploiement?: string; deliberation?: string; annexe?: string }>(
@@ -19,12 +18,7 @@ const ajouter = editAction<{ data: string; templates: string; id: string; modele
     deliberation: optionalString('Délibération à laquelle le document est annexé (une annexe de déploiement prend celle du déploiement)'),
     annexe: optionalString('Numéro de l\'annexe (ex. 1)'),
   },
-  async (args) => {
-    const { addDocument } = await import('../../jobs/dispositif.ts');
-    const annexe = args.annexe === undefined ? undefined : Number(args.annexe);
-    if (annexe !== undefined && !(Number.isInteger(annexe) && annexe >= 1)) throw new AlsesError('USAGE', `--annexe « ${args.annexe} » invalide (attendu : un numéro entier, ex. 1)`);
-    return addDocument(args.data, { ...args, annexe }, args.templates);
-  },
+  async (args) => (await import('../../jobs/dispositif.ts')).addDocument(args.data, args, args.templates),
 );
 
 const supprimer = editAction<{ data: string; id: string }>(

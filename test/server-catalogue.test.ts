@@ -1,0 +1,114 @@
+/**
+ * The catalogue through the web server's JSON API (README, "Page web"): a numbered annex added
+ * with POST /api/catalogue is written to a copy of data/dispositif.yaml, listed, and renders
+ * with its « Annexe n° … à la délibération du … » line; every problem of a refused entry comes
+ * at once, each with its field; the data folder's lock is taken; DELETE removes the entry.
+ */
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withOutputLock } from '../src/output/lock.ts';
+import { buildServer } from '../src/server/app.ts';
+import { runCli } from './helpers/cli.ts';
+import { htmlTables } from './helpers/readback.ts';
+import { expectedRows, LISTE_JUILLET_2019, squash } from './helpers/reference.ts';
+
+let tmp: string;
+let data: string;
+let app: FastifyInstance;
+let original: string;
+const yaml = () => readFile(path.join(data, 'dispositif.yaml'), 'utf8');
+const post = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/catalogue', payload });
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'alses-server-catalogue-'));
+  data = path.join(tmp, 'data');
+  await cp('data', data, { recursive: true });
+  original = await yaml();
+  app = await buildServer({ dataDir: data, templatesDir: 'templates', outDir: path.join(tmp, 'out'), limits: { timeoutMs: 60_000, maxMemoryMb: 512, threads: 1 } });
+});
+afterAll(async () => {
+  await app?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('POST /api/catalogue', () => {
+  it('refuses an entry with every problem at once, each with its field, and writes nothing (422)', async () => {
+    const res = await post({ id: 'Annexe 3', modele: 'annexe-liste', au: '15/07/2019', deploiement: 'rentree-2019', deliberation: '2019-07-02', annexe: 'trois' });
+    expect(res.statusCode).toBe(422);
+    const body = res.json() as { erreur: string; problemes: { champ: string; message: string }[] };
+    expect(body.erreur).toBe('Le document n\'a pas été ajouté au catalogue.');
+    expect(body.problemes.map((p) => p.champ).sort()).toEqual(['annexe', 'au', 'deliberation', 'deploiement', 'id']);
+    const of = (champ: string) => body.problemes.find((p) => p.champ === champ)!.message;
+    expect(of('id')).toBe('--id « Annexe 3 » invalide (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)');
+    expect(of('au')).toBe('--au « 15/07/2019 » n\'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)');
+    expect(of('annexe')).toBe('--annexe « trois » invalide (attendu : un numéro entier, ex. 1)');
+    expect(of('deploiement')).toBe('le modèle « annexe-liste » ne prend pas --deploiement (attendu : --au)');
+    expect(of('deliberation')).toContain('--deliberation « 2019-07-02 » absente de');
+    expect(await yaml()).toBe(original);
+  });
+
+  it('refuses a modèle that needs a parameter not given, and an id already in the catalogue, in the order of the fields', async () => {
+    const res = await post({ id: 'annexe-liste-juillet-2019', modele: 'annexe-deploiement', annexe: 1 });
+    expect(res.statusCode).toBe(422);
+    const { problemes } = res.json() as { problemes: { champ: string; message: string }[] };
+    expect(problemes).toEqual([
+      { champ: 'id', message: expect.stringContaining('le document « annexe-liste-juillet-2019 » existe déjà dans') },
+      { champ: 'deploiement', message: 'le modèle « annexe-deploiement » demande --deploiement (attendu : le déploiement montré)' },
+    ]);
+    expect(await yaml()).toBe(original);
+  });
+
+  it('answers 409 while another command holds the data folder\'s lock, and writes nothing', async () => {
+    const res = await withOutputLock(data, 0, () => post({ id: 'annexe-liste-2', modele: 'annexe-liste', au: '2019-07-15' }), { folder: 'données' });
+    expect(res.statusCode).toBe(409);
+    expect((res.json() as { erreur: string }).erreur).toContain('Une autre production est en cours dans');
+    expect(await yaml()).toBe(original);
+  });
+
+  it('adds a numbered annex: listed, rendered with its « Annexe n° 3 » line and the reference table; DELETE removes it', async () => {
+    const res = await post({ id: 'annexe-liste-juillet-2019-bis', modele: 'annexe-liste', au: '2019-07-15', deliberation: '2019-07-01', annexe: '3' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toEqual({ id: 'annexe-liste-juillet-2019-bis', fichiers: [expect.stringMatching(/dispositif\.yaml$/)] });
+    expect(await yaml()).toBe(`${original}  - id: annexe-liste-juillet-2019-bis\n    modele: annexe-liste\n    au: 2019-07-15\n    deliberation: 2019-07-01\n    annexe: 3\n`);
+
+    const list = (await app.inject({ url: '/api/documents' })).json() as { documents: { id: string }[] };
+    expect(list.documents.map((d) => d.id)).toContain('annexe-liste-juillet-2019-bis');
+    const doc = await app.inject({ url: '/api/documents/annexe-liste-juillet-2019-bis.html' });
+    expect(doc.statusCode).toBe(200);
+    // The reference line under the letterhead (not only the running header), « 1<sup>er</sup> » as the 2019 annexes set it.
+    expect(doc.body).toContain('<strong>Annexe n°\u00a03 à la délibération du 1<sup>er</sup>\u00a0juillet\u00a02019</strong>');
+    expect(htmlTables(doc.body).map((t) => t.map((r) => r.map(squash)))).toEqual([expectedRows(LISTE_JUILLET_2019)]);
+
+    const del = await app.inject({ method: 'DELETE', url: '/api/catalogue/annexe-liste-juillet-2019-bis' });
+    expect(del.statusCode).toBe(200);
+    expect(await yaml()).toBe(original);
+    const again = await app.inject({ method: 'DELETE', url: '/api/catalogue/annexe-liste-juillet-2019-bis' });
+    expect(again.statusCode).toBe(404);
+    expect((again.json() as { erreur: string }).erreur).toContain('le document « annexe-liste-juillet-2019-bis » n\'est pas dans');
+  });
+
+  it('GET /api/catalogue offers the annex modèles with their parameters, and the délibérations in French', async () => {
+    const res = await app.inject({ url: '/api/catalogue' });
+    const body = res.json() as { modeles: { name: string; parametres: string[] }[]; deliberations: { id: string; label: string }[] };
+    expect(body.modeles.map((m) => [m.name, m.parametres])).toEqual([
+      ['annexe-deploiement', ['deploiement']],
+      ['annexe-liste', ['au']],
+      ['note-presentation', []],
+    ]);
+    expect(body.deliberations.find((d) => d.id === '2019-07-01')!.label).toMatch(/^du 01\/07\/2019 — /);
+  });
+});
+
+describe('alses document ajouter, the same job on the command line', () => {
+  it('reports every problem at once, named by its option (exit 2), and writes nothing', async () => {
+    const run = await runCli(['document', 'ajouter', '--data', data, '--id', 'Annexe 3', '--modele', 'annexe-liste', '--annexe', '0']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--id « Annexe 3 » invalide (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)');
+    expect(run.stderr).toContain('le modèle « annexe-liste » demande --au (attendu : la date de l\'état montré, AAAA-MM-JJ)');
+    expect(run.stderr).toContain('--annexe « 0 » invalide (attendu : un numéro entier, ex. 1)');
+    expect(await yaml()).toBe(original);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * A workbook dropped on the web page holding only the new rentrée's sheets (README, "Chaque
+ * année", "Avec un classeur"): read over data/ as `alses validate --classeur` reads it — the
+ * other états and déploiements come from data/'s CSV files — then offered for rendering and
+ * saved into data/ as `alses import --ecraser` would. Through `fastify.inject`.
+ */
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../src/server/app.ts';
+import { runCli } from './helpers/cli.ts';
+import { pdfText } from './helpers/readback.ts';
+import { squashUnhyphenated } from './helpers/reference.ts';
+import { multipart } from './helpers/server.ts';
+
+let tmp: string;
+let data: string;
+let xlsx: string;
+let app: FastifyInstance;
+
+/** The five collèges of the rentrée 2020, as staff type them. */
+const RENTREE_2020 = [
+  ['LILLE', 'Carnot', 'REP +', 1],
+  ['ROUBAIX', 'Jean Lebas', 'REP +', 1],
+  ['TOURCOING', 'Roger Salengro', 'REP', 0.5],
+  ['VALENCIENNES', 'Jean Moulin', 'REP +', 1],
+  ['MAUBEUGE', 'Coutelle', 'REP', 1],
+] as const;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'alses-server-overlay-'));
+  data = path.join(tmp, 'data');
+  await cp('data', data, { recursive: true });
+  // Only the rentrée 2020: its deliberation, its déploiement and the déploiement's collèges.
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet('Délibérations').addRows([
+    ['Id', 'Date', 'Objet', 'Numéro'],
+    ['2020-07-06', '2020-07-06', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020', 'DL-2020-123'],
+  ]);
+  wb.addWorksheet('Déploiements').addRows([
+    ['Id', 'Libellé', 'Délibération', 'Effet'],
+    ['rentree-2020', 'rentrée 2020', '2020-07-06', '2020-09-01'],
+  ]);
+  wb.addWorksheet('Déploiement rentree-2020').addRows([['Commune', 'Collège', 'Éducation prioritaire', 'ETP'], ...RENTREE_2020.map((r) => [...r])]);
+  await mkdir(path.join(tmp, 'classeurs'));
+  xlsx = path.join(tmp, 'classeurs', 'rentree-2020.xlsx');
+  await writeFile(xlsx, Buffer.from(await wb.xlsx.writeBuffer()));
+  app = await buildServer({ dataDir: data, templatesDir: 'templates', outDir: path.join(tmp, 'out'), limits: { timeoutMs: 60_000, maxMemoryMb: 512, threads: 1 }, uploadLimitBytes: 256 * 1024 });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () => {
+  it('POST /api/validation: valid, like alses validate --classeur (no missing sheet for the 2019 état and déploiement)', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/validation', ...multipart([{ name: 'rentree-2020.xlsx', bytes: await readFile(xlsx) }]) });
+    const cli = await runCli(['validate', '--format', 'json', '--data', data, '--classeur', xlsx]);
+    expect(JSON.parse(cli.stdout)).toEqual({ valide: true, problemes: [] });
+    expect(res.json()).toEqual({ valide: true, problemes: [] });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('the page offers the new déploiement, renders its annex, and saves the workbook into data/', async () => {
+    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name: 'rentree-2020.xlsx', bytes: await readFile(xlsx) }]) });
+    expect(upload.statusCode).toBe(303);
+    const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+
+    const home = await app.inject({ url: '/', headers: { cookie } });
+    expect(home.body).toContain('classeur « rentree-2020.xlsx » (les feuilles absentes viennent de data/)');
+    expect(home.body).toContain('Aucun problème');
+    // Counts agreed in French, not « état(s) ».
+    expect(home.body).toContain(' : 1 état, 2 déploiements, 58 lignes.');
+
+    const pdf = await app.inject({ url: '/api/documents/annexe-deploiement.pdf?deploiement=rentree-2020', headers: { cookie } });
+    expect(pdf.statusCode).toBe(200);
+    const text = squashUnhyphenated((await pdfText(pdf.rawPayload)).join('\n'));
+    expect(text).toContain('Déploiement du dispositif ALSES à la rentrée 2020');
+    expect(text).toContain('4,5 ETP dans 5 collèges');
+    expect(text).toContain('TOURCOING Roger Salengro REP 0,5');
+
+    const save = await app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie } });
+    expect(save.statusCode).toBe(303);
+    expect(save.headers.location).toBe('/?fait=enregistre&ecrits=2&inchanges=3');
+    const saved = await app.inject({ url: String(save.headers.location), headers: { cookie } });
+    expect(saved.body).toContain(': 2 fichiers écrits, 3 inchangés.');
+    expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,5');
+    expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toContain('numero: DL-2020-123');
+    // data/'s own files are kept.
+    expect(await readFile(path.join(data, 'etats/2019-07-15.csv'))).toEqual(await readFile('data/etats/2019-07-15.csv'));
+  }, 120_000);
+
+  it('a faulty row of that workbook: the problem at its sheet and cell, counted in French', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = 1.5;
+    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name: 'rentree-2020-faux.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
+    const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+    const home = await app.inject({ url: '/', headers: { cookie } });
+    expect(home.body).toContain('rentree-2020-faux.xlsx Déploiement rentree-2020!D4');
+    expect(home.body).toContain('<p>1 erreur, 0 avertissement.</p>');
+  });
+});
