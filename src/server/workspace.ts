@@ -8,7 +8,6 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { outsideFolder } from '../dataset/rules/files.ts';
 import { systemReason } from '../output/atomic.ts';
 import type { DataSource } from './engine.ts';
 
