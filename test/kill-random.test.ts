@@ -4,8 +4,8 @@
  * manifest (`withOutputLock` + `publish` of dist/, as render and monthly do) and is killed after
  * a random delay over its whole life — lock, temporary files, journal, renames, cleanup. After
  * each kill the next command's repair runs, and the folder must hold the previous set or the new
- * one, complete, its manifest matching every file, with no debris nor lock left. Needs
- * `npm run build`.
+ * one, complete, its manifest matching every file, with no debris nor lock left. The child runs
+ * the sources through tsx (the built CLI is one bundle: its modules are not importable one by one).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,8 +23,8 @@ afterAll(() => dir && rm(dir, { recursive: true, force: true }));
 
 const CHILD = `
 import path from 'node:path';
-const { withOutputLock } = await import(${JSON.stringify(path.join(ROOT, 'dist/output/lock.js'))});
-const { publish } = await import(${JSON.stringify(path.join(ROOT, 'dist/output/publish.js'))});
+const { withOutputLock } = await import(${JSON.stringify(path.join(ROOT, 'src/output/lock.ts'))});
+const { publish } = await import(${JSON.stringify(path.join(ROOT, 'src/output/publish.ts'))});
 const [out, variant] = process.argv.slice(2);
 const files = Array.from({ length: ${FILES} }, (_, i) => ({
   path: path.join(out, 'doc-' + i + '.bin'),
@@ -39,7 +39,7 @@ const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('he
 /** Runs the child publishing `variant`, killed after `delayMs` (if still running); whether it was killed. */
 function publishKilled(script: string, out: string, variant: string, delayMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, out, variant], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, out, variant], { cwd: ROOT, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     child.on('close', (_code, signal) => {
       clearTimeout(timer);
