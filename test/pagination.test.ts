@@ -231,8 +231,8 @@ describe('DOCX, as LibreOffice lays it out', () => {
     const [full] = (await viaLibreOffice(new Map([['n200', listAnnex(200)]]))).values();
     const capacity = rowsPerPage(layoutOf(full ?? []));
     expect(capacity.length).toBeGreaterThan(4);
-    // Three page boundaries (up to 120 rows) keep LibreOffice's run short; the fills sweep the caption.
-    const counts = rowCounts(capacity, 120);
+    // Every page boundary up to 200 rows, as in the PDF; the fills sweep the caption.
+    const counts = rowCounts(capacity, 200);
     const docs = new Map<string, DocumentNode>([...counts.map((n) => [`n${n}`, listAnnex(n)] as const), ...FILLS.map((f) => [`f${f}`, listAnnex(FILL_ROWS, f)] as const)]);
     const pages = await viaLibreOffice(docs);
     const layouts = new Map(counts.map((n) => [n, layoutOf(pages.get(`n${n}`) ?? [])]));
