@@ -319,7 +319,7 @@ const GROUPS: [string, Case[]][] = [
 ];
 const isRoot = process.getuid?.() === 0;
 const NOBODY = ['setpriv', '--reuid', '65534', '--regid', '65534', '--clear-groups', 'env', '-u', 'HOME'];
-const hasBuild = existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'));
+const hasBuild = existsSync(path.join(ROOT, 'dist', 'app', 'main.js')); // what bin/alses.mjs runs
 let n = 0;
 
 for (const [group, cases] of GROUPS) {
