@@ -129,8 +129,7 @@ export async function runImport(source: string, to: string, options: ImportOptio
 async function checkUnchangedSincePlan(target: string, files: readonly CanonicalFile[], plan: readonly PlannedFile[]): Promise<void> {
   const words = { new: 'absent', unchanged: 'identique', changed: 'différent' } as const;
   for (const [i, file] of files.entries()) {
-    const onDisk = await compareWithDisk(file.path, file.bytes);
-    const now = onDisk === 'absent' ? 'new' : onDisk === 'same' ? 'unchanged' : 'changed';
+    const now = await diskStatus(file);
     const before = plan[i]!.status as keyof typeof words;
     if (now !== before)
       throw new AlsesError(
@@ -140,6 +139,12 @@ async function checkUnchangedSincePlan(target: string, files: readonly Canonical
   }
 }
 
+/** How `file` compares with what is on disk at its path: absent there, identical, or different. */
+async function diskStatus(file: CanonicalFile): Promise<'new' | 'unchanged' | 'changed'> {
+  const onDisk = await compareWithDisk(file.path, file.bytes);
+  return onDisk === 'absent' ? 'new' : onDisk === 'same' ? 'unchanged' : 'changed';
+}
+
 /**
  * Compares one file to write with the destination folder.
  * @param added the entries the workbook added to dispositif.yaml, when it was read from `target`
@@ -147,8 +152,7 @@ async function checkUnchangedSincePlan(target: string, files: readonly Canonical
  */
 async function planFile(file: CanonicalFile, target: string, added: readonly string[] | undefined): Promise<PlannedFile> {
   const relative = relativeTo(target, file.path);
-  const onDisk = await compareWithDisk(file.path, file.bytes);
-  const status = onDisk === 'absent' ? 'new' : onDisk === 'same' ? 'unchanged' : 'changed';
+  const status = await diskStatus(file);
   if (file.copied) return { path: file.path, relative, status };
   const text = new TextDecoder().decode(file.bytes);
   if (relative === DISPOSITIF_FILE) {
