@@ -156,6 +156,9 @@ export interface DocumentFields {
 /** A field of `DocumentFields`. */
 export type DocumentField = keyof DocumentFields;
 
+/** The fields of a document to register, in the order of the command's help and the page's form. */
+export const DOCUMENT_FIELDS: readonly DocumentField[] = ['id', 'modele', 'au', 'deploiement', 'deliberation', 'annexe'];
+
 /** One problem of a document to register: the field it is about and its French message. */
 export interface FieldProblem {
   readonly field: DocumentField;
@@ -218,9 +221,8 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
     if (!(err instanceof AlsesError && dispositifIds(text, 'documents').includes(d.id))) throw err;
     problem('id', err.message);
   }
-  const order: readonly DocumentField[] = ['id', 'modele', 'au', 'deploiement', 'deliberation', 'annexe'];
   // In the order of the fields (the form's, the command's help), a stable sort.
-  if (problems.length || next === undefined) throw new DocumentFieldsError(problems.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)));
+  if (problems.length || next === undefined) throw new DocumentFieldsError(problems.sort((a, b) => DOCUMENT_FIELDS.indexOf(a.field) - DOCUMENT_FIELDS.indexOf(b.field)));
   await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
 }

@@ -10,20 +10,18 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AlsesError } from '../errors.ts';
-import { addDocument, documentChoices, DocumentFieldsError, removeDocument, type DocumentField, type DocumentFields } from './engine.ts';
+import { addDocument, documentChoices, DOCUMENT_FIELDS, DocumentFieldsError, removeDocument, type DocumentField, type DocumentFields } from './engine.ts';
 import { catalogueSection, pageFieldLabel, type CatalogueValues } from './catalogue-form.ts';
 import type { Html } from './html.ts';
 import type { Notice } from './html.ts';
 import { HttpProblem } from './problems.ts';
 import type { ServerContext } from './context.ts';
 
-const FIELDS: readonly DocumentField[] = ['id', 'modele', 'au', 'deploiement', 'deliberation', 'annexe'];
-
 /** The fields of a request body (form or JSON): strings trimmed, empty ones absent. */
 function fieldsOf(body: unknown): { fields: DocumentFields; values: CatalogueValues } {
   const b = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const values: Partial<Record<DocumentField, string>> = {};
-  for (const f of FIELDS) {
+  for (const f of DOCUMENT_FIELDS) {
     const v = b[f];
     if (Array.isArray(v) || (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number')) throw new HttpProblem(400, `Champ « ${f} » : une seule valeur, texte ou nombre, attendue`);
     const text = v === undefined || v === null ? '' : String(v).trim();

@@ -27,6 +27,7 @@ export { FORMATS, type Format };
 export {
   addDocument,
   documentChoices,
+  DOCUMENT_FIELDS,
   DocumentFieldsError,
   removeDocument,
   type DocumentChoices,
