@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { buildServer } from '../src/server/app.ts';
+import { listenLocally } from './helpers/server.ts';
 
 const CLIENTS = 20;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -21,9 +22,7 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 async function main(): Promise<void> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'alses-bench-server-'));
   const app = await buildServer({ dataDir: 'data', templatesDir: 'templates', outDir: path.join(tmp, 'out'), limits: { timeoutMs: 120_000, maxMemoryMb: 1024 }, uploadLimitBytes: 20 * 1024 * 1024 });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const base = await listenLocally(app);
   try {
     // Warm up: workers started, data/ validated once (the page then answers from that).
     const docs = (await (await fetch(`${base}/api/documents`)).json()) as { documents: { id: string }[] };

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server/app.ts';
-import { BROKEN_ROW, brokenEtpWorkbook, expectListeDocx, expectListePdf, seedWorkbook } from './helpers/server.ts';
+import { BROKEN_ROW, brokenEtpWorkbook, expectListeDocx, expectListePdf, listenLocally, seedWorkbook } from './helpers/server.ts';
 import { launchChromium } from './helpers/browser.ts';
 
 const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -48,9 +48,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'alses-server-browser-'));
   await cp('data', path.join(tmp, 'data'), { recursive: true });
   app = await buildServer({ dataDir: path.join(tmp, 'data'), templatesDir: 'templates', outDir: path.join(tmp, 'out'), limits: { timeoutMs: 60_000, maxMemoryMb: 512, threads: 2 } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  base = await listenLocally(app);
   browser = await launchChromium();
   // bypassCSP: the page allows no script; axe-core is injected by the test only.
   page = await (await browser.newContext({ acceptDownloads: true, bypassCSP: true, locale: 'fr-FR' })).newPage();

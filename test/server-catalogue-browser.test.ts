@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server/app.ts';
 import { launchChromium } from './helpers/browser.ts';
+import { listenLocally } from './helpers/server.ts';
 import { htmlTables } from './helpers/readback.ts';
 import { expectedRows, LISTE_JUILLET_2019, squash } from './helpers/reference.ts';
 
@@ -46,9 +47,7 @@ beforeAll(async () => {
   await cp('data', data, { recursive: true });
   original = await yaml();
   app = await buildServer({ dataDir: data, templatesDir: 'templates', outDir: path.join(tmp, 'out'), limits: { timeoutMs: 60_000, maxMemoryMb: 512, threads: 1 } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  base = await listenLocally(app);
   browser = await launchChromium();
   page = await (await browser.newContext({ bypassCSP: true, locale: 'fr-FR' })).newPage();
 });

@@ -1,11 +1,12 @@
 /**
  * For the web server's tests and bench: workbooks built from data/ (the seed one, and one with a
  * broken ETP), checks that a rendered list annex holds the reference table cell for cell, and the
- * multipart body of an upload.
+ * multipart body of an upload, and a server listening on a free local port.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { loadDataset } from '../../src/dataset/load.ts';
 import { exportTables, writeWorkbook } from '../fixtures/dataset/excel.ts';
@@ -69,4 +70,11 @@ export function multipart(files: readonly { name: string; bytes: Uint8Array }[])
     ]),
   );
   return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Starts `app` on a free port of 127.0.0.1; its base URL (`http://127.0.0.1:<port>`). */
+export async function listenLocally(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 }
