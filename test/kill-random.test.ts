@@ -94,7 +94,10 @@ it(`${RUNS} publications killed at random instants: each time the previous set o
     const variant = current === 'A' ? 'B' : 'A';
     const delay = Math.floor(span * (0.4 + 0.9 * Math.random()));
     if (await publishKilled(script, out, variant, delay)) killed++;
-    await withOutputLock(out, 0, async () => undefined); // the next command's repair
+    // The next command's repair, waiting as render does by default: a run killed between creating
+    // the lock folder and recording its owner leaves an empty folder, taken over only after 5 s
+    // (output/lock.ts, OWNER_RECORD_GRACE_MS: a live run may be between the two).
+    await withOutputLock(out, 10_000, async () => undefined);
     const found = await setIn(out);
     expect([current, variant], `après un arrêt à ${delay} ms`).toContain(found);
     if (found !== current) changed++;
