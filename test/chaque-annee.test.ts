@@ -92,6 +92,25 @@ describe('rentrée 2020, from the README only', () => {
     expect(table!.at(-1)!.map(squash)).toEqual(['TOTAL', '57']);
   });
 
+  it('list annex at 2020-09-30: the rentrée 2020 collèges among the others, in commune order (PDF and DOCX)', async () => {
+    const [table] = await docxTables(await read('annexe-liste-2020-09-30.docx'));
+    const rows = table!.slice(1, -1).map((r) => r.map(squash));
+    const communes = rows.map((r) => r[0]!);
+    expect(communes).toEqual([...communes].sort((a, b) => a.localeCompare(b, 'fr', { sensitivity: 'base' })));
+    // MAUBEUGE Coutelle, typed last in rentree-2020.csv, sits after MAUBEUGE Vauban and Jules Verne (typed order within a commune).
+    const maubeuge = rows.filter((r) => r[0] === 'MAUBEUGE').map((r) => r[1]);
+    expect(maubeuge).toEqual(['Vauban', 'Jules Verne', 'Coutelle']);
+    expect(rows.at(-1)).toEqual(['WAZIERS', 'Romain Rolland', 'Bouée des jeunes', '1']);
+    const text = await pdfJoined('annexe-liste-2020-09-30.pdf');
+    expect(text).toMatch(/MAUBEUGE Vauban .*MAUBEUGE Jules Verne .*MAUBEUGE Coutelle .*MONS EN BAROEUL .*WAZIERS Romain Rolland .*TOTAL 57/s);
+  });
+
+  it('monthly report 2020-09 lists the collèges added in commune order (DOCX)', async () => {
+    const tables = await docxTables(await read('rapport-mensuel-2020-09.docx'));
+    const added = tables.find((t) => t.some((r) => r.map(squash).includes('Coutelle')) && t.length === 1 + 5 + 1)!;
+    expect(added.slice(1, -1).map((r) => squash(r[1]!))).toEqual(['Carnot', 'Coutelle', 'Jean Lebas', 'Roger Salengro', 'Jean Moulin']);
+  });
+
   it('monthly report 2020-09: +5 collèges, objectif of 30 posts by 2021 at 16, 14 to go', async () => {
     const text = await pdfJoined('rapport-mensuel-2020-09.pdf');
     expect(text).toMatch(/Collèges ajoutés : 5 \(5 ETP, dont 5 en REP ou REP \+\)/);

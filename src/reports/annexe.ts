@@ -215,7 +215,10 @@ export function buildAnnexeContext(
     if (!isIsoDate(selection.etat)) missing('etat', `Date « ${selection.etat} » invalide (attendu : ${CALENDAR_DATE_EXPECTED})`);
     else if (first === undefined || selection.etat < first)
       missing('etat', `Aucun état au ${formatShortDate(selection.etat)} ou avant (attendu : une date à partir du ${first ? formatShortDate(first) : '…'}, date du premier état)`);
-    else etatData = { date: selection.etat, rows: etatAu(dataset, selection.etat).rows };
+    // In commune order, as the published lists and the états `alses etat` writes: an état typed in
+    // another order, or the déploiements added after it (état at 30/09 = état of 15/07 + rentrée),
+    // would otherwise be listed as typed, the rentrée's collèges after WAZIERS.
+    else etatData = { date: selection.etat, rows: inCommuneOrder(etatAu(dataset, selection.etat).rows) };
   }
   if (diagnostics.length) return { diagnostics };
 

@@ -11,7 +11,7 @@ import { collegeKey, structurePorteuseLibelle } from '../dataset/model.ts';
 import { AlsesError, diagnosticError, InvalidInputError } from '../errors.ts';
 import { formatDate, nextMonth, parisMonth, previousMonth } from '../dates.ts';
 import { sumEtp } from '../dataset/etp.ts';
-import { totalEtp } from '../dataset/compute.ts';
+import { inCommuneOrder, totalEtp } from '../dataset/compute.ts';
 import type { ChartSource } from '../document/parse.ts';
 import { buildAnnexeContext, etatAuIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';
 
@@ -125,11 +125,12 @@ export function repartition(rows: readonly Affectation[], label: (a: Affectation
 export function changements(before: readonly Affectation[], after: readonly Affectation[]): Changements {
   const b = new Map(before.map((r) => [collegeKey(r), r]));
   const a = new Map(after.map((r) => [collegeKey(r), r]));
-  const ajouts = after.filter((r) => !b.has(collegeKey(r)));
-  const retraits = before.filter((r) => !a.has(collegeKey(r)));
+  // Listed in commune order, as the annexes are (the rows come as typed, déploiements last).
+  const ajouts = inCommuneOrder(after.filter((r) => !b.has(collegeKey(r))));
+  const retraits = inCommuneOrder(before.filter((r) => !a.has(collegeKey(r))));
   const etpModifies: Modification<number>[] = [];
   const structuresModifiees: Modification<string>[] = [];
-  for (const r of after) {
+  for (const r of inCommuneOrder(after)) {
     const old = b.get(collegeKey(r));
     if (!old) continue;
     if (old.etp !== r.etp) etpModifies.push({ commune: r.commune, college: r.college, avant: old.etp, apres: r.etp });
@@ -228,7 +229,7 @@ export function buildRapportMensuelContext(dataset: Dataset, month: string, file
       nombreRepPlus: deployedSummary.nombreRepPlus,
       part: deployedSummary.totalEtp > 0 ? repEtp / deployedSummary.totalEtp : 0,
     },
-    enNegociation: now.rows.filter((r) => r.conventionEnNegociation).map((r) => ({ commune: r.commune, college: r.college, etp: r.etp })),
+    enNegociation: inCommuneOrder(now.rows).filter((r) => r.conventionEnNegociation).map((r) => ({ commune: r.commune, college: r.college, etp: r.etp })),
     objectifsListe: dataset.objectifs.map((o) => base.objectifs[o.id]!),
     changements: before ? changements(before.rows, now.rows) : null,
   };
