@@ -226,6 +226,12 @@ describe('settings: from the environment, checked before anything is rendered', 
     const format = await runCli(['monthly', '--month', '2019-09', '--out', path.join(dir, 'x'), '--destinataires', 'a@x.fr', '--joindre', 'html']);
     expect(format.code).toBe(2);
     expect(format.stderr).toContain('Format joint « html » inconnu');
+    // A recipients file not created yet (the operator's first run): the reason in French, no bare errno.
+    const missing = await runCli(['monthly', '--month', '2019-09', '--out', path.join(dir, 'x'), '--destinataires-fichier', path.join(dir, 'destinataires')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`Liste de destinataires « ${path.join(dir, 'destinataires')} » illisible : fichier introuvable (ENOENT) (attendu : un fichier, une adresse par ligne)`);
+    const folder = await runCli(['monthly', '--month', '2019-09', '--out', path.join(dir, 'x'), '--destinataires-fichier', dir]);
+    expect(folder.stderr).toContain("illisible : c'est un dossier, pas un fichier (EISDIR)");
     expect(parseAddresses('# lecteurs\na@x.fr\nb@y.fr, a@x.fr\n', 'fichier')).toEqual(['a@x.fr', 'b@y.fr']);
   });
 
@@ -239,6 +245,9 @@ describe('settings: from the environment, checked before anything is rendered', 
     expect(inUrl).toMatchObject({ port: 465, secure: true, auth: { user: 'alses', pass: 'p@ss' }, display: 'smtps://relais.exemple.fr:465' });
     await chmod(file, 0o644);
     await expect(readSmtpSettings({ ALSES_SMTP_URL: 'smtp://relais.exemple.fr', ALSES_SMTP_USER: 'alses', ALSES_SMTP_PASSWORD_FILE: file })).rejects.toThrow(/lisible par tous les utilisateurs/);
+    await expect(readSmtpSettings({ ALSES_SMTP_URL: 'smtp://relais.exemple.fr', ALSES_SMTP_USER: 'alses', ALSES_SMTP_PASSWORD_FILE: path.join(dir, 'absent') })).rejects.toThrow(
+      /Fichier de mot de passe « .*absent » \(ALSES_SMTP_PASSWORD_FILE\) illisible : fichier introuvable \(ENOENT\) \(attendu : /,
+    );
     await expect(readSmtpSettings({ ALSES_SMTP_URL: 'smtp://relais.exemple.fr', ALSES_SMTP_USER: 'alses' })).rejects.toThrow(/Identifiants SMTP incomplets/);
     await expect(readSmtpSettings({ ALSES_SMTP_URL: 'http://relais.exemple.fr' })).rejects.toThrow(/invalide \(attendu : smtp:\/\/serveur:port/);
   });

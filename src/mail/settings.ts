@@ -12,6 +12,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { AlsesError } from '../errors.ts';
+import { systemReason } from '../output/atomic.ts';
 
 /** Names of the environment variables read here. */
 export const MAIL_ENV = {
@@ -69,6 +70,14 @@ export function parseAddresses(list: string, what: string): string[] {
   return [...new Set(addresses)];
 }
 
+/** Why a settings file could not be read, in French: "fichier introuvable (ENOENT)", "permission refusée (EACCES)"… */
+function fileReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'fichier introuvable (ENOENT)';
+  if (code === 'EISDIR') return "c'est un dossier, pas un fichier (EISDIR)";
+  return systemReason(err);
+}
+
 /**
  * Reads a list of recipients from a file (one address per line, or comma-separated; `#` starts a
  * comment line).
@@ -79,7 +88,7 @@ export async function readAddressFile(file: string, what: string): Promise<strin
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw config(`Liste de destinataires « ${file} » illisible : ${(err as NodeJS.ErrnoException).code ?? String(err)} (attendu : un fichier, une adresse par ligne)`);
+    throw config(`Liste de destinataires « ${file} » illisible : ${fileReason(err)} (attendu : un fichier, une adresse par ligne)`);
   }
   return parseAddresses(text, `${what} (${file})`);
 }
@@ -136,7 +145,7 @@ async function credentials(env: Env, url: URL): Promise<{ user: string; pass: st
       pass = (await readFile(file, 'utf8')).split(/\r?\n/)[0] ?? '';
     } catch (err) {
       if (err instanceof AlsesError) throw err;
-      throw config(`Fichier de mot de passe « ${file} » (${MAIL_ENV.passwordFile}) illisible : ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw config(`Fichier de mot de passe « ${file} » (${MAIL_ENV.passwordFile}) illisible : ${fileReason(err)} (attendu : un fichier lisible par le compte du service, le mot de passe sur sa première ligne)`);
     }
   }
   if (user === undefined && pass === undefined) return undefined;
