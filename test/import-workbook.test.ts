@@ -249,3 +249,40 @@ describe('a workbook that adds to dispositif.yaml: new état, optional sheets', 
     expect(validate.stdout).toContain('Données valides : 2 états, 2 déploiements, 111 lignes.');
   });
 });
+
+describe('every problem at once: a row with an error in one cell is still checked against the other files', () => {
+  let data: string;
+  beforeAll(async () => {
+    data = await freshData('tout-a-la-fois');
+    await alses('deliberation', 'ajouter', '--data', data, '--date', '2020-07-06', '--objet', 'déploiement de postes');
+    await alses('deploiement', 'ajouter', '--data', data, '--id', 'rentree-2020', '--libelle', 'rentrée 2020', '--deliberation', '2020-07-06', '--effet', '2020-09-01');
+  }, 60_000);
+
+  it('a deployed collège with a wrong UAI that already has an ALSES: both errors in the same run', async () => {
+    // LILLE Louise Michel is in the état of 15 July 2019; its UAI check letter is wrong (U expected).
+    const xlsx = await workbook(path.join(work, 'classeurs/uai-et-doublon.xlsx'), {
+      'Déploiement rentree-2020': [['Commune', 'Collège', 'Éducation prioritaire', 'ETP', 'UAI'], ['LILLE', 'Carnot', 'REP +', 1], ['LILLE', 'Louise Michel', 'REP +', 1, '0590404X']],
+    });
+    const run = await runCli(['validate', '--data', data, '--classeur', xlsx]);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toContain(`${xlsx} Déploiement rentree-2020!E5  erreur  UAI "0590404X" : lettre de contrôle "X" incorrecte (attendu : "0590404U", la lettre de 0590404 étant "U" ; vérifier les chiffres et la lettre)  uai/check-letter`);
+    expect(lines).toContain(
+      `${xlsx} Déploiement rentree-2020!A5  erreur  collège "Louise Michel" (LILLE) déjà doté d'un ALSES dans l'état du 15/07/2019 (${data}/etats/2019-07-15.csv, ligne 24) (attendu : un collège qui n'en a pas encore au 01/09/2020)  deploiement/already-present`,
+    );
+    expect(lines.at(-1)).toBe('2 erreurs, 0 avertissement');
+  });
+
+  it('a deployed collège present in a later état with a wrong ETP there is not also called missing from it', async () => {
+    // The état of 1 December 2019 follows the rentrée 2019 (effective 2 September): it must hold its
+    // 11 collèges; DENAIN Turgot is there, with an ETP typed "1/2".
+    const xlsx = await workbook(path.join(work, 'classeurs/etp-illisible.xlsx'), {
+      'État 2019-12-01': [['Commune', 'Collège', 'Structure porteuse', 'ETP'], ...etat2020.map((r) => [r.commune, r.college, r.structurePorteuse ?? PENDING_STRUCTURE, r.college === 'Turgot' ? '1/2' : r.etp])],
+    });
+    const run = await runCli(['validate', '--data', await freshData('etp-illisible'), '--classeur', xlsx]);
+    expect(run.code).toBe(1);
+    const errors = run.stderr.split('\n').filter((l) => l.includes('  erreur  '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/État 2019-12-01!D\d+ {2}erreur {2}ETP "1\/2" n'est pas un nombre .* {2}etp\/number$/);
+  });
+});

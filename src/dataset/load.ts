@@ -258,7 +258,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     if (!read.table) return undefined;
     const result = toAffectations(read.table, kind, sigles);
     diagnostics.push(...result.diagnostics);
-    return { file, sheet: sheetName, rows: result.rows };
+    return { file, sheet: sheetName, rows: result.rows, identities: result.identities };
   };
   /** Each read entry, its own problems, and where its rows are (to place cross-file problems). */
   const owned: { kind: FaultyEntry['kind']; key: string; own: Diagnostic[]; file?: string | undefined; sheet?: string | undefined }[] = [];
@@ -272,7 +272,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     owned.push({ kind, key, own, file: read?.file, sheet: read?.sheet });
     rowsRead += read?.rows.length ?? 0;
     progress.update(owned.length, `${rowsRead.toLocaleString('fr-FR')} lignes lues`);
-    return { ...entry, source: read?.file, rows: read?.rows };
+    return { ...entry, source: read?.file, rows: read?.rows, identities: read?.identities };
   };
   const etats = await Promise.all(
     items(raw, 'etats').map(async (entry, i) => {
@@ -337,7 +337,7 @@ function buildDataset(file: DispositifFile, etats: readonly ReadEtat[], deploiem
     structuresPorteuses,
     objectifs,
     documents,
-    etats: etats.map(({ source, rows, ...entry }): Etat => ({ ...entry, source: source!, rows: rows! })),
-    deploiements: deploiements.map(({ source, rows, effetPlace: _, ...entry }): Deploiement => ({ ...entry, source: source!, rows: rows! })),
+    etats: etats.map(({ source, rows, identities: _, ...entry }): Etat => ({ ...entry, source: source!, rows: rows! })),
+    deploiements: deploiements.map(({ source, rows, identities: _i, effetPlace: _, ...entry }): Deploiement => ({ ...entry, source: source!, rows: rows! })),
   };
 }

@@ -69,8 +69,21 @@ export const describeRowPlace = (place: Place): string =>
 const EP_BY_FOLD = new Map<string, EducationPrioritaire>(EDUCATION_PRIORITAIRE.map((ep) => [foldForComparison(ep), ep]));
 
 /**
+ * A row's collège, named by its commune and name, whatever errors its other cells have (a wrong
+ * UAI or ETP): what the checks between files (a collège deployed twice, a deployed collège
+ * missing from a later état) need, so that they report on such a row in the same run.
+ */
+export interface CollegeIdentity {
+  readonly commune: string;
+  readonly college: string;
+  /** The row (its first cell). */
+  readonly place: Place;
+}
+
+/**
  * Checks the rows of a table and builds the affectations. Rows with an error are left out (the
- * dataset is not built when any error exists); every error is reported.
+ * dataset is not built when any error exists); every error is reported. `identities` lists the
+ * collège of every row whose commune and name are given, errors or not, in table order.
  *
  * @param structures sigles declared in `dispositif.yaml` (`structuresPorteuses[].sigle`)
  */
@@ -78,9 +91,10 @@ export function toAffectations(
   table: Table<AffectationColumn>,
   kind: AffectationFileKind,
   structures: readonly string[],
-): { rows: Affectation[]; diagnostics: Diagnostic[] } {
+): { rows: Affectation[]; identities: CollegeIdentity[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const rows: Affectation[] = [];
+  const identities: CollegeIdentity[] = [];
   const firstByKey = new Map<string, Place>();
   const structureByFold = new Map(structures.map((s) => [foldForComparison(s), s]));
   const pendingFold = foldForComparison(PENDING_STRUCTURE);
@@ -213,7 +227,10 @@ export function toAffectations(
       }
     }
 
-    if (!ok || !etp?.ok) continue;
+    if (!ok || !etp?.ok) {
+      if (commune.value !== '' && college.value !== '') identities.push({ commune: commune.value, college: college.value, place });
+      continue;
+    }
     const affectation: Affectation = {
       commune: commune.value,
       college: college.value,
@@ -226,7 +243,8 @@ export function toAffectations(
       place,
     };
     rows.push(affectation);
+    identities.push(affectation);
   }
   if (!etpUnreadable) diagnostics.push(...checkTotals(table, etpHundredths));
-  return { rows, diagnostics };
+  return { rows, identities, diagnostics };
 }

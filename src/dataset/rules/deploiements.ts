@@ -5,15 +5,25 @@
  */
 import { formatDate, formatShortDate } from '../../dates.ts';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
-import type { Affectation, Deploiement, Etat, IsoDate } from '../model.ts';
+import type { Deploiement, Etat, IsoDate } from '../model.ts';
 import { collegeKey } from '../model.ts';
 import { guillemets, quote } from '../text.ts';
-import { describeCollege, describeRowPlace } from './affectations.ts';
+import { describeCollege, describeRowPlace, type CollegeIdentity } from './affectations.ts';
 
-/** A read entry; `source` and `rows` are absent when its file could not be read as a table. */
-export type ReadEtat = Omit<Etat, 'source' | 'rows'> & Partial<Pick<Etat, 'source' | 'rows'>>;
+/**
+ * A read entry; `source` and `rows` are absent when its file could not be read as a table.
+ * `identities`: the collège of every row, including rows left out of `rows` for an error in
+ * another cell (see `toAffectations`); the checks below read them, so that a row with a wrong
+ * UAI is also reported as deployed twice in the same run. Default: `rows`.
+ */
+export type ReadEtat = Omit<Etat, 'source' | 'rows'> & Partial<Pick<Etat, 'source' | 'rows'>> & { readonly identities?: readonly CollegeIdentity[] | undefined };
 /** A read déploiement entry (see `ReadEtat`), with the place of its `effet` in dispositif.yaml. */
-export type ReadDeploiement = Omit<Deploiement, 'source' | 'rows'> & Partial<Pick<Deploiement, 'source' | 'rows'>> & { readonly effetPlace: Place };
+export type ReadDeploiement = Omit<Deploiement, 'source' | 'rows'> &
+  Partial<Pick<Deploiement, 'source' | 'rows'>> & { readonly identities?: readonly CollegeIdentity[] | undefined; readonly effetPlace: Place };
+
+/** The collèges of a read table (see `ReadEtat`): every row's, errors or not; undefined when unread. */
+const collegesOf = (t: { readonly rows?: readonly CollegeIdentity[] | undefined; readonly identities?: readonly CollegeIdentity[] | undefined }): readonly CollegeIdentity[] | undefined =>
+  t.rows === undefined ? undefined : (t.identities ?? t.rows);
 
 export const byDate = (a: { date: IsoDate }, b: { date: IsoDate }): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 export const byEffet = (a: { effet: IsoDate }, b: { effet: IsoDate }): number => (a.effet < b.effet ? -1 : a.effet > b.effet ? 1 : 0);
@@ -31,18 +41,21 @@ export function checkDeploiementsAddNewColleges(
 ): void {
   deploiements.forEach((d, index) => {
     const base = etats.filter((e) => e.date < d.effet).at(-1);
-    if (!base?.rows || !d.rows) return;
+    const baseColleges = base && collegesOf(base);
+    const deployed = collegesOf(d);
+    if (!base || !baseColleges || !deployed) return;
     const present = new Map<string, string>();
-    for (const row of base.rows) {
+    for (const row of baseColleges) {
       present.set(collegeKey(row), `dans l'état du ${formatShortDate(base.date)} (${describeRowPlace(row.place)})`);
     }
     for (const earlier of deploiements.slice(0, index)) {
-      if (earlier.effet <= base.date || !earlier.rows) continue;
-      for (const row of earlier.rows) {
+      const earlierColleges = collegesOf(earlier);
+      if (earlier.effet <= base.date || !earlierColleges) continue;
+      for (const row of earlierColleges) {
         present.set(collegeKey(row), `par le déploiement ${quote(earlier.libelle)} (${describeRowPlace(row.place)})`);
       }
     }
-    for (const row of d.rows) {
+    for (const row of deployed) {
       const where = present.get(collegeKey(row));
       if (!where) continue;
       diagnostics.push({
@@ -70,12 +83,14 @@ export function checkDeploiementsInLaterEtats(
 ): void {
   for (const d of deploiements) {
     const etat = etats.find((e) => e.date >= d.effet);
-    if (!etat?.rows || !d.rows || d.rows.length === 0) continue;
-    const inEtat = new Set(etat.rows.map(collegeKey));
-    const missing = d.rows.filter((row) => !inEtat.has(collegeKey(row)));
+    const etatColleges = etat && collegesOf(etat);
+    const deployed = collegesOf(d);
+    if (!etat || !etatColleges || !deployed || deployed.length === 0) continue;
+    const inEtat = new Set(etatColleges.map(collegeKey));
+    const missing = deployed.filter((row) => !inEtat.has(collegeKey(row)));
     if (missing.length === 0) continue;
-    const name = (row: Affectation): string => `${row.commune} – ${row.college}`;
-    const total = d.rows.length;
+    const name = (row: CollegeIdentity): string => `${row.commune} – ${row.college}`;
+    const total = deployed.length;
     const which =
       missing.length < total ? `${missing.length} de ses ${total} collèges` : total === 1 ? 'son collège' : `ses ${total} collèges`;
     const named =
