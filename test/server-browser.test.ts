@@ -119,8 +119,18 @@ describe('the staff page, in chromium', () => {
     await page.fill('#mois', '2019-07');
     await submit(page, 'Produire le rapport');
     expect(page.url()).toMatch(/fait=rapport/);
-    expect(await page.getByRole('status').textContent()).toMatch(/Rapport mensuel de 2019-07 produit/);
+    expect(await page.getByRole('status').textContent()).toBe('Rapport mensuel de juillet\u00a02019 produit.');
     expect(await page.getByRole('row').filter({ hasText: '2019-07' }).getByRole('link').count()).toBe(3);
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('a report on stale data says so on the page, as alses monthly does (exit 6)', async () => {
+    await page.goto(base + '/');
+    await page.fill('#mois', '2021-01');
+    await submit(page, 'Produire le rapport');
+    expect(await page.getByRole('status').textContent()).toBe(
+      "Rapport mensuel de janvier\u00a02021 produit. Attention : données anciennes, l'état ou le déploiement le plus récent date du 2\u00a0septembre\u00a02019 ; ajoutez le nouvel état (classeur déposé sur cette page, ou « alses etat »), puis produisez à nouveau le rapport.",
+    );
+    expect(await page.getByRole('row').filter({ hasText: '2021-01' }).getByRole('link').count()).toBe(3);
   });
 });

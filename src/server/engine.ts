@@ -9,6 +9,7 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isWorkbookPath } from '../dataset/load.ts';
+import type { IsoDate } from '../dataset/model.ts';
 import { columnLetters, readWorkbook, rowNumber } from '../dataset/read/xlsx.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
@@ -368,14 +369,20 @@ export const latestReportMonth = (now: Date = new Date()): string => defaultMont
 /**
  * Produces the monthly report of an ended month into `outDir`, as `alses monthly --month` does
  * (lock, atomic publish, manifest). Calls `checkReportMonth` and `runMonthly`.
- * @returns the files written or left unchanged.
+ * @returns the files written or left unchanged; `stale`: the date of the newest état or déploiement
+ *   when the data is stale (the report says so; `alses monthly` exits 6).
  * @throws AlsesError USAGE (bad or unfinished month), INVALID_INPUT, LOCKED, OUTPUT.
  */
-export async function produceMonthlyReport(source: DataSource, templatesDir: string, outDir: string, month: string): Promise<{ status: 'written' | 'unchanged'; files: string[] }> {
+export async function produceMonthlyReport(
+  source: DataSource,
+  templatesDir: string,
+  outDir: string,
+  month: string,
+): Promise<{ status: 'written' | 'unchanged'; files: string[]; stale?: IsoDate }> {
   checkReportMonth(month);
   try {
     const result = await runMonthly({ dataDir: source.path, templatesDir, outDir, month, formats: FORMATS, waitMs: 10_000 });
-    return { status: result.status, files: result.outputs.map((o) => path.basename(o.path)) };
+    return { status: result.status, files: result.outputs.map((o) => path.basename(o.path)), ...(result.stale ? { stale: result.stale.derniereDate } : {}) };
   } catch (err) {
     if (err instanceof AlsesError) throw new AlsesError(err.code, err.message, hidePaths(err.diagnostics, source));
     throw err;

@@ -12,6 +12,7 @@ import { documentPage, homePage, STYLE, type Html, type Notice } from './html.ts
 import { catalogueHtml, catalogueRoutes } from './catalogue.ts';
 import { JobLimitError } from './pool.ts';
 import { countOf } from '../format.ts';
+import { formatDate, formatMonth, isIsoDate } from '../dates.ts';
 import { failureStatus, HttpProblem, tooLarge } from './problems.ts';
 import { UploadError, Workspaces, SESSION_COOKIE, type UploadedFile } from './workspace.ts';
 
@@ -53,8 +54,13 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     const q = request.query as Record<string, string | undefined>;
     let notice: Notice | undefined;
     if (q.fait === 'enregistre') notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${countOf(Number(q.ecrits ?? 0), 'fichier écrit', 'fichiers écrits')}, ${countOf(Number(q.inchanges ?? 0), 'inchangé', 'inchangés')}.` };
-    if (q.fait === 'rapport' && /^\d{4}-\d{2}$/.test(q.mois ?? ''))
-      notice = { kind: 'succes', text: `Rapport mensuel de ${q.mois} ${q.etat === 'unchanged' ? 'déjà à jour (fichiers inchangés)' : 'produit'}.` };
+    if (q.fait === 'rapport' && /^\d{4}-\d{2}$/.test(q.mois ?? '') && isIsoDate(`${q.mois}-01`)) {
+      // Stale data (as `alses monthly` exit 6): said here too, not only inside the report.
+      const stale = q.ancien !== undefined && isIsoDate(q.ancien)
+        ? ` Attention : données anciennes, l'état ou le déploiement le plus récent date du ${formatDate(q.ancien)} ; ajoutez le nouvel état (classeur déposé sur cette page, ou « alses etat »), puis produisez à nouveau le rapport.`
+        : '';
+      notice = { kind: 'succes', text: `Rapport mensuel de ${formatMonth(q.mois!)} ${q.etat === 'unchanged' ? 'déjà à jour (fichiers inchangés)' : 'produit'}.${stale}` };
+    }
     if (q.fait === 'catalogue' && q.id)
       notice = { kind: 'succes', text: `Document « ${q.id} » ajouté au catalogue de ${dataDir}/dispositif.yaml : il figure dans la liste des documents, et « alses render » le produit.` };
     if (q.fait === 'retire' && q.id) notice = { kind: 'succes', text: `Document « ${q.id} » retiré du catalogue de ${dataDir}/dispositif.yaml (ses fichiers déjà produits restent).` };
@@ -103,7 +109,8 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     const mois = String((request.body as Record<string, unknown> | undefined)?.mois ?? '').trim();
     const result = await ctx.pool.run({ kind: 'monthly', source: ctx.dataSource, templatesDir, outDir, month: mois });
     if (!result.ok) return home(request, reply, { kind: 'echec', text: result.error.message }, failureStatus(result.error, false));
-    return reply.redirect(`/?fait=rapport&mois=${encodeURIComponent(mois)}&etat=${result.value.status}`, 303);
+    const stale = result.value.stale ? `&ancien=${encodeURIComponent(result.value.stale)}` : '';
+    return reply.redirect(`/?fait=rapport&mois=${encodeURIComponent(mois)}&etat=${result.value.status}${stale}`, 303);
   });
 
   app.get('/rapports/:fichier', async (request, reply) => {

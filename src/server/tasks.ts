@@ -26,7 +26,8 @@ export interface TaskValues {
   inspect: DataState;
   render: RenderedFile;
   preview: { readonly title: string; readonly pages: Uint8Array[] };
-  monthly: { readonly status: 'written' | 'unchanged'; readonly files: string[] };
+  /** `stale`: date of the newest état or déploiement when the data is stale (see `produceMonthlyReport`). */
+  monthly: { readonly status: 'written' | 'unchanged'; readonly files: string[]; readonly stale?: string };
   save: { readonly diagnostics: Diagnostic[]; readonly written: string[]; readonly unchanged: string[] };
   serialize: { readonly bytes: Uint8Array; readonly warnings: Diagnostic[] };
   warm: null;
