@@ -90,6 +90,10 @@ describe('the staff page, in chromium', () => {
   it('a workbook with a broken ETP: the French message, its place, and the row with the faulty cell marked', async () => {
     await page.setInputFiles('#fichiers', await brokenEtpWorkbook(path.join(tmp, 'broken')));
     await submit(page, 'Vérifier ces données');
+    // No counts of the data in use while it has errors (they would leave out the faulty sheet).
+    expect(await page.locator('section[aria-labelledby="t-donnees"] p').first().textContent()).toBe(
+      'Données déposées sur cette page : classeur « alses-etp-faux.xlsx » (les feuilles absentes viennent de data/).',
+    );
     const problem = page.locator('li.probleme').first();
     expect(await problem.textContent()).toMatch(/Erreur — alses-etp-faux\.xlsx État 2019-07-15!D10/);
     expect(await problem.textContent()).toMatch(/ETP "1[.,]5" hors limites/);

@@ -101,7 +101,7 @@ export interface DataState {
   readonly problemes: readonly Problem[];
   /** Documents that can be rendered; empty when the data is invalid. */
   readonly documents: readonly DocumentInfo[];
-  /** Counts for the summary line, when the data loaded. */
+  /** Counts for the summary line, when the data loaded without error. */
   readonly summary?: { readonly etats: number; readonly deploiements: number; readonly lignes: number };
 }
 
@@ -262,7 +262,9 @@ export async function inspectData(source: DataSource, templatesDir: string): Pro
     valide,
     problemes,
     documents: valide ? documents : [],
-    ...(dataset
+    // Counts only for valid data, as `alses validate` prints them: with errors, the dataset holds
+    // only the états and déploiements without any (a workbook's new, faulty sheets not counted).
+    ...(dataset && valide
       ? {
           summary: {
             etats: dataset.etats.length,
