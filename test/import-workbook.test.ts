@@ -286,3 +286,23 @@ describe('every problem at once: a row with an error in one cell is still checke
     expect(errors[0]).toMatch(/État 2019-12-01!D\d+ {2}erreur {2}ETP "1\/2" n'est pas un nombre .* {2}etp\/number$/);
   });
 });
+
+describe('every problem at once: the sheet of a new déploiement whose row has an error', () => {
+  it('is checked all the same (duplicate, TOTAL), not reported as an unused sheet', async () => {
+    const xlsx = await workbook(path.join(work, 'classeurs/effet-faux.xlsx'), {
+      // 31/09/2020 does not exist: the déploiement cannot be registered.
+      Déploiements: [['Id', 'Libellé', 'Délibération', 'Effet'], ['rentree-2020', 'rentrée 2020', '2019-07-01', '31/09/2020']],
+      'Déploiement rentree-2020': [['Commune', 'Collège', 'Éducation prioritaire', 'ETP'], ['LILLE', 'Carnot', 'REP +', 1], ['LILLE', 'Carnot', 'REP +', 1], ['TOTAL', '', '', 3]],
+    });
+    const run = await runCli(['validate', '--data', await freshData('effet-faux'), '--classeur', xlsx]);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.map((l) => l.replace(`${xlsx} `, '').replace(/ {2}.* {2}/, ' '))).toEqual([
+      'Déploiements!D4 date/invalid',
+      'Déploiement rentree-2020!B5 college/duplicate',
+      'Déploiement rentree-2020!D6 total/mismatch',
+      '3 erreurs, 0 avertissement',
+    ]);
+    expect(lines[2]).toContain('TOTAL déclaré 3, somme calculée 2');
+  });
+});

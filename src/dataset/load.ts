@@ -13,7 +13,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { displayPath, hasErrors, sortDiagnostics } from '../diagnostics.ts';
 import type { Dataset, Deploiement, Etat, Logo } from './model.ts';
 import { readCsvTable } from './read/csv.ts';
-import { addWorkbookEntries } from './read/dispositif-sheets.ts';
+import { addWorkbookEntries, type WorkbookAdditions } from './read/dispositif-sheets.ts';
 import type { Table } from './read/table.ts';
 import type { Sheet, Workbook } from './read/xlsx.ts';
 import { readSheetTable, readWorkbook } from './read/xlsx.ts';
@@ -200,11 +200,13 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   let yamlBytes: Uint8Array = readYamlBytes;
   let added: readonly string[] = [];
   const usedSheets = new Set<Sheet>();
+  let rejected: WorkbookAdditions['rejected'] = [];
   if (workbook) {
     const additions = addWorkbookEntries(workbook, new TextDecoder().decode(readYamlBytes), yamlFile);
     diagnostics.push(...additions.diagnostics);
     for (const sheet of additions.used) usedSheets.add(sheet);
     added = additions.added;
+    rejected = additions.rejected;
     if (added.length > 0) yamlBytes = new TextEncoder().encode(additions.text);
   }
   const { yaml, diagnostics: yamlDiagnostics } = readYaml(new TextDecoder().decode(yamlBytes), yamlFile);
@@ -296,6 +298,16 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   diagnostics.push(...crossFile);
   for (const d of crossFile) owned.find((o) => o.file === d.place?.file && (o.sheet === undefined || o.sheet === d.place?.sheet))?.own.push(d);
   diagnostics.push(...checkSpellings([...readEtats, ...readDeploiements].map((t) => t.rows ?? [])));
+  // The sheet of a new déploiement whose row of the « Déploiements » sheet has an error: its table
+  // is checked all the same (rows, duplicates, TOTAL), rather than reported as an unused sheet.
+  for (const r of workbook ? rejected : []) {
+    const sheet = findSheet(workbook!, 'deploiement', { id: r.id, libelle: r.libelle, fichier: `deploiements/${r.id}.csv` }, { file: workbook!.file }, []);
+    if (!sheet || usedSheets.has(sheet)) continue;
+    usedSheets.add(sheet);
+    const read = readSheetTable(sheet, workbook!.file, COLUMNS.deploiement, 'etp');
+    diagnostics.push(...read.diagnostics);
+    if (read.table) diagnostics.push(...toAffectations(read.table, 'deploiement', sigles).diagnostics);
+  }
   if (workbook) checkOtherSheets(workbook, usedSheets, diagnostics);
   else if (raw && !workbookPath) {
     const named = [...items(raw, 'etats'), ...items(raw, 'deploiements')]

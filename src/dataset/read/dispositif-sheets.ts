@@ -41,6 +41,12 @@ export interface WorkbookAdditions {
   readonly used: ReadonlySet<Sheet>;
   /** Errors of the optional sheets, and their rows that differ from dispositif.yaml (warnings). */
   readonly diagnostics: Diagnostic[];
+  /**
+   * New déploiements of the `Déploiements` sheet not added for an error in their row (a date
+   * that does not exist, an unknown délibération…): their `Déploiement <id>` sheet is still
+   * checked on its own, so that its problems come in the same run.
+   */
+  readonly rejected: readonly { readonly id: string; readonly libelle: string }[];
 }
 
 type DeliberationColumn = 'id' | 'date' | 'objet' | 'instance' | 'numero';
@@ -78,12 +84,12 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
   const used = new Set<Sheet>();
   const added: string[] = [];
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) return { text, added, used, diagnostics };
+  if (doc.errors.length > 0) return { text, added, used, diagnostics, rejected: [] };
   let current: Record<string, unknown> | null;
   try {
     current = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown> | null;
   } catch {
-    return { text, added, used, diagnostics }; // aliases beyond the limit: the loader reports them
+    return { text, added, used, diagnostics, rejected: [] }; // aliases beyond the limit: the loader reports them
   }
   const list = (name: string): Record<string, unknown>[] => {
     const items = current?.[name];
@@ -139,6 +145,7 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
     }
   }
 
+  const rejected: { id: string; libelle: string }[] = [];
   const deploiementSheet = sheetNamed(DISPOSITIF_SHEETS.deploiements);
   if (deploiementSheet) {
     used.add(deploiementSheet);
@@ -148,7 +155,11 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
       const libelle = required(row, 'libelle', 'Libellé', diagnostics);
       const deliberation = required(row, 'deliberation', 'Délibération', diagnostics);
       const effet = requiredDate(row, 'effet', 'Effet', diagnostics);
-      if (id === undefined || libelle === undefined || deliberation === undefined || effet === undefined) continue;
+      const isNew = id !== undefined && /^[a-z0-9][a-z0-9-]*$/.test(id) && !ids.has(id);
+      if (id === undefined || libelle === undefined || deliberation === undefined || effet === undefined) {
+        if (isNew) rejected.push({ id, libelle: libelle ?? id });
+        continue;
+      }
       const existing = list('deploiements').find((d) => String(d['id']) === id);
       if (existing) {
         mismatch(existing, { libelle, deliberation, effet }, row, `le déploiement ${quote(id)}`, diagnostics);
@@ -167,6 +178,7 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
           place: row.cells.deliberation!.place,
           actual: deliberation,
         });
+        rejected.push({ id, libelle });
         continue;
       }
       ids.add(id);
@@ -184,7 +196,7 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
     const fichier = `etats/${date}.csv`;
     add('etats', { date, fichier }, `état au ${formatShortDate(date)} (${fichier}), feuille ${quote(sheet.name)}`);
   }
-  return { text: next, added, used, diagnostics };
+  return { text: next, added, used, diagnostics, rejected };
 }
 
 /** The data rows of an optional sheet (its shape problems reported). */
