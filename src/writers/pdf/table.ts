@@ -89,12 +89,15 @@ function structRows(rows: readonly TableRow[], role: 'THead' | 'TBody' | 'TFoot'
   const part = structNode(role, table);
   return rows.map((row) => {
     const tr = structNode('TR', part);
-    return row.cells.map((cell) =>
-      structNode(kind === 'header' ? 'TH' : 'TD', tr, {
+    const cells = row.cells.map((cell) =>
+      structNode(kind === 'header' ? 'TH' : 'TD', undefined, {
         ...(kind === 'header' ? { scope: 'Column', repeated: true } : {}),
         ...(cell.colspan > 1 ? { colSpan: cell.colspan } : {}),
       }),
     );
+    // Set whole: a list grown by appending keeps room for 17 (held per row until the PDF is made).
+    tr.children = cells;
+    return cells;
   });
 }
 
