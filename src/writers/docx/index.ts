@@ -15,8 +15,9 @@
  * This module holds the document and the switch over blocks; `inline.ts` the switch over inlines,
  * `table.ts`, `images.ts` and `styles.ts` their concerns. `docxWriter` embeds Source Sans 3, and
  * `package.ts` subsets the embedded faces (the French repertoire and the document's characters;
- * the italic faces only when used), adds the table captions, makes the bytes reproducible (`docx`
- * stamps the package with the clock and random font keys) and zips the package once.
+ * the italic faces only when used), leaves out the parts `docx` writes that the document does not
+ * use (notes, theme, empty relationships), adds the table captions, makes the bytes reproducible
+ * (`docx` stamps the package with the clock and random font keys) and zips the package once.
  */
 import { Document, Footer, Header, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun, type IParagraphOptions } from 'docx';
 import type { Diagnostic } from '../../diagnostics.ts';
@@ -28,7 +29,7 @@ import { A4, documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, publicationBl
 import type { Ctx } from './context.ts';
 import { imageToDocx } from './images.ts';
 import { inlinesToRuns } from './inline.ts';
-import { reproducible, subsetFonts } from './package.ts';
+import { dropUnusedParts, reproducible, subsetFonts } from './package.ts';
 import { compileParts } from './patches/compiler.ts';
 import { ALIGN, halfPoints, HEADING, NUMBERING, STYLES } from './styles.ts';
 import { closingTable, tableToDocx } from './table.ts';
@@ -153,8 +154,9 @@ export interface DocxBuild {
 
 /**
  * The DOCX writer. `build`: as `toDocx`, with the four font files embedded (read once per
- * process; throws Error when they cannot be read). `serialise`: the DOCX package, its fonts
- * subset (`subsetFonts`), the same input always giving the same bytes.
+ * process; throws Error when they cannot be read). `serialise`: the DOCX package without its
+ * unused parts (`dropUnusedParts`), its fonts subset (`subsetFonts`), the same input always giving
+ * the same bytes.
  */
 export const docxWriter: Writer<DocxBuild> = {
   build(doc: DocumentNode): Built<DocxBuild> {
@@ -163,6 +165,7 @@ export const docxWriter: Writer<DocxBuild> = {
   },
   async serialise({ document, tableTitles, bodyRows, date }: DocxBuild): Promise<Uint8Array> {
     const parts = compileParts(document);
+    dropUnusedParts(parts);
     await subsetFonts(parts, bodyRows);
     return reproducible(parts, date, tableTitles, bodyRows);
   },

@@ -57,6 +57,59 @@ function addTableTitles(xml: string, titles: readonly (string | undefined)[]): s
   });
 }
 
+/**
+ * Leaves out of a DOCX package (path → bytes, as `compileParts` gives them; rewritten in place)
+ * the parts `docx` always writes that hold nothing this document uses, about 3.8 KB of an annex:
+ * - relationship parts without a relationship (`word/_rels/header1.xml.rels`…);
+ * - the footnotes and endnotes parts when they hold only the separators Word draws above notes
+ *   and no part refers to a note (the document model has no notes);
+ * - the theme, when no part uses it (no `w:…Theme…` font, colour or shading attribute: every
+ *   style and run names Source Sans 3 and its colours itself); Word then falls back to its own
+ *   default theme for styles added later;
+ * - the content types declared for extensions no part has (`bmp`, `gif`…).
+ * Each part left out also leaves the package's content types and the relationship pointing to it.
+ * ECMA-376 part 1, 11.3 and 14.2: none of these parts is required.
+ */
+export function dropUnusedParts(entries: Map<string, Uint8Array>): void {
+  const decoder = new TextDecoder();
+  const text = (path: string) => decoder.decode(entries.get(path));
+  const xmlParts = () => [...entries.keys()].filter((p) => p.endsWith('.xml'));
+  const drop = new Set<string>();
+  for (const path of entries.keys()) if (path.endsWith('.rels') && !/<Relationship\b/.test(text(path))) drop.add(path);
+  const usesNotes = xmlParts().some((p) => /<w:(?:footnote|endnote)Reference\b|<w:(?:footnote|endnote)Pr\b/.test(text(p)));
+  for (const [path, note] of [['word/footnotes.xml', 'footnote'], ['word/endnotes.xml', 'endnote']] as const) {
+    if (!entries.has(path) || usesNotes) continue;
+    const notes = [...text(path).matchAll(new RegExp(`<w:${note}\\b[^>]*>`, 'g'))].map((m) => m[0]);
+    if (notes.every((n) => /\bw:type="(?:separator|continuationSeparator|continuationNotice)"/.test(n))) drop.add(path);
+  }
+  const theme = 'word/theme/theme1.xml';
+  if (entries.has(theme) && !xmlParts().some((p) => p !== theme && /\bw:\w*[tT]heme\w*="/.test(text(p)))) drop.add(theme);
+  for (const path of drop) {
+    entries.delete(path);
+    entries.delete(relsOf(path));
+  }
+
+  // Relationships pointing to a dropped part (targets are relative to the source part's folder).
+  for (const rels of [...entries.keys()].filter((p) => p.endsWith('.rels'))) {
+    const folder = rels.replace(/_rels\/[^/]*\.rels$/, '');
+    const xml = text(rels).replace(/<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*\/>/g, (whole, target: string) =>
+      drop.has(target.startsWith('/') ? target.slice(1) : `${folder}${target}`) ? '' : whole,
+    );
+    entries.set(rels, new TextEncoder().encode(xml));
+  }
+  const types = '[Content_Types].xml';
+  if (entries.has(types)) {
+    const extensions = new Set([...entries.keys()].map((p) => p.slice(p.lastIndexOf('.') + 1).toLowerCase()));
+    const xml = text(types)
+      .replace(/<Override\b[^>]*?\bPartName="\/([^"]+)"[^>]*\/>/g, (whole, part: string) => (entries.has(part) ? whole : ''))
+      .replace(/<Default\b[^>]*?\bExtension="([^"]+)"[^>]*\/>/g, (whole, extension: string) => (extensions.has(extension.toLowerCase()) ? whole : ''));
+    entries.set(types, new TextEncoder().encode(xml));
+  }
+}
+
+/** The relationship part of a part: `word/document.xml` → `word/_rels/document.xml.rels`. */
+const relsOf = (path: string): string => path.replace(/([^/]+)$/, '_rels/$1.rels');
+
 /** A run in italics. */
 const ITALICS = /<w:i(?:\s+w:val="(?:true|1|on)")?\s*\/>/;
 
