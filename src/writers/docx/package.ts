@@ -7,8 +7,10 @@
 import { createHash } from 'node:crypto';
 import { decodeXML } from 'entities';
 import { escapeXml } from '../../xml.ts';
+import type { FontFace } from '../../fonts.ts';
 import { REPERTOIRE, subsetFace } from '../font-subset.ts';
 import { writeZip, type ZipEntry } from '../zip.ts';
+import type { DocxFonts } from './index.ts';
 import { spliceRows } from './rows-xml.ts';
 
 /**
@@ -72,18 +74,23 @@ function addTableTitles(xml: string, titles: readonly (string | undefined)[]): s
  */
 export function dropUnusedParts(entries: Map<string, Uint8Array>): void {
   const decoder = new TextDecoder();
-  const text = (path: string) => decoder.decode(entries.get(path));
-  const xmlParts = () => [...entries.keys()].filter((p) => p.endsWith('.xml'));
+  const texts = new Map<string, string>();
+  const text = (path: string) => {
+    let xml = texts.get(path);
+    if (xml === undefined) texts.set(path, (xml = decoder.decode(entries.get(path))));
+    return xml;
+  };
+  const xmlParts = [...entries.keys()].filter((p) => p.endsWith('.xml'));
   const drop = new Set<string>();
   for (const path of entries.keys()) if (path.endsWith('.rels') && !/<Relationship\b/.test(text(path))) drop.add(path);
-  const usesNotes = xmlParts().some((p) => /<w:(?:footnote|endnote)Reference\b|<w:(?:footnote|endnote)Pr\b/.test(text(p)));
+  const usesNotes = xmlParts.some((p) => /<w:(?:footnote|endnote)Reference\b|<w:(?:footnote|endnote)Pr\b/.test(text(p)));
   for (const [path, note] of [['word/footnotes.xml', 'footnote'], ['word/endnotes.xml', 'endnote']] as const) {
     if (!entries.has(path) || usesNotes) continue;
     const notes = [...text(path).matchAll(new RegExp(`<w:${note}\\b[^>]*>`, 'g'))].map((m) => m[0]);
     if (notes.every((n) => /\bw:type="(?:separator|continuationSeparator|continuationNotice)"/.test(n))) drop.add(path);
   }
   const theme = 'word/theme/theme1.xml';
-  if (entries.has(theme) && !xmlParts().some((p) => p !== theme && /\bw:\w*[tT]heme\w*="/.test(text(p)))) drop.add(theme);
+  if (entries.has(theme) && !xmlParts.some((p) => p !== theme && /\bw:\w*[tT]heme\w*="/.test(text(p)))) drop.add(theme);
   for (const path of drop) {
     entries.delete(path);
     entries.delete(relsOf(path));
@@ -116,16 +123,21 @@ const ITALICS = /<w:i(?:\s+w:val="(?:true|1|on)")?\s*\/>/;
 /** Parts whose text is shown: the body, running headers and footers. */
 const SHOWN = /^word\/(?:document|header\d+|footer\d+)\.xml$/;
 
+/** The face of Source Sans 3 each kind of embedding (`w:embedRegular`…) holds. */
+const EMBEDDED_FACE: Readonly<Record<string, FontFace>> = { Regular: 'normal', Bold: 'bold', Italic: 'italics', BoldItalic: 'bolditalics' };
+
 /**
- * Replaces each font embedded by `docx` (all four faces of the typeface, whole) with a subset of
- * it: the characters of `REPERTOIRE` and any other the document shows (`w:t` of the body,
- * headers and footers, list numbers), every face keeping the same characters; the italic faces
- * only when a run is in italics (`w:i`), otherwise they are not embedded at all. Each embedding is marked
+ * Replaces each font file `docx` embedded (one per face, its bytes never read: `docxWriter` gives
+ * `docx` stand-ins, `FONT_STANDINS`) with a subset of the face of `fonts` of its kind: the
+ * characters of `REPERTOIRE` and any other the document shows (`w:t` of the body, headers and
+ * footers, list numbers), every face keeping the same characters; the italic faces only when a
+ * run is in italics (`w:i`), otherwise they are not embedded at all. Each embedding is marked
  * `w:subsetted` (ECMA-376 part 1, 17.8.3.3), so Word knows it cannot set new characters with it.
- * The font files stay obfuscated with their key (`reproducible` then rekeys them).
- * @throws Error when HarfBuzz cannot subset a font.
+ * The font files are obfuscated with their key (`reproducible` then rekeys them).
+ * @throws Error when HarfBuzz cannot subset a font, or when a font file of the package is not one
+ * of the embeddings of `word/fontTable.xml` (it would be left a stand-in).
  */
-export async function subsetFonts(entries: Map<string, Uint8Array>, bodyRows: readonly (readonly string[])[] = []): Promise<void> {
+export async function subsetFonts(entries: Map<string, Uint8Array>, fonts: DocxFonts, bodyRows: readonly (readonly string[])[] = []): Promise<void> {
   const tablePath = 'word/fontTable.xml';
   const relsPath = 'word/_rels/fontTable.xml.rels';
   const table = entries.get(tablePath);
@@ -153,20 +165,23 @@ export async function subsetFonts(entries: Map<string, Uint8Array>, bodyRows: re
   for (const m of relsXml.matchAll(/<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"/g)) targets.set(m[1] ?? '', `word/${m[2] ?? ''}`);
   const embeds = [...decoder.decode(table).matchAll(/<w:embed(Regular|Bold|Italic|BoldItalic)\b[^>]*?\br:id="([^"]+)"[^>]*?\bw:fontKey="\{([0-9A-Fa-f-]{36})\}"[^>]*\/>/g)];
   let xml = decoder.decode(table);
+  const replaced = new Set<string>();
   for (const [element, kind, id, key] of embeds) {
     const path = targets.get(id ?? '');
-    const file = path === undefined ? undefined : entries.get(path);
-    if (path === undefined || file === undefined || key === undefined) continue;
+    const face = EMBEDDED_FACE[kind ?? ''];
+    if (path === undefined || !entries.has(path) || key === undefined || face === undefined) continue;
+    replaced.add(path);
     if (!italics && (kind === 'Italic' || kind === 'BoldItalic')) {
       xml = xml.replace(element, '');
       entries.delete(path);
       relsXml = relsXml.replace(new RegExp(`<Relationship\\b[^>]*?\\bId="${id}"[^>]*/>`), '');
       continue;
     }
-    const font = xorKey(file, key);
-    entries.set(path, xorKey(await subsetFace(font, characters, 'truetype'), key));
+    entries.set(path, xorKey(await subsetFace(fonts[face], characters, 'truetype'), key));
     xml = xml.replace(element, element.replace(/\s*\/>$/, ' w:subsetted="1"/>'));
   }
+  const left = [...targets.values()].filter((path) => entries.has(path) && !replaced.has(path));
+  if (left.length > 0) throw new Error(`DOCX : police incorporée sans face connue (${left.join(', ')})`);
   entries.set(tablePath, new TextEncoder().encode(xml));
   entries.set(relsPath, new TextEncoder().encode(relsXml));
 }
