@@ -13,20 +13,35 @@ import { writeZip, type ZipEntry } from '../zip.ts';
 import type { DocxFonts } from './index.ts';
 import { spliceRows } from './rows-xml.ts';
 
+/** The files of a DOCX package, as `compileParts` gives them: path → XML text, or bytes (fonts, images). */
+export type PackageParts = Map<string, string | Uint8Array>;
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** A part as text ('' when absent). */
+const partText = (parts: PackageParts, path: string): string => {
+  const data = parts.get(path);
+  return data === undefined ? '' : typeof data === 'string' ? data : decoder.decode(data);
+};
+
+/** A part as bytes (text as UTF-8; empty when absent). */
+const partBytes = (data: string | Uint8Array | undefined): Uint8Array => (data === undefined ? new Uint8Array(0) : typeof data === 'string' ? encoder.encode(data) : data);
+
 /**
- * Zips the files of a DOCX package (path → bytes, as `compileParts` gives them; the map is
+ * Zips the files of a DOCX package (path → text or bytes, as `compileParts` gives them; the map is
  * rewritten in place), the body rows of streamed tables spliced into `document.xml`, so that the package only depends on its content: core properties dated
  * `date`, embedded fonts keyed with GUIDs derived from their bytes, ZIP entries in a fixed order
  * (content types, package relationships, then by path) all dated `date`.
  */
 export function reproducible(
-  entries: Map<string, Uint8Array>,
+  entries: PackageParts,
   date: Date,
   tableTitles: readonly (string | undefined)[],
   bodyRows: readonly (readonly string[])[] = [],
 ): Uint8Array {
-  const text = (path: string) => new TextDecoder().decode(entries.get(path));
-  const setText = (path: string, value: string) => entries.set(path, new TextEncoder().encode(value));
+  const text = (path: string) => partText(entries, path);
+  const setText = (path: string, value: string) => entries.set(path, value);
 
   const body = 'word/document.xml';
   if (entries.has(body)) entries.set(body, spliceRows(addTableTitles(text(body), tableTitles), bodyRows));
@@ -40,7 +55,7 @@ export function reproducible(
 
   const rank = (path: string) => (path === '[Content_Types].xml' ? 0 : path === '_rels/.rels' ? 1 : 2);
   const ordered: ZipEntry[] = [...entries]
-    .map(([path, data]) => ({ path, data }))
+    .map(([path, data]) => ({ path, data: partBytes(data) }))
     .sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return writeZip(ordered, date);
 }
@@ -60,7 +75,7 @@ function addTableTitles(xml: string, titles: readonly (string | undefined)[]): s
 }
 
 /**
- * Leaves out of a DOCX package (path → bytes, as `compileParts` gives them; rewritten in place)
+ * Leaves out of a DOCX package (as `compileParts` gives them; rewritten in place)
  * the parts `docx` always writes that hold nothing this document uses, about 3.8 KB of an annex,
  * and the namespace declarations its `word/` parts do not use (`dropUnusedNamespaces`), 1.4 KB:
  * - relationship parts without a relationship (`word/_rels/header1.xml.rels`…);
@@ -73,14 +88,8 @@ function addTableTitles(xml: string, titles: readonly (string | undefined)[]): s
  * Each part left out also leaves the package's content types and the relationship pointing to it.
  * ECMA-376 part 1, 11.3 and 14.2: none of these parts is required.
  */
-export function dropUnusedParts(entries: Map<string, Uint8Array>): void {
-  const decoder = new TextDecoder();
-  const texts = new Map<string, string>();
-  const text = (path: string) => {
-    let xml = texts.get(path);
-    if (xml === undefined) texts.set(path, (xml = decoder.decode(entries.get(path))));
-    return xml;
-  };
+export function dropUnusedParts(entries: PackageParts): void {
+  const text = (path: string) => partText(entries, path);
   const xmlParts = [...entries.keys()].filter((p) => p.endsWith('.xml'));
   const drop = new Set<string>();
   for (const path of entries.keys()) if (path.endsWith('.rels') && !/<Relationship\b/.test(text(path))) drop.add(path);
@@ -103,16 +112,16 @@ export function dropUnusedParts(entries: Map<string, Uint8Array>): void {
     const xml = text(rels).replace(/<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*\/>/g, (whole, target: string) =>
       drop.has(target.startsWith('/') ? target.slice(1) : `${folder}${target}`) ? '' : whole,
     );
-    entries.set(rels, new TextEncoder().encode(xml));
+    entries.set(rels, xml);
   }
-  for (const path of xmlParts) if (path.startsWith('word/') && entries.has(path)) entries.set(path, new TextEncoder().encode(dropUnusedNamespaces(text(path))));
+  for (const path of xmlParts) if (path.startsWith('word/') && entries.has(path)) entries.set(path, dropUnusedNamespaces(text(path)));
   const types = '[Content_Types].xml';
   if (entries.has(types)) {
     const extensions = new Set([...entries.keys()].map((p) => p.slice(p.lastIndexOf('.') + 1).toLowerCase()));
     const xml = text(types)
       .replace(/<Override\b[^>]*?\bPartName="\/([^"]+)"[^>]*\/>/g, (whole, part: string) => (entries.has(part) ? whole : ''))
       .replace(/<Default\b[^>]*?\bExtension="([^"]+)"[^>]*\/>/g, (whole, extension: string) => (extensions.has(extension.toLowerCase()) ? whole : ''));
-    entries.set(types, new TextEncoder().encode(xml));
+    entries.set(types, xml);
   }
 }
 
@@ -185,18 +194,15 @@ const EMBEDDED_FACE: Readonly<Record<string, FontFace>> = { Regular: 'normal', B
  * @throws Error when HarfBuzz cannot subset a font, or when a font file of the package is not one
  * of the embeddings of `word/fontTable.xml` (it would be left a stand-in).
  */
-export async function subsetFonts(entries: Map<string, Uint8Array>, fonts: DocxFonts, bodyRows: readonly (readonly string[])[] = []): Promise<void> {
+export async function subsetFonts(entries: PackageParts, fonts: DocxFonts, bodyRows: readonly (readonly string[])[] = []): Promise<void> {
   const tablePath = 'word/fontTable.xml';
   const relsPath = 'word/_rels/fontTable.xml.rels';
-  const table = entries.get(tablePath);
-  const rels = entries.get(relsPath);
-  if (!table || !rels) return;
-  const decoder = new TextDecoder();
+  if (!entries.has(tablePath) || !entries.has(relsPath)) return;
   let text = REPERTOIRE;
   let italics = false;
-  for (const [path, data] of entries) {
+  for (const path of entries.keys()) {
     if (!SHOWN.test(path)) continue;
-    const xml = decoder.decode(data);
+    const xml = partText(entries, path);
     for (const m of xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) text += decodeXML(m[1] ?? '');
     italics ||= ITALICS.test(xml);
   }
@@ -204,15 +210,14 @@ export async function subsetFonts(entries: Map<string, Uint8Array>, fonts: DocxF
   const shown = new Set(text);
   for (const rows of bodyRows) for (const row of rows) for (const m of row.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) for (const c of decodeXML(m[1] ?? '')) shown.add(c);
   text = [...shown].join('');
-  const numbering = entries.get('word/numbering.xml');
-  if (numbering) for (const m of decoder.decode(numbering).matchAll(/<w:lvlText w:val="([^"]*)"/g)) text += decodeXML(m[1] ?? '').replace(/%\d/g, '');
+  if (entries.has('word/numbering.xml')) for (const m of partText(entries, 'word/numbering.xml').matchAll(/<w:lvlText w:val="([^"]*)"/g)) text += decodeXML(m[1] ?? '').replace(/%\d/g, '');
   const characters = [...new Set(text)].sort().join('');
 
   const targets = new Map<string, string>();
-  let relsXml = decoder.decode(rels);
+  let relsXml = partText(entries, relsPath);
   for (const m of relsXml.matchAll(/<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"/g)) targets.set(m[1] ?? '', `word/${m[2] ?? ''}`);
-  const embeds = [...decoder.decode(table).matchAll(/<w:embed(Regular|Bold|Italic|BoldItalic)\b[^>]*?\br:id="([^"]+)"[^>]*?\bw:fontKey="\{([0-9A-Fa-f-]{36})\}"[^>]*\/>/g)];
-  let xml = decoder.decode(table);
+  let xml = partText(entries, tablePath);
+  const embeds = [...xml.matchAll(/<w:embed(Regular|Bold|Italic|BoldItalic)\b[^>]*?\br:id="([^"]+)"[^>]*?\bw:fontKey="\{([0-9A-Fa-f-]{36})\}"[^>]*\/>/g)];
   const replaced = new Set<string>();
   for (const [element, kind, id, key] of embeds) {
     const path = targets.get(id ?? '');
@@ -230,8 +235,8 @@ export async function subsetFonts(entries: Map<string, Uint8Array>, fonts: DocxF
   }
   const left = [...targets.values()].filter((path) => entries.has(path) && !replaced.has(path));
   if (left.length > 0) throw new Error(`DOCX : police incorporée sans face connue (${left.join(', ')})`);
-  entries.set(tablePath, new TextEncoder().encode(xml));
-  entries.set(relsPath, new TextEncoder().encode(relsXml));
+  entries.set(tablePath, xml);
+  entries.set(relsPath, relsXml);
 }
 
 /**
@@ -239,30 +244,28 @@ export async function subsetFonts(entries: Map<string, Uint8Array>, fonts: DocxF
  * `word/fontTable.xml` (ECMA-376 part 1, 17.8.1). `docx` draws it at random; this replaces each
  * with a GUID made of the SHA-256 of the font file, re-obfuscating the file to match.
  */
-function rekeyFonts(entries: Map<string, Uint8Array>): void {
+function rekeyFonts(entries: PackageParts): void {
   const tablePath = 'word/fontTable.xml';
   const relsPath = 'word/_rels/fontTable.xml.rels';
-  const table = entries.get(tablePath);
-  const rels = entries.get(relsPath);
-  if (!table || !rels) return;
+  if (!entries.has(tablePath) || !entries.has(relsPath)) return;
   const targets = new Map<string, string>();
-  for (const m of new TextDecoder().decode(rels).matchAll(/<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"/g)) {
+  for (const m of partText(entries, relsPath).matchAll(/<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"/g)) {
     targets.set(m[1] ?? '', `word/${m[2] ?? ''}`);
   }
-  const xml = new TextDecoder().decode(table).replace(
+  const xml = partText(entries, tablePath).replace(
     /(<w:embed(?:Regular|Bold|Italic|BoldItalic)\b[^>]*?\br:id=")([^"]+)("[^>]*?\bw:fontKey="\{)([0-9A-Fa-f-]{36})(\}")/g,
     (whole, before: string, id: string, middle: string, oldKey: string, after: string) => {
       const path = targets.get(id);
       const file = path === undefined ? undefined : entries.get(path);
       if (path === undefined || file === undefined) return whole;
-      const font = xorKey(file, oldKey); // the font file as it was
+      const font = xorKey(partBytes(file), oldKey); // the font file as it was
       const digest = createHash('sha256').update(font).digest('hex').toUpperCase();
       const newKey = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`;
       entries.set(path, xorKey(font, newKey));
       return `${before}${id}${middle}${newKey}${after}`;
     },
   );
-  entries.set(tablePath, new TextEncoder().encode(xml));
+  entries.set(tablePath, xml);
 }
 
 /** XORs the first 32 bytes with the key's bytes, taken in reverse order (obfuscation is its own inverse). */
