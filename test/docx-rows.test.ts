@@ -38,9 +38,10 @@ const doc: DocumentNode = document({ title: 'Rangées', date: '2019-07-01' }, [
 ]);
 
 async function docxBytes(streamFrom: number): Promise<Uint8Array> {
-  const { document: built, tableTitles, bodyRows } = toDocx(doc, fontBytes(), streamFrom);
+  const fonts = fontBytes();
+  const { document: built, tableTitles, bodyRows } = toDocx(doc, fonts, streamFrom);
   expect(bodyRows.length).toBe(streamFrom === 0 ? 2 : 0);
-  return docxWriter.serialise({ document: built, tableTitles, bodyRows, date: documentDate(doc.meta) });
+  return docxWriter.serialise({ document: built, fonts, tableTitles, bodyRows, date: documentDate(doc.meta) });
 }
 
 describe('DOCX body rows written as XML text', () => {

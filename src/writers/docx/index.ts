@@ -15,8 +15,9 @@
  * This module holds the document and the switch over blocks; `inline.ts` the switch over inlines,
  * `table.ts`, `images.ts` and `styles.ts` their concerns. `docxWriter` embeds Source Sans 3, and
  * `package.ts` subsets the embedded faces (the French repertoire and the document's characters;
- * the italic faces only when used), adds the table captions, makes the bytes reproducible (`docx`
- * stamps the package with the clock and random font keys) and zips the package once.
+ * the italic faces only when used), leaves out the parts `docx` writes that the document does not
+ * use (notes, theme, empty relationships), adds the table captions, makes the bytes reproducible
+ * (`docx` stamps the package with the clock and random font keys) and zips the package once.
  */
 import { Document, Footer, Header, PageBreak, PageNumber, Paragraph, Table, TabStopType, TextRun, type IParagraphOptions } from 'docx';
 import type { Diagnostic } from '../../diagnostics.ts';
@@ -28,7 +29,7 @@ import { A4, documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, publicationBl
 import type { Ctx } from './context.ts';
 import { imageToDocx } from './images.ts';
 import { inlinesToRuns } from './inline.ts';
-import { reproducible, subsetFonts } from './package.ts';
+import { dropUnusedParts, reproducible, subsetFonts } from './package.ts';
 import { compileParts } from './patches/compiler.ts';
 import { ALIGN, halfPoints, HEADING, NUMBERING, STYLES } from './styles.ts';
 import { closingTable, tableToDocx } from './table.ts';
@@ -140,9 +141,19 @@ export function toDocx(doc: DocumentNode, fonts?: DocxFonts, streamFrom: number 
   return { document, warnings: ctx.warnings, tableTitles: ctx.tableTitles, bodyRows: ctx.bodyRows };
 }
 
+/**
+ * What `docxWriter` gives `docx` to embed for each face: empty stand-ins, which `subsetFonts`
+ * replaces with the subsets of `fontBytes()`; the whole faces (1.5 MB) would be copied and
+ * obfuscated by `docx` for every document, then thrown away.
+ */
+const FONT_STANDINS: DocxFonts = { normal: Buffer.alloc(0), bold: Buffer.alloc(0), italics: Buffer.alloc(0), bolditalics: Buffer.alloc(0) };
+
 /** What the DOCX writer builds: the document, fonts embedded, and what its package needs. */
 export interface DocxBuild {
+  /** The document, embedding `FONT_STANDINS`. */
   readonly document: Document;
+  /** The faces whose subsets replace the stand-ins (`fontBytes()`). */
+  readonly fonts: DocxFonts;
   /** Accessible name of each table (see `DocxResult`). */
   readonly tableTitles: readonly (string | undefined)[];
   /** Body rows of the streamed tables (see `DocxResult`). */
@@ -152,18 +163,21 @@ export interface DocxBuild {
 }
 
 /**
- * The DOCX writer. `build`: as `toDocx`, with the four font files embedded (read once per
- * process; throws Error when they cannot be read). `serialise`: the DOCX package, its fonts
- * subset (`subsetFonts`), the same input always giving the same bytes.
+ * The DOCX writer. `build`: as `toDocx`, with the four faces embedded (stand-ins until
+ * `serialise`; the font files are read once per process; throws Error when they cannot be read). `serialise`: the DOCX package without its
+ * unused parts (`dropUnusedParts`), its fonts subset (`subsetFonts`), the same input always giving
+ * the same bytes.
  */
 export const docxWriter: Writer<DocxBuild> = {
   build(doc: DocumentNode): Built<DocxBuild> {
-    const { document, tableTitles, bodyRows, warnings } = toDocx(doc, fontBytes());
-    return { value: { document, tableTitles, bodyRows, date: documentDate(doc.meta) }, warnings };
+    const fonts = fontBytes();
+    const { document, tableTitles, bodyRows, warnings } = toDocx(doc, FONT_STANDINS);
+    return { value: { document, fonts, tableTitles, bodyRows, date: documentDate(doc.meta) }, warnings };
   },
-  async serialise({ document, tableTitles, bodyRows, date }: DocxBuild): Promise<Uint8Array> {
+  async serialise({ document, fonts, tableTitles, bodyRows, date }: DocxBuild): Promise<Uint8Array> {
     const parts = compileParts(document);
-    await subsetFonts(parts, bodyRows);
+    dropUnusedParts(parts);
+    await subsetFonts(parts, fonts, bodyRows);
     return reproducible(parts, date, tableTitles, bodyRows);
   },
 };

@@ -9,6 +9,8 @@ declare module 'subset-font' {
     readonly targetFormat?: 'truetype' | 'woff' | 'woff2' | 'sfnt';
     /** OpenType features to keep (four-letter tags); all of them when not given. */
     readonly keepFeatures?: readonly string[];
+    /** Tables to leave out (four-letter tags), besides those HarfBuzz leaves out by default. */
+    readonly dropTables?: readonly string[];
     /** Drop the hinting instructions (smaller, rendered unhinted). */
     readonly noHinting?: boolean;
   }

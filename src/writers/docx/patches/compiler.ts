@@ -14,15 +14,14 @@ interface DocxCompiler {
 }
 
 /**
- * The files of the package of `document` (path → bytes, in `docx`'s order), as `Packer` would
- * zip them.
+ * The files of the package of `document` (path → XML text, or bytes for fonts and images, in
+ * `docx`'s order), as `Packer` would zip them (the text as UTF-8).
  * @throws Error when `docx` no longer has the compiler reached here (a `docx` upgrade).
  */
-export function compileParts(document: Document): Map<string, Uint8Array> {
+export function compileParts(document: Document): Map<string, string | Uint8Array> {
   const compiler = (Packer as unknown as { compiler?: DocxCompiler }).compiler;
   if (!compiler || typeof compiler.compile !== 'function') throw new Error('docx: Packer.compiler.compile missing (docx upgrade?)');
-  const encoder = new TextEncoder();
-  const parts = new Map<string, Uint8Array>();
-  for (const [path, data] of compiler.compile(document)) parts.set(path, typeof data === 'string' ? encoder.encode(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  const parts = new Map<string, string | Uint8Array>();
+  for (const [path, data] of compiler.compile(document)) parts.set(path, typeof data === 'string' ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   return parts;
 }
