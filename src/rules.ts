@@ -31,6 +31,7 @@ export const DATASET_RULES = {
   'siret/checksum': 'SIRET de la collectivité dont la clé de contrôle (Luhn) est fausse',
   'opendata/siret': 'alses opendata : SIRET de la collectivité absent de dispositif.yaml',
   'opendata/matiere': 'alses opendata : code matière absent ou inconnu pour une délibération',
+  'opendata/formula': 'alses opendata : valeur commençant par = + - @, une tabulation ou un retour chariot (formule pour un tableur)',
   'document/deploiement-unknown': 'document du catalogue dont le déploiement n’est pas déclaré dans "deploiements"',
   'logo/outside': 'logo de la collectivité (collectivite.logo) hors du dossier de données',
   'logo/image': 'logo de la collectivité (collectivite.logo) qui n’est pas une image PNG, JPEG ou SVG lisible (format, fichier abîmé, JPEG en CMJN, SVG qui appelle un fichier extérieur)',
