@@ -86,6 +86,7 @@ export const DATASET_RULES = {
   'insee/format': 'code INSEE de commune autre que 5 caractères (2A/2B pour la Corse)',
   'import/path': 'alses import : fichier d’un état ou d’un déploiement hors du dossier de destination',
   'deploiement/already-present': 'collège déployé qui a déjà un ALSES dans l’état auquel le déploiement s’ajoute',
+  'data/interrupted': 'dossier de données dont une écriture (alses import, document ajouter…) est en cours ou a été interrompue : fichiers en partie anciens, en partie nouveaux',
   'data/stale': 'données anciennes : l’état ou le déploiement le plus récent date de plus de N mois avant le rapport mensuel (avertissement, code de sortie 6)',
   'etat/before-first': 'état demandé à une date antérieure au premier état des données',
   'deploiement/absent-from-etat': 'déploiement effectif au plus tard à la date d’un état, dont les collèges manquent au premier état daté de son effet ou après',
