@@ -8,7 +8,11 @@
  * - `monthly --log` appended through a symbolic link (to /etc/passwd, as root), and waited for
  *   ever on a FIFO;
  * - `alses opendata` wrote an objet « =HYPERLINK(…) » into the CSV, run by a spreadsheet;
- * - the web server kept for ever a connection sending its headers or its body a byte at a time.
+ * - the web server kept for ever a connection sending its headers or its body a byte at a time;
+ * - a value holding an escape sequence (U+001B) was printed raw in messages, recolouring the
+ *   operator's terminal;
+ * - an import killed between its renames left data/ half replaced, and validate, render and
+ *   monthly used that mix as if whole.
  */
 import { execFileSync } from 'node:child_process';
 import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -18,7 +22,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server/app.ts';
 import { publish } from '../src/output/publish.ts';
-import { ROOT, runCli } from './helpers/cli.ts';
+import { ROOT, runCli, spawnCli } from './helpers/cli.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -205,5 +209,59 @@ describe('the web server closes a connection that sends its request too slowly (
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('a data folder left half replaced by a killed import is never read as whole', () => {
+  /** data/ after `alses import` of a copy with one ETP changed in the état and one in the déploiement, killed after its first rename. */
+  async function halfImported(name: string) {
+    const c = await copy(name);
+    const source = path.join(c.root, 'source');
+    await cp(c.data, source, { recursive: true });
+    const etat = path.join(source, 'etats', '2019-07-15.csv');
+    const deploiement = path.join(source, 'deploiements', 'rentree-2019.csv');
+    await writeFile(etat, (await readFile(etat, 'utf8')).replace('ANZIN;Jules Ferry;CAPEP;1', 'ANZIN;Jules Ferry;CAPEP;0,5'));
+    await writeFile(deploiement, (await readFile(deploiement, 'utf8')).replace('CAUDRY;Jacques Prévert;REP;1', 'CAUDRY;Jacques Prévert;REP;0,5'));
+    const killed = await spawnCli(['import', source, '--to', c.data, '--ecraser'], { env: { ALSES_TEST_FAULT: 'rename:1=kill' } });
+    expect(killed.code).toBe(-1);
+    const lines = async (f: string) => (await readFile(path.join(c.data, f), 'utf8')).split('\n');
+    // One file replaced, the other not: each valid, the whole a mix.
+    const replaced = [(await lines('etats/2019-07-15.csv'))[1], (await lines('deploiements/rentree-2019.csv'))[1]];
+    expect(replaced.filter((l) => l!.endsWith(';0,5'))).toHaveLength(1);
+    expect(await tree(c.data)).toContain('.alses-journal.json');
+    return c;
+  }
+
+  it('render completes the import first, then renders the whole new data (regression: documents from the mix, TOTAL 40,5 with the old déploiement)', { timeout: 60_000 }, async () => {
+    const c = await halfImported('half-render');
+    const out = path.join(c.root, 'out');
+    const run = await runCli(['render', 'annexe-deploiement-rentree-2019', '--format', 'html', '--data', c.data, '--templates', c.templates, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`publication interrompue dans « ${c.data} »`);
+    expect(run.stderr).toContain('achevée : 2 fichiers remplacés comme prévu');
+    expect((await readFile(path.join(c.data, 'deploiements', 'rentree-2019.csv'), 'utf8')).split('\n')[1]).toBe('CAUDRY;Jacques Prévert;REP;0,5');
+    expect(await readFile(path.join(out, 'annexe-deploiement-rentree-2019.html'), 'utf8')).toMatch(/Jacques Prévert<\/td>(<td[^>]*>[^<]*<\/td>)*?<td[^>]*>0,5<\/td>/);
+    expect(await tree(c.data)).not.toContain('.alses-journal.json');
+  });
+
+  it('a command that does not repair (opendata) refuses it, data/interrupted, writing nothing', { timeout: 60_000 }, async () => {
+    const c = await halfImported('half-opendata');
+    const csv = path.join(c.root, 'deliberations.csv');
+    const run = await runCli(['opendata', '--vers', csv, '--data', c.data]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${path.join(c.data, '.alses-journal.json')}  erreur  écriture dans le dossier de données "${c.data}" en cours, ou interrompue`);
+    expect(run.stderr).toContain('data/interrupted');
+    expect(await tree(c.root)).not.toContain('deliberations.csv');
+  });
+});
+
+describe('messages never print a control character raw', () => {
+  it('an escape sequence in a YAML value is shown as ⟨U+001B⟩ (regression: printed raw, it recoloured the terminal)', async () => {
+    const c = await copy('escape');
+    await editYaml(c.yaml, 'nom: Département du Nord', 'nom: "Département\\e[31m du Nord"');
+    const run = await runCli(['validate', '--data', c.data, '--templates', c.templates]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('valeur "Département⟨U+001B⟩[31m du Nord" : caractère invisible (U+001B) absent(s) de la police des documents');
+    expect(run.stderr).not.toContain('\u001B');
   });
 });
