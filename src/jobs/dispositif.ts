@@ -179,7 +179,10 @@ const DEPLOIEMENT_HEADER = 'Commune;Collège;Éducation prioritaire;ETP\n';
 
 /**
  * Registers a déploiement and creates its CSV file with the header row, for the staff to fill.
- * @throws AlsesError USAGE on a malformed id or date, an unknown délibération, an existing file.
+ * @throws AlsesError USAGE on a malformed id (`IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH`
+ *   characters) or date, a libellé empty or holding a control character or a character the
+ *   documents' font cannot print, an unknown délibération, an existing file, an entry that would
+ *   make dispositif.yaml invalid.
  */
 export async function addDeploiement(dataDir: string, d: NewDeploiement): Promise<Written> {
   if (!isIdentifier(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. rentree-2020)`);
@@ -250,7 +253,8 @@ const optionLabel: FieldLabel = (field) => `--${field}`;
  * template of `templatesDir`) and the parameters it takes (`parametres:` of its front matter:
  * each given, no other), the déploiement and délibération (registered in dispositif.yaml).
  * @param label how each field is named in messages (default: the command-line option).
- * @throws DocumentFieldsError (USAGE) with every problem; AlsesError INVALID_INPUT when
+ * @throws DocumentFieldsError (USAGE) with every problem; AlsesError USAGE when the entry would
+ *   make dispositif.yaml invalid all the same (`newYamlErrors`); INVALID_INPUT when
  *   dispositif.yaml cannot be edited; LOCKED when another command writes into the data folder.
  */
 export async function addDocument(dataDir: string, d: DocumentFields, templatesDir = 'templates', label: FieldLabel = optionLabel): Promise<Written> {
