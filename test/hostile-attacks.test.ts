@@ -265,3 +265,15 @@ describe('messages never print a control character raw', () => {
     expect(run.stderr).not.toContain('\u001B');
   });
 });
+
+describe('system errors are said in French', () => {
+  it('etat --vers with a name of 300 characters: « nom de fichier trop long (ENAMETOOLONG) », nothing written (regression: Node\'s English message)', async () => {
+    const c = await copy('name-too-long');
+    const before = await tree(c.data);
+    const run = await runCli(['etat', '--au', '2020-07-15', '--vers', `etats/${'a'.repeat(300)}.csv`, '--data', c.data]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('impossible : nom de fichier trop long (au plus 255 octets, temporaire compris) (ENAMETOOLONG)');
+    expect(run.stderr).not.toContain('name too long');
+    expect(await tree(c.data)).toEqual(before);
+  });
+});
