@@ -35,6 +35,7 @@ import { deploiementEntrySchema, DISPOSITIF_FILE, dispositifSchema, etatEntrySch
 import type { DispositifFile } from './schema.ts';
 import { quote } from './text.ts';
 import { sha256 } from '../output/manifest.ts';
+import { JOURNAL_FILE } from '../output/journal.ts';
 
 export { DISPOSITIF_FILE };
 
@@ -152,6 +153,21 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     if (!dataset || !dispositif) return { diagnostics: sorted, hashes };
     return hasErrors(sorted) ? { dispositif, scoped: { dataset, faulty }, diagnostics: sorted, hashes } : { dataset, dispositif, diagnostics: sorted, hashes };
   };
+
+  // A publication into the data folder (alses import, a yearly job) killed between its renames
+  // left it half replaced: new and old files side by side, each valid, the whole not what anyone
+  // wrote. Its journal says so; read as is, it gave documents and monthly reports from that mix
+  // (issue 12). `loadInputs` repairs it first when it can.
+  for (const folder of new Set([workbookPath ? undefined : resolved, base].filter((f): f is string => f !== undefined))) {
+    const journal = path.join(folder, JOURNAL_FILE);
+    if (await stat(journal).then(() => true, () => false))
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'data/interrupted',
+        message: `écriture dans le dossier de données ${quote(shown(folder))} en cours, ou interrompue (journal ${quote(JOURNAL_FILE)}) : ses fichiers sont peut-être en partie anciens, en partie nouveaux ; ils ne sont pas utilisés (attendu : un dossier complet ; la prochaine commande qui peut écrire dans ce dossier — alses import, alses document ajouter, alses render… — mène l'écriture à son terme ou l'annule)`,
+        place: { file: shown(journal) },
+      });
+  }
 
   if (!workbookPath) {
     const kind = await stat(resolved).then((st) => (st.isFile() ? 'file' : 'other'), () => 'missing');

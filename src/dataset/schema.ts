@@ -102,10 +102,33 @@ export const etatEntrySchema = z.strictObject({
   fichier: text,
 });
 
+/** What an identifier of a déploiement or a catalogue document is made of: lower-case letters, digits and hyphens. */
+export const IDENTIFIER_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * Longest identifier of a déploiement or a catalogue document, in characters. Both name output
+ * files (`<id>.docx`, `annexe-deploiement-<id>.pdf`, and their temporary `.<name>.<pid>.<hex>.tmp`
+ * while publishing), which file systems limit to 255 bytes: a longer id was accepted, then every
+ * render failed when writing (ENAMETOOLONG, issue 12).
+ */
+export const IDENTIFIER_MAX_LENGTH = 80;
+
+/**
+ * An identifier that names files: `IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH`
+ * characters. A déploiement id with `../` made `alses render annexe-deploiement --deploiement`
+ * write outside its output folder (issue 12).
+ */
+const identifier = (example: string) =>
+  z
+    .string()
+    .regex(IDENTIFIER_PATTERN, `attendu : un identifiant en minuscules, chiffres et tirets, ex. ${example}`)
+    .max(IDENTIFIER_MAX_LENGTH, `plus de ${IDENTIFIER_MAX_LENGTH} caractères ; attendu : un identifiant d'au plus ${IDENTIFIER_MAX_LENGTH} caractères, ex. ${example}`)
+    .describe(`un identifiant en minuscules, chiffres et tirets, au plus ${IDENTIFIER_MAX_LENGTH} caractères, ex. ${example}`);
+
 /** `deploiements[]`: posts created by a deliberation, effective at `effet`. */
 export const deploiementEntrySchema = z.strictObject({
-  /** Identifier, e.g. "rentree-2019". */
-  id: text,
+  /** Identifier, e.g. "rentree-2019" (`IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH` characters). */
+  id: identifier('rentree-2020'),
   /** Wording, e.g. "rentrée 2019". */
   libelle: text,
   /** Its CSV file, relative to the data folder (e.g. `deploiements/rentree-2019.csv`). */
@@ -140,11 +163,8 @@ export const signataireSchema = z.strictObject({
  * generic templates and a catalogue"), all rendered by `alses render` with no argument.
  */
 export const documentEntrySchema = z.strictObject({
-  /** Identifier, also the base name of the output files, e.g. "annexe-liste-juillet-2019". */
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, 'identifiant en minuscules, chiffres et tirets')
-    .describe('un identifiant en minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020'),
+  /** Identifier, also the base name of the output files, e.g. "annexe-liste-juillet-2019" (`IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH` characters). */
+  id: identifier('annexe-liste-juillet-2020'),
   /** Template name: the file `templates/<modele>.hbs`. */
   modele: text,
   /** Date of the état the document shows (templates taking the parameter `au`). */

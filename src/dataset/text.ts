@@ -19,8 +19,18 @@ export function foldForComparison(s: string): string {
     .replace(/[^\p{L}\p{N}+]/gu, '');
 }
 
-/** Quotes a value in French guillemets: `« rentree-2019 »`. */
-export const guillemets = (value: unknown): string => `« ${String(value)} »`;
+/**
+ * A value as messages show it: its control characters (U+0000–001F, U+007F–009F) and
+ * bidirectional controls (U+202E « right-to-left override », U+2066–2069, U+200E/200F, U+061C)
+ * written as their code, `⟨U+202E⟩`. Shown raw, an escape sequence (U+001B) recolours or clears
+ * the operator's terminal, a line break splits the message, and U+202E reverses the rest of its
+ * line on a terminal or a page, hiding what is wrong (issue 12).
+ */
+export const visible = (value: string): string =>
+  value.replace(/[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
 
-/** Quotes a value as diagnostics do: `"1,5"`. */
-export const quote = (value: unknown): string => `"${String(value)}"`;
+/** Quotes a value in French guillemets: `« rentree-2019 »` (`visible`). */
+export const guillemets = (value: unknown): string => `« ${visible(String(value))} »`;
+
+/** Quotes a value as diagnostics do: `"1,5"` (`visible`). */
+export const quote = (value: unknown): string => `"${visible(String(value))}"`;

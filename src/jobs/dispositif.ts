@@ -12,7 +12,10 @@ import { addToDispositif, dispositifEntries, dispositifIds, removeFromDispositif
 import { templateFilesIn } from './inputs.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
-import type { deliberationSchema, deploiementEntrySchema } from '../dataset/schema.ts';
+import { dispositifSchema, IDENTIFIER_MAX_LENGTH, IDENTIFIER_PATTERN, type deliberationSchema, type deploiementEntrySchema } from '../dataset/schema.ts';
+import { readYaml, zodIssuesToDiagnostics } from '../dataset/read/yaml.ts';
+import { describeCharacters, unprintable } from '../writers/glyphs.ts';
+import { guillemets } from '../dataset/text.ts';
 import { TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from '../templates/environment.ts';
 import { readFrontMatter, splitFrontMatter } from '../templates/front-matter.ts';
 import { readTemplateFile } from '../templates/files.ts';
@@ -43,6 +46,61 @@ async function readDispositif(dataDir: string): Promise<{ file: string; text: st
     throw new AlsesError('INVALID_INPUT', `${displayPath(file)} introuvable (attendu : le fichier ${DISPOSITIF_FILE} du dossier de données ${displayPath(dataDir)})`);
   });
   return { file, text };
+}
+
+/** What an id of a déploiement or a document must be, as messages say it. */
+const IDENTIFIER_EXPECTED = `minuscules, chiffres et tirets, au plus ${IDENTIFIER_MAX_LENGTH} caractères`;
+
+/** Whether `id` may identify a déploiement or a document (it names files: schema.ts, `IDENTIFIER_MAX_LENGTH`). */
+const isIdentifier = (id: string): boolean => IDENTIFIER_PATTERN.test(id) && id.length <= IDENTIFIER_MAX_LENGTH;
+
+/**
+ * The problems of the texts typed for a new entry of dispositif.yaml (`values`: option or field
+ * name → text; absent ones skipped), in French, one per text: empty once trimmed, a control
+ * character (line break, tabulation, NUL…), or a character the documents' font cannot print
+ * (emoji, U+202E…). `alses validate` refuses such a value afterwards, and then every render:
+ * the command must not write it (issue 12: « invalid data writes nothing »).
+ */
+function textProblems(values: Readonly<Record<string, string | undefined>>, label: (name: string) => string): { name: string; message: string }[] {
+  const problems: { name: string; message: string }[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const control = /[\u0000-\u001F\u007F-\u009F]/.exec(value);
+    const missing = unprintable(value);
+    if (value.trim() === '') problems.push({ name, message: `${label(name)} vide (attendu : un texte)` });
+    else if (control)
+      problems.push({ name, message: `${label(name)} « ${value.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')} » : caractère de contrôle U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}${control[0] === '\n' ? ' (saut de ligne)' : control[0] === '\t' ? ' (tabulation)' : ''} (attendu : un texte d'une ligne, sans saut de ligne ni tabulation)` });
+    else if (missing.length > 0)
+      problems.push({ name, message: `${label(name)} ${guillemets(value)} : ${describeCharacters(missing)} absent(s) de la police des documents (Source Sans 3), imprimé(s) comme un rectangle vide (attendu : des lettres, chiffres et signes que la police imprime)` });
+  }
+  return problems;
+}
+
+/**
+ * The errors `alses validate` would find in dispositif.yaml once `next` replaces `text` (YAML,
+ * shapes, characters) that it does not find now: a last check that an entry written by a yearly
+ * job never makes valid data invalid. Errors already there (the staff's own) are not this
+ * command's: they are left for `alses validate`.
+ */
+function newYamlErrors(text: string, next: string, file: string): string[] {
+  const errors = (source: string): string[] => {
+    const { yaml, diagnostics } = readYaml(source, file);
+    if (yaml) {
+      const parsed = dispositifSchema.safeParse(yaml.value, { reportInput: true });
+      if (!parsed.success) diagnostics.push(...zodIssuesToDiagnostics(parsed.error.issues, yaml, dispositifSchema));
+    }
+    return diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  };
+  const before = new Set(errors(text));
+  return errors(next).filter((m) => !before.has(m));
+}
+
+/**
+ * @throws AlsesError USAGE listing the errors `next` adds to dispositif.yaml (`newYamlErrors`), if any.
+ */
+function refuseNewYamlErrors(text: string, next: string, file: string): void {
+  const added = newYamlErrors(text, next, file);
+  if (added.length > 0) throw new AlsesError('USAGE', `${displayPath(file)} deviendrait invalide : rien n'est écrit.\n${added.join('\n')}`);
 }
 
 /** @throws AlsesError USAGE when `value` is not an ISO calendar date. */
@@ -94,13 +152,18 @@ export type NewDeliberation = Readonly<Omit<z.input<typeof deliberationSchema>, 
 
 /**
  * Registers a délibération in `dataDir/dispositif.yaml`.
- * @throws AlsesError USAGE on a malformed date or empty objet; INVALID_INPUT when the id exists.
+ * @throws AlsesError USAGE on a malformed date, a text empty or holding a control character or a
+ *   character the documents' font cannot print, or one that would make dispositif.yaml invalid;
+ *   INVALID_INPUT when the id exists.
  */
 export async function addDeliberation(dataDir: string, d: NewDeliberation): Promise<Written> {
   const date = requireDate('date', d.date);
   if (d.objet.trim() === '') throw new AlsesError('USAGE', `--objet vide (attendu : ce que décide la délibération, tel que publié)`);
+  const typed = textProblems({ id: d.id, numero: d.numero, instance: d.instance, objet: d.objet }, (name) => `--${name}`);
+  if (typed.length > 0) throw new AlsesError('USAGE', typed.map((p) => p.message).join('\n'));
   const { file, text } = await readDispositif(dataDir);
-  const next = addToDispositif(text, displayPath(file), 'deliberations', { id: d.id ?? date, date, numero: d.numero, instance: d.instance, objet: d.objet.trim() });
+  const next = addToDispositif(text, displayPath(file), 'deliberations', { id: d.id ?? date, date, numero: d.numero?.trim(), instance: d.instance?.trim(), objet: d.objet.trim() });
+  refuseNewYamlErrors(text, next, file);
   await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
 }
@@ -116,11 +179,16 @@ const DEPLOIEMENT_HEADER = 'Commune;Collège;Éducation prioritaire;ETP\n';
 
 /**
  * Registers a déploiement and creates its CSV file with the header row, for the staff to fill.
- * @throws AlsesError USAGE on a malformed id or date, an unknown délibération, an existing file.
+ * @throws AlsesError USAGE on a malformed id (`IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH`
+ *   characters) or date, a libellé empty or holding a control character or a character the
+ *   documents' font cannot print, an unknown délibération, an existing file, an entry that would
+ *   make dispositif.yaml invalid.
  */
 export async function addDeploiement(dataDir: string, d: NewDeploiement): Promise<Written> {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : minuscules, chiffres et tirets, ex. rentree-2020)`);
+  if (!isIdentifier(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. rentree-2020)`);
   const effet = requireDate('effet', d.effet);
+  const typed = textProblems({ libelle: d.libelle }, (name) => `--${name}`);
+  if (typed.length > 0) throw new AlsesError('USAGE', typed.map((p) => p.message).join('\n'));
   const { file, text } = await readDispositif(dataDir);
   const deliberations = dispositifIds(text, 'deliberations');
   if (!deliberations.includes(d.deliberation)) {
@@ -131,7 +199,8 @@ export async function addDeploiement(dataDir: string, d: NewDeploiement): Promis
   }
   const csv = insideData(dataDir, d.fichier ?? `deploiements/${d.id}.csv`, 'fichier');
   await refuseExisting(csv.absolute);
-  const next = addToDispositif(text, displayPath(file), 'deploiements', { id: d.id, libelle: d.libelle, fichier: csv.relative, deliberation: d.deliberation, effet });
+  const next = addToDispositif(text, displayPath(file), 'deploiements', { id: d.id, libelle: d.libelle.trim(), fichier: csv.relative, deliberation: d.deliberation, effet });
+  refuseNewYamlErrors(text, next, file);
   await writeFilesAtomically(dataDir, [
     { path: csv.absolute, bytes: new TextEncoder().encode(DEPLOIEMENT_HEADER) },
     { path: file, bytes: new TextEncoder().encode(next) },
@@ -184,14 +253,15 @@ const optionLabel: FieldLabel = (field) => `--${field}`;
  * template of `templatesDir`) and the parameters it takes (`parametres:` of its front matter:
  * each given, no other), the déploiement and délibération (registered in dispositif.yaml).
  * @param label how each field is named in messages (default: the command-line option).
- * @throws DocumentFieldsError (USAGE) with every problem; AlsesError INVALID_INPUT when
+ * @throws DocumentFieldsError (USAGE) with every problem; AlsesError USAGE when the entry would
+ *   make dispositif.yaml invalid all the same (`newYamlErrors`); INVALID_INPUT when
  *   dispositif.yaml cannot be edited; LOCKED when another command writes into the data folder.
  */
 export async function addDocument(dataDir: string, d: DocumentFields, templatesDir = 'templates', label: FieldLabel = optionLabel): Promise<Written> {
   const problems: FieldProblem[] = [];
   const problem = (field: DocumentField, message: string): void => void problems.push({ field, message });
-  if (d.id === '') problem('id', `${label('id')} manquant (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)`);
-  else if (!/^[a-z0-9][a-z0-9-]*$/.test(d.id)) problem('id', `${label('id')} « ${d.id} » invalide (attendu : minuscules, chiffres et tirets, ex. annexe-liste-juillet-2020)`);
+  if (d.id === '') problem('id', `${label('id')} manquant (attendu : ${IDENTIFIER_EXPECTED}, ex. annexe-liste-juillet-2020)`);
+  else if (!isIdentifier(d.id)) problem('id', `${label('id')} « ${d.id} » invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. annexe-liste-juillet-2020)`);
   if (d.au !== undefined && !isIsoDate(d.au)) problem('au', `${label('au')} « ${d.au} » n'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)`);
   const annexe = d.annexe === undefined ? undefined : Number(d.annexe);
   if (annexe !== undefined && !(/^\d+$/.test(d.annexe!.trim()) && annexe >= 1)) problem('annexe', `${label('annexe')} « ${d.annexe} » invalide (attendu : un numéro entier, ex. 1)`);
@@ -223,6 +293,7 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   }
   // In the order of the fields (the form's, the command's help), a stable sort.
   if (problems.length || next === undefined) throw new DocumentFieldsError(problems.sort((a, b) => DOCUMENT_FIELDS.indexOf(a.field) - DOCUMENT_FIELDS.indexOf(b.field)));
+  refuseNewYamlErrors(text, next, file);
   await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
 }

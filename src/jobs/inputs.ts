@@ -2,7 +2,7 @@
  * What every job starts with: the data and the templates, loaded and checked together, and the
  * annexes rendered to documents (no serialisation, nothing written).
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset, type FaultyEntry } from '../dataset/load.ts';
 import type { DispositifFile } from '../dataset/schema.ts';
@@ -10,6 +10,8 @@ import type { Dataset } from '../dataset/model.ts';
 import type { FileHash } from '../output/manifest.ts';
 import { displayPath, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
+import { JOURNAL_FILE } from '../output/journal.ts';
+import { repairFolder } from '../output/lock.ts';
 import { buildAnnexeContext, type AnnexeSelection } from '../reports/annexe.ts';
 import { loadTemplates, type LoadedTemplate, type TemplateSet } from '../templates/environment.ts';
 import { renderTemplate, type RenderedDocument } from '../templates/render.ts';
@@ -66,6 +68,20 @@ export async function templateFilesIn(dir: string): Promise<string[]> {
 }
 
 /**
+ * Completes (or rolls back) a publication into the data folder `dataDir` that was killed midway
+ * (alses import, a yearly job: its journal is there), as those commands would, so that the data
+ * read is whole. When that is not possible — a folder this account may only read, another command
+ * writing there — nothing is done here: `loadDataset` then reports `data/interrupted`, and
+ * nothing is made from the data.
+ */
+async function repairDataFolder(dataDir: string): Promise<void> {
+  if (isWorkbookPath(dataDir) || !(await stat(path.join(dataDir, JOURNAL_FILE)).then(() => true, () => false))) return;
+  await repairFolder(dataDir, { folder: 'données' }).catch((err: unknown) => {
+    if (!(err instanceof AlsesError)) throw err;
+  });
+}
+
+/**
  * Loads and validates the data, then the templates the run needs, so every problem is reported at
  * once.
  * @param selection catalogue ids or template names asked for (and command-line parameters);
@@ -82,6 +98,7 @@ export async function loadInputs(
   const wantedSelection: RenderSelection = isNames(selection) ? { names: selection } : selection;
   const names = wantedSelection.names ?? [];
   const dataPath = options.classeur ?? dataDir;
+  await repairDataFolder(dataDir);
   const [loaded, templateFiles] = await Promise.all([loadDataset(dataPath, options.classeur !== undefined ? { base: dataDir } : {}), templateFilesIn(templatesDir)]);
   const data = { ...loaded, dataset: loaded.dataset ?? loaded.scoped?.dataset };
   const catalogue = data.dataset ? catalogueOf(data.dataset, data.dispositif) : undefined;

@@ -16,7 +16,8 @@ import { formatShortDate } from '../dates.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { RuleId } from '../rules.ts';
-import type { Dataset } from '../dataset/model.ts';
+import type { Dataset, IsoDate } from '../dataset/model.ts';
+import { quote } from '../dataset/text.ts';
 import { isValidSiret, MATIERE_CODE_PATTERN } from '../dataset/scdl-fields.ts';
 import { ACTES_MATIERES } from './actes.ts';
 
@@ -53,7 +54,7 @@ export type ScdlDeliberationRow = Readonly<Record<ScdlDeliberationColumn, string
  * @param source the `dispositif.yaml` the dataset was read from, as diagnostics name it.
  * @throws InvalidInputError (exit 1) listing every missing or unusable field at once: the
  *   collectivité's `siret`, each délibération's `matiere` (named by its id), a matière code the
- *   ACTES table (./actes.ts) does not know.
+ *   ACTES table (./actes.ts) does not know, a value a spreadsheet would run as a formula.
  */
 export function scdlDeliberationRows(dataset: Dataset, source = 'data/dispositif.yaml'): ScdlDeliberationRow[] {
   const diagnostics: Diagnostic[] = [];
@@ -92,6 +93,20 @@ export function scdlDeliberationRows(dataset: Dataset, source = 'data/dispositif
       VOTE_ABSTENTION: '',
       DELIB_URL: '',
     });
+  }
+  // A value starting with = + - @, a tab or a carriage return runs as a formula when the CSV is
+  // opened in a spreadsheet (CSV injection, OWASP; an objet « =HYPERLINK(…) » typed with « alses
+  // deliberation ajouter » did: issue 12). The open data is published as is: refuse it, never alter it.
+  for (const row of rows) {
+    for (const column of SCDL_DELIBERATIONS_COLUMNS) {
+      const value = row[column];
+      if (/^[=+\-@\t\r]/.test(value))
+        error(
+          'opendata/formula',
+          column,
+          `délibération « ${row.DELIB_ID} » du ${formatShortDate(row.DELIB_DATE as IsoDate)} : ${column} ${quote(value)} commençant par ${quote(value[0])}, lu comme une formule par un tableur (attendu : un texte sans = + - @ ni tabulation au début)`,
+        );
+    }
   }
   if (diagnostics.length) throw new InvalidInputError('Données ouvertes non produites : champs manquants ou invalides dans les données.', diagnostics);
   return rows;

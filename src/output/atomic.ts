@@ -30,6 +30,10 @@ const SYSTEM_REASONS: Record<string, string> = {
   ENOSPC: 'disque plein',
   EROFS: 'système de fichiers en lecture seule',
   EDQUOT: 'quota disque dépassé',
+  ENAMETOOLONG: 'nom de fichier trop long (au plus 255 octets, temporaire compris)',
+  ELOOP: 'boucle de liens symboliques',
+  EMFILE: 'trop de fichiers ouverts',
+  EIO: "erreur d'entrée-sortie du disque",
 };
 
 /** A system error (ENOENT, EACCES…) in French: "permission refusée (EACCES)". */

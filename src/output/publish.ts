@@ -10,6 +10,8 @@ import { stat } from 'node:fs/promises';
 import { MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, manifestName, manifestRecord, manifestWith, productVersion, readManifest, sha256, type Manifest, type ManifestOutput, type Provenance } from './manifest.ts';
 import type { OutputFile } from './atomic.ts';
 import { replaceAll } from './transaction.ts';
+import { displayPath } from '../diagnostics.ts';
+import { AlsesError } from '../errors.ts';
 import { plannedManifestSignature, type ManifestKey } from '../signature/manifest.ts';
 
 export { replaceAll } from './transaction.ts';
@@ -59,6 +61,21 @@ async function staleFormats(outDir: string, files: readonly PublishedFile[], pre
 }
 
 /**
+ * Refuses a file that is not directly in `outDir` (a name with `/` or `..`, such as the
+ * `annexe-deploiement-../../x` of a déploiement id typed by hand: issue 12): the manifest records
+ * plain names only, and nothing is ever written outside the output folder.
+ * @throws AlsesError OUTPUT naming the file; nothing has been written.
+ */
+function refuseOutside(outDir: string, files: readonly OutputFile[]): void {
+  const folder = path.resolve(outDir);
+  for (const f of files) {
+    const target = path.resolve(f.path);
+    if (path.dirname(target) !== folder)
+      throw new AlsesError('OUTPUT', `Écriture de « ${displayPath(f.path)} » refusée : ce fichier sortirait du dossier de sortie « ${displayPath(folder)} » (attendu : un nom de fichier sans « / » ni « .. ») ; aucun fichier n'a été écrit.`);
+  }
+}
+
+/**
  * Writes `files` into `outDir` (all of them are in memory already: a failed render never gets
  * here) together with the new `outDir/manifest.json` (computed first, from the current one) and,
  * with `options.manifestKey`, its signature `manifest.json.sig`; without a key, a signature that
@@ -69,7 +86,7 @@ async function staleFormats(outDir: string, files: readonly PublishedFile[], pre
  * the documents, not the manifest.
  * @returns what happened to each of `files`, then the stale files removed (the manifest and
  *   signature are not listed).
- * @throws AlsesError OUTPUT when a file (or the manifest) cannot be written, or the run was
+ * @throws AlsesError OUTPUT when a file would not be directly in `outDir`, or a file (or the manifest) cannot be written, or the run was
  *   stopped (SIGTERM) before publishing, or when the folder's manifest is damaged
  *   (`readManifest`: then nothing is written); LOCKED when the lock was lost; in French.
  */
@@ -78,6 +95,7 @@ export async function publish(
   files: readonly PublishedFile[],
   options: { readonly manifestKey?: ManifestKey | undefined; readonly formats?: readonly string[] } = {},
 ): Promise<PublishResult[]> {
+  refuseOutside(outDir, files);
   // A damaged manifest stops the run before any file is replaced (it is never reset silently).
   const previous = await readManifest(outDir);
   const stale = await staleFormats(outDir, files, previous, options.formats ?? []);

@@ -32,7 +32,25 @@ export interface ServerOptions {
   readonly limits?: PoolLimits;
   /** Largest upload (all files of one request together), in bytes; default 20 MiB. */
   readonly uploadLimitBytes?: number;
+  /** Connection deadlines; default `DEFAULT_DEADLINES`. */
+  readonly deadlines?: Deadlines;
 }
+
+/** How long a client may take to send a request, in milliseconds. */
+export interface Deadlines {
+  /** Its headers, from the connection's start (or the previous request's end). */
+  readonly headersMs: number;
+  /** The whole request, headers and body. */
+  readonly requestMs: number;
+}
+
+/**
+ * Default deadlines: 30 s for the headers, 5 min for a whole request (a 20 MiB upload at 1 Mbit/s
+ * takes under 3 min). Fastify disables Node's request deadline by default: a client sending
+ * its headers or body a byte at a time held its connection for ever, and enough of them held
+ * every connection the process could open (« slowloris », issue 12).
+ */
+export const DEFAULT_DEADLINES: Deadlines = { headersMs: 30_000, requestMs: 300_000 };
 
 /** Default upload limit: 20 MiB. */
 export const DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024;
@@ -43,7 +61,16 @@ export const DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024;
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const uploadLimit = options.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT;
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, trustProxy: false, frameworkErrors: frameworkErrors(uploadLimit) });
+  const deadlines = options.deadlines ?? DEFAULT_DEADLINES;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    frameworkErrors: frameworkErrors(uploadLimit),
+    requestTimeout: deadlines.requestMs,
+    // Node checks both deadlines every `connectionsCheckingInterval` (30 s by default): twice as often as the shorter one, at most.
+    http: { headersTimeout: deadlines.headersMs, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(deadlines.headersMs / 2))) },
+  });
   const pool = new WorkerPool(options.limits ?? DEFAULT_LIMITS);
   const workspaces = new Workspaces(options.dataDir);
   const ctx = new ServerContext({ dataDir: options.dataDir, templatesDir: options.templatesDir, uploadLimit }, pool, workspaces);

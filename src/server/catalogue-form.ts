@@ -6,6 +6,7 @@
  */
 import type { DocumentChoices, DocumentField, FieldLabel, FieldProblem } from './engine.ts';
 import { html, type Html } from './html.ts';
+import { IDENTIFIER_MAX_LENGTH } from '../dataset/schema.ts';
 
 /** The values typed in the form (as sent back after a refusal), by field. */
 export type CatalogueValues = Readonly<Partial<Record<DocumentField, string>>>;
@@ -79,7 +80,7 @@ ${
 ${field(
   'id',
   (d, invalid) => html`<input type="text" id="doc-id" name="id" required value="${values.id ?? ''}" aria-describedby="${d}"${invalid}>`,
-  'En minuscules, chiffres et tirets ; il nomme aussi les fichiers produits (ex. annexe-liste-juillet-2020).',
+  `En minuscules, chiffres et tirets, au plus ${IDENTIFIER_MAX_LENGTH} caractères ; il nomme aussi les fichiers produits (ex. annexe-liste-juillet-2020).`,
 )}
 ${select('modele', undefined, choices.modeles.map((t) => ({ id: t.name, label: `${t.name} — ${t.description}` })))}
 ${field(

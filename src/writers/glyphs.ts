@@ -41,9 +41,15 @@ export function unprintable(text: string): string[] {
   return [...missing];
 }
 
-/** « 😀 » (U+1F600), « 中 » (U+4E2D): characters as messages show them. */
+/**
+ * « 😀 » (U+1F600), « 中 » (U+4E2D): characters as messages show them. An invisible one — a
+ * control or format character such as U+202E, which reverses the rest of the line on a
+ * terminal or a page (issue 12) — is shown by its code alone: « caractère invisible » (U+202E).
+ */
 export const describeCharacters = (chars: readonly string[]): string =>
-  chars.map((c) => `« ${c} » (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  chars
+    .map((c) => `${/^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]$/u.test(c) ? 'caractère invisible' : `« ${c} »`} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`)
+    .join(', ');
 
 /**
  * The `writer/glyph-missing` warning for characters no face prints (each once), or none.

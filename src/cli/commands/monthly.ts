@@ -4,7 +4,7 @@
  * data, 2 usage, 3 render/output failure, 4 locked by another run, 5 written but not e-mailed.
  */
 import { constants } from 'node:fs';
-import { access, appendFile, mkdir } from 'node:fs/promises';
+import { lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { checkWritableFolder, inputFolders } from '../../output/confine.ts';
 import type { CommandModule } from 'yargs';
@@ -31,10 +31,40 @@ const processDurationMs = (): number => Math.round(performance.now());
 
 const STATUS_BY_CODE: Record<number, MonthlyLog['status']> = { 1: 'invalid', 2: 'usage', 3: 'failed', 4: 'locked' };
 
+/** Why the log file is refused: it is a symbolic link, or not a regular file. */
+class LogFileRefused extends Error {}
+
 /**
- * Writes the run's JSON log line: appended to `logFile` (its folder created if needed), or on
- * stderr. When the log file cannot be written, the line goes to stderr with a French warning, so
- * it is never lost silently.
+ * Opens `logFile` for appending (created if missing, its folder too): only a regular file, never
+ * through a symbolic link (a log replaced by a link to /etc/passwd would have a line of JSON
+ * appended to it by a job running as root), never a FIFO (opening it for writing waited for a
+ * reader forever: issue 12). Opened with O_NOFOLLOW and O_NONBLOCK, so that a link or FIFO put in
+ * place after the check is refused too, at once.
+ * @throws LogFileRefused in French; the system's error otherwise.
+ */
+async function openLogFile(logFile: string): Promise<FileHandle> {
+  await mkdir(path.dirname(logFile), { recursive: true });
+  const st = await lstat(logFile).catch(() => undefined);
+  if (st?.isSymbolicLink()) throw new LogFileRefused("c'est un lien symbolique, qui n'est pas suivi");
+  if (st && !st.isFile()) throw new LogFileRefused("ce n'est pas un fichier ordinaire (tube, périphérique, dossier ou socket)");
+  const handle = await open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ELOOP') throw new LogFileRefused("c'est un lien symbolique, qui n'est pas suivi");
+    if (err.code === 'ENXIO') throw new LogFileRefused("ce n'est pas un fichier ordinaire (tube, périphérique, dossier ou socket)");
+    throw err;
+  });
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new LogFileRefused("ce n'est pas un fichier ordinaire (tube, périphérique, dossier ou socket)");
+  }
+  return handle;
+}
+
+const logReason = (err: unknown): string => (err instanceof LogFileRefused ? err.message : systemReason(err));
+
+/**
+ * Writes the run's JSON log line: appended to `logFile` (its folder created if needed; a regular
+ * file only, see `openLogFile`), or on stderr. When the log file cannot be written, the line goes
+ * to stderr with a French warning, so it is never lost silently.
  */
 export async function writeMonthlyLog(line: MonthlyLog, logFile?: string): Promise<void> {
   const json = JSON.stringify(line) + '\n';
@@ -43,27 +73,28 @@ export async function writeMonthlyLog(line: MonthlyLog, logFile?: string): Promi
     return;
   }
   try {
-    await mkdir(path.dirname(logFile), { recursive: true });
-    await appendFile(logFile, json);
+    const handle = await openLogFile(logFile);
+    try {
+      await handle.appendFile(json);
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
-    process.stderr.write(`alses : journal « ${logFile} » impossible à écrire (${systemReason(err)}) ; la ligne de journal suit.\n${json}`);
+    process.stderr.write(`alses : journal « ${logFile} » impossible à écrire (${logReason(err)}) ; la ligne de journal suit.\n${json}`);
   }
 }
 
 /**
- * Checks, before the run, that the log file can be appended to (its folder created if needed), so
- * that a log this account cannot write stops the run at once (exit 3) instead of after the render.
+ * Checks, before the run, that the log file can be appended to (its folder created if needed, the
+ * file too; a regular file only, see `openLogFile`), so that a log this account cannot write
+ * stops the run at once (exit 3) instead of after the render.
  * @throws AlsesError OUTPUT naming the file and the reason, in French.
  */
 export async function checkMonthlyLog(logFile: string): Promise<void> {
   try {
-    await mkdir(path.dirname(logFile), { recursive: true });
-    await access(logFile, constants.W_OK).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-      await access(path.dirname(logFile), constants.W_OK | constants.X_OK);
-    });
+    await (await openLogFile(logFile)).close();
   } catch (err) {
-    throw new AlsesError('OUTPUT', `Journal « ${logFile} » impossible à écrire : ${systemReason(err)} (attendu : un fichier que ce compte peut écrire, voir --log)`);
+    throw new AlsesError('OUTPUT', `Journal « ${logFile} » impossible à écrire : ${logReason(err)} (attendu : un fichier ordinaire que ce compte peut écrire, voir --log)`);
   }
 }
 
