@@ -36,9 +36,12 @@ export const WORKERS_VARIABLE = 'ALSES_TRAVAUX';
 
 /**
  * Table rows a batch needs, summed over its documents and formats, before worker threads are
- * worth starting unasked: a worker first loads the writers (about a second of a core), while
- * the three annexes of the catalogue (some sixty rows) take less than that in all. Measured by
- * `npm run bench` (« catalogue, fils de calcul / l'un après l'autre »).
+ * worth starting unasked. A worker loads its writer (0.15 s of a core) and makes its first
+ * document cold (a PDF: 0.2 s more than warm), and on a 2-core machine it competes with V8's
+ * own background compiling, which keeps the second core half busy during a serial run: the
+ * three annexes of the catalogue (some sixty rows) take as long on two threads as on one
+ * (1.00x, for 10 % more CPU time and 47 MB more memory; measured by `npm run bench`,
+ * « catalogue, fils de calcul / l'un après l'autre »), so a small batch stays serial.
  */
 export const POOL_MIN_ROWS = 5_000;
 

@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
 import { FORMATS, type Format } from '../../writers/formats.ts';
-import { askedThreads, startBatchWorkers, threadCount, WORKERS_VARIABLE, type BatchWorkers } from '../../jobs/batch.ts';
+import { askedThreads, POOL_MIN_ROWS, startBatchWorkers, threadCount, WORKERS_VARIABLE, type BatchWorkers } from '../../jobs/batch.ts';
 import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
 import { showProgress } from '../progress.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
@@ -42,7 +42,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       .option('travaux', {
         type: 'string',
         requiresArg: true,
-        describe: `Documents produits en parallèle (1 : l'un après l'autre ; par défaut : un par cœur, au plus 4, ou ${WORKERS_VARIABLE})`,
+        describe: `Documents produits en parallèle (1 : l'un après l'autre ; par défaut : ${WORKERS_VARIABLE}, sinon un par cœur, au plus 4, pour au moins ${POOL_MIN_ROWS.toLocaleString('fr-FR')} lignes de tableau, sinon 1)`,
         coerce: (v: unknown): number => threadCount(v, '--travaux'),
       })
       .option('format', {
