@@ -190,7 +190,8 @@ function leaveToOthers(batch: SharedBatch, claims: Int32Array, format: Format, o
 export async function claimJobs(batch: SharedBatch, owner: number, preloaded?: Format): Promise<ClaimedResult[]> {
   const claims = new Int32Array(batch.claims);
   const n = batch.jobs.length;
-  const documents = new Map<number, DocumentNode>();
+  // The document last decoded only: a worker of a batch of large documents holds one at a time.
+  let decoded: { readonly id: number; readonly document: DocumentNode } | undefined;
   const used = new Set<Format>(preloaded ? [preloaded] : []);
   const results: ClaimedResult[] = [];
   for (let k = 0; k < n && Atomics.load(claims, n) === 0; k++) {
@@ -200,14 +201,14 @@ export async function claimJobs(batch: SharedBatch, owner: number, preloaded?: F
     if (Math.abs(holder) === MAIN) break;
     if (holder !== 0) continue;
     used.add(job.format);
-    let document = documents.get(job.document);
-    if (!document) {
+    if (decoded?.id !== job.document) {
       const [start, end] = batch.spans[job.document]!;
-      documents.set(job.document, (document = deserialize(new Uint8Array(batch.documents, start, end - start)) as DocumentNode));
+      decoded = undefined;
+      decoded = { id: job.document, document: deserialize(new Uint8Array(batch.documents, start, end - start)) as DocumentNode };
     }
     const warnings: Diagnostic[] = [];
     try {
-      results.push({ index: job.index, bytes: await serialize(document, job.format, warnings), warnings, thread: owner });
+      results.push({ index: job.index, bytes: await serialize(decoded.document, job.format, warnings), warnings, thread: owner });
     } catch (err) {
       Atomics.store(claims, n, 1);
       throw err;
