@@ -12,7 +12,7 @@ import { progressPhase } from '../progress.ts';
 import type { ManifestKey } from '../signature/manifest.ts';
 import type { RenderedDocument } from '../templates/render.ts';
 import { loadInputs, renderLoaded, type Inputs } from './inputs.ts';
-import { batchThreads, poolPaysOff, startBatchWorkers, tableRows } from './batch.ts';
+import { batchThreads, poolPaysOff, startBatchWorkers, tableRows, type BatchWorkers } from './batch.ts';
 import { serializeAll, type Format } from './serialize.ts';
 import { FORMATS } from '../writers/index.ts';
 
@@ -37,6 +37,12 @@ export interface RenderOptions {
   readonly manifestKey?: ManifestKey | undefined;
   /** Threads serialising the documents (`--travaux`; default: `batchThreads`, by the size of the batch; 1: serial), see jobs/batch.ts. */
   readonly threads?: number | undefined;
+  /**
+   * Worker threads started ahead by the caller (`startBatchWorkers`, as the command starts, so
+   * that they load while the data is read); used if the run has several documents, closed by
+   * `renderAll` in any case. None: started here when `threads` asks for them.
+   */
+  readonly workers?: BatchWorkers | undefined;
 }
 
 /**
@@ -70,15 +76,20 @@ export async function renderDocuments(
 
 /**
  * Renders every requested template in every requested format, in memory.
+ * Closes `options.workers` before it returns or throws.
  * @returns the files to write (`outDir/<template>.<format>`), or none when any error was found.
  * @throws Error when a writer fails (rendering failure).
  */
 export async function renderAll(options: RenderOptions): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[] }> {
-  batchThreads(options.threads, 0); // a bad ALSES_TRAVAUX is a usage error before any work
-  const { documents, diagnostics, inputs } = await renderDocuments(options);
-  const rows = documents.reduce((n, d) => n + tableRows(d.document), 0) * options.formats.length;
-  const workers = poolPaysOff(documents.length, documents.length * options.formats.length) ? await startBatchWorkers(batchThreads(options.threads, rows), options.formats) : undefined;
+  let workers = options.workers;
   try {
+    batchThreads(options.threads, 0); // a bad ALSES_TRAVAUX is a usage error before any work
+    const { documents, diagnostics, inputs } = await renderDocuments(options);
+    const rows = documents.reduce((n, d) => n + tableRows(d.document), 0) * options.formats.length;
+    if (!poolPaysOff(documents.length, documents.length * options.formats.length)) {
+      await workers?.close();
+      workers = undefined;
+    } else workers ??= await startBatchWorkers(batchThreads(options.threads, rows), options.formats);
     return { files: await serializeAll(documents, options.outDir, options.formats, inputs, diagnostics, workers), diagnostics };
   } finally {
     await workers?.close();

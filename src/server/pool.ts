@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import type { Format } from '../writers/formats.ts';
 import type { Task, TaskResult } from './tasks.ts';
 
 /** Limits of the pool. */
@@ -18,6 +19,16 @@ export interface PoolLimits {
   readonly threads?: number;
   /** Jobs waiting beyond the running ones before new ones are refused. */
   readonly maxQueue?: number;
+}
+
+/** How the workers start (also what each is given as it starts: `workerData`, read by worker.ts). */
+export interface PoolStart {
+  /**
+   * Start every worker at once (not one, then more as jobs come), each loading the writer of the
+   * heaviest of these formats before it takes a job (`jobs/batch.ts`, `preloadWriter`): for a
+   * command-line batch, whose workers come up while the data is read.
+   */
+  readonly preload?: readonly Format[];
 }
 
 /** Default limits: 60 s per job, 1 GiB of heap per worker. */
@@ -48,12 +59,15 @@ export class WorkerPool {
   readonly #pool: Piscina;
   readonly #limits: PoolLimits;
 
-  constructor(limits: PoolLimits = DEFAULT_LIMITS) {
+  constructor(limits: PoolLimits = DEFAULT_LIMITS, start: PoolStart = {}) {
     this.#limits = limits;
     const threads = limits.threads ?? Math.min(4, Math.max(1, availableParallelism() - 1));
     this.#pool = new Piscina({
       filename: WORKER_ENTRY,
-      minThreads: 1,
+      // Workers started with the pool take jobs at once; later ones only once this thread has
+      // seen them ready (its event loop, busy during a batch).
+      minThreads: start.preload ? threads : 1,
+      workerData: start,
       maxThreads: threads,
       idleTimeout: 5 * 60_000,
       maxQueue: limits.maxQueue ?? 64,

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import { AlsesError, type ErrorCode } from '../errors.ts';
-import type { DocumentNode } from '../document/nodes.ts';
+import type { ClaimedResult, SharedBatch } from '../jobs/batch.ts';
 import type { DataSource, DataState, DocumentParameters, Format, RenderedFile } from './engine.ts';
 
 /** A job for a worker. */
@@ -16,10 +16,8 @@ export type Task =
   | { readonly kind: 'preview'; readonly source: DataSource; readonly templatesDir: string; readonly id: string; readonly parameters: DocumentParameters }
   | { readonly kind: 'monthly'; readonly source: DataSource; readonly templatesDir: string; readonly outDir: string; readonly month: string }
   | { readonly kind: 'save'; readonly source: DataSource; readonly dataDir: string }
-  /** One document in one format, for a command-line batch (`jobs/batch.ts`): loads the writer only. */
-  | { readonly kind: 'serialize'; readonly document: DocumentNode; readonly format: Format }
-  /** Loads the writers of these formats, ahead of `serialize` jobs. */
-  | { readonly kind: 'warm'; readonly formats: readonly Format[] };
+  /** A worker's part of a command-line batch (`jobs/batch.ts`, `claimJobs`): loads the writers only. */
+  | { readonly kind: 'batch'; readonly batch: SharedBatch; readonly owner: number; readonly preloaded?: Format };
 
 /** What each kind of job returns on success. */
 export interface TaskValues {
@@ -29,8 +27,7 @@ export interface TaskValues {
   /** `stale`: date of the newest état or déploiement when the data is stale (see `produceMonthlyReport`). */
   monthly: { readonly status: 'written' | 'unchanged'; readonly files: string[]; readonly stale?: string };
   save: { readonly diagnostics: Diagnostic[]; readonly written: string[]; readonly unchanged: string[] };
-  serialize: { readonly bytes: Uint8Array; readonly warnings: Diagnostic[] };
-  warm: null;
+  batch: ClaimedResult[];
 }
 
 /** An expected failure, as it crosses the thread boundary. */
@@ -46,16 +43,7 @@ export type TaskResult<K extends Task['kind']> = { readonly ok: true; readonly v
 async function perform(task: Task): Promise<TaskValues[Task['kind']]> {
   // The engine (and the libraries behind it) is loaded by the jobs that use it only: a worker
   // of a command-line batch loads the writers alone.
-  if (task.kind === 'warm') {
-    const { WRITERS } = await import('../writers/index.ts');
-    await Promise.all(task.formats.map((format) => WRITERS[format]()));
-    return null;
-  }
-  if (task.kind === 'serialize') {
-    const { serialize } = await import('../writers/index.ts');
-    const warnings: Diagnostic[] = [];
-    return { bytes: await serialize(task.document, task.format, warnings), warnings };
-  }
+  if (task.kind === 'batch') return (await import('../jobs/batch.ts')).claimJobs(task.batch, task.owner, task.preloaded);
   const { inspectData, produceMonthlyReport, renderBundle, renderDocument, saveToData } = await import('./engine.ts');
   switch (task.kind) {
     case 'inspect':

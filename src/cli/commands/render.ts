@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { AlsesError } from '../../errors.ts';
 import { FORMATS, type Format } from '../../writers/formats.ts';
-import { threadCount, WORKERS_VARIABLE } from '../../jobs/batch.ts';
+import { askedThreads, POOL_MIN_ROWS, startBatchWorkers, threadCount, WORKERS_VARIABLE, type BatchWorkers } from '../../jobs/batch.ts';
 import { configuredManifestKey, signedManifestLine, withManifestKeyOption, type ManifestKeyArgs } from '../manifest-key.ts';
 import { showProgress } from '../progress.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
@@ -42,7 +42,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       .option('travaux', {
         type: 'string',
         requiresArg: true,
-        describe: `Documents produits en parallèle (1 : l'un après l'autre ; par défaut : un par cœur, au plus 4, ou ${WORKERS_VARIABLE})`,
+        describe: `Documents produits en parallèle (1 : l'un après l'autre ; par défaut : ${WORKERS_VARIABLE}, sinon un par cœur, au plus 4, pour au moins ${POOL_MIN_ROWS.toLocaleString('fr-FR')} lignes de tableau, sinon 1)`,
         coerce: (v: unknown): number => threadCount(v, '--travaux'),
       })
       .option('format', {
@@ -61,7 +61,12 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
     // The thread that takes the output folder's lock comes up while the documents are made (output/lock.ts).
     const endLockThread = (await import('../../output/lock.ts')).warmLockKeeper(args.out);
     const endProgress = await showProgress();
+    let workers: BatchWorkers | undefined;
     try {
+      // Worker threads asked for come up (each loading its writer) while the data is read and
+      // the documents made; not for one document named, which never uses them (jobs/batch.ts).
+      const threads = askedThreads(args.travaux);
+      if (threads !== undefined && args.documents.length !== 1) workers = await startBatchWorkers(threads, args.format);
       await checkWritableFolder(args.out, '--out', inputFolders(args.data, args.templates));
       const manifestKey = await configuredManifestKey(args.clePrivee, args.out);
       // Loaded here, not with the command: `alses render --help` loads no renderer.
@@ -78,6 +83,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
         waitMs: Math.max(0, args.wait) * 1000,
         manifestKey,
         threads: args.travaux,
+        workers,
       });
       endProgress();
       process.exitCode = reportWrites(diagnostics, outputs);
@@ -86,6 +92,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       endProgress();
       process.exitCode = reportFailure(err);
     } finally {
+      await workers?.close();
       await endLockThread();
     }
   },
