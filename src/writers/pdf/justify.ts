@@ -2,10 +2,17 @@
  * Justified text: French hyphenation, and no gap inside hyphenated words (bpampuch/pdfmake#1368),
  * measured with the font's own advance widths (`src/fonts.ts`).
  */
-import LineBreaker from 'linebreak';
+import { createRequire } from 'node:module';
+import type LineBreakerClass from 'linebreak';
 import type { Content } from 'pdfmake/interfaces.js';
 import { measureText, type FontFace } from '../../fonts.ts';
 import { BREAK_MARK, hyphenateFrench } from '../hyphenation.ts';
+
+/**
+ * linebreak's CommonJS build, the one pdfkit requires: importing `linebreak` would load its ES
+ * module build beside it (a second copy of its Unicode data, decoded again at each cold start).
+ */
+const LineBreaker = createRequire(import.meta.url)('linebreak') as typeof LineBreakerClass;
 
 /**
  * Justified text without a gap inside hyphenated words. pdfmake breaks text where Unicode line
