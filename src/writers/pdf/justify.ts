@@ -63,10 +63,26 @@ export function keepWordsWhole(runs: Content[], width: number, fontSize: number,
 /**
  * `true` when pdfmake may break `word` (no white space in it) somewhere inside it: asked of
  * `linebreak` (Unicode line breaking, UAX #14), the line breaker pdfmake uses, pinned to the
- * version pdfmake depends on so that both find the same breaks.
+ * version pdfmake depends on so that both find the same breaks. Each word's answer is kept for the
+ * process.
  */
 function innerBreaks(word: string): boolean {
-  const breaker = new LineBreaker(word);
-  for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) if (bk.position > 0 && bk.position < word.length) return true;
-  return false;
+  let found = breaksInside.get(word);
+  if (found === undefined) {
+    found = false;
+    const breaker = new LineBreaker(word);
+    for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) if (bk.position > 0 && bk.position < word.length) {
+        found = true;
+        break;
+      }
+    if (breaksInside.size >= WORDS_KEPT) breaksInside.clear();
+    breaksInside.set(word, found);
+  }
+  return found;
 }
+
+/** Words whose answer `innerBreaks` keeps (the documents of a run share most of their words) before emptying. */
+const WORDS_KEPT = 50_000;
+
+/** `innerBreaks` of the words met in the process. */
+const breaksInside = new Map<string, boolean>();
