@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { create, type Font } from 'fontkit';
+import type { Font } from 'fontkit';
 
 /** The typeface's own family name, as DOCX runs, `fontTable.xml`, SVG and CSS name it. */
 export const FONT_FAMILY = 'Source Sans 3';
@@ -30,6 +30,13 @@ const FACE_FILES: Record<FontFace, string> = {
 };
 
 const require = createRequire(import.meta.url);
+
+/**
+ * fontkit's CommonJS build, the one pdfkit requires: importing `fontkit` would load its ES module
+ * build beside it (a second copy of fontkit, restructure, unicode-properties and their Unicode
+ * data, decoded again at each cold start), and parse the faces in a second engine.
+ */
+const fontkit = (): { create(buffer: Uint8Array): unknown } => require('fontkit') as { create(buffer: Uint8Array): unknown };
 
 /**
  * Absolute paths of the TTF files of each face, resolved once from the installed package (so they
@@ -82,7 +89,7 @@ const metrics = new Map<FontFace, FontMetrics>();
 export function fontMetrics(face: FontFace): FontMetrics {
   let found = metrics.get(face);
   if (!found) {
-    found = metricsOf(create(faceBytes(face)) as Font);
+    found = metricsOf(fontkit().create(faceBytes(face)) as Font);
     metrics.set(face, found);
   }
   return found;

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { document, heading, paragraph, strong } from '../src/document/builders.ts';
 import { fontBytes } from '../src/fonts.ts';
-import { sharedTables } from '../src/writers/pdf/patches/fonts.ts';
+import { sharedLayouts, sharedTables } from '../src/writers/pdf/patches/fonts.ts';
 import { pdfText } from './helpers/readback.ts';
 import { renderPdf } from './helpers/writers.ts';
 
@@ -39,6 +39,22 @@ describe('PDF fonts shared between documents', () => {
     const other = Buffer.from(fontBytes().bold);
     other.writeUInt8(other.readUInt8(other.length - 1) ^ 1, other.length - 1);
     expect(fontkit.create(other).GPOS).not.toBe(sharedTables('bold')?.GPOS);
+  });
+
+  it('lays out each word once per process: a later document reuses the glyph runs of the first', async () => {
+    const first = await renderPdf(doc(6));
+    const runs = sharedLayouts('normal');
+    // pdfkit lays out text word by word, each with the space after it; U+200B marks hyphenation points.
+    const word = [...(runs?.keys() ?? [])].find((w) => w.replaceAll('\u200B', '') === 'collège, ');
+    expect(word).toBeDefined();
+    const run = runs?.get(word!) as { glyphs: { id: number }[]; advanceWidth: number };
+    expect(run.glyphs.length).toBe('collège, '.length);
+    expect(run.advanceWidth).toBeGreaterThan(0);
+    expect([...(sharedLayouts('bold')?.keys() ?? [])].map((w) => w.replaceAll('\u200B', ''))).toContain('gras');
+    const second = await renderPdf(doc(7));
+    expect(sharedLayouts('normal')?.get(word!)).toBe(run);
+    expect((await pdfText(first)).join(' ')).toContain('collège');
+    expect((await pdfText(second)).join(' ')).toContain('Essai 7');
   });
 
   it('gives the same bytes for the same document, whatever was printed before', async () => {

@@ -147,6 +147,11 @@ describe('PDF/A-1b (Apache PDFBox Preflight)', () => {
     expect(pngHasTransparency(PNG)).toBe(false);
     expect(pngHasTransparency(opaquePng(ALPHA_PNG))).toBe(false);
     expect(opaquePng(PNG)).toBe(PNG); // opaque images are left as they are
+    // Flattened once per process: the same file again (the logo of every document) gets the
+    // same opaque PNG back, not flattened anew.
+    const flat = opaquePng(ALPHA_PNG);
+    expect(opaquePng(Uint8Array.from(ALPHA_PNG))).toBe(flat);
+    expect(pngHasTransparency(flat)).toBe(false);
     for (const [name, bytes] of pdfs) expect(Buffer.from(bytes).toString('latin1'), name).not.toMatch(/\/SMask|\/CA 0|\/ca 0/);
   });
 });

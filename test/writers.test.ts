@@ -10,7 +10,9 @@ import { cell, column, document, emphasis, heading, image, lineBreak, list, page
 import type { DocumentMeta, DocumentNode, TableRow } from '../src/document/nodes.ts';
 import { parseHtmlSubset } from '../src/document/parse.ts';
 import { serializeAll } from '../src/jobs/serialize.ts';
+import { FONT_FACES, fontMetrics } from '../src/fonts.ts';
 import { toDocx } from '../src/writers/docx/index.ts';
+import { COMMON } from '../src/writers/glyphs.ts';
 import { htmlDocument, toHtml } from '../src/writers/html.ts';
 import { toPdfDefinition } from '../src/writers/pdf/index.ts';
 import { BORDER_WIDTH, CELL_PADDING, documentDate, PAGE_MARGINS, textWidth } from '../src/writers/shared.ts';
@@ -290,6 +292,12 @@ describe('PDF', () => {
       expect.objectContaining({ ruleId: 'writer/glyph-missing', message: expect.stringContaining(': « ☃ » (U+2603), « 漢 » (U+6F22)') }),
     ]);
     expect(toPdfDefinition(small()).warnings).toEqual([]);
+  });
+
+  it('takes for printable without looking them up only characters every face has', () => {
+    const common = Array.from({ length: 0x2100 }, (_, c) => String.fromCodePoint(c)).filter((c) => COMMON.test(c));
+    expect(common.length).toBeGreaterThan(300); // ASCII, Latin-1, Latin Extended-A and the punctuation listed
+    for (const face of FONT_FACES) expect(common.filter((c) => !fontMetrics(face).has(c.codePointAt(0)!)), face).toEqual([]);
   });
 
   it('lays out an empty heading without a bookmark (pdfmake fails on a bookmark without a line)', async () => {

@@ -5,12 +5,16 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import jsonc from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type * as Jsonc from 'jsonc-parser';
 import { z } from 'zod';
 import { displayPath, type Diagnostic } from '../diagnostics.ts';
 import { diagnosticError } from '../errors.ts';
 import { maxDataFileBytes } from '../dataset/rules/files.ts';
 import { systemReason } from './atomic.ts';
+
+/** jsonc-parser, loaded when a file is there to parse (a first run, into an empty folder, has none). */
+const jsoncParser = (): typeof Jsonc => createRequire(import.meta.url)('jsonc-parser') as typeof Jsonc;
 
 /** What reading a JSON file against a schema gave. */
 export type JsonFile<T> =
@@ -151,7 +155,8 @@ export async function readProductFile<T>(file: string, schema: z.ZodType<T>, wor
   if (read.problem === 'absent') return undefined;
   if (read.problem !== undefined) return fail(problemText(read));
   const text = read.text;
-  const errors: jsonc.ParseError[] = [];
+  const jsonc = jsoncParser();
+  const errors: Jsonc.ParseError[] = [];
   const value: unknown = jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first) return fail(`JSON invalide, ${JSON_FAULTS[jsonc.printParseErrorCode(first.error)] ?? jsonc.printParseErrorCode(first.error)}`, lineColumn(text, first.offset));

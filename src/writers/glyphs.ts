@@ -7,22 +7,25 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { FONT_FACES, fontMetrics, type FontFace } from '../fonts.ts';
 
 /**
+ * Characters every face of Source Sans 3 has (checked against the fonts by test/writers.test.ts):
+ * printable ASCII, Latin-1, Latin Extended-A (œ, Œ…), U+200B (the PDF writer's hyphenation
+ * mark), dashes, quotes, "…", "‰", "€" and U+202F.
+ */
+export const COMMON = /^[\u0020-\u007E\u00A0-\u017F\u200B\u2010-\u201E\u2020-\u2023\u2026\u2030\u2032\u2033\u2039\u203A\u202F\u20AC]*$/;
+
+/**
  * The characters of `text` the face has no glyph for, each once, in order of appearance (white
- * space aside: every space character has one).
+ * space aside: every space character has one). Common text (`COMMON`) is not looked up.
  * @throws Error if the font file cannot be read.
  */
 export function missingGlyphs(text: string, face: FontFace): string[] {
+  if (COMMON.test(text)) return [];
   const font = fontMetrics(face);
   const missing = new Set<string>();
   for (const c of text) if (!/\s/.test(c) && !font.has(c.codePointAt(0) ?? 0)) missing.add(c);
   return [...missing];
 }
 
-/**
- * Characters every face of Source Sans 3 has (checked once by hand against the fonts): printable
- * ASCII, Latin-1, Latin Extended-A (œ, Œ…), dashes, quotes, "…", "‰", "€" and U+202F.
- */
-const COMMON = /^[\u0020-\u007E\u00A0-\u017F\u2010-\u201E\u2020-\u2023\u2026\u2030\u2032\u2033\u2039\u203A\u202F\u20AC]*$/;
 /** Whether each character looked up so far is printed by every face. */
 const printable = new Map<string, boolean>();
 

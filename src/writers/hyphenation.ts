@@ -34,21 +34,40 @@ const WORD = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu;
 /**
  * `text` with `mark` (by default the soft hyphen) at the French hyphenation points of its words of
  * at least 6 letters (see the module's rules). Text that already holds a soft hyphen or the mark
- * is returned as it is.
+ * is returned as it is. Each word's points are kept for the process (every document of a run
+ * repeats most of the words of the others).
  */
 export function hyphenateFrench(text: string, mark: string = SOFT_HYPHEN): string {
   if (text.includes(SOFT_HYPHEN) || text.includes(mark)) return text;
   return text.replace(WORD, (word) => {
     if (word.length < 6 || /\p{Lu}/u.test(word)) return word;
-    const parts = hyphen.hyphenateSync(word, { minWordLength: 6 }).split(SOFT_HYPHEN);
-    // After an elision (l’institution), count the letters from the apostrophe.
-    let out = parts[0] ?? '';
-    for (let i = 1; i < parts.length; i++) {
-      const before = out.split(/['’]/).pop() ?? out;
-      const after = parts.slice(i).join('');
-      out += (before.length >= LEFT_MIN && after.length >= RIGHT_MIN ? mark : '') + parts[i];
+    const key = `${mark}${word}`;
+    let out = hyphenated.get(key);
+    if (out === undefined) {
+      out = hyphenateWord(word, mark);
+      if (hyphenated.size >= WORDS_KEPT) hyphenated.clear();
+      hyphenated.set(key, out);
     }
     return out;
   });
+}
+
+/** Words kept hyphenated (the documents of a run share most of their words) before the cache is emptied. */
+const WORDS_KEPT = 50_000;
+
+/** Hyphenated words of the process, keyed by mark and word. */
+const hyphenated = new Map<string, string>();
+
+/** One word (6 letters or more, no capital) with `mark` at its French hyphenation points. */
+function hyphenateWord(word: string, mark: string): string {
+  const parts = hyphen.hyphenateSync(word, { minWordLength: 6 }).split(SOFT_HYPHEN);
+  // After an elision (l’institution), count the letters from the apostrophe.
+  let out = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i++) {
+    const before = out.split(/['’]/).pop() ?? out;
+    const after = parts.slice(i).join('');
+    out += (before.length >= LEFT_MIN && after.length >= RIGHT_MIN ? mark : '') + parts[i];
+  }
+  return out;
 }
 

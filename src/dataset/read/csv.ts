@@ -11,12 +11,16 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { CsvError } from 'csv-parse/sync';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type Iconv from 'iconv-lite';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
 import { positionAt } from '../../diagnostics.ts';
 import type { Cell, ColumnSpec, SourceRow, Table } from './table.ts';
 import { buildTable, headerScore } from './table.ts';
 import { quote } from '../text.ts';
+
+/** iconv-lite, loaded for a file that is not in UTF-8 (most are). */
+const iconvLite = (): typeof Iconv => createRequire(import.meta.url)('iconv-lite') as typeof Iconv;
 
 export type { Cell, ColumnSpec, Table, TableRow } from './table.ts';
 
@@ -105,7 +109,7 @@ function decodeText(bytes: Uint8Array, file: string, diagnostics: Diagnostic[]):
   let text: string;
   let encoding: CsvEncoding;
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    text = iconv.decode(Buffer.from(bytes), bytes[0] === 0xff ? 'utf-16le' : 'utf-16be');
+    text = iconvLite().decode(Buffer.from(bytes), bytes[0] === 0xff ? 'utf-16le' : 'utf-16be');
     encoding = 'utf-16';
   } else {
     try {
@@ -118,7 +122,7 @@ function decodeText(bytes: Uint8Array, file: string, diagnostics: Diagnostic[]):
       const lenient = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
       const bad = lenient.indexOf('\uFFFD');
       if (bad > 0 && /[^\u0000-\u007F]/.test(lenient.slice(0, bad))) {
-        const shown = iconv.decode(Buffer.from(bytes), 'win1252').replace(/^\uFEFF/, '');
+        const shown = iconvLite().decode(Buffer.from(bytes), 'win1252').replace(/^\uFEFF/, '');
         const at = positionOf(lenient, bad, file);
         const lineText = shown.split(/\r\n?|\n/)[(at.line ?? 1) - 1] ?? '';
         return fail(
@@ -129,7 +133,7 @@ function decodeText(bytes: Uint8Array, file: string, diagnostics: Diagnostic[]):
       }
       // Excel's plain "CSV" is Windows-1252. (Node's TextDecoder decodes "windows-1252" as
       // Latin-1, so iconv-lite is used: it marks the five bytes Windows-1252 leaves undefined.)
-      text = iconv.decode(Buffer.from(bytes), 'win1252');
+      text = iconvLite().decode(Buffer.from(bytes), 'win1252');
       encoding = 'windows-1252';
     }
   }

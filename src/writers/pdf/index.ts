@@ -44,6 +44,7 @@ import { dropBottomMargin, groupBlocks, LayoutProbe, PARAGRAPH_STYLE } from './k
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { installHyphenation } from './patches/hyphenation.ts';
+import { discardLayoutWhen, layOutBeforeDrawing, LayoutDiscarded } from './patches/layout-only.ts';
 import { releaseMemoryEarly } from './patches/memory.ts';
 import { installWidowControl } from './patches/widows.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
@@ -99,25 +100,41 @@ export const pdfWriter: Writer<PdfBuild> = {
 /**
  * Prints the document, laying it out again as long as the layout probe finds a table that ends
  * badly (too few rows on its last page, footer rows or signature block alone), each time with one
- * more decision on where tables break (`keep-together.ts`).
+ * more decision on where tables break (`keep-together.ts`). Only the last layout is drawn.
  */
 async function layOut({ doc, first }: PdfBuild): Promise<Uint8Array> {
   configurePdfmake();
   let built = first;
   for (;;) {
-    const bytes = await print(built);
-    const next = built.probe.nextBreaks(built.breaks);
-    if (next === undefined) return bytes;
+    const pass = built;
+    let next: TableBreaks | undefined;
+    let asked = false;
+    const ask = () => ((asked = true), (next = pass.probe.nextBreaks(pass.breaks)) !== undefined);
+    // Asked once laid out, before drawing: a layout done again is not drawn (`patches/layout-only.ts`).
+    discardLayoutWhen(pass.probe.pageBreakBefore, ask);
+    const bytes = await print(pass);
+    if (!asked) ask();
+    if (next === undefined) {
+      if (bytes === undefined) throw new Error('PDF layout discarded, yet no other layout asked');
+      return bytes;
+    }
     built = buildPdf(doc, next);
   }
 }
 
 /**
  * Lays out and prints a definition; before the pdfkit document is ended, its structure tree is
- * attached and it is mended for PDF/A-1b.
+ * attached and it is mended for PDF/A-1b. `undefined` when the layout was discarded before
+ * drawing (`discardLayoutWhen`).
  */
-async function print(built: PdfPass): Promise<Uint8Array> {
-  const pdf = await pdfmake.createPdf(built.definition).getStream();
+async function print(built: PdfPass): Promise<Uint8Array | undefined> {
+  let pdf;
+  try {
+    pdf = await pdfmake.createPdf(built.definition).getStream();
+  } catch (err) {
+    if (err instanceof LayoutDiscarded) return undefined;
+    throw err;
+  }
   attachStructure(pdf, built.structure);
   prepareForPdfa(pdf, built.acte);
   return new Promise((resolve, reject) => {
@@ -144,6 +161,7 @@ function configurePdfmake(): void {
   installWidowControl(PARAGRAPH_STYLE);
   shareParsedFonts();
   releaseMemoryEarly();
+  layOutBeforeDrawing();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => isFontFile(path));

@@ -2,10 +2,17 @@
  * Justified text: French hyphenation, and no gap inside hyphenated words (bpampuch/pdfmake#1368),
  * measured with the font's own advance widths (`src/fonts.ts`).
  */
-import LineBreaker from 'linebreak';
+import { createRequire } from 'node:module';
+import type LineBreakerClass from 'linebreak';
 import type { Content } from 'pdfmake/interfaces.js';
 import { measureText, type FontFace } from '../../fonts.ts';
 import { BREAK_MARK, hyphenateFrench } from '../hyphenation.ts';
+
+/**
+ * linebreak's CommonJS build, the one pdfkit requires: importing `linebreak` would load its ES
+ * module build beside it (a second copy of its Unicode data, decoded again at each cold start).
+ */
+const LineBreaker = createRequire(import.meta.url)('linebreak') as typeof LineBreakerClass;
 
 /**
  * Justified text without a gap inside hyphenated words. pdfmake breaks text where Unicode line
@@ -56,10 +63,26 @@ export function keepWordsWhole(runs: Content[], width: number, fontSize: number,
 /**
  * `true` when pdfmake may break `word` (no white space in it) somewhere inside it: asked of
  * `linebreak` (Unicode line breaking, UAX #14), the line breaker pdfmake uses, pinned to the
- * version pdfmake depends on so that both find the same breaks.
+ * version pdfmake depends on so that both find the same breaks. Each word's answer is kept for the
+ * process.
  */
 function innerBreaks(word: string): boolean {
-  const breaker = new LineBreaker(word);
-  for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) if (bk.position > 0 && bk.position < word.length) return true;
-  return false;
+  let found = breaksInside.get(word);
+  if (found === undefined) {
+    found = false;
+    const breaker = new LineBreaker(word);
+    for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) if (bk.position > 0 && bk.position < word.length) {
+        found = true;
+        break;
+      }
+    if (breaksInside.size >= WORDS_KEPT) breaksInside.clear();
+    breaksInside.set(word, found);
+  }
+  return found;
 }
+
+/** Words whose answer `innerBreaks` keeps (the documents of a run share most of their words) before emptying. */
+const WORDS_KEPT = 50_000;
+
+/** `innerBreaks` of the words met in the process. */
+const breaksInside = new Map<string, boolean>();

@@ -166,11 +166,30 @@ export function pngHasTransparency(png: Uint8Array): boolean {
  * The same picture as an opaque 8-bit RGB PNG, transparent parts on white (PDF/A-1 forbids soft
  * masks, which pdfkit makes from an alpha channel). Images without transparency are returned
  * as they are. resvg decodes every kind of PNG (palette, 16-bit, interlaced) and composites.
+ * The last few images flattened are kept for the process (the same logo is on every document):
+ * the array returned for one of them is the one returned before; do not modify it.
  * @throws Error when the bytes are not a PNG file resvg can read.
  */
 export function opaquePng(png: Uint8Array): Uint8Array {
   if (!pngHasTransparency(png)) return png;
   const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  const known = flattened.find((entry) => entry.png.equals(bytes));
+  if (known) return known.opaque;
+  const opaque = flattenOnWhite(bytes);
+  // The same logo is on every document of a run, and of every run of the web server: flattened once.
+  flattened.push({ png: Buffer.from(bytes), opaque });
+  if (flattened.length > FLATTENED_KEPT) flattened.shift();
+  return opaque;
+}
+
+/** How many transparent PNGs `opaquePng` keeps flattened (the last ones met). */
+const FLATTENED_KEPT = 4;
+
+/** The transparent PNGs flattened by `opaquePng`, oldest first: a copy of the file and the opaque PNG. */
+const flattened: { readonly png: Buffer; readonly opaque: Uint8Array }[] = [];
+
+/** `opaquePng` of a PNG with transparency, with resvg and pngjs. */
+function flattenOnWhite(bytes: Buffer): Uint8Array {
   const width = bytes.readUInt32BE(16);
   const height = bytes.readUInt32BE(20);
   const svg =

@@ -14,6 +14,19 @@
  * read-only to fontkit and pdfkit, and what pdfkit keeps per document (subset, widths, layout
  * cache of its `EmbeddedFont`) stays per document, so the bytes of a PDF are unchanged. Pinned by
  * test/pdf-fonts.test.ts and by the golden hashes (test/golden.test.ts).
+ *
+ * And the laid-out words (internal `EmbeddedFont.layoutCached` of pdfkit, `provideFont` of
+ * pdfmake's `PDFDocument`): pdfkit shapes each word once per document and face (fontkit's
+ * GSUB/GPOS lookups, most of the CPU time of laying out text) and keeps the glyph run in a cache
+ * of the document's font (upstream: foliojs/pdfkit#1527 made that cache; nothing shares it between
+ * documents). The fonts pdfmake provides for the four faces look their words up in one cache per
+ * face for the process instead, so the same words in the next document (every document of a run
+ * has the same headings, running header and footer, table headers, communes and collèges) are not
+ * shaped again. A run depends only on the face and the word (the size scales it later); pdfkit
+ * reads runs and copies them, never modifies them. The subset, widths and character map each
+ * document embeds are still built from its own words (`encode`), so its bytes are unchanged. The
+ * cache is emptied when it holds `LAYOUTS_KEPT` words, so a long-lived process (the web server)
+ * or a huge document does not grow without bound.
  */
 import { createRequire } from 'node:module';
 import { FONT_FACES, fontBytes, type FontFace } from '../../../fonts.ts';
@@ -25,6 +38,33 @@ interface FontkitTtf {
   _glyphs: Record<number, unknown>;
   _getTable(table: unknown): unknown;
 }
+
+/** A glyph run as pdfkit keeps it (internal: fontkit's run, positions scaled to 1000 units per em). */
+type LayoutRun = object;
+
+/** pdfkit's `EmbeddedFont` (internal), as far as patched. */
+interface PdfkitEmbeddedFont {
+  readonly font?: FontkitTtf;
+  /** pdfkit's own per-document cache; absent when the document says `fontLayoutCache: false`. */
+  readonly layoutCache?: Record<string, LayoutRun>;
+  layoutCached(text: string): LayoutRun;
+  layoutRun(text: string): LayoutRun;
+  [LAYOUTS]?: Map<string, LayoutRun> | null;
+}
+
+/** pdfmake's `PDFDocument` (internal), as far as wrapped. */
+interface PdfmakeDocument {
+  provideFont(familyName: string, bold: boolean, italics: boolean): PdfkitEmbeddedFont;
+}
+
+/** On each pdfkit font: the face's shared cache of laid-out words, or null for a font of other bytes. */
+const LAYOUTS = Symbol('alsesSharedLayouts');
+
+/** Words kept laid out per face before the cache is emptied (a word's run is some hundreds of bytes). */
+export const LAYOUTS_KEPT = 20_000;
+
+/** The laid-out words of each face, shared by the documents of the process. */
+const layouts = new Map<FontFace, Map<string, LayoutRun>>();
 
 const require = createRequire(import.meta.url);
 
@@ -38,9 +78,11 @@ let installed = false;
 /**
  * Once per process: makes the fontkit that pdfkit requires (its CommonJS build) share what it
  * decodes of the four faces between documents, by wrapping `TTFFont.prototype._getTable` (the
- * getters fontkit defines per table call it, so a font adopts before it decodes any table).
- * @throws Error when fontkit's internals are no longer as patched (a fontkit upgrade), or when
- *   the font files cannot be read.
+ * getters fontkit defines per table call it, so a font adopts before it decodes any table); and
+ * makes the fonts pdfmake provides for them share their laid-out words (wrapping pdfmake's
+ * `PDFDocument.provideFont`, then pdfkit's `EmbeddedFont.layoutCached` on the first font).
+ * @throws Error when fontkit's, pdfmake's or pdfkit's internals are no longer as patched (an
+ *   upgrade), or when the font files cannot be read.
  */
 export function shareParsedFonts(): void {
   if (installed) return;
@@ -54,7 +96,52 @@ export function shareParsedFonts(): void {
     adopt(this);
     return original.call(this, table);
   };
+
+  const pdfmakeDocument = (require('pdfmake/js/PDFDocument.js') as { default?: { prototype: PdfmakeDocument } }).default?.prototype;
+  if (typeof pdfmakeDocument?.provideFont !== 'function') throw new Error('pdfmake PDFDocument.provideFont missing (pdfmake upgrade?)');
+  const { provideFont } = pdfmakeDocument;
+  pdfmakeDocument.provideFont = function (this: PdfmakeDocument, familyName: string, bold: boolean, italics: boolean) {
+    const font = provideFont.call(this, familyName, bold, italics);
+    if (font[LAYOUTS] === undefined) shareLayouts(font);
+    return font;
+  };
   installed = true;
+}
+
+let layoutPatched = false;
+
+/**
+ * Gives a pdfkit font the shared cache of its face (null for a font of other bytes), and on the
+ * first one, patches `layoutCached` of pdfkit's `EmbeddedFont` to use it.
+ * @throws Error when pdfkit's `EmbeddedFont` is no longer as patched (a pdfkit upgrade).
+ */
+function shareLayouts(font: PdfkitEmbeddedFont): void {
+  const face = font.font === undefined ? undefined : faceOf(font.font.stream?.buffer);
+  if (face === undefined) {
+    font[LAYOUTS] = null;
+    return;
+  }
+  if (!layoutPatched) {
+    const proto = Object.getPrototypeOf(font) as PdfkitEmbeddedFont;
+    const original = proto.layoutCached;
+    if (typeof original !== 'function' || typeof proto.layoutRun !== 'function') throw new Error('pdfkit EmbeddedFont: layoutCached or layoutRun missing (pdfkit upgrade?)');
+    proto.layoutCached = function (this: PdfkitEmbeddedFont, text: string) {
+      const cache = this[LAYOUTS];
+      // A font of other bytes, or a document that turned pdfkit's layout cache off.
+      if (!cache || this.layoutCache === undefined) return original.call(this, text);
+      let run = cache.get(text);
+      if (run === undefined) {
+        run = this.layoutRun(text);
+        if (cache.size >= LAYOUTS_KEPT) cache.clear();
+        cache.set(text, run);
+      }
+      return run;
+    };
+    layoutPatched = true;
+  }
+  let cache = layouts.get(face);
+  if (cache === undefined) layouts.set(face, (cache = new Map()));
+  font[LAYOUTS] = cache;
 }
 
 /**
@@ -87,4 +174,9 @@ function faceOf(buffer: Uint8Array | undefined): FontFace | undefined {
  */
 export function sharedTables(face: FontFace): Readonly<Record<string, unknown>> | undefined {
   return firsts.get(face)?._tables;
+}
+
+/** For tests: the words of `face` laid out for the process, and their runs (undefined before a PDF has used the face). */
+export function sharedLayouts(face: FontFace): ReadonlyMap<string, LayoutRun> | undefined {
+  return layouts.get(face);
 }
