@@ -75,11 +75,6 @@ export const poolPaysOff = (documents: number, jobs: number): boolean => documen
 export interface BatchWorkers {
   /** Worker threads (besides this thread). */
   readonly count: number;
-  /**
-   * Whether they take even one document's formats (see `poolPaysOff`): the monthly job's second
-   * thread, started with the command, has its writer loaded by then (`monthly-thread.ts`).
-   */
-  readonly sharesOneDocument?: boolean;
   run(job: BatchJob): Promise<BatchResult>;
   close(): Promise<void>;
 }

@@ -23,7 +23,7 @@ import { loadInputs } from './inputs.ts';
 import { blocking, scopeDiagnostics, stateDependencies } from './scope.ts';
 import { serializeAll, type Format } from './serialize.ts';
 import { FORMATS, WRITERS } from '../writers/index.ts';
-import type { MonthlyThread } from './monthly-thread.ts';
+import type { ChartThread } from '../reports/chart-thread.ts';
 import type { AlertLog } from '../mail/alert.ts';
 import type { DeliveryLog } from '../mail/deliver.ts';
 
@@ -47,11 +47,10 @@ export interface MonthlyOptions {
   /** Key signing the manifest (src/signature/manifest.ts); none: unsigned. */
   readonly manifestKey?: ManifestKey | undefined;
   /**
-   * The job's second thread (`startMonthlyThread`, started early so that the chart library loads
-   * while this thread loads the data): draws the charts, then serialises the first format while
-   * this thread serialises the others. None: all in this thread.
+   * Thread drawing the charts (`startChartThread`, started early so that the chart library loads
+   * while this thread loads the data); none: drawn in this thread.
    */
-  readonly thread?: MonthlyThread | undefined;
+  readonly chartThread?: ChartThread | undefined;
   /** Issue 15 hook: runs under the lock once the report is published (e-mails it, src/mail/deliver.ts). */
   readonly afterPublish?: (published: PublishedMonthly) => Promise<void>;
 }
@@ -123,14 +122,13 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
       place: { file: sources[0]?.path ?? 'dispositif.yaml' },
       actual: context.donneesAnciennes.derniereDate,
     });
-  // This thread's writers load while the charts are drawn (on the second thread, if any).
-  const here = options.thread ? options.thread.share(options.formats) : options.formats;
-  const [{ charts, views }] = await Promise.all([monthlyCharts(dataset, context, options.thread), Promise.all(here.map((format) => WRITERS[format]()))]);
+  // The writers load while the charts are drawn (on the chart thread, when there is one).
+  const [{ charts, views }] = await Promise.all([monthlyCharts(dataset, context, options.chartThread), Promise.all(options.formats.map((format) => WRITERS[format]()))]);
   const result = renderTemplate(templates, template, { ...context, graphiques: views }, { charts });
   diagnostics.push(...result.diagnostics);
   if (hasErrors(diagnostics)) return { files: [], diagnostics };
   const rendered = { ...result.rendered, name: monthlyBaseName(options.month) };
-  return { files: await serializeAll([rendered], options.outDir, options.formats, inputs, diagnostics, options.thread?.workers), diagnostics, context };
+  return { files: await serializeAll([rendered], options.outDir, options.formats, inputs, diagnostics), diagnostics, context };
 }
 
 /**

@@ -56,7 +56,7 @@ export async function serializeAll(
   const jobs = documents.flatMap((d) => formats.map((format) => ({ d, format, document: d.document, file: path.join(outDir, `${d.name}.${format}`) })));
   progress.start('Production des documents', jobs.length, 'fichiers');
   let done = 0;
-  const results = await serializeBatch(jobs, workers?.sharesOneDocument || poolPaysOff(documents.length, jobs.length) ? workers : undefined, {
+  const results = await serializeBatch(jobs, poolPaysOff(documents.length, jobs.length) ? workers : undefined, {
     start: (i) => progress.update(done, path.basename(jobs[i]!.file)),
     done: (n) => progress.update((done = n), n === jobs.length ? '' : undefined),
   });

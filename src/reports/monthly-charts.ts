@@ -1,8 +1,7 @@
 /**
  * Draws the two charts of the monthly report from their figures (`MonthlyChartInputs`, computed
  * by `monthlyChartInputs` in rapport-mensuel.ts): the one module of the report that loads the
- * chart library (Vega, resvg), on the main thread or on the monthly job's second thread
- * (`jobs/monthly-thread.ts`).
+ * chart library (Vega, resvg), on the main thread or on the chart thread (`chart-thread.ts`).
  */
 import { etpParMoisChart, etpParStructureChart, type EtpParMois, type EtpParStructure, type ObjectifLine } from '../charts/index.ts';
 import type { ChartSource } from '../document/parse.ts';

@@ -11,7 +11,7 @@ import { AlsesError, diagnosticError, InvalidInputError } from '../errors.ts';
 import { formatDate, nextMonth, parisMonth, previousMonth } from '../dates.ts';
 import { sumEtp } from '../dataset/etp.ts';
 import { totalEtp } from '../dataset/compute.ts';
-import type { MonthlyThread } from '../jobs/monthly-thread.ts';
+import type { ChartThread } from './chart-thread.ts';
 import type { MonthlyChartInputs, MonthlyCharts } from './monthly-charts.ts';
 import { buildAnnexeContext, etatAuIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';
 
@@ -250,11 +250,11 @@ export function monthlyChartInputs(dataset: Dataset, context: RapportMensuelCont
 }
 
 /**
- * Charts of the monthly report (see `monthlyChartInputs`), drawn on the monthly job's second
- * thread when given (the chart library then never loads in this thread), else here.
+ * Charts of the monthly report (see `monthlyChartInputs`), drawn on `thread` when given (the
+ * chart library then never loads in this thread), else here.
  * @throws AlsesError INVALID_INPUT when a figure cannot be drawn.
  */
-export async function monthlyCharts(dataset: Dataset, context: RapportMensuelContext, thread?: MonthlyThread): Promise<MonthlyCharts> {
+export async function monthlyCharts(dataset: Dataset, context: RapportMensuelContext, thread?: ChartThread): Promise<MonthlyCharts> {
   const inputs = monthlyChartInputs(dataset, context);
-  return thread ? thread.drawCharts(inputs) : (await import('./monthly-charts.ts')).drawMonthlyCharts(inputs);
+  return thread ? thread.draw(inputs) : (await import('./monthly-charts.ts')).drawMonthlyCharts(inputs);
 }
