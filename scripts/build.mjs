@@ -35,10 +35,9 @@ const EXTERNAL = [
 rmSync(dist, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  // The command line, the worker threads' entry (server/pool.ts finds it beside itself), the
-  // monthly report's chart thread (reports/chart-thread.ts finds it beside itself), and the
-  // maker of the prebuilt font subsets (run below).
-  entryPoints: { main: 'src/cli/main.ts', worker: 'src/server/worker.ts', 'chart-worker': 'src/reports/chart-worker.ts', 'build-font-subsets': 'scripts/build-font-subsets.ts' },
+  // The command line, the worker threads' entry (server/pool.ts finds it beside itself), and
+  // the maker of the prebuilt font subsets (run below).
+  entryPoints: { main: 'src/cli/main.ts', worker: 'src/server/worker.ts', 'build-font-subsets': 'scripts/build-font-subsets.ts' },
   // Every file in one folder two levels below the project, as the modules of src/<folder>/ are:
   // paths relative to a module (`../../package.json`, `../../dist/font-subsets`, `./worker.js`)
   // hold in both.

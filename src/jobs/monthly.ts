@@ -22,8 +22,7 @@ import { renderTemplate } from '../templates/render.ts';
 import { loadInputs } from './inputs.ts';
 import { blocking, scopeDiagnostics, stateDependencies } from './scope.ts';
 import { serializeAll, type Format } from './serialize.ts';
-import { FORMATS, WRITERS } from '../writers/index.ts';
-import type { ChartThread } from '../reports/chart-thread.ts';
+import { FORMATS } from '../writers/index.ts';
 import type { AlertLog } from '../mail/alert.ts';
 import type { DeliveryLog } from '../mail/deliver.ts';
 
@@ -46,11 +45,6 @@ export interface MonthlyOptions {
   readonly staleMonths?: number;
   /** Key signing the manifest (src/signature/manifest.ts); none: unsigned. */
   readonly manifestKey?: ManifestKey | undefined;
-  /**
-   * Thread drawing the charts (`startChartThread`, started early so that the chart library loads
-   * while this thread loads the data); none: drawn in this thread.
-   */
-  readonly chartThread?: ChartThread | undefined;
   /** Issue 15 hook: runs under the lock once the report is published (e-mails it, src/mail/deliver.ts). */
   readonly afterPublish?: (published: PublishedMonthly) => Promise<void>;
 }
@@ -122,8 +116,7 @@ export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Pr
       place: { file: sources[0]?.path ?? 'dispositif.yaml' },
       actual: context.donneesAnciennes.derniereDate,
     });
-  // The writers load while the charts are drawn (on the chart thread, when there is one).
-  const [{ charts, views }] = await Promise.all([monthlyCharts(dataset, context, options.chartThread), Promise.all(options.formats.map((format) => WRITERS[format]()))]);
+  const { charts, views } = await monthlyCharts(dataset, context);
   const result = renderTemplate(templates, template, { ...context, graphiques: views }, { charts });
   diagnostics.push(...result.diagnostics);
   if (hasErrors(diagnostics)) return { files: [], diagnostics };

@@ -5,14 +5,14 @@
  *
  * Units: ETP; months `YYYY-MM` and dates `YYYY-MM-DD` in Europe/Paris.
  */
+import { etpParMoisChart, etpParStructureChart } from '../charts/index.ts';
 import type { Affectation, Dataset, IsoDate } from '../dataset/model.ts';
 import { collegeKey, structurePorteuseLibelle } from '../dataset/model.ts';
 import { AlsesError, diagnosticError, InvalidInputError } from '../errors.ts';
 import { formatDate, nextMonth, parisMonth, previousMonth } from '../dates.ts';
 import { sumEtp } from '../dataset/etp.ts';
 import { totalEtp } from '../dataset/compute.ts';
-import type { ChartThread } from './chart-thread.ts';
-import type { MonthlyChartInputs, MonthlyCharts } from './monthly-charts.ts';
+import type { ChartSource } from '../document/parse.ts';
 import { buildAnnexeContext, etatAuIfAny, summarize, type AnnexeContext, type DeliberationView, type ObjectifView, type RowsSummary } from './annexe.ts';
 
 /** Label of posts whose structure porteuse is not designated yet (e.g. new deployments). */
@@ -235,26 +235,23 @@ export function buildRapportMensuelContext(dataset: Dataset, month: string, file
 }
 
 /**
- * Figures of the monthly report's charts: ETP per structure porteuse at the month's end, and ETP
- * per month from the first état's month to this month against the `effectif` objectif (one whose
- * deadline has passed is no longer drawn as a target ahead).
+ * Charts of the monthly report: ETP per structure porteuse at the month's end, and ETP per month
+ * from the first état's month to this month against the `effectif` objectif.
  */
-export function monthlyChartInputs(dataset: Dataset, context: RapportMensuelContext): MonthlyChartInputs {
+export async function monthlyCharts(dataset: Dataset, context: RapportMensuelContext): Promise<{ charts: Record<string, ChartSource>; views: Record<string, { alt: string; width: number; height: number }> }> {
+  const parStructure = await etpParStructureChart(context.parStructure.map((r) => ({ structurePorteuse: r.libelle, etp: r.etp })));
   const first = dataset.etats[0]?.date.slice(0, 7) ?? context.mois;
+  // An objectif whose deadline has passed is no longer drawn as a target ahead.
   const objectif = dataset.objectifs.find((o) => o.type === 'effectif' && o.echeance >= context.date);
+  const parMois = await etpParMoisChart(etpParMois(dataset, first, context.mois), objectif ? { cible: objectif.cible, libelle: objectif.libelle } : undefined);
   return {
-    parStructure: context.parStructure.map((r) => ({ structurePorteuse: r.libelle, etp: r.etp })),
-    parMois: etpParMois(dataset, first, context.mois),
-    objectif: objectif ? { cible: objectif.cible, libelle: objectif.libelle } : undefined,
+    charts: {
+      'etp-par-structure': { format: 'svg', data: parStructure.svg, png: parStructure.png },
+      'etp-par-mois': { format: 'svg', data: parMois.svg, png: parMois.png },
+    },
+    views: {
+      etpParStructure: { alt: parStructure.alt, width: parStructure.width, height: parStructure.height },
+      etpParMois: { alt: parMois.alt, width: parMois.width, height: parMois.height },
+    },
   };
-}
-
-/**
- * Charts of the monthly report (see `monthlyChartInputs`), drawn on `thread` when given (the
- * chart library then never loads in this thread), else here.
- * @throws AlsesError INVALID_INPUT when a figure cannot be drawn.
- */
-export async function monthlyCharts(dataset: Dataset, context: RapportMensuelContext, thread?: ChartThread): Promise<MonthlyCharts> {
-  const inputs = monthlyChartInputs(dataset, context);
-  return thread ? thread.draw(inputs) : (await import('./monthly-charts.ts')).drawMonthlyCharts(inputs);
 }

@@ -12,7 +12,6 @@ import { usage } from './index.ts';
 import { AlsesError, EXIT_CODES } from '../../errors.ts';
 import { systemReason } from '../../output/atomic.ts';
 import type { MonthlyLog } from '../../jobs/monthly.ts';
-import type { ChartThread } from '../../reports/chart-thread.ts';
 import { FORMATS, type Format } from '../../writers/formats.ts';
 import { showProgress } from '../progress.ts';
 import { nonEmptyPath, reportFailure, reportWrites, waitOption, withDataOptions, type DataOptions } from '../shared.ts';
@@ -110,18 +109,16 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
   handler: async (args) => {
     // The thread that takes the output folder's lock comes up while the job loads (output/lock.ts).
     const endLockThread = (await import('../../output/lock.ts')).warmLockKeeper(args.out);
-    // So does the chart thread, which loads the chart library meanwhile (reports/chart-thread.ts).
-    const chartThread = (await import('../../reports/chart-thread.ts')).startChartThread();
     try {
-      await monthly(args, chartThread);
+      await monthly(args);
     } finally {
-      await Promise.all([endLockThread(), chartThread.close()]);
+      await endLockThread();
     }
   },
 };
 
-/** The `monthly` command's work, once its lock thread and its chart thread are starting. */
-async function monthly(args: MonthlyArgs, chartThread: ChartThread): Promise<void> {
+/** The `monthly` command's work, once its lock thread is starting. */
+async function monthly(args: MonthlyArgs): Promise<void> {
   // Loaded here, not with the command: `alses monthly --help` loads no renderer nor chart library.
   const [{ checkReportMonth, defaultMonth }, { runMonthly }] = await Promise.all([import('../../reports/rapport-mensuel.ts'), import('../../jobs/monthly.ts')]);
   const month = args.month ?? defaultMonth();
@@ -146,7 +143,6 @@ async function monthly(args: MonthlyArgs, chartThread: ChartThread): Promise<voi
       staleMonths: args['perime-apres'],
       manifestKey,
       afterPublish: mailing.afterPublish,
-      chartThread,
     });
     endProgress();
     reportWrites(result.diagnostics, result.outputs, { quiet: args.quiet });
