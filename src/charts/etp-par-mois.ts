@@ -1,7 +1,7 @@
 /**
  * Step chart "ETP en place par mois", with the objectif's rule and label.
  */
-import type { TopLevelSpec } from 'vega-lite';
+import type { Axis, Data, Mark, Spec } from 'vega';
 import type { Objectif } from '../dataset/model.ts';
 import { formatMonth } from '../dates.ts';
 import { formatEtp } from '../format.ts';
@@ -9,7 +9,7 @@ import { measureText } from '../fonts.ts';
 import { shortMonthLabel } from './locale.ts';
 import { LINE_HEIGHT, lineBoxes, MARGIN, overlaps, placeObjectif, textBox, VALUE_DX, VALUE_DY, type Box, type ValueSide } from './placement.ts';
 import { plotSize, renderChart, type Chart } from './render.ts';
-import { baseConfig, BLUE, checkEtp, checkSize, DEFAULT_WIDTH, FONT_SIZE, invalid, TARGET, TEXT, wrapLabel, type ChartOptions } from './style.ts';
+import { baseConfig, BLUE, checkEtp, checkSize, DEFAULT_WIDTH, FONT_SIZE, invalid, TARGET, TEXT, textOf, topLevel, validExpr, wrapLabel, type ChartOptions, type ChartTitle } from './style.ts';
 
 /** One month of `etpParMoisChart`. */
 export interface EtpParMois {
@@ -112,61 +112,122 @@ export async function etpParMoisChart(
   };
   let sides: ValueSide[] = rows.map((r, i) => (shown.has(i) ? sideOf(r) : 'none'));
 
-  const x = {
-    field: 't',
-    type: 'temporal' as const,
-    scale: { type: 'utc' as const, domain, nice: false },
-    axis: {
-      title: null,
-      format: '%b %Y',
-      grid: false,
-      ...(span === 0 ? { values: [time(first.index)] } : { tickCount: { interval: 'month' as const, step } }),
-      labelFlush: true,
-    },
-  };
-  const yEnc = {
-    field: 'etp',
-    type: 'quantitative' as const,
-    scale: { domain: [0, yMax], nice: false, zero: true },
-    axis: { title: 'ETP', format: ',.2~f', tickMinStep: 1, grid: true, tickCount: 5 },
-  };
-  type Layers = NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']>;
-  const specWith = (objectifLabel: Layers, key?: string[]): TopLevelSpec => {
+  /** The objectif's label on its rule: its lines, shift from the rule and date under its left end. */
+  type ObjectifLabel = { text: string | string[]; dy: number; t: number };
+  // Written in Vega as Vega-Lite 6.4 compiled the former Vega-Lite layers (line, points, value
+  // labels above and below their points, the objectif's rule and label): the same pictures.
+  const specWith = (label?: ObjectifLabel, key?: string[]): Spec => {
     const values = rows.map((r, i) => ({ t: time(r.index), etp: r.etp, label: formatEtp(r.etp), side: sides[i] }));
-    const layers: Layers = [
-      {
-        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2, color: BLUE },
-        encoding: { x, y: yEnc },
-      },
-      {
-        mark: { type: 'point', filled: true, size: 28, color: BLUE },
-        encoding: { x, y: yEnc },
-      },
+    const toDate = { type: 'formula', expr: 'toDate(datum["t"])', as: 't' } as const;
+    const validPoint = { type: 'filter', expr: validExpr(['etp'], 't') } as const;
+    const xy = { x: { scale: 'x', field: 't' }, y: { scale: 'y', field: 'etp' } };
+    const data: Data[] = [
+      { name: 'source_0', values },
+      ...(objectif ? [{ name: 'source_1', values: [{ cible: objectif.cible }] }] : []),
+      ...(objectif && label ? [{ name: 'source_2', values: [{ cible: objectif.cible, t: label.t }] }] : []),
+      { name: 'data_0', source: 'source_0', transform: [toDate] },
+      { name: 'data_1', source: 'data_0', transform: [validPoint] },
+      ...(['above', 'below'] as const).map((side, i) => ({ name: `data_${2 + i}`, source: 'data_0', transform: [{ type: 'filter', expr: `datum.side === '${side}'` } as const, validPoint] })),
+      ...(objectif ? [{ name: 'data_4', source: 'source_1', transform: [{ type: 'filter', expr: validExpr(['cible']) } as const] }] : []),
+      ...(objectif && label ? [{ name: 'data_5', source: 'source_2', transform: [toDate, { type: 'filter', expr: validExpr(['cible'], 't') } as const] }] : []),
     ];
-    for (const side of ['above', 'below'] as const) {
-      layers.push({
-        transform: [{ filter: `datum.side === '${side}'` }],
-        mark: { type: 'text', align: 'left', baseline: 'alphabetic', dx: VALUE_DX, dy: VALUE_DY[side], color: TEXT, fontSize: FONT_SIZE },
-        encoding: { x, y: yEnc, text: { field: 'label' } },
-      });
-    }
-    if (objectif) {
-      layers.push(
-        {
-          data: { values: [{ cible: objectif.cible }] },
-          mark: { type: 'rule', color: TARGET, strokeWidth: 1.5, strokeDash: [6, 4] },
-          encoding: { y: { field: 'cible', type: 'quantitative' } },
+    const marks: Mark[] = [
+      {
+        name: 'layer_0_marks',
+        type: 'line',
+        style: ['line'],
+        sort: { field: 'x' },
+        from: { data: 'data_0' },
+        encode: {
+          update: {
+            strokeWidth: { value: 2 },
+            interpolate: { value: 'step-after' },
+            stroke: { value: BLUE },
+            ...xy,
+            defined: { signal: `isValid(datum["t"]) && isFinite(+datum["t"]) && isValid(datum["etp"]) && isFinite(+datum["etp"])` },
+          },
         },
-        ...objectifLabel,
-      );
+      },
+      { name: 'layer_1_marks', type: 'symbol', style: ['point'], from: { data: 'data_1' }, encode: { update: { size: { value: 28 }, fill: { value: BLUE }, ...xy } } },
+      ...(['above', 'below'] as const).map(
+        (side, i): Mark => ({
+          name: `layer_${2 + i}_marks`,
+          type: 'text',
+          style: ['text'],
+          from: { data: `data_${2 + i}` },
+          encode: {
+            update: {
+              align: { value: 'left' },
+              baseline: { value: 'alphabetic' },
+              dx: { value: VALUE_DX },
+              dy: { value: VALUE_DY[side] },
+              fontSize: { value: FONT_SIZE },
+              fill: { value: TEXT },
+              ...xy,
+              text: textOf('label'),
+            },
+          },
+        }),
+      ),
+    ];
+    if (objectif) {
+      marks.push({
+        name: 'layer_4_marks',
+        type: 'rule',
+        style: ['rule'],
+        from: { data: 'data_4' },
+        encode: {
+          update: {
+            strokeWidth: { value: 1.5 },
+            strokeDash: { value: [6, 4] },
+            stroke: { value: TARGET },
+            x: { field: { group: 'width' } },
+            x2: { value: 0 },
+            y: { scale: 'y', field: 'cible' },
+          },
+        },
+      });
+      if (label)
+        marks.push({
+          name: 'layer_5_marks',
+          type: 'text',
+          style: ['text'],
+          from: { data: 'data_5' },
+          encode: {
+            update: {
+              align: { value: 'left' },
+              baseline: { value: 'alphabetic' },
+              text: { value: label.text },
+              dy: { value: label.dy },
+              fontSize: { value: FONT_SIZE },
+              fontWeight: { value: 'bold' },
+              lineHeight: { value: LINE_HEIGHT },
+              fill: { value: TARGET },
+              x: { scale: 'x', field: 't' },
+              y: { scale: 'y', field: 'cible' },
+            },
+          },
+        });
     }
+    const yAxis = { tickCount: 5, tickMinStep: 1 };
+    // A lone month: its one label (and, beside the objectif's label, Vega-Lite's default count).
+    const monthTicks =
+      span === 0
+        ? { values: [{ signal: `datetime(${time(first.index)})` }], aria: false, ...(label ? { tickCount: { signal: 'ceil(width/40)' } } : {}) }
+        : { tickCount: { interval: 'month', step }, aria: false };
     return {
-      width,
-      height,
-      autosize: { type: 'fit', contains: 'padding' },
-      ...(key === undefined ? (titre ? { title: { text: titre } } : {}) : { title: keyTitle(titre, key) }),
-      data: { values },
-      layer: layers,
+      ...topLevel(width, height, key === undefined ? (titre ? { text: titre } : undefined) : keyTitle(titre, key)),
+      data,
+      marks,
+      scales: [
+        { name: 'x', type: 'utc', domain: { fields: domain.map((d) => ({ signal: `{data: datetime(${d})}` })) }, range: [0, { signal: 'width' }], nice: false },
+        { name: 'y', type: 'linear', domain: [0, yMax], range: [{ signal: 'height' }, 0], nice: false, zero: true },
+      ],
+      axes: [
+        { scale: 'y', orient: 'left', grid: true, ...yAxis, gridScale: 'x', domain: false, labels: false, aria: false, maxExtent: 0, minExtent: 0, ticks: false, zindex: 0 },
+        { scale: 'x', orient: 'bottom', grid: false, format: '%b %Y', labelFlush: true, ...monthTicks, zindex: 0 } as Axis,
+        { scale: 'y', orient: 'left', grid: false, title: 'ETP', format: ',.2~f', ...yAxis, aria: false, zindex: 0 },
+      ],
       config: baseConfig(),
     };
   };
@@ -185,7 +246,7 @@ export async function etpParMoisChart(
     '.' +
     (libelle ? ` Ligne horizontale : ${libelle}.` : '');
 
-  let spec = specWith([]);
+  let spec = specWith();
   if (objectif && libelle) {
     // Layout pass: the plot's size with the value labels as they stand (the objectif's label,
     // kept inside the plot, takes no room of its own).
@@ -202,7 +263,7 @@ export async function etpParMoisChart(
     if (place === undefined) {
       // No room by the rule: the label goes under the title, after a dashed sample of the rule.
       const key = wrapLabel(`${KEY_DASHES}\u2002${libelle}`, width - 12, 2, true);
-      return renderChart(specWith([], key), alt, { width, height });
+      return renderChart(specWith(undefined, key), alt, { width, height });
     }
     // Value labels the objectif's label still touches: to the other side of their point, or gone.
     sides = sides.map((side, i) => {
@@ -215,23 +276,7 @@ export async function etpParMoisChart(
     // At the date under its left end, so that it keeps its place among the steps should the plot
     // come out a little wider or narrower now that some value labels moved.
     const t = domain[0]! + (place.x / plot.width) * (domain[1]! - domain[0]!);
-    spec = specWith([
-      {
-        data: { values: [{ cible: objectif.cible, t }] },
-        mark: {
-          type: 'text',
-          text: place.lines.length === 1 ? place.lines[0]! : [...place.lines],
-          align: 'left',
-          baseline: 'alphabetic',
-          dy: place.dy,
-          lineHeight: LINE_HEIGHT,
-          color: TARGET,
-          fontSize: FONT_SIZE,
-          fontWeight: 'bold',
-        },
-        encoding: { x: { field: 't', type: 'temporal' }, y: { field: 'cible', type: 'quantitative' } },
-      },
-    ]);
+    spec = specWith({ text: place.lines.length === 1 ? place.lines[0]! : [...place.lines], dy: place.dy, t });
   }
   return renderChart(spec, alt, { width, height });
 }
@@ -240,7 +285,7 @@ export async function etpParMoisChart(
 const KEY_DASHES = '\u2013 \u2013 \u2013';
 
 /** The chart's title with the objectif's key under it (or the key alone when there is no title). */
-function keyTitle(titre: string | null, key: string[]): NonNullable<Extract<TopLevelSpec, { title?: unknown }>['title']> {
+function keyTitle(titre: string | null, key: string[]): ChartTitle {
   const style = { color: TARGET, fontSize: FONT_SIZE, fontWeight: 'bold' as const };
   return titre
     ? { text: titre, subtitle: key, subtitleColor: style.color, subtitleFontSize: style.fontSize, subtitleFontWeight: style.fontWeight, subtitlePadding: 4 }

@@ -1,10 +1,10 @@
 /**
  * Horizontal bar chart "ETP par structure porteuse".
  */
-import type { TopLevelSpec } from 'vega-lite';
+import type { Spec } from 'vega';
 import { formatEtp } from '../format.ts';
 import { renderChart, type Chart } from './render.ts';
-import { baseConfig, BLUE, checkEtp, checkSize, DEFAULT_WIDTH, FONT_SIZE, GRID, invalid, TEXT, wrapLabel, type ChartOptions } from './style.ts';
+import { baseConfig, BLUE, checkEtp, checkSize, DEFAULT_WIDTH, FONT_SIZE, GRID, invalid, TEXT, textOf, topLevel, validExpr, wrapLabel, type ChartOptions } from './style.ts';
 
 /** One bar of `etpParStructureChart`. */
 export interface EtpParStructure {
@@ -49,41 +49,76 @@ export async function etpParStructureChart(data: readonly EtpParStructure[], opt
   const barSize = Math.max(2, Math.min(22, Math.round((0.7 * (height - (titre ? 28 : 0) - 42)) / rows.length)));
   const maxEtp = Math.max(...rows.map((r) => r.etp));
 
-  const y = {
-    field: 'key',
-    type: 'ordinal' as const,
-    sort: null,
-    axis: {
-      title: null,
-      ticks: false,
-      domain: true,
-      labelLimit: 0,
-      labelExpr: `${JSON.stringify(values.map((v) => v.lines))}[datum.value]`,
-      labelLineHeight: FONT_SIZE + 1,
-    },
-  };
-  const spec: TopLevelSpec = {
-    width,
-    height,
-    autosize: { type: 'fit', contains: 'padding' },
-    ...(titre ? { title: { text: titre } } : {}),
-    data: { values },
-    encoding: { y },
-    layer: [
+  const valid = validExpr(['etp']);
+  const middle = { scale: 'y', field: 'key', band: 0.5 };
+  const xAxis = { tickCount: 6, tickMinStep: 0.5 };
+  const spec: Spec = {
+    ...topLevel(width, height, titre ? { text: titre } : undefined),
+    data: [
+      { name: 'source_0', values },
       {
-        mark: { type: 'bar', color: BLUE, size: barSize },
-        encoding: {
-          x: {
-            field: 'etp',
-            type: 'quantitative',
-            scale: { domain: [0, maxEtp > 0 ? maxEtp : 1], nice: true, zero: true },
-            axis: { title: 'ETP', format: ',.2~f', tickMinStep: 0.5, grid: true, gridColor: GRID, tickCount: 6 },
+        name: 'data_1',
+        source: 'source_0',
+        transform: [
+          { type: 'stack', groupby: ['key'], field: 'etp', sort: { field: [], order: [] }, as: ['etp_start', 'etp_end'], offset: 'zero' },
+          { type: 'filter', expr: valid },
+        ],
+      },
+      { name: 'data_2', source: 'source_0', transform: [{ type: 'filter', expr: valid }] },
+    ],
+    marks: [
+      {
+        name: 'layer_0_marks',
+        type: 'rect',
+        style: ['bar'],
+        from: { data: 'data_1' },
+        encode: { update: { fill: { value: BLUE }, x: { scale: 'x', field: 'etp_end' }, x2: { scale: 'x', field: 'etp_start' }, yc: middle, height: { value: barSize } } },
+      },
+      {
+        name: 'layer_1_marks',
+        type: 'text',
+        style: ['text'],
+        from: { data: 'data_2' },
+        encode: {
+          update: {
+            align: { value: 'left' },
+            baseline: { value: 'middle' },
+            dx: { value: 4 },
+            fontSize: { value: FONT_SIZE },
+            fill: { value: TEXT },
+            x: { scale: 'x', field: 'etp' },
+            y: middle,
+            text: textOf('label'),
           },
         },
       },
+    ],
+    scales: [
+      { name: 'x', type: 'linear', domain: [0, maxEtp > 0 ? maxEtp : 1], range: [0, { signal: 'width' }], nice: true, zero: true },
       {
-        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, color: TEXT, fontSize: FONT_SIZE },
-        encoding: { x: { field: 'etp', type: 'quantitative' }, text: { field: 'label' } },
+        name: 'y',
+        type: 'band',
+        domain: { fields: [{ data: 'data_1', field: 'key' }, { data: 'data_2', field: 'key' }] },
+        range: [0, { signal: 'height' }],
+        paddingInner: 0.1,
+        paddingOuter: 0.05,
+      },
+    ],
+    axes: [
+      { scale: 'x', orient: 'bottom', grid: true, gridColor: GRID, ...xAxis, gridScale: 'y', domain: false, labels: false, aria: false, maxExtent: 0, minExtent: 0, ticks: false, zindex: 0 },
+      { scale: 'x', orient: 'bottom', grid: false, title: 'ETP', format: ',.2~f', ...xAxis, aria: false, labelFlush: true, zindex: 0 },
+      {
+        scale: 'y',
+        orient: 'left',
+        grid: false,
+        domain: true,
+        labelLimit: 0,
+        labelLineHeight: FONT_SIZE + 1,
+        ticks: false,
+        aria: false,
+        // Each bar's name, on one or two lines.
+        encode: { labels: { update: { text: { signal: `${JSON.stringify(values.map((v) => v.lines))}[datum.value]` } } } },
+        zindex: 0,
       },
     ],
     config: baseConfig(),

@@ -4,7 +4,7 @@
  * `etp-par-mois.ts`). Each returns a `Chart`: SVG for the PDF and HTML, PNG at 2× for the DOCX,
  * and a French text alternative.
  *
- * Built with Vega-Lite compiled to Vega and rendered headless (see `render.ts`). Sober style
+ * Written in Vega and rendered headless (see `render.ts`). Sober style
  * (`style.ts`): one dark blue, grey grid, black text, Source Sans 3, no transparency.
  */
 export type { Chart } from './render.ts';

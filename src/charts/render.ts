@@ -1,14 +1,17 @@
 /**
- * Renders a Vega-Lite specification to a print-safe SVG (for pdfmake / svg-to-pdfkit, PDF/A-1b)
+ * Renders a Vega specification to a print-safe SVG (for pdfmake / svg-to-pdfkit, PDF/A-1b)
  * and to a PNG at 2× (for DOCX), both deterministic.
  *
- * Pipeline: vega-lite `compile` → vega `parse` → headless `View` (renderer `none`, French
- * locale) → `toSVG()` → clean-up (hidden labels removed, ids renumbered, decimals rounded) →
- * print-safety check → resvg with Source Sans 3 from npm and no system font.
+ * Pipeline: vega `parse` → headless `View` (renderer `none`, French locale) → `toSVG()` →
+ * clean-up (hidden labels removed, ids renumbered, decimals rounded) → print-safety check →
+ * resvg with Source Sans 3 from npm and no system font.
+ *
+ * The charts are written in Vega itself, not in Vega-Lite: compiling Vega-Lite took a third of
+ * the charts' time and its library (570 kB of JavaScript) a good part of their loading, in a
+ * cold monthly job (issue 11).
  */
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
 import { FONT_FAMILY, FONT_PATHS, measureText } from '../fonts.ts';
 import { escapeXml } from '../xml.ts';
 import { NUMBER_LOCALE_FR, TIME_LOCALE_FR } from './locale.ts';
@@ -40,25 +43,6 @@ interface TextItem {
   limit?: number | string;
   ellipsis?: string;
 }
-
-/** Vega-Lite logger: any warning is a bug in a spec here (the specs are fixed), so it throws; nothing is printed. */
-const QUIET_LOGGER: vega.LoggerInterface = {
-  level() {
-    return vega.Warn;
-  },
-  warn(...args: unknown[]) {
-    throw new Error(`Vega-Lite warning: ${args.map(String).join(' ')}`);
-  },
-  error(...args: unknown[]) {
-    throw new Error(`Vega-Lite error: ${args.map(String).join(' ')}`);
-  },
-  info() {
-    return this;
-  },
-  debug() {
-    return this;
-  },
-};
 
 let metricsInstalled = false;
 
@@ -93,11 +77,10 @@ function installTextMetrics(): void {
   metricsInstalled = true;
 }
 
-/** A headless Vega view of a Vega-Lite spec, French locale, Source Sans 3 metrics. */
-function headlessView(spec: TopLevelSpec): vega.View {
+/** A headless Vega view of a spec, French locale, Source Sans 3 metrics. */
+function headlessView(spec: vega.Spec): vega.View {
   installTextMetrics();
-  const vgSpec = compile(spec, { logger: QUIET_LOGGER }).spec;
-  return new vega.View(vega.parse(vgSpec), {
+  return new vega.View(vega.parse(spec), {
     renderer: 'none',
     logLevel: vega.Error,
     locale: { number: NUMBER_LOCALE_FR, time: TIME_LOCALE_FR } as unknown as vega.LocaleFormatters,
@@ -105,11 +88,11 @@ function headlessView(spec: TopLevelSpec): vega.View {
 }
 
 /**
- * Size, in points, of the plot area (inside the axes) of a single-view Vega-Lite spec laid out
+ * Size, in points, of the plot area (inside the axes) of a single-view Vega spec laid out
  * as `renderChart` lays it out: what `autosize: fit` leaves once titles, axes and marks that
  * overflow the plot have their room. Lets a chart place its annotations in plot coordinates.
  */
-export async function plotSize(spec: TopLevelSpec): Promise<{ width: number; height: number }> {
+export async function plotSize(spec: vega.Spec): Promise<{ width: number; height: number }> {
   const view = headlessView(spec);
   try {
     await view.runAsync();
@@ -119,8 +102,8 @@ export async function plotSize(spec: TopLevelSpec): Promise<{ width: number; hei
   }
 }
 
-/** Renders a Vega-Lite spec (with `width`/`height` = the whole chart, `autosize: fit`). */
-export async function renderChart(spec: TopLevelSpec, alt: string, size: { width: number; height: number }): Promise<Chart> {
+/** Renders a Vega spec (with `width`/`height` = the whole chart, `autosize: fit`). */
+export async function renderChart(spec: vega.Spec, alt: string, size: { width: number; height: number }): Promise<Chart> {
   const view = headlessView(spec);
   let raw: string;
   try {

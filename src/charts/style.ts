@@ -2,7 +2,7 @@
  * What both charts share: options, a sober style (one dark blue, grey grid, black text, Source
  * Sans 3, no transparency), checks of their input, and axis labels wrapped to a width.
  */
-import type { TopLevelSpec } from 'vega-lite';
+import type { Config, Spec, Title } from 'vega';
 import { diagnosticError } from '../errors.ts';
 import { FONT_FAMILY, measureText } from '../fonts.ts';
 
@@ -31,21 +31,16 @@ const TITLE_SIZE = 13;
 /** Whole chart width when not given, in points. */
 export const DEFAULT_WIDTH = 480;
 
-/** Vega-Lite config shared by both charts: opaque marks, French-ready fonts, sober colours. */
-export function baseConfig(): NonNullable<TopLevelSpec['config']> {
+/**
+ * Vega config shared by both charts: opaque marks, French-ready fonts, sober colours. (The config
+ * Vega-Lite 6.4 compiled the charts' former Vega-Lite config to: the charts are now written in
+ * Vega directly, drawing the same pictures.)
+ */
+export function baseConfig(): Config {
+  const opaque = { opacity: 1, fillOpacity: 1, strokeOpacity: 1 };
   return {
-    font: FONT_FAMILY,
-    background: 'white',
-    padding: 6,
     aria: false,
-    view: { stroke: null },
-    mark: { opacity: 1, fillOpacity: 1, strokeOpacity: 1, color: BLUE },
-    bar: { opacity: 1, fillOpacity: 1, strokeOpacity: 1, color: BLUE },
-    line: { opacity: 1, strokeOpacity: 1, color: BLUE },
-    point: { opacity: 1, fillOpacity: 1, strokeOpacity: 1, filled: true, color: BLUE },
-    rule: { opacity: 1, strokeOpacity: 1 },
-    text: { opacity: 1, fillOpacity: 1, color: TEXT, fontSize: FONT_SIZE },
-    title: { fontSize: TITLE_SIZE, fontWeight: 'bold', color: TEXT, anchor: 'start', offset: 10 },
+    mark: { ...opaque },
     axis: {
       labelFont: FONT_FAMILY,
       titleFont: FONT_FAMILY,
@@ -65,8 +60,49 @@ export function baseConfig(): NonNullable<TopLevelSpec['config']> {
       labelOverlap: true,
       labelPadding: 4,
     },
+    style: {
+      'guide-label': { font: FONT_FAMILY },
+      'guide-title': { font: FONT_FAMILY },
+      'group-title': { font: FONT_FAMILY, fontSize: TITLE_SIZE, fontWeight: 'bold', fill: TEXT },
+      'group-subtitle': { font: FONT_FAMILY },
+      cell: { stroke: null },
+      bar: { ...opaque },
+      line: { opacity: 1, strokeOpacity: 1 },
+      point: { ...opaque },
+      rule: { opacity: 1, strokeOpacity: 1 },
+      text: { font: FONT_FAMILY, opacity: 1, fillOpacity: 1, fontSize: FONT_SIZE },
+    },
+  } as Config;
+}
+
+/** A chart's title block: its text, and the key of the objectif's rule when it goes under the title. */
+export type ChartTitle = Omit<Exclude<Title, string>, 'anchor' | 'offset'>;
+
+/**
+ * The top of both charts' Vega specs: `width` × `height` points in all (`autosize: fit`, padding
+ * included), white, 6 pt of padding, the title (if any) at the start, 10 pt above the plot.
+ */
+export function topLevel(width: number, height: number, title: ChartTitle | undefined): Pick<Spec, '$schema' | 'autosize' | 'background' | 'padding' | 'width' | 'height' | 'title' | 'style'> {
+  return {
+    $schema: 'https://vega.github.io/schema/vega/v6.json',
+    autosize: { type: 'fit', contains: 'padding' },
+    background: 'white',
+    padding: 6,
+    width,
+    height,
+    ...(title ? { title: { anchor: 'start', offset: 10, ...title } as Title } : {}),
+    style: 'cell',
   };
 }
+
+/** Vega filter expression: `fields` of a datum all valid numbers (a date field: a date or a number). */
+export function validExpr(fields: readonly string[], date?: string): string {
+  const num = (f: string) => `isValid(datum["${f}"]) && isFinite(+datum["${f}"])`;
+  return [...(date ? [`(isDate(datum["${date}"]) || (${num(date)}))`] : []), ...fields.map(num)].join(' && ');
+}
+
+/** Vega text encoding of a string field (as Vega-Lite writes it). */
+export const textOf = (field: string) => ({ signal: `isValid(datum["${field}"]) ? datum["${field}"] : ""+datum["${field}"]` });
 
 /**
  * @throws AlsesError INVALID_INPUT with `message`, as a `chart/value` diagnostic (a chart's
