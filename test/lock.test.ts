@@ -101,6 +101,8 @@ describe('the lock names its owner and is taken over at once when that owner is 
     expect(second.code, second.stderr).toBe(4);
     expect(second.stderr).toContain(`Une autre production est en cours dans « ${out} » : processus ${first.pid} sur la machine « ${hostname()} », depuis le `);
     expect(second.stderr).toMatch(/depuis le \d{1,2} \S+ \d{4} à \d{2}:\d{2}:\d{2} \(heure de Paris\)/);
+    // render has --wait: it says so, on a line of its own (the lock's message names no option).
+    expect(second.stderr).toContain('; réessayez plus tard.\nPour attendre la fin de l\'autre production, relancez avec --wait <secondes>.\n');
     const done = await first.done;
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).not.toMatch(/ECOMPROMISED|Error/);

@@ -65,6 +65,8 @@ describe('POST /api/catalogue', () => {
     const res = await withOutputLock(data, 0, () => post({ id: 'annexe-liste-2', modele: 'annexe-liste', au: '2019-07-15' }), { folder: 'données' });
     expect(res.statusCode).toBe(409);
     expect((res.json() as { erreur: string }).erreur).toContain('Une autre production est en cours dans');
+    // The page has no --wait: the message names no command-line option (finding: « utilisez --wait » on the page).
+    expect((res.json() as { erreur: string }).erreur).not.toContain('--wait');
     expect(await yaml()).toBe(original);
   });
 

@@ -104,11 +104,16 @@ export function reportWrites(
   return 0;
 }
 
-/** Exit code for an unexpected or typed error, after printing its French message. */
-export function reportFailure(err: unknown): number {
+/**
+ * Exit code for an unexpected or typed error, after printing its French message. `waits`: the
+ * command has a `--wait` option, named after a LOCKED message (the lock's message itself names
+ * no option: the web page and the commands without `--wait` show it too).
+ */
+export function reportFailure(err: unknown, options: { waits?: boolean } = {}): number {
   if (err instanceof AlsesError) {
     if (err.diagnostics.length) printDiagnostics(err.diagnostics);
     process.stderr.write(`alses : ${err.message}\n`);
+    if (err.code === 'LOCKED' && options.waits) process.stderr.write(`Pour attendre la fin de l'autre production, relancez avec --wait <secondes>.\n`);
     return EXIT_CODES[err.code];
   }
   const msg = err instanceof Error ? err.message : String(err);

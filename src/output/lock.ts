@@ -169,7 +169,7 @@ async function acquire(outDir: string, lockPath: string, waitMs: number, unusabl
       if (abandoned && (await takeOver(lockPath, holder))) continue;
       if (Date.now() >= deadline) {
         const who = holder ? ` : ${describeOwner(holder)}` : '';
-        throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} »${who} (verrou ${lockPath}) ; réessayez plus tard ou utilisez --wait.`);
+        throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} »${who} (verrou ${lockPath}) ; réessayez plus tard.`);
       }
       await sleep(Math.min(250, Math.max(0, deadline - Date.now())));
     }

@@ -191,7 +191,7 @@ async function monthly(args: MonthlyArgs): Promise<void> {
   } catch (err) {
     endProgress();
     failure = err;
-    const code = reportFailure(err);
+    const code = reportFailure(err, { waits: true });
     process.exitCode = code;
     log = {
       month,

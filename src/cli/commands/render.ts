@@ -90,7 +90,7 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       if (outputs && manifestKey) process.stdout.write(signedManifestLine(args.out));
     } catch (err) {
       endProgress();
-      process.exitCode = reportFailure(err);
+      process.exitCode = reportFailure(err, { waits: true });
     } finally {
       await workers?.close();
       await endLockThread();
