@@ -131,10 +131,7 @@ function shareLayouts(font: PdfkitEmbeddedFont): void {
       if (!cache || this.layoutCache === undefined) return original.call(this, text);
       let run = cache.get(text);
       if (run === undefined) {
-        // Through pdfkit's own cache of the document, which is never emptied while the document
-        // is made: a document of more words than the shared cache keeps (10,000 rows) finds
-        // again there the words it measured during layout when it draws them, as before.
-        run = original.call(this, text);
+        run = this.layoutRun(text);
         if (cache.size >= LAYOUTS_KEPT) cache.clear();
         cache.set(text, run);
       }
