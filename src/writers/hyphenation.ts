@@ -11,6 +11,7 @@
  */
 // The French patterns; a CommonJS module whose functions Node's ESM loader only sees on its default export.
 import hyphen from 'hyphen/fr/index.js';
+import { remembered } from './process-cache.ts';
 
 /** The soft hyphen: where a line may break, drawn as "-" only when it does. */
 export const SOFT_HYPHEN = '\u00ad';
@@ -41,14 +42,7 @@ export function hyphenateFrench(text: string, mark: string = SOFT_HYPHEN): strin
   if (text.includes(SOFT_HYPHEN) || text.includes(mark)) return text;
   return text.replace(WORD, (word) => {
     if (word.length < 6 || /\p{Lu}/u.test(word)) return word;
-    const key = `${mark}${word}`;
-    let out = hyphenated.get(key);
-    if (out === undefined) {
-      out = hyphenateWord(word, mark);
-      if (hyphenated.size >= WORDS_KEPT) hyphenated.clear();
-      hyphenated.set(key, out);
-    }
-    return out;
+    return remembered(hyphenated, WORDS_KEPT, `${mark}${word}`, () => hyphenateWord(word, mark));
   });
 }
 

@@ -7,6 +7,7 @@ import type LineBreakerClass from 'linebreak';
 import type { Content } from 'pdfmake/interfaces.js';
 import { measureText, type FontFace } from '../../fonts.ts';
 import { BREAK_MARK, hyphenateFrench } from '../hyphenation.ts';
+import { remembered } from '../process-cache.ts';
 
 /**
  * linebreak's CommonJS build, the one pdfkit requires: importing `linebreak` would load its ES
@@ -67,18 +68,11 @@ export function keepWordsWhole(runs: Content[], width: number, fontSize: number,
  * process.
  */
 function innerBreaks(word: string): boolean {
-  let found = breaksInside.get(word);
-  if (found === undefined) {
-    found = false;
+  return remembered(breaksInside, WORDS_KEPT, word, () => {
     const breaker = new LineBreaker(word);
-    for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) if (bk.position > 0 && bk.position < word.length) {
-        found = true;
-        break;
-      }
-    if (breaksInside.size >= WORDS_KEPT) breaksInside.clear();
-    breaksInside.set(word, found);
-  }
-  return found;
+    for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) if (bk.position > 0 && bk.position < word.length) return true;
+    return false;
+  });
 }
 
 /** Words whose answer `innerBreaks` keeps (the documents of a run share most of their words) before emptying. */

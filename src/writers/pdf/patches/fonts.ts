@@ -30,6 +30,7 @@
  */
 import { createRequire } from 'node:module';
 import { FONT_FACES, fontBytes, type FontFace } from '../../../fonts.ts';
+import { remembered } from '../../process-cache.ts';
 
 /** A fontkit `TTFFont` (internal), as far as adopted. */
 interface FontkitTtf {
@@ -129,13 +130,7 @@ function shareLayouts(font: PdfkitEmbeddedFont): void {
       const cache = this[LAYOUTS];
       // A font of other bytes, or a document that turned pdfkit's layout cache off.
       if (!cache || this.layoutCache === undefined) return original.call(this, text);
-      let run = cache.get(text);
-      if (run === undefined) {
-        run = this.layoutRun(text);
-        if (cache.size >= LAYOUTS_KEPT) cache.clear();
-        cache.set(text, run);
-      }
-      return run;
+      return remembered(cache, LAYOUTS_KEPT, text, () => this.layoutRun(text));
     };
     layoutPatched = true;
   }
