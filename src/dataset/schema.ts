@@ -113,6 +113,12 @@ export const IDENTIFIER_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
  */
 export const IDENTIFIER_MAX_LENGTH = 80;
 
+/** What an identifier must be, as messages say it. */
+export const IDENTIFIER_EXPECTED = `minuscules, chiffres et tirets, au plus ${IDENTIFIER_MAX_LENGTH} caractères`;
+
+/** Whether `id` may identify a déploiement or a catalogue document: `IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH` characters. */
+export const isIdentifier = (id: string): boolean => IDENTIFIER_PATTERN.test(id) && id.length <= IDENTIFIER_MAX_LENGTH;
+
 /**
  * An identifier that names files: `IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH`
  * characters. A déploiement id with `../` made `alses render annexe-deploiement --deploiement`

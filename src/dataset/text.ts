@@ -19,6 +19,9 @@ export function foldForComparison(s: string): string {
     .replace(/[^\p{L}\p{N}+]/gu, '');
 }
 
+/** A character's code as messages write it: `U+202E`, `U+1F600`. */
+export const codePoint = (c: string): string => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
 /**
  * A value as messages show it: its control characters (U+0000–001F, U+007F–009F) and
  * bidirectional controls (U+202E « right-to-left override », U+2066–2069, U+200E/200F, U+061C)
@@ -27,7 +30,7 @@ export function foldForComparison(s: string): string {
  * line on a terminal or a page, hiding what is wrong (issue 12).
  */
 export const visible = (value: string): string =>
-  value.replace(/[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+  value.replace(/[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, (c) => `⟨${codePoint(c)}⟩`);
 
 /** Quotes a value in French guillemets: `« rentree-2019 »` (`visible`). */
 export const guillemets = (value: unknown): string => `« ${visible(String(value))} »`;

@@ -12,10 +12,10 @@ import { addToDispositif, dispositifEntries, dispositifIds, removeFromDispositif
 import { templateFilesIn } from './inputs.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
-import { dispositifSchema, IDENTIFIER_MAX_LENGTH, IDENTIFIER_PATTERN, type deliberationSchema, type deploiementEntrySchema } from '../dataset/schema.ts';
+import { dispositifSchema, IDENTIFIER_EXPECTED, isIdentifier, type deliberationSchema, type deploiementEntrySchema } from '../dataset/schema.ts';
 import { readYaml, zodIssuesToDiagnostics } from '../dataset/read/yaml.ts';
 import { describeCharacters, unprintable } from '../writers/glyphs.ts';
-import { guillemets } from '../dataset/text.ts';
+import { codePoint, guillemets } from '../dataset/text.ts';
 import { TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from '../templates/environment.ts';
 import { readFrontMatter, splitFrontMatter } from '../templates/front-matter.ts';
 import { readTemplateFile } from '../templates/files.ts';
@@ -48,12 +48,6 @@ async function readDispositif(dataDir: string): Promise<{ file: string; text: st
   return { file, text };
 }
 
-/** What an id of a déploiement or a document must be, as messages say it. */
-const IDENTIFIER_EXPECTED = `minuscules, chiffres et tirets, au plus ${IDENTIFIER_MAX_LENGTH} caractères`;
-
-/** Whether `id` may identify a déploiement or a document (it names files: schema.ts, `IDENTIFIER_MAX_LENGTH`). */
-const isIdentifier = (id: string): boolean => IDENTIFIER_PATTERN.test(id) && id.length <= IDENTIFIER_MAX_LENGTH;
-
 /**
  * The problems of the texts typed for a new entry of dispositif.yaml (`values`: option or field
  * name → text; absent ones skipped), in French, one per text: empty once trimmed, a control
@@ -69,7 +63,7 @@ function textProblems(values: Readonly<Record<string, string | undefined>>, labe
     const missing = unprintable(value);
     if (value.trim() === '') problems.push({ name, message: `${label(name)} vide (attendu : un texte)` });
     else if (control)
-      problems.push({ name, message: `${label(name)} « ${value.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')} » : caractère de contrôle U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}${control[0] === '\n' ? ' (saut de ligne)' : control[0] === '\t' ? ' (tabulation)' : ''} (attendu : un texte d'une ligne, sans saut de ligne ni tabulation)` });
+      problems.push({ name, message: `${label(name)} « ${value.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')} » : caractère de contrôle ${codePoint(control[0])}${control[0] === '\n' ? ' (saut de ligne)' : control[0] === '\t' ? ' (tabulation)' : ''} (attendu : un texte d'une ligne, sans saut de ligne ni tabulation)` });
     else if (missing.length > 0)
       problems.push({ name, message: `${label(name)} ${guillemets(value)} : ${describeCharacters(missing)} absent(s) de la police des documents (Source Sans 3), imprimé(s) comme un rectangle vide (attendu : des lettres, chiffres et signes que la police imprime)` });
   }

@@ -4,6 +4,7 @@
  * report them (`writer/glyph-missing`).
  */
 import type { Diagnostic } from '../diagnostics.ts';
+import { codePoint } from '../dataset/text.ts';
 import { FONT_FACES, fontMetrics, type FontFace } from '../fonts.ts';
 
 /**
@@ -51,7 +52,7 @@ export function unprintable(text: string): string[] {
  */
 export const describeCharacters = (chars: readonly string[]): string =>
   chars
-    .map((c) => `${/^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]$/u.test(c) ? 'caractère invisible' : `« ${c} »`} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`)
+    .map((c) => `${/^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]$/u.test(c) ? 'caractère invisible' : `« ${c} »`} (${codePoint(c)})`)
     .join(', ');
 
 /**

@@ -18,7 +18,7 @@ import { formatShortDate, isIsoDate } from '../../dates.ts';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
 import { AlsesError } from '../../errors.ts';
 import { addToDispositif, type DispositifList } from '../dispositif-edit.ts';
-import { DISPOSITIF_FILE, IDENTIFIER_MAX_LENGTH, IDENTIFIER_PATTERN } from '../schema.ts';
+import { DISPOSITIF_FILE, IDENTIFIER_EXPECTED, isIdentifier } from '../schema.ts';
 import { foldForComparison, quote } from '../text.ts';
 import type { Cell, ColumnSpec, TableRow } from './table.ts';
 import type { Sheet, Workbook } from './xlsx.ts';
@@ -166,8 +166,8 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
         continue;
       }
       if (ids.has(id)) continue;
-      if (!IDENTIFIER_PATTERN.test(id) || id.length > IDENTIFIER_MAX_LENGTH) {
-        cellError(row.cells.id!, `identifiant de déploiement ${quote(id)} invalide (attendu : minuscules, chiffres et tirets, au plus ${IDENTIFIER_MAX_LENGTH} caractères, ex. rentree-2020)`, diagnostics);
+      if (!isIdentifier(id)) {
+        cellError(row.cells.id!, `identifiant de déploiement ${quote(id)} invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. rentree-2020)`, diagnostics);
         continue;
       }
       if (!deliberationIds.has(deliberation)) {
