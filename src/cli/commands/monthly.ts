@@ -34,6 +34,10 @@ const STATUS_BY_CODE: Record<number, MonthlyLog['status']> = { 1: 'invalid', 2: 
 /** Why the log file is refused: it is a symbolic link, or not a regular file. */
 class LogFileRefused extends Error {}
 
+/** The reasons of `LogFileRefused`, in French. */
+const IS_LINK = "c'est un lien symbolique, qui n'est pas suivi";
+const NOT_REGULAR = "ce n'est pas un fichier ordinaire (tube, périphérique, dossier ou socket)";
+
 /**
  * Opens `logFile` for appending (created if missing, its folder too): only a regular file, never
  * through a symbolic link (a log replaced by a link to /etc/passwd would have a line of JSON
@@ -45,16 +49,16 @@ class LogFileRefused extends Error {}
 async function openLogFile(logFile: string): Promise<FileHandle> {
   await mkdir(path.dirname(logFile), { recursive: true });
   const st = await lstat(logFile).catch(() => undefined);
-  if (st?.isSymbolicLink()) throw new LogFileRefused("c'est un lien symbolique, qui n'est pas suivi");
-  if (st && !st.isFile()) throw new LogFileRefused("ce n'est pas un fichier ordinaire (tube, périphérique, dossier ou socket)");
+  if (st?.isSymbolicLink()) throw new LogFileRefused(IS_LINK);
+  if (st && !st.isFile()) throw new LogFileRefused(NOT_REGULAR);
   const handle = await open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ELOOP') throw new LogFileRefused("c'est un lien symbolique, qui n'est pas suivi");
-    if (err.code === 'ENXIO') throw new LogFileRefused("ce n'est pas un fichier ordinaire (tube, périphérique, dossier ou socket)");
+    if (err.code === 'ELOOP') throw new LogFileRefused(IS_LINK);
+    if (err.code === 'ENXIO') throw new LogFileRefused(NOT_REGULAR);
     throw err;
   });
   if (!(await handle.stat()).isFile()) {
     await handle.close();
-    throw new LogFileRefused("ce n'est pas un fichier ordinaire (tube, périphérique, dossier ou socket)");
+    throw new LogFileRefused(NOT_REGULAR);
   }
   return handle;
 }
