@@ -11,9 +11,11 @@
  * `dist/meta.json` (esbuild's metafile) says which source modules and libraries each file of
  * dist/ holds (test/cli-start.test.ts checks with it what each command loads).
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -32,12 +34,25 @@ const EXTERNAL = [
   'exceljs', 'fastify', '@fastify/multipart', 'nodemailer', 'node-forge', '@signpdf/placeholder-plain', '@signpdf/signpdf', '@signpdf/utils', 'iconv-lite',
 ].flatMap((name) => [name, `${name}/*`]);
 
+/**
+ * vega-canvas's Node build tries `await import('canvas')` (node-canvas, not installed: the charts
+ * are drawn by resvg) at the top of the module; its browser build is the same without that try.
+ * Taken instead so that the bundle has no top-level await (a CommonJS file cannot), and so that
+ * a `canvas` package installed on the machine could not change how Vega measures the charts' text.
+ */
+const VEGA_WITHOUT_NODE_CANVAS = {
+  name: 'vega-canvas-browser-build',
+  setup(b) {
+    b.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: path.join(path.dirname(createRequire(path.join(root, 'node_modules/vega/package.json')).resolve('vega-canvas')), 'vega-canvas.browser.js') }));
+  },
+};
+
 rmSync(dist, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   // The command line, the worker threads' entry (server/pool.ts finds it beside itself), and
   // the maker of the prebuilt font subsets (run below).
-  entryPoints: { main: 'src/cli/main.ts', worker: 'src/server/worker.ts', 'build-font-subsets': 'scripts/build-font-subsets.ts' },
+  entryPoints: { main: 'src/cli/main.ts', worker: 'src/server/worker.ts', 'code-cache': 'src/patches/code-cache.ts', 'build-font-subsets': 'scripts/build-font-subsets.ts' },
   // Every file in one folder two levels below the project, as the modules of src/<folder>/ are:
   // paths relative to a module (`../../package.json`, `../../dist/font-subsets`, `./worker.js`)
   // hold in both.
@@ -50,12 +65,42 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  // The bundled CommonJS libraries `require` Node's own modules.
-  banner: { js: "import { createRequire as __alsesCreateRequire } from 'node:module'; const require = __alsesCreateRequire(import.meta.url);" },
+  plugins: [VEGA_WITHOUT_NODE_CANVAS],
   metafile: true,
   legalComments: 'linked',
   logLevel: 'warning',
+  write: false,
 });
+// Each file esbuild split out, turned into a CommonJS module (same name, same folder; the
+// package.json written beside them says so), so that bin/alses.mjs can hand V8 the code cache
+// of each (src/patches/code-cache.ts) — Node 20 takes no code cache for an ES module. esbuild
+// splits ES modules only, hence the two steps. Dynamic imports become lazy `require`s: a
+// command still evaluates only the files it uses.
+mkdirSync(app, { recursive: true });
+writeFileSync(path.join(app, 'package.json'), '{ "type": "commonjs" }\n');
+for (const file of result.outputFiles) {
+  if (!file.path.endsWith('.js')) {
+    writeFileSync(file.path, file.contents);
+    continue;
+  }
+  const { code } = await transform(file.text, {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__alsesModuleUrl', 'import.meta.dirname': '__dirname' },
+    banner: "var __alsesModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+    legalComments: 'inline',
+    logLevel: 'warning',
+  });
+  writeFileSync(file.path, code);
+}
 writeFileSync(path.join(dist, 'meta.json'), JSON.stringify(result.metafile));
-const { buildFontSubsets } = await import(path.join(app, 'build-font-subsets.js'));
+const { buildFontSubsets } = createRequire(import.meta.url)(path.join(app, 'build-font-subsets.js'));
 await buildFontSubsets();
+// The code cache: V8's compiled code of every CommonJS module a render and a monthly report
+// load (dist/app/ and pdfmake, pdfkit, fontkit…), made by running them once on the project's
+// own data (scripts/train-code-cache.mjs). A failure costs speed only: the program compiles as
+// it would without it.
+const trained = spawnSync(process.execPath, [path.join(root, 'scripts/train-code-cache.mjs')], { cwd: root, encoding: 'utf8' });
+if (trained.status !== 0) process.stderr.write(`build: cache de code non fait (le programme fonctionne sans, plus lentement au démarrage) :\n${trained.stderr}`);

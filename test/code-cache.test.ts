@@ -1,0 +1,75 @@
+/**
+ * The code cache of the shipped build (src/patches/code-cache.ts, issue 11): the modules a
+ * command loads start from the compiled code `npm run build` saved in dist/code-cache/, V8 takes
+ * it on this Node, the documents are the same bytes as without it, and a module changed since
+ * the build runs its new text. Pins the replacement of Node's `Module.prototype._compile`. On the
+ * built program (`npm run build`), in child processes (the hook is process-wide); never on time.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/cli.ts';
+
+const CODE_CACHE_MODULE = path.join(ROOT, 'dist/app/code-cache.js');
+const temp = mkdtempSync(path.join(os.tmpdir(), 'alses-code-cache-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+let scripts = 0;
+
+/** Runs `source` as an ES module file in a new node process (cwd: the project); returns its stdout, failing on a non-zero exit. */
+function node(source: string): string {
+  const file = path.join(temp, `script-${++scripts}.mjs`);
+  writeFileSync(file, source);
+  const run = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout;
+}
+
+/** The counts of `useCodeCache` printed by a child process as its last line. */
+const lastJson = (stdout: string): { used: number; rejected: number } => JSON.parse(stdout.trim().split('\n').at(-1)!) as { used: number; rejected: number };
+
+describe('code cache of the build (dist/code-cache)', () => {
+  it('is taken by this Node for the modules of a render, and the documents are the bytes made without it', () => {
+    const withCache = path.join(temp, 'with');
+    const without = path.join(temp, 'without');
+    const render = (out: string) => `await require(${JSON.stringify(path.join(ROOT, 'dist/app/main.js'))}).main(['render', '--format', 'pdf,docx', '--out', ${JSON.stringify(out)}]);`;
+    const preamble = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(path.join(ROOT, 'x.cjs'))});`;
+    const use = lastJson(
+      node(`${preamble} const use = require(${JSON.stringify(CODE_CACHE_MODULE)}).useCodeCache(${JSON.stringify(path.join(ROOT, 'dist/code-cache'))}); ${render(withCache)} console.log(JSON.stringify(use));`),
+    );
+    // dist/app's files of a render and pdfmake's, pdfkit's, fontkit's…: dozens of modules.
+    expect(use.rejected).toBe(0);
+    expect(use.used).toBeGreaterThan(30);
+    node(`${preamble} ${render(without)}`);
+    const files = readdirSync(without).filter((f) => /\.(pdf|docx)$/.test(f)).sort();
+    expect(files).toHaveLength(6);
+    expect(readdirSync(withCache).filter((f) => /\.(pdf|docx)$/.test(f)).sort()).toEqual(files);
+    for (const file of files) expect(readFileSync(path.join(withCache, file)).equals(readFileSync(path.join(without, file))), file).toBe(true);
+  });
+
+  it('runs the new text of a module changed since its cache was made (same length), and caches no module with a dynamic import', () => {
+    const dir = path.join(temp, 'changed');
+    const cache = path.join(dir, 'cache');
+    const module = path.join(dir, 'answer.cjs');
+    const dynamic = path.join(dir, 'dynamic.cjs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(module, 'module.exports = () => 41;\n');
+    writeFileSync(dynamic, "module.exports = () => import('node:path');\n");
+    const preamble = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(module)}); const cache = require(${JSON.stringify(CODE_CACHE_MODULE)});`;
+    const recorded = node(`${preamble} const recorder = cache.recordCodeCache(); console.log(require('./answer.cjs')()); await require('./dynamic.cjs')(); console.log(recorder.write(${JSON.stringify(cache)}));`);
+    expect(recorded.trim().split('\n')).toEqual(['41', '1']);
+    expect(readdirSync(cache)).toHaveLength(1);
+
+    const run = (): string => node(`${preamble} const use = cache.useCodeCache(${JSON.stringify(cache)}); console.log(require('./answer.cjs')()); console.log(JSON.stringify(use));`);
+    const same = run().trim().split('\n');
+    expect(same[0]).toBe('41');
+    expect(lastJson(same.join('\n'))).toEqual({ used: 1, rejected: 0 });
+
+    writeFileSync(module, 'module.exports = () => 42;\n');
+    const changed = run().trim().split('\n');
+    expect(changed[0]).toBe('42');
+    expect(lastJson(changed.join('\n'))).toEqual({ used: 0, rejected: 0 });
+  });
+});
