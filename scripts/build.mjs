@@ -16,6 +16,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, transform } from 'esbuild';
+import { copyYargsLocales, VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST } from './build-patches.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -27,25 +28,12 @@ const EXTERNAL = [
   // Reached into by patches/ (createRequire of internal files): one copy, node_modules'.
   'pdfmake', 'pdfkit', 'fontkit',
   // Read their own files: native binary, WebAssembly, locales, worker script, data files.
-  '@resvg/resvg-js', 'subset-font', 'yargs', 'piscina', 'proper-lockfile', 'hyphen', 'linebreak', 'pngjs',
+  '@resvg/resvg-js', 'subset-font', 'piscina', 'proper-lockfile', 'hyphen', 'linebreak', 'pngjs',
   // Universal (UMD) module esbuild cannot follow.
   'jsonc-parser',
   // Not used by a cold command (workbook import, web server, mail, signature).
   'exceljs', 'fastify', '@fastify/multipart', 'nodemailer', 'node-forge', '@signpdf/placeholder-plain', '@signpdf/signpdf', '@signpdf/utils', 'iconv-lite',
 ].flatMap((name) => [name, `${name}/*`]);
-
-/**
- * vega-canvas's Node build tries `await import('canvas')` (node-canvas, not installed: the charts
- * are drawn by resvg) at the top of the module; its browser build is the same without that try.
- * Taken instead so that the bundle has no top-level await (a CommonJS file cannot), and so that
- * a `canvas` package installed on the machine could not change how Vega measures the charts' text.
- */
-const VEGA_WITHOUT_NODE_CANVAS = {
-  name: 'vega-canvas-browser-build',
-  setup(b) {
-    b.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: path.join(path.dirname(createRequire(path.join(root, 'node_modules/vega/package.json')).resolve('vega-canvas')), 'vega-canvas.browser.js') }));
-  },
-};
 
 rmSync(dist, { recursive: true, force: true });
 const result = await build({
@@ -65,7 +53,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  plugins: [VEGA_WITHOUT_NODE_CANVAS],
+  plugins: [VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST],
   metafile: true,
   legalComments: 'linked',
   logLevel: 'warning',
@@ -96,6 +84,7 @@ for (const file of result.outputFiles) {
   writeFileSync(file.path, code);
 }
 writeFileSync(path.join(dist, 'meta.json'), JSON.stringify(result.metafile));
+copyYargsLocales(dist);
 const { buildFontSubsets } = createRequire(import.meta.url)(path.join(app, 'build-font-subsets.js'));
 await buildFontSubsets();
 // The code cache: V8's compiled code of every CommonJS module a render and a monthly report

@@ -48,6 +48,9 @@ describe('alses: commands load what they use', () => {
   it('--help lists every command without loading any command module or heavy library', () => {
     const { stdout, packages, modules } = loads(['--help']);
     for (const name of ['validate', 'render', 'monthly', 'serve', 'signer', 'opendata']) expect(stdout).toContain(`alses ${name}`);
+    // yargs's own words in French: its translations found by the bundled yargs (scripts/build-patches.mjs).
+    expect(stdout).toContain("Affiche l'aide");
+    expect(stdout).toContain('[booléen]');
     expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
     expect(modules.filter((m) => m.startsWith('cli/commands/') && m !== 'cli/commands/index.js')).toEqual([]);
   });

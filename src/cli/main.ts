@@ -51,7 +51,7 @@ function parser(y: Argv, loaded: ReadonlyMap<CommandName, CommandModule<object, 
     .recommendCommands()
     .help('help')
     .alias('help', 'h')
-    .version()
+    .version(packageVersion())
     .alias('version', 'V')
     .epilogue('Codes de sortie : 0 succès, 1 données ou modèle invalides, 2 erreur d\'utilisation, 3 échec de production ou d\'écriture, 4 une autre production écrit déjà dans le dossier de sortie, 5 rapport mensuel écrit mais non envoyé, 6 rapport mensuel écrit sur des données anciennes.')
     .fail((msg, err) => {

@@ -1,0 +1,60 @@
+/**
+ * The bundler's reaches into libraries' files (scripts/build.mjs), each naming why and the
+ * upstream issue, each pinned by a test.
+ */
+import { cpSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/**
+ * vega-canvas's Node build tries `await import('canvas')` (node-canvas, not installed: the charts
+ * are drawn by resvg) at the top of the module; its browser build is the same without that try.
+ * Taken instead so that the bundle has no top-level await (a CommonJS file cannot), and so that
+ * a `canvas` package installed on the machine could not change how Vega measures the charts'
+ * text. Pinned by the charts' golden bytes (test/charts.test.ts).
+ */
+export const VEGA_WITHOUT_NODE_CANVAS = {
+  name: 'vega-canvas-browser-build',
+  setup(build) {
+    const nodeBuild = createRequire(path.join(root, 'node_modules/vega/package.json')).resolve('vega-canvas');
+    build.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: path.join(path.dirname(nodeBuild), 'vega-canvas.browser.js') }));
+  },
+};
+
+/** Where the bundle finds yargs's translations (fr.json for the help's « [booléen] »…): dist/yargs-locales. */
+export const YARGS_LOCALES = 'yargs-locales';
+
+/**
+ * yargs (ESM) finds its translations beside its own file, `import.meta.url` + `../../../locales`
+ * (yargs/yargs#1929, evanw/esbuild#1492: bundling moves the file), and the program's
+ * package.json above the `node_modules` folder it is in. Bundled, it looks in dist/yargs-locales
+ * instead, where `copyYargsLocales` puts them, and in the project's folder. Throws at build time
+ * if yargs's file no longer has those lines. Pinned by test/cli-start.test.ts (the help in French).
+ */
+export const YARGS_LOCALES_IN_DIST = {
+  name: 'yargs-locales-in-dist',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      // `__dirname` is the bundle's file, dist/app/<chunk>.js: two folders up is dist/, three the project.
+      for (const [line, bundled] of [
+        ["resolve(__dirname, '../../../locales')", `resolve(__dirname, '../../${YARGS_LOCALES}')`],
+        // yargs reads the "yargs" settings of the package.json above its caller (the program's):
+        // "node_modules" is no longer in the path, so the project folder is given.
+        ["__dirname.substring(0, __dirname.lastIndexOf('node_modules'))", "resolve(__dirname, '../../..')"],
+      ]) {
+        if (!source.includes(line)) throw new Error(`${args.path} : « ${line} » introuvable (yargs a changé : revoir scripts/build-patches.mjs)`);
+        source = source.replace(line, bundled);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
+/** Copies yargs's translations into `<dist>/yargs-locales` (see YARGS_LOCALES_IN_DIST). */
+export function copyYargsLocales(dist) {
+  const yargs = path.dirname(createRequire(path.join(root, 'package.json')).resolve('yargs/package.json'));
+  cpSync(path.join(yargs, 'locales'), path.join(dist, YARGS_LOCALES), { recursive: true });
+}
