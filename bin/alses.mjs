@@ -4,6 +4,7 @@
 // cache made by the build (dist/code-cache/, src/patches/code-cache.ts) when there is one.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const main = new URL('../dist/app/main.js', import.meta.url);
@@ -11,5 +12,5 @@ if (!existsSync(main)) {
   process.stderr.write("alses : le programme n'est pas compilé (dist/ absent) ; lancez « npm run build » dans le dossier du projet.\n");
   process.exit(3);
 }
-require('../dist/app/code-cache.js').useCodeCache(new URL('../dist/code-cache', import.meta.url).pathname);
+require('../dist/app/code-cache.js').useCodeCache(fileURLToPath(new URL('../dist/code-cache', import.meta.url)), fileURLToPath(new URL('..', import.meta.url)));
 await require('../dist/app/main.js').run();

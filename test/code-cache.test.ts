@@ -37,7 +37,7 @@ describe('code cache of the build (dist/code-cache)', () => {
     const render = (out: string) => `await require(${JSON.stringify(path.join(ROOT, 'dist/app/main.js'))}).main(['render', '--format', 'pdf,docx', '--out', ${JSON.stringify(out)}]);`;
     const preamble = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(path.join(ROOT, 'x.cjs'))});`;
     const use = lastJson(
-      node(`${preamble} const use = require(${JSON.stringify(CODE_CACHE_MODULE)}).useCodeCache(${JSON.stringify(path.join(ROOT, 'dist/code-cache'))}); ${render(withCache)} console.log(JSON.stringify(use));`),
+      node(`${preamble} const use = require(${JSON.stringify(CODE_CACHE_MODULE)}).useCodeCache(${JSON.stringify(path.join(ROOT, 'dist/code-cache'))}, ${JSON.stringify(ROOT)}); ${render(withCache)} console.log(JSON.stringify(use));`),
     );
     // dist/app's files of a render and pdfmake's, pdfkit's, fontkit's…: dozens of modules.
     expect(use.rejected).toBe(0);
@@ -49,7 +49,7 @@ describe('code cache of the build (dist/code-cache)', () => {
     for (const file of files) expect(readFileSync(path.join(withCache, file)).equals(readFileSync(path.join(without, file))), file).toBe(true);
   });
 
-  it('runs the new text of a module changed since its cache was made (same length), and caches no module with a dynamic import', () => {
+  it('runs the new text of a module changed since its cache was made (same length, new time), and caches no module with a dynamic import', () => {
     const dir = path.join(temp, 'changed');
     const cache = path.join(dir, 'cache');
     const module = path.join(dir, 'answer.cjs');
@@ -58,11 +58,11 @@ describe('code cache of the build (dist/code-cache)', () => {
     writeFileSync(module, 'module.exports = () => 41;\n');
     writeFileSync(dynamic, "module.exports = () => import('node:path');\n");
     const preamble = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(module)}); const cache = require(${JSON.stringify(CODE_CACHE_MODULE)});`;
-    const recorded = node(`${preamble} const recorder = cache.recordCodeCache(); console.log(require('./answer.cjs')()); await require('./dynamic.cjs')(); console.log(recorder.write(${JSON.stringify(cache)}));`);
+    const recorded = node(`${preamble} const recorder = cache.recordCodeCache(); console.log(require('./answer.cjs')()); await require('./dynamic.cjs')(); console.log(recorder.write(${JSON.stringify(cache)}, ${JSON.stringify(dir)}));`);
     expect(recorded.trim().split('\n')).toEqual(['41', '1']);
-    expect(readdirSync(cache)).toHaveLength(1);
+    expect(readdirSync(cache).sort()).toEqual(['0.bin', 'index.json']);
 
-    const run = (): string => node(`${preamble} const use = cache.useCodeCache(${JSON.stringify(cache)}); console.log(require('./answer.cjs')()); console.log(JSON.stringify(use));`);
+    const run = (): string => node(`${preamble} const use = cache.useCodeCache(${JSON.stringify(cache)}, ${JSON.stringify(dir)}); console.log(require('./answer.cjs')()); console.log(JSON.stringify(use));`);
     const same = run().trim().split('\n');
     expect(same[0]).toBe('41');
     expect(lastJson(same.join('\n'))).toEqual({ used: 1, rejected: 0 });
@@ -71,5 +71,11 @@ describe('code cache of the build (dist/code-cache)', () => {
     const changed = run().trim().split('\n');
     expect(changed[0]).toBe('42');
     expect(lastJson(changed.join('\n'))).toEqual({ used: 0, rejected: 0 });
+
+    // A damaged index: every module compiled from its text, nothing thrown.
+    writeFileSync(path.join(cache, 'index.json'), '{ "answer.cjs": ');
+    const damaged = run().trim().split('\n');
+    expect(damaged[0]).toBe('42');
+    expect(lastJson(damaged.join('\n'))).toEqual({ used: 0, rejected: 0 });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * V8's code cache for the CommonJS modules the program loads (dist/app/ and the libraries left
  * in node_modules: pdfmake, pdfkit, fontkit…), made once by `npm run build` and read at every
- * start. Without it, V8 parses and compiles some 300 ms of JavaScript at each cold command.
+ * start. Without it, V8 parses and compiles some 250 ms of JavaScript at each cold command.
  *
  * A reach into Node's module loader: `Module.prototype._compile` (the method that turns a
  * CommonJS file's text into its function, used the same way by ts-node and v8-compile-cache) is
@@ -10,13 +10,16 @@
  * it writes its cache at run time into a folder of its own, and Node 20 has nothing like it.
  * Pinned by test/code-cache.test.ts.
  *
- * The cache is addressed by content: `<dir>/<sha1 of the file's text>.bin`, so a file changed
- * since the build is simply compiled as usual, and a cache V8 refuses (other Node version or V8
- * flags) is ignored by V8 itself: the program runs the same, more slowly. Nothing is written at
- * run time; `recordCodeCache` (the build) writes the folder.
+ * The folder holds `index.json` — for each module, by its path relative to the project: the
+ * size in bytes and modification time of the file the cache was made from, and the file of its
+ * code — and one `<n>.bin` per module. A module whose file changed since (size or time; npm
+ * installs packages with a fixed time, a change gives a new one) is compiled as usual, and so
+ * is one whose cache V8 refuses (other Node version or V8 flags): the program runs the same,
+ * more slowly. The file's size and time stand for its content: hashing the 5 MB of JavaScript a
+ * render loads would cost more than a tenth of what the cache saves. Nothing is written at run
+ * time; `recordCodeCache` (the build) writes the folder.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -31,8 +34,21 @@ type Compile = (this: CommonJsModule, content: string, filename: string, format?
 /** `Module.prototype._compile` and `Module.wrap`, not in @types/node. */
 const loader = Module as unknown as { prototype: { _compile: Compile }; wrap(source: string): string };
 
-/** The file of a module's cached code: its text's SHA-1 in hexadecimal, `.bin`. */
-const cacheFile = (dir: string, content: string): string => path.join(dir, `${createHash('sha1').update(content).digest('hex')}.bin`);
+/** An entry of index.json: the module's file when its cache was made, and the cache's file in the folder. */
+interface CachedModule {
+  /** Size of the module's file, bytes. */
+  size: number;
+  /** Modification time of the module's file, ms since 1970 (`fs.Stats.mtimeMs`). */
+  mtimeMs: number;
+  /** The file of the cached code, in the cache's folder. */
+  code: string;
+}
+
+/** The name of the cache's index in its folder. */
+const INDEX = 'index.json';
+
+/** `file`'s path relative to `root`, with `/` separators: the index's key. */
+const key = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
 
 /**
  * A module compiled through `vm.Script`, then run the way Node runs a CommonJS module
@@ -59,32 +75,42 @@ export interface CodeCacheUse {
   rejected: number;
 }
 
+/** The cached code of `filename` if its file is the one the cache was made from, else undefined. */
+function cachedCode(dir: string, index: Readonly<Record<string, CachedModule>>, root: string, filename: string): Buffer | undefined {
+  const entry = index[key(root, filename)];
+  if (entry === undefined) return undefined;
+  try {
+    const stats = statSync(filename);
+    return stats.size === entry.size && stats.mtimeMs === entry.mtimeMs ? readFileSync(path.join(dir, entry.code)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Makes every CommonJS module loaded from now on start from its cached code in `dir` when there
- * is one for its exact text (see the file's comment). Modules without a cache compile as usual.
- * Reads `dir` only; never throws for a missing or unreadable cache.
+ * Makes every CommonJS module loaded from now on start from its cached code in `dir` when its
+ * file is the one the cache was made from (see the file's comment). Other modules compile as
+ * usual. Reads `dir` only; never throws for a missing, unreadable or damaged index.
  * @param dir the folder written by `recordCodeCache` (dist/code-cache).
+ * @param root the folder the index's paths are relative to (the project).
  * @returns counts kept up to date as modules load.
  */
-export function useCodeCache(dir: string): CodeCacheUse {
+export function useCodeCache(dir: string, root: string): CodeCacheUse {
   const use: CodeCacheUse = { used: 0, rejected: 0 };
+  let index: Record<string, CachedModule>;
+  try {
+    index = JSON.parse(readFileSync(path.join(dir, INDEX), 'utf8')) as Record<string, CachedModule>;
+  } catch {
+    return use;
+  }
   const compile = loader.prototype._compile;
   loader.prototype._compile = function (this: CommonJsModule, content: string, filename: string, format?: string): unknown {
-    if (replaceable(content, format)) {
-      let cachedData: Buffer | undefined;
-      try {
-        cachedData = readFileSync(cacheFile(dir, content));
-      } catch {
-        // No cache for this text: compiled as usual below.
-      }
-      if (cachedData) {
-        const script = new vm.Script(loader.wrap(content), { filename, cachedData });
-        if (script.cachedDataRejected) use.rejected++;
-        else use.used++;
-        return runCompiled(script, this, filename);
-      }
-    }
-    return compile.call(this, content, filename, format);
+    const cachedData = replaceable(content, format) ? cachedCode(dir, index, root, filename) : undefined;
+    if (cachedData === undefined) return compile.call(this, content, filename, format);
+    const script = new vm.Script(loader.wrap(content), { filename, cachedData });
+    if (script.cachedDataRejected) use.rejected++;
+    else use.used++;
+    return runCompiled(script, this, filename);
   };
   return use;
 }
@@ -93,22 +119,31 @@ export function useCodeCache(dir: string): CodeCacheUse {
  * For the build (scripts/train-code-cache.mjs): compiles every CommonJS module loaded from now on
  * through `vm.Script`, so that once the program has run, `write` can save the code V8 compiled
  * for each — what the run used, functions compiled lazily included.
- * @returns `write(dir)`: empties `dir` and writes one `<sha1>.bin` per module; returns their number.
+ * @returns `write(dir, root)`: writes into `dir` (made if missing) index.json, its paths relative
+ *   to `root`, and one `<n>.bin` per module; returns the number of modules.
  */
-export function recordCodeCache(): { write(dir: string): number } {
+export function recordCodeCache(): { write(dir: string, root: string): number } {
   const compile = loader.prototype._compile;
   const scripts = new Map<string, vm.Script>();
   loader.prototype._compile = function (this: CommonJsModule, content: string, filename: string, format?: string): unknown {
     if (!replaceable(content, format)) return compile.call(this, content, filename, format);
     const script = new vm.Script(loader.wrap(content), { filename });
-    scripts.set(content, script);
+    scripts.set(filename, script);
     return runCompiled(script, this, filename);
   };
   return {
-    write(dir: string): number {
+    write(dir: string, root: string): number {
       mkdirSync(dir, { recursive: true });
-      for (const [content, script] of scripts) writeFileSync(cacheFile(dir, content), script.createCachedData());
-      return scripts.size;
+      const index: Record<string, CachedModule> = {};
+      let n = 0;
+      for (const [filename, script] of scripts) {
+        const { size, mtimeMs } = statSync(filename);
+        const code = `${n++}.bin`;
+        writeFileSync(path.join(dir, code), script.createCachedData());
+        index[key(root, filename)] = { size, mtimeMs, code };
+      }
+      writeFileSync(path.join(dir, INDEX), `${JSON.stringify(index, null, 1)}\n`);
+      return n;
     },
   };
 }
