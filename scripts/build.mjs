@@ -40,7 +40,7 @@ const result = await build({
   absWorkingDir: root,
   // The command line, the worker threads' entry (server/pool.ts finds it beside itself), and
   // the maker of the prebuilt font subsets (run below).
-  entryPoints: { main: 'src/cli/main.ts', worker: 'src/server/worker.ts', 'code-cache': 'src/patches/code-cache.ts', 'build-font-subsets': 'scripts/build-font-subsets.ts' },
+  entryPoints: { main: 'src/cli/main.ts', worker: 'src/server/worker.ts', 'worker-start': 'src/server/worker-start.ts', 'code-cache': 'src/patches/code-cache.ts', 'build-font-subsets': 'scripts/build-font-subsets.ts' },
   // Every file in one folder two levels below the project, as the modules of src/<folder>/ are:
   // paths relative to a module (`../../package.json`, `../../dist/font-subsets`, `./worker.js`)
   // hold in both.

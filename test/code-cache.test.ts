@@ -49,6 +49,20 @@ describe('code cache of the build (dist/code-cache)', () => {
     for (const file of files) expect(readFileSync(path.join(withCache, file)).equals(readFileSync(path.join(without, file))), file).toBe(true);
   });
 
+  it('is taken in a rendering worker thread too (dist/app/worker-start.js, the entry piscina runs)', () => {
+    const printed = node(
+        `import { Worker } from 'node:worker_threads';
+        const worker = new Worker(${JSON.stringify(`const { parentPort } = require('node:worker_threads'); const start = require(${JSON.stringify(path.join(ROOT, 'dist/app/worker-start.js'))}); parentPort.postMessage({ ...start.codeCache, handler: typeof start.default });`)}, { eval: true });
+        worker.once('message', (m) => { console.log(m.handler); console.log(JSON.stringify({ used: m.used, rejected: m.rejected })); worker.terminate(); });`,
+    );
+    // piscina's task runner, and the thread's modules from the cache: worker.js itself is not in
+    // it (no worker in the build's run), the modules it shares with the command line are.
+    expect(printed.split('\n')[0]).toBe('function');
+    const use = lastJson(printed);
+    expect(use.rejected).toBe(0);
+    expect(use.used).toBeGreaterThan(0);
+  });
+
   it('runs the new text of a module changed since its cache was made (same length, new time), and caches no module with a dynamic import', () => {
     const dir = path.join(temp, 'changed');
     const cache = path.join(dir, 'cache');

@@ -49,10 +49,11 @@ export class JobLimitError extends Error {
 }
 
 /**
- * The worker's entry: the compiled `worker.js` beside this module in the shipped build, or a
- * loader that runs the TypeScript sources through tsx when this module itself is TypeScript.
+ * The worker's entry: `worker-start.js` beside this module in the shipped build (the code cache,
+ * then the compiled worker), or a loader that runs the TypeScript sources through tsx when this
+ * module itself is TypeScript.
  */
-const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-dev.mjs' : './worker.js', import.meta.url).href;
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-dev.mjs' : './worker-start.js', import.meta.url).href;
 
 /** The pool of rendering workers. */
 export class WorkerPool {
