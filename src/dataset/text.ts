@@ -3,6 +3,11 @@
  * values inside diagnostics.
  */
 
+/** Text of ASCII characters only. */
+const ASCII = /^[\u0000-\u007F]*$/;
+/** In ASCII lower case, what `foldForComparison` drops: all but letters, digits and "+". */
+const NOT_ASCII_KEPT = /[^a-z0-9+]/g;
+
 /**
  * Folds a label for tolerant comparison: case, accents, ligatures (œ, æ), spaces, hyphens,
  * apostrophes and other punctuation are ignored; "+" is kept so that "REP" ≠ "REP+".
@@ -10,6 +15,9 @@
  * "REP +" ≡ "rep+", "Villeneuve d'Ascq" ≡ "VILLENEUVE D ASCQ").
  */
 export function foldForComparison(s: string): string {
+  // ASCII (many names, most sigles, headers): decomposition, marks and ligatures do not occur, and the
+  // letters and digits are a-z, A-Z, 0-9; the same key, without the Unicode passes.
+  if (ASCII.test(s)) return s.toLowerCase().replace(NOT_ASCII_KEPT, '');
   return s
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
