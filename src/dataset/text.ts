@@ -3,11 +3,6 @@
  * values inside diagnostics.
  */
 
-/** Text of ASCII characters only. */
-const ASCII = /^[\u0000-\u007F]*$/;
-/** In ASCII lower case, what `foldForComparison` drops: all but letters, digits and "+". */
-const NOT_ASCII_KEPT = /[^a-z0-9+]/g;
-
 /**
  * Folds a label for tolerant comparison: case, accents, ligatures (œ, æ), spaces, hyphens,
  * apostrophes and other punctuation are ignored; "+" is kept so that "REP" ≠ "REP+".
@@ -15,9 +10,19 @@ const NOT_ASCII_KEPT = /[^a-z0-9+]/g;
  * "REP +" ≡ "rep+", "Villeneuve d'Ascq" ≡ "VILLENEUVE D ASCQ").
  */
 export function foldForComparison(s: string): string {
-  // ASCII (many names, most sigles, headers): decomposition, marks and ligatures do not occur, and the
-  // letters and digits are a-z, A-Z, 0-9; the same key, without the Unicode passes.
-  if (ASCII.test(s)) return s.toLowerCase().replace(NOT_ASCII_KEPT, '');
+  // Latin text (names and sigles are): folded character by character from a table, the same key
+  // without the four Unicode passes over the whole text (see `LATIN_FOLDS`).
+  let folded = '';
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code >= LATIN_END) return foldText(s);
+    folded += latinFolds[code]!;
+  }
+  return folded;
+}
+
+/** `foldForComparison` by its definition, for any text. */
+function foldText(s: string): string {
   return s
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -26,6 +31,18 @@ export function foldForComparison(s: string): string {
     .replace(/æ/g, 'ae')
     .replace(/[^\p{L}\p{N}+]/gu, '');
 }
+
+/**
+ * End of the characters folded from `latinFolds`: Basic Latin to Latin Extended-B (U+0000 to
+ * U+024F). Each of them is a whole character (no surrogate, no combining mark), decomposes,
+ * lower-cases (no context rule such as the Greek final sigma) and is kept or dropped on its own,
+ * so the folding of a text of them is the folding of each in turn (checked on random texts by
+ * test/dataset.test.ts).
+ */
+const LATIN_END = 0x250;
+
+/** `foldText` of each character below `LATIN_END`, by its code. */
+const latinFolds: readonly string[] = Array.from({ length: LATIN_END }, (_, code) => foldText(String.fromCharCode(code)));
 
 /** A character's code as messages write it: `U+202E`, `U+1F600`. */
 export const codePoint = (c: string): string => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
