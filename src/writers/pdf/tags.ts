@@ -144,8 +144,8 @@ const NO_OPTIONS = Object.freeze({});
 export function attachStructure(doc: unknown, root: StructNode): void {
   const pdf = doc as PdfkitDocument;
   if (pdf.options.tagged !== true) return;
-  // Per element (a list annex of 10,000 rows has 50,000): no list made for a node without
-  // children (most cells) and none copied when the kids or the contents are all of it.
+  // Per element (a list annex of 10,000 rows has 50,000): one list of kids, not a mapped and a
+  // filtered one, and none copied when the kids or the contents are all of its children.
   const build = (node: StructNode): unknown => {
     const kids: unknown[] = [];
     for (const child of node.children) {
