@@ -65,12 +65,21 @@ function checkDate(date: IsoDate): void {
 }
 
 /**
+ * The collation of `inCommuneOrder`, made once: `localeCompare` with options sets up the locale
+ * and options again at each of the n·log n comparisons (some 0.1 s of CPU time for 10,000 rows);
+ * ECMA-402 defines it as the `compare` of a collator of the same locale and options, so the
+ * order is the same.
+ */
+const communeCollator = new Intl.Collator('fr', { sensitivity: 'base' });
+
+/**
  * Rows in commune order, as the published annexes and états list them: French collation,
  * case and accents ignored (« Éragny » among the E); a stable sort keeps the typed order within a
  * commune (the 2019 annexes list DENAIN Turgot before DENAIN Bayard).
  */
 export function inCommuneOrder<T extends { readonly commune: string }>(rows: readonly T[]): T[] {
-  return [...rows].sort((a, b) => a.commune.localeCompare(b.commune, 'fr', { sensitivity: 'base' }));
+  const { compare } = communeCollator;
+  return [...rows].sort((a, b) => compare(a.commune, b.commune));
 }
 
 /**

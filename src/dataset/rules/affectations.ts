@@ -80,6 +80,20 @@ export interface CollegeIdentity {
   readonly place: Place;
 }
 
+/** The cells checked for a formula start (`cell/formula`), with their names in messages. */
+const FORMULA_CHECKED = [
+  ['commune', 'commune'],
+  ['college', 'nom du collège'],
+] as const;
+/** A value a spreadsheet would run as a formula starts so (CSV injection, OWASP). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** The cells checked for characters the documents' font cannot print (`cell/glyph`), with their names in messages. */
+const GLYPH_CHECKED = [
+  ['commune', 'commune'],
+  ['college', 'nom du collège'],
+  ['structurePorteuse', 'structure porteuse'],
+] as const;
+
 /**
  * Checks the rows of a table and builds the affectations. Rows with an error are left out (the
  * dataset is not built when any error exists); every error is reported. `identities` lists the
@@ -119,9 +133,9 @@ export function toAffectations(
 
     // A name starting with = + - @, a tab or a carriage return would run as a formula when a
     // canonical CSV is opened in a spreadsheet (CSV injection, OWASP): refuse it rather than write it back.
-    for (const [field, libelle] of [['commune', 'commune'], ['college', 'nom du collège']] as const) {
+    for (const [field, libelle] of FORMULA_CHECKED) {
       const cell = cells[field]!;
-      if (/^[=+\-@\t\r]/.test(cell.value))
+      if (FORMULA_START.test(cell.value))
         fail('cell/formula', `${libelle} ${quote(cell.value)} commençant par ${quote(cell.value[0])}, lu comme une formule par un tableur (attendu : un nom, sans = + - @ ni tabulation au début)`, cell.place, field, {
           actual: cell.value,
           expected: 'un nom, sans = + - @ ni tabulation au début',
@@ -130,9 +144,8 @@ export function toAffectations(
 
     // A character the documents' font cannot print (emoji, CJK…) is placed here, on the value,
     // rather than on the template that would print it (issue 12).
-    const names = [['commune', 'commune'], ['college', 'nom du collège'], ['structurePorteuse', 'structure porteuse']] as const;
-    const printable = unprintable(names.map(([field]) => cells[field]?.value ?? '').join('')).length === 0;
-    for (const [field, libelle] of printable ? [] : names) {
+    const printable = unprintable(`${cells.commune?.value ?? ''}${cells.college?.value ?? ''}${cells.structurePorteuse?.value ?? ''}`).length === 0;
+    for (const [field, libelle] of printable ? [] : GLYPH_CHECKED) {
       const cell = cells[field];
       const missing = cell ? unprintable(cell.value) : [];
       if (cell && missing.length > 0) {
@@ -213,7 +226,8 @@ export function toAffectations(
 
     if (commune.value !== '' && college.value !== '') {
       const row = { commune: commune.value, college: college.value };
-      const first = firstByKey.get(collegeKey(row));
+      const key = collegeKey(row);
+      const first = firstByKey.get(key);
       if (first) {
         fail(
           'college/duplicate',
@@ -223,7 +237,7 @@ export function toAffectations(
           { actual: college.value, expected: 'une seule ligne par collège' },
         );
       } else {
-        firstByKey.set(collegeKey(row), place);
+        firstByKey.set(key, place);
       }
     }
 

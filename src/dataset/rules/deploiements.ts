@@ -44,20 +44,21 @@ export function checkDeploiementsAddNewColleges(
     const baseColleges = base && collegesOf(base);
     const deployed = collegesOf(d);
     if (!base || !baseColleges || !deployed) return;
-    const present = new Map<string, string>();
-    for (const row of baseColleges) {
-      present.set(collegeKey(row), `dans l'état du ${formatShortDate(base.date)} (${describeRowPlace(row.place)})`);
-    }
+    // Where each collège already is: the words saying where, and its row there. The message is
+    // written only for a collège found again (an état of 10,000 rows wrote 10,000 of them).
+    const present = new Map<string, { readonly where: string; readonly row: CollegeIdentity }>();
+    const inBase = `dans l'état du ${formatShortDate(base.date)}`;
+    for (const row of baseColleges) present.set(collegeKey(row), { where: inBase, row });
     for (const earlier of deploiements.slice(0, index)) {
       const earlierColleges = collegesOf(earlier);
       if (earlier.effet <= base.date || !earlierColleges) continue;
-      for (const row of earlierColleges) {
-        present.set(collegeKey(row), `par le déploiement ${quote(earlier.libelle)} (${describeRowPlace(row.place)})`);
-      }
+      const inEarlier = `par le déploiement ${quote(earlier.libelle)}`;
+      for (const row of earlierColleges) present.set(collegeKey(row), { where: inEarlier, row });
     }
     for (const row of deployed) {
-      const where = present.get(collegeKey(row));
-      if (!where) continue;
+      const found = present.get(collegeKey(row));
+      if (!found) continue;
+      const where = `${found.where} (${describeRowPlace(found.row.place)})`;
       diagnostics.push({
         severity: 'error',
         ruleId: 'deploiement/already-present',

@@ -19,20 +19,22 @@ import { foldForComparison, quote } from '../text.ts';
  */
 export function checkSpellings(files: readonly (readonly Affectation[])[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const communes = new Map<string, { spelling: string; place: Place }>();
-  const colleges = new Map<string, { spelling: string; place: Place }>();
+  // The first row of each commune and collège: its spelling and place (the row itself, rather
+  // than an object made per row).
+  const communes = new Map<string, Affectation>();
+  const colleges = new Map<string, Affectation>();
   const reported = new Set<string>();
   for (const rows of files) {
     for (const row of rows) {
       const communeKey = foldForComparison(row.commune);
       const commune = communes.get(communeKey);
-      if (!commune) communes.set(communeKey, { spelling: row.commune, place: row.place });
-      else if (commune.spelling !== row.commune && !reported.has(`c/${row.commune}`)) {
+      if (!commune) communes.set(communeKey, row);
+      else if (commune.commune !== row.commune && !reported.has(`c/${row.commune}`)) {
         reported.add(`c/${row.commune}`);
         diagnostics.push({
           severity: 'warning',
           ruleId: 'commune/spelling',
-          message: `commune ${quote(row.commune)} écrite ${quote(commune.spelling)} ailleurs (${describeRowPlace(commune.place)}) (attendu : une seule orthographe pour une même commune)`,
+          message: `commune ${quote(row.commune)} écrite ${quote(commune.commune)} ailleurs (${describeRowPlace(commune.place)}) (attendu : une seule orthographe pour une même commune)`,
           place: row.place,
           field: 'commune',
         });
@@ -40,13 +42,13 @@ export function checkSpellings(files: readonly (readonly Affectation[])[]): Diag
 
       const key = collegeKey(row);
       const college = colleges.get(key);
-      if (!college) colleges.set(key, { spelling: row.college, place: row.place });
-      else if (college.spelling !== row.college && !reported.has(`k/${key}/${row.college}`)) {
+      if (!college) colleges.set(key, row);
+      else if (college.college !== row.college && !reported.has(`k/${key}/${row.college}`)) {
         reported.add(`k/${key}/${row.college}`);
         diagnostics.push({
           severity: 'warning',
           ruleId: 'college/spelling',
-          message: `collège ${quote(row.college)} (${row.commune}) écrit ${quote(college.spelling)} ailleurs (${describeRowPlace(college.place)}) (attendu : une seule orthographe pour un même collège)`,
+          message: `collège ${quote(row.college)} (${row.commune}) écrit ${quote(college.college)} ailleurs (${describeRowPlace(college.place)}) (attendu : une seule orthographe pour un même collège)`,
           place: row.place,
           field: 'college',
         });

@@ -33,7 +33,7 @@ import { textWithOrdinals } from '../../document/ordinals.ts';
 import { assertNever, type ActeMeta, type Block, type DocumentNode, type HeadingNode } from '../../document/nodes.ts';
 import { FONT_PATHS, isFontFile, type FontFace } from '../../fonts.ts';
 import { progress, progressShown } from '../../progress.ts';
-import { glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
+import { COMMON, glyphMissingWarning, missingGlyphs } from '../glyphs.ts';
 import type { Built, Writer } from '../index.ts';
 import { documentDate, FONT_SIZE, openingBlocks, PAGE_MARGINS, pageLabel, PRODUCER, publicationBlocks, RUNNING_FOOTER_TOP, runningHeaderLines, runningHeaderTop, signatureBlocks, textWidth } from '../shared.ts';
 import { ID, NO_BREAKS, type Ctx, type Placement, type TableBreaks } from './context.ts';
@@ -247,10 +247,13 @@ function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
  * around them; the running header and footer are read from one page.
  */
 function glyphWarnings(definition: TDocumentDefinitions): Diagnostic[] {
+  // Only the texts with a character outside COMMON, which every face prints: the others cannot
+  // add a missing character (a list annex of 10,000 rows has 40,000 texts, all common).
   const text: Record<FontFace, string[]> = { normal: [], bold: [], italics: [], bolditalics: [] };
   const walk = (node: unknown, bold: boolean, italics: boolean): void => {
-    if (typeof node === 'string') text[bold ? (italics ? 'bolditalics' : 'bold') : italics ? 'italics' : 'normal'].push(node);
-    else if (Array.isArray(node)) node.forEach((n) => walk(n, bold, italics));
+    if (typeof node === 'string') {
+      if (!COMMON.test(node)) text[bold ? (italics ? 'bolditalics' : 'bold') : italics ? 'italics' : 'normal'].push(node);
+    } else if (Array.isArray(node)) node.forEach((n) => walk(n, bold, italics));
     else if (node !== null && typeof node === 'object') {
       const n = node as { bold?: unknown; italics?: unknown; table?: { body?: unknown } } & Record<string, unknown>;
       const b = typeof n.bold === 'boolean' ? n.bold : bold;

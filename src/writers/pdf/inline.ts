@@ -11,6 +11,9 @@ import { STRUCTURE_KEY, type StructureMark } from './tags.ts';
  * structure element it belongs to (pdfmake copies it onto the lines it lays out).
  */
 export function inlinesToPdf(inlines: readonly Inline[], style: { bold?: true; italics?: true; sup?: true }, mark: StructureMark): Content[] {
+  // One plain text, as most table cells are: its run directly (the same run `runs` makes).
+  const only = inlines.length === 1 ? inlines[0] : undefined;
+  if (only?.type === 'text') return [{ text: only.value, ...style, [STRUCTURE_KEY]: mark } as Content];
   // Copied to its length: the array `flatMap` grows keeps room for 16 runs, and pdfmake holds
   // every table cell's runs until the whole document is laid out (some 50 MB for a list annex of
   // 100,000 rows, `npm run bench`).

@@ -133,6 +133,9 @@ export function drawMarked(pdf: PdfkitDocument, mark: StructureMark | undefined,
 
 // ---------------------------------------------------------------- structure tree
 
+/** The options of a structure element without text alternative or replacement text (pdfkit only reads them). */
+const NO_OPTIONS = Object.freeze({});
+
 /**
  * Adds the structure tree under `root` to the pdfkit document, once everything is drawn and
  * before it is ended. Elements that drew nothing are left out, except table cells (a table keeps
@@ -141,11 +144,19 @@ export function drawMarked(pdf: PdfkitDocument, mark: StructureMark | undefined,
 export function attachStructure(doc: unknown, root: StructNode): void {
   const pdf = doc as PdfkitDocument;
   if (pdf.options.tagged !== true) return;
+  // Per element (a list annex of 10,000 rows has 50,000): one list of kids, not a mapped and a
+  // filtered one, and none copied when the kids or the contents are all of its children.
   const build = (node: StructNode): unknown => {
-    const kids = node.children.map(build).filter((k) => k !== undefined);
+    const kids: unknown[] = [];
+    for (const child of node.children) {
+      const kid = build(child);
+      if (kid !== undefined) kids.push(kid);
+    }
     const cell = node.role === 'TH' || node.role === 'TD' || node.role === 'TR';
     if (kids.length === 0 && node.contents.length === 0 && !cell && node !== root) return undefined;
-    const element = pdf.struct(node.role, { ...(node.alt ? { alt: node.alt } : {}), ...(node.actual ? { actual: node.actual } : {}) }, [...kids, ...node.contents]);
+    const options = node.alt || node.actual ? { ...(node.alt ? { alt: node.alt } : {}), ...(node.actual ? { actual: node.actual } : {}) } : NO_OPTIONS;
+    const children = node.contents.length === 0 ? kids : kids.length === 0 ? (node.contents as unknown[]) : [...kids, ...node.contents];
+    const element = pdf.struct(node.role, options, children);
     // Set before the element is written, when its parent adopts it.
     setTableAttributes(element, node);
     if (node.bbox) setLayoutBBox(element, node.bbox);

@@ -130,7 +130,9 @@ function shareLayouts(font: PdfkitEmbeddedFont): void {
       const cache = this[LAYOUTS];
       // A font of other bytes, or a document that turned pdfkit's layout cache off.
       if (!cache || this.layoutCache === undefined) return original.call(this, text);
-      return remembered(cache, LAYOUTS_KEPT, text, () => this.layoutRun(text));
+      // A word laid out already (nearly every call: each word is measured, then drawn) is looked
+      // up without making the closure that lays out a new one.
+      return cache.get(text) ?? remembered(cache, LAYOUTS_KEPT, text, () => this.layoutRun(text));
     };
     layoutPatched = true;
   }

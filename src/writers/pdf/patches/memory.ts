@@ -108,7 +108,10 @@ interface PdfmakeLeafBuilder {
 /** A measured piece of text without its properties set to `null` (see the module's comment). */
 function leanInline(inline: Record<string, unknown>): Record<string, unknown> {
   const lean: Record<string, unknown> = {};
-  for (const key of Object.keys(inline)) {
+  // for…in rather than Object.keys: the same keys in the same order (a piece is a plain object,
+  // nothing enumerable inherited), read from V8's cache of its keys without making a list of
+  // them per piece (some 80,000 pieces for a list annex of 10,000 rows).
+  for (const key in inline) {
     const value = inline[key];
     if (value !== null) lean[key] = value;
   }
