@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Font } from 'fontkit';
+import { deferUnusedRequires } from './patches/deferred-requires.ts';
 
 /** The typeface's own family name, as DOCX runs, `fontTable.xml`, SVG and CSS name it. */
 export const FONT_FAMILY = 'Source Sans 3';
@@ -36,7 +37,11 @@ const require = createRequire(import.meta.url);
  * build beside it (a second copy of fontkit, restructure, unicode-properties and their Unicode
  * data, decoded again at each cold start), and parse the faces in a second engine.
  */
-const fontkit = (): { create(buffer: Uint8Array): unknown } => require('fontkit') as { create(buffer: Uint8Array): unknown };
+const fontkit = (): { create(buffer: Uint8Array): unknown } => {
+  // Its WOFF2 decoder (brotli) is loaded only if ever used (src/patches/deferred-requires.ts).
+  deferUnusedRequires();
+  return require('fontkit') as { create(buffer: Uint8Array): unknown };
+};
 
 /**
  * Absolute paths of the TTF files of each face, resolved once from the installed package (so they

@@ -87,4 +87,15 @@ describe('alses: commands load what they use', () => {
       rmSync(out, { recursive: true, force: true });
     }
   });
+
+  it('a monthly report loads pdfkit and fontkit without their encryption and WOFF2 decoder (src/patches/deferred-requires.ts)', () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'alses-start-'));
+    try {
+      const { packages } = loads(['monthly', '--month', '2019-09', '--out', out]);
+      expect(['pdfmake', 'pdfkit', 'fontkit', 'docx', 'vega'].filter((p) => !packages.has(p))).toEqual([]);
+      expect(['@noble/ciphers', '@noble/hashes', 'brotli'].filter((p) => packages.has(p))).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });
