@@ -86,6 +86,9 @@ export interface FontMetrics {
 
 const metrics = new Map<FontFace, FontMetrics>();
 
+/** The fontkit font of each face `fontMetrics` parsed. */
+const parsed = new Map<FontFace, Font>();
+
 /**
  * The metrics of a face, read with fontkit once per process (advance widths from `hmtx` through
  * the Unicode `cmap`, as pdfkit measures; no kerning).
@@ -94,11 +97,20 @@ const metrics = new Map<FontFace, FontMetrics>();
 export function fontMetrics(face: FontFace): FontMetrics {
   let found = metrics.get(face);
   if (!found) {
-    found = metricsOf(fontkit().create(faceBytes(face)) as Font);
+    const font = fontkit().create(faceBytes(face)) as Font;
+    parsed.set(face, font);
+    found = metricsOf(font);
     metrics.set(face, found);
   }
   return found;
 }
+
+/**
+ * The fontkit font (the CommonJS build's `TTFFont`, pdfkit's) over `fontBytes()[face]` that
+ * `fontMetrics` parsed, if it did: the PDF writer's fonts of that face share the tables it has
+ * decoded (`cmap`, `hmtx`…: writers/pdf/patches/fonts.ts) rather than decoding them again.
+ */
+export const parsedFace = (face: FontFace): object | undefined => parsed.get(face);
 
 function metricsOf(font: Font): FontMetrics {
   const advances = new Map<number, number>();
