@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Font } from 'fontkit';
 import { deferUnusedRequires } from './patches/deferred-requires.ts';
+import { inflateNatively } from './patches/native-inflate.ts';
 
 /** The typeface's own family name, as DOCX runs, `fontTable.xml`, SVG and CSS name it. */
 export const FONT_FAMILY = 'Source Sans 3';
@@ -38,8 +39,10 @@ const require = createRequire(import.meta.url);
  * data, decoded again at each cold start), and parse the faces in a second engine.
  */
 const fontkit = (): { create(buffer: Uint8Array): unknown } => {
-  // Its WOFF2 decoder (brotli) is loaded only if ever used (src/patches/deferred-requires.ts).
+  // Its WOFF2 decoder (brotli) is loaded only if ever used (src/patches/deferred-requires.ts),
+  // its Unicode tables inflated by zlib (src/patches/native-inflate.ts).
   deferUnusedRequires();
+  inflateNatively();
   return require('fontkit') as { create(buffer: Uint8Array): unknown };
 };
 
