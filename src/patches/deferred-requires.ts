@@ -24,7 +24,7 @@ export const DEFERRED_REQUIRES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** `Module._load` (internal, not in @types/node). */
-type Load = (request: string, parent: { filename?: string | null } | null | undefined, isMain: boolean) => unknown;
+type Load = (request: string, parent: { filename?: string | null } | null | undefined, ...rest: unknown[]) => unknown;
 const loader = Module as unknown as { _load: Load };
 
 /** The package a file belongs to: `pdfkit` for `…/node_modules/pdfkit/js/pdfkit.js`. */
@@ -68,9 +68,9 @@ export function deferUnusedRequires(): void {
   if (installed) return;
   installed = true;
   const load = loader._load;
-  loader._load = function (this: unknown, request, parent, isMain) {
+  loader._load = function (this: unknown, request, parent, ...rest) {
     const from = packageOf(parent?.filename);
-    if (from !== undefined && DEFERRED_REQUIRES[from]?.includes(request)) return deferred(() => load.call(this, request, parent, isMain));
-    return load.call(this, request, parent, isMain);
+    if (from !== undefined && DEFERRED_REQUIRES[from]?.includes(request)) return deferred(() => load.call(this, request, parent, ...rest));
+    return load.call(this, request, parent, ...rest);
   };
 }

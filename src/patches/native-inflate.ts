@@ -16,7 +16,7 @@ import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
 /** `Module._load` (internal, not in @types/node). */
-type Load = (request: string, parent: { filename?: string | null } | null | undefined, isMain: boolean) => unknown;
+type Load = (request: string, parent: { filename?: string | null } | null | undefined, ...rest: unknown[]) => unknown;
 const loader = Module as unknown as { _load: Load };
 
 /**
@@ -43,8 +43,8 @@ export function inflateNatively(): void {
   if (installed) return;
   installed = true;
   const load = loader._load;
-  loader._load = function (this: unknown, request, parent, isMain) {
+  loader._load = function (this: unknown, request, parent, ...rest) {
     if (request === 'tiny-inflate' && inUnicodeTrie(parent?.filename)) return inflateRaw;
-    return load.call(this, request, parent, isMain);
+    return load.call(this, request, parent, ...rest);
   };
 }
