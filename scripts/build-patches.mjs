@@ -58,3 +58,26 @@ export function copyYargsLocales(dist) {
   const yargs = path.dirname(createRequire(path.join(root, 'package.json')).resolve('yargs/package.json'));
   cpSync(path.join(yargs, 'locales'), path.join(dist, YARGS_LOCALES), { recursive: true });
 }
+
+/**
+ * docx names each image of a package by the SHA-1 of its bytes (`hashedId`, the key of its media
+ * collection), worked out in JavaScript so that it runs in browsers too (docx's src/util/sha.ts):
+ * some 18 ms of a cold `alses monthly` for the 80 kB of its charts and logo (issue 11). Bundled,
+ * it asks Node's own SHA-1 (node:crypto) for the bytes of a Uint8Array (a Buffer too), which
+ * gives the same digest; anything else still goes through docx's code. Throws at build time if
+ * docx's file no longer has that function. Upstream: no dolanmiu/docx issue found (the JavaScript
+ * SHA-1 replaced a dependency on purpose). Pinned by test/cli-start.test.ts (the bundle hashes
+ * with node:crypto) and by the DOCX golden hashes (the same media names, hence the same bytes).
+ */
+export const DOCX_NATIVE_SHA1 = {
+  name: 'docx-native-sha1',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]docx[\\/]dist[\\/]index\.mjs$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const line = 'var sha1 = (data) => {';
+      if (source.split(line).length !== 2) throw new Error(`${args.path} : « ${line} » introuvable ou en double (docx a changé : revoir scripts/build-patches.mjs)`);
+      const native = 'var sha1 = (data) => data instanceof Uint8Array ? new Uint8Array(__alsesCreateHash("sha1").update(data).digest()) : sha1InJavaScript(data);\nvar sha1InJavaScript = (data) => {';
+      return { contents: `import { createHash as __alsesCreateHash } from "node:crypto";\n${source.replace(line, native)}`, loader: 'js' };
+    });
+  },
+};

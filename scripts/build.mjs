@@ -16,7 +16,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, transform } from 'esbuild';
-import { copyYargsLocales, VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST } from './build-patches.mjs';
+import { copyYargsLocales, DOCX_NATIVE_SHA1, VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST } from './build-patches.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -53,7 +53,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  plugins: [VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST],
+  plugins: [VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST, DOCX_NATIVE_SHA1],
   metafile: true,
   legalComments: 'linked',
   logLevel: 'warning',

@@ -13,6 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Font } from 'fontkit';
+import { deferUnusedRequires } from './patches/deferred-requires.ts';
+import { inflateNatively } from './patches/native-inflate.ts';
 
 /** The typeface's own family name, as DOCX runs, `fontTable.xml`, SVG and CSS name it. */
 export const FONT_FAMILY = 'Source Sans 3';
@@ -36,7 +38,13 @@ const require = createRequire(import.meta.url);
  * build beside it (a second copy of fontkit, restructure, unicode-properties and their Unicode
  * data, decoded again at each cold start), and parse the faces in a second engine.
  */
-const fontkit = (): { create(buffer: Uint8Array): unknown } => require('fontkit') as { create(buffer: Uint8Array): unknown };
+const fontkit = (): { create(buffer: Uint8Array): unknown } => {
+  // Its WOFF2 decoder (brotli) is loaded only if ever used (src/patches/deferred-requires.ts),
+  // its Unicode tables inflated by zlib (src/patches/native-inflate.ts).
+  deferUnusedRequires();
+  inflateNatively();
+  return require('fontkit') as { create(buffer: Uint8Array): unknown };
+};
 
 /**
  * Absolute paths of the TTF files of each face, resolved once from the installed package (so they
@@ -81,6 +89,9 @@ export interface FontMetrics {
 
 const metrics = new Map<FontFace, FontMetrics>();
 
+/** The fontkit font of each face `fontMetrics` parsed. */
+const parsed = new Map<FontFace, Font>();
+
 /**
  * The metrics of a face, read with fontkit once per process (advance widths from `hmtx` through
  * the Unicode `cmap`, as pdfkit measures; no kerning).
@@ -89,11 +100,20 @@ const metrics = new Map<FontFace, FontMetrics>();
 export function fontMetrics(face: FontFace): FontMetrics {
   let found = metrics.get(face);
   if (!found) {
-    found = metricsOf(fontkit().create(faceBytes(face)) as Font);
+    const font = fontkit().create(faceBytes(face)) as Font;
+    parsed.set(face, font);
+    found = metricsOf(font);
     metrics.set(face, found);
   }
   return found;
 }
+
+/**
+ * The fontkit font (the CommonJS build's `TTFFont`, pdfkit's) over `fontBytes()[face]` that
+ * `fontMetrics` parsed, if it did: the PDF writer's fonts of that face share the tables it has
+ * decoded (`cmap`, `hmtx`…: writers/pdf/patches/fonts.ts) rather than decoding them again.
+ */
+export const parsedFace = (face: FontFace): object | undefined => parsed.get(face);
 
 function metricsOf(font: Font): FontMetrics {
   const advances = new Map<number, number>();

@@ -87,4 +87,22 @@ describe('alses: commands load what they use', () => {
       rmSync(out, { recursive: true, force: true });
     }
   });
+
+  it('the bundled docx names media by the SHA-1 of node:crypto, not its own JavaScript one (scripts/build-patches.mjs)', () => {
+    const files = Object.entries(bundle.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.startsWith('node_modules/docx/')));
+    expect(files.map(([f]) => f)).toHaveLength(1);
+    const code = readFileSync(path.join(ROOT, files[0]![0]), 'utf8');
+    expect(code).toMatch(/var sha1 = \(data\) => data instanceof Uint8Array \? new Uint8Array\(\(0, \w+\.createHash\)\("sha1"\)\.update\(data\)\.digest\(\)\)/);
+  });
+
+  it('a monthly report loads pdfkit and fontkit without their encryption and WOFF2 decoder (src/patches/deferred-requires.ts)', () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'alses-start-'));
+    try {
+      const { packages } = loads(['monthly', '--month', '2019-09', '--out', out]);
+      expect(['pdfmake', 'pdfkit', 'fontkit', 'docx', 'vega'].filter((p) => !packages.has(p))).toEqual([]);
+      expect(['@noble/ciphers', '@noble/hashes', 'brotli'].filter((p) => packages.has(p))).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,6 +7,8 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import type { DocumentNode } from '../document/nodes.ts';
 import type { Format } from './formats.ts';
+import { deferUnusedRequires } from '../patches/deferred-requires.ts';
+import { inflateNatively } from '../patches/native-inflate.ts';
 
 export { FORMATS, type Format } from './formats.ts';
 
@@ -39,7 +41,13 @@ export interface Writer<Value> {
  * in PDF alone never loads docx (each takes a good part of a cold start).
  */
 export const WRITERS: Readonly<Record<Format, () => Promise<Writer<unknown>>>> = {
-  pdf: async () => (await import('./pdf/index.ts')).pdfWriter as Writer<unknown>,
+  pdf: async () => {
+    // pdfkit's encryption and fontkit's WOFF2 decoder are loaded only if ever used; the Unicode
+    // tables of fontkit and linebreak are inflated by zlib.
+    deferUnusedRequires();
+    inflateNatively();
+    return (await import('./pdf/index.ts')).pdfWriter as Writer<unknown>;
+  },
   docx: async () => (await import('./docx/index.ts')).docxWriter as Writer<unknown>,
   html: async () => (await import('./html.ts')).htmlWriter as Writer<unknown>,
 };

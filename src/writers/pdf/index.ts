@@ -46,6 +46,7 @@ import { installStructureMarking } from './patches/renderer.ts';
 import { installHyphenation } from './patches/hyphenation.ts';
 import { discardLayoutWhen, layOutBeforeDrawing, LayoutDiscarded } from './patches/layout-only.ts';
 import { releaseMemoryEarly } from './patches/memory.ts';
+import { parseSvgOnce } from './patches/svg-measure.ts';
 import { installWidowControl } from './patches/widows.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
@@ -161,6 +162,7 @@ function configurePdfmake(): void {
   installWidowControl(PARAGRAPH_STYLE);
   shareParsedFonts();
   releaseMemoryEarly();
+  parseSvgOnce();
   layOutBeforeDrawing();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
   pdfmake.setUrlAccessPolicy(() => false);

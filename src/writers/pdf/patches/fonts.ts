@@ -9,7 +9,9 @@
  *
  * How: every `TTFFont` whose bytes are those of one of the four faces (`fontBytes`) adopts the
  * decoded tables and glyphs of the first one made over them, as fontkit itself does for the
- * variations of a font (`getVariation` shares `_tables`). pdfmake and pdfkit are left as they are
+ * variations of a font (`getVariation` shares `_tables`); when the font metrics (src/fonts.ts, the charts'
+ * and the glyph check's) parsed a face first, that font is the first one, so what they decoded is
+ * not decoded again. pdfmake and pdfkit are left as they are
  * (fonts named by their paths, as the SVG text of charts names them too); the decoded tables are
  * read-only to fontkit and pdfkit, and what pdfkit keeps per document (subset, widths, layout
  * cache of its `EmbeddedFont`) stays per document, so the bytes of a PDF are unchanged. Pinned by
@@ -29,7 +31,7 @@
  * or a huge document does not grow without bound.
  */
 import { createRequire } from 'node:module';
-import { FONT_FACES, fontBytes, type FontFace } from '../../../fonts.ts';
+import { FONT_FACES, fontBytes, parsedFace, type FontFace } from '../../../fonts.ts';
 import { remembered } from '../../process-cache.ts';
 
 /** A fontkit `TTFFont` (internal), as far as adopted. */
@@ -143,16 +145,26 @@ function shareLayouts(font: PdfkitEmbeddedFont): void {
 
 /**
  * Makes `font` use the decoded tables and glyphs of the first font made over the same face's
- * bytes, or makes it that first font. Fonts over other bytes are left alone.
+ * bytes, or makes it that first font. Fonts over other bytes are left alone. The first font of a
+ * face is the one the font metrics parsed (`parsedFace`: the charts and the glyph check measure
+ * text before a PDF is made) when there is one: what they decoded is not decoded again.
  */
 function adopt(font: FontkitTtf): void {
   if (seen.has(font)) return;
   seen.add(font);
   const face = faceOf(font.stream?.buffer);
   if (face === undefined) return;
-  const first = firsts.get(face);
+  let first = firsts.get(face);
+  if (first === undefined) {
+    const measured = parsedFace(face) as FontkitTtf | undefined;
+    // The metrics' font is fontkit's CommonJS build too (src/fonts.ts), made before this patch.
+    if (measured !== undefined && measured !== font && Object.getPrototypeOf(measured) === Object.getPrototypeOf(font)) {
+      seen.add(measured);
+      firsts.set(face, (first = measured));
+    }
+  }
   if (first === undefined) firsts.set(face, font);
-  else {
+  else if (first !== font) {
     font._tables = first._tables;
     font._glyphs = first._glyphs;
   }
