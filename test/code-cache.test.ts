@@ -101,9 +101,9 @@ describe('code cache of the build (dist/code-cache)', () => {
     writeFileSync(path.join(dir, 'commented.cjs'), 'module.exports = () => {\n  // emits an indexed access rather than an inline `import()` of an ESM path\n  return 7;\n};\n');
     writeFileSync(path.join(dir, 'after-code.cjs'), "module.exports = () => 1 && import('node:path'); // import(\n");
     const preamble = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(path.join(dir, 'x.cjs'))}); const cache = require(${JSON.stringify(CODE_CACHE_MODULE)});`;
-    const recorded = node(`${preamble} const recorder = cache.recordCodeCache(); console.log(require('./commented.cjs')()); console.log((await require('./after-code.cjs')()).sep); console.log(recorder.write(${JSON.stringify(cache)}));`);
+    const recorded = node(`${preamble} const recorder = cache.recordCodeCache(); console.log(require('./commented.cjs')()); console.log((await require('./after-code.cjs')()).sep); console.log(recorder.write(${JSON.stringify(cache)}, ${JSON.stringify(dir)}));`);
     expect(recorded.trim().split('\n')).toEqual(['7', '/', '1']);
-    const used = node(`${preamble} const use = cache.useCodeCache(${JSON.stringify(cache)}); console.log(require('./commented.cjs')()); console.log((await require('./after-code.cjs')()).sep); console.log(JSON.stringify(use));`);
+    const used = node(`${preamble} const use = cache.useCodeCache(${JSON.stringify(cache)}, ${JSON.stringify(dir)}); console.log(require('./commented.cjs')()); console.log((await require('./after-code.cjs')()).sep); console.log(JSON.stringify(use));`);
     expect(used.trim().split('\n').slice(0, 2)).toEqual(['7', '/']);
     expect(lastJson(used)).toEqual({ used: 1, rejected: 0 });
   });
