@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { document, heading, paragraph, strong } from '../src/document/builders.ts';
 import { fontBytes } from '../src/fonts.ts';
 import { sharedLayouts, sharedTables } from '../src/writers/pdf/patches/fonts.ts';
+import { selectScriptPatched } from '../src/writers/pdf/patches/script-selection.ts';
 import { pdfText } from './helpers/readback.ts';
 import { renderPdf } from './helpers/writers.ts';
 
@@ -26,6 +27,26 @@ describe('PDF fonts shared between documents', () => {
     expect(sharedTables('normal')?.GPOS).toBe(gpos);
     expect((await pdfText(first)).join(' ')).toContain('Essai 1');
     expect((await pdfText(second)).join(' ')).toContain('Essai 2');
+  });
+
+  it('lays out words without rebuilding the table of OpenType features of the font for each (patches/script-selection.ts), same glyphs', async () => {
+    await renderPdf(doc(4));
+    expect(selectScriptPatched()).toBe(true);
+    type Run = { glyphs: { id: number }[]; positions: { xAdvance: number }[] };
+    const fontkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'))('fontkit') as {
+      create(b: Uint8Array): { layout(text: string): Run; _layoutEngine: { engine: { GSUBProcessor: { features: object }; GPOSProcessor: { features: object } } } };
+    };
+    const font = fontkit.create(fontBytes().normal);
+    const first = font.layout('efficace');
+    const { GSUBProcessor, GPOSProcessor } = font._layoutEngine.engine;
+    const features = [GSUBProcessor.features, GPOSProcessor.features];
+    const second = font.layout('Département');
+    // Unpatched, fontkit makes both tables anew for each text it lays out.
+    expect(GSUBProcessor.features).toBe(features[0]);
+    expect(GPOSProcessor.features).toBe(features[1]);
+    // A ligature is still applied (GSUB): 8 letters, fewer glyphs.
+    expect(first.glyphs.length).toBeLessThan(8);
+    expect(second.glyphs.map((g) => g.id)).toEqual(fontkit.create(Buffer.from(fontBytes().normal)).layout('Département').glyphs.map((g) => g.id));
   });
 
   it('makes every fontkit font of pdfkit over the bytes of a face adopt the decoded tables', async () => {

@@ -32,6 +32,7 @@
  */
 import { createRequire } from 'node:module';
 import { FONT_FACES, fontBytes, parsedFace, type FontFace } from '../../../fonts.ts';
+import { selectScriptOnce, type FontWithLayoutEngine } from './script-selection.ts';
 import { remembered } from '../../process-cache.ts';
 
 /** A fontkit `TTFFont` (internal), as far as adopted. */
@@ -124,6 +125,7 @@ function shareLayouts(font: PdfkitEmbeddedFont): void {
     font[LAYOUTS] = null;
     return;
   }
+  selectScriptOnce(font.font as FontWithLayoutEngine);
   if (!layoutPatched) {
     const proto = Object.getPrototypeOf(font) as PdfkitEmbeddedFont;
     const original = proto.layoutCached;
