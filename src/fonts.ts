@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Font } from 'fontkit';
+import { deferUnusedModules } from './writers/pdf/patches/deferred-loads.ts';
 
 /** The typeface's own family name, as DOCX runs, `fontTable.xml`, SVG and CSS name it. */
 export const FONT_FAMILY = 'Source Sans 3';
@@ -36,7 +37,11 @@ const require = createRequire(import.meta.url);
  * build beside it (a second copy of fontkit, restructure, unicode-properties and their Unicode
  * data, decoded again at each cold start), and parse the faces in a second engine.
  */
-const fontkit = (): { create(buffer: Uint8Array): unknown } => require('fontkit') as { create(buffer: Uint8Array): unknown };
+const fontkit = (): { create(buffer: Uint8Array): unknown } => {
+  // Its WOFF2 decoder is loaded only if a WOFF2 font is ever read (`deferUnusedModules`).
+  deferUnusedModules();
+  return require('fontkit') as { create(buffer: Uint8Array): unknown };
+};
 
 /**
  * Absolute paths of the TTF files of each face, resolved once from the installed package (so they

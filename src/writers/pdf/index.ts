@@ -25,7 +25,6 @@
  * the file ID pdfkit writes is an MD5 of those document properties, so the same input gives the
  * same bytes.
  */
-import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Diagnostic } from '../../diagnostics.ts';
 import { inlineText } from '../../document/builders.ts';
@@ -44,6 +43,7 @@ import { dropBottomMargin, groupBlocks, LayoutProbe, PARAGRAPH_STYLE } from './k
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { installHyphenation } from './patches/hyphenation.ts';
+import { loadPdfmake } from './patches/deferred-loads.ts';
 import { discardLayoutWhen, layOutBeforeDrawing, LayoutDiscarded } from './patches/layout-only.ts';
 import { releaseMemoryEarly } from './patches/memory.ts';
 import { installWidowControl } from './patches/widows.ts';
@@ -51,6 +51,9 @@ import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
 import { tableToPdf } from './table.ts';
 import { attachStructure, LABEL_KEY, PAGINATION, STRUCTURE_KEY, structNode, type StructNode } from './tags.ts';
+
+/** pdfmake, loaded with the modules it never runs here deferred (`patches/deferred-loads.ts`). */
+const pdfmake = loadPdfmake();
 
 /** A pdfmake document definition and what could not be shown as asked. */
 export interface PdfDefinition {
