@@ -8,6 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
 import { COMMANDS, loadNamedCommands, type CommandName } from './commands/index.ts';
 import { skipHelpCache } from './patches/help-cache.ts';
+import { withDeferredSegmenters } from './patches/segmenter.ts';
 
 /**
  * Runs the CLI on `argv` (without node and script). Sets `process.exitCode`; never calls
@@ -20,7 +21,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   try {
-    const { default: yargs } = await import('yargs');
+    // yargs' help layout makes its Intl.Segmenters when first used (patches/segmenter.ts).
+    const { default: yargs } = await withDeferredSegmenters(() => import('yargs'));
     const y = parser(yargs(argv), await loadNamedCommands(argv));
     // yargs builds the whole help text after starting a command (to show it on a later failure,
     // which `fail` below never does), wrapped to the terminal's width word by word: some 30 ms
