@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { brotliCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { document, heading, paragraph } from '../src/document/builders.ts';
-import { deferredModules } from '../src/writers/pdf/patches/deferred-loads.ts';
+import { deferredModules, stillDeferred } from '../src/writers/pdf/patches/deferred-loads.ts';
 import { pdfText } from './helpers/readback.ts';
 import { renderPdf } from './helpers/writers.ts';
 
@@ -30,7 +30,8 @@ describe('modules the PDF writer never runs', () => {
     // pdfkit, fontkit and pdfmake are loaded…
     expect(loaded('node_modules/pdfkit/')).not.toEqual([]);
     expect(loaded('node_modules/fontkit/')).not.toEqual([]);
-    // …but not what the deferred modules would have loaded with them.
+    // …but none of the deferred modules, nor what they would have loaded with them.
+    expect(stillDeferred()).toEqual(deferredModules().map((d) => d.file));
     expect(loaded('node_modules/@noble/ciphers/').filter((f) => f !== byRequest('@noble/ciphers/aes').file)).toEqual([]);
     expect(loaded('node_modules/brotli/').filter((f) => f !== byRequest('brotli/decompress.js').file)).toEqual([]);
     expect(loaded('node_modules/pdfmake/js/3rd-party/svg-to-pdfkit/')).toEqual([]);
@@ -64,6 +65,12 @@ describe('modules the PDF writer never runs', () => {
     const xmldoc = require.cache[byRequest('xmldoc').file]?.exports as { XmlDocument: new (xml: string) => { attr: Record<string, string> } };
     expect(new xmldoc.XmlDocument('<svg width="12"/>').attr.width).toBe('12');
     expect(loaded('node_modules/sax/')).not.toEqual([]);
+
+    // pdfmake's QR code encoder (DocMeasure reads its default export).
+    const qr = require.cache[byRequest('./qrEnc.js').file]?.exports as { __esModule?: boolean; default: { measure?: unknown } };
+    expect(qr.__esModule).toBe(true);
+    expect(typeof qr.default.measure).toBe('function');
+    expect(stillDeferred()).toEqual([]);
   });
 
   it('answers __esModule as the real modules do (read by Babel interop when pdfmake loads)', () => {

@@ -12,8 +12,9 @@
  *   fonts only; the faces are TrueType files. Upstream: no foliojs/fontkit issue found for loading
  *   it lazily; nearest foliojs/pdfkit#810 (slow loading of pdfkit, traced to fontkit);
  * - `pdfmake/js/3rd-party/svg-to-pdfkit.js` and `xmldoc` (with `sax`): SVG drawing and parsing,
- *   for SVG images; the documents give pdfmake PNG and JPEG only (charts are drawn to PNG).
- *   Upstream: no bpampuch/pdfmake issue found for loading them lazily.
+ *   for SVG images; the documents give pdfmake PNG and JPEG only (charts are drawn to PNG);
+ *   `pdfmake/js/qrEnc.js`: the QR code encoder, for `qr` nodes, which the documents have none
+ *   of. Upstream: no bpampuch/pdfmake issue found for loading them lazily.
  *
  * A stand-in loads the real module at its first use (a property read, or a call for a module
  * that is a function), then puts it in the cache in its place: the bytes of every PDF are
@@ -51,6 +52,7 @@ export function deferredModules(): readonly (Deferred & { readonly file: string 
     { from: fontkit, request: 'brotli/decompress.js', kind: 'function', esModule: false },
     { from: pdfmake, request: './3rd-party/svg-to-pdfkit.js', kind: 'object', esModule: true },
     { from: svgMeasure, request: 'xmldoc', kind: 'object', esModule: false },
+    { from: pdfmake, request: './qrEnc.js', kind: 'object', esModule: true },
   ];
   return list.map((d) => ({ ...d, file: createRequire(d.from).resolve(d.request) }));
 }
@@ -96,6 +98,19 @@ function standIn(file: string, kind: Deferred['kind'], esModule: boolean): unkno
   );
 }
 
+/** The module objects of the stand-ins, while in the cache (the real module replaces one at its first use). */
+const standIns = new WeakSet<object>();
+
+/** Files of `deferredModules` whose real module has not been loaded: their stand-in is still in the cache. */
+export function stillDeferred(): string[] {
+  return deferredModules()
+    .map((d) => d.file)
+    .filter((file) => {
+      const entry = require.cache[file];
+      return entry !== undefined && standIns.has(entry);
+    });
+}
+
 let installed = false;
 
 /**
@@ -114,6 +129,7 @@ export function deferUnusedModules(): void {
     module.paths = NodeModule._nodeModulePaths(path.dirname(file));
     module.exports = standIn(file, kind, esModule);
     module.loaded = true;
+    standIns.add(module);
     require.cache[file] = module as unknown as NodeJS.Module;
   }
 }
