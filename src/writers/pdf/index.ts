@@ -121,7 +121,8 @@ async function layOut({ doc, first }: PdfBuild): Promise<Uint8Array> {
       if (bytes === undefined) throw new Error('PDF layout discarded, yet no other layout asked');
       return bytes;
     }
-    built = buildPdf(doc, next);
+    // Built again for its layout only: the warnings (glyphs included) are those of the first build.
+    built = buildPdf(doc, next, false);
   }
 }
 
@@ -193,7 +194,12 @@ interface PdfPass extends PdfDefinition {
   readonly acte?: ActeMeta | undefined;
 }
 
-function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
+/**
+ * Builds the definition with the table breaks `breaks`. `checkGlyphs`: whether to look for
+ * characters the font cannot print (`writer/glyph-missing`); a build made again for another
+ * layout skips it, the text being the same.
+ */
+function buildPdf(doc: DocumentNode, breaks: TableBreaks, checkGlyphs = true): PdfPass {
   const { meta } = doc;
   const date = documentDate(meta);
   const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], breaks, probe: new LayoutProbe(), tables: 0, groups: 0, structure: structNode('Document'), outline: {}, headings: 0 };
@@ -240,7 +246,7 @@ function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
     styles: { [PARAGRAPH_STYLE]: {} }, // names body paragraphs for the layout probe
     pageBreakBefore: ctx.probe.pageBreakBefore,
   };
-  ctx.warnings.push(...glyphWarnings(definition));
+  if (checkGlyphs) ctx.warnings.push(...glyphWarnings(definition));
   return { definition, warnings: ctx.warnings, breaks, probe: ctx.probe, structure: ctx.structure, acte: meta.acte };
 }
 
