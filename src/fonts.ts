@@ -13,8 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Font } from 'fontkit';
-import { deferUnusedRequires } from './patches/deferred-requires.ts';
 import { inflateNatively } from './patches/native-inflate.ts';
+import { deferUnusedModules } from './writers/pdf/patches/deferred-loads.ts';
 
 /** The typeface's own family name, as DOCX runs, `fontTable.xml`, SVG and CSS name it. */
 export const FONT_FAMILY = 'Source Sans 3';
@@ -39,9 +39,9 @@ const require = createRequire(import.meta.url);
  * data, decoded again at each cold start), and parse the faces in a second engine.
  */
 const fontkit = (): { create(buffer: Uint8Array): unknown } => {
-  // Its WOFF2 decoder (brotli) is loaded only if ever used (src/patches/deferred-requires.ts),
-  // its Unicode tables inflated by zlib (src/patches/native-inflate.ts).
-  deferUnusedRequires();
+  // Its WOFF2 decoder is loaded only if a WOFF2 font is ever read (`deferUnusedModules`), its
+  // Unicode tables inflated by zlib (src/patches/native-inflate.ts).
+  deferUnusedModules();
   inflateNatively();
   return require('fontkit') as { create(buffer: Uint8Array): unknown };
 };

@@ -16,6 +16,7 @@ import { column, document, emphasis, heading, paragraph, row, table } from '../s
 import { FONT_FAMILY, fontBytes } from '../src/fonts.ts';
 import { renderDocuments } from '../src/jobs/render.ts';
 import { toDocx } from '../src/writers/docx/index.ts';
+import { dropUnusedNamespaces } from '../src/writers/docx/package.ts';
 import { compileParts } from '../src/writers/docx/patches/compiler.ts';
 import { readZip } from '../src/writers/zip.ts';
 import { renderDocx } from './helpers/writers.ts';
@@ -159,5 +160,28 @@ describe('DOCX fonts: Source Sans 3 subsets', () => {
     expect(fonts.map((e) => e.kind)).toEqual(['Regular', 'Bold', 'Italic', 'BoldItalic']);
     for (const { font } of fonts) expect([...'italique'].every((c) => font.hasGlyphForCodePoint(c.codePointAt(0)!))).toBe(true);
     expect(fonts.find((e) => e.kind === 'Italic')?.font.italicAngle).not.toBe(0);
+  });
+});
+
+describe('namespace declarations a part does not use', () => {
+  const root = (attrs: string) => `<?xml version="1.0"?>\n<w:document xmlns:w="urn:w" xmlns:a.b="urn:ab" xmlns:c-d="urn:cd" xmlns:e="urn:e" xmlns:f="urn:f" xmlns:mc="urn:mc" xmlns:g="urn:g"${attrs}>`;
+
+  it('keeps a prefix used by an element (opening or closing tag) or an attribute, whatever its name holds', () => {
+    const xml = `${root(' mc:Ignorable="e f g z"')}<w:body><a.b:x/><w:p c-d:val="1"/></w:body></w:document>`;
+    const out = dropUnusedNamespaces(xml);
+    const declared = [...out.matchAll(/xmlns:([\w.-]+)=/g)].map((m) => m[1]);
+    // e, f and g appear nowhere but in the Ignorable list: dropped, and so is the list.
+    expect(declared).toEqual(['w', 'a.b', 'c-d']);
+    expect(out).not.toContain('mc:Ignorable');
+    expect(out.slice(out.indexOf('<w:body>'))).toBe('<w:body><a.b:x/><w:p c-d:val="1"/></w:body></w:document>');
+  });
+
+  it('does not count a prefix seen in text or in a longer name, and keeps the Ignorable prefixes used', () => {
+    const xml = `${root(' mc:Ignorable="e f"')}<w:body><w:t>e:x f:y= ab:z</w:t><xe:q/><w:r xf:val="2"/></w:body><f:end/></w:document>`;
+    const out = dropUnusedNamespaces(xml);
+    const declared = [...out.matchAll(/xmlns:([\w.-]+)=/g)].map((m) => m[1]);
+    // f names an element (<f:end/>): kept with mc, and still listed; e appears in text only.
+    expect(declared).toEqual(['w', 'f', 'mc']);
+    expect(out).toContain(' mc:Ignorable="f"');
   });
 });

@@ -10,9 +10,9 @@
  * the charts' time and its library (570 kB of JavaScript) a good part of their loading, in a
  * cold monthly job (issue 11).
  */
-import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { FONT_FAMILY, FONT_PATHS, measureText } from '../fonts.ts';
+import { loadResvg } from '../patches/resvg.ts';
 import { escapeXml } from '../xml.ts';
 import { NUMBER_LOCALE_FR, TIME_LOCALE_FR } from './locale.ts';
 
@@ -193,8 +193,12 @@ function isBoldWeight(weight: unknown): boolean {
   return Number.isFinite(n) && n >= 600;
 }
 
+/** resvg's `Resvg`, loaded at the first chart without Node's diagnostic report (patches/resvg.ts). */
+let Resvg: typeof import('@resvg/resvg-js').Resvg | undefined;
+
 /** Rasterises the SVG at `PNG_SCALE`× with Source Sans 3 from npm only. */
 export function rasterise(svg: string): Uint8Array {
+  Resvg ??= loadResvg().Resvg;
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: PNG_SCALE },
     background: 'white',

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { AlsesError, EXIT_CODES } from '../errors.ts';
 import { COMMANDS, loadNamedCommands, type CommandName } from './commands/index.ts';
+import { skipHelpCache } from './patches/help-cache.ts';
+import { withDeferredSegmenters } from './patches/segmenter.ts';
 
 /**
  * Runs the CLI on `argv` (without node and script). Sets `process.exitCode`; never calls
@@ -19,12 +21,17 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   try {
-    const { default: yargs } = await import('yargs');
+    // yargs' help layout makes its Intl.Segmenters when first used (patches/segmenter.ts).
+    const { default: yargs } = await withDeferredSegmenters(() => import('yargs'));
     const y = parser(yargs(argv), await loadNamedCommands(argv));
     // yargs builds the whole help text after starting a command (to show it on a later failure,
     // which `fail` below never does), wrapped to the terminal's width word by word: some 30 ms
-    // of a cold start. Unwrapped, it costs next to nothing; the help a user asks for is wrapped.
-    if (!argv.some((a) => a === '--help' || a === '-h')) y.wrap(null);
+    // of a cold start; unwrapped, still 10-15 ms (cliui columns). So it is not built at all
+    // (patches/help-cache.ts) unless help is asked for, and then it is wrapped.
+    if (!argv.some((a) => a === '--help' || a === '-h')) {
+      y.wrap(null);
+      skipHelpCache(y);
+    }
     await y.parseAsync();
   } catch (err) {
     if (!(err instanceof AlsesError && err.code === 'USAGE')) throw err;

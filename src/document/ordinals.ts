@@ -19,6 +19,8 @@ const FIRST_OF_MONTH = new RegExp(`(?<![\\p{L}\\p{N}])1(er)(?=[ \u00a0](?:${MONT
  * text is one text node. `position`: where the text comes from in a template, if it does.
  */
 export function textWithOrdinals(value: string, position?: SourcePosition): Inline[] {
+  // Most text (every table cell) has no "1er": one substring search instead of the pattern's.
+  if (!value.includes('1er')) return [at(text(value), position)];
   const out: Inline[] = [];
   let last = 0;
   for (const m of value.matchAll(FIRST_OF_MONTH)) {

@@ -5,7 +5,7 @@
  * 20–30 ms of a cold `alses monthly` (issue 11). Node decodes DEFLATE natively (zlib); a stream
  * decodes to the same bytes whichever decoder reads it, so the tables are the same.
  *
- * A reach into Node's module loader (`Module._load`, as deferred-requires.ts): a `require` of
+ * A reach into Node's module loader (`Module._load`, as code-cache.ts reaches into `_compile`): a `require` of
  * `tiny-inflate` from unicode-trie gets `inflateRaw` below, with tiny-inflate's contract
  * (`inflate(source, dest)` fills the `Uint8Array` `dest` and returns it, or its filled start).
  * Other users of tiny-inflate keep it. Upstream: no foliojs/unicode-trie issue found (tiny-inflate

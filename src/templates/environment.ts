@@ -145,15 +145,59 @@ export const MAX_PARTIAL_DEPTH = 20;
 /**
  * Compiles a Handlebars source strictly, plain `{{champ}}` checked where written (`compile.ts`).
  * @param file the source's file and `lineOffset` the lines before it, for places
+ * @param parsed `Handlebars.parse(source)` when already made (it is rewritten: not to be used again)
  */
-export function compileTemplate(env: typeof Handlebars, source: string, file: string, lineOffset: number, options: { noEscape?: boolean } = {}): Handlebars.TemplateDelegate {
-  const program = checkValues(Handlebars.parse(source), file, lineOffset, new Set(Object.keys(env.helpers)));
+export function compileTemplate(
+  env: typeof Handlebars,
+  source: string,
+  file: string,
+  lineOffset: number,
+  options: { noEscape?: boolean } = {},
+  parsed?: hbs.AST.Program,
+): Handlebars.TemplateDelegate {
+  const program = checkValues(parsed ?? Handlebars.parse(source), file, lineOffset, new Set(Object.keys(env.helpers)));
   return env.compile(program, { strict: true, ...options });
 }
 
+/**
+ * The body of each template as `checkSource` parsed it when loading (`compiledSource` compiles it
+ * from there, which rewrites it: used once).
+ */
+const parsedBodies = new WeakMap<LoadedTemplate, hbs.AST.Program>();
+
+/** What `compiledSource` compiled for each template, by source (front-matter field or body). */
+const compiledSources = new WeakMap<LoadedTemplate, Map<string, Handlebars.TemplateDelegate>>();
+
+/**
+ * `compileTemplate` of a source of `template` (its body, or a front-matter field) in the
+ * environment of its set, compiled once per process: a template rendered again (every document
+ * of the catalogue made from it, the batch, the web server) reuses the compiled function, and
+ * the body starts from the syntax tree `loadTemplates` parsed to check it.
+ */
+export function compiledSource(
+  env: typeof Handlebars,
+  template: LoadedTemplate,
+  source: string,
+  lineOffset: number,
+  options: { noEscape?: boolean } = {},
+): Handlebars.TemplateDelegate {
+  let compiled = compiledSources.get(template);
+  if (!compiled) compiledSources.set(template, (compiled = new Map()));
+  const key = `${options.noEscape === true ? 1 : 0}\u0000${lineOffset}\u0000${source}`;
+  let delegate = compiled.get(key);
+  if (!delegate) {
+    const isBody = source === template.body && lineOffset === template.bodyLineOffset && options.noEscape !== true;
+    const parsed = isBody ? parsedBodies.get(template) : undefined;
+    if (isBody) parsedBodies.delete(template);
+    delegate = compileTemplate(env, source, template.file, lineOffset, options, parsed);
+    compiled.set(key, delegate);
+  }
+  return delegate;
+}
+
 /** A partial compiled strictly, whose errors name the partial's own file; nesting is bounded. */
-function partialFunction(env: typeof Handlebars, source: string, file: string, name: string, stack: string[]): Handlebars.TemplateDelegate {
-  const compiled = compileTemplate(env, source, file, 0);
+function partialFunction(env: typeof Handlebars, source: string, file: string, name: string, stack: string[], parsed?: hbs.AST.Program): Handlebars.TemplateDelegate {
+  const compiled = compileTemplate(env, source, file, 0, {}, parsed);
   return (context: unknown, options?: Handlebars.RuntimeOptions) => {
     if (stack.length >= MAX_PARTIAL_DEPTH) {
       const chain = [...stack.slice(-3), name].map((n) => `{{> ${n}}}`).join(' → ');
@@ -233,7 +277,8 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
   const known = new Set(checked.keys());
   for (const p of checked.values()) if (p.program) diagnostics.push(...missingPartials(p.program, p.file, 0, known));
   const stack: string[] = [];
-  for (const [name, p] of checked) if (p.ok && !cycles.cyclic.has(name)) env.registerPartial(name, partialFunction(env, p.source, p.file, name, stack));
+  // Each partial compiled from the syntax tree checkSource parsed (no longer read above).
+  for (const [name, p] of checked) if (p.ok && !cycles.cyclic.has(name)) env.registerPartial(name, partialFunction(env, p.source, p.file, name, stack, p.program));
 
   const documents = available.filter((f) => f.endsWith('.hbs')).sort();
   if (documents.length === 0)
@@ -274,7 +319,9 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
     const body = [...checkedBody.diagnostics, ...(checkedBody.program ? missingPartials(checkedBody.program, rel(file), split.bodyLineOffset, known) : [])];
     diagnostics.push(...head.diagnostics, ...body);
     if (head.frontMatter && !hasErrors(head.diagnostics) && body.length === 0) {
-      templates.push({ name, file: rel(file), frontMatter: head.frontMatter, body: split.body, bodyLineOffset: split.bodyLineOffset, keyLines: head.keyLines });
+      const template: LoadedTemplate = { name, file: rel(file), frontMatter: head.frontMatter, body: split.body, bodyLineOffset: split.bodyLineOffset, keyLines: head.keyLines };
+      if (checkedBody.program) parsedBodies.set(template, checkedBody.program);
+      templates.push(template);
     }
   }
   return { env, partials, partialSources, templates, diagnostics, hashes };

@@ -12,7 +12,7 @@ import type { AnnexeContext } from '../reports/annexe.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
 import { formatDate, parseIsoDate } from '../dates.ts';
 import { collectValueProblems } from './compile.ts';
-import { compileTemplate, locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
+import { compiledSource, locOf, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
 
 /** A rendered document, ready for the writers. */
 export interface RenderedDocument {
@@ -40,8 +40,7 @@ function run(
   try {
     // Front-matter fields are text, never HTML (issue 12): not escaped here, escaped by each
     // writer where its format needs it — "Département de l'Aisne" stays as written.
-    const file = template.file;
-    const compiled = compileTemplate(set.env, source, file, lineOffset, { noEscape: options.text === true });
+    const compiled = compiledSource(set.env, template, source, lineOffset, { noEscape: options.text === true });
     const { result, problems } = collectValueProblems(() => compiled(context));
     diagnostics.push(...problems.map((d) => ({ ...d, message: `${what} : ${d.message}` })));
     return problems.length > 0 ? undefined : result;

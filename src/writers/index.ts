@@ -7,7 +7,6 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import type { DocumentNode } from '../document/nodes.ts';
 import type { Format } from './formats.ts';
-import { deferUnusedRequires } from '../patches/deferred-requires.ts';
 import { inflateNatively } from '../patches/native-inflate.ts';
 
 export { FORMATS, type Format } from './formats.ts';
@@ -42,9 +41,8 @@ export interface Writer<Value> {
  */
 export const WRITERS: Readonly<Record<Format, () => Promise<Writer<unknown>>>> = {
   pdf: async () => {
-    // pdfkit's encryption and fontkit's WOFF2 decoder are loaded only if ever used; the Unicode
-    // tables of fontkit and linebreak are inflated by zlib.
-    deferUnusedRequires();
+    // The Unicode tables of fontkit and linebreak are inflated by zlib (what pdfkit, fontkit and
+    // pdfmake load for features never used is deferred by pdf/index.ts: patches/deferred-loads.ts).
     inflateNatively();
     return (await import('./pdf/index.ts')).pdfWriter as Writer<unknown>;
   },

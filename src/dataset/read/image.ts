@@ -3,14 +3,14 @@
  * their bytes, not their name), their size in pixels, whether they decode, and SVG rasterised to
  * PNG. Decoding: PNG with pngjs, JPEG and SVG with resvg (the renderer of the charts).
  */
-import { createRequire } from 'node:module';
 import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import { parseDocument } from 'htmlparser2';
 import { PNG } from 'pngjs';
+import { loadResvg } from '../../patches/resvg.ts';
 
 
 /** resvg, loaded at its first use: only an SVG logo or a JPEG check needs it (issue 11: commands load what they use). */
-const resvg = (): typeof ResvgClass => (createRequire(import.meta.url)('@resvg/resvg-js') as { Resvg: typeof ResvgClass }).Resvg;
+const resvg = (): typeof ResvgClass => loadResvg().Resvg;
 
 /** A raster image ready for every writer: PNG or JPEG bytes and their size in pixels. */
 export interface RasterImage {

@@ -253,7 +253,17 @@ function lastNonBlank(cells: readonly Cell[]): number {
 function matchColumn<K extends string>(header: string, specs: readonly ColumnSpec<K>[]): ColumnSpec<K> | undefined {
   const folded = foldForComparison(header);
   if (folded === '') return undefined;
-  return specs.find((s) => [s.libelle, ...s.aliases].some((name) => foldForComparison(name) === folded));
+  return specs.find((s) => foldedNames(s).has(folded));
+}
+
+/** The libellé and aliases of each spec, folded once per spec (every cell of every candidate header row is matched against them). */
+const foldedSpecNames = new WeakMap<ColumnSpec<string>, ReadonlySet<string>>();
+
+/** The libellé and aliases of `spec`, as `foldForComparison` gives them. */
+function foldedNames(spec: ColumnSpec<string>): ReadonlySet<string> {
+  let names = foldedSpecNames.get(spec);
+  if (!names) foldedSpecNames.set(spec, (names = new Set([spec.libelle, ...spec.aliases].map(foldForComparison))));
+  return names;
 }
 
 /** "Commune, Collège, ETP ; facultatives : UAI" */

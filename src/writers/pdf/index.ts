@@ -25,7 +25,6 @@
  * the file ID pdfkit writes is an MD5 of those document properties, so the same input gives the
  * same bytes.
  */
-import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Diagnostic } from '../../diagnostics.ts';
 import { inlineText } from '../../document/builders.ts';
@@ -44,6 +43,7 @@ import { dropBottomMargin, groupBlocks, LayoutProbe, PARAGRAPH_STYLE } from './k
 import { shareParsedFonts } from './patches/fonts.ts';
 import { installStructureMarking } from './patches/renderer.ts';
 import { installHyphenation } from './patches/hyphenation.ts';
+import { loadPdfmake } from './patches/deferred-loads.ts';
 import { discardLayoutWhen, layOutBeforeDrawing, LayoutDiscarded } from './patches/layout-only.ts';
 import { releaseMemoryEarly } from './patches/memory.ts';
 import { parseSvgOnce } from './patches/svg-measure.ts';
@@ -52,6 +52,9 @@ import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
 import { HEADING_STYLE, PDF_FONT_FAMILY } from './styles.ts';
 import { tableToPdf } from './table.ts';
 import { attachStructure, LABEL_KEY, PAGINATION, STRUCTURE_KEY, structNode, type StructNode } from './tags.ts';
+
+/** pdfmake, loaded with the modules it never runs here deferred (`patches/deferred-loads.ts`). */
+const pdfmake = loadPdfmake();
 
 /** A pdfmake document definition and what could not be shown as asked. */
 export interface PdfDefinition {
@@ -119,7 +122,8 @@ async function layOut({ doc, first }: PdfBuild): Promise<Uint8Array> {
       if (bytes === undefined) throw new Error('PDF layout discarded, yet no other layout asked');
       return bytes;
     }
-    built = buildPdf(doc, next);
+    // Built again for its layout only: the warnings (glyphs included) are those of the first build.
+    built = buildPdf(doc, next, false);
   }
 }
 
@@ -192,7 +196,12 @@ interface PdfPass extends PdfDefinition {
   readonly acte?: ActeMeta | undefined;
 }
 
-function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
+/**
+ * Builds the definition with the table breaks `breaks`. `checkGlyphs`: whether to look for
+ * characters the font cannot print (`writer/glyph-missing`); a build made again for another
+ * layout skips it, the text being the same.
+ */
+function buildPdf(doc: DocumentNode, breaks: TableBreaks, checkGlyphs = true): PdfPass {
   const { meta } = doc;
   const date = documentDate(meta);
   const ctx: Ctx = { width: textWidth(meta.orientation), warnings: [], breaks, probe: new LayoutProbe(), tables: 0, groups: 0, structure: structNode('Document'), outline: {}, headings: 0 };
@@ -239,7 +248,7 @@ function buildPdf(doc: DocumentNode, breaks: TableBreaks): PdfPass {
     styles: { [PARAGRAPH_STYLE]: {} }, // names body paragraphs for the layout probe
     pageBreakBefore: ctx.probe.pageBreakBefore,
   };
-  ctx.warnings.push(...glyphWarnings(definition));
+  if (checkGlyphs) ctx.warnings.push(...glyphWarnings(definition));
   return { definition, warnings: ctx.warnings, breaks, probe: ctx.probe, structure: ctx.structure, acte: meta.acte };
 }
 

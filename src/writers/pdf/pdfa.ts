@@ -19,6 +19,7 @@
  */
 import { createRequire } from 'node:module';
 import { ACTE_NATURES, type ActeMeta } from '../../document/nodes.ts';
+import { loadResvg } from '../../patches/resvg.ts';
 import { escapeXml } from '../../xml.ts';
 import { countOutline } from './patches/outline.ts';
 import type { PdfkitDocument } from './patches/pdfkit.ts';
@@ -26,7 +27,7 @@ import { replaceXmpInfo } from './patches/xmp.ts';
 
 /** resvg and pngjs, loaded on the first transparent image (most documents have none). */
 const require = createRequire(import.meta.url);
-const resvg = (): typeof import('@resvg/resvg-js') => require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+const resvg = (): typeof import('@resvg/resvg-js') => loadResvg();
 const pngjs = (): typeof import('pngjs') => require('pngjs') as typeof import('pngjs');
 
 /** What the PDF definition sets for PDF/A-1b: PDF 1.4 (XMP is only written from 1.4 on) and the subset. */

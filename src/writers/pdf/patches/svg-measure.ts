@@ -45,26 +45,43 @@ export function parseSvgOnce(): void {
   if (installed) return;
   const svgMeasure = require.resolve('pdfmake/js/SVGMeasure.js');
   const proto = (require(svgMeasure) as { default?: { prototype: SvgMeasure } }).default?.prototype;
-  const xmldoc = createRequire(svgMeasure)('xmldoc') as XmldocModule;
-  if (typeof proto?.measureSVG !== 'function' || typeof proto.writeDimensions !== 'function' || typeof xmldoc.XmlDocument !== 'function') {
-    throw new Error('pdfmake SVGMeasure.measureSVG/writeDimensions or xmldoc.XmlDocument missing (pdfmake upgrade?)');
+  if (typeof proto?.measureSVG !== 'function' || typeof proto.writeDimensions !== 'function') {
+    throw new Error('pdfmake SVGMeasure.measureSVG/writeDimensions missing (pdfmake upgrade?)');
   }
+  const requireFromMeasure = createRequire(svgMeasure);
+  let xmldocModule: XmldocModule | undefined;
+  /**
+   * xmldoc as `SVGMeasure` reads it, loaded at the first SVG: deferred-loads.ts may have put a
+   * stand-in for it in the cache, which a property read replaces by the real module; the lent
+   * parser is set on the real one, which the stand-in `SVGMeasure` holds reads through.
+   * @throws Error when xmldoc has no `XmlDocument` (an upgrade).
+   */
+  const xmldoc = (): XmldocModule => {
+    if (xmldocModule === undefined) {
+      void (requireFromMeasure('xmldoc') as XmldocModule).XmlDocument;
+      const real = requireFromMeasure('xmldoc') as XmldocModule;
+      if (typeof real.XmlDocument !== 'function') throw new Error('xmldoc.XmlDocument missing (xmldoc upgrade?)');
+      xmldocModule = real;
+    }
+    return xmldocModule;
+  };
   const { measureSVG, writeDimensions } = proto;
   /** Runs `fn` with `xmldoc.XmlDocument` replaced by `lent`, then put back. */
   const lending = <T>(lent: XmldocModule['XmlDocument'], fn: () => T): T => {
-    const own = xmldoc.XmlDocument;
-    xmldoc.XmlDocument = lent;
+    const module = xmldoc();
+    const own = module.XmlDocument;
+    module.XmlDocument = lent;
     try {
       return fn();
     } finally {
-      xmldoc.XmlDocument = own;
+      module.XmlDocument = own;
     }
   };
 
   proto.measureSVG = function (this: SvgMeasure, svg: unknown) {
     measured = undefined;
     if (typeof svg !== 'string') return measureSVG.call(this, svg);
-    const Own = xmldoc.XmlDocument;
+    const Own = xmldoc().XmlDocument;
     let doc: XmlDocument | undefined;
     const dimensions = lending(
       function (xml: string) {
