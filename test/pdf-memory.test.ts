@@ -165,7 +165,8 @@ describe('PDF memory of large tables', () => {
         pdf.on('pageAdded', () => pages++);
         return layout.call(this, content, pdf, ...rest);
       };
-      await renderPdf(longTable(5_000));
+      // Some 39 rows per page: more pages than COLLECT_EVERY.
+      await renderPdf(longTable(Math.ceil(COLLECT_EVERY * 45)));
       await new Promise((resolve) => setTimeout(resolve, 50)); // gc entries are delivered asynchronously
       expect(pages).toBeGreaterThan(COLLECT_EVERY);
       expect(forced.length).toBeGreaterThanOrEqual(Math.floor((pages - 1) / COLLECT_EVERY));

@@ -24,9 +24,13 @@
  *   and their offsets (`_offset`, for the cross-reference table) are those pdfkit writes.
  * - Collected while drawing: the pages released are garbage that V8 would only collect once its
  *   heap has grown by as much again (the layout of the list annex at 100,000 rows: 2.2 GiB at its
- *   peak, 1.7 GiB when collected every `COLLECT_EVERY` pages, measured by `npm run bench`). A full
+ *   peak, 1.7 GiB when collected every 100 pages, measured by `npm run bench`). A full
  *   collection is asked of V8 every `COLLECT_EVERY` pages drawn (`--expose-gc`, set at run time,
- *   reaching `gc` through a new context); a document of fewer pages draws as before.
+ *   reaching `gc` through a new context); a document of fewer pages draws as before. Each full
+ *   collection of that heap costs a good part of a second: the same annex (2,565 pages, PDF and
+ *   DOCX, with today's leaner records) took 56.5 s and 1,406 MiB at most collected every 100
+ *   pages, 47.4 s and 1,433 MiB every 300, 46.0 s and 1,452 MiB every 500, 42.9 s and 1,509 MiB
+ *   every 1,000 (one run each, idle machine): 300 keeps a margin under issue 11's 1.5 GiB.
  *
  * - Leaner laid-out records (`TextInlines.measure`, `ElementWriter.addLine`,
  *   `LayoutBuilder.processLeaf`): what pdfmake holds per table cell until the last page is laid
@@ -55,7 +59,7 @@ import { runInNewContext } from 'node:vm';
 export const BLOCK_BYTES = 1 << 20;
 
 /** Pages drawn between two full collections of the heap. */
-export const COLLECT_EVERY = 100;
+export const COLLECT_EVERY = 300;
 
 let collector: (() => void) | undefined;
 
