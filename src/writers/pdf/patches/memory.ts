@@ -29,8 +29,9 @@
  *   reaching `gc` through a new context); a document of fewer pages draws as before. Each full
  *   collection of that heap costs a good part of a second: the same annex (2,565 pages, PDF and
  *   DOCX, with today's leaner records) took 56.5 s and 1,406 MiB at most collected every 100
- *   pages, 47.4 s and 1,433 MiB every 300, 46.0 s and 1,452 MiB every 500, 42.9 s and 1,509 MiB
- *   every 1,000 (one run each, idle machine): 300 keeps a margin under issue 11's 1.5 GiB.
+ *   pages, 47.4 s and 1,433 MiB every 300, 46.0 s and 1,452 MiB every 500, 44.8 s and 1,476 MiB
+ *   every 700, 42.9 s and 1,509 MiB every 1,000 (one run each, idle machine): 700 keeps some
+ *   60 MiB under issue 11's 1.5 GiB.
  *
  * - Leaner laid-out records (`TextInlines.measure`, `ElementWriter.addLine`,
  *   `LayoutBuilder.processLeaf`): what pdfmake holds per table cell until the last page is laid
@@ -59,7 +60,7 @@ import { runInNewContext } from 'node:vm';
 export const BLOCK_BYTES = 1 << 20;
 
 /** Pages drawn between two full collections of the heap. */
-export const COLLECT_EVERY = 300;
+export const COLLECT_EVERY = 700;
 
 let collector: (() => void) | undefined;
 
