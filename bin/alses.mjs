@@ -12,5 +12,5 @@ if (!existsSync(main)) {
   process.stderr.write("alses : le programme n'est pas compilé (dist/ absent) ; lancez « npm run build » dans le dossier du projet.\n");
   process.exit(3);
 }
-require('../dist/app/code-cache.js').useCodeCache(fileURLToPath(new URL('../dist/code-cache', import.meta.url)), fileURLToPath(new URL('..', import.meta.url)));
-await require('../dist/app/main.js').run();
+require('../dist/app/code-cache.js').useCodeCache();
+await require(fileURLToPath(main)).run();

@@ -5,8 +5,10 @@
  * what it uses, in a few files instead of hundreds (each module Node resolves and reads costs at
  * a cold start). Libraries stay outside the bundle (`EXTERNAL`) when the product reaches into
  * their internals (`patches/`), when they read their own files (native modules, WebAssembly,
- * locales, worker scripts), or when no cold command uses them. Then makes the prebuilt font
- * subsets (build-font-subsets.ts). Type checking is `tsc --noEmit` (`npm run typecheck`).
+ * locales, worker scripts), or when no cold command uses them. Each file is then turned into a
+ * CommonJS module, and the build makes the prebuilt font subsets (build-font-subsets.ts) and V8's
+ * code cache of the modules a render and a monthly report load (train-code-cache.mjs, read at
+ * start by src/patches/code-cache.ts). Type checking is `tsc --noEmit` (`npm run typecheck`).
  *
  * `dist/meta.json` (esbuild's metafile) says which source modules and libraries each file of
  * dist/ holds (test/cli-start.test.ts checks with it what each command loads).

@@ -34,7 +34,7 @@ try {
   // 6: the report of data older than a year, still written.
   if (process.exitCode !== undefined && process.exitCode !== 0 && process.exitCode !== 6) throw new Error(`le programme s'est arrêté avec le code ${process.exitCode} :\n${messages.join('')}`);
   process.exitCode = 0;
-  recorder.write(path.join(root, 'dist/code-cache'), root);
+  recorder.write();
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

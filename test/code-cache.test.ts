@@ -37,7 +37,7 @@ describe('code cache of the build (dist/code-cache)', () => {
     const render = (out: string) => `await require(${JSON.stringify(path.join(ROOT, 'dist/app/main.js'))}).main(['render', '--format', 'pdf,docx', '--out', ${JSON.stringify(out)}]);`;
     const preamble = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(path.join(ROOT, 'x.cjs'))});`;
     const use = lastJson(
-      node(`${preamble} const use = require(${JSON.stringify(CODE_CACHE_MODULE)}).useCodeCache(${JSON.stringify(path.join(ROOT, 'dist/code-cache'))}, ${JSON.stringify(ROOT)}); ${render(withCache)} console.log(JSON.stringify(use));`),
+      node(`${preamble} const use = require(${JSON.stringify(CODE_CACHE_MODULE)}).useCodeCache(); ${render(withCache)} console.log(JSON.stringify(use));`),
     );
     // dist/app's files of a render and pdfmake's, pdfkit's, fontkit's…: dozens of modules.
     expect(use.rejected).toBe(0);
@@ -72,11 +72,11 @@ describe('code cache of the build (dist/code-cache)', () => {
     writeFileSync(module, 'module.exports = () => 41;\n');
     writeFileSync(dynamic, "module.exports = () => import('node:path');\n");
     const preamble = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(module)}); const cache = require(${JSON.stringify(CODE_CACHE_MODULE)});`;
-    const recorded = node(`${preamble} const recorder = cache.recordCodeCache(); console.log(require('./answer.cjs')()); await require('./dynamic.cjs')(); console.log(recorder.write(${JSON.stringify(cache)}, ${JSON.stringify(dir)}));`);
+    const recorded = node(`${preamble} const recorder = cache.recordCodeCache(); console.log(require('./answer.cjs')()); await require('./dynamic.cjs')(); console.log(recorder.write({ dir: ${JSON.stringify(cache)}, root: ${JSON.stringify(dir)} }));`);
     expect(recorded.trim().split('\n')).toEqual(['41', '1']);
     expect(readdirSync(cache).sort()).toEqual(['0.bin', 'index.json']);
 
-    const run = (): string => node(`${preamble} const use = cache.useCodeCache(${JSON.stringify(cache)}, ${JSON.stringify(dir)}); console.log(require('./answer.cjs')()); console.log(JSON.stringify(use));`);
+    const run = (): string => node(`${preamble} const use = cache.useCodeCache({ dir: ${JSON.stringify(cache)}, root: ${JSON.stringify(dir)} }); console.log(require('./answer.cjs')()); console.log(JSON.stringify(use));`);
     const same = run().trim().split('\n');
     expect(same[0]).toBe('41');
     expect(lastJson(same.join('\n'))).toEqual({ used: 1, rejected: 0 });
@@ -101,9 +101,9 @@ describe('code cache of the build (dist/code-cache)', () => {
     writeFileSync(path.join(dir, 'commented.cjs'), 'module.exports = () => {\n  // emits an indexed access rather than an inline `import()` of an ESM path\n  return 7;\n};\n');
     writeFileSync(path.join(dir, 'after-code.cjs'), "module.exports = () => 1 && import('node:path'); // import(\n");
     const preamble = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(path.join(dir, 'x.cjs'))}); const cache = require(${JSON.stringify(CODE_CACHE_MODULE)});`;
-    const recorded = node(`${preamble} const recorder = cache.recordCodeCache(); console.log(require('./commented.cjs')()); console.log((await require('./after-code.cjs')()).sep); console.log(recorder.write(${JSON.stringify(cache)}, ${JSON.stringify(dir)}));`);
+    const recorded = node(`${preamble} const recorder = cache.recordCodeCache(); console.log(require('./commented.cjs')()); console.log((await require('./after-code.cjs')()).sep); console.log(recorder.write({ dir: ${JSON.stringify(cache)}, root: ${JSON.stringify(dir)} }));`);
     expect(recorded.trim().split('\n')).toEqual(['7', '/', '1']);
-    const used = node(`${preamble} const use = cache.useCodeCache(${JSON.stringify(cache)}, ${JSON.stringify(dir)}); console.log(require('./commented.cjs')()); console.log((await require('./after-code.cjs')()).sep); console.log(JSON.stringify(use));`);
+    const used = node(`${preamble} const use = cache.useCodeCache({ dir: ${JSON.stringify(cache)}, root: ${JSON.stringify(dir)} }); console.log(require('./commented.cjs')()); console.log((await require('./after-code.cjs')()).sep); console.log(JSON.stringify(use));`);
     expect(used.trim().split('\n').slice(0, 2)).toEqual(['7', '/']);
     expect(lastJson(used)).toEqual({ used: 1, rejected: 0 });
   });

@@ -22,6 +22,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 /** Node's CommonJS module, as `_compile` sees it (`this`). */
@@ -59,15 +60,19 @@ function runCompiled(script: vm.Script, module: CommonJsModule, filename: string
   return wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, path.dirname(filename));
 }
 
+/** Whether `_compile` is given CommonJS text (Node 22 passes a `format` for the other kinds). */
+const commonJsText = (content: unknown, format: string | undefined): content is string =>
+  typeof content === 'string' && (format === undefined || format === 'commonjs');
+
 /**
- * Whether `_compile` may be replaced for this file: CommonJS text (Node 22 passes a `format`
- * for the other kinds) without `import(` — a dynamic import from a `vm.Script` needs a
- * callback Node gives only its own loader — but in line comments: zod's bundle says "an inline
- * `import()`" in one, and its 780 kB were compiled from their text at every cold start (some
- * 20 ms of a monthly report). A line whose first characters are `//` holds no code.
+ * Whether a module may be recorded: CommonJS text without `import(` — a dynamic import from a
+ * `vm.Script` needs a callback Node gives only its own loader — but in line comments: zod's
+ * bundle says "an inline `import()`" in one, and its 780 kB were compiled from their text at
+ * every cold start (some 20 ms of a monthly report). A line whose first characters are `//`
+ * holds no code. Checked when recording only: a module found in the index with its file's size
+ * and time unchanged is a text that passed it.
  */
-const replaceable = (content: unknown, format: string | undefined): content is string =>
-  typeof content === 'string' && (format === undefined || format === 'commonjs') && !hasDynamicImport(content);
+const recordable = (content: unknown, format: string | undefined): content is string => commonJsText(content, format) && !hasDynamicImport(content);
 
 /** Whether `import(` is in `content` outside lines that are comments (`// …`). */
 function hasDynamicImport(content: string): boolean {
@@ -86,6 +91,23 @@ export interface CodeCacheUse {
   rejected: number;
 }
 
+/** A code cache's folder and the folder its index's paths are relative to. */
+export interface CodeCacheFolder {
+  /** The folder of index.json and the `<n>.bin` files. */
+  readonly dir: string;
+  /** The folder the index's paths are relative to (the project). */
+  readonly root: string;
+}
+
+/**
+ * The shipped build's code cache: dist/code-cache, paths relative to the project, as seen from
+ * this module's built file in dist/app/ (bin/alses.mjs, the worker threads and the build's run).
+ */
+export const builtCodeCache = (): CodeCacheFolder => ({
+  dir: fileURLToPath(new URL('../code-cache', import.meta.url)),
+  root: fileURLToPath(new URL('../..', import.meta.url)),
+});
+
 /** The cached code of `filename` if its file is the one the cache was made from, else undefined. */
 function cachedCode(dir: string, index: Readonly<Record<string, CachedModule>>, root: string, filename: string): Buffer | undefined {
   const entry = index[key(root, filename)];
@@ -99,14 +121,13 @@ function cachedCode(dir: string, index: Readonly<Record<string, CachedModule>>, 
 }
 
 /**
- * Makes every CommonJS module loaded from now on start from its cached code in `dir` when its
- * file is the one the cache was made from (see the file's comment). Other modules compile as
- * usual. Reads `dir` only; never throws for a missing, unreadable or damaged index.
- * @param dir the folder written by `recordCodeCache` (dist/code-cache).
- * @param root the folder the index's paths are relative to (the project).
+ * Makes every CommonJS module loaded from now on start from its cached code in `cache.dir` when
+ * its file is the one the cache was made from (see the file's comment). Other modules compile as
+ * usual. Reads `cache.dir` only; never throws for a missing, unreadable or damaged index.
+ * @param cache the folder written by `recordCodeCache` (by default the build's, dist/code-cache).
  * @returns counts kept up to date as modules load.
  */
-export function useCodeCache(dir: string, root: string): CodeCacheUse {
+export function useCodeCache({ dir, root }: CodeCacheFolder = builtCodeCache()): CodeCacheUse {
   const use: CodeCacheUse = { used: 0, rejected: 0 };
   let index: Record<string, CachedModule>;
   try {
@@ -116,7 +137,7 @@ export function useCodeCache(dir: string, root: string): CodeCacheUse {
   }
   const compile = loader.prototype._compile;
   loader.prototype._compile = function (this: CommonJsModule, content: string, filename: string, format?: string): unknown {
-    const cachedData = replaceable(content, format) ? cachedCode(dir, index, root, filename) : undefined;
+    const cachedData = commonJsText(content, format) ? cachedCode(dir, index, root, filename) : undefined;
     if (cachedData === undefined) return compile.call(this, content, filename, format);
     const script = new vm.Script(loader.wrap(content), { filename, cachedData });
     if (script.cachedDataRejected) use.rejected++;
@@ -130,20 +151,21 @@ export function useCodeCache(dir: string, root: string): CodeCacheUse {
  * For the build (scripts/train-code-cache.mjs): compiles every CommonJS module loaded from now on
  * through `vm.Script`, so that once the program has run, `write` can save the code V8 compiled
  * for each — what the run used, functions compiled lazily included.
- * @returns `write(dir, root)`: writes into `dir` (made if missing) index.json, its paths relative
- *   to `root`, and one `<n>.bin` per module; returns the number of modules.
+ * @returns `write(cache)`: writes into `cache.dir` (made if missing; by default the build's,
+ *   dist/code-cache) index.json, its paths relative to `cache.root`, and one `<n>.bin` per
+ *   module; returns the number of modules.
  */
-export function recordCodeCache(): { write(dir: string, root: string): number } {
+export function recordCodeCache(): { write(cache?: CodeCacheFolder): number } {
   const compile = loader.prototype._compile;
   const scripts = new Map<string, vm.Script>();
   loader.prototype._compile = function (this: CommonJsModule, content: string, filename: string, format?: string): unknown {
-    if (!replaceable(content, format)) return compile.call(this, content, filename, format);
+    if (!recordable(content, format)) return compile.call(this, content, filename, format);
     const script = new vm.Script(loader.wrap(content), { filename });
     scripts.set(filename, script);
     return runCompiled(script, this, filename);
   };
   return {
-    write(dir: string, root: string): number {
+    write({ dir, root }: CodeCacheFolder = builtCodeCache()): number {
       mkdirSync(dir, { recursive: true });
       const index: Record<string, CachedModule> = {};
       let n = 0;

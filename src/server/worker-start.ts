@@ -5,11 +5,10 @@
  * worker itself (worker.ts, compiled to dist/app/worker.js) and hands piscina its task runner.
  */
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { useCodeCache } from '../patches/code-cache.ts';
 import type runWhenLoaded from './worker.ts';
 
 /** What the code cache did in this thread (test/code-cache.test.ts reads it). */
-export const codeCache = useCodeCache(fileURLToPath(new URL('../code-cache', import.meta.url)), fileURLToPath(new URL('../..', import.meta.url)));
+export const codeCache = useCodeCache();
 
 export default (createRequire(import.meta.url)('./worker.js') as { default: typeof runWhenLoaded }).default;
