@@ -21,8 +21,12 @@ export function foldForComparison(s: string): string {
   return folded;
 }
 
-/** `foldForComparison` by its definition, for any text. */
-function foldText(s: string): string {
+/**
+ * `foldForComparison` by its definition, pass by pass over the whole text, for any text: what it
+ * uses beyond Latin, what its table of Latin characters is made from, and what test/fold.test.ts
+ * checks the table against.
+ */
+export function foldText(s: string): string {
   return s
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
