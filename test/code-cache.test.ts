@@ -87,9 +87,31 @@ describe('code cache of the build (dist/code-cache)', () => {
     expect(lastJson(changed.join('\n'))).toEqual({ used: 0, rejected: 0 });
 
     // A damaged index: every module compiled from its text, nothing thrown.
-    writeFileSync(path.join(cache, 'index.json'), '{ "answer.cjs": ');
+    const index = readFileSync(path.join(cache, 'index.json'), 'utf8');
+    for (const damagedIndex of ['{ "answer.cjs": ', 'null', '[1, 2]', '{ "answer.cjs": { "code": "../../../etc/passwd" } }']) {
+      writeFileSync(path.join(cache, 'index.json'), damagedIndex);
+      const damaged = run().trim().split('\n');
+      expect(damaged[0], damagedIndex).toBe('42');
+      expect(lastJson(damaged.join('\n'))).toEqual({ used: 0, rejected: 0 });
+    }
+    writeFileSync(path.join(cache, 'index.json'), index);
+  });
+
+  it('gives V8 no cache file damaged since the build (V8 checks its header only): the module is compiled from its text', () => {
+    const dir = path.join(temp, 'damaged');
+    const cache = path.join(dir, 'cache');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'answer.cjs'), 'module.exports = () => 41;\n');
+    const preamble = `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(path.join(dir, 'x.cjs'))}); const cache = require(${JSON.stringify(CODE_CACHE_MODULE)});`;
+    node(`${preamble} const recorder = cache.recordCodeCache(); require('./answer.cjs'); recorder.write({ dir: ${JSON.stringify(cache)}, root: ${JSON.stringify(dir)} });`);
+    const run = (): string => node(`${preamble} const use = cache.useCodeCache({ dir: ${JSON.stringify(cache)}, root: ${JSON.stringify(dir)} }); console.log(require('./answer.cjs')()); console.log(JSON.stringify(use));`);
+    expect(lastJson(run())).toEqual({ used: 1, rejected: 0 });
+    // The last byte changed, the header (which V8 checks) kept.
+    const bin = readFileSync(path.join(cache, '0.bin'));
+    bin.writeUInt8(bin.readUInt8(bin.length - 1) ^ 0xff, bin.length - 1);
+    writeFileSync(path.join(cache, '0.bin'), bin);
     const damaged = run().trim().split('\n');
-    expect(damaged[0]).toBe('42');
+    expect(damaged[0]).toBe('41');
     expect(lastJson(damaged.join('\n'))).toEqual({ used: 0, rejected: 0 });
   });
 

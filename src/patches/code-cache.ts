@@ -12,13 +12,15 @@
  *
  * The folder holds `index.json` — for each module, by its path relative to the project: the
  * size in bytes and modification time of the file the cache was made from, and the file of its
- * code — and one `<n>.bin` per module. A module whose file changed since (size or time; npm
+ * code with that file's SHA-1 (V8 checks a cache's header only: damaged further on, it would run
+ * whatever the bytes say) — and one `<n>.bin` per module. A module whose file changed since (size or time; npm
  * installs packages with a fixed time, a change gives a new one) is compiled as usual, and so
  * is one whose cache V8 refuses (other Node version or V8 flags): the program runs the same,
  * more slowly. The file's size and time stand for its content: hashing the 5 MB of JavaScript a
  * render loads would cost more than a tenth of what the cache saves. Nothing is written at run
  * time; `recordCodeCache` (the build) writes the folder.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
@@ -43,7 +45,12 @@ interface CachedModule {
   mtimeMs: number;
   /** The file of the cached code, in the cache's folder. */
   code: string;
+  /** SHA-1 of that file, hexadecimal: V8 checks a cache's header, not its content. */
+  sha1: string;
 }
+
+/** SHA-1 of bytes, hexadecimal (a damaged cache file is not given to V8: see `CachedModule.sha1`). */
+const sha1 = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
 
 /** The name of the cache's index in its folder. */
 const INDEX = 'index.json';
@@ -111,10 +118,13 @@ export const builtCodeCache = (): CodeCacheFolder => ({
 /** The cached code of `filename` if its file is the one the cache was made from, else undefined. */
 function cachedCode(dir: string, index: Readonly<Record<string, CachedModule>>, root: string, filename: string): Buffer | undefined {
   const entry = index[key(root, filename)];
-  if (entry === undefined) return undefined;
+  // A cache file of the folder, by the name `write` gives it (not a path elsewhere).
+  if (entry === undefined || typeof entry?.code !== 'string' || !/^\d+\.bin$/.test(entry.code)) return undefined;
   try {
     const stats = statSync(filename);
-    return stats.size === entry.size && stats.mtimeMs === entry.mtimeMs ? readFileSync(path.join(dir, entry.code)) : undefined;
+    if (stats.size !== entry.size || stats.mtimeMs !== entry.mtimeMs) return undefined;
+    const code = readFileSync(path.join(dir, entry.code));
+    return sha1(code) === entry.sha1 ? code : undefined;
   } catch {
     return undefined;
   }
@@ -135,6 +145,7 @@ export function useCodeCache({ dir, root }: CodeCacheFolder = builtCodeCache()):
   } catch {
     return use;
   }
+  if (typeof index !== 'object' || index === null || Array.isArray(index)) return use;
   const compile = loader.prototype._compile;
   loader.prototype._compile = function (this: CommonJsModule, content: string, filename: string, format?: string): unknown {
     const cachedData = commonJsText(content, format) ? cachedCode(dir, index, root, filename) : undefined;
@@ -172,8 +183,9 @@ export function recordCodeCache(): { write(cache?: CodeCacheFolder): number } {
       for (const [filename, script] of scripts) {
         const { size, mtimeMs } = statSync(filename);
         const code = `${n++}.bin`;
-        writeFileSync(path.join(dir, code), script.createCachedData());
-        index[key(root, filename)] = { size, mtimeMs, code };
+        const data = script.createCachedData();
+        writeFileSync(path.join(dir, code), data);
+        index[key(root, filename)] = { size, mtimeMs, code, sha1: sha1(data) };
       }
       writeFileSync(path.join(dir, INDEX), `${JSON.stringify(index, null, 1)}\n`);
       return n;
