@@ -14,7 +14,7 @@
  * dist/ holds (test/cli-start.test.ts checks with it what each command loads).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, transform } from 'esbuild';
@@ -66,9 +66,14 @@ const result = await build({
 // of each (src/patches/code-cache.ts) — Node 20 takes no code cache for an ES module. esbuild
 // splits ES modules only, hence the two steps. Dynamic imports become lazy `require`s: a
 // command still evaluates only the files it uses.
+// main.js is written last, through a temporary name: bin/alses.mjs takes its presence for a
+// whole dist/app/ (a build killed before it leaves none, and the launcher says to build).
 mkdirSync(app, { recursive: true });
+copyYargsLocales(dist);
 writeFileSync(path.join(app, 'package.json'), '{ "type": "commonjs" }\n');
-for (const file of result.outputFiles) {
+const mainFile = path.join(app, 'main.js');
+const outputs = [...result.outputFiles].sort((a, b) => Number(a.path === mainFile) - Number(b.path === mainFile));
+for (const file of outputs) {
   if (!file.path.endsWith('.js')) {
     writeFileSync(file.path, file.contents);
     continue;
@@ -83,10 +88,13 @@ for (const file of result.outputFiles) {
     legalComments: 'inline',
     logLevel: 'warning',
   });
-  writeFileSync(file.path, code);
+  if (file.path !== mainFile) writeFileSync(file.path, code);
+  else {
+    writeFileSync(`${mainFile}.tmp`, code);
+    renameSync(`${mainFile}.tmp`, mainFile);
+  }
 }
 writeFileSync(path.join(dist, 'meta.json'), JSON.stringify(result.metafile));
-copyYargsLocales(dist);
 const { buildFontSubsets } = createRequire(import.meta.url)(path.join(app, 'build-font-subsets.js'));
 await buildFontSubsets();
 // The code cache: V8's compiled code of every CommonJS module a render and a monthly report

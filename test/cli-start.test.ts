@@ -6,7 +6,7 @@
  * (speed is measured by `npm run bench`). Needs `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,16 @@ function loads(args: readonly string[]): { stdout: string; packages: Set<string>
   const modules = [...new Set(inputs.map((i) => /^src\/(.*)\.ts$/.exec(i)?.[1]).filter((m): m is string => m !== undefined))].map((m) => `${m}.js`);
   return { stdout: run.stdout, packages, modules, files };
 }
+
+describe('alses: the built program', () => {
+  it('has dist/app/main.js written after every other file of dist/app (a build killed before leaves no main.js: the launcher says to build)', () => {
+    const app = path.join(ROOT, 'dist/app');
+    const mainTime = statSync(path.join(app, 'main.js')).mtimeMs;
+    const later = readdirSync(app).filter((f) => f !== 'main.js' && statSync(path.join(app, f)).mtimeMs > mainTime);
+    expect(readdirSync(app).length).toBeGreaterThan(20);
+    expect(later).toEqual([]);
+  });
+});
 
 describe('alses: commands load what they use', () => {
   it('--version prints the version and loads nothing but the entry point (not even yargs)', () => {
