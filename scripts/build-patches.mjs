@@ -81,3 +81,31 @@ export const DOCX_NATIVE_SHA1 = {
     });
   },
 };
+
+/**
+ * yargs counts the columns of its help with string-width 8, which builds its regular expressions
+ * when it loads: `/^\p{RGI_Emoji}$/v` alone takes V8 12-24 ms to make (a class of every emoji
+ * sequence), at every cold command, for help most of them never print (the help's layout is
+ * cached: src/cli/patches/help-cache.ts). Bundled, yargs gets a stand-in that loads string-width
+ * at its first call (esbuild evaluates a module `require`d from the bundle when it is first
+ * required), so help asked for is measured by the same function. Throws at build time if yargs no
+ * longer imports it as `import stringWidth from 'string-width'`. Upstream: no
+ * sindresorhus/string-width issue found about its cost at load. Pinned by test/cli-start.test.ts
+ * (a render does not evaluate string-width; help is still laid out).
+ */
+export const LAZY_STRING_WIDTH = {
+  name: 'lazy-string-width',
+  setup(build) {
+    const shim = /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/;
+    build.onResolve({ filter: /^string-width$/ }, (args) => {
+      if (!shim.test(args.importer)) return undefined;
+      if (!readFileSync(args.importer, 'utf8').includes("import stringWidth from 'string-width';")) throw new Error(`${args.importer} : « import stringWidth from 'string-width' » introuvable (yargs a changé : revoir scripts/build-patches.mjs)`);
+      return { path: 'string-width', namespace: 'lazy-string-width', pluginData: { resolveDir: path.dirname(args.importer) } };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      contents: "let real;\nexport default function stringWidth(input, options) {\n  real ??= require('string-width').default;\n  return real(input, options);\n}\n",
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }));
+  },
+};

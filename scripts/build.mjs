@@ -18,7 +18,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, transform } from 'esbuild';
-import { copyYargsLocales, DOCX_NATIVE_SHA1, VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST } from './build-patches.mjs';
+import { copyYargsLocales, DOCX_NATIVE_SHA1, LAZY_STRING_WIDTH, VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST } from './build-patches.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -38,6 +38,12 @@ const EXTERNAL = [
 ].flatMap((name) => [name, `${name}/*`]);
 
 rmSync(dist, { recursive: true, force: true });
+// Regular expressions Node 20 reads natively, which esbuild would otherwise rewrite as
+// `new RegExp("…", "v")` (its table does not list them for Node): a literal is parsed once, at
+// compile time, and V8's code cache keeps that work; a `new RegExp` is parsed again at every
+// start. string-width's `/^\p{RGI_Emoji}$/v` (yargs' help layout) cost 12-24 ms of every cold
+// command that way, for help it never printed. Pinned by test/cli-start.test.ts.
+const REGEXP_SUPPORTED = { 'regexp-unicode-property-escapes': true, 'regexp-set-notation': true };
 const result = await build({
   absWorkingDir: root,
   // The command line, the worker threads' entry (server/pool.ts finds it beside itself), and
@@ -54,8 +60,9 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  supported: REGEXP_SUPPORTED,
   external: EXTERNAL,
-  plugins: [VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST, DOCX_NATIVE_SHA1],
+  plugins: [VEGA_WITHOUT_NODE_CANVAS, YARGS_LOCALES_IN_DIST, DOCX_NATIVE_SHA1, LAZY_STRING_WIDTH],
   metafile: true,
   legalComments: 'linked',
   logLevel: 'warning',
@@ -82,7 +89,7 @@ for (const file of outputs) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    supported: { 'dynamic-import': false },
+    supported: { ...REGEXP_SUPPORTED, 'dynamic-import': false },
     define: { 'import.meta.url': '__alsesModuleUrl', 'import.meta.dirname': '__dirname' },
     banner: "var __alsesModuleUrl = require('node:url').pathToFileURL(__filename).href;",
     legalComments: 'inline',

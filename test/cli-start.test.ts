@@ -105,6 +105,32 @@ describe('alses: commands load what they use', () => {
     expect(code).toMatch(/var sha1 = \(data\) => data instanceof Uint8Array \? new Uint8Array\(\(0, \w+\.createHash\)\("sha1"\)\.update\(data\)\.digest\(\)\)/);
   });
 
+  it('keeps regular expression literals as literals (V8 code cache keeps their parsing), not `new RegExp("\\p{…}")` (scripts/build.mjs)', () => {
+    // A `new RegExp("\\p{…}")` the bundle holds and none of its sources does is one esbuild wrote.
+    const rewritten = Object.entries(bundle.outputs)
+      .filter(([f]) => f.endsWith('.js'))
+      .flatMap(([f, o]) => {
+        const sources = Object.keys(o.inputs).filter((i) => !i.includes(':')).map((i) => readFileSync(path.join(ROOT, i), 'utf8'));
+        return [...readFileSync(path.join(ROOT, f), 'utf8').matchAll(/new RegExp\("[^"]*\\\\p\{[^"]*", "[a-z]*"\)/g)].filter((m) => !sources.some((s) => s.includes(m[0]))).map((m) => `${f}: ${m[0]}`);
+      });
+    expect(rewritten).toEqual([]);
+  });
+
+  it('the bundled yargs evaluates string-width (its regular expressions take 12-24 ms to make) at its first measure only (scripts/build-patches.mjs)', () => {
+    const files = Object.entries(bundle.outputs).filter(([, o]) => 'node_modules/string-width/index.js' in o.inputs);
+    expect(files.map(([f]) => f)).toHaveLength(1);
+    const code = readFileSync(path.join(ROOT, files[0]![0]), 'utf8');
+    // esbuild wraps a module that is `require`d in an init function: called from the stand-in only.
+    const init = /var (init_string_width\w*) = \(0, \w+\.__esm\)\(\{\s*"node_modules\/string-width\/index\.js"/.exec(code)?.[1];
+    expect(init).toBeDefined();
+    const calls = [...code.matchAll(new RegExp(`\\b${init}\\(\\)`, 'g'))].map((m) => code.slice(code.lastIndexOf('\n', m.index) + 1, code.indexOf('\n', m.index)).trim());
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/^real \?\?= \(init_string_width\w*\(\), /);
+    // …and help asked for is still laid out in columns by it.
+    const help = spawnSync(process.execPath, [path.join(ROOT, 'bin/alses.mjs'), 'render', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    expect(help.stdout).toMatch(/^ {2}-h, --help {9}Affiche l'aide {36}\[booléen\]$/m);
+  });
+
   it('a monthly report loads pdfkit and fontkit without their encryption and WOFF2 decoder (src/writers/pdf/patches/deferred-loads.ts)', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'alses-start-'));
     try {
