@@ -2,6 +2,7 @@
  * Writers: the same Document AST rendered as PDF, DOCX and HTML reads back the same, tables keep
  * their header and totals across pages, and output bytes depend only on the input.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DomUtils } from 'htmlparser2';
@@ -23,6 +24,7 @@ import { REMARK_WORDS, tallRow } from './helpers/documents.ts';
 import { renderDocx, renderPdf as renderPdfBytes } from './helpers/writers.ts';
 
 const FIXTURES = new URL('./fixtures/writers/', import.meta.url);
+const ROOT = new URL('..', import.meta.url).pathname;
 const PNG = new Uint8Array(readFileSync(new URL('two-colours.png', FIXTURES)));
 const SVG = readFileSync(new URL('chart.svg', FIXTURES), 'utf8');
 
@@ -101,17 +103,39 @@ describe('shared', () => {
     expect(() => documentDate({ date: '1/7/2019' })).toThrow(/AAAA-MM-JJ/);
   });
 
-  it('zip: writes entries in order with a fixed date, and reads them back', () => {
+  it('zip: writes entries in order with a fixed date, and reads them back', async () => {
     const entries = [
       { path: '[Content_Types].xml', data: new TextEncoder().encode('<Types/>') },
       { path: 'word/é.xml', data: new Uint8Array(1000).fill(65) },
     ];
-    const a = writeZip(entries, new Date('2019-06-30T22:00:00Z'));
-    expect(sha256(writeZip(entries, new Date('2019-06-30T22:00:00Z')))).toBe(sha256(a));
+    const a = await writeZip(entries, new Date('2019-06-30T22:00:00Z'));
+    expect(sha256(await writeZip(entries, new Date('2019-06-30T22:00:00Z')))).toBe(sha256(a));
     expect(readZip(a).map((e) => [e.path, e.data.length])).toEqual([
       ['[Content_Types].xml', 8],
       ['word/é.xml', 1000],
     ]);
+    // The local header of each entry: DEFLATE (8), sizes and CRC in the header (no data
+    // descriptor: flag bit 3 clear), the date 2019-06-30 22:00:00 in MS-DOS fields, and no extra
+    // field (the Unix time one would depend on the machine's time zone).
+    const view = new DataView(a.buffer, a.byteOffset, a.byteLength);
+    expect(view.getUint32(0, true)).toBe(0x04034b50);
+    expect(view.getUint16(6, true) & 0b1000).toBe(0);
+    expect(view.getUint16(8, true)).toBe(8);
+    const time = view.getUint16(10, true);
+    const day = view.getUint16(12, true);
+    expect([(day >> 9) + 1980, (day >> 5) & 15, day & 31, time >> 11, (time >> 5) & 63, (time & 31) * 2]).toEqual([2019, 6, 30, 22, 0, 0]);
+    expect(view.getUint32(18, true)).toBeGreaterThan(0); // compressed size
+    expect(view.getUint32(22, true)).toBe(8); // uncompressed size
+    expect(view.getUint16(28, true)).toBe(0); // extra field length
+  });
+
+  it('zip: the same bytes whatever the machine\'s time zone', () => {
+    const script = `import('./src/writers/zip.ts').then(async ({ writeZip }) => { const z = await writeZip([{ path: 'a.xml', data: new TextEncoder().encode('<a/>') }], new Date('2019-06-30T22:00:00Z')); process.stdout.write(Buffer.from(z).toString('hex')); });`;
+    const run = (tz: string) => execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, env: { ...process.env, TZ: tz }, encoding: 'utf8' });
+    const utc = run('UTC');
+    expect(utc).toMatch(/^504b0304/);
+    expect(run('Pacific/Auckland')).toBe(utc);
+    expect(run('America/Los_Angeles')).toBe(utc);
   });
 });
 

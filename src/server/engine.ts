@@ -331,7 +331,7 @@ export async function renderBundle(source: DataSource, templatesDir: string, id:
   }
   entries.push({ path: 'manifest.json', data: serializeManifest({ product: 'alses-reports', outputs }) });
   const date = new Date(`${document.document.meta.date.slice(0, 10)}T12:00:00Z`);
-  return { fileName: `${document.name}.zip`, bytes: writeZip(entries, Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1980 ? new Date(Date.UTC(1980, 0, 1)) : date), title: document.document.meta.title };
+  return { fileName: `${document.name}.zip`, bytes: await writeZip(entries, Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1980 ? new Date(Date.UTC(1980, 0, 1)) : date), title: document.document.meta.title };
 }
 
 /**

@@ -34,12 +34,12 @@ const partBytes = (data: string | Uint8Array | undefined): Uint8Array => (data =
  * `date`, embedded fonts keyed with GUIDs derived from their bytes, ZIP entries in a fixed order
  * (content types, package relationships, then by path) all dated `date`.
  */
-export function reproducible(
+export async function reproducible(
   entries: PackageParts,
   date: Date,
   tableTitles: readonly (string | undefined)[],
   bodyRows: readonly (readonly string[])[] = [],
-): Uint8Array {
+): Promise<Uint8Array> {
   const text = (path: string) => partText(entries, path);
   const setText = (path: string, value: string) => entries.set(path, value);
 
