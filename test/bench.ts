@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the product beside the bare libraries (pdfmake and docx rendering the same
- * tables with no product code: test/bench-bare.mjs), in one run, as medians over a few runs:
+ * tables with no product code: test/bench-bare.mjs), in one run, as medians over a few runs (nine
+ * at least for the cold processes, product and bare libraries in turn):
  *
  * 1. cold process: `node bin/alses.mjs render --format pdf,docx` of the annexes vs the bare
  *    script writing three annexes of the same size;
@@ -104,7 +105,7 @@ function printTable(title: string, header: readonly string[], rows: readonly (re
   for (const r of rows) console.log(line(r));
 }
 
-console.log(`Banc d'essai — produit et bibliothèques seules (pdfmake ${pkgVersion('pdfmake')}, docx ${pkgVersion('docx')}), médianes de ${RUNS} exécutions, Node ${process.version}, ${os.cpus().length} cœurs, charge ${os.loadavg()[0]!.toFixed(1)}`);
+console.log(`Banc d'essai — produit et bibliothèques seules (pdfmake ${pkgVersion('pdfmake')}, docx ${pkgVersion('docx')}), médianes de ${RUNS} exécutions (processus à froid : ${Math.max(RUNS, 9)}, en alternance), Node ${process.version}, ${os.cpus().length} cœurs, charge ${os.loadavg()[0]!.toFixed(1)}`);
 
 function pkgVersion(name: string): string {
   return (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -112,10 +113,14 @@ function pkgVersion(name: string): string {
 
 // ---------------------------------------------------------------- 1. cold process, 4. sizes
 
+// A cold process takes one to two seconds, and its time varies by some 5 % from one run to the
+// next on these shared machines: the product and the bare libraries alternate, at least nine
+// times each, so that the ratio of the medians holds from one bench to the next.
+const COLD_RUNS = Math.max(RUNS, 9);
 const cold = { product: [] as number[], bare: [] as number[] };
 const coldPeak = { product: [] as number[], bare: [] as number[] };
 const sizes = { product: { pdf: 0, docx: 0, n: 0 }, bare: { pdf: 0, docx: 0, n: 0 } };
-for (let i = 0; i < RUNS; i++) {
+for (let i = 0; i < COLD_RUNS; i++) {
   for (const who of ['product', 'bare'] as const) {
     const out = tmp(`cold-${who}`);
     try {
