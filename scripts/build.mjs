@@ -48,7 +48,7 @@ const result = await build({
   absWorkingDir: root,
   // The command line, the worker threads' entry (server/pool.ts finds it beside itself), and
   // the maker of the prebuilt font subsets (run below).
-  entryPoints: { main: 'src/cli/main.ts', worker: 'src/server/worker.ts', 'worker-start': 'src/server/worker-start.ts', 'code-cache': 'src/patches/code-cache.ts', 'build-font-subsets': 'scripts/build-font-subsets.ts' },
+  entryPoints: { main: 'src/cli/main.ts', worker: 'src/server/worker.ts', 'worker-start': 'src/server/worker-start.ts', 'code-cache': 'src/patches/code-cache.ts', 'template-cache': 'src/templates/precompiled.ts', 'build-font-subsets': 'scripts/build-font-subsets.ts' },
   // Every file in one folder two levels below the project, as the modules of src/<folder>/ are:
   // paths relative to a module (`../../package.json`, `../../dist/font-subsets`, `./worker.js`)
   // hold in both.
@@ -104,6 +104,11 @@ for (const file of outputs) {
 writeFileSync(path.join(dist, 'meta.json'), JSON.stringify(result.metafile));
 const { buildFontSubsets } = createRequire(import.meta.url)(path.join(app, 'build-font-subsets.js'));
 await buildFontSubsets();
+// The templates of the project compiled once (src/templates/precompiled.ts), by running the
+// program on them (scripts/record-templates.mjs), before the code cache, which then covers them.
+// A failure costs speed only: the program compiles the templates when first used.
+const recorded = spawnSync(process.execPath, [path.join(root, 'scripts/record-templates.mjs')], { cwd: root, encoding: 'utf8' });
+if (recorded.status !== 0) process.stderr.write(`build: modèles non précompilés (le programme fonctionne sans, plus lentement au démarrage) :\n${recorded.stderr}`);
 // The code cache: V8's compiled code of every CommonJS module a render and a monthly report
 // load (dist/app/ and pdfmake, pdfkit, fontkit…), made by running them once on the project's
 // own data (scripts/train-code-cache.mjs). A failure costs speed only: the program compiles as

@@ -14,10 +14,11 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { checkSource, missingPartials, partialCalls, partialCycles } from './check.ts';
-import { checkValues, valueHelper, VALUE_HELPER } from './compile.ts';
+import { checkValues, runAt, valueHelper, VALUE_HELPER } from './compile.ts';
 import { readTemplateFile } from './files.ts';
 import { readFrontMatter, splitFrontMatter, type FrontMatter } from './front-matter.ts';
 import { HELPERS } from './helpers.ts';
+import { precompiledTemplate, recordTemplate, templateKey, type CompileOptions } from './precompiled.ts';
 
 export { locOf };
 export { frontMatterSchema, TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from './front-matter.ts';
@@ -143,7 +144,8 @@ export function createEnvironment(): typeof Handlebars {
 export const MAX_PARTIAL_DEPTH = 20;
 
 /**
- * Compiles a Handlebars source strictly, plain `{{champ}}` checked where written (`compile.ts`).
+ * Compiles a Handlebars source strictly, plain `{{champ}}` checked where written (`compile.ts`);
+ * a source the build compiled starts from what it made (`precompiled.ts`).
  * @param file the source's file and `lineOffset` the lines before it, for places
  * @param parsed `Handlebars.parse(source)` when already made (it is rewritten: not to be used again)
  */
@@ -155,8 +157,13 @@ export function compileTemplate(
   options: { noEscape?: boolean } = {},
   parsed?: hbs.AST.Program,
 ): Handlebars.TemplateDelegate {
-  const program = checkValues(parsed ?? Handlebars.parse(source), file, lineOffset, new Set(Object.keys(env.helpers)));
-  return env.compile(program, { strict: true, ...options });
+  const helpers = Object.keys(env.helpers);
+  const compileOptions: CompileOptions = { strict: true, ...(options.noEscape === true ? { noEscape: true } : {}) };
+  const key = templateKey(source, { noEscape: options.noEscape === true, helpers });
+  recordTemplate(key, () => checkValues(Handlebars.parse(source), new Set(helpers)), compileOptions);
+  const spec = precompiledTemplate(key);
+  const compiled = spec !== undefined ? env.template(spec) : env.compile(checkValues(parsed ?? Handlebars.parse(source), new Set(helpers)), compileOptions);
+  return (context: unknown, runtimeOptions?: Handlebars.RuntimeOptions) => runAt(file, lineOffset, () => compiled(context, runtimeOptions));
 }
 
 /**
