@@ -93,6 +93,10 @@ describe('alses: commands load what they use', () => {
       // resvg flattens the transparent logo onto white for the PDF (PDF/A-1 has no transparency).
       expect(docx.packages.has('@resvg/resvg-js')).toBe(false);
       expect(pdf.packages.has('@resvg/resvg-js')).toBe(true);
+      // The project's templates come checked and compiled from the build (src/templates/
+      // precompiled.ts): Handlebars' runtime only (bundled), not its compiler (node_modules).
+      for (const run of [docx, pdf]) expect(run.files.filter((f) => f.startsWith('node_modules/handlebars/'))).toEqual([]);
+      expect(Object.keys(bundle.outputs).flatMap((f) => Object.keys(bundle.outputs[f]!.inputs)).filter((i) => i.startsWith('node_modules/handlebars/dist/cjs/handlebars/compiler/'))).toEqual([]);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -1,9 +1,9 @@
 /**
- * Templates precompiled by the build (src/templates/precompiled.ts, issue 11): the module
- * `npm run build` writes holds, for every source a render and a monthly report compile, exactly
- * what this version of the compiler makes of it; the project's templates then compile nothing
- * at run time, and a template the staff edit is compiled when first used, its problems placed
- * in it. What the documents hold either way is pinned by test/golden.test.ts (the project's
+ * Templates checked and precompiled by the build (src/templates/precompiled.ts, issue 11): the
+ * module `npm run build` writes holds, for every source a render and a monthly report compile,
+ * exactly what this version of the compiler makes of it, and for every source they check without
+ * a problem, the partials it calls; the project's templates then compile nothing at run time,
+ * and a template the staff edit is compiled when first used, its problems placed in it. What the documents hold either way is pinned by test/golden.test.ts (the project's
  * templates) and by the template cases of test/hostile-corpus-data.test.ts (edited ones). Needs
  * `npm run build`.
  */
@@ -34,7 +34,9 @@ describe('templates precompiled by the build', () => {
       expect(recorder.write(path.join(out, 'cache'))).toBeGreaterThan(10);
       const built = await readFile(path.join(TEMPLATE_CACHE, 'templates.cjs'), 'utf8');
       expect(await readFile(path.join(out, 'cache', 'templates.cjs'), 'utf8')).toBe(built);
-      expect(built).toMatch(/^exports\["[0-9a-f]{64}"\] = \{"compiler":\[8,">= 4\.3\.0"\],"main":function/m);
+      expect(built).toMatch(/^exports\.templates\["[0-9a-f]{64}"\] = \{"compiler":\[8,">= 4\.3\.0"\],"main":function/m);
+      // Every template and partial of the project checked without a problem: kept with the partials it calls.
+      expect(built).toMatch(/^exports\.checks\["[0-9a-f]{64}"\] = \{"calls":\[\{"name":"tableau-liste","node":\{"loc":\{"start":\{"line":\d+,"column":\d+\}\}\}\}/m);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

@@ -11,12 +11,22 @@
  * and, across partials, `template/partial-cycle`: a partial that calls itself, directly or
  * through others (it used to end in "Maximum call stack size exceeded").
  */
-import Handlebars from 'handlebars';
+import { handlebarsCompiler } from './compiler.ts';
 import { lineLocator, type Diagnostic, type Place } from '../diagnostics.ts';
 import { checkTagsAndAttributes } from '../document/parse.ts';
 
 /** Handlebars AST node with a location, as the parser gives it. */
-type Located = { loc: hbs.AST.SourceLocation };
+type Located = { loc: { start: { line: number; column: number } } };
+
+/**
+ * The partials a source uses: its calls by name (`{{> nom}}`, where each is) and the partials it
+ * defines inline (`{{#*inline "nom"}}`). Plain data: kept by the build for the project's
+ * templates (`precompiled.ts`), so that a source checked clean there is not parsed again.
+ */
+export interface PartialUse {
+  readonly calls: readonly { readonly name: string; readonly node: Located }[];
+  readonly inline: readonly string[];
+}
 
 /** Calls every node of a program, depth first. */
 export function walk(node: hbs.AST.Node, visit: (node: hbs.AST.Node) => void): void {
@@ -116,7 +126,7 @@ export function checkSource(file: string, body: string, lineOffset: number, help
   }
   let program: hbs.AST.Program;
   try {
-    program = Handlebars.parse(body);
+    program = handlebarsCompiler().parse(body);
   } catch (err) {
     const { detail, line } = syntaxProblem(err);
     diagnostics.push({ severity: 'error', ruleId: 'template/syntax', message: `Erreur de syntaxe Handlebars : ${detail}`, place: { file, ...(line ? { line: line + lineOffset } : {}) } });
@@ -163,6 +173,17 @@ export function checkSource(file: string, body: string, lineOffset: number, help
   return { diagnostics, program };
 }
 
+/** The partials `program` calls and defines inline (`PartialUse`), with where each call starts. */
+export function partialUse(program: hbs.AST.Program): PartialUse {
+  const inline = new Set<string>();
+  walk(program, (node) => {
+    const d = node as unknown as { type: string; path?: hbs.AST.PathExpression; params?: hbs.AST.StringLiteral[] };
+    if (d.type === 'DecoratorBlock' && d.path?.original === 'inline' && d.params?.[0]?.type === 'StringLiteral') inline.add(d.params[0].value);
+  });
+  const calls = partialCalls(program).map(({ name, node }) => ({ name, node: { loc: { start: { line: node.loc.start.line, column: node.loc.start.column } } } }));
+  return { calls, inline: [...inline] };
+}
+
 /** The partials a program calls by name (`{{> nom}}`), with where each call is. */
 export function partialCalls(program: hbs.AST.Program): { name: string; node: Located }[] {
   const calls: { name: string; node: Located }[] = [];
@@ -179,14 +200,10 @@ export function partialCalls(program: hbs.AST.Program): { name: string; node: Lo
  * `template/partial`: each call of `program` to a partial that is neither a file of the partials
  * folder nor defined inline (`{{#*inline "nom"}}`), placed at the call.
  */
-export function missingPartials(program: hbs.AST.Program, file: string, lineOffset: number, known: ReadonlySet<string>): Diagnostic[] {
-  const inline = new Set<string>();
-  walk(program, (node) => {
-    const d = node as unknown as { type: string; path?: hbs.AST.PathExpression; params?: hbs.AST.StringLiteral[] };
-    if (d.type === 'DecoratorBlock' && d.path?.original === 'inline' && d.params?.[0]?.type === 'StringLiteral') inline.add(d.params[0].value);
-  });
+export function missingPartials(use: PartialUse, file: string, lineOffset: number, known: ReadonlySet<string>): Diagnostic[] {
+  const inline = new Set(use.inline);
   const list = [...known].sort().join(', ') || 'aucun';
-  return partialCalls(program)
+  return use.calls
     .filter((c) => !c.name.startsWith('@') && !known.has(c.name) && !inline.has(c.name))
     .map((c) => ({
       severity: 'error' as const,
@@ -202,7 +219,7 @@ export function missingPartials(program: hbs.AST.Program, file: string, lineOffs
  * placed at the call that closes the cycle and naming the chain (`a → b → a`).
  * @param partials each partial by name: its file and the partials it calls
  */
-export function partialCycles(partials: ReadonlyMap<string, { file: string; calls: { name: string; node: Located }[] }>): { diagnostics: Diagnostic[]; cyclic: Set<string> } {
+export function partialCycles(partials: ReadonlyMap<string, { file: string; calls: PartialUse['calls'] }>): { diagnostics: Diagnostic[]; cyclic: Set<string> } {
   const diagnostics: Diagnostic[] = [];
   const cyclic = new Set<string>();
   const reported = new Set<string>();

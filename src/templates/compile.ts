@@ -9,7 +9,7 @@
  * template: the template or partial running says them (`runAt`), so that what a source compiles
  * to depends on its text only (`precompiled.ts` keeps it from the build).
  */
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 import type { Diagnostic } from '../diagnostics.ts';
 import { walk } from './check.ts';
 

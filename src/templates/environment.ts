@@ -11,14 +11,15 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 import { displayPath, hasErrors, type Diagnostic } from '../diagnostics.ts';
-import { checkSource, missingPartials, partialCalls, partialCycles } from './check.ts';
+import { checkSource, missingPartials, partialCycles, partialUse, type PartialUse } from './check.ts';
 import { checkValues, runAt, valueHelper, VALUE_HELPER } from './compile.ts';
 import { readTemplateFile } from './files.ts';
 import { readFrontMatter, splitFrontMatter, type FrontMatter } from './front-matter.ts';
 import { HELPERS } from './helpers.ts';
-import { precompiledTemplate, recordTemplate, templateKey, type CompileOptions } from './precompiled.ts';
+import { handlebarsCompiler } from './compiler.ts';
+import { checkedClean, checkKey, precompiledTemplate, recordCheck, recordingTemplates, recordTemplate, templateKey, type CompileOptions } from './precompiled.ts';
 
 export { locOf };
 export { frontMatterSchema, TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from './front-matter.ts';
@@ -145,7 +146,8 @@ export const MAX_PARTIAL_DEPTH = 20;
 
 /**
  * Compiles a Handlebars source strictly, plain `{{champ}}` checked where written (`compile.ts`);
- * a source the build compiled starts from what it made (`precompiled.ts`).
+ * a source the build compiled starts from what it made (`precompiled.ts`), any other is compiled
+ * at its first run (where Handlebars' own compiling was: its errors are the run's).
  * @param file the source's file and `lineOffset` the lines before it, for places
  * @param parsed `Handlebars.parse(source)` when already made (it is rewritten: not to be used again)
  */
@@ -160,10 +162,31 @@ export function compileTemplate(
   const helpers = Object.keys(env.helpers);
   const compileOptions: CompileOptions = { strict: true, ...(options.noEscape === true ? { noEscape: true } : {}) };
   const key = templateKey(source, { noEscape: options.noEscape === true, helpers });
-  recordTemplate(key, () => checkValues(Handlebars.parse(source), new Set(helpers)), compileOptions);
+  recordTemplate(key, () => checkValues(handlebarsCompiler().parse(source), new Set(helpers)), compileOptions);
   const spec = precompiledTemplate(key);
-  const compiled = spec !== undefined ? env.template(spec) : env.compile(checkValues(parsed ?? Handlebars.parse(source), new Set(helpers)), compileOptions);
-  return (context: unknown, runtimeOptions?: Handlebars.RuntimeOptions) => runAt(file, lineOffset, () => compiled(context, runtimeOptions));
+  let compiled = spec === undefined ? undefined : env.template(spec);
+  const compile = (): Handlebars.TemplateDelegate => {
+    const program = checkValues(parsed ?? handlebarsCompiler().parse(source), new Set(helpers));
+    // Handlebars' `compile` is `precompile`, then the JavaScript it gives made a function: the
+    // runtime environment (helpers, partials) runs it as it runs what the build precompiled.
+    return env.template(new Function(`return ${String(handlebarsCompiler().precompile(program, compileOptions))}`)() as TemplateSpecification);
+  };
+  return (context: unknown, runtimeOptions?: Handlebars.RuntimeOptions) => runAt(file, lineOffset, () => (compiled ??= compile())(context, runtimeOptions));
+}
+
+/**
+ * `checkSource` of a source, unless the build checked it and found no problem (`precompiled.ts`):
+ * then no problem and the partials it uses, without parsing it.
+ */
+function checkLoaded(file: string, source: string, lineOffset: number, helpers: ReadonlySet<string>): { diagnostics: Diagnostic[]; program?: hbs.AST.Program; use?: PartialUse } {
+  const key = checkKey(source, [...helpers]);
+  const clean = recordingTemplates() ? undefined : checkedClean(key);
+  if (clean !== undefined) return { diagnostics: [], use: clean };
+  const checked = checkSource(file, source, lineOffset, helpers);
+  if (checked.program === undefined) return checked;
+  const use = partialUse(checked.program);
+  if (checked.diagnostics.length === 0) recordCheck(key, use);
+  return { ...checked, use };
 }
 
 /**
@@ -262,27 +285,28 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
   const partialFiles = (await readdir(partialsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.hbs')).sort();
   const partials: string[] = [];
   const partialSources: Record<string, string> = {};
-  const checked = new Map<string, { file: string; source: string; program?: hbs.AST.Program; calls: ReturnType<typeof partialCalls>; ok: boolean }>();
+  const checked = new Map<string, { file: string; source: string; program?: hbs.AST.Program; use?: PartialUse; calls: PartialUse['calls']; ok: boolean }>();
   for (const f of partialFiles) {
     const file = path.join(partialsDir, f);
     const source = await readTemplateFile(dir, file, diagnostics, hashes);
     if (source === undefined) continue;
     partials.push(rel(file));
-    const checks = checkSource(rel(file), source, 0, helpers);
+    const checks = checkLoaded(rel(file), source, 0, helpers);
     diagnostics.push(...checks.diagnostics);
     partialSources[rel(file)] = source;
     checked.set(f.slice(0, -'.hbs'.length), {
       file: rel(file),
       source,
       ...(checks.program ? { program: checks.program } : {}),
-      calls: checks.program ? partialCalls(checks.program) : [],
+      ...(checks.use ? { use: checks.use } : {}),
+      calls: checks.use?.calls ?? [],
       ok: checks.diagnostics.length === 0,
     });
   }
   const cycles = partialCycles(checked);
   diagnostics.push(...cycles.diagnostics);
   const known = new Set(checked.keys());
-  for (const p of checked.values()) if (p.program) diagnostics.push(...missingPartials(p.program, p.file, 0, known));
+  for (const p of checked.values()) if (p.use) diagnostics.push(...missingPartials(p.use, p.file, 0, known));
   const stack: string[] = [];
   // Each partial compiled from the syntax tree checkSource parsed (no longer read above).
   for (const [name, p] of checked) if (p.ok && !cycles.cyclic.has(name)) env.registerPartial(name, partialFunction(env, p.source, p.file, name, stack, p.program));
@@ -322,8 +346,8 @@ export async function loadTemplates(dir: string, names: readonly string[] = []):
     }
     // Front matter and body are both checked: every problem of the file at once.
     const head = readFrontMatter(split.yaml, rel(file));
-    const checkedBody = checkSource(rel(file), split.body, split.bodyLineOffset, helpers);
-    const body = [...checkedBody.diagnostics, ...(checkedBody.program ? missingPartials(checkedBody.program, rel(file), split.bodyLineOffset, known) : [])];
+    const checkedBody = checkLoaded(rel(file), split.body, split.bodyLineOffset, helpers);
+    const body = [...checkedBody.diagnostics, ...(checkedBody.use ? missingPartials(checkedBody.use, rel(file), split.bodyLineOffset, known) : [])];
     diagnostics.push(...head.diagnostics, ...body);
     if (head.frontMatter && !hasErrors(head.diagnostics) && body.length === 0) {
       const template: LoadedTemplate = { name, file: rel(file), frontMatter: head.frontMatter, body: split.body, bodyLineOffset: split.bodyLineOffset, keyLines: head.keyLines };

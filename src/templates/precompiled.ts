@@ -1,21 +1,26 @@
 /**
- * Templates compiled by the build. Compiling a Handlebars source (its syntax tree turned into
- * JavaScript, then that JavaScript into a function) took some 40 ms of every cold `alses render`
- * and `alses monthly` for the project's own templates (issue 11). `npm run build` runs the
- * program once on the project's data and templates (scripts/record-templates.mjs) and keeps,
- * for every source it compiled, what Handlebars' `precompile` makes of it, in one CommonJS module:
- * `dist/template-cache/templates.cjs`, which V8's code cache then covers like the program's own
- * files. A source found there (by the SHA-256 of its text, the Handlebars version, the helpers
- * and the options) starts from it; any other source — a template edited or written by the staff —
- * is compiled when first used, as before. The same source gives the same function either way:
- * `precompile` and `compile` are Handlebars' two outputs of one compiler, and
- * test/template-precompiled.test.ts checks each entry against the compiler of this version.
+ * Templates checked and compiled by the build. Loading Handlebars' compiler, parsing and checking
+ * the project's templates (`check.ts`), then compiling them (syntax tree to JavaScript, JavaScript
+ * to a function) took some 80 ms of every cold `alses render` and `alses monthly` (issue 11).
+ * `npm run build` runs the program once on the project's data and templates
+ * (scripts/record-templates.mjs) and keeps, in one CommonJS module,
+ * `dist/template-cache/templates.cjs` (which V8's code cache then covers like the program's own
+ * files): for every source it compiled, what Handlebars' `precompile` makes of it (`templates`);
+ * for every source it checked and found without a problem, the partials it uses (`checks`: all
+ * that loading still needs of it). A source found there (by the SHA-256 of its text, the
+ * Handlebars version, the helpers and the options) is neither parsed nor compiled again; any
+ * other — a template edited or written by the staff — is checked and compiled as before, with
+ * Handlebars' compiler loaded then (`compiler.ts`). The same source gives the same function and
+ * the same problems either way: test/template-precompiled.test.ts checks the module against the
+ * code of this version.
  */
+import type { PartialUse } from './check.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
+import { handlebarsCompiler } from './compiler.ts';
 
 /** What `compileTemplate` compiles with besides the source: escaping and the helpers known. */
 export interface CompileInputs {
@@ -40,55 +45,90 @@ export function templateKey(source: string, inputs: CompileInputs): string {
   return createHash('sha256').update(JSON.stringify([Handlebars.VERSION, inputs.noEscape, helpers, source])).digest('hex');
 }
 
-/** The build's precompiled templates by key; `null` when there is no module (not built) or it does not load. */
-let loaded: Readonly<Record<string, TemplateSpecification>> | null | undefined;
-
 /**
- * What the build precompiled for `key` (`templateKey`), or undefined: a source the build did not
- * see, or no build. Loads the module once per thread, at the first call; never throws.
+ * The key of a source checked by `checkSource` (`check.ts`): SHA-256 (hex) of the Handlebars
+ * version, the helpers (a call to another is a problem) and the source text.
  */
-export function precompiledTemplate(key: string): TemplateSpecification | undefined {
+export function checkKey(source: string, helpers: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(['check', Handlebars.VERSION, [...helpers].sort(), source])).digest('hex');
+}
+
+/** What the module holds. */
+interface TemplateCache {
+  readonly templates: Readonly<Record<string, TemplateSpecification>>;
+  readonly checks: Readonly<Record<string, PartialUse>>;
+}
+
+/** The build's module; `null` when there is none (not built) or it does not load. */
+let loaded: TemplateCache | null | undefined;
+
+/** The module, loaded once per thread at the first call; never throws. */
+function cache(): TemplateCache | null {
   if (loaded === undefined) {
     try {
-      const specs = createRequire(import.meta.url)(path.join(TEMPLATE_CACHE, MODULE)) as unknown;
-      loaded = typeof specs === 'object' && specs !== null ? (specs as Record<string, TemplateSpecification>) : null;
+      const module = createRequire(import.meta.url)(path.join(TEMPLATE_CACHE, MODULE)) as Partial<TemplateCache> | null;
+      loaded = typeof module?.templates === 'object' && module.templates !== null && typeof module.checks === 'object' && module.checks !== null ? (module as TemplateCache) : null;
     } catch {
       loaded = null;
     }
   }
-  return loaded !== null && Object.hasOwn(loaded, key) ? loaded[key] : undefined;
+  return loaded;
 }
 
-/** `Handlebars.precompile` of each source compiled since `recordTemplates`, by key (the JavaScript of its specification). */
-let recorded: Map<string, string> | undefined;
+/** What the build precompiled for `key` (`templateKey`), or undefined: a source the build did not compile, or no build. */
+export function precompiledTemplate(key: string): TemplateSpecification | undefined {
+  const templates = cache()?.templates;
+  return templates !== undefined && Object.hasOwn(templates, key) ? templates[key] : undefined;
+}
+
+/**
+ * The partials used by a source the build checked and found without a problem (`checkKey`), or
+ * undefined: a source the build did not check, or found problems in, or no build.
+ */
+export function checkedClean(key: string): PartialUse | undefined {
+  const checks = cache()?.checks;
+  return checks !== undefined && Object.hasOwn(checks, key) ? checks[key] : undefined;
+}
+
+/** Since `recordTemplates`: `precompile` of each source compiled (the JavaScript of its specification), and the partials of each source checked clean, by key. */
+let recorded: { templates: Map<string, string>; checks: Map<string, PartialUse> } | undefined;
 
 /** Records, if the build asked (`recordTemplates`), what `precompile` makes of a rewritten syntax tree (`program()`, called only then). */
 export function recordTemplate(key: string, program: () => hbs.AST.Program, options: CompileOptions): void {
-  if (recorded !== undefined && !recorded.has(key)) recorded.set(key, Handlebars.precompile(program(), options) as string);
+  if (recorded !== undefined && !recorded.templates.has(key)) recorded.templates.set(key, handlebarsCompiler().precompile(program(), options) as unknown as string);
+}
+
+/** Whether the build asked to record (`recordTemplates`): sources are then checked even when the module has them. */
+export const recordingTemplates = (): boolean => recorded !== undefined;
+
+/** Records, if the build asked (`recordTemplates`), the partials of a source checked without a problem. */
+export function recordCheck(key: string, use: PartialUse): void {
+  recorded?.checks.set(key, use);
 }
 
 /** What `compileTemplate` gives Handlebars' compiler. */
 export type CompileOptions = { strict: true; noEscape?: boolean };
 
 /**
- * For the build (scripts/record-templates.mjs): from now on, every source compiled is recorded.
+ * For the build (scripts/record-templates.mjs): from now on, every source compiled, and every
+ * source checked without a problem, is recorded.
  * @returns `write(dir)`: writes `dir/templates.cjs` (by default `TEMPLATE_CACHE`; made if missing,
  *   through a temporary name) holding what was recorded, and stops recording; returns the number
- *   of sources.
+ *   of entries (compiled and checked sources).
  */
 export function recordTemplates(): { write(dir?: string): number } {
-  recorded = new Map();
-  const sources = recorded;
+  const sources = (recorded = { templates: new Map(), checks: new Map() });
   return {
     write(dir = TEMPLATE_CACHE): number {
       mkdirSync(dir, { recursive: true });
-      const keys = [...sources.keys()].sort();
-      const body = keys.map((key) => `exports[${JSON.stringify(key)}] = ${sources.get(key)};\n`).join('');
+      const templates = [...sources.templates.keys()].sort().map((key) => `exports.templates[${JSON.stringify(key)}] = ${sources.templates.get(key)};\n`);
+      const checks = [...sources.checks.keys()].sort().map((key) => `exports.checks[${JSON.stringify(key)}] = ${JSON.stringify(sources.checks.get(key))};\n`);
+      const head = `// Made by npm run build (scripts/record-templates.mjs): see src/templates/precompiled.ts.\n'use strict';\nexports.templates = {};\nexports.checks = {};\n`;
       const file = path.join(dir, MODULE);
-      writeFileSync(`${file}.tmp`, `// Made by npm run build (scripts/record-templates.mjs): see src/templates/precompiled.ts.\n'use strict';\n${body}`);
+      writeFileSync(`${file}.tmp`, head + templates.join('') + checks.join(''));
       renameSync(`${file}.tmp`, file);
       if (recorded === sources) recorded = undefined;
-      return keys.length;
+      return templates.length + checks.length;
     },
   };
 }
