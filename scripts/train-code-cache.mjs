@@ -6,35 +6,12 @@
  * removed at the end. Reads data/ and templates/; writes only the temporary folder and
  * dist/code-cache/. Exits 1 with the error if the program fails.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { runBuiltProgramOnce } from './run-built-program.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
-const { recordCodeCache } = require(path.join(root, 'dist/app/code-cache.js'));
+const { recordCodeCache } = createRequire(import.meta.url)(path.join(root, 'dist/app/code-cache.js'));
 const recorder = recordCodeCache();
-const { main } = require(path.join(root, 'dist/app/main.js'));
-
-const out = mkdtempSync(path.join(os.tmpdir(), 'alses-code-cache-'));
-try {
-  // The program's messages ("écrit : …", the monthly job's JSON line) are not the build's.
-  const write = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const messages = [];
-  process.stdout.write = () => true;
-  process.stderr.write = (chunk) => messages.push(String(chunk)) > 0;
-  try {
-    await main(['render', '--data', path.join(root, 'data'), '--templates', path.join(root, 'templates'), '--out', path.join(out, 'render')]);
-    await main(['monthly', '--data', path.join(root, 'data'), '--templates', path.join(root, 'templates'), '--month', '2019-09', '--out', path.join(out, 'monthly')]);
-  } finally {
-    Object.assign(process.stdout, { write: write.stdout });
-    Object.assign(process.stderr, { write: write.stderr });
-  }
-  // 6: the report of data older than a year, still written.
-  if (process.exitCode !== undefined && process.exitCode !== 0 && process.exitCode !== 6) throw new Error(`le programme s'est arrêté avec le code ${process.exitCode} :\n${messages.join('')}`);
-  process.exitCode = 0;
-  recorder.write();
-} finally {
-  rmSync(out, { recursive: true, force: true });
-}
+await runBuiltProgramOnce(root, 'code-cache', undefined);
+recorder.write();
