@@ -10,13 +10,13 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { handlebarsCompiler } from '../src/templates/compiler.ts';
 import { recordTemplates, TEMPLATE_CACHE } from '../src/templates/precompiled.ts';
 import { ROOT, runCli } from './helpers/cli.ts';
 
 /** Handlebars' compiler of a syntax tree to JavaScript (shared by every environment), not in its types. */
-const compiler = (Handlebars as unknown as { JavaScriptCompiler: { prototype: { compile: (...args: unknown[]) => unknown } } }).JavaScriptCompiler.prototype;
+const compiler = (handlebarsCompiler() as unknown as { JavaScriptCompiler: { prototype: { compile: (...args: unknown[]) => unknown } } }).JavaScriptCompiler.prototype;
 
 const temporary = () => mkdtemp(path.join(os.tmpdir(), 'alses-precompiled-'));
 

@@ -36,22 +36,23 @@ export const TEMPLATE_CACHE = path.join(import.meta.dirname, '../../dist/templat
 /** The module's file in `TEMPLATE_CACHE`. */
 const MODULE = 'templates.cjs';
 
-/**
- * The key of a source: SHA-256 (hex) of the Handlebars version, the inputs and the source text.
- * The rewriting of `compile.ts` is not in it: the build makes the module from the same code.
- */
+/** The key of a source to compile (`compileTemplate`): see `keyOf`. */
 export function templateKey(source: string, inputs: CompileInputs): string {
-  const helpers = [...inputs.helpers].sort();
-  return createHash('sha256').update(JSON.stringify([Handlebars.VERSION, inputs.noEscape, helpers, source])).digest('hex');
+  return keyOf(inputs.noEscape ? 'compile-text' : 'compile', inputs.helpers, source);
+}
+
+/** The key of a source to check (`checkSource`, `check.ts`; a call to a helper not in `helpers` is a problem): see `keyOf`. */
+export function checkKey(source: string, helpers: readonly string[]): string {
+  return keyOf('check', helpers, source);
 }
 
 /**
- * The key of a source checked by `checkSource` (`check.ts`): SHA-256 (hex) of the Handlebars
- * version, the helpers (a call to another is a problem) and the source text.
+ * SHA-256 (hex) of what the build's work on a source depends on: the work (`kind`), the
+ * Handlebars version, the helpers and the source text. The rewriting of `compile.ts` and the
+ * checks of `check.ts` are not in it: the build makes the module from the same code.
  */
-export function checkKey(source: string, helpers: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(['check', Handlebars.VERSION, [...helpers].sort(), source])).digest('hex');
-}
+const keyOf = (kind: 'compile' | 'compile-text' | 'check', helpers: readonly string[], source: string): string =>
+  createHash('sha256').update(JSON.stringify([kind, Handlebars.VERSION, [...helpers].sort(), source])).digest('hex');
 
 /** What the module holds. */
 interface TemplateCache {
