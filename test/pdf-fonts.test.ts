@@ -6,8 +6,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { document, heading, paragraph, strong } from '../src/document/builders.ts';
-import { fontBytes } from '../src/fonts.ts';
-import { sharedLayouts, sharedTables } from '../src/writers/pdf/patches/fonts.ts';
+import { FONT_PATHS, fontBytes } from '../src/fonts.ts';
+import { LAYOUTS_KEPT, sharedLayouts, sharedTables } from '../src/writers/pdf/patches/fonts.ts';
 import { selectScriptPatched } from '../src/writers/pdf/patches/script-selection.ts';
 import { pdfText } from './helpers/readback.ts';
 import { renderPdf } from './helpers/writers.ts';
@@ -76,6 +76,36 @@ describe('PDF fonts shared between documents', () => {
     expect(sharedLayouts('normal')?.get(word!)).toBe(run);
     expect((await pdfText(first)).join(' ')).toContain('collège');
     expect((await pdfText(second)).join(' ')).toContain('Essai 7');
+  });
+
+  it(`shapes each word of a document once, even a document of more than ${LAYOUTS_KEPT} words (more than the shared cache keeps)`, async () => {
+    await renderPdf(doc(8)); // the patches installed
+    // A font as pdfmake provides it to a document (with the face's shared cache), and fontkit's
+    // layout, as pdfkit requires it, counted per text.
+    const require = createRequire(import.meta.url);
+    const PdfmakeDocument = (require('pdfmake/js/PDFDocument.js') as { default: new (fonts: object) => { provideFont(family: string, bold: boolean, italics: boolean): { layoutCached(text: string): unknown } } }).default;
+    const font = new PdfmakeDocument({ F: { normal: FONT_PATHS.normal } }).provideFont('F', false, false);
+    const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(b: Uint8Array): object };
+    const proto = Object.getPrototypeOf(fontkit.create(fontBytes().normal)) as { layout(text: string, ...rest: unknown[]): unknown };
+    const layout = proto.layout;
+    const shaped = new Map<string, number>();
+    proto.layout = function (this: unknown, text: string, ...rest: unknown[]) {
+      shaped.set(text, (shaped.get(text) ?? 0) + 1);
+      return layout.call(this, text, ...rest);
+    };
+    const words = Array.from({ length: LAYOUTS_KEPT + 1_000 }, (_, i) => `m${i} `);
+    const runs = new Map<string, unknown>();
+    try {
+      // pdfmake measures every word of a document before pdfkit draws any.
+      for (const w of words) runs.set(w, font.layoutCached(w));
+      for (const w of words) expect(font.layoutCached(w)).toBe(runs.get(w));
+    } finally {
+      proto.layout = layout;
+    }
+    // Each shaped once: the shared cache, emptied on the way, no longer holds the first ones,
+    // the document's own cache does.
+    expect(sharedLayouts('normal')?.has(words[0]!)).toBe(false);
+    expect(words.map((w) => shaped.get(w))).toEqual(words.map(() => 1));
   });
 
   it('gives the same bytes for the same document, whatever was printed before', async () => {
