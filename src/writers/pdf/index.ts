@@ -46,6 +46,7 @@ import { installHyphenation } from './patches/hyphenation.ts';
 import { loadPdfmake } from './patches/deferred-loads.ts';
 import { discardLayoutWhen, layOutBeforeDrawing, LayoutDiscarded } from './patches/layout-only.ts';
 import { releaseMemoryEarly } from './patches/memory.ts';
+import { skipUnbrokenRows } from './patches/page-breaks.ts';
 import { parseSvgOnce } from './patches/svg-measure.ts';
 import { installWidowControl } from './patches/widows.ts';
 import { PDFA_OPTIONS, prepareForPdfa } from './pdfa.ts';
@@ -166,6 +167,7 @@ function configurePdfmake(): void {
   installWidowControl(PARAGRAPH_STYLE);
   shareParsedFonts();
   releaseMemoryEarly();
+  skipUnbrokenRows();
   parseSvgOnce();
   layOutBeforeDrawing();
   pdfmake.setFonts({ [PDF_FONT_FAMILY]: { ...FONT_PATHS } });
