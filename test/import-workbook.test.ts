@@ -306,3 +306,21 @@ describe('every problem at once: the sheet of a new déploiement whose row has a
     expect(lines[2]).toContain('TOTAL déclaré 3, somme calculée 2');
   });
 });
+
+describe('a problem in an entry the workbook adds to dispositif.yaml', () => {
+  it('is placed in the row and cell it comes from, not in a dispositif.yaml that holds it only in memory', async () => {
+    const xlsx = await workbook(path.join(work, 'classeurs/effet-janvier.xlsx'), {
+      Délibérations: [['Id', 'Date', 'Objet'], ['', '06/07/2020', 'déploiement de postes ALSES à la rentrée 2020']],
+      // 09/01/2020, typed as text, is 9 January: before the état of 15 July, which lacks the collège.
+      Déploiements: [['Id', 'Libellé', 'Délibération', 'Effet'], ['rentree-2020', 'rentrée 2020', '2020-07-06', '09/01/2020']],
+      'Déploiement rentree-2020': [['Commune', 'Collège', 'Éducation prioritaire', 'ETP'], ['LILLE', 'Carnot', 'REP +', 1]],
+      'État 2020-07-15': etatSheet(),
+    });
+    const run = await runCli(['validate', '--data', await freshData('effet-janvier'), '--classeur', xlsx]);
+    expect(run.code).toBe(1);
+    const errors = run.stderr.split('\n').filter((l) => l.includes('  erreur  '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^\S+ Déploiements!D4 {2}erreur {2}Déploiement « rentree-2020 » effectif le 9 janvier 2020, avant l'état du 15 juillet 2020 qui ne contient pas son collège \(LILLE – Carnot\) .* {2}deploiement\/absent-from-etat$/);
+    expect(run.stderr).not.toContain('dispositif.yaml:');
+  });
+});

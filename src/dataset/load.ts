@@ -13,7 +13,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { displayPath, hasErrors, sortDiagnostics } from '../diagnostics.ts';
 import type { Dataset, Deploiement, Etat, Logo } from './model.ts';
 import { readCsvTable } from './read/csv.ts';
-import { addWorkbookEntries, type WorkbookAdditions } from './read/dispositif-sheets.ts';
+import { addWorkbookEntries, placeInWorkbook, type WorkbookAdditions } from './read/dispositif-sheets.ts';
 import type { Table } from './read/table.ts';
 import type { Sheet, Workbook } from './read/xlsx.ts';
 import { readSheetTable, readWorkbook } from './read/xlsx.ts';
@@ -148,8 +148,11 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     return bytes;
   };
   let workbook: Workbook | undefined;
+  // The loader's diagnostics in the entries a workbook added to dispositif.yaml (in memory), moved
+  // to the rows and cells they come from.
+  let relocate: (d: Diagnostic) => Diagnostic = (d) => d;
   const done = (dataset?: Dataset, dispositif?: DispositifSource, faulty: readonly FaultyEntry[] = []): LoadResult => {
-    const sorted = sortPlaces(sortDiagnostics(diagnostics), workbook);
+    const sorted = sortPlaces(sortDiagnostics(diagnostics.map(relocate)), workbook);
     if (!dataset || !dispositif) return { diagnostics: sorted, hashes };
     return hasErrors(sorted) ? { dispositif, scoped: { dataset, faulty }, diagnostics: sorted, hashes } : { dataset, dispositif, diagnostics: sorted, hashes };
   };
@@ -223,7 +226,10 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     for (const sheet of additions.used) usedSheets.add(sheet);
     added = additions.added;
     rejected = additions.rejected;
-    if (added.length > 0) yamlBytes = new TextEncoder().encode(additions.text);
+    if (added.length > 0) {
+      yamlBytes = new TextEncoder().encode(additions.text);
+      relocate = placeInWorkbook(additions.text, yamlFile, additions.origins);
+    }
   }
   const { yaml, diagnostics: yamlDiagnostics } = readYaml(new TextDecoder().decode(yamlBytes), yamlFile);
   diagnostics.push(...yamlDiagnostics);

@@ -13,11 +13,11 @@
  * Entries are added with `addToDispositif`, so the file's comments and order are kept.
  */
 import { MAX_YAML_ALIASES } from './yaml.ts';
-import { parseDocument } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { formatShortDate, isIsoDate } from '../../dates.ts';
 import type { Diagnostic, Place } from '../../diagnostics.ts';
 import { AlsesError } from '../../errors.ts';
-import { addToDispositif, type DispositifList } from '../dispositif-edit.ts';
+import { addToDispositif, DISPOSITIF_LISTS, type DispositifList } from '../dispositif-edit.ts';
 import { DISPOSITIF_FILE, IDENTIFIER_EXPECTED, isIdentifier } from '../schema.ts';
 import { foldForComparison, quote } from '../text.ts';
 import type { Cell, ColumnSpec, TableRow } from './table.ts';
@@ -47,6 +47,23 @@ export interface WorkbookAdditions {
    * checked on its own, so that its problems come in the same run.
    */
   readonly rejected: readonly { readonly id: string; readonly libelle: string }[];
+  /**
+   * Where each added entry comes from (its row, or its sheet for an état), so that what the
+   * loader finds wrong with it is reported there (`placeInWorkbook`), not in a dispositif.yaml
+   * that holds it only in memory.
+   */
+  readonly origins: readonly EntryOrigin[];
+}
+
+/** Where an entry the workbook added to dispositif.yaml comes from. */
+export interface EntryOrigin {
+  readonly list: DispositifList;
+  /** The entry's identifier (`DISPOSITIF_LISTS`: id, sigle or date). */
+  readonly id: string;
+  /** Its row (first cell) or its sheet. */
+  readonly place: Place;
+  /** The cell of each of its keys read from a cell. */
+  readonly cells: Readonly<Record<string, Place>>;
 }
 
 type DeliberationColumn = 'id' | 'date' | 'objet' | 'instance' | 'numero';
@@ -84,22 +101,26 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
   const used = new Set<Sheet>();
   const added: string[] = [];
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) return { text, added, used, diagnostics, rejected: [] };
+  if (doc.errors.length > 0) return { text, added, used, diagnostics, rejected: [], origins: [] };
   let current: Record<string, unknown> | null;
   try {
     current = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown> | null;
   } catch {
-    return { text, added, used, diagnostics, rejected: [] }; // aliases beyond the limit: the loader reports them
+    return { text, added, used, diagnostics, rejected: [], origins: [] }; // aliases beyond the limit: the loader reports them
   }
   const list = (name: string): Record<string, unknown>[] => {
     const items = current?.[name];
     return Array.isArray(items) ? items.filter((i): i is Record<string, unknown> => i !== null && typeof i === 'object') : [];
   };
   let next = text;
-  const add = (name: DispositifList, entry: Record<string, unknown>, line: string): void => {
+  const origins: EntryOrigin[] = [];
+  const add = (name: DispositifList, entry: Record<string, unknown>, line: string, from: TableRow<string> | Place): void => {
     try {
       next = addToDispositif(next, yamlFile, name, entry);
       added.push(line);
+      const row = 'cells' in from ? from : undefined;
+      const cells = Object.fromEntries(Object.keys(entry).flatMap((key) => (row?.cells[key] ? [[key, row.cells[key].place]] : [])));
+      origins.push({ list: name, id: String(entry[DISPOSITIF_LISTS[name]]), place: row ? row.place : (from as Place), cells });
     } catch (err) {
       if (!(err instanceof AlsesError)) throw err;
       diagnostics.push({ severity: 'error', ruleId: 'yaml/schema', message: err.message, place: { file: yamlFile } });
@@ -123,7 +144,7 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
       if (existing) mismatch(existing, entry, row, `la délibération ${quote(id)}`, diagnostics);
       else if (!deliberationIds.has(id)) {
         deliberationIds.add(id);
-        add('deliberations', entry, `délibération ${quote(id)} du ${formatShortDate(date)} : ${objet}`);
+        add('deliberations', entry, `délibération ${quote(id)} du ${formatShortDate(date)} : ${objet}`, row);
       }
     }
   }
@@ -140,7 +161,7 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
       if (existing) mismatch(existing, { nom: entry.nom }, row, `la structure porteuse ${quote(sigle)}`, diagnostics);
       else if (!sigles.has(foldForComparison(sigle))) {
         sigles.add(foldForComparison(sigle));
-        add('structuresPorteuses', entry, `structure porteuse ${quote(sigle)}${entry.nom ? ` (${entry.nom})` : ''}`);
+        add('structuresPorteuses', entry, `structure porteuse ${quote(sigle)}${entry.nom ? ` (${entry.nom})` : ''}`, row);
       }
     }
   }
@@ -183,7 +204,7 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
       }
       ids.add(id);
       const fichier = `deploiements/${id}.csv`;
-      add('deploiements', { id, libelle, fichier, deliberation, effet }, `déploiement ${quote(id)} (${libelle}), effectif le ${formatShortDate(effet)} (${fichier})`);
+      add('deploiements', { id, libelle, fichier, deliberation, effet }, `déploiement ${quote(id)} (${libelle}), effectif le ${formatShortDate(effet)} (${fichier})`, row);
     }
   }
 
@@ -194,9 +215,42 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
     if (sheet.visibility !== 'visible' || sheet.filledCells === 0 || date === undefined || !isIsoDate(date) || dates.has(date)) continue;
     dates.add(date);
     const fichier = `etats/${date}.csv`;
-    add('etats', { date, fichier }, `état au ${formatShortDate(date)} (${fichier}), feuille ${quote(sheet.name)}`);
+    add('etats', { date, fichier }, `état au ${formatShortDate(date)} (${fichier}), feuille ${quote(sheet.name)}`, { file: workbook.file, sheet: sheet.name });
   }
-  return { text: next, added, used, diagnostics, rejected };
+  return { text: next, added, used, diagnostics, rejected, origins };
+}
+
+/**
+ * Moves the diagnostics that the loader placed in the added entries of `text` (dispositif.yaml
+ * with the workbook's additions, in memory: `WorkbookAdditions.text`) to where those entries come
+ * from: the cell of the key at that line, else the entry's row or sheet. Other diagnostics are
+ * returned as they are.
+ * @param yamlFile dispositif.yaml as shown in messages (the file of the places to move).
+ */
+export function placeInWorkbook(text: string, yamlFile: string, origins: readonly EntryOrigin[]): (d: Diagnostic) => Diagnostic {
+  if (origins.length === 0) return (d) => d;
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const lineOf = (offset: number): number => lines.linePos(offset).line;
+  const spans = origins.flatMap((origin) => {
+    const seq = doc.get(origin.list, true);
+    if (!isSeq(seq)) return [];
+    const item = seq.items.find((i) => isMap(i) && String(i.get(DISPOSITIF_LISTS[origin.list])) === origin.id);
+    if (!isMap(item) || !item.range) return [];
+    const keys = new Map<number, Place>();
+    for (const pair of item.items) {
+      const key = String((pair.key as { value?: unknown } | null)?.value);
+      const range = (pair.value as { range?: [number, number, number] } | null)?.range;
+      const cell = origin.cells[key];
+      if (cell && range) keys.set(lineOf(range[0]), cell);
+    }
+    return [{ first: lineOf(item.range[0]), last: lineOf(Math.max(item.range[0], item.range[1] - 1)), origin, keys }];
+  });
+  return (d) => {
+    const line = d.place?.file === yamlFile ? d.place.line : undefined;
+    const span = line === undefined ? undefined : spans.find((s) => line >= s.first && line <= s.last);
+    return span ? { ...d, place: span.keys.get(line!) ?? span.origin.place } : d;
+  };
 }
 
 /** The data rows of an optional sheet (its shape problems reported). */
