@@ -85,7 +85,7 @@ describe('identifiers name files: only [a-z0-9-], at most 80 characters', () => 
     const id = 'a'.repeat(81);
     const run = await runCli(['document', 'ajouter', '--id', id, '--modele', 'annexe-liste', '--au', '2019-07-15', '--data', c.data, '--templates', c.templates]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`--id « ${id} » invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)`);
+    expect(run.stderr).toContain(`--id « ${id} » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)`);
     expect(await readFile(c.yaml)).toEqual(before);
     // Typed by hand, validate places it.
     await editYaml(c.yaml, '  - id: note-presentation\n', `  - id: ${id}\n`);

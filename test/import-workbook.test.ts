@@ -324,3 +324,16 @@ describe('a problem in an entry the workbook adds to dispositif.yaml', () => {
     expect(run.stderr).not.toContain('dispositif.yaml:');
   });
 });
+
+describe('a number in a workbook cell', () => {
+  it('is quoted in messages as the spreadsheet shows it, with a decimal comma', async () => {
+    const xlsx = await workbook(path.join(work, 'classeurs/etp-nombre.xlsx'), {
+      'État 2020-07-15': etatSheet((r) => (r.college === 'Turgot' ? [r.commune, r.college, r.structurePorteuse ?? PENDING_STRUCTURE, 1.5] : undefined)),
+    });
+    const run = await runCli(['validate', '--data', await freshData('etp-nombre'), '--classeur', xlsx]);
+    expect(run.code).toBe(1);
+    const errors = run.stderr.split('\n').filter((l) => l.includes('  erreur  '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/État 2020-07-15!D\d+ {2}erreur {2}ETP "1,5" hors limites \(attendu : nombre décimal strictement positif et au plus 1, ex\. 0,5\) {2}etp\/range$/);
+  });
+});

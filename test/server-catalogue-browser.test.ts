@@ -73,7 +73,7 @@ describe('the catalogue form, in chromium', () => {
     const id = page.getByLabel('Identifiant du document');
     expect(await id.getAttribute('aria-invalid')).toBe('true');
     expect(await id.inputValue()).toBe('Annexe 3');
-    expect(squash((await page.locator('#doc-id-erreur-0').textContent())!)).toBe("L'identifiant « Annexe 3 » invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)");
+    expect(squash((await page.locator('#doc-id-erreur-0').textContent())!)).toBe("L'identifiant « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)");
     expect(squash((await page.locator('#doc-au-erreur-0').textContent())!)).toBe("Le modèle « annexe-liste » demande la date de l'état (attendu : la date de l'état montré, AAAA-MM-JJ)");
     expect(squash((await page.locator('#doc-deploiement-erreur-0').textContent())!)).toBe("Le modèle « annexe-liste » ne prend pas le déploiement (attendu : la date de l'état)");
     expect((await page.getByLabel('Modèle').inputValue())).toBe('annexe-liste');

@@ -42,9 +42,9 @@ describe('POST /api/catalogue', () => {
     expect(body.erreur).toBe('Le document n\'a pas été ajouté au catalogue.');
     expect(body.problemes.map((p) => p.champ).sort()).toEqual(['annexe', 'au', 'deliberation', 'deploiement', 'id']);
     const of = (champ: string) => body.problemes.find((p) => p.champ === champ)!.message;
-    expect(of('id')).toBe('--id « Annexe 3 » invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
+    expect(of('id')).toBe('--id « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
     expect(of('au')).toBe('--au « 15/07/2019 » n\'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)');
-    expect(of('annexe')).toBe('--annexe « trois » invalide (attendu : un numéro entier, ex. 1)');
+    expect(of('annexe')).toBe('--annexe « trois » est invalide (attendu : un numéro entier à partir de 1, ex. 1)');
     expect(of('deploiement')).toBe('le modèle « annexe-liste » ne prend pas --deploiement (attendu : --au)');
     expect(of('deliberation')).toContain('--deliberation « 2019-07-02 » absente de');
     expect(await yaml()).toBe(original);
@@ -108,9 +108,9 @@ describe('alses document ajouter, the same job on the command line', () => {
   it('reports every problem at once, named by its option (exit 2), and writes nothing', async () => {
     const run = await runCli(['document', 'ajouter', '--data', data, '--id', 'Annexe 3', '--modele', 'annexe-liste', '--annexe', '0']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--id « Annexe 3 » invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
+    expect(run.stderr).toContain('--id « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
     expect(run.stderr).toContain('le modèle « annexe-liste » demande --au (attendu : la date de l\'état montré, AAAA-MM-JJ)');
-    expect(run.stderr).toContain('--annexe « 0 » invalide (attendu : un numéro entier, ex. 1)');
+    expect(run.stderr).toContain('--annexe « 0 » est invalide (attendu : un numéro entier à partir de 1, ex. 1)');
     expect(await yaml()).toBe(original);
   });
 });

@@ -179,7 +179,7 @@ const DEPLOIEMENT_HEADER = 'Commune;Collège;Éducation prioritaire;ETP\n';
  *   make dispositif.yaml invalid.
  */
 export async function addDeploiement(dataDir: string, d: NewDeploiement): Promise<Written> {
-  if (!isIdentifier(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. rentree-2020)`);
+  if (!isIdentifier(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » est invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. rentree-2020)`);
   const effet = requireDate('effet', d.effet);
   const typed = textProblems({ libelle: d.libelle }, (name) => `--${name}`);
   if (typed.length > 0) throw new AlsesError('USAGE', typed.map((p) => p.message).join('\n'));
@@ -255,10 +255,10 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   const problems: FieldProblem[] = [];
   const problem = (field: DocumentField, message: string): void => void problems.push({ field, message });
   if (d.id === '') problem('id', `${label('id')} manquant (attendu : ${IDENTIFIER_EXPECTED}, ex. annexe-liste-juillet-2020)`);
-  else if (!isIdentifier(d.id)) problem('id', `${label('id')} « ${d.id} » invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. annexe-liste-juillet-2020)`);
+  else if (!isIdentifier(d.id)) problem('id', `${label('id')} « ${d.id} » est invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. annexe-liste-juillet-2020)`);
   if (d.au !== undefined && !isIsoDate(d.au)) problem('au', `${label('au')} « ${d.au} » n'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)`);
   const annexe = d.annexe === undefined ? undefined : Number(d.annexe);
-  if (annexe !== undefined && !(/^\d+$/.test(d.annexe!.trim()) && annexe >= 1)) problem('annexe', `${label('annexe')} « ${d.annexe} » invalide (attendu : un numéro entier, ex. 1)`);
+  if (annexe !== undefined && !(/^\d+$/.test(d.annexe!.trim()) && annexe >= 1)) problem('annexe', `${label('annexe')} « ${d.annexe} » est invalide (attendu : un numéro entier à partir de 1, ex. 1)`);
   const { file, text } = await readDispositif(dataDir);
   // What the entry names must exist, so that a typo is refused here rather than blocking every render.
   const templates = await templateFilesIn(templatesDir);

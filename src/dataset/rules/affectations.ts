@@ -186,7 +186,7 @@ export function toAffectations(
     }
 
     const etpCell = cells.etp!;
-    const etp = etpCell.kind === 'invalid' ? undefined : parseEtp(etpCell.value);
+    const etp = etpCell.kind === 'invalid' ? undefined : parseEtp(etpCell.value, etpCell.kind === 'number' ? 'number' : undefined);
     if (!etp) ok = false;
     else if (!etp.ok) {
       const asDate = etpCell.kind === 'date' || DATE_LIKE.test(etpCell.value);

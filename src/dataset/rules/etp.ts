@@ -25,9 +25,12 @@ const DECIMAL = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/;
 /**
  * Reads an ETP cell: a decimal with a comma or a point ("0,5", "0.5", "1"), in (0, 1], at most two
  * decimals. Never throws; a bad value gives the rule it breaks and a French message.
+ * @param kind `number` for a workbook cell holding a number (read with a point, `read/xlsx.ts`):
+ *   messages then quote it as a French spreadsheet shows it, with a comma ("1,5").
  */
-export function parseEtp(raw: string): EtpParse {
-  const value = raw.trim();
+export function parseEtp(raw: string, kind?: 'number'): EtpParse {
+  const read = raw.trim();
+  const value = kind === 'number' ? read.replace('.', ',') : read;
   if (value === '') return { ok: false, ruleId: 'etp/required', message: `ETP vide (attendu : ${ETP_EXPECTED})`, expected: ETP_EXPECTED };
   if (!DECIMAL.test(value)) {
     return { ok: false, ruleId: 'etp/number', message: `ETP "${value}" n'est pas un nombre (attendu : ${ETP_EXPECTED})`, expected: ETP_EXPECTED };
