@@ -85,9 +85,16 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
 
     const save = await app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie } });
     expect(save.statusCode).toBe(303);
-    expect(save.headers.location).toBe('/?fait=enregistre&ecrits=2&inchanges=3');
-    const saved = await app.inject({ url: String(save.headers.location), headers: { cookie } });
-    expect(saved.body).toContain(': 2 fichiers écrits, 3 inchangés.');
+    // dispositif.yaml replaced: its previous version kept, in a folder the notice names.
+    const location = String(save.headers.location);
+    const stamp = /^\/\?fait=enregistre&ecrits=2&inchanges=3&sauvegarde=(\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2})$/.exec(location)?.[1];
+    expect(stamp, location).toBeDefined();
+    const saved = await app.inject({ url: location, headers: { cookie } });
+    expect(saved.body).toContain(': 2 fichiers écrits, 3 inchangés. Version précédente des fichiers remplacés gardée dans ');
+    expect(saved.body).toContain(`/.sauvegardes/${stamp}/.`);
+    expect(await readFile(path.join(data, '.sauvegardes', stamp!, 'dispositif.yaml'))).toEqual(await readFile('data/dispositif.yaml'));
+    // A name that is not a backup's is not shown.
+    expect((await app.inject({ url: '/?fait=enregistre&ecrits=1&inchanges=0&sauvegarde=%3Cb%3E', headers: { cookie } })).body).not.toContain('Version précédente');
     expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,5');
     expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toContain('numero: DL-2020-123');
     // data/'s own files are kept.

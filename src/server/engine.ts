@@ -18,13 +18,13 @@ import { writeAtomic } from '../output/atomic.ts';
 import { checkReportMonth, defaultMonth } from '../reports/rapport-mensuel.ts';
 import { MONTHLY_TEMPLATE, runMonthly } from '../jobs/monthly.ts';
 import { resolveRequests, type RenderSelection } from '../jobs/documents.ts';
-import { runImport } from '../jobs/import.ts';
+import { BACKUP_FOLDER, runImport } from '../jobs/import.ts';
 import { hashRead, loadInputs, renderLoaded, type Inputs } from '../jobs/inputs.ts';
 import { writerChecks } from '../jobs/serialize.ts';
 import { FORMATS, serialize, type Format } from '../writers/index.ts';
 import { writeZip } from '../writers/zip.ts';
 
-export { FORMATS, type Format };
+export { BACKUP_FOLDER, FORMATS, type Format };
 export {
   addDocument,
   documentChoices,
@@ -394,9 +394,10 @@ export async function produceMonthlyReport(
 /**
  * Writes a workspace's data into the data folder as `alses import --ecraser` does (`runImport`):
  * one transaction, previous versions kept in `data/.sauvegardes/`. Nothing is written on any error.
- * @returns the diagnostics, and each file written or unchanged (paths relative to `dataDir`).
+ * @returns the diagnostics, each file written or unchanged (paths relative to `dataDir`), and
+ *   the name of the folder of `data/.sauvegardes/` holding the files replaced, when there were any.
  */
-export async function saveToData(source: DataSource, dataDir: string): Promise<{ diagnostics: Diagnostic[]; written: string[]; unchanged: string[] }> {
+export async function saveToData(source: DataSource, dataDir: string): Promise<{ diagnostics: Diagnostic[]; written: string[]; unchanged: string[]; backup?: string }> {
   // The same steps as `alses import --ecraser`: the workbook laid over data/, every file written
   // as one transaction, the previous version of each replaced file kept in data/.sauvegardes/.
   const result = await runImport(source.classeur ?? source.path, dataDir, { overwrite: true });
@@ -404,5 +405,5 @@ export async function saveToData(source: DataSource, dataDir: string): Promise<{
   if (hasErrors(result.diagnostics) || !result.plan) return { diagnostics: shown, written: [], unchanged: [] };
   const written = result.status === 'written' ? result.plan.filter((p) => p.status === 'new' || p.status === 'changed').map((p) => p.relative) : [];
   const unchanged = result.plan.filter((p) => !written.includes(p.relative)).map((p) => p.relative);
-  return { diagnostics: shown, written, unchanged };
+  return { diagnostics: shown, written, unchanged, ...(result.backup ? { backup: path.basename(result.backup) } : {}) };
 }

@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
+import { BACKUP_FOLDER, latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
 import { CONTENT_TYPES, DOWNLOADS, sessionId, splitName, type Download, type ServerContext } from './context.ts';
 import { documentPage, homePage, STYLE, type Html, type Notice } from './html.ts';
 import { catalogueHtml, catalogueRoutes } from './catalogue.ts';
@@ -53,7 +53,11 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
   app.get('/', async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
     let notice: Notice | undefined;
-    if (q.fait === 'enregistre') notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${countOf(Number(q.ecrits ?? 0), 'fichier écrit', 'fichiers écrits')}, ${countOf(Number(q.inchanges ?? 0), 'inchangé', 'inchangés')}.` };
+    if (q.fait === 'enregistre') {
+      // The backup folder's name is a time stamp (`alses import`'s): anything else in the address is not shown.
+      const backup = /^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d+)?$/.test(q.sauvegarde ?? '') ? ` Version précédente des fichiers remplacés gardée dans ${dataDir}/${BACKUP_FOLDER}/${q.sauvegarde}/.` : '';
+      notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${countOf(Number(q.ecrits ?? 0), 'fichier écrit', 'fichiers écrits')}, ${countOf(Number(q.inchanges ?? 0), 'inchangé', 'inchangés')}.${backup}` };
+    }
     if (q.fait === 'rapport' && /^\d{4}-\d{2}$/.test(q.mois ?? '') && isIsoDate(`${q.mois}-01`)) {
       // Stale data (as `alses monthly` exit 6): said here too, not only inside the report.
       const stale = q.ancien !== undefined && isIsoDate(q.ancien)
@@ -102,7 +106,8 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     const result = await ctx.run({ kind: 'save', source: ws.source, dataDir }, true);
     if (result.diagnostics.some((d) => d.severity === 'error')) return home(request, reply, { kind: 'echec', text: 'Rien n\'a été écrit : les données ont des erreurs.' }, 422);
     await ctx.workspaces.drop(ws.id);
-    return reply.redirect(`/?fait=enregistre&ecrits=${result.written.length}&inchanges=${result.unchanged.length}`, 303);
+    const backup = result.backup ? `&sauvegarde=${encodeURIComponent(result.backup)}` : '';
+    return reply.redirect(`/?fait=enregistre&ecrits=${result.written.length}&inchanges=${result.unchanged.length}${backup}`, 303);
   });
 
   app.post('/rapports', async (request, reply) => {

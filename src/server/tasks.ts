@@ -26,7 +26,7 @@ export interface TaskValues {
   preview: { readonly title: string; readonly pages: Uint8Array[] };
   /** `stale`: date of the newest état or déploiement when the data is stale (see `produceMonthlyReport`). */
   monthly: { readonly status: 'written' | 'unchanged'; readonly files: string[]; readonly stale?: string };
-  save: { readonly diagnostics: Diagnostic[]; readonly written: string[]; readonly unchanged: string[] };
+  save: { readonly diagnostics: Diagnostic[]; readonly written: string[]; readonly unchanged: string[]; readonly backup?: string };
   batch: ClaimedResult[];
 }
 
