@@ -55,6 +55,11 @@ export const COMMANDS = {
     describe: 'Écrire le nouvel état à une date, calculé à partir du précédent et des déploiements',
     load: async () => (await import('./etat.ts')).etatCommand,
   },
+  classeur: {
+    command: 'classeur',
+    describe: "Écrire le classeur de départ d'un nouvel état (l'état calculé à une date, les délibérations, structures et déploiements), à corriger puis importer",
+    load: async () => (await import('./classeur.ts')).classeurCommand,
+  },
   deliberation: {
     command: 'deliberation',
     describe: 'Délibérations du dispositif (ajouter)',
