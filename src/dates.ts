@@ -137,6 +137,15 @@ export function parisMonth(now: Date): string {
   return `${y}-${m}`;
 }
 
+/** Formats an instant as the Paris calendar day, `YYYY-MM-DD` (Swedish dates are ISO). */
+const PARIS_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/**
+ * The calendar day `YYYY-MM-DD` in Europe/Paris at instant `now`: at 2019-09-30 22:30 UTC it is
+ * "2019-10-01".
+ */
+export const parisDay = (now: Date): IsoDate => PARIS_DAY.format(now) as IsoDate;
+
 /**
  * The instant of 00:00 in Europe/Paris on a valid ISO date: "2019-07-01" → 2019-06-30T22:00Z
  * (summer time), "2019-01-15" → 2019-01-14T23:00Z.

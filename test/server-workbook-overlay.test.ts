@@ -112,3 +112,37 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(home.body).toContain('<p>1 erreur, 0 avertissement.</p>');
   });
 });
+
+describe('the starting workbook of a new état, from the page', () => {
+  it('GET /classeur.xlsx?au=…: the état computed on that date, which dropped back on the page is valid', async () => {
+    const home = await app.inject({ url: '/' });
+    expect(home.body).toMatch(/<form class="formulaire" method="get" action="\/classeur.xlsx">/);
+    expect(home.body).toMatch(/<input type="date" id="classeur-au" name="au" required value="\d{4}-\d{2}-\d{2}"/);
+
+    const got = await app.inject({ url: '/classeur.xlsx?au=2020-07-15' });
+    expect(got.statusCode).toBe(200);
+    expect(got.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(got.headers['content-disposition']).toBe('attachment; filename="classeur-2020-07-15.xlsx"');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(got.rawPayload);
+    const sheet = wb.getWorksheet('État 2020-07-15')!;
+    expect(sheet.getRow(2).values).toEqual([undefined, 'Commune', 'Collège', 'Structure porteuse', 'ETP', 'Éducation prioritaire', 'UAI', 'Code INSEE']);
+    expect(sheet.rowCount).toBe(2 + 53);
+
+    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name: 'classeur-2020-07-15.xlsx', bytes: got.rawPayload }]) });
+    const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+    const checked = await app.inject({ url: '/', headers: { cookie } });
+    expect(checked.body).toContain('Aucun problème');
+    expect(checked.body).toContain(' : 2 états, 2 déploiements, ');
+  });
+
+  it('a date that is not one, or before the first état: a French notice on the page, no file', async () => {
+    const bad = await app.inject({ url: '/classeur.xlsx?au=31%2F09%2F2020' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('text/html');
+    expect(bad.body).toContain('Date « 31/09/2020 » invalide pour le classeur de départ (attendu : une date du calendrier, ex. 15/07/2020).');
+    const early = await app.inject({ url: '/classeur.xlsx?au=2018-01-01' });
+    expect(early.statusCode).toBe(400);
+    expect(early.body).toContain('Classeur de départ : aucun état au 01/01/2018 ou avant : rien à reprendre');
+  });
+});

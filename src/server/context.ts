@@ -15,8 +15,9 @@ import type { Task, TaskResult, TaskValues } from './tasks.ts';
 import { SESSION_COOKIE, type UploadedFile, type Workspace, type Workspaces } from './workspace.ts';
 
 /** Content types of the files the server sends. */
-export const CONTENT_TYPES: Record<Format | 'zip' | 'png', string> = {
+export const CONTENT_TYPES: Record<Format | 'zip' | 'png' | 'xlsx', string> = {
   pdf: 'application/pdf',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   html: 'text/html; charset=utf-8',
   zip: 'application/zip',

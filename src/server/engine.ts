@@ -8,7 +8,7 @@
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isWorkbookPath } from '../dataset/load.ts';
+import { isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
 import { columnLetters, readWorkbook, rowNumber } from '../dataset/read/xlsx.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
@@ -19,6 +19,7 @@ import { checkReportMonth, defaultMonth } from '../reports/rapport-mensuel.ts';
 import { MONTHLY_TEMPLATE, runMonthly } from '../jobs/monthly.ts';
 import { resolveRequests, type RenderSelection } from '../jobs/documents.ts';
 import { BACKUP_FOLDER, runImport } from '../jobs/import.ts';
+import { startingWorkbook, workbookName } from '../jobs/classeur.ts';
 import { hashRead, loadInputs, renderLoaded, type Inputs } from '../jobs/inputs.ts';
 import { writerChecks } from '../jobs/serialize.ts';
 import { FORMATS, serialize, type Format } from '../writers/index.ts';
@@ -389,6 +390,21 @@ export async function produceMonthlyReport(
     if (err instanceof AlsesError) throw new AlsesError(err.code, err.message, hidePaths(err.diagnostics, source));
     throw err;
   }
+}
+
+/**
+ * The starting workbook of the état on `au` (`alses classeur`, src/jobs/classeur.ts), from the
+ * source's data, in memory.
+ * @returns the file `classeur-<au>.xlsx`; its title is the name of its état sheet.
+ * @throws AlsesError INVALID_INPUT when the data is invalid; USAGE on a bad date or one before
+ *   the first état.
+ */
+export async function startingWorkbookFile(source: DataSource, au: string): Promise<RenderedFile> {
+  const { dataset, diagnostics } = await loadDataset(source.classeur ?? source.path, source.classeur !== undefined ? { base: source.path } : {});
+  if (!dataset || hasErrors(diagnostics))
+    throw new AlsesError('INVALID_INPUT', 'Données invalides : corrigez les problèmes avant de demander un classeur de départ.', hidePaths(diagnostics, source));
+  const made = await startingWorkbook(dataset, au);
+  return { fileName: workbookName(made.sheet.slice('État '.length)), bytes: made.bytes, title: made.sheet };
 }
 
 /**

@@ -122,6 +122,8 @@ export interface HomeModel {
   readonly reports: readonly MonthlyReportInfo[];
   /** Latest month a report can be produced for (`YYYY-MM`). */
   readonly lastMonth: string;
+  /** Today in Europe/Paris (`YYYY-MM-DD`): the date the starting workbook of a new état offers. */
+  readonly today: string;
   readonly notice?: Notice;
   /** Largest upload, in bytes. */
   readonly uploadLimit: number;
@@ -156,6 +158,12 @@ ${m.workspace ? html`<p>Ces données restent dans l'espace privé de ce navigate
 <input type="file" id="fichiers" name="fichiers" multiple required accept=".xlsx,.xlsm,.csv,.yaml" aria-describedby="fichiers-aide">
 <span id="fichiers-aide">Glissez le fichier ici ou choisissez-le ; ${mebibytes(m.uploadLimit)} au plus.</span></p>
 <p><button type="submit">Vérifier ces données</button></p>
+</form>
+<form class="formulaire" method="get" action="/classeur.xlsx">
+<p><label for="classeur-au">Nouvel état : classeur de départ au</label>
+<input type="date" id="classeur-au" name="au" required value="${m.today}" aria-describedby="classeur-aide">
+<span id="classeur-aide">L'état calculé à cette date à partir des données de <code>data/</code> (le dernier état et les déploiements effectifs depuis), avec les délibérations, structures porteuses et déploiements : corrigez-le dans votre tableur, ajoutez la délibération et le déploiement de la rentrée, puis déposez-le ci-dessus.</span></p>
+<p><button type="submit" class="secondaire">Télécharger le classeur de départ</button></p>
 </form>
 ${
   m.workspace

@@ -12,7 +12,7 @@ import { documentPage, homePage, STYLE, type Html, type Notice } from './html.ts
 import { catalogueHtml, catalogueRoutes } from './catalogue.ts';
 import { JobLimitError } from './pool.ts';
 import { countOf } from '../format.ts';
-import { formatDate, formatMonth, isIsoDate } from '../dates.ts';
+import { formatDate, formatMonth, isIsoDate, parisDay } from '../dates.ts';
 import { failureStatus, HttpProblem, tooLarge } from './problems.ts';
 import { UploadError, Workspaces, SESSION_COOKIE, type UploadedFile } from './workspace.ts';
 
@@ -41,6 +41,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
       ...(stateError ? { stateError } : {}),
       reports: await listMonthlyReports(outDir),
       lastMonth: latestReportMonth(),
+      today: parisDay(new Date()),
       uploadLimit,
       ...(notice ? { notice } : {}),
       ...(catalogue && !ws ? { catalogue } : {}),
@@ -116,6 +117,24 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     if (!result.ok) return home(request, reply, { kind: 'echec', text: result.error.message }, failureStatus(result.error, false));
     const stale = result.value.stale ? `&ancien=${encodeURIComponent(result.value.stale)}` : '';
     return reply.redirect(`/?fait=rapport&mois=${encodeURIComponent(mois)}&etat=${result.value.status}${stale}`, 303);
+  });
+
+  // The starting workbook of a new état, from data/ (README, « Chaque année », « Avec un classeur »).
+  app.get('/classeur.xlsx', async (request, reply) => {
+    const au = String((request.query as Record<string, unknown>).au ?? '').trim();
+    if (!isIsoDate(au)) return home(request, reply, { kind: 'echec', text: `Date « ${au} » invalide pour le classeur de départ (attendu : une date du calendrier, ex. 15/07/2020).` }, 400);
+    let file;
+    try {
+      file = await ctx.run({ kind: 'classeur', source: ctx.dataSource, au }, false);
+    } catch (err) {
+      if (!(err instanceof HttpProblem) || err.status >= 500) throw err;
+      return home(request, reply, { kind: 'echec', text: `Classeur de départ : ${err.message}` }, err.status);
+    }
+    return reply
+      .type(CONTENT_TYPES.xlsx)
+      .header('content-disposition', `attachment; filename="${file.fileName}"`)
+      .header('cache-control', 'no-store')
+      .send(Buffer.from(file.bytes));
   });
 
   app.get('/rapports/:fichier', async (request, reply) => {
