@@ -337,3 +337,38 @@ describe('a number in a workbook cell', () => {
     expect(errors[0]).toMatch(/État 2020-07-15!D\d+ {2}erreur {2}ETP "1,5" hors limites \(attendu : nombre décimal strictement positif et au plus 1, ex\. 0,5\) {2}etp\/range$/);
   });
 });
+
+describe('the file an import replaces, as Excel wrote it', () => {
+  /** The état of 15 July 2019 of data/ with its ETP column changed for ANZIN Jules Ferry, as a sheet. */
+  const sheetOf2019 = async (): Promise<SheetRow[]> => {
+    const rows = (await readFile(path.join(ROOT, 'data/etats/2019-07-15.csv'), 'utf8')).trim().split('\n').map((l) => l.split(';'));
+    return rows.map((r, i) => (i > 0 && r[0] === 'ANZIN' && r[1] === 'Jules Ferry' ? [r[0], r[1], r[2]!, 0.5] : r.map((c, j) => (i > 0 && j === 3 ? Number(c.replace(',', '.')) : c))));
+  };
+
+  it('an Excel export (Windows-1252, commas, CRLF, TOTAL row) is compared as the product reads it, not refused with a parser error', async () => {
+    const data = await freshData('export-excel');
+    const csv = (await readFile(path.join(data, 'etats/2019-07-15.csv'), 'utf8')).trim().split('\n').map((l) => l.split(';').map((c) => (c.includes(',') ? `"${c}"` : c)).join(','));
+    const { default: iconv } = await import('iconv-lite');
+    await writeFile(path.join(data, 'etats/2019-07-15.csv'), iconv.encode([...csv, 'TOTAL,,,41'].join('\r\n') + '\r\n', 'win1252'));
+    expect((await runCli(['validate', '--data', data])).code).toBe(0);
+    const xlsx = await workbook(path.join(work, 'classeurs/etat-2019.xlsx'), { 'État 2019-07-15': await sheetOf2019() });
+    const run = await runCli(['import', xlsx, '--to', data]);
+    expect(run.stderr).not.toContain('Invalid');
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines).toContain('etats/2019-07-15.csv : 42 lignes, +0 −0 ~1');
+    expect(lines).toContain('  ~ ANZIN — Jules Ferry : ETP « 1 » → « 0,5 »');
+  });
+
+  it('a file the product cannot read (a quote never closed) is replaced without a comparison, said so', async () => {
+    const data = await freshData('guillemet');
+    const file = path.join(data, 'etats/2019-07-15.csv');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('ANZIN;Jules Ferry', 'ANZIN;"Jules Ferry'));
+    const xlsx = await workbook(path.join(work, 'classeurs/etat-2019-b.xlsx'), { 'État 2019-07-15': await sheetOf2019() });
+    const run = await runCli(['import', xlsx, '--to', data, '--ecraser']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')).toContain('etats/2019-07-15.csv : 42 lignes, modifié (le fichier actuel ne se lit pas comme un tableau de collèges : remplacé sans comparaison)');
+    expect(await readFile(file, 'utf8')).toContain('\nANZIN;Jules Ferry;CAPEP;0,5\n');
+  });
+});

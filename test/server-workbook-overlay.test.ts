@@ -124,7 +124,7 @@ describe('the starting workbook of a new état, from the page', () => {
     expect(got.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(got.headers['content-disposition']).toBe('attachment; filename="classeur-2020-07-15.xlsx"');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(got.rawPayload);
+    await wb.xlsx.load(got.rawPayload as never);
     const sheet = wb.getWorksheet('État 2020-07-15')!;
     expect(sheet.getRow(2).values).toEqual([undefined, 'Commune', 'Collège', 'Structure porteuse', 'ETP', 'Éducation prioritaire', 'UAI', 'Code INSEE']);
     expect(sheet.rowCount).toBe(2 + 53);

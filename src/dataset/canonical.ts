@@ -27,6 +27,8 @@ export interface CanonicalFile {
   readonly bytes: Uint8Array;
   /** `true` for a file copied as it is, not text (the logo). */
   readonly copied?: boolean;
+  /** For an état's or a déploiement's CSV: which (its columns). */
+  readonly kind?: 'etat' | 'deploiement';
 }
 
 /** A file of the destination folder an import leaves as it is: its path and number of rows. */
@@ -94,7 +96,7 @@ export async function canonicalFiles(
   const files: CanonicalFile[] = [];
   const kept: KeptFile[] = [];
   const problems: Diagnostic[] = [];
-  const add = (fichier: string, content: string | Uint8Array, at: string): void => {
+  const add = (fichier: string, content: string | Uint8Array, at: string, kind?: 'etat' | 'deploiement'): void => {
     const file = path.resolve(target, fichier);
     const rel = path.relative(target, file);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
@@ -107,18 +109,18 @@ export async function canonicalFiles(
       });
       return;
     }
-    files.push(typeof content === 'string' ? { path: file, bytes: new TextEncoder().encode(content) } : { path: file, bytes: content, copied: true });
+    files.push(typeof content === 'string' ? { path: file, bytes: new TextEncoder().encode(content), ...(kind ? { kind } : {}) } : { path: file, bytes: content, copied: true });
   };
   files.push({ path: path.join(target, DISPOSITIF_FILE), bytes: yamlBytes });
   parsed.etats.forEach((e, i) => {
     const etat = dataset.etats.find((x) => x.date === e.date)!;
     if (ownFile(etat.source)) kept.push({ path: path.resolve(target, e.fichier), rows: etat.rows.length });
-    else add(e.fichier, canonicalCsv('etat', etat.rows), `etats[${i}].fichier`);
+    else add(e.fichier, canonicalCsv('etat', etat.rows), `etats[${i}].fichier`, 'etat');
   });
   parsed.deploiements.forEach((d, i) => {
     const deploiement = dataset.deploiements.find((x) => x.id === d.id)!;
     if (ownFile(deploiement.source)) kept.push({ path: path.resolve(target, d.fichier), rows: deploiement.rows.length });
-    else add(d.fichier, canonicalCsv('deploiement', deploiement.rows), `deploiements[${i}].fichier`);
+    else add(d.fichier, canonicalCsv('deploiement', deploiement.rows), `deploiements[${i}].fichier`, 'deploiement');
   });
   // The logo is a file of the data folder too: it goes with the dispositif.yaml that names it.
   if (dataset.logo) add(dataset.logo.fichier, dataset.logo.bytes, 'collectivite.logo');

@@ -5,6 +5,8 @@
  * before it overwrites anything.
  */
 import { parse } from 'csv-parse/sync';
+import { readCsvTable } from './read/csv.ts';
+import { COLUMNS, type AffectationFileKind } from './rules/affectations.ts';
 import { foldForComparison } from './text.ts';
 
 /** A changed row: its collège and the columns whose value differs. */
@@ -25,7 +27,7 @@ export interface CsvDiff {
   readonly changed: readonly RowChange[];
 }
 
-/** Rows of a canonical CSV (`;`, UTF-8, header first) as header → value records. */
+/** Rows of a canonical CSV (`;`, UTF-8, header first, as `canonicalCsv` writes it) as header → value records. */
 function records(text: string): Record<string, string>[] {
   return parse(text.replace(/^\uFEFF/, ''), { delimiter: ';', columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
 }
@@ -37,11 +39,31 @@ const label = (r: Record<string, string>): string => `${r['Commune'] ?? ''} — 
 const rowKey = (r: Record<string, string>): string => `${foldForComparison(r['Commune'] ?? '')}\u0000${foldForComparison(r['Collège'] ?? '')}`;
 
 /**
- * Compares two canonical CSV texts (as `canonicalCsv` writes them). A column present in only one
- * version counts as empty in the other.
+ * Rows of the file an import would replace, read as the product reads an état or a déploiement
+ * (any encoding, separator and header spelling Excel writes, TOTAL row left out), as canonical
+ * header → value records; `undefined` when the product cannot read it as a table (not CSV, a
+ * quote never closed, no header…): it is then replaced without a comparison.
  */
-export function diffCsv(before: string, after: string): CsvDiff {
-  const old = new Map(records(before).map((r) => [rowKey(r), r]));
+function currentRecords(bytes: Uint8Array, kind: AffectationFileKind): Record<string, string>[] | undefined {
+  const specs = COLUMNS[kind];
+  // A table with faulty values (the reason to import a corrected one), or with no row yet (a
+  // déploiement just added), is still compared, cell by cell; one the reader could not cut into
+  // rows and columns (encoding, separator, quotes…) is not.
+  const { table, diagnostics } = readCsvTable(bytes, 'fichier actuel', specs, 'etp');
+  if (!table || diagnostics.some((d) => d.severity === 'error' && d.ruleId.startsWith('csv/') && d.ruleId !== 'csv/empty')) return undefined;
+  return table.rows.map((row) => Object.fromEntries(specs.flatMap((spec) => (row.cells[spec.key] ? [[spec.libelle, row.cells[spec.key]!.value]] : []))));
+}
+
+/**
+ * Compares the file an import would replace (`before`, its bytes: a canonical file, or any CSV
+ * the product reads) with the canonical text that replaces it (as `canonicalCsv` writes it). A
+ * column present in only one version counts as empty in the other.
+ * @returns `undefined` when `before` cannot be read as an état or déploiement (`currentRecords`).
+ */
+export function diffCsv(before: Uint8Array, after: string, kind: AffectationFileKind): CsvDiff | undefined {
+  const previousRows = currentRecords(before, kind);
+  if (previousRows === undefined) return undefined;
+  const old = new Map(previousRows.map((r) => [rowKey(r), r]));
   const now = records(after);
   const nowKeys = new Set(now.map(rowKey));
   const added: string[] = [];

@@ -15,7 +15,7 @@
  *   version of each replaced file is first copied to `<to>/.sauvegardes/<date-heure>/`.
  * Nothing is written on any error in the data.
  */
-import { access, copyFile, mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { access, copyFile, lstat, mkdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalFiles, type CanonicalFile } from '../dataset/canonical.ts';
 import { countRows, diffCsv, type CsvDiff } from '../dataset/csv-diff.ts';
@@ -161,8 +161,12 @@ async function planFile(file: CanonicalFile, target: string, added: readonly str
     return { path: file.path, relative, status, changes: added !== undefined && added.length > 0 ? added.map((a) => `+ ${a}`) : lineChanges(before, text) };
   }
   const rows = countRows(text);
-  if (status !== 'changed') return { path: file.path, relative, status, rows };
-  return { path: file.path, relative, status, rows, diff: diffCsv(await readFile(file.path, 'utf8'), text) };
+  if (status !== 'changed' || file.kind === undefined) return { path: file.path, relative, status, rows };
+  // The file replaced, read as the product reads data (any CSV Excel writes); unreadable, or not
+  // a regular file (a link, a FIFO: never opened), no comparison.
+  const regular = await lstat(file.path).then((s) => s.isFile(), () => false);
+  const diff = regular ? diffCsv(await readFile(file.path), text, file.kind) : undefined;
+  return { path: file.path, relative, status, rows, ...(diff ? { diff } : {}) };
 }
 
 /** A path relative to the destination folder, with "/". */

@@ -32,6 +32,7 @@ export function describePlan(plan: readonly PlannedFile[]): string[] {
     if (f.status === 'unchanged') return [`${f.relative} : ${rows}inchangé`];
     if (f.status === 'kept') return [`${f.relative} : ${rows}gardé (aucune feuille dans le classeur)`];
     if (f.diff) return [`${f.relative} : ${rows}+${f.diff.added.length} −${f.diff.removed.length} ~${f.diff.changed.length}`, ...describeDiff(f.diff)];
+    if (f.rows !== undefined) return [`${f.relative} : ${rows}modifié (le fichier actuel ne se lit pas comme un tableau de collèges : remplacé sans comparaison)`];
     return [`${f.relative} : modifié`, ...(f.changes ?? []).map((c) => `  ${c}`)];
   });
 }

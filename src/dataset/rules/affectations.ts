@@ -47,11 +47,6 @@ const INSEE: ColumnSpec<'insee'> = {
 };
 
 /**
- * Columns of each kind of file, in canonical order. Headers match ignoring case, accents, spaces
- * and "+" spacing; the published headers ("VILLE", "Nom du collège", "STRUCTURES PORTEUSES",
- * "REP/REP +", "Nombre d'ETP", "Nombre ALSÉS") are aliases.
- */
-/**
  * An ETP a spreadsheet turned into a date, as it shows it: a day and a month's name (French or
  * English abbreviation: « 1-janv. », « 15 mars 2019 », « 1-Jan »), or day, month and year in
  * figures (« 01/05/2019 »). A number followed by a word that is not a month (« 1 ETP ») is not.
@@ -59,6 +54,11 @@ const INSEE: ColumnSpec<'insee'> = {
 const DATE_LIKE =
   /^\d{1,2}[-/. ](janv|f[ée]vr|mars|avr|mai|juin|juil|ao[ûu]t|sept|oct|nov|d[ée]c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû]*\.?([-/. ]\d{2,4})?$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/i;
 
+/**
+ * Columns of each kind of file, in canonical order. Headers match ignoring case, accents, spaces
+ * and "+" spacing; the published headers ("VILLE", "Nom du collège", "STRUCTURES PORTEUSES",
+ * "REP/REP +", "Nombre d'ETP", "Nombre ALSÉS") are aliases.
+ */
 export const COLUMNS: Record<AffectationFileKind, readonly ColumnSpec<AffectationColumn>[]> = {
   etat: [COMMUNE, COLLEGE, { ...STRUCTURE, required: true }, ETP, UAI, { ...EDUCATION, required: false }, INSEE],
   deploiement: [COMMUNE, COLLEGE, { ...EDUCATION, required: true }, ETP, UAI, { ...STRUCTURE, required: false }, INSEE],
