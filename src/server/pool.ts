@@ -55,14 +55,27 @@ export class JobLimitError extends Error {
  */
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-dev.mjs' : './worker-start.js', import.meta.url).href;
 
-/** The pool of rendering workers. */
+/**
+ * The pool of rendering workers. A job waits in this pool's own queue until a worker is free,
+ * and only then goes to piscina with its time limit: the limit is the job's running time, not
+ * its wait behind others (eight large workbooks dropped at once on a one-worker server: the last
+ * ones were stopped « too long » while they had not started).
+ */
 export class WorkerPool {
   readonly #pool: Piscina;
   readonly #limits: PoolLimits;
+  readonly #threads: number;
+  readonly #maxQueue: number;
+  /** Jobs handed to piscina (at most `#threads`). */
+  #running = 0;
+  /** Jobs waiting for a worker, first come first served. */
+  readonly #waiting: (() => void)[] = [];
 
   constructor(limits: PoolLimits = DEFAULT_LIMITS, start: PoolStart = {}) {
     this.#limits = limits;
     const threads = limits.threads ?? Math.min(4, Math.max(1, availableParallelism() - 1));
+    this.#threads = threads;
+    this.#maxQueue = limits.maxQueue ?? 64;
     this.#pool = new Piscina({
       filename: WORKER_ENTRY,
       // Workers started with the pool take jobs at once; later ones only once this thread has
@@ -71,17 +84,33 @@ export class WorkerPool {
       workerData: start,
       maxThreads: threads,
       idleTimeout: 5 * 60_000,
-      maxQueue: limits.maxQueue ?? 64,
+      // Jobs wait in this pool's queue; piscina's holds one a worker has not picked up yet.
+      maxQueue: threads,
       ...(Number.isFinite(limits.maxMemoryMb) ? { resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb } } : {}),
     });
   }
 
   /**
-   * Runs a job in a worker.
+   * Runs a job in a worker, once one is free; its time limit counts from then.
    * @throws JobLimitError when the job outlives `timeoutMs`, its worker runs out of memory, or
-   *   the queue is full; any other error is a fault of the product.
+   *   more than `maxQueue` jobs already wait; any other error is a fault of the product.
    */
   async run<K extends Task['kind']>(task: Task & { kind: K }): Promise<TaskResult<K>> {
+    if (this.#running >= this.#threads) {
+      if (this.#waiting.length >= this.#maxQueue) throw new JobLimitError('file', 'Serveur occupé : trop de traitements en attente, réessayez dans un instant');
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else this.#running++;
+    try {
+      return await this.#runNow<K>(task);
+    } finally {
+      // The slot goes to the next job waiting, if any (it stays counted as running).
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
+
+  async #runNow<K extends Task['kind']>(task: Task & { kind: K }): Promise<TaskResult<K>> {
     const signal = Number.isFinite(this.#limits.timeoutMs) ? AbortSignal.timeout(this.#limits.timeoutMs) : undefined;
     try {
       return (await this.#pool.run(task, signal ? { signal } : {})) as TaskResult<K>;
@@ -98,7 +127,7 @@ export class WorkerPool {
 
   /** Jobs running or waiting. */
   get busy(): number {
-    return this.#pool.queueSize + (this.#pool.threads.length - this.#pool.idleThreads);
+    return this.#running + this.#waiting.length;
   }
 
   /** Ends every worker. */
