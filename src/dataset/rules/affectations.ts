@@ -96,6 +96,9 @@ const FORMULA_CHECKED = [
 /** A value a spreadsheet would run as a formula starts so (CSV injection, OWASP). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 /** The cells checked for characters the documents' font cannot print (`cell/glyph`), with their names in messages. */
+/** Cyrillic and Greek letters: many look like Latin ones (А, В, Е, К, М, Н, О, Р, С, Т, Х, Α, Β, Ε…). */
+const LOOKALIKE_SCRIPTS = /[\p{Script=Cyrillic}\p{Script=Greek}]/gu;
+
 const GLYPH_CHECKED = [
   ['commune', 'commune'],
   ['college', 'nom du collège'],
@@ -118,6 +121,8 @@ export function toAffectations(
   const rows: Affectation[] = [];
   const identities: CollegeIdentity[] = [];
   const firstByKey = new Map<string, Place>();
+  /** The first row of each UAI, and its collège. */
+  const firstByUai = new Map<string, { readonly place: Place; readonly row: { readonly commune: string; readonly college: string } }>();
   const structureByFold = new Map(structures.map((s) => [foldForComparison(s), s]));
   const pendingFold = foldForComparison(PENDING_STRUCTURE);
   const declared = structures.length > 0 ? structures.join(', ') : 'aucune déclarée';
@@ -159,6 +164,20 @@ export function toAffectations(
       if (cell && missing.length > 0) {
         const expected = 'des lettres, chiffres et signes que la police des documents (Source Sans 3) imprime';
         fail('cell/glyph', `${libelle} ${quote(cell.value)} : ${describeCharacters(missing)} absent(s) de la police des documents, imprimé(s) comme un rectangle vide (attendu : ${expected})`, cell.place, field, {
+          actual: cell.value,
+          expected,
+        });
+      }
+    }
+
+    // A Cyrillic or Greek letter that looks like a Latin one (« А » U+0410 in « АNZIN ») makes
+    // another collège, or another commune, to every comparison: the same collège then counts twice.
+    for (const [field, libelle] of GLYPH_CHECKED) {
+      const cell = cells[field];
+      const foreign = cell ? [...new Set(cell.value.match(LOOKALIKE_SCRIPTS) ?? [])] : [];
+      if (cell && foreign.length > 0) {
+        const expected = 'des lettres latines (retapez le nom au clavier)';
+        fail('cell/script', `${libelle} ${quote(cell.value)} : ${describeCharacters(foreign)}, lettre(s) d'un autre alphabet (cyrillique ou grec) qui ressemble(nt) à des lettres latines (attendu : ${expected})`, cell.place, field, {
           actual: cell.value,
           expected,
         });
@@ -231,6 +250,22 @@ export function toAffectations(
       else fail(checked.ruleId, checked.message, inseeCell.place, 'insee', { actual: inseeCell.value, expected: checked.expected });
     }
     for (const cell of [commune, college, structure, ep, uaiCell, inseeCell]) if (cell?.kind === 'invalid') ok = false;
+
+    // A UAI identifies one établissement: two collèges with the same one, a typo in one of them.
+    if (uai !== undefined && uaiCell && commune.value !== '' && college.value !== '') {
+      const row = { commune: commune.value, college: college.value };
+      const first = firstByUai.get(uai);
+      if (!first) firstByUai.set(uai, { place: uaiCell.place, row });
+      else if (collegeKey(first.row) !== collegeKey(row)) {
+        fail(
+          'uai/duplicate',
+          `UAI ${quote(uai)} de ${describeCollege(row)} déjà donné ligne ${lineOf(first.place)} à ${describeCollege(first.row)} (attendu : l'UAI propre à chaque collège)`,
+          uaiCell.place,
+          'uai',
+          { actual: uaiCell.value, expected: "l'UAI propre à chaque collège" },
+        );
+      }
+    }
 
     if (commune.value !== '' && college.value !== '') {
       const row = { commune: commune.value, college: college.value };
