@@ -93,6 +93,8 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(saved.body).toContain(': 2 fichiers écrits, 3 inchangés. Version précédente des fichiers remplacés gardée dans ');
     expect(saved.body).toContain(`/.sauvegardes/${stamp}/.`);
     expect(await readFile(path.join(data, '.sauvegardes', stamp!, 'dispositif.yaml'))).toEqual(await readFile('data/dispositif.yaml'));
+    // Counts that are not counts give no notice.
+    expect((await app.inject({ url: '/?fait=enregistre&ecrits=abc&inchanges=-5', headers: { cookie } })).body).not.toContain('Données enregistrées');
     // A name that is not a backup's is not shown.
     expect((await app.inject({ url: '/?fait=enregistre&ecrits=1&inchanges=0&sauvegarde=%3Cb%3E', headers: { cookie } })).body).not.toContain('Version précédente');
     expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,5');

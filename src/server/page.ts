@@ -54,10 +54,12 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
   app.get('/', async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
     let notice: Notice | undefined;
-    if (q.fait === 'enregistre') {
+    // Counts come from the address: shown only when they are counts.
+    const count = (v: string | undefined): number | undefined => (/^\d{1,6}$/.test(v ?? '') ? Number(v) : undefined);
+    if (q.fait === 'enregistre' && count(q.ecrits) !== undefined && count(q.inchanges) !== undefined) {
       // The backup folder's name is a time stamp (`alses import`'s): anything else in the address is not shown.
       const backup = /^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d+)?$/.test(q.sauvegarde ?? '') ? ` Version précédente des fichiers remplacés gardée dans ${dataDir}/${BACKUP_FOLDER}/${q.sauvegarde}/.` : '';
-      notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${countOf(Number(q.ecrits ?? 0), 'fichier écrit', 'fichiers écrits')}, ${countOf(Number(q.inchanges ?? 0), 'inchangé', 'inchangés')}.${backup}` };
+      notice = { kind: 'succes', text: `Données enregistrées dans ${dataDir}/ : ${countOf(count(q.ecrits)!, 'fichier écrit', 'fichiers écrits')}, ${countOf(count(q.inchanges)!, 'inchangé', 'inchangés')}.${backup}` };
     }
     if (q.fait === 'rapport' && /^\d{4}-\d{2}$/.test(q.mois ?? '') && isIsoDate(`${q.mois}-01`)) {
       // Stale data (as `alses monthly` exit 6): said here too, not only inside the report.
