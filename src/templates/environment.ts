@@ -94,6 +94,10 @@ export function runErrorMessage(err: unknown): string {
   if ((m = /^Missing decorator: "([^"]+)"/.exec(msg))) return `décorateur « {{* ${m[1]}}} » inconnu (attendu : aucun décorateur, seulement des expressions {{ … }})`;
   if ((m = /^#(\w+) requires exactly one argument/.exec(msg))) return `{{#${m[1]}}} sans donnée (attendu : exactement une donnée, ex. {{#${m[1]} etat.rows}})`;
   // A path climbing above the data ({{../../x}}) reads a property of nothing.
+  // A partial that calls itself (an inline one, {{#*inline "b"}}…{{> b}}…, escapes the check of
+  // partials' calls), or blocks nested so deep that the engine's stack ends.
+  if (err instanceof RangeError && /call stack/i.test(msg))
+    return "le modèle s'appelle lui-même sans fin, ou ses blocs s'imbriquent trop profondément (attendu : un partiel qui n'appelle ni lui-même ni celui qui l'appelle, ex. {{#*inline}} sans {{> }} de son propre nom)";
   if ((m = /^Cannot read properties of (?:undefined|null) \(reading '([^']*)'\)/.exec(msg))) return `la donnée « ${m[1]} » n'existe pas : le chemin remonte au-delà des données (attendu : un champ du modèle de vue, avec au plus autant de ../ que de blocs {{#each}} ou {{#with}} ouverts)`;
   return msg.replace(/\s+- \d+:\d+\s*$/, '').split('\n')[0] ?? msg;
 }
