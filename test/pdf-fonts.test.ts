@@ -108,6 +108,22 @@ describe('PDF fonts shared between documents', () => {
     expect(words.map((w) => shaped.get(w))).toEqual(words.map(() => 1));
   });
 
+  it('keeps of each word what pdfkit reads (glyphs, positions, advance), equal positions shared between words', async () => {
+    await renderPdf(doc(9));
+    const runs = sharedLayouts('normal');
+    const of = (word: string) => runs?.get([...runs.keys()].find((w) => w.replaceAll('\u200B', '') === word) ?? '') as { glyphs: { id: number }[]; positions: object[]; advanceWidth: number } | undefined;
+    const texte = of('Texte ');
+    const page = of('Page ');
+    expect(texte && page).toBeTruthy();
+    expect(Object.keys(texte!)).toEqual(['glyphs', 'positions', 'advanceWidth']);
+    expect(texte!.positions).toHaveLength(texte!.glyphs.length);
+    expect(texte!.advanceWidth).toBeGreaterThan(0);
+    // The final « e » and space of both words: the same glyphs, one position object each, shared.
+    expect(texte!.glyphs.slice(-2).map((g) => g.id)).toEqual(page!.glyphs.slice(-2).map((g) => g.id));
+    expect(texte!.positions.at(-1)).toBe(page!.positions.at(-1));
+    expect(texte!.positions.at(-2)).toBe(page!.positions.at(-2));
+  });
+
   it('gives the same bytes for the same document, whatever was printed before', async () => {
     const a = await renderPdf(doc(4));
     await renderPdf(doc(5));
