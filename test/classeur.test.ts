@@ -70,6 +70,8 @@ describe('alses classeur', () => {
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('dispositif.yaml : modifié\n  + état au 15/07/2020 (etats/2020-07-15.csv), feuille "État 2020-07-15"\n');
+    // Against the état computed on that date: nothing changed.
+    expect(imported.stdout).toContain("etats/2020-07-15.csv : 53 lignes, nouveau ; par rapport à l'état calculé au 15/07/2020 (l'état du 15/07/2019 et rentrée 2019) : +0 −0 ~0\n");
     const computed = await freshData('etat');
     expect((await runCli(['etat', '--data', computed, '--au', '2020-07-15'])).code).toBe(0);
     expect(await readFile(path.join(data, 'etats/2020-07-15.csv'), 'utf8')).toBe(await readFile(path.join(computed, 'etats/2020-07-15.csv'), 'utf8'));
@@ -102,6 +104,7 @@ describe('alses classeur', () => {
     const run = await runCli(['import', file, '--to', target, '--ecraser']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  ~ DENAIN — Turgot : Structure porteuse « en cours de négociation » → « AEP », ETP « 1 » → « 0,5 »\n');
     expect(await readFile(path.join(target, 'etats/2020-07-15.csv'), 'utf8')).toContain('\nDENAIN;Turgot;AEP;0,5;REP+\n');
     expect(await readFile(path.join(target, 'dispositif.yaml'), 'utf8')).toContain('  - sigle: Horizon Jeunesse\n    nom: Association Horizon Jeunesse\n');
   });

@@ -212,7 +212,9 @@ describe('a workbook that adds to dispositif.yaml: new état, optional sheets', 
     expect(lines).toContain('  + structure porteuse "Nouvel Horizon" (Association Nouvel Horizon)');
     expect(lines).toContain('  + déploiement "rentree-2020" (rentrée 2020), effectif le 01/09/2020 (deploiements/rentree-2020.csv)');
     expect(lines).toContain('  + état au 15/07/2020 (etats/2020-07-15.csv), feuille "État 2020-07-15"');
-    expect(lines).toContain('etats/2020-07-15.csv : 53 lignes, nouveau');
+    // The new état against the état computed on its date: only what the staff changed.
+    expect(lines).toContain("etats/2020-07-15.csv : 53 lignes, nouveau ; par rapport à l'état calculé au 15/07/2020 (l'état du 15/07/2019 et rentrée 2019) : +0 −0 ~1");
+    expect(lines).toContain('  ~ DENAIN — Turgot : Structure porteuse « en cours de négociation » → « Nouvel Horizon »');
     expect(lines).toContain('deploiements/rentree-2020.csv : 5 lignes, nouveau');
     // The row that differs from dispositif.yaml is a warning; dispositif.yaml keeps its value.
     expect(run.stderr).toContain('la délibération "2019-07-01" diffère : objet "déploiement de 11 postes ALSES supplémentaires à la rentrée 2019" dans dispositif.yaml, "autre objet que celui de dispositif.yaml" dans le classeur');

@@ -29,6 +29,8 @@ export interface CanonicalFile {
   readonly copied?: boolean;
   /** For an état's or a déploiement's CSV: which (its columns). */
   readonly kind?: 'etat' | 'deploiement';
+  /** For an état's CSV: its date. */
+  readonly date?: string;
 }
 
 /** A file of the destination folder an import leaves as it is: its path and number of rows. */
@@ -96,7 +98,7 @@ export async function canonicalFiles(
   const files: CanonicalFile[] = [];
   const kept: KeptFile[] = [];
   const problems: Diagnostic[] = [];
-  const add = (fichier: string, content: string | Uint8Array, at: string, kind?: 'etat' | 'deploiement'): void => {
+  const add = (fichier: string, content: string | Uint8Array, at: string, kind?: 'etat' | 'deploiement', date?: string): void => {
     const file = path.resolve(target, fichier);
     const rel = path.relative(target, file);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
@@ -109,13 +111,13 @@ export async function canonicalFiles(
       });
       return;
     }
-    files.push(typeof content === 'string' ? { path: file, bytes: new TextEncoder().encode(content), ...(kind ? { kind } : {}) } : { path: file, bytes: content, copied: true });
+    files.push(typeof content === 'string' ? { path: file, bytes: new TextEncoder().encode(content), ...(kind ? { kind } : {}), ...(date ? { date } : {}) } : { path: file, bytes: content, copied: true });
   };
   files.push({ path: path.join(target, DISPOSITIF_FILE), bytes: yamlBytes });
   parsed.etats.forEach((e, i) => {
     const etat = dataset.etats.find((x) => x.date === e.date)!;
     if (ownFile(etat.source)) kept.push({ path: path.resolve(target, e.fichier), rows: etat.rows.length });
-    else add(e.fichier, canonicalCsv('etat', etat.rows), `etats[${i}].fichier`, 'etat');
+    else add(e.fichier, canonicalCsv('etat', etat.rows), `etats[${i}].fichier`, 'etat', etat.date);
   });
   parsed.deploiements.forEach((d, i) => {
     const deploiement = dataset.deploiements.find((x) => x.id === d.id)!;

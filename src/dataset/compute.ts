@@ -83,6 +83,16 @@ export function inCommuneOrder<T extends { readonly commune: string }>(rows: rea
 }
 
 /**
+ * The état on `date` as a new état file starts (`alses etat`, `alses classeur`): the state on that
+ * date (`etatAu`) in commune order, a post without a structure porteuse yet « en cours de
+ * négociation ».
+ * @throws AlsesError `INVALID_INPUT` as `etatAu` does (no état on or before `date`).
+ */
+export function newEtatRows(dataset: Dataset, date: IsoDate): Affectation[] {
+  return inCommuneOrder(etatAu(dataset, date).rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r)));
+}
+
+/**
  * Total of the rows in ETP, added exactly (in hundredths of ETP as integers): 0,5 + 0,5 = 1 and
  * 41 rows of the état of 2019-07-15 give exactly 41.
  */

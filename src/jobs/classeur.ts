@@ -19,7 +19,7 @@ import type { Worksheet } from 'exceljs';
 import { formatShortDate, isIsoDate, type IsoDate } from '../dates.ts';
 import { hasErrors } from '../diagnostics.ts';
 import { AlsesError, InvalidInputError } from '../errors.ts';
-import { etatAu, inCommuneOrder, totalEtp } from '../dataset/compute.ts';
+import { etatAu, newEtatRows, totalEtp } from '../dataset/compute.ts';
 import { loadDataset } from '../dataset/load.ts';
 import { structurePorteuseLibelle, type Affectation, type Dataset } from '../dataset/model.ts';
 import { DISPOSITIF_SHEETS } from '../dataset/read/dispositif-sheets.ts';
@@ -52,7 +52,7 @@ export async function startingWorkbook(dataset: Dataset, au: string): Promise<St
     throw new AlsesError('USAGE', `aucun état au ${formatShortDate(au)} ou avant : rien à reprendre (attendu : une date après le premier état, ${formatShortDate(dataset.etats[0]?.date ?? au)})`);
   }
   const state = etatAu(dataset, au);
-  const rows = inCommuneOrder(state.rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r)));
+  const rows = newEtatRows(dataset, au);
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = `${dataset.collectivite.nom} — alses-reports`;

@@ -7,7 +7,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalCsv } from '../dataset/canonical.ts';
-import { etatAu, inCommuneOrder, totalEtp } from '../dataset/compute.ts';
+import { newEtatRows, totalEtp } from '../dataset/compute.ts';
 import { addToDispositif, dispositifEntries, dispositifIds, removeFromDispositif } from '../dataset/dispositif-edit.ts';
 import { templateFilesIn } from './inputs.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
@@ -342,12 +342,11 @@ export async function writeEtat(dataDir: string, au: string, vers?: string): Pro
   if (!dataset || hasErrors(diagnostics)) throw new InvalidInputError('Données invalides : aucun fichier écrit (lancez « alses validate »).', diagnostics);
   if (dataset.etats.some((e) => e.date === date)) throw new AlsesError('USAGE', `un état au ${formatShortDate(date)} existe déjà (attendu : une autre date)`);
   if (!dataset.etats.some((e) => e.date <= date)) throw new AlsesError('USAGE', `aucun état au ${formatShortDate(date)} ou avant : rien à reporter (attendu : une date après le premier état)`);
-  const state = etatAu(dataset, date);
   const csv = insideData(dataDir, vers ?? `etats/${date}.csv`, 'vers');
   await refuseExisting(csv.absolute);
   // In commune order, the deployments' collèges among the others; a post without a structure
   // porteuse yet is "en cours de négociation".
-  const rows = inCommuneOrder(state.rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r)));
+  const rows = newEtatRows(dataset, date);
   const next = addToDispositif(text, displayPath(file), 'etats', { date, fichier: csv.relative });
   await writeFilesAtomically(dataDir, [
     { path: csv.absolute, bytes: new TextEncoder().encode(canonicalCsv('etat', rows)) },

@@ -17,7 +17,10 @@
  */
 import { access, copyFile, lstat, mkdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { canonicalFiles, type CanonicalFile } from '../dataset/canonical.ts';
+import { canonicalCsv, canonicalFiles, type CanonicalFile } from '../dataset/canonical.ts';
+import { etatAu, newEtatRows } from '../dataset/compute.ts';
+import type { Dataset, IsoDate } from '../dataset/model.ts';
+import { formatShortDate } from '../dates.ts';
 import { countRows, diffCsv, type CsvDiff } from '../dataset/csv-diff.ts';
 import { isWorkbookPath, type LoadOptions } from '../dataset/load.ts';
 import { DISPOSITIF_FILE } from '../dataset/schema.ts';
@@ -45,8 +48,13 @@ export interface PlannedFile {
   readonly status: 'new' | 'changed' | 'unchanged' | 'kept';
   /** For an état or déploiement CSV: its number of rows (collèges); absent for dispositif.yaml and the logo. */
   readonly rows?: number;
-  /** For a changed CSV: the collèges added, removed and changed. */
+  /**
+   * For a changed CSV: the collèges added, removed and changed; for a new état, the same against
+   * the état computed on its date from the other data (`computedFrom` says which).
+   */
   readonly diff?: CsvDiff;
+  /** For a new état compared with the état computed on its date: the date, and what it is computed from, in French. */
+  readonly computedFrom?: { readonly date: string; readonly from: string };
   /**
    * For a changed dispositif.yaml: what changes, one French line each — the entries the workbook
    * adds, or else the lines removed (−) and added (+).
@@ -87,13 +95,13 @@ export async function runImport(source: string, to: string, options: ImportOptio
   // An import killed while writing into `to` is completed first, so that this one compares with whole files.
   await repairFolder(to, { folder: 'données' });
   const load: LoadOptions = { ...(options.dispositif !== undefined ? { dispositif: options.dispositif } : {}), ...(isWorkbookPath(source) ? { base: to } : {}) };
-  const { files, kept = [], diagnostics, dispositif } = await canonicalFiles(source, to, load);
+  const { files, kept = [], diagnostics, dispositif, dataset } = await canonicalFiles(source, to, load);
   if (hasErrors(diagnostics)) return { diagnostics };
   const target = path.resolve(to);
   // Every file written (and read to show what changes) lies in the target, links resolved (issue 12).
   await checkWritesInside(target, files.map((f) => f.path));
   const fromTarget = dispositif !== undefined && dispositif.path === path.join(target, DISPOSITIF_FILE);
-  const written = await Promise.all(files.map((f) => planFile(f, target, fromTarget ? (dispositif?.added ?? []) : undefined)));
+  const written = await Promise.all(files.map((f) => planFile(f, target, fromTarget ? (dispositif?.added ?? []) : undefined, dataset)));
   const plan = [...written, ...kept.map((k): PlannedFile => ({ path: k.path, relative: relativeTo(target, k.path), status: 'kept', rows: k.rows }))];
   const changed = plan.filter((p) => p.status === 'changed');
   if (changed.length > 0 && !options.overwrite) return { diagnostics, plan, status: 'refused' };
@@ -150,7 +158,7 @@ async function diskStatus(file: CanonicalFile): Promise<'new' | 'unchanged' | 'c
  * @param added the entries the workbook added to dispositif.yaml, when it was read from `target`
  *   (then they are the whole change); `undefined` when it came from elsewhere.
  */
-async function planFile(file: CanonicalFile, target: string, added: readonly string[] | undefined): Promise<PlannedFile> {
+async function planFile(file: CanonicalFile, target: string, added: readonly string[] | undefined, dataset: Dataset | undefined): Promise<PlannedFile> {
   const relative = relativeTo(target, file.path);
   const status = await diskStatus(file);
   if (file.copied) return { path: file.path, relative, status };
@@ -161,12 +169,27 @@ async function planFile(file: CanonicalFile, target: string, added: readonly str
     return { path: file.path, relative, status, changes: added !== undefined && added.length > 0 ? added.map((a) => `+ ${a}`) : lineChanges(before, text) };
   }
   const rows = countRows(text);
+  if (status === 'new' && file.kind === 'etat' && file.date !== undefined && dataset) return { path: file.path, relative, status, rows, ...againstComputed(dataset, file.date, text) };
   if (status !== 'changed' || file.kind === undefined) return { path: file.path, relative, status, rows };
   // The file replaced, read as the product reads data (any CSV Excel writes); unreadable, or not
   // a regular file (a link, a FIFO: never opened), no comparison.
   const regular = await lstat(file.path).then((s) => s.isFile(), () => false);
   const diff = regular ? diffCsv(await readFile(file.path), text, file.kind) : undefined;
   return { path: file.path, relative, status, rows, ...(diff ? { diff } : {}) };
+}
+
+/**
+ * A new état against the état computed on its date from the other états and the déploiements
+ * (what `alses etat` and `alses classeur` start from): the collèges the staff added, removed
+ * and changed. None when no other état comes before it.
+ */
+function againstComputed(dataset: Dataset, date: IsoDate, text: string): Pick<PlannedFile, 'diff' | 'computedFrom'> {
+  const others: Dataset = { ...dataset, etats: dataset.etats.filter((e) => e.date !== date) };
+  if (!others.etats.some((e) => e.date <= date)) return {};
+  const state = etatAu(others, date);
+  const from = [`l'état du ${formatShortDate(state.etatDate)}`, ...state.deploiements.map((d) => d.libelle)].join(' et ');
+  const diff = diffCsv(new TextEncoder().encode(canonicalCsv('etat', newEtatRows(others, date))), text, 'etat');
+  return diff ? { diff, computedFrom: { date, from } } : {};
 }
 
 /** A path relative to the destination folder, with "/". */

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { describeDiff } from '../../dataset/csv-diff.ts';
+import { formatShortDate } from '../../dates.ts';
 import { displayPath } from '../../diagnostics.ts';
 import { BACKUP_FOLDER, runImport, type PlannedFile } from '../../jobs/import.ts';
 import { checkWritableFolder } from '../../output/confine.ts';
@@ -28,6 +29,13 @@ interface ImportArgs {
 export function describePlan(plan: readonly PlannedFile[]): string[] {
   return plan.flatMap((f) => {
     const rows = f.rows === undefined ? '' : `${plural(f.rows, 'ligne', 'lignes')}, `;
+    if (f.status === 'new' && f.diff && f.computedFrom) {
+      const { date, from } = f.computedFrom;
+      return [
+        `${f.relative} : ${rows}nouveau ; par rapport à l'état calculé au ${formatShortDate(date)} (${from}) : +${f.diff.added.length} −${f.diff.removed.length} ~${f.diff.changed.length}`,
+        ...describeDiff(f.diff),
+      ];
+    }
     if (f.status === 'new') return [`${f.relative} : ${rows}nouveau`];
     if (f.status === 'unchanged') return [`${f.relative} : ${rows}inchangé`];
     if (f.status === 'kept') return [`${f.relative} : ${rows}gardé (aucune feuille dans le classeur)`];
