@@ -54,7 +54,7 @@ export const DATASET_RULES = {
   'xlsx/sheet-duplicate': 'deux feuilles visibles pour le même état ou déploiement',
   'xlsx/hidden-sheet': 'feuille masquée : erreur si c’est celle d’un état ou d’un déploiement, sinon ignorée (avertissement)',
   'xlsx/unused-sheet': 'feuille non vide qui ne correspond à aucun état ni déploiement (avertissement)',
-  'xlsx/sheet-name': 'feuille nommée comme un état mais avec une date invalide',
+  'xlsx/sheet-name': 'feuille nommée comme un état mais avec une date invalide, ou dont le nom commence comme celui d’un état ou d’un déploiement sans en être un',
   'xlsx/formula': 'cellule calculée par une formule sans valeur enregistrée',
   'xlsx/cell-error': 'cellule en erreur (#DIV/0!, #REF!, #N/A…)',
   'xlsx/empty': 'feuille vide ou sans ligne après l’en-tête',

@@ -374,3 +374,23 @@ describe('the file an import replaces, as Excel wrote it', () => {
     expect(await readFile(file, 'utf8')).toContain('\nANZIN;Jules Ferry;CAPEP;0,5\n');
   });
 });
+
+describe('a sheet named almost like an état or a déploiement', () => {
+  it('is an error, not a warning: its rows would be left out of the import without a word', async () => {
+    const xlsx = await workbook(path.join(work, 'classeurs/presque.xlsx'), {
+      'État 2020-07-15 corrigé': etatSheet(),
+      'Déploiement rentree-2020 v2': deploiementSheet(),
+    });
+    const data = await freshData('presque');
+    const run = await runCli(['validate', '--data', data, '--classeur', xlsx]);
+    expect(run.code).toBe(1);
+    const errors = run.stderr.split('\n').filter((l) => l.includes('  erreur  '));
+    expect(errors).toEqual([
+      `${xlsx} État 2020-07-15 corrigé!A1  erreur  feuille "État 2020-07-15 corrigé" non lue : son nom commence comme celui d'un état sans en être un (attendu : « État » suivi de la date seule, ex. « État 2019-07-15 » ; renommez la feuille, ou supprimez-la)  xlsx/sheet-name`,
+      `${xlsx} Déploiement rentree-2020 v2!A1  erreur  feuille "Déploiement rentree-2020 v2" non lue : aucun déploiement de dispositif.yaml ni de la feuille « Déploiements » n'a cet id (attendu : « Déploiement » suivi de l'id seul, ex. « Déploiement rentree-2019 » ; renommez la feuille, ou supprimez-la)  xlsx/sheet-name`,
+    ]);
+    const before = await snapshot(data);
+    expect((await runCli(['import', xlsx, '--to', data, '--ecraser'])).code).toBe(1);
+    expect(await snapshot(data)).toEqual(before);
+  });
+});

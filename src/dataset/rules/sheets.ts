@@ -86,7 +86,8 @@ export function findSheet(workbook: Workbook, kind: AffectationFileKind, entry: 
 /**
  * Sheets that hold no table of dispositif.yaml: a hidden one with content is ignored with a
  * `xlsx/hidden-sheet` warning, a visible one with content with `xlsx/unused-sheet` — or
- * `xlsx/sheet-name` (error) when its name is an état's with a date that does not exist.
+ * `xlsx/sheet-name` (error) when its name is an état's with a date that does not exist, or
+ * begins like an état's or a déploiement's sheet without being one (its content would be lost).
  */
 export function checkOtherSheets(workbook: Workbook, used: ReadonlySet<Sheet>, diagnostics: Diagnostic[]): void {
   for (const sheet of workbook.sheets) {
@@ -107,6 +108,21 @@ export function checkOtherSheets(workbook: Workbook, used: ReadonlySet<Sheet>, d
         severity: 'error',
         ruleId: 'xlsx/sheet-name',
         message: `nom de feuille ${quote(sheet.name)} : date ${quote(date)} invalide (attendu : une date du calendrier au format AAAA-MM-JJ, ex. « État 2019-07-15 »)`,
+        place,
+      });
+      continue;
+    }
+    // Named like an état's or a déploiement's sheet but not quite (« État 2027-07-15 corrigé »,
+    // « Déploiement rentree-2027 v2 »): the staff's corrections would be left out without a word.
+    const kind = /^[ée]tat\b/iu.test(sheet.name.trim()) ? 'etat' : /^d[ée]ploiement\b/iu.test(sheet.name.trim()) ? 'deploiement' : undefined;
+    if (kind !== undefined) {
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'xlsx/sheet-name',
+        message:
+          kind === 'etat'
+            ? `feuille ${quote(sheet.name)} non lue : son nom commence comme celui d'un état sans en être un (attendu : « État » suivi de la date seule, ex. « État 2019-07-15 » ; renommez la feuille, ou supprimez-la)`
+            : `feuille ${quote(sheet.name)} non lue : aucun déploiement de ${DISPOSITIF_FILE} ni de la feuille « Déploiements » n'a cet id (attendu : « Déploiement » suivi de l'id seul, ex. « Déploiement rentree-2019 » ; renommez la feuille, ou supprimez-la)`,
         place,
       });
       continue;
