@@ -80,7 +80,8 @@ describe('the staff page, in chromium', () => {
 
   it('« Enregistrer dans les données » goes through import: canonical files in data/, still valid', async () => {
     await submit(page, 'Enregistrer dans les données');
-    const [, written, unchanged] = /: (\d+) fichiers? écrits?, (\d+) inchangés?\.$/.exec((await page.getByRole('status').textContent()) ?? '') ?? [];
+    // (then, when files were replaced, the folder that keeps their previous version)
+    const [, written, unchanged] = /: (\d+) fichiers? écrits?, (\d+) inchangés?\.(?: Version précédente des fichiers remplacés gardée dans \S+\/\.sauvegardes\/[\d_-]+\/\.)?$/.exec((await page.getByRole('status').textContent()) ?? '') ?? [];
     // dispositif.yaml, the état, the déploiement and the logo data/ holds.
     expect(Number(written) + Number(unchanged)).toBe(4);
     expect(await page.locator('main').textContent()).toMatch(/Données du dossier/);
