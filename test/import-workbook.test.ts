@@ -394,3 +394,32 @@ describe('a sheet named almost like an état or a déploiement', () => {
     expect(await snapshot(data)).toEqual(before);
   });
 });
+
+describe('the délibération of a new déploiement, given by its date', () => {
+  it('a date cell or « 06/07/2020 » in the Délibération column names the délibération of that date', async () => {
+    const xlsx = await workbook(path.join(work, 'classeurs/deliberation-par-date.xlsx'), {
+      Délibérations: [['Id', 'Date', 'Objet'], ['dl-2020-123', '06/07/2020', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020']],
+      Déploiements: [
+        ['Id', 'Libellé', 'Délibération', 'Effet'],
+        ['rentree-2020', 'rentrée 2020', '06/07/2020', '01/09/2020'],
+      ],
+      'Déploiement rentree-2020': deploiementSheet(),
+    });
+    const data = await freshData('deliberation-par-date');
+    const run = await runCli(['import', xlsx, '--to', data, '--ecraser']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toContain('  - id: rentree-2020\n    libelle: rentrée 2020\n    fichier: deploiements/rentree-2020.csv\n    deliberation: dl-2020-123\n');
+  });
+});
+
+describe('a structure porteuse not declared yet, in a workbook', () => {
+  it('the message says where a new one is declared: the « Structures porteuses » sheet', async () => {
+    const xlsx = await workbook(path.join(work, 'classeurs/structure-inconnue.xlsx'), {
+      'État 2020-07-15': etatSheet((r) => (r.college === 'Turgot' ? [r.commune, r.college, 'Horizon Jeunesse', r.etp] : undefined)),
+    });
+    const run = await runCli(['validate', '--data', await freshData('structure-inconnue'), '--classeur', xlsx]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/État 2020-07-15!C\d+ {2}erreur {2}structure porteuse "Horizon Jeunesse" inconnue \(attendu : une structure déclarée dans dispositif\.yaml \(.*\) ou "en cours de négociation" ; pour une nouvelle structure, ajoutez sa ligne à la feuille « Structures porteuses » du classeur\) {2}structure-porteuse\/unknown/);
+  });
+});

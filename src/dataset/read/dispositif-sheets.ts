@@ -131,6 +131,10 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
 
   // Délibérations first: the déploiements added below may cite them.
   const deliberationIds = new Set(list('deliberations').map((d) => String(d['id'])));
+  /** The ids of the délibérations of each date (dispositif.yaml's, then the sheet's). */
+  const idsByDate = new Map<string, string[]>();
+  const dated = (date: string, id: string): void => void idsByDate.set(date, [...(idsByDate.get(date) ?? []), id]);
+  for (const d of list('deliberations')) dated(String(d['date']), String(d['id']));
   const deliberationSheet = sheetNamed(DISPOSITIF_SHEETS.deliberations);
   if (deliberationSheet) {
     used.add(deliberationSheet);
@@ -144,6 +148,7 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
       if (existing) mismatch(existing, entry, row, `la délibération ${quote(id)}`, diagnostics);
       else if (!deliberationIds.has(id)) {
         deliberationIds.add(id);
+        dated(date, id);
         add('deliberations', entry, `délibération ${quote(id)} du ${formatShortDate(date)} : ${objet}`, row);
       }
     }
@@ -174,7 +179,11 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
     for (const row of tableRows(deploiementSheet, workbook.file, DEPLOIEMENT_COLUMNS, diagnostics)) {
       const id = required(row, 'id', 'Id', diagnostics);
       const libelle = required(row, 'libelle', 'Libellé', diagnostics);
-      const deliberation = required(row, 'deliberation', 'Délibération', diagnostics);
+      // The délibération by its id, or by its date as a spreadsheet shows it (typed 05/07/2027,
+      // or 2027-07-05 turned into a date cell): the one délibération of that date.
+      const typed = required(row, 'deliberation', 'Délibération', diagnostics);
+      const asDate = typed === undefined || deliberationIds.has(typed) ? undefined : isoOfFrenchDate(typed);
+      const deliberation = asDate !== undefined && idsByDate.get(asDate)?.length === 1 ? idsByDate.get(asDate)![0]! : typed;
       const effet = requiredDate(row, 'effet', 'Effet', diagnostics);
       const isNew = id !== undefined && /^[a-z0-9][a-z0-9-]*$/.test(id) && !ids.has(id);
       if (id === undefined || libelle === undefined || deliberation === undefined || effet === undefined) {
@@ -277,6 +286,13 @@ function required<K extends string>(row: TableRow<K>, key: K, header: string, di
   return v;
 }
 
+/** « 06/07/2020 » or « 2020-07-06 » as an ISO date, if it is one; else undefined. */
+function isoOfFrenchDate(v: string): string | undefined {
+  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
+  const iso = french ? `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}` : v;
+  return isIsoDate(iso) ? iso : undefined;
+}
+
 /**
  * A required date cell as an ISO date: typed as a date in the workbook (shown 06/07/2020) or
  * written AAAA-MM-JJ. Anything else is a `date/invalid` error.
@@ -284,9 +300,8 @@ function required<K extends string>(row: TableRow<K>, key: K, header: string, di
 function requiredDate<K extends string>(row: TableRow<K>, key: K, header: string, diagnostics: Diagnostic[]): string | undefined {
   const v = required(row, key, header, diagnostics);
   if (v === undefined) return undefined;
-  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
-  const iso = french ? `${french[3]}-${french[2]!.padStart(2, '0')}-${french[1]!.padStart(2, '0')}` : v;
-  if (isIsoDate(iso)) return iso;
+  const iso = isoOfFrenchDate(v);
+  if (iso !== undefined) return iso;
   diagnostics.push({
     severity: 'error',
     ruleId: 'date/invalid',

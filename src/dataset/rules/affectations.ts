@@ -126,7 +126,9 @@ export function toAffectations(
   const structureByFold = new Map(structures.map((s) => [foldForComparison(s), s]));
   const pendingFold = foldForComparison(PENDING_STRUCTURE);
   const declared = structures.length > 0 ? structures.join(', ') : 'aucune déclarée';
-  const expectedStructure = `une structure déclarée dans dispositif.yaml (${declared}) ou ${quote(PENDING_STRUCTURE)}`;
+  // In a workbook, a new structure porteuse comes with a row of its « Structures porteuses » sheet.
+  const inWorkbook = table.rows[0]?.place.sheet !== undefined;
+  const expectedStructure = `une structure déclarée dans dispositif.yaml (${declared}) ou ${quote(PENDING_STRUCTURE)}${inWorkbook ? ' ; pour une nouvelle structure, ajoutez sa ligne à la feuille « Structures porteuses » du classeur' : ''}`;
 
   let etpHundredths = 0;
   let etpUnreadable = false;
