@@ -423,3 +423,16 @@ describe('a structure porteuse not declared yet, in a workbook', () => {
     expect(run.stderr).toMatch(/État 2020-07-15!C\d+ {2}erreur {2}structure porteuse "Horizon Jeunesse" inconnue \(attendu : une structure déclarée dans dispositif\.yaml \(.*\) ou "en cours de négociation" ; pour une nouvelle structure, ajoutez sa ligne à la feuille « Structures porteuses » du classeur\) {2}structure-porteuse\/unknown/);
   });
 });
+
+describe('a sheet whose header row was deleted', () => {
+  it("gives one error, « ligne d'en-tête introuvable », not one per cell", async () => {
+    const rows = etatSheet().slice(1); // the collèges without their header
+    const xlsx = await workbook(path.join(work, 'classeurs/sans-entete.xlsx'), { 'État 2020-07-15': [['État au 15/07/2020 — corrigez ce qui a changé'], ...rows] });
+    const run = await runCli(['validate', '--data', await freshData('sans-entete'), '--classeur', xlsx]);
+    expect(run.code).toBe(1);
+    const errors = run.stderr.split('\n').filter((l) => l.includes('  erreur  '));
+    expect(errors).toEqual([
+      `${xlsx} État 2020-07-15!A1  erreur  ligne d'en-tête introuvable : aucune des 10 premières lignes ne nomme les colonnes attendues (attendu : une ligne "Commune | Collège | Structure porteuse | ETP" au-dessus des collèges ; a-t-elle été supprimée ?)  xlsx/missing-column`,
+    ]);
+  });
+});

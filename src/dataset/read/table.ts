@@ -133,6 +133,18 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
   }
   const headerIndex = findHeader(filled, specs);
   const header = filled[headerIndex]!;
+  // No row names two expected columns, or the one a table requires (a header row deleted, the
+  // title row left above the collèges, whose « REP » may match one): one error, not one per cell and row of a table read
+  // with the wrong header.
+  const needed = Math.min(2, specs.filter((s) => s.required).length);
+  if (needed > 0 && filled.slice(0, HEADER_SEARCH_ROWS).every((row) => headerScore(row.cells.map((c) => c.value), specs) < needed)) {
+    error(
+      'missing-column',
+      `ligne d'en-tête introuvable : aucune des ${HEADER_SEARCH_ROWS} premières lignes ne nomme les colonnes attendues (attendu : une ligne ${quote(expectedHeader)} au-dessus des collèges ; a-t-elle été supprimée ?)`,
+      filled[0]!.place,
+    );
+    return { diagnostics };
+  }
 
   // Trailing empty header cells (left by spreadsheets) are ignored.
   let width = header.cells.length;
