@@ -75,6 +75,14 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(home.body).toContain('Aucun problème');
     // Counts agreed in French, not « état(s) ».
     expect(home.body).toContain(' : 1 état, 2 déploiements, 58 lignes.');
+    // What « Enregistrer » would write, as alses import shows it, before anything is written.
+    expect(home.body).toContain("<h3 id=\"t-changements\">Ce que l'enregistrement écrira dans <code>data/</code></h3>");
+    const changes = /<pre class="changements">([\s\S]*?)<\/pre>/.exec(home.body)?.[1]?.split('\n');
+    expect(changes).toContain('dispositif.yaml : modifié');
+    expect(changes).toContain('deploiements/rentree-2020.csv : 5 lignes, nouveau');
+    expect(changes).toContain('logo.png : inchangé');
+    expect(changes?.some((l) => l.startsWith('etats/2019-07-15.csv'))).toBe(false); // kept as it is: not listed
+    expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).not.toContain('rentree-2020');
 
     const pdf = await app.inject({ url: '/api/documents/annexe-deploiement.pdf?deploiement=rentree-2020', headers: { cookie } });
     expect(pdf.statusCode).toBe(200);

@@ -86,6 +86,29 @@ export interface ImportOptions extends Pick<LoadOptions, 'dispositif'> {
 }
 
 /**
+ * What importing `source` into `to` would write, and how each file compares with `to`, without
+ * writing anything (`alses import` shows it first; the web page before « Enregistrer »).
+ * @returns no plan when the data has errors.
+ * @throws AlsesError OUTPUT when a file to write would resolve outside `to` through a symbolic link.
+ */
+export async function planImport(
+  source: string,
+  to: string,
+  options: Pick<ImportOptions, 'dispositif'> = {},
+): Promise<{ diagnostics: Diagnostic[]; plan?: PlannedFile[]; files: CanonicalFile[]; written: PlannedFile[] }> {
+  const load: LoadOptions = { ...(options.dispositif !== undefined ? { dispositif: options.dispositif } : {}), ...(isWorkbookPath(source) ? { base: to } : {}) };
+  const { files, kept = [], diagnostics, dispositif, dataset } = await canonicalFiles(source, to, load);
+  if (hasErrors(diagnostics)) return { diagnostics, files: [], written: [] };
+  const target = path.resolve(to);
+  // Every file written (and read to show what changes) lies in the target, links resolved (issue 12).
+  await checkWritesInside(target, files.map((f) => f.path));
+  const fromTarget = dispositif !== undefined && dispositif.path === path.join(target, DISPOSITIF_FILE);
+  const written = await Promise.all(files.map((f) => planFile(f, target, fromTarget ? (dispositif?.added ?? []) : undefined, dataset)));
+  const plan = [...written, ...kept.map((k): PlannedFile => ({ path: k.path, relative: relativeTo(target, k.path), status: 'kept', rows: k.rows }))];
+  return { diagnostics, plan, files, written };
+}
+
+/**
  * Imports `source` (a workbook, or a folder of CSV files) into the data folder `to`.
  * @throws AlsesError OUTPUT when the files cannot be written, or when one of them (or the backup
  *   folder) would resolve outside `to` through a symbolic link (then nothing is written); after
@@ -94,15 +117,10 @@ export interface ImportOptions extends Pick<LoadOptions, 'dispositif'> {
 export async function runImport(source: string, to: string, options: ImportOptions = {}): Promise<ImportResult> {
   // An import killed while writing into `to` is completed first, so that this one compares with whole files.
   await repairFolder(to, { folder: 'données' });
-  const load: LoadOptions = { ...(options.dispositif !== undefined ? { dispositif: options.dispositif } : {}), ...(isWorkbookPath(source) ? { base: to } : {}) };
-  const { files, kept = [], diagnostics, dispositif, dataset } = await canonicalFiles(source, to, load);
-  if (hasErrors(diagnostics)) return { diagnostics };
+  const planned = await planImport(source, to, options);
+  if (!planned.plan) return { diagnostics: planned.diagnostics };
+  const { diagnostics, plan, files, written } = planned;
   const target = path.resolve(to);
-  // Every file written (and read to show what changes) lies in the target, links resolved (issue 12).
-  await checkWritesInside(target, files.map((f) => f.path));
-  const fromTarget = dispositif !== undefined && dispositif.path === path.join(target, DISPOSITIF_FILE);
-  const written = await Promise.all(files.map((f) => planFile(f, target, fromTarget ? (dispositif?.added ?? []) : undefined, dataset)));
-  const plan = [...written, ...kept.map((k): PlannedFile => ({ path: k.path, relative: relativeTo(target, k.path), status: 'kept', rows: k.rows }))];
   const changed = plan.filter((p) => p.status === 'changed');
   if (changed.length > 0 && !options.overwrite) return { diagnostics, plan, status: 'refused' };
   if (!written.some((p) => p.status !== 'unchanged')) return { diagnostics, plan, status: 'unchanged' };

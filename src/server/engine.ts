@@ -18,7 +18,8 @@ import { writeAtomic } from '../output/atomic.ts';
 import { checkReportMonth, defaultMonth } from '../reports/rapport-mensuel.ts';
 import { MONTHLY_TEMPLATE, runMonthly } from '../jobs/monthly.ts';
 import { resolveRequests, type RenderSelection } from '../jobs/documents.ts';
-import { BACKUP_FOLDER, runImport } from '../jobs/import.ts';
+import { BACKUP_FOLDER, planImport, runImport } from '../jobs/import.ts';
+import { describePlan } from '../jobs/import-plan.ts';
 import { startingWorkbook, workbookName } from '../jobs/classeur.ts';
 import { hashRead, loadInputs, renderLoaded, type Inputs } from '../jobs/inputs.ts';
 import { writerChecks } from '../jobs/serialize.ts';
@@ -405,6 +406,17 @@ export async function startingWorkbookFile(source: DataSource, au: string): Prom
     throw new AlsesError('INVALID_INPUT', 'Données invalides : corrigez les problèmes avant de demander un classeur de départ.', hidePaths(diagnostics, source));
   const made = await startingWorkbook(dataset, au);
   return { fileName: workbookName(made.sheet.slice('État '.length)), bytes: made.bytes, title: made.sheet };
+}
+
+/**
+ * What « Enregistrer dans les données » would write into the data folder from a workspace's data,
+ * as `alses import` shows it before writing (`planImport`, `describePlan`): one French line per
+ * file, then the collèges added, removed and changed. Nothing is written.
+ * @returns no lines when the data has errors.
+ */
+export async function saveChanges(source: DataSource, dataDir: string): Promise<string[]> {
+  const { plan } = await planImport(source.classeur ?? source.path, dataDir);
+  return plan ? describePlan(plan.filter((f) => f.status !== 'kept')) : [];
 }
 
 /**

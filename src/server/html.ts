@@ -36,6 +36,7 @@ a:focus, button:focus, input:focus, select:focus, summary:focus { outline: 3px s
 .evitement { position: absolute; left: -10000px; top: .5rem; }
 .evitement:focus { left: .5rem; z-index: 1; padding: .25rem .5rem; background: #fff; }
 .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+pre.changements { white-space: pre-wrap; background: #f4f6f8; border-left: 4px solid #0a4f8f; padding: .5rem .75rem; max-height: 24rem; overflow: auto; }
 header { border-bottom: 2px solid #0a4f8f; margin-bottom: 1rem; }
 section { margin: 2rem 0; }
 table { border-collapse: collapse; margin: .5rem 0; }
@@ -124,6 +125,8 @@ export interface HomeModel {
   readonly lastMonth: string;
   /** Today in Europe/Paris (`YYYY-MM-DD`): the date the starting workbook of a new état offers. */
   readonly today: string;
+  /** For valid uploaded data: what « Enregistrer dans les données » would write, one line each (`saveChanges`). */
+  readonly changes?: readonly string[];
   readonly notice?: Notice;
   /** Largest upload, in bytes. */
   readonly uploadLimit: number;
@@ -170,7 +173,13 @@ ${
     ? html`<div class="formulaire">
 ${
   s?.valide
-    ? html`<form method="post" action="/donnees/enregistrer"><p><button type="submit">Enregistrer dans les données</button> <span>écrit <code>dispositif.yaml</code> et les fichiers CSV dans <code>data/</code>, comme <code>alses import</code>.</span></p></form>`
+    ? html`${
+        m.changes && m.changes.length > 0
+          ? html`<h3 id="t-changements">Ce que l'enregistrement écrira dans <code>data/</code></h3>
+<pre class="changements">${m.changes.join('\n')}</pre>
+<p>(« + » collèges ajoutés, « − » retirés, « ~ » modifiés ; un nouvel état est comparé à l'état calculé à sa date.)</p>`
+          : ''
+      }<form method="post" action="/donnees/enregistrer"><p><button type="submit">Enregistrer dans les données</button> <span>écrit <code>dispositif.yaml</code> et les fichiers CSV dans <code>data/</code>, comme <code>alses import</code>.</span></p></form>`
     : html`<p>Corrigez les erreurs pour pouvoir enregistrer ces données dans <code>data/</code>.</p>`
 }
 <form method="post" action="/donnees/abandonner"><p><button type="submit" class="secondaire">Revenir aux données de data/</button></p></form>

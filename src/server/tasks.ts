@@ -17,6 +17,7 @@ export type Task =
   | { readonly kind: 'monthly'; readonly source: DataSource; readonly templatesDir: string; readonly outDir: string; readonly month: string }
   | { readonly kind: 'save'; readonly source: DataSource; readonly dataDir: string }
   | { readonly kind: 'classeur'; readonly source: DataSource; readonly au: string }
+  | { readonly kind: 'changes'; readonly source: DataSource; readonly dataDir: string }
   /** A worker's part of a command-line batch (`jobs/batch.ts`, `claimJobs`): loads the writers only. */
   | { readonly kind: 'batch'; readonly batch: SharedBatch; readonly owner: number; readonly preloaded?: Format };
 
@@ -29,6 +30,7 @@ export interface TaskValues {
   monthly: { readonly status: 'written' | 'unchanged'; readonly files: string[]; readonly stale?: string };
   save: { readonly diagnostics: Diagnostic[]; readonly written: string[]; readonly unchanged: string[]; readonly backup?: string };
   classeur: RenderedFile;
+  changes: string[];
   batch: ClaimedResult[];
 }
 
@@ -46,7 +48,7 @@ async function perform(task: Task): Promise<TaskValues[Task['kind']]> {
   // The engine (and the libraries behind it) is loaded by the jobs that use it only: a worker
   // of a command-line batch loads the writers alone.
   if (task.kind === 'batch') return (await import('../jobs/batch.ts')).claimJobs(task.batch, task.owner, task.preloaded);
-  const { inspectData, produceMonthlyReport, renderBundle, renderDocument, saveToData, startingWorkbookFile } = await import('./engine.ts');
+  const { inspectData, produceMonthlyReport, renderBundle, renderDocument, saveChanges, saveToData, startingWorkbookFile } = await import('./engine.ts');
   switch (task.kind) {
     case 'inspect':
       return inspectData(task.source, task.templatesDir);
@@ -65,6 +67,8 @@ async function perform(task: Task): Promise<TaskValues[Task['kind']]> {
       return saveToData(task.source, task.dataDir);
     case 'classeur':
       return startingWorkbookFile(task.source, task.au);
+    case 'changes':
+      return saveChanges(task.source, task.dataDir);
   }
 }
 

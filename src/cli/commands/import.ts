@@ -6,10 +6,9 @@
  */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { describeDiff } from '../../dataset/csv-diff.ts';
-import { formatShortDate } from '../../dates.ts';
 import { displayPath } from '../../diagnostics.ts';
-import { BACKUP_FOLDER, runImport, type PlannedFile } from '../../jobs/import.ts';
+import { BACKUP_FOLDER, runImport } from '../../jobs/import.ts';
+import { describePlan } from '../../jobs/import-plan.ts';
 import { checkWritableFolder } from '../../output/confine.ts';
 import { plural, printDiagnostics, reportFailure } from '../shared.ts';
 import { usage } from './index.ts';
@@ -19,30 +18,6 @@ interface ImportArgs {
   to: string;
   dispositif?: string;
   ecraser: boolean;
-}
-
-/**
- * The French lines that show an import's plan, one file after the other:
- * « etats/2020-07-15.csv : 53 lignes, +5 −0 ~2 » then each collège added, removed or changed;
- * « nouveau » and « inchangé » files; what changes in dispositif.yaml.
- */
-export function describePlan(plan: readonly PlannedFile[]): string[] {
-  return plan.flatMap((f) => {
-    const rows = f.rows === undefined ? '' : `${plural(f.rows, 'ligne', 'lignes')}, `;
-    if (f.status === 'new' && f.diff && f.computedFrom) {
-      const { date, from } = f.computedFrom;
-      return [
-        `${f.relative} : ${rows}nouveau ; par rapport à l'état calculé au ${formatShortDate(date)} (${from}) : +${f.diff.added.length} −${f.diff.removed.length} ~${f.diff.changed.length}`,
-        ...describeDiff(f.diff),
-      ];
-    }
-    if (f.status === 'new') return [`${f.relative} : ${rows}nouveau`];
-    if (f.status === 'unchanged') return [`${f.relative} : ${rows}inchangé`];
-    if (f.status === 'kept') return [`${f.relative} : ${rows}gardé (aucune feuille dans le classeur)`];
-    if (f.diff) return [`${f.relative} : ${rows}+${f.diff.added.length} −${f.diff.removed.length} ~${f.diff.changed.length}`, ...describeDiff(f.diff)];
-    if (f.rows !== undefined) return [`${f.relative} : ${rows}modifié (le fichier actuel ne se lit pas comme un tableau de collèges : remplacé sans comparaison)`];
-    return [`${f.relative} : modifié`, ...(f.changes ?? []).map((c) => `  ${c}`)];
-  });
 }
 
 /** The `import` command. */
