@@ -83,13 +83,12 @@ export function inCommuneOrder<T extends { readonly commune: string }>(rows: rea
 }
 
 /**
- * The état on `date` as a new état file starts (`alses etat`, `alses classeur`): the state on that
- * date (`etatAu`) in commune order, a post without a structure porteuse yet « en cours de
- * négociation ».
- * @throws AlsesError `INVALID_INPUT` as `etatAu` does (no état on or before `date`).
+ * The rows a new état file starts from (`alses etat`, `alses classeur`, and `alses import`'s
+ * comparison): the state on its date (`etatAu`) in commune order, a post without a structure
+ * porteuse yet « en cours de négociation ».
  */
-export function newEtatRows(dataset: Dataset, date: IsoDate): Affectation[] {
-  return inCommuneOrder(etatAu(dataset, date).rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r)));
+export function newEtatRows(state: EtatAu): Affectation[] {
+  return inCommuneOrder(state.rows.map((r) => (r.structurePorteuse === null ? { ...r, conventionEnNegociation: true } : r)));
 }
 
 /**

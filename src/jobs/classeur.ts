@@ -34,8 +34,6 @@ export interface StartingWorkbook {
   /** Collèges of the état, and their total in ETP. */
   readonly colleges: number;
   readonly etp: number;
-  /** Date of the état it starts from (the latest on or before the date asked), Europe/Paris day. */
-  readonly from: IsoDate;
 }
 
 /** File name the workbook of a date is offered under: `classeur-2020-07-15.xlsx`. */
@@ -52,7 +50,7 @@ export async function startingWorkbook(dataset: Dataset, au: string): Promise<St
     throw new AlsesError('USAGE', `aucun état au ${formatShortDate(au)} ou avant : rien à reprendre (attendu : une date après le premier état, ${formatShortDate(dataset.etats[0]?.date ?? au)})`);
   }
   const state = etatAu(dataset, au);
-  const rows = newEtatRows(dataset, au);
+  const rows = newEtatRows(state);
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = `${dataset.collectivite.nom} — alses-reports`;
@@ -105,7 +103,7 @@ export async function startingWorkbook(dataset: Dataset, au: string): Promise<St
     dataset.deploiements,
   );
   const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
-  return { bytes, sheet, colleges: rows.length, etp: totalEtp(rows), from: state.etatDate };
+  return { bytes, sheet, colleges: rows.length, etp: totalEtp(rows) };
 }
 
 /** A column of a sheet: its header, width (characters) and how a row fills it. */

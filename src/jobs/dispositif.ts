@@ -7,7 +7,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalCsv } from '../dataset/canonical.ts';
-import { newEtatRows, totalEtp } from '../dataset/compute.ts';
+import { etatAu, newEtatRows, totalEtp } from '../dataset/compute.ts';
 import { addToDispositif, dispositifEntries, dispositifIds, removeFromDispositif } from '../dataset/dispositif-edit.ts';
 import { templateFilesIn } from './inputs.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
@@ -346,7 +346,7 @@ export async function writeEtat(dataDir: string, au: string, vers?: string): Pro
   await refuseExisting(csv.absolute);
   // In commune order, the deployments' collèges among the others; a post without a structure
   // porteuse yet is "en cours de négociation".
-  const rows = newEtatRows(dataset, date);
+  const rows = newEtatRows(etatAu(dataset, date));
   const next = addToDispositif(text, displayPath(file), 'etats', { date, fichier: csv.relative });
   await writeFilesAtomically(dataDir, [
     { path: csv.absolute, bytes: new TextEncoder().encode(canonicalCsv('etat', rows)) },

@@ -206,7 +206,7 @@ function againstComputed(dataset: Dataset, date: IsoDate, text: string): Pick<Pl
   if (!others.etats.some((e) => e.date <= date)) return {};
   const state = etatAu(others, date);
   const from = [`l'état du ${formatShortDate(state.etatDate)}`, ...state.deploiements.map((d) => d.libelle)].join(' et ');
-  const diff = diffCsv(new TextEncoder().encode(canonicalCsv('etat', newEtatRows(others, date))), text, 'etat');
+  const diff = diffCsv(new TextEncoder().encode(canonicalCsv('etat', newEtatRows(state))), text, 'etat');
   return diff ? { diff, computedFrom: { date, from } } : {};
 }
 

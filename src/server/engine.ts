@@ -405,7 +405,7 @@ export async function startingWorkbookFile(source: DataSource, au: string): Prom
   if (!dataset || hasErrors(diagnostics))
     throw new AlsesError('INVALID_INPUT', 'Données invalides : corrigez les problèmes avant de demander un classeur de départ.', hidePaths(diagnostics, source));
   const made = await startingWorkbook(dataset, au);
-  return { fileName: workbookName(made.sheet.slice('État '.length)), bytes: made.bytes, title: made.sheet };
+  return { fileName: workbookName(au), bytes: made.bytes, title: made.sheet };
 }
 
 /**

@@ -131,13 +131,12 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
     error('empty', `${prefix === 'csv' ? 'fichier vide' : 'feuille vide'} (attendu : une ligne d'en-tête ${quote(expectedHeader)} puis une ligne par collège)`, options.start);
     return { diagnostics };
   }
-  const headerIndex = findHeader(filled, specs);
+  const { index: headerIndex, score } = findHeader(filled, specs);
   const header = filled[headerIndex]!;
   // No row names two expected columns, or the one a table requires (a header row deleted, the
-  // title row left above the collèges, whose « REP » may match one): one error, not one per cell and row of a table read
-  // with the wrong header.
-  const needed = Math.min(2, specs.filter((s) => s.required).length);
-  if (needed > 0 && filled.slice(0, HEADER_SEARCH_ROWS).every((row) => headerScore(row.cells.map((c) => c.value), specs) < needed)) {
+  // title row left above the collèges, whose « REP » may match one): one error, not one per
+  // cell and row of a table read with the wrong header.
+  if (score < Math.min(2, specs.filter((s) => s.required).length)) {
     error(
       'missing-column',
       `ligne d'en-tête introuvable : aucune des ${HEADER_SEARCH_ROWS} premières lignes ne nomme les colonnes attendues (attendu : une ligne ${quote(expectedHeader)} au-dessus des collèges ; a-t-elle été supprimée ?)`,
@@ -231,19 +230,22 @@ export const shorten = (value: string): string => (value.length > 40 ? `${value.
 
 /**
  * Index of the header among the filled rows: the one of the first ten matching the most
- * distinct expected columns, if it matches at least two; else the first.
+ * distinct expected columns, if it matches at least two; else the first. `score`: the most
+ * expected columns a row of the first ten names.
  */
-function findHeader<K extends string>(rows: readonly SourceRow[], specs: readonly ColumnSpec<K>[]): number {
+function findHeader<K extends string>(rows: readonly SourceRow[], specs: readonly ColumnSpec<K>[]): { index: number; score: number } {
   let best = 0;
   let bestScore = 1;
+  let most = 0;
   rows.slice(0, HEADER_SEARCH_ROWS).forEach((row, i) => {
     const score = headerScore(row.cells.map((c) => c.value), specs);
+    most = Math.max(most, score);
     if (score > bestScore) {
       best = i;
       bestScore = score;
     }
   });
-  return best;
+  return { index: best, score: most };
 }
 
 /** Number of distinct expected columns a row of header candidates names. */

@@ -95,10 +95,10 @@ const FORMULA_CHECKED = [
 ] as const;
 /** A value a spreadsheet would run as a formula starts so (CSV injection, OWASP). */
 const FORMULA_START = /^[=+\-@\t\r]/;
-/** The cells checked for characters the documents' font cannot print (`cell/glyph`), with their names in messages. */
 /** Cyrillic and Greek letters: many look like Latin ones (А, В, Е, К, М, Н, О, Р, С, Т, Х, Α, Β, Ε…). */
 const LOOKALIKE_SCRIPTS = /[\p{Script=Cyrillic}\p{Script=Greek}]/gu;
 
+/** The cells checked for characters the documents' font cannot print (`cell/glyph`) and for lookalike letters (`cell/script`), with their names in messages. */
 const GLYPH_CHECKED = [
   ['commune', 'commune'],
   ['college', 'nom du collège'],
