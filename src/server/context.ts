@@ -101,6 +101,7 @@ export class ServerContext {
   readonly #states = new Recent<DataState>(50);
   readonly #previews = new Recent<TaskValues['preview']>(10);
   readonly #renderings = new Recent<TaskValues['render']>(24);
+  readonly #changes = new Recent<TaskValues['changes']>(20);
   /** The data folder as a source. */
   readonly dataSource: DataSource;
 
@@ -142,6 +143,18 @@ export class ServerContext {
     const { source, uploaded } = this.sourceOf(request);
     const key = await this.stateKey(request);
     return this.#states.get(key, () => this.run({ kind: 'inspect', source, templatesDir: this.options.templatesDir }, uploaded));
+  }
+
+  /**
+   * What « Enregistrer dans les données » would write from a request's uploaded data
+   * (`saveChanges`), worked out once per content of the upload, the templates and data/.
+   * @returns none without uploaded data.
+   */
+  async changesOf(request: FastifyRequest): Promise<string[] | undefined> {
+    const ws = this.workspaceOf(request);
+    if (!ws) return undefined;
+    const key = `${await this.stateKey(request)}|${await fingerprint([this.options.dataDir])}`;
+    return this.#changes.get(key, () => this.run({ kind: 'changes', source: ws.source, dataDir: this.options.dataDir }, true));
   }
 
   /** A document of the request's data and the parameter values of its query, checked. */

@@ -36,7 +36,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     }
     // What « Enregistrer dans les données » would write, for valid data uploaded here (as
     // `alses import` shows it); not shown when it cannot be worked out (a limit of the pool…).
-    const changes = ws && state?.valide ? await ctx.run({ kind: 'changes', source: ws.source, dataDir }, true).catch(() => undefined) : undefined;
+    const changes = state?.valide ? await ctx.changesOf(request).catch(() => undefined) : undefined;
     const page = homePage({
       ...(changes ? { changes } : {}),
       dataLabel: ws ? `Données déposées sur cette page : ${ws.label}` : `Données du dossier ${dataDir}/`,
