@@ -129,6 +129,53 @@ describe('the yearly jobs never write a value that validate refuses', () => {
     expect(run.stderr).toContain('--libelle « rentrée 🎒 » : « 🎒 » (U+1F392) absent(s) de la police des documents');
     expect(await tree(c.data)).toEqual(before);
   });
+
+  it('deliberation ajouter and deploiement ajouter report every wrong option at once, with the id already taken (regression: only the first)', async () => {
+    const c = await copy('ajouter-all-at-once');
+    const before = await tree(c.data);
+    const yaml = await readFile(c.yaml);
+
+    const deliberation = await runCli(['deliberation', 'ajouter', '--date', '2020-13-01', '--objet', ' ', '--numero', 'n°\t1', '--data', c.data]);
+    expect(deliberation.code).toBe(2);
+    expect(deliberation.stderr.split('\n').filter((l) => l.includes('attendu'))).toEqual([
+      expect.stringContaining("--date « 2020-13-01 » n'est pas une date (attendu : AAAA-MM-JJ"),
+      expect.stringContaining('--objet vide (attendu : ce que décide la délibération, tel que publié)'),
+      expect.stringContaining('--numero « n° 1 » : caractère de contrôle U+0009 (tabulation)'),
+    ]);
+
+    // A wrong option and an id already taken (the délibération of 1 July 2019): both, exit 2.
+    const taken = await runCli(['deliberation', 'ajouter', '--date', '2019-07-01', '--objet', 'doublon', '--instance', '😀', '--data', c.data]);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain('--instance « 😀 »');
+    expect(taken.stderr).toContain('la délibération « 2019-07-01 » existe déjà dans');
+
+    const deploiement = await runCli(['deploiement', 'ajouter', '--id', 'Rentrée 2020', '--libelle', 'rentrée 🎒', '--deliberation', '2099-01-01', '--effet', '2020-9-1', '--fichier', '../dehors.csv', '--data', c.data]);
+    expect(deploiement.code).toBe(2);
+    const lines = deploiement.stderr.split('\n').filter((l) => l.includes('attendu'));
+    expect(lines).toEqual([
+      expect.stringContaining('--id « Rentrée 2020 » est invalide'),
+      expect.stringContaining("--effet « 2020-9-1 » n'est pas une date"),
+      expect.stringContaining('--libelle « rentrée 🎒 »'),
+      expect.stringContaining('--fichier « ../dehors.csv » sort du dossier de données'),
+      expect.stringContaining('délibération « 2099-01-01 » absente de'),
+    ]);
+
+    // An existing file and an id taken, with a wrong date: all three.
+    const existing = await runCli(['deploiement', 'ajouter', '--id', 'rentree-2019', '--libelle', 'rentrée 2019', '--deliberation', '2019-07-01', '--effet', 'septembre', '--data', c.data]);
+    expect(existing.code).toBe(2);
+    expect(existing.stderr).toContain("--effet « septembre » n'est pas une date");
+    expect(existing.stderr).toMatch(/rentree-2019\.csv existe déjà : rien n'est écrit/);
+    expect(existing.stderr).toContain('« rentree-2019 » existe déjà dans');
+
+    // A wrong option and no data folder: both.
+    const nowhere = await runCli(['deliberation', 'ajouter', '--date', 'hier', '--objet', 'essai', '--data', path.join(c.root, 'absent')]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain("--date « hier » n'est pas une date");
+    expect(nowhere.stderr).toContain('dispositif.yaml introuvable');
+
+    expect(await tree(c.data)).toEqual(before);
+    expect(await readFile(c.yaml)).toEqual(yaml);
+  });
 });
 
 describe('monthly --log is a regular file, never followed nor waited on', () => {

@@ -97,10 +97,60 @@ function refuseNewYamlErrors(text: string, next: string, file: string): void {
   if (added.length > 0) throw new AlsesError('USAGE', `${displayPath(file)} deviendrait invalide : rien n'est écrit.\n${added.join('\n')}`);
 }
 
+/** The problem of `value` given for `--option` when it is not an ISO calendar date, else undefined. */
+function dateProblem(option: string, value: string): string | undefined {
+  return isIsoDate(value) ? undefined : `--${option} « ${value} » n'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)`;
+}
+
 /** @throws AlsesError USAGE when `value` is not an ISO calendar date. */
 function requireDate(option: string, value: string): IsoDate {
-  if (!isIsoDate(value)) throw new AlsesError('USAGE', `--${option} « ${value} » n'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)`);
-  return value;
+  const problem = dateProblem(option, value);
+  if (problem) throw new AlsesError('USAGE', problem);
+  return value as IsoDate;
+}
+
+/**
+ * The problems of a yearly job's options, gathered so that all are reported at once (DEVELOPERS.md:
+ * « all problems at once »), and the data folder's dispositif.yaml, read even when an option is
+ * wrong so that its own problems are listed too.
+ */
+class OptionProblems {
+  readonly messages: string[] = [];
+  add(message: string | undefined): void {
+    if (message !== undefined) this.messages.push(message);
+  }
+  /**
+   * `readDispositif(dataDir)`, or undefined when it fails while an option is already wrong (its
+   * message is then one more problem).
+   * @throws AlsesError from `readDispositif` when no option is wrong.
+   */
+  async dispositif(dataDir: string): Promise<{ file: string; text: string } | undefined> {
+    try {
+      return await readDispositif(dataDir);
+    } catch (err) {
+      if (!(err instanceof AlsesError) || this.messages.length === 0 || err.code === 'LOCKED') throw err;
+      this.messages.push(err.message);
+      return undefined;
+    }
+  }
+  /**
+   * The text of dispositif.yaml with `entry` added to `list` (`addToDispositif`), or undefined
+   * when that fails while an option is already wrong.
+   * @throws AlsesError from `addToDispositif` (an id already taken: INVALID_INPUT) when no option is wrong.
+   */
+  added(text: string, file: string, list: Parameters<typeof addToDispositif>[2], entry: Parameters<typeof addToDispositif>[3]): string | undefined {
+    try {
+      return addToDispositif(text, displayPath(file), list, entry);
+    } catch (err) {
+      if (!(err instanceof AlsesError) || this.messages.length === 0) throw err;
+      this.messages.push(err.message);
+      return undefined;
+    }
+  }
+  /** @throws AlsesError USAGE listing every problem, one a line, if any. */
+  throwIfAny(): void {
+    if (this.messages.length > 0) throw new AlsesError('USAGE', this.messages.join('\n'));
+  }
 }
 
 /**
@@ -116,12 +166,19 @@ function insideData(dataDir: string, fichier: string, option: string): { absolut
   return { absolute, relative: relative.split(path.sep).join('/') };
 }
 
-async function refuseExisting(file: string): Promise<void> {
+/** The problem of writing the new file `file` when it exists already, else undefined. */
+async function existingProblem(file: string): Promise<string | undefined> {
   const exists = await access(file).then(
     () => true,
     () => false,
   );
-  if (exists) throw new AlsesError('USAGE', `${displayPath(file)} existe déjà : rien n'est écrit (attendu : un fichier nouveau ; supprimez ou renommez l'ancien s'il doit être remplacé)`);
+  return exists ? `${displayPath(file)} existe déjà : rien n'est écrit (attendu : un fichier nouveau ; supprimez ou renommez l'ancien s'il doit être remplacé)` : undefined;
+}
+
+/** @throws AlsesError USAGE when `file` exists (`existingProblem`). */
+async function refuseExisting(file: string): Promise<void> {
+  const problem = await existingProblem(file);
+  if (problem) throw new AlsesError('USAGE', problem);
 }
 
 /**
@@ -145,20 +202,23 @@ async function templateHeads(templatesDir: string, names: readonly string[]): Pr
 export type NewDeliberation = Readonly<Omit<z.input<typeof deliberationSchema>, 'id' | 'matiere'> & { id?: string | undefined }>;
 
 /**
- * Registers a délibération in `dataDir/dispositif.yaml`.
- * @throws AlsesError USAGE on a malformed date, a text empty or holding a control character or a
+ * Registers a délibération in `dataDir/dispositif.yaml`. Every problem of the options is reported
+ * at once, with those of dispositif.yaml (unreadable, id taken) found beside them.
+ * @throws AlsesError USAGE listing every problem: a malformed date, a text empty or holding a control character or a
  *   character the documents' font cannot print, or one that would make dispositif.yaml invalid;
- *   INVALID_INPUT when the id exists.
+ *   INVALID_INPUT when the id exists or dispositif.yaml cannot be read, and no option is wrong.
  */
 export async function addDeliberation(dataDir: string, d: NewDeliberation): Promise<Written> {
-  const date = requireDate('date', d.date);
-  if (d.objet.trim() === '') throw new AlsesError('USAGE', `--objet vide (attendu : ce que décide la délibération, tel que publié)`);
-  const typed = textProblems({ id: d.id, numero: d.numero, instance: d.instance, objet: d.objet }, (name) => `--${name}`);
-  if (typed.length > 0) throw new AlsesError('USAGE', typed.map((p) => p.message).join('\n'));
-  const { file, text } = await readDispositif(dataDir);
-  const next = addToDispositif(text, displayPath(file), 'deliberations', { id: d.id ?? date, date, numero: d.numero?.trim(), instance: d.instance?.trim(), objet: d.objet.trim() });
-  refuseNewYamlErrors(text, next, file);
-  await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
+  const problems = new OptionProblems();
+  problems.add(dateProblem('date', d.date));
+  if (d.objet.trim() === '') problems.add(`--objet vide (attendu : ce que décide la délibération, tel que publié)`);
+  for (const p of textProblems({ id: d.id, numero: d.numero, instance: d.instance, objet: d.objet.trim() === '' ? undefined : d.objet }, (name) => `--${name}`)) problems.add(p.message);
+  const dispositif = await problems.dispositif(dataDir);
+  const next = dispositif && problems.added(dispositif.text, dispositif.file, 'deliberations', { id: d.id ?? d.date, date: d.date, numero: d.numero?.trim(), instance: d.instance?.trim(), objet: d.objet.trim() });
+  problems.throwIfAny();
+  const { file, text } = dispositif!;
+  refuseNewYamlErrors(text, next!, file);
+  await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next!) }]);
   return { files: [displayPath(file)] };
 }
 
@@ -173,33 +233,42 @@ const DEPLOIEMENT_HEADER = 'Commune;Collège;Éducation prioritaire;ETP\n';
 
 /**
  * Registers a déploiement and creates its CSV file with the header row, for the staff to fill.
- * @throws AlsesError USAGE on a malformed id (`IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH`
+ * Every problem of the options is reported at once, with those of dispositif.yaml beside them.
+ * @throws AlsesError USAGE listing every problem: a malformed id (`IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH`
  *   characters) or date, a libellé empty or holding a control character or a character the
  *   documents' font cannot print, an unknown délibération, an existing file, an entry that would
  *   make dispositif.yaml invalid.
  */
 export async function addDeploiement(dataDir: string, d: NewDeploiement): Promise<Written> {
-  if (!isIdentifier(d.id)) throw new AlsesError('USAGE', `--id « ${d.id} » est invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. rentree-2020)`);
-  const effet = requireDate('effet', d.effet);
-  const typed = textProblems({ libelle: d.libelle }, (name) => `--${name}`);
-  if (typed.length > 0) throw new AlsesError('USAGE', typed.map((p) => p.message).join('\n'));
-  const { file, text } = await readDispositif(dataDir);
-  const deliberations = dispositifIds(text, 'deliberations');
-  if (!deliberations.includes(d.deliberation)) {
-    throw new AlsesError(
-      'USAGE',
-      `délibération « ${d.deliberation} » absente de ${displayPath(file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`,
-    );
+  const problems = new OptionProblems();
+  if (!isIdentifier(d.id)) problems.add(`--id « ${d.id} » est invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. rentree-2020)`);
+  problems.add(dateProblem('effet', d.effet));
+  for (const p of textProblems({ libelle: d.libelle }, (name) => `--${name}`)) problems.add(p.message);
+  let csv: { absolute: string; relative: string } | undefined;
+  try {
+    csv = insideData(dataDir, d.fichier ?? `deploiements/${d.id}.csv`, 'fichier');
+  } catch (err) {
+    if (!(err instanceof AlsesError)) throw err;
+    problems.add(err.message);
   }
-  const csv = insideData(dataDir, d.fichier ?? `deploiements/${d.id}.csv`, 'fichier');
-  await refuseExisting(csv.absolute);
-  const next = addToDispositif(text, displayPath(file), 'deploiements', { id: d.id, libelle: d.libelle.trim(), fichier: csv.relative, deliberation: d.deliberation, effet });
-  refuseNewYamlErrors(text, next, file);
+  const dispositif = await problems.dispositif(dataDir);
+  let next: string | undefined;
+  if (dispositif) {
+    const deliberations = dispositifIds(dispositif.text, 'deliberations');
+    if (!deliberations.includes(d.deliberation)) {
+      problems.add(`délibération « ${d.deliberation} » absente de ${displayPath(dispositif.file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`);
+    }
+    if (csv) problems.add(await existingProblem(csv.absolute));
+    next = problems.added(dispositif.text, dispositif.file, 'deploiements', { id: d.id, libelle: d.libelle.trim(), fichier: csv?.relative ?? '', deliberation: d.deliberation, effet: d.effet });
+  }
+  problems.throwIfAny();
+  const { file, text } = dispositif!;
+  refuseNewYamlErrors(text, next!, file);
   await writeFilesAtomically(dataDir, [
-    { path: csv.absolute, bytes: new TextEncoder().encode(DEPLOIEMENT_HEADER) },
-    { path: file, bytes: new TextEncoder().encode(next) },
+    { path: csv!.absolute, bytes: new TextEncoder().encode(DEPLOIEMENT_HEADER) },
+    { path: file, bytes: new TextEncoder().encode(next!) },
   ]);
-  return { files: [displayPath(csv.absolute), displayPath(file)] };
+  return { files: [displayPath(csv!.absolute), displayPath(file)] };
 }
 
 /**
