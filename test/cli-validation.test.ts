@@ -69,6 +69,22 @@ describe('alses render on invalid data', () => {
     expect(run.stderr).toMatch(/3 erreurs/);
   });
 
+  it('an error in dispositif.yaml hides no unknown modèle of the catalogue (regression: the modèle was reported only once the date was fixed)', async () => {
+    const data = path.join(out, 'hidden-modele');
+    await cp('data', data, { recursive: true });
+    const yaml = path.join(data, 'dispositif.yaml');
+    const text = await readFile(yaml, 'utf8');
+    const edited = text.replace('    au: 2019-07-15\n', '    au: 2019-13-15\n').replace('    modele: note-presentation\n', '    modele: note-presentatoin\n');
+    expect(edited).not.toBe(text);
+    await writeFile(yaml, edited);
+    const line = (needle: string) => edited.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const run = await runCli(['validate', '--data', data]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`dispositif.yaml:${line('au: 2019-13-15')}:9  erreur  date "2019-13-15" invalide`);
+    expect(run.stderr).toContain(`dispositif.yaml:${line('modele: note-presentatoin')}:13  erreur  Modèle « note-presentatoin » du document « note-presentation » introuvable (attendu : l'un de annexe-deploiement, annexe-liste, note-presentation, rapport-mensuel)`);
+    expect(run.stderr).toContain('2 erreurs');
+  });
+
   it('validate --format json lists the same problems for other tools', async () => {
     const run = await runCli(['validate', '--format', 'json', '--data', `${FIXTURES}/etp-range`]);
     expect(run.code).toBe(1);

@@ -9,7 +9,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic, Place } from '../diagnostics.ts';
 import { displayPath, hasErrors, sortDiagnostics } from '../diagnostics.ts';
 import type { Dataset, Deploiement, Etat, Logo } from './model.ts';
 import { readCsvTable } from './read/csv.ts';
@@ -99,6 +99,27 @@ export interface LoadOptions {
    * read from the folder's CSV file.
    */
   readonly base?: string;
+  /**
+   * The names of the templates. When dispositif.yaml has an error that keeps the dataset from
+   * being built (and so the catalogue from being checked against the templates), each
+   * `documents[].modele` that names none of them is reported all the same (`template/parameter`):
+   * one error hides no other.
+   */
+  readonly modeles?: readonly string[];
+}
+
+/**
+ * The error of a catalogue entry whose modèle is no template (`modeles`: the templates' names),
+ * placed where dispositif.yaml names it (rule `template/parameter`).
+ */
+export function unknownModele(modele: string, document: string, modeles: readonly string[], place: Place): Diagnostic {
+  return {
+    severity: 'error',
+    ruleId: 'template/parameter',
+    message: `Modèle « ${modele} » du document « ${document} » introuvable (attendu : l'un de ${modeles.join(', ') || 'aucun'})`,
+    place,
+    actual: modele,
+  };
 }
 
 const shown = displayPath;
@@ -344,7 +365,16 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   // without one beside it: in that folder).
   const logo = logoFile === undefined ? undefined : await readLogo(path.dirname(yamlPath), logoFile, yaml.locate(['collectivite', 'logo']), diagnostics, readFile);
   const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, added, value: parsed.data };
-  if (!parsed.success) return done();
+  if (!parsed.success) {
+    if (options.modeles) {
+      const modeles = options.modeles;
+      items(raw, 'documents').forEach((entry, i) => {
+        const { id, modele } = asRecord(entry) ?? {};
+        if (typeof modele === 'string' && !modeles.includes(modele)) diagnostics.push(unknownModele(modele, String(id ?? `documents[${i}]`), modeles, yaml.locate(['documents', i, 'modele'])));
+      });
+    }
+    return done();
+  }
   if (!hasErrors(diagnostics)) return done(buildDataset(parsed.data, readEtats, readDeploiements, logo), source as DispositifSource);
   // Errors only in some états or déploiements: the dataset of the others (see `LoadResult.scoped`).
   const faulty = owned.filter((o) => hasErrors(o.own)).map((o): FaultyEntry => ({ kind: o.kind, key: o.key, errors: o.own.filter((d) => d.severity === 'error') }));

@@ -4,7 +4,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DISPOSITIF_FILE, isWorkbookPath, loadDataset, type FaultyEntry } from '../dataset/load.ts';
+import { DISPOSITIF_FILE, isWorkbookPath, loadDataset, unknownModele, type FaultyEntry } from '../dataset/load.ts';
 import type { DispositifFile } from '../dataset/schema.ts';
 import type { Dataset } from '../dataset/model.ts';
 import type { FileHash } from '../output/manifest.ts';
@@ -99,7 +99,8 @@ export async function loadInputs(
   const names = wantedSelection.names ?? [];
   const dataPath = options.classeur ?? dataDir;
   await repairDataFolder(dataDir);
-  const [loaded, templateFiles] = await Promise.all([loadDataset(dataPath, options.classeur !== undefined ? { base: dataDir } : {}), templateFilesIn(templatesDir)]);
+  const templateFiles = await templateFilesIn(templatesDir);
+  const loaded = await loadDataset(dataPath, { ...(options.classeur !== undefined ? { base: dataDir } : {}), modeles: templateFiles });
   const data = { ...loaded, dataset: loaded.dataset ?? loaded.scoped?.dataset };
   const catalogue = data.dataset ? catalogueOf(data.dataset, data.dispositif) : undefined;
   // With the data loaded, the names resolve to templates now (an unknown name is a usage error);
@@ -204,14 +205,7 @@ export function renderLoaded(
   for (const request of requests) {
     const template = loaded.get(request.template);
     if (!template) {
-      if (!inputs.templateFiles.includes(request.template))
-        diagnostics.push({
-          severity: 'error',
-          ruleId: 'template/parameter',
-          message: `Modèle « ${request.template} » du document « ${request.name} » introuvable (attendu : l'un de ${inputs.templateFiles.join(', ') || 'aucun'})`,
-          place: request.places?.modele ?? { file: DISPOSITIF_FILE },
-          actual: request.template,
-        });
+      if (!inputs.templateFiles.includes(request.template)) diagnostics.push(unknownModele(request.template, request.name, inputs.templateFiles, request.places?.modele ?? { file: DISPOSITIF_FILE }));
       continue;
     }
     if (template.frontMatter.kind !== 'annexe') {
