@@ -216,3 +216,51 @@ describe('a full disk when the lock is taken', () => {
     }
   });
 });
+
+describe('the uploads of a web server killed with kill -9', () => {
+  it('are removed by the next server on this machine; those of a running server are kept (regression: left in the temporary folder for ever)', { timeout: 60_000 }, async () => {
+    const tmp = path.join(path.dirname(out), 'tmp-serve');
+    await mkdir(tmp);
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const server = spawn(process.execPath, [path.join(ROOT, 'bin/alses.mjs'), 'serve', '--port', String(port), '--data', 'data', '--templates', 'templates', '--out', path.join(tmp, 'out')], {
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.stdout!.on('data', (d: Buffer) => (d.toString().includes('Page web') ? resolve() : undefined));
+        server.on('exit', (code) => reject(new Error(`alses serve exited (${code})`)));
+      });
+      const csv = await readFile(path.join(ROOT, 'data/etats/2019-07-15.csv'));
+      const body = new FormData();
+      body.append('fichiers', new Blob([csv]), '2019-07-15.csv');
+      // Dropped on the page: kept in the session's workspace until saved or abandoned.
+      const res = await fetch(`http://127.0.0.1:${port}/donnees`, { method: 'POST', body, redirect: 'manual' });
+      expect(res.status).toBe(303);
+    } finally {
+      server.kill('SIGKILL');
+      await new Promise((resolve) => (server.exitCode !== null || server.signalCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+    }
+    const left = (await readdir(tmp)).filter((n) => n.startsWith('alses-serve-'));
+    expect(left).toHaveLength(1);
+    expect(JSON.parse(await readFile(path.join(tmp, left[0]!, 'serveur.json'), 'utf8'))).toMatchObject({ pid: server.pid });
+    expect((await readdir(path.join(tmp, left[0]!))).some((n) => n.startsWith('espace-'))).toBe(true);
+    // A running server's folder: this process, which is alive.
+    const alive = path.join(tmp, 'alses-serve-vivant');
+    await mkdir(alive);
+    await writeFile(path.join(alive, 'serveur.json'), JSON.stringify({ pid: process.ppid, host: (await import('node:os')).hostname() }));
+
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    let next: FastifyInstance | undefined;
+    try {
+      next = await buildServer({ dataDir: 'data', templatesDir: 'templates', outDir: path.join(tmp, 'out'), limits: { timeoutMs: 60_000, maxMemoryMb: 512, threads: 1 } });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      await next?.close();
+    }
+    expect((await readdir(tmp)).filter((n) => n.startsWith('alses-serve-'))).toEqual(['alses-serve-vivant']);
+  });
+});

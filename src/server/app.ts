@@ -16,7 +16,7 @@ import { ServerContext } from './context.ts';
 import { pageRoutes } from './page.ts';
 import { DEFAULT_LIMITS, WorkerPool, type PoolLimits } from './pool.ts';
 import { BODY_LIMIT, frameworkErrors, handleProblems } from './problems.ts';
-import { Workspaces } from './workspace.ts';
+import { sweepAbandonedWorkspaces, Workspaces } from './workspace.ts';
 
 /** Options of the web server. */
 export interface ServerOptions {
@@ -73,6 +73,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   const pool = new WorkerPool(options.limits ?? DEFAULT_LIMITS);
   const workspaces = new Workspaces(options.dataDir);
+  // The uploads a server killed without closing left behind (its onClose hook never ran).
+  await sweepAbandonedWorkspaces();
   const ctx = new ServerContext({ dataDir: options.dataDir, templatesDir: options.templatesDir, uploadLimit }, pool, workspaces);
   app.addHook('onClose', async () => {
     await pool.close();

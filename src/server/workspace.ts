@@ -4,7 +4,7 @@
  * données ». A session is a random id in an HttpOnly, SameSite=Strict cookie.
  */
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -41,6 +41,44 @@ interface WorkspaceYaml {
   readonly deploiements?: readonly ({ readonly fichier?: unknown } | null)[];
 }
 
+/** Prefix of the temporary folder holding a server's workspaces. */
+const ROOT_PREFIX = 'alses-serve-';
+
+/** File of a workspaces' root folder naming the server that owns it: `{ "pid": 1234, "host": "…" }`. */
+const OWNER_FILE = 'serveur.json';
+
+/** Whether process `pid` runs on this machine (a process of another user counts: EPERM). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the workspaces' root folders that servers killed without closing (kill -9, power cut)
+ * left in `tmp` (default: the system's temporary folder): those whose owner file names this
+ * machine and a process that no longer runs. A folder of a running server, of another machine
+ * sharing the folder, or without an owner file (being created) is kept.
+ * @returns the folders removed.
+ */
+export async function sweepAbandonedWorkspaces(tmp = os.tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await readdir(tmp).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(ROOT_PREFIX))) {
+    const dir = path.join(tmp, name);
+    const owner = await readFile(path.join(dir, OWNER_FILE), 'utf8').then(
+      (text) => JSON.parse(text) as { pid?: unknown; host?: unknown },
+      () => undefined,
+    ).catch(() => undefined);
+    if (!owner || owner.host !== os.hostname() || typeof owner.pid !== 'number' || owner.pid === process.pid || running(owner.pid)) continue;
+    await rm(dir, { recursive: true, force: true }).then(() => removed.push(dir), () => undefined);
+  }
+  return removed;
+}
+
 const WORKBOOK = /\.(xlsx|xlsm)$/i;
 const CSV = /\.csv$/i;
 const YAML_NAME = 'dispositif.yaml';
@@ -55,7 +93,8 @@ export function safeName(filename: string): string {
 /** The workspaces of the running server, at most `max` (the least recently used goes first). */
 export class Workspaces {
   readonly #byId = new Map<string, Workspace>();
-  #root: string | undefined;
+  /** The temporary folder of the workspaces, made on first use. */
+  #root: Promise<string> | undefined;
 
   constructor(
     private readonly dataDir: string,
@@ -172,12 +211,21 @@ export class Workspaces {
   /** Removes every workspace and their root folder. */
   async close(): Promise<void> {
     this.#byId.clear();
-    if (this.#root) await rm(this.#root, { recursive: true, force: true });
+    const root = await this.#root?.catch(() => undefined);
     this.#root = undefined;
+    if (root) await rm(root, { recursive: true, force: true });
   }
 
-  private async root(): Promise<string> {
-    this.#root ??= await mkdtemp(path.join(os.tmpdir(), 'alses-serve-'));
+  private root(): Promise<string> {
+    this.#root ??= (async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), ROOT_PREFIX));
+      // Names its owner, for the next server to remove it if this one is killed (`sweepAbandonedWorkspaces`).
+      await writeFile(path.join(root, OWNER_FILE), JSON.stringify({ pid: process.pid, host: os.hostname() }));
+      return root;
+    })().catch((err: unknown) => {
+      this.#root = undefined;
+      throw err;
+    });
     return this.#root;
   }
 
