@@ -147,7 +147,7 @@ describe('rentrée 2020, from the README only', () => {
     expect(deliberation.stderr).toContain('la délibération « 2020-07-06 » existe déjà dans');
     expect(deliberation.stderr).toContain('(attendu : un id nouveau ; pour la modifier, éditez le fichier)');
     const document = await runCli(['document', 'ajouter', '--data', data, '--id', 'annexe-liste-juillet-2020', '--modele', 'annexe-liste', '--au', '2020-07-15']);
-    expect(document.stderr).toContain('(attendu : un id nouveau ; pour le modifier, éditez le fichier)');
+    expect(document.stderr).toContain('(attendu : un id nouveau ; pour le modifier, retirez-le du catalogue (« Retirer du catalogue » sur la page, ou alses document supprimer) puis ajoutez-le de nouveau)');
   });
 
   it('the 2019 annexes still reproduce both reference tables cell for cell', async () => {

@@ -67,6 +67,10 @@ describe('the catalogue form, in chromium', () => {
     await submit(page, 'Ajouter au catalogue');
     const summary = page.locator('#catalogue-problemes');
     expect(await summary.getAttribute('role')).toBe('alert');
+    // The summary, far down the page, takes the focus (and the view), and the title says what failed (regression: the page opened at its top, « Accueil »).
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('catalogue-problemes');
+    expect(await summary.evaluate((e) => e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().top < window.innerHeight)).toBe(true);
+    expect(await page.title()).toBe('Erreur : document non ajouté au catalogue (4 problèmes) — Documents du dispositif ALSES');
     expect(squash((await summary.textContent())!)).toContain("Le document n'a pas été ajouté : 4 problèmes à corriger.");
     expect(await summary.locator('li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['#doc-id', '#doc-au', '#doc-deploiement', '#doc-annexe']);
     // Each field: invalid, and described by its own message.
@@ -74,7 +78,7 @@ describe('the catalogue form, in chromium', () => {
     expect(await id.getAttribute('aria-invalid')).toBe('true');
     expect(await id.inputValue()).toBe('Annexe 3');
     expect(squash((await page.locator('#doc-id-erreur-0').textContent())!)).toBe("L'identifiant « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)");
-    expect(squash((await page.locator('#doc-au-erreur-0').textContent())!)).toBe("Le modèle « annexe-liste » demande la date de l'état (attendu : la date de l'état montré, AAAA-MM-JJ)");
+    expect(squash((await page.locator('#doc-au-erreur-0').textContent())!)).toBe("Le modèle « annexe-liste » demande la date de l'état (attendu : la date de l'état que le document présente, AAAA-MM-JJ)");
     expect(squash((await page.locator('#doc-deploiement-erreur-0').textContent())!)).toBe("Le modèle « annexe-liste » ne prend pas le déploiement (attendu : la date de l'état)");
     expect((await page.getByLabel('Modèle').inputValue())).toBe('annexe-liste');
     expect(await axeViolations(page)).toEqual([]);

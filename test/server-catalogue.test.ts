@@ -56,9 +56,55 @@ describe('POST /api/catalogue', () => {
     const { problemes } = res.json() as { problemes: { champ: string; message: string }[] };
     expect(problemes).toEqual([
       { champ: 'id', message: expect.stringContaining('le document « annexe-liste-juillet-2019 » existe déjà dans') },
-      { champ: 'deploiement', message: 'le modèle « annexe-deploiement » demande --deploiement (attendu : le déploiement montré)' },
+      { champ: 'deploiement', message: 'le modèle « annexe-deploiement » demande --deploiement (attendu : le déploiement dont le document liste les postes)' },
     ]);
     expect(await yaml()).toBe(original);
+  });
+
+  it('refuses what would print a wrong « Annexe n° … » line: another délibération than the déploiement\'s (regression: written, then every document and the monthly report were blocked), a number without délibération, a number taken (regression: both accepted)', async () => {
+    const mismatch = await post({ id: 'annexe-deploiement-bis', modele: 'annexe-deploiement', deploiement: 'rentree-2019', deliberation: '2019-07-01-bis', annexe: 4 });
+    // (an unknown délibération: refused as such, not as a mismatch)
+    expect((mismatch.json() as { problemes: { champ: string }[] }).problemes.map((p) => p.champ)).toEqual(['deliberation']);
+    await cp(path.join(data, 'dispositif.yaml'), path.join(tmp, 'avant.yaml'));
+    const yamlText = await yaml();
+    // A second délibération, as « alses deliberation ajouter » registers it.
+    expect((await runCli(['deliberation', 'ajouter', '--data', data, '--date', '2020-07-06', '--objet', 'postes 2020'])).code).toBe(0);
+    try {
+      const other = await post({ id: 'annexe-deploiement-bis', modele: 'annexe-deploiement', deploiement: 'rentree-2019', deliberation: '2020-07-06', annexe: 4 });
+      expect(other.statusCode).toBe(422);
+      expect((other.json() as { problemes: unknown[] }).problemes).toEqual([
+        {
+          champ: 'deliberation',
+          message:
+            "--deliberation « 2020-07-06 » : le déploiement « rentree-2019 » a été décidé par la délibération « 2019-07-01 », à laquelle ce document est annexé (attendu : celle-ci, ou aucune : elle se déduit du déploiement)",
+        },
+      ]);
+      const orphan = await post({ id: 'annexe-liste-2020', modele: 'annexe-liste', au: '2019-07-15', annexe: 2 });
+      expect((orphan.json() as { problemes: unknown[] }).problemes).toEqual([
+        {
+          champ: 'annexe',
+          message: "--annexe « 2 » sans délibération : une annexe est numérotée dans la délibération à laquelle elle est jointe (attendu : --deliberation cette délibération, ou pas de numéro d'annexe)",
+        },
+      ]);
+      // Annexe n° 1 of the délibération of 1 July 2019 is the déploiement's (by its déploiement), n° 2 the list's (named).
+      for (const [entry, taken] of [
+        [{ id: 'liste-bis', modele: 'annexe-liste', au: '2019-07-15', deliberation: '2019-07-01', annexe: 1 }, 'annexe-deploiement-rentree-2019'],
+        [{ id: 'deploiement-bis', modele: 'annexe-deploiement', deploiement: 'rentree-2019', annexe: '2' }, 'annexe-liste-juillet-2019'],
+      ] as const) {
+        const res = await post(entry);
+        expect(res.statusCode).toBe(422);
+        expect((res.json() as { problemes: unknown[] }).problemes).toEqual([
+          { champ: 'annexe', message: `--annexe « ${entry.annexe} » déjà donné au document « ${taken} », annexe de la même délibération « 2019-07-01 » (attendu : un autre numéro, ex. 3)` },
+        ]);
+      }
+      // The same number for another délibération is free.
+      const free = await post({ id: 'liste-2020', modele: 'annexe-liste', au: '2019-07-15', deliberation: '2020-07-06', annexe: 1 });
+      expect(free.statusCode, free.body).toBe(201);
+      expect((await runCli(['validate', '--data', data])).code).toBe(0);
+    } finally {
+      await cp(path.join(tmp, 'avant.yaml'), path.join(data, 'dispositif.yaml'));
+    }
+    expect(await yaml()).toBe(yamlText);
   });
 
   it('answers 409 while another command holds the data folder\'s lock, and writes nothing', async () => {
@@ -109,7 +155,7 @@ describe('alses document ajouter, the same job on the command line', () => {
     const run = await runCli(['document', 'ajouter', '--data', data, '--id', 'Annexe 3', '--modele', 'annexe-liste', '--annexe', '0']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--id « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
-    expect(run.stderr).toContain('le modèle « annexe-liste » demande --au (attendu : la date de l\'état montré, AAAA-MM-JJ)');
+    expect(run.stderr).toContain('le modèle « annexe-liste » demande --au (attendu : la date de l\'état que le document présente, AAAA-MM-JJ)');
     expect(run.stderr).toContain('--annexe « 0 » est invalide (attendu : un numéro entier à partir de 1, ex. 1)');
     expect(await yaml()).toBe(original);
   });

@@ -73,7 +73,11 @@ export function addToDispositif(text: string, file: string, list: DispositifList
   if (ids.includes(id)) {
     throw new AlsesError(
       'INVALID_INPUT',
-      `${names.feminine ? 'la' : 'le'} ${names.entry} « ${id} » existe déjà dans ${file} (attendu : un ${key} nouveau ; pour ${names.feminine ? 'la' : 'le'} modifier, éditez le fichier)`,
+      `${names.feminine ? 'la' : 'le'} ${names.entry} « ${id} » existe déjà dans ${file} (attendu : un ${key} nouveau ; ${
+        list === 'documents'
+          ? 'pour le modifier, retirez-le du catalogue (« Retirer du catalogue » sur la page, ou alses document supprimer) puis ajoutez-le de nouveau'
+          : `pour ${names.feminine ? 'la' : 'le'} modifier, éditez le fichier`
+      })`,
     );
   }
   existing.add(doc.createNode(clean));

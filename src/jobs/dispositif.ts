@@ -14,6 +14,7 @@ import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts
 import type { IsoDate } from '../dataset/model.ts';
 import { dispositifSchema, IDENTIFIER_EXPECTED, isIdentifier, type deliberationSchema, type deploiementEntrySchema } from '../dataset/schema.ts';
 import { readYaml, zodIssuesToDiagnostics } from '../dataset/read/yaml.ts';
+import { checkCrossReferences } from '../dataset/rules/cross-references.ts';
 import { describeCharacters, unprintable } from '../writers/glyphs.ts';
 import { codePoint, guillemets } from '../dataset/text.ts';
 import { TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from '../templates/environment.ts';
@@ -72,7 +73,7 @@ function textProblems(values: Readonly<Record<string, string | undefined>>, labe
 
 /**
  * The errors `alses validate` would find in dispositif.yaml once `next` replaces `text` (YAML,
- * shapes, characters) that it does not find now: a last check that an entry written by a yearly
+ * shapes, characters, references between its entries) that it does not find now: a last check that an entry written by a yearly
  * job never makes valid data invalid. Errors already there (the staff's own) are not this
  * command's: they are left for `alses validate`.
  */
@@ -82,6 +83,7 @@ function newYamlErrors(text: string, next: string, file: string): string[] {
     if (yaml) {
       const parsed = dispositifSchema.safeParse(yaml.value, { reportInput: true });
       if (!parsed.success) diagnostics.push(...zodIssuesToDiagnostics(parsed.error.issues, yaml, dispositifSchema));
+      checkCrossReferences(yaml, diagnostics);
     }
     return diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
   };
@@ -336,7 +338,7 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   else {
     const takes = (await templateHeads(templatesDir, [d.modele]))[0]?.frontMatter.parametres;
     for (const p of TEMPLATE_PARAMETERS) {
-      if (takes?.includes(p) && d[p] === undefined) problem(p, `le modèle « ${d.modele} » demande ${label(p)} (attendu : ${p === 'au' ? "la date de l'état montré, AAAA-MM-JJ" : 'le déploiement montré'})`);
+      if (takes?.includes(p) && d[p] === undefined) problem(p, `le modèle « ${d.modele} » demande ${label(p)} (attendu : ${p === 'au' ? "la date de l'état que le document présente, AAAA-MM-JJ" : 'le déploiement dont le document liste les postes'})`);
       if (takes && !takes.includes(p) && d[p] !== undefined) problem(p, `le modèle « ${d.modele} » ne prend pas ${label(p)} (attendu : ${takes.map(label).join(', ') || 'aucun'})`);
     }
   }
@@ -346,6 +348,28 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   const deliberations = dispositifIds(text, 'deliberations');
   if (d.deliberation !== undefined && !deliberations.includes(d.deliberation))
     problem('deliberation', `${label('deliberation')} « ${d.deliberation} » absente de ${displayPath(file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`);
+  // The délibération the document is annexed to: its own, its déploiement's, or its modèle's.
+  const annexedTo = await annexedDeliberations(text, templatesDir);
+  const decided = d.deploiement === undefined ? undefined : annexedTo.byDeploiement.get(d.deploiement);
+  const mismatch = d.deliberation !== undefined && deliberations.includes(d.deliberation) && decided !== undefined && d.deliberation !== decided;
+  if (mismatch)
+    problem(
+      'deliberation',
+      `${label('deliberation')} « ${d.deliberation} » : le déploiement « ${d.deploiement} » a été décidé par la délibération « ${decided} », à laquelle ce document est annexé (attendu : celle-ci, ou aucune : elle se déduit du déploiement)`,
+    );
+  const deliberation = d.deliberation ?? decided ?? annexedTo.byModele.get(d.modele);
+  // Checked once what gives the délibération (modèle, déploiement, délibération) is right.
+  const settled = !problems.some((p) => p.field === 'modele' || p.field === 'deploiement' || p.field === 'deliberation');
+  if (annexe !== undefined && Number.isInteger(annexe) && annexe >= 1 && settled) {
+    if (deliberation === undefined)
+      problem('annexe', `${label('annexe')} « ${d.annexe} » sans délibération : une annexe est numérotée dans la délibération à laquelle elle est jointe (attendu : ${label('deliberation')} cette délibération, ou pas de numéro d'annexe)`);
+    else {
+      const taken = annexedTo.documents.find((o) => o.annexe === annexe && o.deliberation === deliberation && o.id !== d.id);
+      const used = annexedTo.documents.flatMap((o) => (o.deliberation === deliberation && o.annexe !== undefined ? [o.annexe] : []));
+      if (taken)
+        problem('annexe', `${label('annexe')} « ${annexe} » déjà donné au document « ${taken.id} », annexe de la même délibération « ${deliberation} » (attendu : un autre numéro, ex. ${Math.max(0, ...used) + 1})`);
+    }
+  }
   let next: string | undefined;
   try {
     next = addToDispositif(text, displayPath(file), 'documents', { id: d.id, modele: d.modele, au: d.au, deploiement: d.deploiement, deliberation: d.deliberation, annexe });
@@ -359,6 +383,38 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   refuseNewYamlErrors(text, next, file);
   await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
   return { files: [displayPath(file)] };
+}
+
+/**
+ * For each catalogue document of dispositif.yaml `text` (unchecked), the délibération it is
+ * annexed to — its own `deliberation`, else its déploiement's, else its modèle's front matter
+ * (as `buildAnnexeContext` resolves it) — and its annex number; with the délibération of each
+ * déploiement and of each modèle of `templatesDir` that names one.
+ */
+async function annexedDeliberations(text: string, templatesDir: string): Promise<{
+  documents: { id: string; annexe: number | undefined; deliberation: string | undefined }[];
+  byDeploiement: Map<string, string>;
+  byModele: Map<string, string>;
+}> {
+  const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+  const byDeploiement = new Map<string, string>();
+  for (const e of dispositifEntries(text, 'deploiements')) {
+    const id = str(e.id);
+    const deliberation = str(e.deliberation);
+    if (id !== undefined && deliberation !== undefined) byDeploiement.set(id, deliberation);
+  }
+  const byModele = new Map<string, string>();
+  for (const t of await templateHeads(templatesDir, await templateFilesIn(templatesDir))) if (t.frontMatter.deliberation !== undefined) byModele.set(t.name, t.frontMatter.deliberation);
+  const documents = dispositifEntries(text, 'documents').map((e) => {
+    const deploiement = str(e.deploiement);
+    const modele = str(e.modele);
+    return {
+      id: str(e.id) ?? '',
+      annexe: typeof e.annexe === 'number' ? e.annexe : undefined,
+      deliberation: str(e.deliberation) ?? (deploiement === undefined ? undefined : byDeploiement.get(deploiement)) ?? (modele === undefined ? undefined : byModele.get(modele)),
+    };
+  });
+  return { documents, byDeploiement, byModele };
 }
 
 /** What the web page's catalogue form offers: the modèles, the délibérations, déploiements and documents registered. */

@@ -63,17 +63,17 @@ ${empty === undefined ? '' : html`<option value="">${empty}</option>`}${options.
       name === 'modele'
         ? html`Le modèle dit ce que montre le document (dossier <code>templates/</code>).`
         : name === 'deploiement'
-          ? `${takers('deploiement')} : les postes créés par ce déploiement ; sa délibération est celle du document.`
-          : 'La délibération à laquelle le document est annexé : elle figure sur la ligne « Annexe n° … à la délibération … ».',
+          ? `${takers('deploiement')} : les postes créés par ce déploiement ; le document est annexé à la délibération qui l'a décidé.`
+          : "La délibération à laquelle le document est annexé, imprimée sur sa ligne « Annexe n° … à la délibération du … » ; pour un document de déploiement, laissez « aucune » : c'est celle du déploiement. Un numéro d'annexe demande une délibération.",
     );
   return html`<section aria-labelledby="t-catalogue">
 <h2 id="t-catalogue">Catalogue des documents annexés</h2>
-<p>Les documents du catalogue (fichier <code>data/dispositif.yaml</code>) sont ceux que produit <code>alses render</code>, chacun avec sa ligne « Annexe n° … à la délibération du … ». Ajouter ou retirer un document ici modifie ce fichier, comme <code>alses document ajouter</code> et <code>alses document supprimer</code>.</p>
+<p>Les documents du catalogue (fichier <code>data/dispositif.yaml</code>) sont ceux que cette page propose au téléchargement, chacun avec sa ligne « Annexe n° … à la délibération du … ». Ajouter ou retirer un document ici modifie ce fichier (comme les commandes <code>alses document ajouter</code> et <code>alses document supprimer</code>).</p>
 <form class="formulaire" method="post" action="/catalogue" novalidate>
 <fieldset><legend>Ajouter un document au catalogue</legend>
 ${
   problems.length
-    ? html`<div class="message echec" role="alert" id="catalogue-problemes"><p>Le document n'a pas été ajouté : ${problems.length === 1 ? 'un problème' : `${problems.length} problèmes`} à corriger.</p>
+    ? html`<div class="message echec" role="alert" id="catalogue-problemes" tabindex="-1" autofocus><p>Le document n'a pas été ajouté : ${problems.length === 1 ? 'un problème' : `${problems.length} problèmes`} à corriger.</p>
 <ul>${problems.map((p) => html`<li><a href="#doc-${p.field}">${LABELS[p.field]}</a> : ${p.message}</li>`)}</ul></div>`
     : ''
 }

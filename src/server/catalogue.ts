@@ -33,8 +33,8 @@ function fieldsOf(body: unknown): { fields: DocumentFields; values: CatalogueVal
 /** The HTTP status of a refused edit: 409 locked, 404 unknown document, 422 otherwise. */
 const statusOf = (err: AlsesError): number => (err.code === 'LOCKED' ? 409 : 422);
 
-/** The home page, with a notice, a status, and the catalogue form's values and problems. */
-export type HomeSender = (request: FastifyRequest, reply: FastifyReply, notice?: Notice, status?: number, catalogue?: Html) => Promise<FastifyReply>;
+/** The home page, with a notice, a status, the catalogue form's values and problems, and the page's title (default « Accueil »). */
+export type HomeSender = (request: FastifyRequest, reply: FastifyReply, notice?: Notice, status?: number, catalogue?: Html, title?: string) => Promise<FastifyReply>;
 
 /** The catalogue section of the home page, or none when its choices cannot be read. */
 export async function catalogueHtml(ctx: ServerContext, form: { values?: CatalogueValues; problems?: DocumentFieldsError['problems'] } = {}): Promise<Html> {
@@ -51,7 +51,8 @@ export function catalogueRoutes(app: FastifyInstance, ctx: ServerContext, home: 
     try {
       await addDocument(dataDir, fields, templatesDir, pageFieldLabel);
     } catch (err) {
-      if (err instanceof DocumentFieldsError) return home(request, reply, undefined, 422, await catalogueHtml(ctx, { values, problems: err.problems }));
+      if (err instanceof DocumentFieldsError)
+        return home(request, reply, undefined, 422, await catalogueHtml(ctx, { values, problems: err.problems }), `Erreur : document non ajouté au catalogue (${err.problems.length === 1 ? 'un problème' : `${err.problems.length} problèmes`})`);
       if (!(err instanceof AlsesError)) throw err;
       return home(request, reply, { kind: 'echec', text: `Le document n'a pas été ajouté : ${err.message}` }, statusOf(err), await catalogueHtml(ctx, { values }));
     }

@@ -132,6 +132,8 @@ export interface HomeModel {
   readonly uploadLimit: number;
   /** The catalogue section (`catalogue-form.ts`), shown with the data of data/. */
   readonly catalogue?: Html;
+  /** The page's title when it answers a form that failed, e.g. « Erreur : document non ajouté » (default « Accueil », or « Erreur » with a failure notice). */
+  readonly title?: string;
 }
 
 const mebibytes = (n: number): string => `${Math.round((n / 1024 / 1024) * 10) / 10} Mio`.replace('.', ',');
@@ -149,7 +151,7 @@ export function homePage(m: HomeModel): string {
   const warnings = (s?.problemes.length ?? 0) - errors;
   const summary = s?.summary ? ` : ${countOf(s.summary.etats, 'état', 'états')}, ${countOf(s.summary.deploiements, 'déploiement', 'déploiements')}, ${countOf(s.summary.lignes, 'ligne', 'lignes')}` : '';
   return layout(
-    'Accueil',
+    m.title ?? (m.notice?.kind === 'echec' ? 'Erreur — Accueil' : 'Accueil'),
     html`<h1>Documents du dispositif ALSES</h1>
 ${notice(m.notice)}
 <section aria-labelledby="t-donnees">

@@ -21,7 +21,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
   const { dataDir, templatesDir, uploadLimit } = ctx.options;
 
   /** Sends the home page, with a notice and the status of what was just done. */
-  const home = async (request: FastifyRequest, reply: FastifyReply, notice?: Notice, status = 200, catalogue?: Html) => {
+  const home = async (request: FastifyRequest, reply: FastifyReply, notice?: Notice, status = 200, catalogue?: Html, title?: string) => {
     const ws = ctx.workspaceOf(request);
     // The catalogue is edited in data/: offered with the data of data/, not with data uploaded here.
     if (!ws && !catalogue) catalogue = await catalogueHtml(ctx).catch(() => undefined);
@@ -49,6 +49,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
       uploadLimit,
       ...(notice ? { notice } : {}),
       ...(catalogue && !ws ? { catalogue } : {}),
+      ...(title ? { title } : {}),
     });
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
   };
@@ -73,7 +74,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
       notice = { kind: 'succes', text: `Rapport mensuel de ${formatMonth(q.mois!)} ${q.etat === 'unchanged' ? 'déjà à jour (fichiers inchangés)' : 'produit'}.${stale}` };
     }
     if (q.fait === 'catalogue' && q.id)
-      notice = { kind: 'succes', text: `Document « ${q.id} » ajouté au catalogue de ${dataDir}/dispositif.yaml : il figure dans la liste des documents, et « alses render » le produit.` };
+      notice = { kind: 'succes', text: `Document « ${q.id} » ajouté au catalogue de ${dataDir}/dispositif.yaml : il figure dans la liste des documents ci-dessous, prêt à télécharger.` };
     if (q.fait === 'retire' && q.id) notice = { kind: 'succes', text: `Document « ${q.id} » retiré du catalogue de ${dataDir}/dispositif.yaml (ses fichiers déjà produits restent).` };
     return home(request, reply, notice);
   });
