@@ -86,14 +86,18 @@ export function diffCsv(before: Uint8Array, after: string, kind: AffectationFile
   return { added, removed, changed };
 }
 
+/** A value of a diff in guillemets, or « (vide) » for an empty cell. */
+const quoted = (value: string): string => (value === '' ? '(vide)' : `« ${value} »`);
+
 /**
  * The French lines that describe a diff, e.g. "  + LILLE — Carnot", "  − DOUAI — Gayant",
- * "  ~ ANZIN — Jules Ferry : Structure porteuse « CAPEP » → « AEP »". Empty when nothing changed.
+ * "  ~ ANZIN — Jules Ferry : Structure porteuse « CAPEP » → « AEP »", "UAI (vide) → « 0590001F »".
+ * Empty when nothing changed.
  */
 export function describeDiff(diff: CsvDiff): string[] {
   return [
     ...diff.added.map((c) => `  + ${c}`),
     ...diff.removed.map((c) => `  − ${c}`),
-    ...diff.changed.map((c) => `  ~ ${c.college} : ${c.columns.map((col) => `${col.header} « ${col.before} » → « ${col.after} »`).join(', ')}`),
+    ...diff.changed.map((c) => `  ~ ${c.college} : ${c.columns.map((col) => `${col.header} ${quoted(col.before)} → ${quoted(col.after)}`).join(', ')}`),
   ];
 }
