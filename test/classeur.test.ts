@@ -109,6 +109,23 @@ describe('alses classeur', () => {
     expect(await readFile(path.join(target, 'dispositif.yaml'), 'utf8')).toContain('  - sigle: Horizon Jeunesse\n    nom: Association Horizon Jeunesse\n');
   });
 
+  it('a déploiement added to the « Déploiements » sheet without its own sheet: the sheet is what is missing, with its columns (trial finding: a CSV file was asked for)', async () => {
+    const target = await freshData('sans-feuille');
+    const file = path.join(work, 'sans-feuille.xlsx');
+    expect((await runCli(['classeur', '--data', target, '--au', '2020-07-15', '--vers', file])).code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    wb.getWorksheet('Déploiements')!.addRow(['rentree-2020', 'rentrée 2020', '2019-07-01', '2020-09-01']);
+    await wb.xlsx.writeFile(file);
+    const run = await runCli(['validate', '--data', target, '--classeur', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `sans-feuille.xlsx Déploiements!A3  erreur  feuille du tableau du déploiement "rentree-2020" introuvable dans "${file}" (attendu : une feuille visible nommée "rentree-2020" ou "Déploiement rentree-2020" ;`,
+    );
+    expect(run.stderr).toContain(`; ni fichier "deploiements/rentree-2020.csv" dans "${target}" : ajoutez au classeur la feuille, avec une ligne d'en-tête "Commune", "Collège", "Éducation prioritaire", "ETP")  xlsx/missing-sheet\n1 erreur, 0 avertissement`);
+    expect(run.stderr).not.toContain('fichier CSV existant');
+  });
+
   it('refuses a date before the first état, or a file that is not .xlsx, and writes nothing', async () => {
     const early = path.join(work, 'tot.xlsx');
     const run = await runCli(['classeur', '--data', data, '--au', '2018-01-01', '--vers', early]);

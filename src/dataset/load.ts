@@ -289,6 +289,15 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
         diagnostics.push(outside);
         return undefined;
       }
+      // Neither a sheet in the workbook nor a file in the data folder (a new déploiement whose
+      // sheet was forgotten): the sheet is what is missing, with the columns it takes.
+      if (fromBase && !(await stat(absPath).then(() => true, () => false))) {
+        const columns = COLUMNS[kind].filter((c) => c.required).map((c) => quote(c.libelle)).join(', ');
+        diagnostics.push(
+          ...sheetProblems.map((d) => ({ ...d, message: d.message.replace(/\)$/, ` ; ni fichier ${quote(entry.fichier)} dans ${quote(shown(folder))} : ajoutez au classeur la feuille, avec une ligne d'en-tête ${columns})`) })),
+        );
+        return undefined;
+      }
       const bytes = await readFile(
         absPath,
         yaml.locate([...at, 'fichier']),
