@@ -132,10 +132,10 @@ describe('a workbook of the 2020 sheets over data/ after README "Chaque année" 
     // The files of the entries the workbook has no sheet for are left alone.
     expect(lines).toContain('etats/2019-07-15.csv : 42 lignes, gardé (aucune feuille dans le classeur)');
     expect(lines).toContain('deploiements/rentree-2019.csv : 11 lignes, gardé (aucune feuille dans le classeur)');
-    expect(lines).toContain('etats/2020-07-15.csv : 53 lignes, +0 −0 ~2');
+    expect(lines).toContain('etats/2020-07-15.csv : 53 lignes, remplace le fichier actuel : +0 −0 ~2');
     expect(lines).toContain('  ~ CAUDRY — Jacques Prévert : Structure porteuse « en cours de négociation » → « CAPEP », ETP « 1 » → « 0,5 »');
     expect(lines.some((l) => /^ {2}~ DENAIN — Turgot : Structure porteuse « en cours de négociation » → « AEP »$/.test(l))).toBe(true);
-    expect(lines).toContain('deploiements/rentree-2020.csv : 5 lignes, +5 −0 ~0');
+    expect(lines).toContain('deploiements/rentree-2020.csv : 5 lignes, remplace le fichier actuel : +5 −0 ~0');
     expect(lines).toContain('  + LILLE — Carnot');
     expect(run.stderr).toContain("2 fichiers existants seraient modifiés (etats/2020-07-15.csv, deploiements/rentree-2020.csv) : aucun fichier écrit.");
     expect(run.stderr).toContain('relancez avec --ecraser');
@@ -358,7 +358,7 @@ describe('the file an import replaces, as Excel wrote it', () => {
     expect(run.stderr).not.toContain('Invalid');
     expect(run.code).toBe(1);
     const lines = run.stdout.split('\n');
-    expect(lines).toContain('etats/2019-07-15.csv : 42 lignes, +0 −0 ~1');
+    expect(lines).toContain('etats/2019-07-15.csv : 42 lignes, remplace le fichier actuel : +0 −0 ~1');
     expect(lines).toContain('  ~ ANZIN — Jules Ferry : ETP « 1 » → « 0,5 »');
   });
 

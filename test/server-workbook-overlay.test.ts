@@ -80,6 +80,10 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     const changes = /<pre class="changements">([\s\S]*?)<\/pre>/.exec(home.body)?.[1]?.split('\n');
     expect(changes).toContain('dispositif.yaml : modifié');
     expect(changes).toContain('deploiements/rentree-2020.csv : 5 lignes, nouveau');
+    // The entries the workbook adds, in words, not YAML lines (trial finding: « +     libelle: rentrée 2020 »); the new déploiement's collèges.
+    expect(changes).toContain('  + déploiement &quot;rentree-2020&quot; (rentrée 2020), effectif le 01/09/2020 (deploiements/rentree-2020.csv)');
+    expect(changes?.some((l) => /^ {2}\+ {3}/.test(l))).toBe(false);
+    expect(changes).toContain('  + LILLE — Carnot');
     expect(changes).toContain('logo.png : inchangé');
     expect(changes?.some((l) => l.startsWith('etats/2019-07-15.csv'))).toBe(false); // kept as it is: not listed
     expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).not.toContain('rentree-2020');

@@ -36,6 +36,10 @@ function records(text: string): Record<string, string>[] {
 export const countRows = (text: string): number => records(text).length;
 
 const label = (r: Record<string, string>): string => `${r['Commune'] ?? ''} — ${r['Collège'] ?? ''}`;
+
+/** A new canonical CSV text as a diff against nothing: each of its collèges added, in its order. */
+export const allAdded = (text: string): CsvDiff => ({ added: records(text).map(label), removed: [], changed: [] });
+
 const rowKey = (r: Record<string, string>): string => `${foldForComparison(r['Commune'] ?? '')}\u0000${foldForComparison(r['Collège'] ?? '')}`;
 
 /**

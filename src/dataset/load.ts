@@ -52,6 +52,8 @@ export interface DispositifSource {
   readonly bytes: Uint8Array;
   /** One French line per entry the workbook added to the file (new états, optional sheets). */
   readonly added: readonly string[];
+  /** SHA-256 (hex) of the file's bytes as read, before the workbook's additions. */
+  readonly readSha256: string;
   /** Its validated content. */
   readonly value: DispositifFile;
 }
@@ -373,7 +375,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   // The logo lies beside the dispositif.yaml that names it (for a workbook over a data folder
   // without one beside it: in that folder).
   const logo = logoFile === undefined ? undefined : await readLogo(path.dirname(yamlPath), logoFile, yaml.locate(['collectivite', 'logo']), diagnostics, readFile);
-  const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, added, value: parsed.data };
+  const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, added, readSha256: sha256(readYamlBytes), value: parsed.data };
   if (!parsed.success) {
     if (options.modeles) {
       const modeles = options.modeles;

@@ -8,8 +8,9 @@ import type { PlannedFile } from './import.ts';
 
 /**
  * The French lines that show an import's plan, one file after the other:
- * « etats/2020-07-15.csv : 53 lignes, +5 −0 ~2 » then each collège added, removed or changed;
- * « nouveau » and « inchangé » files; what changes in dispositif.yaml.
+ * « etats/2020-07-15.csv : 53 lignes, remplace le fichier actuel : +5 −0 ~2 » then each collège
+ * added, removed or changed; « nouveau » files (a new déploiement with its collèges, a new état
+ * against the état computed on its date) and « inchangé » ones; what changes in dispositif.yaml.
  */
 export function describePlan(plan: readonly PlannedFile[]): string[] {
   return plan.flatMap((f) => {
@@ -21,10 +22,10 @@ export function describePlan(plan: readonly PlannedFile[]): string[] {
         ...describeDiff(f.diff),
       ];
     }
-    if (f.status === 'new') return [`${f.relative} : ${rows}nouveau`];
+    if (f.status === 'new') return [`${f.relative} : ${rows}nouveau`, ...(f.diff ? describeDiff(f.diff) : [])];
     if (f.status === 'unchanged') return [`${f.relative} : ${rows}inchangé`];
     if (f.status === 'kept') return [`${f.relative} : ${rows}gardé (aucune feuille dans le classeur)`];
-    if (f.diff) return [`${f.relative} : ${rows}+${f.diff.added.length} −${f.diff.removed.length} ~${f.diff.changed.length}`, ...describeDiff(f.diff)];
+    if (f.diff) return [`${f.relative} : ${rows}remplace le fichier actuel : +${f.diff.added.length} −${f.diff.removed.length} ~${f.diff.changed.length}`, ...describeDiff(f.diff)];
     if (f.rows !== undefined) return [`${f.relative} : ${rows}modifié (le fichier actuel ne se lit pas comme un tableau de collèges : remplacé sans comparaison)`];
     return [`${f.relative} : modifié`, ...(f.changes ?? []).map((c) => `  ${c}`)];
   });

@@ -21,7 +21,7 @@ import { canonicalCsv, canonicalFiles, type CanonicalFile } from '../dataset/can
 import { etatAu, newEtatRows } from '../dataset/compute.ts';
 import type { Dataset, IsoDate } from '../dataset/model.ts';
 import { formatShortDate } from '../dates.ts';
-import { countRows, diffCsv, type CsvDiff } from '../dataset/csv-diff.ts';
+import { allAdded, countRows, diffCsv, type CsvDiff } from '../dataset/csv-diff.ts';
 import { isWorkbookPath, type LoadOptions } from '../dataset/load.ts';
 import { DISPOSITIF_FILE } from '../dataset/schema.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
@@ -29,6 +29,7 @@ import { AlsesError } from '../errors.ts';
 import { compareWithDisk, systemReason } from '../output/atomic.ts';
 import { checkWritesInside } from '../output/confine.ts';
 import { faultPoint } from '../output/fault.ts';
+import { sha256 } from '../output/manifest.ts';
 import { repairFolder, withOutputLock } from '../output/lock.ts';
 import { replaceAll } from '../output/transaction.ts';
 
@@ -49,7 +50,8 @@ export interface PlannedFile {
   /** For an état or déploiement CSV: its number of rows (collèges); absent for dispositif.yaml and the logo. */
   readonly rows?: number;
   /**
-   * For a changed CSV: the collèges added, removed and changed; for a new état, the same against
+   * For a changed CSV: the collèges added, removed and changed; for a new déploiement, each of its
+   * collèges (added); for a new état, the same against
    * the état computed on its date from the other data (`computedFrom` says which).
    */
   readonly diff?: CsvDiff;
@@ -102,7 +104,11 @@ export async function planImport(
   const target = path.resolve(to);
   // Every file written (and read to show what changes) lies in the target, links resolved (issue 12).
   await checkWritesInside(target, files.map((f) => f.path));
-  const fromTarget = dispositif !== undefined && dispositif.path === path.join(target, DISPOSITIF_FILE);
+  // The workbook's additions are the whole change when the dispositif.yaml it was read with is the
+  // target's, or a copy of it (the web page's workspace holds a copy of data/).
+  const targetYaml = path.join(target, DISPOSITIF_FILE);
+  const fromTarget =
+    dispositif !== undefined && (dispositif.path === targetYaml || (await readFile(targetYaml).then((bytes) => sha256(bytes) === dispositif.readSha256, () => false)));
   const written = await Promise.all(files.map((f) => planFile(f, target, fromTarget ? (dispositif?.added ?? []) : undefined, dataset)));
   const plan = [...written, ...kept.map((k): PlannedFile => ({ path: k.path, relative: relativeTo(target, k.path), status: 'kept', rows: k.rows }))];
   return { diagnostics, plan, files, written };
@@ -188,6 +194,8 @@ async function planFile(file: CanonicalFile, target: string, added: readonly str
   }
   const rows = countRows(text);
   if (status === 'new' && file.kind === 'etat' && file.date !== undefined && dataset) return { path: file.path, relative, status, rows, ...againstComputed(dataset, file.date, text) };
+  // A new déploiement: its collèges, each added.
+  if (status === 'new' && file.kind === 'deploiement') return { path: file.path, relative, status, rows, diff: allAdded(text) };
   if (status !== 'changed' || file.kind === undefined) return { path: file.path, relative, status, rows };
   // The file replaced, read as the product reads data (any CSV Excel writes); unreadable, or not
   // a regular file (a link, a FIFO: never opened), no comparison.
