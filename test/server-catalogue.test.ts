@@ -138,6 +138,17 @@ describe('POST /api/catalogue', () => {
     expect((again.json() as { erreur: string }).erreur).toContain('le document « annexe-liste-juillet-2019-bis » n\'est pas dans');
   });
 
+  it('the page\'s list of documents gives each numbered annex its « Annexe n° … » line, and says what a generic one produces without a choice (trial findings)', async () => {
+    const page = await app.inject({ url: '/' });
+    const rows = htmlTables(page.body.slice(page.body.lastIndexOf('<table', page.body.indexOf('<caption>Documents à produire')))).at(0)!.map((r) => r.map(squash));
+    const row = (id: string) => rows.find((r) => new RegExp(`(^| )${id}( |$)`).test(r[0]!))?.[0];
+    expect(row('annexe-liste-juillet-2019')).toContain('annexe-liste-juillet-2019 Annexe n° 2 à la délibération du 1er juillet 2019');
+    expect(row('annexe-deploiement-rentree-2019')).toContain('Annexe n° 1 à la délibération du 1er juillet 2019');
+    expect(row('note-presentation')).not.toContain('Annexe n°');
+    expect(row('annexe-liste')).toMatch(/annexe-liste Sans choix : état au 15\/07\/2019 ; pour un autre choix : « Aperçu et paramètres »$/);
+    expect(row('annexe-deploiement')).toMatch(/annexe-deploiement Sans choix : déploiement rentrée 2019 ; pour un autre choix/);
+  });
+
   it('GET /api/catalogue offers the annex modèles with their parameters, and the délibérations in French', async () => {
     const res = await app.inject({ url: '/api/catalogue' });
     const body = res.json() as { modeles: { name: string; parametres: string[] }[]; deliberations: { id: string; label: string }[] };

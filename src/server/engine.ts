@@ -78,6 +78,8 @@ export interface DocumentInfo {
   readonly description: string;
   readonly parameters: readonly DocumentParameter[];
   readonly formats: readonly Format[];
+  /** For a numbered annex, its line as printed: « Annexe n° 2 à la délibération du 1er juillet 2019 ». */
+  readonly reference?: string;
 }
 
 /** Parameter values of one rendering, by name (validated by `checkParameters`). */
@@ -240,6 +242,7 @@ export async function inspectData(source: DataSource, templatesDir: string): Pro
       description: descriptionOf(requests.find((r) => r.name === d.name)?.template ?? d.name),
       parameters: [],
       formats: FORMATS,
+      ...(d.document.meta.reference ? { reference: d.document.meta.reference } : {}),
     }));
     for (const t of inputs.templates.templates.filter((t) => t.frontMatter.kind === 'annexe' && t.frontMatter.parametres.length > 0)) {
       const parameters = parametersOf(inputs, t.name);

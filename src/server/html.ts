@@ -4,6 +4,7 @@
  * Every value is escaped by the `html` tag; only `Html` values pass through as markup.
  */
 import type { DataState, DocumentInfo, DocumentParameters, MonthlyReportInfo, Problem } from './engine.ts';
+import { formatShortDate, isIsoDate } from '../dates.ts';
 import { formatPlace } from '../diagnostics.ts';
 import { countOf } from '../format.ts';
 
@@ -144,6 +145,19 @@ const downloadLinks = (d: DocumentInfo, query: string): Html =>
       html`<li><a href="/documents/${encodeURIComponent(d.id)}.${f}${query}" download>${f === 'zip' ? 'ZIP (PDF, DOCX, HTML et manifeste)' : f.toUpperCase()}<span class="vh"> — ${d.title}</span></a></li>`,
   )}</ul>`;
 
+/**
+ * What a generic document's download links produce without a choice, in French: « Sans choix :
+ * état au 15/07/2021 », « Sans choix : déploiement rentrée 2021 ».
+ */
+function defaultsOf(d: DocumentInfo): string {
+  const parts = d.parameters.flatMap((p) => {
+    if (p.default === undefined) return [];
+    if (p.kind === 'date') return [`${p.label.toLowerCase()} ${isIsoDate(p.default) ? formatShortDate(p.default) : p.default}`];
+    return [`${p.label.toLowerCase()} ${p.choices?.find((c) => c.value === p.default)?.label ?? p.default}`];
+  });
+  return `Sans choix : ${parts.join(', ')}`;
+}
+
 /** The home page: data in use, problems, documents, monthly reports. */
 export function homePage(m: HomeModel): string {
   const s = m.state;
@@ -210,7 +224,9 @@ ${
 <thead><tr><th scope="col">Document</th><th scope="col">Aperçu et paramètres</th><th scope="col">Télécharger</th></tr></thead>
 <tbody>${s.documents.map(
         (d) =>
-          html`<tr><th scope="row">${d.title}<br><small><code>${d.id}</code></small></th>
+          html`<tr><th scope="row">${d.title}<br><small><code>${d.id}</code></small>${d.reference ? html`<br><small>${d.reference}</small>` : ''}${
+            d.parameters.length ? html`<br><small>${defaultsOf(d)} ; pour un autre choix : « Aperçu et paramètres »</small>` : ''
+          }</th>
 <td><a href="/documents/${encodeURIComponent(d.id)}">Aperçu<span class="vh"> de « ${d.title} »</span></a></td>
 <td>${downloadLinks(d, '')}</td></tr>`,
       )}</tbody>
