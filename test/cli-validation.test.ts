@@ -36,7 +36,7 @@ describe('alses render on invalid data', () => {
     const target = path.join(out, 'scoped');
     const run = await runCli(['render', '--data', data, '--out', target]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/toussaint-2019\.csv:2:1 {2}avertissement {2}collège "Turgot" \(DENAIN\) déjà doté .*sans effet sur les documents demandés/);
+    expect(run.stderr).toMatch(/toussaint-2019\.csv:2:1 {2}avertissement {2}collège "Turgot" \(DENAIN\) déjà doté .*sans effet sur ce qui est demandé : les documents demandés n'utilisent pas ce fichier/);
     expect((await readdir(target)).sort()).toContain('annexe-liste-juillet-2019.pdf');
     const validate = await runCli(['validate', '--data', data]);
     expect(validate.code).toBe(1);
@@ -67,6 +67,35 @@ describe('alses render on invalid data', () => {
     const run = await runCli(['validate', '--data', `${FIXTURES}/three-faults`]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/3 erreurs/);
+  });
+
+  it('errors in one catalogue entry block only that document: the monthly report and the other documents are still produced (regression: every command refused the data)', async () => {
+    const data = path.join(out, 'faulty-document');
+    await cp('data', data, { recursive: true });
+    const yaml = path.join(data, 'dispositif.yaml');
+    await writeFile(yaml, `${await readFile(yaml, 'utf8')}  - id: annexe-faute\n    modele: annexe-deploiement\n    deploiement: rentree-2019\n    deliberation: 2019-07-99\n  - id: annexe-date\n    modele: annexe-liste\n    au: 2020-13-01\n`);
+    const validate = await runCli(['validate', '--data', data]);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toContain('délibération "2019-07-99" inconnue');
+    expect(validate.stderr).toContain('date "2020-13-01" invalide');
+
+    const monthly = await runCli(['monthly', '--month', '2019-09', '--data', data, '--out', path.join(out, 'faulty-document-monthly')]);
+    expect(monthly.code, monthly.stderr).toBe(0);
+    expect(monthly.stderr).toContain('date "2020-13-01" invalide (attendu : une date du calendrier au format AAAA-MM-JJ, ex. 2019-07-15) — sans effet sur ce qui est demandé : le document « annexe-date » du catalogue, non demandé, n\'est pas produit');
+    expect(await readFile(path.join(out, 'faulty-document-monthly', 'rapport-mensuel-2019-09.html'), 'utf8')).toContain('53');
+
+    const all = await runCli(['render', '--data', data, '--out', path.join(out, 'faulty-document-all'), '--format', 'html']);
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain('Documents empêchés par ces erreurs : annexe-faute, annexe-date ; les autres ne dépendent pas de ce qui est en faute et peuvent être produits en les nommant : alses render annexe-deploiement-rentree-2019 annexe-liste-juillet-2019 note-presentation');
+
+    const one = await runCli(['render', 'annexe-liste-juillet-2019', '--data', data, '--out', path.join(out, 'faulty-document-one'), '--format', 'html']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(await readdir(path.join(out, 'faulty-document-one'))).toContain('annexe-liste-juillet-2019.html');
+
+    const faulty = await runCli(['render', 'annexe-date', '--data', data, '--out', path.join(out, 'faulty-document-date'), '--format', 'html']);
+    expect(faulty.code).toBe(1);
+    expect(faulty.stderr).toMatch(/erreur {2}date "2020-13-01" invalide/);
+    expect(faulty.stderr).toMatch(/avertissement {2}délibération "2019-07-99" inconnue/);
   });
 
   it('an error in dispositif.yaml hides no unknown modèle of the catalogue (regression: the modèle was reported only once the date was fixed)', async () => {

@@ -65,9 +65,11 @@ export interface LoadResult {
   /** The dispositif.yaml read, present with `dataset` or `scoped`. */
   readonly dispositif?: DispositifSource;
   /**
-   * When every error lies in some états or déploiements (their file, sheet or rows), and none in
-   * dispositif.yaml: the dataset without them, and those entries with their errors. A document
-   * that depends on none of them can still be rendered; `alses validate` still fails.
+   * When every error lies in some états or déploiements (their file, sheet or rows) or in some
+   * catalogue documents (their entry of dispositif.yaml), and none elsewhere in dispositif.yaml:
+   * the dataset without them, and those entries with their errors. A document that depends on
+   * none of them can still be rendered, and the monthly report produced; `alses validate` still
+   * fails.
    */
   readonly scoped?: { readonly dataset: Dataset; readonly faulty: readonly FaultyEntry[] };
   /** Errors and warnings, sorted by file, line, column. */
@@ -79,10 +81,13 @@ export interface LoadResult {
   readonly hashes: ReadonlyMap<string, string>;
 }
 
-/** An état (by date) or a déploiement (by id) whose own data has errors. */
+/**
+ * An état (by date), a déploiement (by id) whose own data has errors, or a catalogue document (by
+ * id) whose entry in dispositif.yaml has errors (it is left out of the catalogue).
+ */
 export interface FaultyEntry {
-  readonly kind: 'etat' | 'deploiement';
-  /** The état's date or the déploiement's id. */
+  readonly kind: 'etat' | 'deploiement' | 'document';
+  /** The état's date, the déploiement's id, or the document's id (`documents[i]` when it has none). */
   readonly key: string;
   /** Its errors (also in `LoadResult.diagnostics`). */
   readonly errors: readonly Diagnostic[];
@@ -259,11 +264,28 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   if (!yaml) return done();
 
   const parsed = dispositifSchema.safeParse(yaml.value, { reportInput: true });
-  if (!parsed.success) diagnostics.push(...zodIssuesToDiagnostics(parsed.error.issues, yaml, dispositifSchema));
+  /** The problems of each catalogue document (by index): they block only that document. */
+  const documentProblems = new Map<number, Diagnostic[]>();
+  const ownedByDocument = (i: number, found: readonly Diagnostic[]): void => void (found.length && documentProblems.set(i, [...(documentProblems.get(i) ?? []), ...found]));
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const found = zodIssuesToDiagnostics([issue], yaml, dispositifSchema);
+    diagnostics.push(...found);
+    const [list, index] = issue.path;
+    if (list === 'documents' && typeof index === 'number') ownedByDocument(index, found);
+  }
 
   // Cross-references are checked on whatever is readable, so that one bad entry hides nothing else.
   const raw = asRecord(yaml.value);
-  const { sigles } = checkCrossReferences(yaml, diagnostics);
+  const references = checkCrossReferences(yaml, diagnostics);
+  const { sigles } = references;
+  for (const [i, found] of references.documents) ownedByDocument(i, found);
+  // dispositif.yaml without its faulty catalogue documents, when they hold its only shape errors.
+  const withoutFaulty = <T extends { documents: unknown[] }>(value: T): T => ({ ...value, documents: value.documents.filter((_, i) => !documentProblems.has(i)) });
+  const data = parsed.success
+    ? withoutFaulty(parsed.data)
+    : parsed.error.issues.every((issue) => issue.path[0] === 'documents' && typeof issue.path[1] === 'number')
+      ? dispositifSchema.safeParse({ ...asRecord(yaml.value), documents: items(asRecord(yaml.value), 'documents').filter((_, i) => !documentProblems.has(i)) }).data
+      : undefined;
 
   // The table of every readable entry: a CSV file of the folder, or a sheet of the workbook (or,
   // over a data folder, the folder's CSV file when the workbook has no sheet for it).
@@ -371,29 +393,40 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     await checkUnlistedFiles(dir, new Set(named), diagnostics);
   }
 
-  const logoFile = parsed.success ? parsed.data.collectivite.logo : undefined;
+  const logoFile = data?.collectivite.logo;
   // The logo lies beside the dispositif.yaml that names it (for a workbook over a data folder
   // without one beside it: in that folder).
   const logo = logoFile === undefined ? undefined : await readLogo(path.dirname(yamlPath), logoFile, yaml.locate(['collectivite', 'logo']), diagnostics, readFile);
-  const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, added, readSha256: sha256(readYamlBytes), value: parsed.data };
-  if (!parsed.success) {
-    if (options.modeles) {
-      const modeles = options.modeles;
-      items(raw, 'documents').forEach((entry, i) => {
-        const { id, modele } = asRecord(entry) ?? {};
-        if (typeof modele === 'string' && !modeles.includes(modele)) diagnostics.push(unknownModele(modele, String(id ?? `documents[${i}]`), modeles, yaml.locate(['documents', i, 'modele'])));
-      });
-    }
-    return done();
+  // The modèle of a catalogue document the renderer will not see (the whole file or that document
+  // has another error) is checked here, so that one error hides no other.
+  const documentId = (i: number): string => {
+    const id = asRecord(items(raw, 'documents')[i])?.['id'];
+    return typeof id === 'string' ? id : `documents[${i}]`;
+  };
+  if (options.modeles) {
+    const modeles = options.modeles;
+    items(raw, 'documents').forEach((entry, i) => {
+      const modele = asRecord(entry)?.['modele'];
+      if ((data === undefined || documentProblems.has(i)) && typeof modele === 'string' && !modeles.includes(modele)) {
+        const problem = unknownModele(modele, documentId(i), modeles, yaml.locate(['documents', i, 'modele']));
+        diagnostics.push(problem);
+        ownedByDocument(i, [problem]);
+      }
+    });
   }
-  if (!hasErrors(diagnostics)) return done(buildDataset(parsed.data, readEtats, readDeploiements, logo), source as DispositifSource);
-  // Errors only in some états or déploiements: the dataset of the others (see `LoadResult.scoped`).
-  const faulty = owned.filter((o) => hasErrors(o.own)).map((o): FaultyEntry => ({ kind: o.kind, key: o.key, errors: o.own.filter((d) => d.severity === 'error') }));
+  if (!data) return done();
+  const source = { path: yamlPath, file: yamlFile, bytes: yamlBytes, added, readSha256: sha256(readYamlBytes), value: data };
+  if (!hasErrors(diagnostics)) return done(buildDataset(data, readEtats, readDeploiements, logo), source as DispositifSource);
+  // Errors only in some états, déploiements or catalogue documents: the dataset of the others (see `LoadResult.scoped`).
+  const faulty = [
+    ...owned.filter((o) => hasErrors(o.own)).map((o): FaultyEntry => ({ kind: o.kind, key: o.key, errors: o.own.filter((d) => d.severity === 'error') })),
+    ...[...documentProblems].sort(([a], [b]) => a - b).map(([i, found]): FaultyEntry => ({ kind: 'document', key: documentId(i), errors: found.filter((d) => d.severity === 'error') })).filter((f) => f.errors.length > 0),
+  ];
   const placed = new Set(faulty.flatMap((f) => f.errors));
   if (diagnostics.some((d) => d.severity === 'error' && !placed.has(d))) return done();
   const isFaulty = (kind: FaultyEntry['kind'], key: string): boolean => faulty.some((f) => f.kind === kind && f.key === key);
   const dataset = buildDataset(
-    parsed.data,
+    data,
     readEtats.filter((e) => !isFaulty('etat', e.date)),
     readDeploiements.filter((d) => !isFaulty('deploiement', d.id)),
     logo,

@@ -50,11 +50,20 @@ export interface Catalogue {
 }
 
 /**
- * The catalogue of a dataset, placed in its dispositif.yaml (given as loaded: file as shown, bytes).
+ * The catalogue of a dataset, placed in its dispositif.yaml (given as loaded: file as shown, bytes);
+ * without the entries left out for errors.
  */
 export function catalogueOf(dataset: Dataset, dispositif: { readonly file: string; readonly bytes: Uint8Array } | undefined): Catalogue {
   const yaml = dispositif ? readYaml(new TextDecoder().decode(dispositif.bytes), dispositif.file).yaml : undefined;
-  return { documents: dataset.documents, locate: (i, key) => yaml?.locate(['documents', i, key]) };
+  // The catalogue leaves out the entries with errors (`FaultyEntry` 'document'): an entry is
+  // placed by its id among the file's entries (the first of two with one id is the one kept).
+  const value = yaml?.value as { documents?: unknown } | undefined;
+  const ids = Array.isArray(value?.documents) ? value.documents.map((e: unknown) => (e !== null && typeof e === 'object' ? (e as { id?: unknown }).id : undefined)) : [];
+  const index = (i: number): number => {
+    const at = ids.indexOf(dataset.documents[i]?.id);
+    return at >= 0 ? at : i;
+  };
+  return { documents: dataset.documents, locate: (i, key) => yaml?.locate(['documents', index(i), key]) };
 }
 
 /** Output base name of a template rendered with command-line parameters, e.g. `annexe-liste-2020-09-30`. */

@@ -106,7 +106,10 @@ export async function loadInputs(
   // With the data loaded, the names resolve to templates now (an unknown name is a usage error);
   // otherwise only the names that are templates are loaded (the others may be catalogue ids: the
   // data's own errors are what to report then).
-  const wanted = names.length && data.dataset ? [...new Set(resolveRequests(catalogue, templateFiles, wantedSelection).map((r) => r.template))] : names;
+  // A catalogue document left out for errors in its entry is not resolved (`renderLoaded` reports it as blocked).
+  const faultyDocuments = new Set((loaded.scoped?.faulty ?? []).filter((f) => f.kind === 'document').map((f) => f.key));
+  const resolvable = names.filter((n) => !faultyDocuments.has(n));
+  const wanted = resolvable.length && data.dataset ? [...new Set(resolveRequests(catalogue, templateFiles, { ...wantedSelection, names: resolvable }).map((r) => r.template))] : names.length && data.dataset ? [] : names;
   const templates = await loadTemplates(templatesDir, names.length ? wanted.filter((t) => templateFiles.includes(t)) : []);
   return {
     ...(data.dataset ? { dataset: data.dataset } : {}),
@@ -187,7 +190,18 @@ export function renderLoaded(
   const selection: RenderSelection = isNames(selectionOrNames) ? { names: selectionOrNames } : selectionOrNames;
   const named = (selection.names ?? []).length > 0;
   const loaded = new Map(templates.templates.map((t) => [t.name, t]));
-  let requests = resolveRequests(inputs.catalogue, inputs.templateFiles, selection);
+  const documents: RenderedDocument[] = [];
+  const failures: Diagnostic[] = [];
+  const needed: FaultyEntry[] = [];
+  /** Requests not rendered because they read an état or déploiement with errors, or their catalogue entry has errors. */
+  const blocked: string[] = [];
+  // Catalogue documents left out for errors in their entry: blocked when asked for by name, or
+  // when the whole catalogue is.
+  const faultyDocuments = inputs.faulty.filter((f) => f.kind === 'document' && (!named || selection.names!.includes(f.key)));
+  needed.push(...faultyDocuments);
+  blocked.push(...faultyDocuments.map((f) => f.key));
+  const names = selection.names?.filter((n) => !blocked.includes(n));
+  let requests = named && names!.length === 0 ? [] : resolveRequests(inputs.catalogue, inputs.templateFiles, { ...selection, ...(named ? { names } : {}) });
   const plain = (name: string): boolean => {
     const t = loaded.get(name);
     return t !== undefined && t.frontMatter.kind === 'annexe' && t.frontMatter.parametres.length === 0;
@@ -197,11 +211,6 @@ export function renderLoaded(
     const used = new Set(requests.map((r) => r.template));
     requests = [...requests, ...inputs.templateFiles.filter((t) => !used.has(t) && plain(t) && !requests.some((r) => r.name === t)).map((t) => ({ name: t, template: t }))];
   }
-  const documents: RenderedDocument[] = [];
-  const failures: Diagnostic[] = [];
-  const needed: FaultyEntry[] = [];
-  /** Requests not rendered because they read an état or déploiement with errors. */
-  const blocked: string[] = [];
   for (const request of requests) {
     const template = loaded.get(request.template);
     if (!template) {

@@ -65,7 +65,7 @@ export async function renderDocuments(
     all.push({
       severity: 'warning',
       ruleId: 'render/scope',
-      message: `Documents empêchés par ces erreurs : ${blocked.join(', ')} ; les autres n'utilisent pas les fichiers en faute et peuvent être produits en les nommant : alses render ${others.join(' ')}`,
+      message: `Documents empêchés par ces erreurs : ${blocked.join(', ')} ; les autres ne dépendent pas de ce qui est en faute et peuvent être produits en les nommant : alses render ${others.join(' ')}`,
     });
   if (failures.length) {
     const files = [...new Set(failures.map((d) => d.place?.file ?? ''))].join(', ');

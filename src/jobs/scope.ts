@@ -34,17 +34,20 @@ export function mergeDependencies(...all: readonly Dependencies[]): Dependencies
   return { etats: new Set(all.flatMap((d) => [...d.etats])), deploiements: new Set(all.flatMap((d) => [...d.deploiements])) };
 }
 
-/** The faulty entries among a document's dependencies. */
+/** The faulty états and déploiements among a document's dependencies (a faulty catalogue document blocks only itself). */
 export const blocking = (faulty: readonly FaultyEntry[], deps: Dependencies): FaultyEntry[] =>
-  faulty.filter((f) => (f.kind === 'etat' ? deps.etats : deps.deploiements).has(f.key));
+  faulty.filter((f) => (f.kind === 'etat' ? deps.etats.has(f.key) : f.kind === 'deploiement' ? deps.deploiements.has(f.key) : false));
 
 /**
  * The load's diagnostics once the documents of a run are known: errors of faulty entries no
  * document depends on become warnings that say so; every other diagnostic is kept as it is.
  */
 export function scopeDiagnostics(diagnostics: readonly Diagnostic[], faulty: readonly FaultyEntry[], needed: readonly FaultyEntry[]): Diagnostic[] {
-  const spared = new Set(faulty.filter((f) => !needed.includes(f)).flatMap((f) => f.errors));
-  return diagnostics.map((d) =>
-    spared.has(d) ? { ...d, severity: 'warning', message: `${d.message} — sans effet sur les documents demandés, qui n'utilisent pas ce fichier ; « alses validate » le signale comme une erreur` } : d,
-  );
+  const spared = new Map(faulty.filter((f) => !needed.includes(f)).flatMap((f) => f.errors.map((d) => [d, f] as const)));
+  return diagnostics.map((d) => {
+    const entry = spared.get(d);
+    if (!entry) return d;
+    const why = entry.kind === 'document' ? `le document « ${entry.key} » du catalogue, non demandé, n'est pas produit` : "les documents demandés n'utilisent pas ce fichier";
+    return { ...d, severity: 'warning', message: `${d.message} — sans effet sur ce qui est demandé : ${why} ; « alses validate » le signale comme une erreur` };
+  });
 }

@@ -15,7 +15,9 @@ import { writerChecks } from './serialize.ts';
 export async function validateInputs(dataDir: string, templatesDir: string, options: DataOverlay = {}): Promise<{ dataset?: Dataset; diagnostics: Diagnostic[] }> {
   const inputs = await loadInputs(dataDir, templatesDir, {}, options);
   const { dataset, diagnostics } = inputs;
-  if (dataset && !hasErrors(diagnostics)) {
+  // With errors only in some états, déploiements or catalogue documents, the documents that do
+  // not depend on them are dry-run too: their problems come at once with the others.
+  if (dataset && (!hasErrors(diagnostics) || inputs.faulty.length > 0)) {
     const rendered = renderLoaded(inputs, {}, { everything: true });
     diagnostics.push(...rendered.diagnostics, ...rendered.failures, ...writerChecks(rendered.documents));
   }

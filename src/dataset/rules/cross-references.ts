@@ -12,11 +12,14 @@ import { foldForComparison, quote } from '../text.ts';
 export interface References {
   readonly deliberationIds: readonly string[];
   readonly sigles: readonly string[];
+  /** The problems of each catalogue document (`documents[i]`, by index): its own, which block only it. */
+  readonly documents: ReadonlyMap<number, readonly Diagnostic[]>;
 }
 
 /**
  * Checks the unique keys of every list and the deliberation ids cited; returns the readable
- * deliberation ids and sigles of structures porteuses.
+ * deliberation ids and sigles of structures porteuses, and which problems are a catalogue
+ * document's own.
  */
 export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]): References {
   const raw = asRecord(yaml.value);
@@ -25,7 +28,13 @@ export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]):
   checkUnique(yaml, raw, 'objectifs', 'id', 'objectif', diagnostics);
   checkUnique(yaml, raw, 'etats', 'date', 'état', diagnostics);
   const deploiementIds = checkUnique(yaml, raw, 'deploiements', 'id', 'déploiement', diagnostics);
-  checkUnique(yaml, raw, 'documents', 'id', 'document', diagnostics);
+  const documents = new Map<number, Diagnostic[]>();
+  const ownedBy = (i: number, found: readonly Diagnostic[]): void => void (found.length && documents.set(i, [...(documents.get(i) ?? []), ...found]));
+  const duplicates: Diagnostic[] = [];
+  checkUnique(yaml, raw, 'documents', 'id', 'document', duplicates);
+  diagnostics.push(...duplicates);
+  // `field` is « documents[i].id »: the later entry of two is the faulty one.
+  for (const d of duplicates) ownedBy(Number(/^documents\[(\d+)\]/.exec(d.field ?? '')?.[1]), [d]);
   const expected = `l'id d'une délibération de "deliberations" : ${deliberationIds.join(', ') || 'aucune déclarée'}`;
   const checkDeliberation = (id: unknown, at: YamlPath): void => {
     if (typeof id !== 'string' || deliberationIds.includes(id.trim())) return;
@@ -45,10 +54,12 @@ export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]):
   items(raw, 'deploiements').forEach((d, i) => checkDeliberation(asRecord(d)?.['deliberation'], ['deploiements', i, 'deliberation']));
   items(raw, 'documents').forEach((d, i) => {
     const doc = asRecord(d);
+    const before = diagnostics.length;
     checkDeliberation(doc?.['deliberation'], ['documents', i, 'deliberation']);
     checkCatalogueDeploiement(yaml, raw, doc, i, deploiementIds, diagnostics);
+    ownedBy(i, diagnostics.slice(before));
   });
-  return { deliberationIds, sigles };
+  return { deliberationIds, sigles, documents };
 }
 
 /**
