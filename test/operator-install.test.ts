@@ -55,6 +55,18 @@ describe.skipIf(!isRoot)('monthly job as an unprivileged account without HOME (s
     expect(line.durationMs).toBeGreaterThan(0);
   });
 
+  it('as a uid without an entry in /etc/passwd nor HOME (docker --user, runAsUser): the report is written (regression: exit 3, « uv_os_homedir returned ENOENT »)', async () => {
+    const uid = 54_321;
+    expect((await readFile('/etc/passwd', 'utf8')).split('\n').some((l) => l.split(':')[2] === String(uid))).toBe(false);
+    const out = path.join(base, 'out-sans-compte');
+    await mkdir(out);
+    await chown(out, uid, uid);
+    const launcher = ['setpriv', '--reuid', String(uid), '--regid', String(uid), '--clear-groups', 'env', '-u', 'HOME'];
+    const run = await spawnCli(['render', 'annexe-liste-juillet-2019', '--format', 'html', '--data', data, '--templates', templates, '--out', out], { cwd: '/', launcher });
+    expect(run.code, run.stderr).toBe(0);
+    expect(await readFile(path.join(out, 'annexe-liste-juillet-2019.html'), 'utf8')).toContain('Liste des ALSES');
+  });
+
   it('an output folder it cannot write: exit 3 at once with a French message, logged, no wait for the lock', async () => {
     const out = path.join(base, 'root-only', 'out');
     await mkdir(out);

@@ -28,6 +28,21 @@ export interface ProtectedFolder {
 }
 
 /**
+ * The user's home folder, links resolved; none for an account without one: no HOME and no
+ * entry in /etc/passwd (a uid given by `docker --user` or Kubernetes' `runAsUser`), where
+ * `os.homedir()` throws ENOENT.
+ */
+async function userHome(): Promise<string | undefined> {
+  let home: string;
+  try {
+    home = homedir();
+  } catch {
+    return undefined;
+  }
+  return resolveExisting(home);
+}
+
+/**
  * Refuses a folder to write into that is `/`, the user's home or a folder containing it, or one
  * of `protect` or a folder containing it (links resolved).
  * @param option the option that named it, e.g. `--out`, for the message.
@@ -35,11 +50,11 @@ export interface ProtectedFolder {
  */
 export async function checkWritableFolder(folder: string, option: string, protect: readonly ProtectedFolder[] = []): Promise<void> {
   const real = await resolveExisting(folder);
-  const home = await resolveExisting(homedir());
+  const home = await userHome();
   const why =
     real === path.parse(real).root
       ? "c'est la racine du système"
-      : containsOrIs(real, home)
+      : home !== undefined && containsOrIs(real, home)
         ? real === home
           ? "c'est votre dossier personnel"
           : 'il contient votre dossier personnel'
