@@ -195,6 +195,21 @@ describe('alses monthly --alerte: a failed run reaches the operator, once per mo
     expect((await lastLog(path.join(dir, 'locked.jsonl'))).alert).toMatchObject({ cause: 'locked', status: 'sent' });
   });
 
+  it('old data (exit 6): the alert says the report was produced and sent, and why (regression: « a échoué », « non envoyé : échec »)', async () => {
+    const out = path.join(dir, 'out-stale');
+    const before = smtp.received.length;
+    const run = await runCli(['monthly', '--month', '2022-01', '--out', out, '--destinataires', 'lecteur@x.fr', '--alerte', 'exploitant@x.fr', '--quiet', '--log', path.join(dir, 'stale.jsonl')]);
+    expect(run.code).toBe(6);
+    const arrived = smtp.received.slice(before);
+    expect(arrived.map((r) => r.to)).toEqual([['lecteur@x.fr'], ['exploitant@x.fr']]);
+    const alert = arrived[1]!.mail;
+    expect(alert.subject).toBe('Alerte ALSES — rapport mensuel de janvier 2022 : données périmées');
+    expect(alert.text).toContain('Le rapport mensuel ALSES de janvier 2022 est produit, mais ses données sont anciennes (code de sortie 6).');
+    expect(alert.text).toContain("Erreur : données anciennes : l'état ou le déploiement le plus récent date du 02/09/2019, plus de 12 mois avant la fin du mois du rapport ; le rapport est écrit et envoyé");
+    expect(alert.text).not.toContain('non envoyé');
+    expect(alert.text).not.toContain('a échoué');
+  });
+
   it('no alert when the run succeeds', async () => {
     const out = path.join(dir, 'out-ok');
     const before = smtp.received.length;

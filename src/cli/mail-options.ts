@@ -15,6 +15,7 @@ import { smtpTransmit, type Transmit } from '../mail/send.ts';
 import { parseAddresses, readAddressFile, readSmtpSettings, type Env, type SmtpSettings } from '../mail/settings.ts';
 import type { MonthlyLog, PublishedMonthly } from '../jobs/monthly.ts';
 import { nonEmptyPath } from './shared.ts';
+import { formatShortDate } from '../dates.ts';
 
 /** The e-mail options of `alses monthly`. */
 export interface MailArgs {
@@ -122,13 +123,23 @@ export class MonthlyMailing {
    * Ends the run: sends the failure alert when `exitCode` is not 0 and `--alerte` was given, and
    * returns the log fields (`mail`, `alert`). A failed alert is also said on stderr.
    * @param failure the error that ended the run, if any (its diagnostics go into the alert).
+   * @param stale for a report written from old data (exit 6): the date of the latest état or
+   *   déploiement and how many months before the report's month it is.
    */
-  async finish(month: string, exitCode: number, failure?: unknown): Promise<MailLogFields> {
+  async finish(month: string, exitCode: number, failure?: unknown, stale?: { readonly derniereDate: string; readonly mois: number }): Promise<MailLogFields> {
     const fields: { mail?: DeliveryLog[]; alert?: AlertLog } = this.deliveries.length ? { mail: this.deliveries } : {};
     const { settings, transmit } = this;
     if (exitCode === 0 || !this.alertTo.length || !settings || !transmit) return fields;
     const unsent = this.deliveries.find((d) => d.status === 'failed');
-    const error = failure instanceof Error ? failure.message : failure !== undefined ? String(failure) : `rapport ${ofMonth(unsent?.month ?? month)} non envoyé : ${unsent?.error ?? 'échec'}`;
+    const sent = this.deliveries.some((d) => d.status === 'sent' || d.status === 'already-sent');
+    const error =
+      failure instanceof Error
+        ? failure.message
+        : failure !== undefined
+          ? String(failure)
+          : unsent || !stale
+            ? `rapport ${ofMonth(unsent?.month ?? month)} non envoyé : ${unsent?.error ?? 'échec'}`
+            : `données anciennes : l'état ou le déploiement le plus récent date du ${formatShortDate(stale.derniereDate)}, plus de ${stale.mois} mois avant la fin du mois du rapport ; le rapport est écrit${sent ? ' et envoyé' : ''} (attendu : un état plus récent, voir « alses etat --au AAAA-MM-JJ »)`;
     fields.alert = await alertFailure({
       outDir: this.args.out,
       month,

@@ -172,7 +172,11 @@ export function alertMessage(input: AlertInput): MailMessage {
   const lines = [
     'Bonjour,',
     '',
-    `La production du rapport mensuel ALSES ${month} a échoué (${ALERT_CAUSES[input.cause]}, code de sortie ${input.exitCode}).`,
+    input.cause === 'stale'
+      ? `Le rapport mensuel ALSES ${month} est produit, mais ses données sont anciennes (code de sortie ${input.exitCode}).`
+      : input.cause === 'unsent'
+        ? `Le rapport mensuel ALSES ${month} est écrit, mais n'a pas été envoyé (code de sortie ${input.exitCode}).`
+        : `La production du rapport mensuel ALSES ${month} a échoué (${ALERT_CAUSES[input.cause]}, code de sortie ${input.exitCode}).`,
     '',
     `Machine : ${input.host}`,
     `Dossier de sortie : ${path.resolve(input.outDir)}`,

@@ -205,7 +205,7 @@ async function monthly(args: MonthlyArgs): Promise<void> {
       error: err instanceof AlsesError || err instanceof Error ? err.message : String(err),
     };
   }
-  log = { ...log, ...(await mailing.finish(month, Number(process.exitCode), failure)) };
+  log = { ...log, ...(await mailing.finish(month, Number(process.exitCode), failure, log.stale)) };
   await writeMonthlyLog({ time: new Date().toISOString(), ...log, durationMs: processDurationMs() }, args.log);
   if (process.exitCode === undefined) process.exitCode = EXIT_CODES.OUTPUT;
 }
