@@ -7,7 +7,7 @@
  *
  * Needs root (to switch account with setpriv) and `npm run build`; skipped otherwise, with the reason.
  */
-import { chmod, chown, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,29 @@ describe.skipIf(!isRoot)('monthly job as an unprivileged account without HOME (s
     const run = await spawnCli(['render', 'annexe-liste-juillet-2019', '--format', 'html', '--data', data, '--templates', templates, '--out', out], { cwd: '/', launcher });
     expect(run.code, run.stderr).toBe(0);
     expect(await readFile(path.join(out, 'annexe-liste-juillet-2019.html'), 'utf8')).toContain('Liste des ALSES');
+  });
+
+  it('in an output folder shared by two accounts (README: the job and the web page), a lock left by one killed is taken over by the other (regression: EACCES, exit 3)', async () => {
+    const out = path.join(base, 'out-partage');
+    await mkdir(out);
+    await chown(out, NOBODY, NOBODY);
+    await chmod(out, 0o2770);
+    // The job's account (umask 022, as cron runs it) is killed once it holds the lock.
+    const killed = await spawnCli(['monthly', '--month', '2019-09', '--data', data, '--templates', templates, '--out', out], {
+      cwd: '/',
+      launcher: ['setpriv', '--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', 'env', '-u', 'HOME', 'ALSES_TEST_FAULT=locked=kill', 'sh', '-c', 'umask 0022; exec "$0" "$@"'],
+    });
+    expect(killed.code).not.toBe(0);
+    expect((await readdir(out)).filter((n) => n.startsWith('.alses.lock'))).toEqual(['.alses.lock']);
+    // The web page's account: another uid in the folder's group, umask 0027.
+    const other = await spawnCli(['monthly', '--month', '2019-09', '--data', data, '--templates', templates, '--out', out, '--wait', '0'], {
+      cwd: '/',
+      launcher: ['setpriv', '--reuid', String(NOBODY - 1), '--regid', String(NOBODY), '--clear-groups', 'env', '-u', 'HOME', 'sh', '-c', 'umask 0027; exec "$0" "$@"'],
+    });
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).not.toContain('EACCES');
+    expect((await readdir(out)).filter((n) => n.startsWith('.alses.lock'))).toEqual([]);
+    expect(await readdir(out)).toContain('rapport-mensuel-2019-09.pdf');
   });
 
   it('an output folder it cannot write: exit 3 at once with a French message, logged, no wait for the lock', async () => {

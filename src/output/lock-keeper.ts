@@ -40,6 +40,11 @@ parentPort.on('message', async (m) => {
         const handle = await fs.open(temp, 'wx');
         try { await handle.writeFile(m.owner); await handle.sync(); } finally { await handle.close(); }
         await fs.rename(temp, ownerFile);
+        // The group of the output folder gets the same rights on the lock folder: in a folder
+        // shared by two accounts (the monthly job and the web page), either can then remove a
+        // lock the other left when killed (umask 022 made it 0755: EACCES for the other).
+        const parentMode = (await fs.stat(workerData.dir)).mode;
+        if ((parentMode & 0o020) !== 0) await fs.chmod(workerData.lockPath, (before.mode & 0o7777) | (parentMode & 0o070));
         await fs.utimes(workerData.lockPath, before.atime, before.mtime);
       } catch (err) {
         // The owner record could not be written (disk full…): the lock is given up, not left behind.

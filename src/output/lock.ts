@@ -220,7 +220,9 @@ async function takeOver(lockPath: string, owner: LockOwner | undefined): Promise
     await rename(aside, lockPath).catch(() => undefined);
     return false;
   }
-  await rm(aside, { recursive: true, force: true });
+  // The lock is free once renamed aside; a folder left by another account that this one may not
+  // empty (made before locks were shared with the folder's group) stays aside, harmless.
+  await rm(aside, { recursive: true, force: true }).catch(() => undefined);
   return true;
 }
 
