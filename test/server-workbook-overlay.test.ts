@@ -95,7 +95,10 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(text).toContain('4,5 ETP dans 5 collèges');
     expect(text).toContain('TOURCOING Roger Salengro REP 0,5');
 
-    const save = await app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie } });
+    // The page's save form carries the fingerprint of data/ its preview was made from.
+    const shown = /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(home.body)?.[1];
+    expect(shown).toBeDefined();
+    const save = await app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `donnees=${shown}` });
     expect(save.statusCode).toBe(303);
     // dispositif.yaml replaced: its previous version kept, in a folder the notice names.
     const location = String(save.headers.location);
@@ -113,6 +116,43 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toContain('numero: DL-2020-123');
     // data/'s own files are kept.
     expect(await readFile(path.join(data, 'etats/2019-07-15.csv'))).toEqual(await readFile('data/etats/2019-07-15.csv'));
+  }, 120_000);
+
+  it('two sessions: the second « Enregistrer » after the first refuses to write a plan it did not show, then shows the new one (regression: it overwrote the first save silently)', async () => {
+    const session = async (name: string, etp: number) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(xlsx);
+      wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = etp;
+      const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name, bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
+      const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+      const page = async () => {
+        const home = await app.inject({ url: '/', headers: { cookie } });
+        return { body: home.body, shown: /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(home.body)?.[1] ?? '' };
+      };
+      const save = (shown: string) => app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `donnees=${shown}` });
+      return { page, save };
+    };
+    const first = await session('premier.xlsx', 1);
+    const second = await session('second.xlsx', 0.25);
+    const seenByFirst = await first.page();
+    const seenBySecond = await second.page();
+    expect(seenBySecond.body).toContain('  ~ TOURCOING — Roger Salengro : ETP « 0,5 » → « 0,25 »');
+    expect((await first.save(seenByFirst.shown)).statusCode).toBe(303);
+    const csv = path.join(data, 'deploiements/rentree-2020.csv');
+    const afterFirst = await readFile(csv, 'utf8');
+    expect(afterFirst).toContain('TOURCOING;Roger Salengro;REP;1\n');
+
+    const refused = await second.save(seenBySecond.shown);
+    expect(refused.statusCode).toBe(409);
+    const text = refused.body.replace(/&#39;/g, "'");
+    expect(text).toContain("Rien n'a été écrit : ");
+    expect(text).toContain("a changé depuis l'affichage de cette page (un autre enregistrement, une commande). Vérifiez ci-dessous ce que l'enregistrement écrira maintenant, puis enregistrez de nouveau.");
+    // The new plan, against what the first session saved.
+    expect(refused.body).toContain('  ~ TOURCOING — Roger Salengro : ETP « 1 » → « 0,25 »');
+    expect(await readFile(csv, 'utf8')).toBe(afterFirst);
+    const seenAgain = await second.page();
+    expect((await second.save(seenAgain.shown)).statusCode).toBe(303);
+    expect(await readFile(csv, 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,25\n');
   }, 120_000);
 
   it('a faulty row of that workbook: the problem at its sheet and cell, counted in French', async () => {

@@ -138,6 +138,15 @@ export class ServerContext {
     return `${key}|${await fingerprint(uploaded ? [templatesDir] : [dataDir, templatesDir])}`;
   }
 
+  /**
+   * A fingerprint of data/ (its files' paths, sizes and modification times): the page sends it
+   * with « Enregistrer dans les données », which refuses to write when data/ changed since the
+   * page showed what it would write.
+   */
+  dataFingerprint(): Promise<string> {
+    return fingerprint([this.options.dataDir]);
+  }
+
   /** The validation state of a request's data, computed once per content. */
   async stateOf(request: FastifyRequest): Promise<DataState> {
     const { source, uploaded } = this.sourceOf(request);

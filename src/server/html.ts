@@ -128,6 +128,8 @@ export interface HomeModel {
   readonly today: string;
   /** For valid uploaded data: what « Enregistrer dans les données » would write, one line each (`saveChanges`). */
   readonly changes?: readonly string[];
+  /** The fingerprint of data/ when `changes` were worked out, sent back by the save form (`ServerContext.dataFingerprint`). */
+  readonly dataFingerprint?: string;
   readonly notice?: Notice;
   /** Largest upload, in bytes. */
   readonly uploadLimit: number;
@@ -195,7 +197,7 @@ ${
 <pre class="changements">${m.changes.join('\n')}</pre>
 <p>(« + » collèges ajoutés, « − » retirés, « ~ » modifiés ; un nouvel état est comparé à l'état calculé à sa date.)</p>`
           : ''
-      }<form method="post" action="/donnees/enregistrer"><p><button type="submit">Enregistrer dans les données</button> <span>écrit <code>dispositif.yaml</code> et les fichiers CSV dans <code>data/</code>, comme <code>alses import</code>.</span></p></form>`
+      }<form method="post" action="/donnees/enregistrer"><input type="hidden" name="donnees" value="${m.dataFingerprint ?? ''}"><p><button type="submit">Enregistrer dans les données</button> <span>écrit <code>dispositif.yaml</code> et les fichiers CSV dans <code>data/</code>, comme <code>alses import</code>.</span></p></form>`
     : html`<p>Corrigez les erreurs pour pouvoir enregistrer ces données dans <code>data/</code>.</p>`
 }
 <form method="post" action="/donnees/abandonner"><p><button type="submit" class="secondaire">Revenir aux données de data/</button></p></form>

@@ -36,9 +36,11 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     }
     // What « Enregistrer dans les données » would write, for valid data uploaded here (as
     // `alses import` shows it); not shown when it cannot be worked out (a limit of the pool…).
+    const dataFingerprint = ws && state?.valide ? await ctx.dataFingerprint() : undefined;
     const changes = state?.valide ? await ctx.changesOf(request).catch(() => undefined) : undefined;
     const page = homePage({
       ...(changes ? { changes } : {}),
+      ...(dataFingerprint ? { dataFingerprint } : {}),
       dataLabel: ws ? `Données déposées sur cette page : ${ws.label}` : `Données du dossier ${dataDir}/`,
       workspace: ws !== undefined,
       ...(state ? { state } : {}),
@@ -111,6 +113,16 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
   app.post('/donnees/enregistrer', async (request, reply) => {
     const ws = ctx.workspaceOf(request);
     if (!ws) return home(request, reply, { kind: 'echec', text: 'Aucune donnée déposée à enregistrer : déposez d\'abord un classeur.' }, 400);
+    // What the page showed is what is written: data/ changed since (another session saved, a
+    // command wrote) means another plan, shown again rather than written unseen.
+    const shown = (request.body as Record<string, unknown> | undefined)?.['donnees'];
+    if (shown !== (await ctx.dataFingerprint()))
+      return home(
+        request,
+        reply,
+        { kind: 'echec', text: `Rien n'a été écrit : ${dataDir}/ a changé depuis l'affichage de cette page (un autre enregistrement, une commande). Vérifiez ci-dessous ce que l'enregistrement écrira maintenant, puis enregistrez de nouveau.` },
+        409,
+      );
     const result = await ctx.run({ kind: 'save', source: ws.source, dataDir }, true);
     if (result.diagnostics.some((d) => d.severity === 'error')) return home(request, reply, { kind: 'echec', text: 'Rien n\'a été écrit : les données ont des erreurs.' }, 422);
     await ctx.workspaces.drop(ws.id);
