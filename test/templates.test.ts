@@ -145,13 +145,14 @@ describe('more template mistakes caught', () => {
 });
 
 describe('values are always escaped', () => {
-  it('{{__proto__}} and {{lookup this "constructor"}} are errors, not empty values (issue 12)', async () => {
-    for (const expression of ['{{__proto__}}', '{{lookup this "constructor"}}']) {
+  it('{{__proto__}}, {{lookup this "constructor"}}, {{hasOwnProperty}} are errors, not empty values nor an English warning (issue 12; hostile trial: hasOwnProperty)', async () => {
+    for (const expression of ['{{__proto__}}', '{{lookup this "constructor"}}', '{{hasOwnProperty}}', '{{etat.toString}}']) {
       const folder = await templatesWith(`proto-${expression.length}`, `${FRONT}<p>${expression}</p>\n`);
       const run = await runCli(['validate', '--templates', folder]);
       expect(run.code, expression).toBe(1);
       expect(run.stderr).toContain(`Expression « ${expression} »`);
       expect(run.stderr).toContain('template/prototype');
+      expect(run.stderr).not.toContain('Access has been denied');
     }
   });
 

@@ -60,11 +60,12 @@ function maskMustaches(program: hbs.AST.Program, source: string): string {
 }
 
 /**
- * Names of JavaScript object internals a template must not reach: Handlebars hides them (its
- * prototype access control) and prints nothing, so a template naming one would silently print an
- * empty value; it is an error instead (issue 12).
+ * Names of JavaScript object internals a template must not reach (`prototype` and every property
+ * of `Object.prototype`: `__proto__`, `constructor`, `hasOwnProperty`, `toString`…): Handlebars
+ * hides them (its prototype access control) and prints nothing but an English warning, so a
+ * template naming one would silently print an empty value; it is an error instead (issue 12).
  */
-const PROTOTYPE_NAMES = /\{\{[^}]*?\b(__proto__|constructor|prototype|__defineGetter__|__defineSetter__|__lookupGetter__|__lookupSetter__)\b[^}]*\}\}/g;
+const PROTOTYPE_NAMES = new RegExp(`\\{\\{[^}]*?\\b(${[...new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype)])].join('|')})\\b[^}]*\\}\\}`, 'g');
 
 /** `template/prototype`: every expression of `source` naming an object internal. */
 export function prototypeProblems(file: string, source: string, lineOffset: number): Diagnostic[] {
