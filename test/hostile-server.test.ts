@@ -5,6 +5,7 @@
  * — never a 500, never the framework's English.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -86,5 +87,36 @@ describe('what the framework refuses is said in French (regression: its English 
     const res = await app.inject({ method: 'POST', url: '/api/validation', payload: JSON.stringify({ mois: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(413);
     expect(res.json().erreur).toBe("Requête trop volumineuse (au plus 64\u00a0Kio ; un envoi de fichiers se fait en multipart/form-data, jusqu'à 256\u00a0Kio)");
+  });
+});
+
+/** The English of Fastify's default answers to a client error. */
+const ENGLISH_BODY = /Request Header Fields Too Large"|Client Error|"statusCode"/;
+
+describe('requests the HTTP parser refuses before any route are answered in French (hostile trial: English JSON)', () => {
+  it('headers over 16 KiB: 431; a Content-Length that is no number: 400; both an HTML page in French', async () => {
+    const server = await buildServer({ dataDir: 'data', templatesDir: 'templates', outDir: path.join(tmp, 'out-client'), limits: { timeoutMs: 60_000, maxMemoryMb: 512, threads: 1 } });
+    try {
+      await server.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = server.server.address() as AddressInfo;
+      const raw = (request: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+          let answer = '';
+          socket.on('data', (d: Buffer) => (answer += d.toString('utf8')));
+          socket.on('end', () => resolve(answer));
+          socket.on('error', reject);
+        });
+      const long = await raw(`GET /?${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(long.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+      expect(long).toContain('Adresse ou en-têtes trop longs, plus de 16 Kio');
+      expect(long).not.toMatch(ENGLISH_BODY);
+      const bad = await raw('POST /api/validation HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n');
+      expect(bad.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+      expect(bad).toContain('Requête HTTP mal formée');
+      expect(bad).not.toMatch(ENGLISH_BODY);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ import type { Credentials } from './auth.ts';
 import { ServerContext } from './context.ts';
 import { pageRoutes } from './page.ts';
 import { DEFAULT_LIMITS, WorkerPool, type PoolLimits } from './pool.ts';
-import { BODY_LIMIT, frameworkErrors, handleProblems } from './problems.ts';
+import { BODY_LIMIT, clientErrors, frameworkErrors, handleProblems } from './problems.ts';
 import { sweepAbandonedWorkspaces, Workspaces } from './workspace.ts';
 
 /** Options of the web server. */
@@ -67,6 +67,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
     frameworkErrors: frameworkErrors(uploadLimit),
+    clientErrorHandler: clientErrors,
     requestTimeout: deadlines.requestMs,
     // Node checks both deadlines every `connectionsCheckingInterval` (30 s by default): twice as often as the shorter one, at most.
     http: { headersTimeout: deadlines.headersMs, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(deadlines.headersMs / 2))) },

@@ -106,6 +106,24 @@ export function frameworkErrors(uploadLimit: number) {
 }
 
 /**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses before any route (headers
+ * or address over 16 KiB, a malformed request line or `Content-Length`, a request that took too
+ * long to arrive) answered in French on the raw socket, as a small HTML page — Fastify's default
+ * answers English JSON (« Request Header Fields Too Large », « Client Error »).
+ */
+export function clientErrors(err: Error & { code?: string }, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const [status, reason, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', "Requête trop lente à arriver : la connexion est fermée (attendu : une requête complète en moins d'une minute)"]
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'Adresse ou en-têtes trop longs, plus de 16 Kio (attendu : une adresse de la page, ex. /documents/annexe-liste)']
+        : [400, 'Bad Request', 'Requête HTTP mal formée (ligne de requête, en-tête ou longueur du corps illisible)'];
+  const body = Buffer.from(errorPage('Échec', message), 'utf8');
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.toString('utf8')}`);
+}
+
+/**
  * Sets the error and not-found handlers: known failures get their status (see `app.ts`), anything
  * else is logged and answered 500 without its details.
  */
