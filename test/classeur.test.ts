@@ -126,6 +126,25 @@ describe('alses classeur', () => {
     expect(run.stderr).not.toContain('fichier CSV existant');
   });
 
+  it('a hidden sheet named like an état is an error, and two sheets for one état are reported once (hostile trial: the hidden état was dropped with exit 0; the right sheet was called « commence comme celui d\'un état »)', async () => {
+    const target = await freshData('feuilles');
+    const file = path.join(work, 'feuilles.xlsx');
+    expect((await runCli(['classeur', '--data', target, '--au', '2020-07-15', '--vers', file])).code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const hidden = wb.addWorksheet('État 2021-07-15', { state: 'hidden' });
+    hidden.addRows([['Commune', 'Collège', 'Structure porteuse', 'ETP'], ['ANZIN', 'Jules Ferry', 'CAPEP', 1]]);
+    const copy = wb.addWorksheet('2020-07-15');
+    copy.addRows([['Commune', 'Collège', 'Structure porteuse', 'ETP'], ['ANZIN', 'Jules Ferry', 'CAPEP', 1]]);
+    await wb.xlsx.writeFile(file);
+    const run = await runCli(['validate', '--data', target, '--classeur', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/État 2021-07-15!A1 {2}erreur {2}feuille masquée "État 2021-07-15" non lue : son nom est celui d'un tableau d'état ou de déploiement/);
+    expect(run.stderr).toMatch(/erreur {2}deux feuilles pour le tableau de l'état du 15\/07\/2020 : "État 2020-07-15" et "2020-07-15"/);
+    expect(run.stderr).not.toContain("commence comme celui d'un état");
+    expect(run.stderr).not.toContain('ne correspond à aucun état');
+  });
+
   it('refuses a date before the first état, or a file that is not .xlsx, and writes nothing', async () => {
     const early = path.join(work, 'tot.xlsx');
     const run = await runCli(['classeur', '--data', data, '--au', '2018-01-01', '--vers', early]);

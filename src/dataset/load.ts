@@ -295,7 +295,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
     let file: string;
     let sheetName: string | undefined;
     const sheetProblems: Diagnostic[] = [];
-    const sheet = workbook ? findSheet(workbook, kind, entry, yaml.locate(at), sheetProblems) : undefined;
+    const sheet = workbook ? findSheet(workbook, kind, entry, yaml.locate(at), sheetProblems, usedSheets) : undefined;
     const fromBase = workbook !== undefined && !sheet && base !== undefined && sheetProblems.every((d) => d.ruleId === 'xlsx/missing-sheet');
     if (workbookPath && !fromBase) {
       diagnostics.push(...sheetProblems);

@@ -38,10 +38,14 @@ function sheetNamesFor(kind: AffectationFileKind, entry: TableEntry): { folded: 
 /**
  * The visible sheet holding an entry's table. Errors: none (`xlsx/missing-sheet`, placed on the
  * entry in dispositif.yaml), only a hidden one (`xlsx/hidden-sheet`), two (`xlsx/sheet-duplicate`).
+ * @param claimed receives every sheet named for the entry, read or reported.
  */
-export function findSheet(workbook: Workbook, kind: AffectationFileKind, entry: TableEntry, at: Place, diagnostics: Diagnostic[]): Sheet | undefined {
+export function findSheet(workbook: Workbook, kind: AffectationFileKind, entry: TableEntry, at: Place, diagnostics: Diagnostic[], claimed?: Set<Sheet>): Sheet | undefined {
   const { folded, shown: names } = sheetNamesFor(kind, entry);
   const matches = workbook.sheets.filter((s) => folded.has(foldForComparison(s.name)));
+  // Every sheet named for this entry is accounted for here (read, or reported as duplicate or
+  // hidden): `checkOtherSheets` does not report it again as another sheet.
+  for (const sheet of matches) claimed?.add(sheet);
   const visible = matches.filter((s) => s.visibility === 'visible');
   const what = kind === 'etat' ? `de l'état du ${formatShortDate(entry.date!)}` : `du déploiement ${quote(entry.id)}`;
   const expected = `une feuille visible nommée ${names.map(quote).join(' ou ')}`;
@@ -85,7 +89,7 @@ export function findSheet(workbook: Workbook, kind: AffectationFileKind, entry: 
 
 /**
  * Sheets that hold no table of dispositif.yaml: a hidden one with content is ignored with a
- * `xlsx/hidden-sheet` warning, a visible one with content with `xlsx/unused-sheet` — or
+ * `xlsx/hidden-sheet` warning (an error when it is named like an état's or a déploiement's), a visible one with content with `xlsx/unused-sheet` — or
  * `xlsx/sheet-name` (error) when its name is an état's with a date that does not exist, or
  * begins like an état's or a déploiement's sheet without being one (its content would be lost).
  */
@@ -93,16 +97,21 @@ export function checkOtherSheets(workbook: Workbook, used: ReadonlySet<Sheet>, d
   for (const sheet of workbook.sheets) {
     if (used.has(sheet) || sheet.filledCells === 0) continue;
     const place: Place = { file: workbook.file, sheet: sheet.name, cell: 'A1' };
+    const date = /^(?:[ée]tat\s+)?(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})$/iu.exec(sheet.name.trim())?.[1];
     if (sheet.visibility !== 'visible') {
+      // Hidden, but named like an état's or a déploiement's sheet (a new état hidden by mistake):
+      // its table would be left out without a word.
+      const named = date !== undefined || /^(?:[ée]tat|d[ée]ploiement)\b/iu.test(sheet.name.trim());
       diagnostics.push({
-        severity: 'warning',
+        severity: named ? 'error' : 'warning',
         ruleId: 'xlsx/hidden-sheet',
-        message: `feuille masquée ${quote(sheet.name)} ignorée (attendu : les tableaux des états et déploiements de ${DISPOSITIF_FILE} dans des feuilles visibles)`,
+        message: named
+          ? `feuille masquée ${quote(sheet.name)} non lue : son nom est celui d'un tableau d'état ou de déploiement (attendu : une feuille visible ; dans Excel, clic droit sur un onglet puis « Afficher », ou supprimez-la)`
+          : `feuille masquée ${quote(sheet.name)} ignorée (attendu : les tableaux des états et déploiements de ${DISPOSITIF_FILE} dans des feuilles visibles)`,
         place,
       });
       continue;
     }
-    const date = /^(?:[ée]tat\s+)?(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})$/iu.exec(sheet.name.trim())?.[1];
     if (date !== undefined && !isIsoDate(date)) {
       diagnostics.push({
         severity: 'error',
