@@ -98,6 +98,20 @@ describe('alses render on invalid data', () => {
     expect(faulty.stderr).toMatch(/avertissement {2}délibération "2019-07-99" inconnue/);
   });
 
+  it('a déploiement whose effet date is wrong: the errors of its table come at once (hostile trial: only once the date was fixed)', async () => {
+    const data = path.join(out, 'effet-and-rows');
+    await cp('data', data, { recursive: true });
+    const yaml = path.join(data, 'dispositif.yaml');
+    await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('    effet: 2019-09-02', '    effet: 2019-09-31'));
+    const csv = path.join(data, 'deploiements/rentree-2019.csv');
+    await writeFile(csv, (await readFile(csv, 'utf8')).replace('CAUDRY;Jacques Prévert;REP;1', 'CAUDRY;Jacques Prévert;REP;0'));
+    const run = await runCli(['validate', '--data', data]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('date "2019-09-31" invalide');
+    expect(run.stderr).toMatch(/rentree-2019\.csv:2:\d+ {2}erreur {2}ETP "0" hors limites/);
+    expect(run.stderr).toContain('2 erreurs');
+  });
+
   it('an error in dispositif.yaml hides no unknown modèle of the catalogue (regression: the modèle was reported only once the date was fixed)', async () => {
     const data = path.join(out, 'hidden-modele');
     await cp('data', data, { recursive: true });

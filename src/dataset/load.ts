@@ -31,7 +31,7 @@ import { checkOtherSheets, findSheet, sortPlaces } from './rules/sheets.ts';
 import type { TableEntry } from './rules/sheets.ts';
 import { readLogo } from './rules/logo.ts';
 import { checkSpellings } from './rules/spelling.ts';
-import { deploiementEntrySchema, DISPOSITIF_FILE, dispositifSchema, etatEntrySchema } from './schema.ts';
+import { deploiementEntrySchema, DISPOSITIF_FILE, dispositifSchema, etatEntrySchema, isIdentifier } from './schema.ts';
 import type { DispositifFile } from './schema.ts';
 import { quote } from './text.ts';
 import { sha256 } from '../output/manifest.ts';
@@ -361,7 +361,13 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   const deploiements = await Promise.all(
     items(raw, 'deploiements').map(async (entry, i) => {
       const d = deploiementEntrySchema.safeParse(entry);
-      return d.success ? { ...(await readEntry('deploiement', 'deploiements', i, d.data, d.data.id)), effetPlace: yaml.locate(['deploiements', i, 'effet']) } : undefined;
+      if (d.success) return { ...(await readEntry('deploiement', 'deploiements', i, d.data, d.data.id)), effetPlace: yaml.locate(['deploiements', i, 'effet']) };
+      // An entry with an error elsewhere (its effet date…): its table is read all the same, so
+      // that its own problems come with the entry's, not once the date is fixed. Not used further.
+      const { id, fichier, libelle } = asRecord(entry) ?? {};
+      if (typeof id === 'string' && isIdentifier(id) && typeof fichier === 'string')
+        await readEntry('deploiement', 'deploiements', i, { id, fichier, libelle: typeof libelle === 'string' ? libelle : id }, id);
+      return undefined;
     }),
   );
   progress.stop();
