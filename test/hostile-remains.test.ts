@@ -264,3 +264,24 @@ describe('the uploads of a web server killed with kill -9', () => {
     expect((await readdir(tmp)).filter((n) => n.startsWith('alses-serve-'))).toEqual(['alses-serve-vivant']);
   });
 });
+
+describe('a log on a full disk', () => {
+  it.skipIf(!canMountTmpfs())('monthly: the report is written, the line goes to stderr, exit 3 (hostile trial: exit 0, the operator\'s record lost without a sign)', async () => {
+    const small = path.join(path.dirname(out), 'journal-plein');
+    await mkdir(small);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
+    try {
+      const log = path.join(small, 'mensuel.jsonl');
+      await writeFile(log, '');
+      await writeFile(path.join(small, 'plein'), new Uint8Array(64 * 1024)).catch(() => undefined);
+      const reports = path.join(path.dirname(out), 'rapports-journal-plein');
+      const run = await runCli(['monthly', '--month', '2019-09', '--out', reports, '--log', log]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain(`alses : journal « ${log} » impossible à écrire (disque plein (ENOSPC)) ; la ligne de journal suit.`);
+      expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!)).toMatchObject({ month: '2019-09', status: 'written' });
+      expect(await readdir(reports)).toContain('rapport-mensuel-2019-09.pdf');
+    } finally {
+      execFileSync('umount', [small]);
+    }
+  });
+});

@@ -69,12 +69,13 @@ const logReason = (err: unknown): string => (err instanceof LogFileRefused ? err
  * Writes the run's JSON log line: appended to `logFile` (its folder created if needed; a regular
  * file only, see `openLogFile`), or on stderr. When the log file cannot be written, the line goes
  * to stderr with a French warning, so it is never lost silently.
+ * @returns whether the line reached its place (false: the log file could not be written).
  */
-export async function writeMonthlyLog(line: MonthlyLog, logFile?: string): Promise<void> {
+export async function writeMonthlyLog(line: MonthlyLog, logFile?: string): Promise<boolean> {
   const json = JSON.stringify(line) + '\n';
   if (!logFile) {
     process.stderr.write(json);
-    return;
+    return true;
   }
   try {
     const handle = await openLogFile(logFile);
@@ -85,7 +86,9 @@ export async function writeMonthlyLog(line: MonthlyLog, logFile?: string): Promi
     }
   } catch (err) {
     process.stderr.write(`alses : journal « ${logFile} » impossible à écrire (${logReason(err)}) ; la ligne de journal suit.\n${json}`);
+    return false;
   }
+  return true;
 }
 
 /**
@@ -206,6 +209,9 @@ async function monthly(args: MonthlyArgs): Promise<void> {
     };
   }
   log = { ...log, ...(await mailing.finish(month, Number(process.exitCode), failure, log.stale)) };
-  await writeMonthlyLog({ time: new Date().toISOString(), ...log, durationMs: processDurationMs() }, args.log);
+  const logged = await writeMonthlyLog({ time: new Date().toISOString(), ...log, durationMs: processDurationMs() }, args.log);
+  // A log the job could open but not write (disk full): the operator's record is missing, which
+  // exit 3 makes seen (cron mails it), as a log it cannot open does before the run.
+  if (!logged && process.exitCode === 0) process.exitCode = EXIT_CODES.OUTPUT;
   if (process.exitCode === undefined) process.exitCode = EXIT_CODES.OUTPUT;
 }
