@@ -150,6 +150,11 @@ describe('usage errors', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Format « odt » inconnu (attendu : pdf, docx, html');
   });
+  it('--wait given twice is a usage error that says so (hostile trial: « Attente « 600,0 » invalide »)', async () => {
+    const run = await runCli(['render', '--wait', '600', '--wait', '0', '--out', path.join(out, 'wait-twice')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--wait donné 2 fois (600, 0) : attendu une seule fois, ex. --wait 600');
+  });
   it('an unknown command or option is exit 2', async () => {
     expect((await runCli(['imprimer'])).code).toBe(2);
     expect((await runCli(['render', '--couleur'])).code).toBe(2);

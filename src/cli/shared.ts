@@ -63,6 +63,8 @@ export function waitOption(defaultSeconds: number, describe: string) {
     describe,
     requiresArg: true,
     coerce: (v: unknown): number => {
+      // yargs gives an option given twice as a list: say so, not « 600,0 ».
+      if (Array.isArray(v)) throw new AlsesError('USAGE', `--wait donné ${v.length} fois (${v.join(', ')}) : attendu une seule fois, ex. --wait 600`);
       const n = Number(v);
       if (String(v).trim() === '' || !Number.isFinite(n) || n < 0 || n > MAX_WAIT_SECONDS)
         throw new AlsesError('USAGE', `Attente « ${String(v)} » invalide (attendu : un nombre de secondes entre 0 et ${MAX_WAIT_SECONDS}, ex. --wait 600)`);
