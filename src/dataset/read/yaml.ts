@@ -50,7 +50,8 @@ const YAML_ERRORS_FR: Partial<Record<ErrorCode, string>> = {
   MULTIPLE_ANCHORS: 'plusieurs ancres "&" sur la même valeur',
   MULTIPLE_TAGS: 'plusieurs étiquettes "!" sur la même valeur',
   NON_STRING_KEY: 'clé qui n\'est pas un texte',
-  RESOURCE_EXHAUSTION: 'alias "*" trop nombreux (expansion exponentielle)',
+  // `yaml` reports so a stack overflow while composing a collection: values nested too deep.
+  RESOURCE_EXHAUSTION: 'listes ou clés imbriquées trop profondément pour être lues',
 };
 
 /**
@@ -91,7 +92,9 @@ export function parseYamlChecked(
     return { doc: new Document(), diagnostics: [{ severity: 'error', ruleId: ruleFor.syntax, message: `syntaxe YAML : ${message}`, place: at(control.index) }] };
   }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems = [...doc.errors, ...doc.warnings];
+  // A nesting too deep is reported at each level the overflow unwinds: once, at the outermost.
+  const overflows = doc.errors.filter((e) => e.code === 'RESOURCE_EXHAUSTION').sort((a, b) => a.pos[0] - b.pos[0]);
+  const problems = [...doc.errors, ...doc.warnings].filter((e) => e.code !== 'RESOURCE_EXHAUSTION' || e === overflows[0]);
   const diagnostics: Diagnostic[] = problems.map((e) => {
     if (e.code === 'TAG_RESOLVE_FAILED') {
       const tag = /^!\S*/.exec(text.slice(e.pos[0]))?.[0] ?? /tag: ?(\S+)/.exec(e.message)?.[1] ?? '!';
@@ -105,7 +108,14 @@ export function parseYamlChecked(
     }
     // An unclosed quote is reported by `yaml` where the file ends; point at the opening quote.
     const opening = e.code === 'MISSING_CHAR' ? openQuoteBefore(doc, e.pos[0]) : undefined;
-    const what = opening !== undefined ? 'guillemet ouvert ici et jamais fermé' : (YAML_ERRORS_FR[e.code] ?? `construction YAML inattendue (${e.code})`);
+    // The key as written, up to its « : » (`yaml` places the error on its first character).
+    const key = e.code === 'DUPLICATE_KEY' ? (/^([^:\n]+?)\s*:/.exec(text.slice(e.pos[0]))?.[1]?.trim() ?? '') : '';
+    const what =
+      opening !== undefined
+        ? 'guillemet ouvert ici et jamais fermé'
+        : key !== '' && key.length <= 80
+          ? `clé « ${key} » en double`
+          : (YAML_ERRORS_FR[e.code] ?? `construction YAML inattendue (${e.code})`);
     return { severity: 'error' as const, ruleId: ruleFor.syntax, message: `syntaxe YAML : ${what} (attendu : ${EXPECTED_YAML})`, place: at(opening ?? e.pos[0]) };
   });
   if (doc.errors.length > 0) return { doc, diagnostics };
@@ -119,12 +129,16 @@ export function parseYamlChecked(
       },
     });
     const bomb = err instanceof Error && /alias count/i.test(err.message);
+    // No alias at all: values nested too deep to be converted (« [[[[…]]]] » a thousand times).
+    const deep = first === undefined && err instanceof RangeError;
     diagnostics.push({
       severity: 'error',
-      ruleId: ruleFor.alias,
-      message: bomb
-        ? `alias YAML "*" trop nombreux : leur expansion dépasse ${MAX_YAML_ALIASES} valeurs (attendu : des valeurs écrites sans alias ; un fichier ainsi construit est une attaque par expansion)`
-        : `alias YAML "*" sans ancre "&" de ce nom avant lui (attendu : ${EXPECTED_YAML}, sans alias)`,
+      ruleId: deep ? ruleFor.syntax : ruleFor.alias,
+      message: deep
+        ? `syntaxe YAML : listes ou clés imbriquées trop profondément pour être lues (attendu : ${EXPECTED_YAML})`
+        : bomb
+          ? `alias YAML "*" trop nombreux : leur expansion dépasse ${MAX_YAML_ALIASES} valeurs (attendu : des valeurs écrites sans alias ; un fichier ainsi construit est une attaque par expansion)`
+          : `alias YAML "*" sans ancre "&" de ce nom avant lui (attendu : ${EXPECTED_YAML}, sans alias)`,
       place: at(first ?? 0),
     });
     return { doc, diagnostics };
