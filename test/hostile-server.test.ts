@@ -120,3 +120,13 @@ describe('requests the HTTP parser refuses before any route are answered in Fren
     }
   });
 });
+
+describe('« Enregistrer » for a session whose upload is no longer on the server', () => {
+  it('says the upload was dropped and writes nothing (hostile trial: « Aucune donnée déposée », as if none had been sent)', async () => {
+    const res = await app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie: 'alses_espace=perdu', 'content-type': 'application/x-www-form-urlencoded' }, payload: 'donnees=0' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body.replace(/&#39;/g, "'")).toContain("Rien n'a été écrit : les données déposées depuis ce navigateur ne sont plus sur le serveur (il garde les 20 dépôts les plus récents, et aucun après un redémarrage). Déposez de nouveau le classeur.");
+    const fresh = await app.inject({ method: 'POST', url: '/donnees/enregistrer' });
+    expect(fresh.body.replace(/&#39;/g, "'")).toContain("Aucune donnée déposée à enregistrer : déposez d'abord un classeur.");
+  });
+});

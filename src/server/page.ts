@@ -112,7 +112,19 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
 
   app.post('/donnees/enregistrer', async (request, reply) => {
     const ws = ctx.workspaceOf(request);
-    if (!ws) return home(request, reply, { kind: 'echec', text: 'Aucune donnée déposée à enregistrer : déposez d\'abord un classeur.' }, 400);
+    if (!ws)
+      return home(
+        request,
+        reply,
+        {
+          kind: 'echec',
+          // A session cookie without its workspace: dropped (the server keeps the 20 latest uploads, and none after a restart).
+          text: sessionId(request)
+            ? "Rien n'a été écrit : les données déposées depuis ce navigateur ne sont plus sur le serveur (il garde les 20 dépôts les plus récents, et aucun après un redémarrage). Déposez de nouveau le classeur."
+            : 'Aucune donnée déposée à enregistrer : déposez d\'abord un classeur.',
+        },
+        400,
+      );
     // What the page showed is what is written: data/ changed since (another session saved, a
     // command wrote) means another plan, shown again rather than written unseen.
     const shown = (request.body as Record<string, unknown> | undefined)?.['donnees'];
