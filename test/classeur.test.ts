@@ -24,6 +24,16 @@ async function freshData(name: string): Promise<string> {
   return dir;
 }
 
+/** A fresh copy of data/ named `name`, and the starting workbook of its état on 15 July 2020, opened for editing. */
+async function startingWorkbook(name: string): Promise<{ target: string; file: string; wb: ExcelJS.Workbook }> {
+  const target = await freshData(name);
+  const file = path.join(work, `${name}.xlsx`);
+  expect((await runCli(['classeur', '--data', target, '--au', '2020-07-15', '--vers', file])).code).toBe(0);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  return { target, file, wb };
+}
+
 /** The cells of a sheet, row by row, as text (numbers as read). */
 function rowsOf(sheet: ExcelJS.Worksheet): unknown[][] {
   const rows: unknown[][] = [];
@@ -87,11 +97,7 @@ describe('alses classeur', () => {
   });
 
   it('corrected by the staff: the corrections reach the état', async () => {
-    const target = await freshData('corrige');
-    const file = path.join(work, 'corrige.xlsx');
-    expect((await runCli(['classeur', '--data', target, '--au', '2020-07-15', '--vers', file])).code).toBe(0);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(file);
+    const { target, file, wb } = await startingWorkbook('corrige');
     const sheet = wb.getWorksheet('État 2020-07-15')!;
     sheet.eachRow((row) => {
       if (row.getCell(2).value === 'Turgot') {
@@ -110,11 +116,7 @@ describe('alses classeur', () => {
   });
 
   it('a déploiement added to the « Déploiements » sheet without its own sheet: the sheet is what is missing, with its columns (trial finding: a CSV file was asked for)', async () => {
-    const target = await freshData('sans-feuille');
-    const file = path.join(work, 'sans-feuille.xlsx');
-    expect((await runCli(['classeur', '--data', target, '--au', '2020-07-15', '--vers', file])).code).toBe(0);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(file);
+    const { target, file, wb } = await startingWorkbook('sans-feuille');
     wb.getWorksheet('Déploiements')!.addRow(['rentree-2020', 'rentrée 2020', '2019-07-01', '2020-09-01']);
     await wb.xlsx.writeFile(file);
     const run = await runCli(['validate', '--data', target, '--classeur', file]);
@@ -127,11 +129,7 @@ describe('alses classeur', () => {
   });
 
   it('a hidden sheet named like an état is an error, and two sheets for one état are reported once (hostile trial: the hidden état was dropped with exit 0; the right sheet was called « commence comme celui d\'un état »)', async () => {
-    const target = await freshData('feuilles');
-    const file = path.join(work, 'feuilles.xlsx');
-    expect((await runCli(['classeur', '--data', target, '--au', '2020-07-15', '--vers', file])).code).toBe(0);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(file);
+    const { target, file, wb } = await startingWorkbook('feuilles');
     const hidden = wb.addWorksheet('État 2021-07-15', { state: 'hidden' });
     hidden.addRows([['Commune', 'Collège', 'Structure porteuse', 'ETP'], ['ANZIN', 'Jules Ferry', 'CAPEP', 1]]);
     const copy = wb.addWorksheet('2020-07-15');

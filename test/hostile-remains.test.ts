@@ -197,23 +197,37 @@ function canMountTmpfs(): boolean {
   }
 }
 
+/**
+ * Runs `check` on a 64 KiB tmpfs named `name`, filled to its last byte once `prepare` has made
+ * what it needs there (an empty folder, an empty log); unmounted afterwards.
+ */
+async function onFullDisk(name: string, prepare: (disk: string) => Promise<void>, check: (disk: string) => Promise<void>): Promise<void> {
+  const small = path.join(path.dirname(out), name);
+  await mkdir(small);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
+  try {
+    await prepare(small);
+    await writeFile(path.join(small, 'plein'), new Uint8Array(64 * 1024)).catch(() => undefined);
+    await check(small);
+  } finally {
+    execFileSync('umount', [small]);
+  }
+}
+
 describe('a full disk when the lock is taken', () => {
   it.skipIf(!canMountTmpfs())('exit 3 in French, and no lock folder left behind (regression: the next runs were refused for 60 s, naming no owner)', async () => {
-    const small = path.join(path.dirname(out), 'petit');
-    await mkdir(small);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
-    try {
-      const folder = path.join(small, 'out');
-      await mkdir(folder);
-      // Fill the disk to its last byte: the lock folder can be made, not its owner record.
-      await writeFile(path.join(small, 'plein'), new Uint8Array(64 * 1024)).catch(() => undefined);
-      const run = await runCli(['render', ANNEXE, '--format', 'html', '--out', folder, '--wait', '0']);
-      expect(run.code).toBe(3);
-      expect(run.stderr).toContain(`Dossier de sortie « ${folder} » inutilisable : disque plein (ENOSPC)`);
-      expect(await readdir(folder)).toEqual([]);
-    } finally {
-      execFileSync('umount', [small]);
-    }
+    // The disk full to its last byte: the lock folder can be made, not its owner record.
+    await onFullDisk(
+      'petit',
+      (disk) => mkdir(path.join(disk, 'out')).then(() => undefined),
+      async (disk) => {
+        const folder = path.join(disk, 'out');
+        const run = await runCli(['render', ANNEXE, '--format', 'html', '--out', folder, '--wait', '0']);
+        expect(run.code).toBe(3);
+        expect(run.stderr).toContain(`Dossier de sortie « ${folder} » inutilisable : disque plein (ENOSPC)`);
+        expect(await readdir(folder)).toEqual([]);
+      },
+    );
   });
 });
 
@@ -267,21 +281,18 @@ describe('the uploads of a web server killed with kill -9', () => {
 
 describe('a log on a full disk', () => {
   it.skipIf(!canMountTmpfs())('monthly: the report is written, the line goes to stderr, exit 3 (hostile trial: exit 0, the operator\'s record lost without a sign)', async () => {
-    const small = path.join(path.dirname(out), 'journal-plein');
-    await mkdir(small);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
-    try {
-      const log = path.join(small, 'mensuel.jsonl');
-      await writeFile(log, '');
-      await writeFile(path.join(small, 'plein'), new Uint8Array(64 * 1024)).catch(() => undefined);
-      const reports = path.join(path.dirname(out), 'rapports-journal-plein');
-      const run = await runCli(['monthly', '--month', '2019-09', '--out', reports, '--log', log]);
-      expect(run.code).toBe(3);
-      expect(run.stderr).toContain(`alses : journal « ${log} » impossible à écrire (disque plein (ENOSPC)) ; la ligne de journal suit.`);
-      expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!)).toMatchObject({ month: '2019-09', status: 'written' });
-      expect(await readdir(reports)).toContain('rapport-mensuel-2019-09.pdf');
-    } finally {
-      execFileSync('umount', [small]);
-    }
+    await onFullDisk(
+      'journal-plein',
+      (disk) => writeFile(path.join(disk, 'mensuel.jsonl'), ''),
+      async (disk) => {
+        const log = path.join(disk, 'mensuel.jsonl');
+        const reports = path.join(path.dirname(out), 'rapports-journal-plein');
+        const run = await runCli(['monthly', '--month', '2019-09', '--out', reports, '--log', log]);
+        expect(run.code).toBe(3);
+        expect(run.stderr).toContain(`alses : journal « ${log} » impossible à écrire (disque plein (ENOSPC)) ; la ligne de journal suit.`);
+        expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!)).toMatchObject({ month: '2019-09', status: 'written' });
+        expect(await readdir(reports)).toContain('rapport-mensuel-2019-09.pdf');
+      },
+    );
   });
 });

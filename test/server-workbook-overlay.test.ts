@@ -165,6 +165,18 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(home.body).toContain('rentree-2020-faux.xlsx Déploiement rentree-2020!D4');
     expect(home.body).toContain('<p>1 erreur, 0 avertissement.</p>');
   });
+
+  it('a problem of a whole sheet (its name) shows no row of it (trial finding: the title row, A1 marked as the faulty cell)', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    wb.addWorksheet('Etat 15-07-2022').addRows([['Titre du tableau'], ['Commune', 'Collège', 'Structure porteuse', 'ETP'], ['ANZIN', 'Jules Ferry', 'CAPEP', 1]]);
+    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name: 'nom-de-feuille.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
+    const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+    const home = await app.inject({ url: '/', headers: { cookie } });
+    expect(home.body).toContain('nom-de-feuille.xlsx Etat 15-07-2022!A1');
+    expect(home.body).toContain('xlsx/sheet-name');
+    expect(home.body).not.toContain('de la feuille « Etat 15-07-2022 »');
+  });
 });
 
 describe('the starting workbook of a new état, from the page', () => {

@@ -188,13 +188,19 @@ export function checkParameters(document: DocumentInfo, values: DocumentParamete
   return problems;
 }
 
+/** Rules about a whole sheet rather than one of its rows. */
+const SHEET_RULES: ReadonlySet<string> = new Set(['xlsx/sheet-name', 'xlsx/hidden-sheet', 'xlsx/unused-sheet', 'xlsx/sheet-duplicate', 'xlsx/missing-sheet']);
+
 /**
  * The workbook row of each problem placed at a sheet cell, read from the workbook itself
- * (cells by column letter, from A to the row's last filled cell).
+ * (cells by column letter, from A to the row's last filled cell); none for a problem of a whole
+ * sheet (`SHEET_RULES`).
  */
 async function rowContexts(workbookPath: string, problems: readonly Diagnostic[]): Promise<Map<Diagnostic, RowContext>> {
   const found = new Map<Diagnostic, RowContext>();
-  const placed = problems.filter((d) => d.place?.sheet !== undefined && rowNumber(d.place.cell) > 0);
+  // A problem of a whole sheet (its name, hidden, unused, a duplicate) is placed at A1 for the
+  // tab: no row of it is in fault (trial finding: the title row shown with A1 marked).
+  const placed = problems.filter((d) => d.place?.sheet !== undefined && rowNumber(d.place.cell) > 0 && !SHEET_RULES.has(d.ruleId));
   if (placed.length === 0) return found;
   const { workbook } = await readWorkbook(await readFile(workbookPath), workbookPath);
   if (!workbook) return found;
