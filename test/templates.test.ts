@@ -146,7 +146,7 @@ describe('more template mistakes caught', () => {
 
 describe('values are always escaped', () => {
   it('{{__proto__}}, {{lookup this "constructor"}}, {{hasOwnProperty}} are errors, not empty values nor an English warning (issue 12; hostile trial: hasOwnProperty)', async () => {
-    for (const expression of ['{{__proto__}}', '{{lookup this "constructor"}}', '{{hasOwnProperty}}', '{{etat.toString}}']) {
+    for (const expression of ['{{__proto__}}', '{{lookup this "constructor"}}', '{{hasOwnProperty}}', '{{etat.toString}}', '{{helperMissing}}']) {
       const folder = await templatesWith(`proto-${expression.length}`, `${FRONT}<p>${expression}</p>\n`);
       const run = await runCli(['validate', '--templates', folder]);
       expect(run.code, expression).toBe(1);

@@ -59,13 +59,20 @@ function maskMustaches(program: hbs.AST.Program, source: string): string {
   return masked.join('');
 }
 
+/** Handlebars' own hooks, called when a helper is missing: named in a template, they print a misleading message. */
+const HANDLEBARS_INTERNALS = ['helperMissing', 'blockHelperMissing'];
+
 /**
  * Names of JavaScript object internals a template must not reach (`prototype` and every property
- * of `Object.prototype`: `__proto__`, `constructor`, `hasOwnProperty`, `toString`…): Handlebars
- * hides them (its prototype access control) and prints nothing but an English warning, so a
- * template naming one would silently print an empty value; it is an error instead (issue 12).
+ * of `Object.prototype`: `__proto__`, `constructor`, `hasOwnProperty`, `toString`…) and of
+ * Handlebars' hooks (`HANDLEBARS_INTERNALS`): Handlebars hides the former (its prototype access
+ * control) with nothing but an English warning, so a template naming one would silently print an
+ * empty value, and calls the latter with a misleading message; each is an error instead (issue 12).
  */
-const PROTOTYPE_NAMES = new RegExp(`\\{\\{[^}]*?\\b(${[...new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype)])].join('|')})\\b[^}]*\\}\\}`, 'g');
+const PROTOTYPE_NAMES = new RegExp(
+  `\\{\\{[^}]*?\\b(${[...new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype), ...HANDLEBARS_INTERNALS])].join('|')})\\b[^}]*\\}\\}`,
+  'g',
+);
 
 /** `template/prototype`: every expression of `source` naming an object internal. */
 export function prototypeProblems(file: string, source: string, lineOffset: number): Diagnostic[] {
