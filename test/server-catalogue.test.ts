@@ -83,7 +83,7 @@ describe('POST /api/catalogue', () => {
       expect((orphan.json() as { problemes: unknown[] }).problemes).toEqual([
         {
           champ: 'annexe',
-          message: "--annexe « 2 » sans délibération : une annexe est numérotée dans la délibération à laquelle elle est jointe (attendu : --deliberation cette délibération, ou pas de numéro d'annexe)",
+          message: "--annexe « 2 » sans délibération : une annexe est numérotée dans la délibération à laquelle elle est jointe (attendu : la délibération à laquelle l'annexe est jointe, ou pas de numéro d'annexe)",
         },
       ]);
       // Annexe n° 1 of the délibération of 1 July 2019 is the déploiement's (by its déploiement), n° 2 the list's (named).

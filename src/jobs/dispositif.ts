@@ -362,7 +362,7 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   const settled = !problems.some((p) => p.field === 'modele' || p.field === 'deploiement' || p.field === 'deliberation');
   if (annexe !== undefined && Number.isInteger(annexe) && annexe >= 1 && settled) {
     if (deliberation === undefined)
-      problem('annexe', `${label('annexe')} « ${d.annexe} » sans délibération : une annexe est numérotée dans la délibération à laquelle elle est jointe (attendu : ${label('deliberation')} cette délibération, ou pas de numéro d'annexe)`);
+      problem('annexe', `${label('annexe')} « ${d.annexe} » sans délibération : une annexe est numérotée dans la délibération à laquelle elle est jointe (attendu : la délibération à laquelle l'annexe est jointe, ou pas de numéro d'annexe)`);
     else {
       const taken = annexedTo.documents.find((o) => o.annexe === annexe && o.deliberation === deliberation && o.id !== d.id);
       const used = annexedTo.documents.flatMap((o) => (o.deliberation === deliberation && o.annexe !== undefined ? [o.annexe] : []));
