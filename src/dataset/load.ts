@@ -23,7 +23,7 @@ import { readYaml, zodIssuesToDiagnostics } from './read/yaml.ts';
 import type { YamlPath } from './read/yaml.ts';
 import { COLUMNS, toAffectations } from './rules/affectations.ts';
 import type { AffectationColumn, AffectationFileKind } from './rules/affectations.ts';
-import { asRecord, checkCrossReferences, items } from './rules/cross-references.ts';
+import { addOwnProblems, asRecord, checkCrossReferences, items } from './rules/cross-references.ts';
 import { byDate, byEffet, checkDeploiementsAddNewColleges, checkDeploiementsInLaterEtats } from './rules/deploiements.ts';
 import type { ReadDeploiement, ReadEtat } from './rules/deploiements.ts';
 import { checkUnlistedFiles, insideFolder, outsideFolder, readBytes } from './rules/files.ts';
@@ -266,7 +266,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   const parsed = dispositifSchema.safeParse(yaml.value, { reportInput: true });
   /** The problems of each catalogue document (by index): they block only that document. */
   const documentProblems = new Map<number, Diagnostic[]>();
-  const ownedByDocument = (i: number, found: readonly Diagnostic[]): void => void (found.length && documentProblems.set(i, [...(documentProblems.get(i) ?? []), ...found]));
+  const ownedByDocument = (i: number, found: readonly Diagnostic[]): void => addOwnProblems(documentProblems, i, found);
   for (const issue of parsed.success ? [] : parsed.error.issues) {
     const found = zodIssuesToDiagnostics([issue], yaml, dispositifSchema);
     diagnostics.push(...found);
@@ -284,7 +284,7 @@ export async function loadDataset(dataPath: string, options: LoadOptions = {}): 
   const data = parsed.success
     ? withoutFaulty(parsed.data)
     : parsed.error.issues.every((issue) => issue.path[0] === 'documents' && typeof issue.path[1] === 'number')
-      ? dispositifSchema.safeParse({ ...asRecord(yaml.value), documents: items(asRecord(yaml.value), 'documents').filter((_, i) => !documentProblems.has(i)) }).data
+      ? dispositifSchema.safeParse(withoutFaulty({ ...raw, documents: items(raw, 'documents') })).data
       : undefined;
 
   // The table of every readable entry: a CSV file of the folder, or a sheet of the workbook (or,

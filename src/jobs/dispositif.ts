@@ -122,29 +122,15 @@ class OptionProblems {
     if (message !== undefined) this.messages.push(message);
   }
   /**
-   * `readDispositif(dataDir)`, or undefined when it fails while an option is already wrong (its
-   * message is then one more problem).
-   * @throws AlsesError from `readDispositif` when no option is wrong.
+   * What `run` returns, or undefined when it throws an AlsesError while an option is already
+   * wrong: its message is then one more problem (dispositif.yaml unreadable, an id taken…).
+   * @throws what `run` throws when no option is wrong, or when another command holds the lock.
    */
-  async dispositif(dataDir: string): Promise<{ file: string; text: string } | undefined> {
+  async attempt<T>(run: () => T | Promise<T>): Promise<T | undefined> {
     try {
-      return await readDispositif(dataDir);
+      return await run();
     } catch (err) {
       if (!(err instanceof AlsesError) || this.messages.length === 0 || err.code === 'LOCKED') throw err;
-      this.messages.push(err.message);
-      return undefined;
-    }
-  }
-  /**
-   * The text of dispositif.yaml with `entry` added to `list` (`addToDispositif`), or undefined
-   * when that fails while an option is already wrong.
-   * @throws AlsesError from `addToDispositif` (an id already taken: INVALID_INPUT) when no option is wrong.
-   */
-  added(text: string, file: string, list: Parameters<typeof addToDispositif>[2], entry: Parameters<typeof addToDispositif>[3]): string | undefined {
-    try {
-      return addToDispositif(text, displayPath(file), list, entry);
-    } catch (err) {
-      if (!(err instanceof AlsesError) || this.messages.length === 0) throw err;
       this.messages.push(err.message);
       return undefined;
     }
@@ -215,8 +201,12 @@ export async function addDeliberation(dataDir: string, d: NewDeliberation): Prom
   problems.add(dateProblem('date', d.date));
   if (d.objet.trim() === '') problems.add(`--objet vide (attendu : ce que décide la délibération, tel que publié)`);
   for (const p of textProblems({ id: d.id, numero: d.numero, instance: d.instance, objet: d.objet.trim() === '' ? undefined : d.objet }, (name) => `--${name}`)) problems.add(p.message);
-  const dispositif = await problems.dispositif(dataDir);
-  const next = dispositif && problems.added(dispositif.text, dispositif.file, 'deliberations', { id: d.id ?? d.date, date: d.date, numero: d.numero?.trim(), instance: d.instance?.trim(), objet: d.objet.trim() });
+  const dispositif = await problems.attempt(() => readDispositif(dataDir));
+  const next =
+    dispositif &&
+    (await problems.attempt(() =>
+      addToDispositif(dispositif.text, displayPath(dispositif.file), 'deliberations', { id: d.id ?? d.date, date: d.date, numero: d.numero?.trim(), instance: d.instance?.trim(), objet: d.objet.trim() }),
+    ));
   problems.throwIfAny();
   const { file, text } = dispositif!;
   refuseNewYamlErrors(text, next!, file);
@@ -253,7 +243,7 @@ export async function addDeploiement(dataDir: string, d: NewDeploiement): Promis
     if (!(err instanceof AlsesError)) throw err;
     problems.add(err.message);
   }
-  const dispositif = await problems.dispositif(dataDir);
+  const dispositif = await problems.attempt(() => readDispositif(dataDir));
   let next: string | undefined;
   if (dispositif) {
     const deliberations = dispositifIds(dispositif.text, 'deliberations');
@@ -261,7 +251,9 @@ export async function addDeploiement(dataDir: string, d: NewDeploiement): Promis
       problems.add(`délibération « ${d.deliberation} » absente de ${displayPath(dispositif.file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`);
     }
     if (csv) problems.add(await existingProblem(csv.absolute));
-    next = problems.added(dispositif.text, dispositif.file, 'deploiements', { id: d.id, libelle: d.libelle.trim(), fichier: csv?.relative ?? '', deliberation: d.deliberation, effet: d.effet });
+    next = await problems.attempt(() =>
+      addToDispositif(dispositif.text, displayPath(dispositif.file), 'deploiements', { id: d.id, libelle: d.libelle.trim(), fichier: csv?.relative ?? '', deliberation: d.deliberation, effet: d.effet }),
+    );
   }
   problems.throwIfAny();
   const { file, text } = dispositif!;
@@ -333,10 +325,12 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   const { file, text } = await readDispositif(dataDir);
   // What the entry names must exist, so that a typo is refused here rather than blocking every render.
   const templates = await templateFilesIn(templatesDir);
+  // Each template's front matter, read once: the parameters of the modèle, the délibération of each.
+  const heads = await templateHeads(templatesDir, templates);
   if (!templates.includes(d.modele))
     problem('modele', `${label('modele')} « ${d.modele} » : aucun modèle de ce nom dans ${displayPath(templatesDir)} (attendu : l'un de ${templates.join(', ') || 'aucun'})`);
   else {
-    const takes = (await templateHeads(templatesDir, [d.modele]))[0]?.frontMatter.parametres;
+    const takes = heads.find((h) => h.name === d.modele)?.frontMatter.parametres;
     for (const p of TEMPLATE_PARAMETERS) {
       if (takes?.includes(p) && d[p] === undefined) problem(p, `le modèle « ${d.modele} » demande ${label(p)} (attendu : ${p === 'au' ? "la date de l'état que le document présente, AAAA-MM-JJ" : 'le déploiement dont le document liste les postes'})`);
       if (takes && !takes.includes(p) && d[p] !== undefined) problem(p, `le modèle « ${d.modele} » ne prend pas ${label(p)} (attendu : ${takes.map(label).join(', ') || 'aucun'})`);
@@ -349,7 +343,7 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   if (d.deliberation !== undefined && !deliberations.includes(d.deliberation))
     problem('deliberation', `${label('deliberation')} « ${d.deliberation} » absente de ${displayPath(file)} (attendu : l'une de ${deliberations.join(', ') || 'aucune'} ; ajoutez-la d'abord avec « alses deliberation ajouter »)`);
   // The délibération the document is annexed to: its own, its déploiement's, or its modèle's.
-  const annexedTo = await annexedDeliberations(text, templatesDir);
+  const annexedTo = annexedDeliberations(text, heads);
   const decided = d.deploiement === undefined ? undefined : annexedTo.byDeploiement.get(d.deploiement);
   const mismatch = d.deliberation !== undefined && deliberations.includes(d.deliberation) && decided !== undefined && d.deliberation !== decided;
   if (mismatch)
@@ -389,13 +383,13 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
  * For each catalogue document of dispositif.yaml `text` (unchecked), the délibération it is
  * annexed to — its own `deliberation`, else its déploiement's, else its modèle's front matter
  * (as `buildAnnexeContext` resolves it) — and its annex number; with the délibération of each
- * déploiement and of each modèle of `templatesDir` that names one.
+ * déploiement and of each modèle among `heads` (the templates' front matter) that names one.
  */
-async function annexedDeliberations(text: string, templatesDir: string): Promise<{
+function annexedDeliberations(text: string, heads: readonly { name: string; frontMatter: FrontMatter }[]): {
   documents: { id: string; annexe: number | undefined; deliberation: string | undefined }[];
   byDeploiement: Map<string, string>;
   byModele: Map<string, string>;
-}> {
+} {
   const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
   const byDeploiement = new Map<string, string>();
   for (const e of dispositifEntries(text, 'deploiements')) {
@@ -404,7 +398,7 @@ async function annexedDeliberations(text: string, templatesDir: string): Promise
     if (id !== undefined && deliberation !== undefined) byDeploiement.set(id, deliberation);
   }
   const byModele = new Map<string, string>();
-  for (const t of await templateHeads(templatesDir, await templateFilesIn(templatesDir))) if (t.frontMatter.deliberation !== undefined) byModele.set(t.name, t.frontMatter.deliberation);
+  for (const t of heads) if (t.frontMatter.deliberation !== undefined) byModele.set(t.name, t.frontMatter.deliberation);
   const documents = dispositifEntries(text, 'documents').map((e) => {
     const deploiement = str(e.deploiement);
     const modele = str(e.modele);

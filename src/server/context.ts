@@ -157,12 +157,14 @@ export class ServerContext {
   /**
    * What « Enregistrer dans les données » would write from a request's uploaded data
    * (`saveChanges`), worked out once per content of the upload, the templates and data/.
+   * @param dataFingerprint data/'s `dataFingerprint`, as the page sends it with the save form:
+   *   the plan shown is the one for that content.
    * @returns none without uploaded data.
    */
-  async changesOf(request: FastifyRequest): Promise<string[] | undefined> {
+  async changesOf(request: FastifyRequest, dataFingerprint: string): Promise<string[] | undefined> {
     const ws = this.workspaceOf(request);
     if (!ws) return undefined;
-    const key = `${await this.stateKey(request)}|${await fingerprint([this.options.dataDir])}`;
+    const key = `${await this.stateKey(request)}|${dataFingerprint}`;
     return this.#changes.get(key, () => this.run({ kind: 'changes', source: ws.source, dataDir: this.options.dataDir }, true));
   }
 

@@ -36,8 +36,9 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
     }
     // What « Enregistrer dans les données » would write, for valid data uploaded here (as
     // `alses import` shows it); not shown when it cannot be worked out (a limit of the pool…).
+    // One fingerprint of data/ for both the plan shown and the save form, which sends it back.
     const dataFingerprint = ws && state?.valide ? await ctx.dataFingerprint() : undefined;
-    const changes = state?.valide ? await ctx.changesOf(request).catch(() => undefined) : undefined;
+    const changes = dataFingerprint ? await ctx.changesOf(request, dataFingerprint).catch(() => undefined) : undefined;
     const page = homePage({
       ...(changes ? { changes } : {}),
       ...(dataFingerprint ? { dataFingerprint } : {}),

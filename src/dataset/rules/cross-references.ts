@@ -29,7 +29,7 @@ export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]):
   checkUnique(yaml, raw, 'etats', 'date', 'état', diagnostics);
   const deploiementIds = checkUnique(yaml, raw, 'deploiements', 'id', 'déploiement', diagnostics);
   const documents = new Map<number, Diagnostic[]>();
-  const ownedBy = (i: number, found: readonly Diagnostic[]): void => void (found.length && documents.set(i, [...(documents.get(i) ?? []), ...found]));
+  const ownedBy = (i: number, found: readonly Diagnostic[]): void => addOwnProblems(documents, i, found);
   const duplicates: Diagnostic[] = [];
   checkUnique(yaml, raw, 'documents', 'id', 'document', duplicates);
   diagnostics.push(...duplicates);
@@ -143,6 +143,11 @@ function checkUnique(
     values.push(value.trim());
   });
   return values;
+}
+
+/** Adds `found` (if any) to the problems of entry `i` of `problems` (an entry's own problems, by index). */
+export function addOwnProblems(problems: Map<number, Diagnostic[]>, i: number, found: readonly Diagnostic[]): void {
+  if (found.length > 0) problems.set(i, [...(problems.get(i) ?? []), ...found]);
 }
 
 /** The value as a plain object, if it is one (YAML maps are read as such). */
