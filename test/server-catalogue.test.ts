@@ -42,11 +42,13 @@ describe('POST /api/catalogue', () => {
     expect(body.erreur).toBe('Le document n\'a pas été ajouté au catalogue.');
     expect(body.problemes.map((p) => p.champ).sort()).toEqual(['annexe', 'au', 'deliberation', 'deploiement', 'id']);
     const of = (champ: string) => body.problemes.find((p) => p.champ === champ)!.message;
-    expect(of('id')).toBe('--id « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
-    expect(of('au')).toBe('--au « 15/07/2019 » n\'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)');
-    expect(of('annexe')).toBe('--annexe « trois » est invalide (attendu : un numéro entier à partir de 1, ex. 1)');
-    expect(of('deploiement')).toBe('le modèle « annexe-liste » ne prend pas --deploiement (attendu : --au)');
-    expect(of('deliberation')).toContain('--deliberation « 2019-07-02 » absente de');
+    expect(of('id')).toBe('le champ id « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
+    expect(of('au')).toBe('le champ au « 15/07/2019 » n\'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)');
+    expect(of('annexe')).toBe('le champ annexe « trois » est invalide (attendu : un numéro entier à partir de 1, ex. 1)');
+    expect(of('deploiement')).toBe('le modèle « annexe-liste » ne prend pas le champ deploiement (attendu : le champ au)');
+    expect(of('deliberation')).toContain('le champ deliberation « 2019-07-02 » absente de');
+    // The API names its JSON fields, never the command's options (regression: « --au » to an API client).
+    expect(body.problemes.filter((p) => p.message.includes('--'))).toEqual([]);
     expect(await yaml()).toBe(original);
   });
 
@@ -56,7 +58,7 @@ describe('POST /api/catalogue', () => {
     const { problemes } = res.json() as { problemes: { champ: string; message: string }[] };
     expect(problemes).toEqual([
       { champ: 'id', message: expect.stringContaining('le document « annexe-liste-juillet-2019 » existe déjà dans') },
-      { champ: 'deploiement', message: 'le modèle « annexe-deploiement » demande --deploiement (attendu : le déploiement dont le document liste les postes)' },
+      { champ: 'deploiement', message: 'le modèle « annexe-deploiement » demande le champ deploiement (attendu : le déploiement dont le document liste les postes)' },
     ]);
     expect(await yaml()).toBe(original);
   });
@@ -76,14 +78,14 @@ describe('POST /api/catalogue', () => {
         {
           champ: 'deliberation',
           message:
-            "--deliberation « 2020-07-06 » : le déploiement « rentree-2019 » a été décidé par la délibération « 2019-07-01 », à laquelle ce document est annexé (attendu : celle-ci, ou aucune : elle se déduit du déploiement)",
+            "le champ deliberation « 2020-07-06 » : le déploiement « rentree-2019 » a été décidé par la délibération « 2019-07-01 », à laquelle ce document est annexé (attendu : celle-ci, ou aucune : elle se déduit du déploiement)",
         },
       ]);
       const orphan = await post({ id: 'annexe-liste-2020', modele: 'annexe-liste', au: '2019-07-15', annexe: 2 });
       expect((orphan.json() as { problemes: unknown[] }).problemes).toEqual([
         {
           champ: 'annexe',
-          message: "--annexe « 2 » sans délibération : une annexe est numérotée dans la délibération à laquelle elle est jointe (attendu : la délibération à laquelle l'annexe est jointe, ou pas de numéro d'annexe)",
+          message: "le champ annexe « 2 » sans délibération : une annexe est numérotée dans la délibération à laquelle elle est jointe (attendu : la délibération à laquelle l'annexe est jointe, ou pas de numéro d'annexe)",
         },
       ]);
       // Annexe n° 1 of the délibération of 1 July 2019 is the déploiement's (by its déploiement), n° 2 the list's (named).
@@ -94,7 +96,7 @@ describe('POST /api/catalogue', () => {
         const res = await post(entry);
         expect(res.statusCode).toBe(422);
         expect((res.json() as { problemes: unknown[] }).problemes).toEqual([
-          { champ: 'annexe', message: `--annexe « ${entry.annexe} » déjà donné au document « ${taken} », annexe de la même délibération « 2019-07-01 » (attendu : un autre numéro, ex. 3)` },
+          { champ: 'annexe', message: `le champ annexe « ${entry.annexe} » déjà donné au document « ${taken} », annexe de la même délibération « 2019-07-01 » (attendu : un autre numéro, ex. 3)` },
         ]);
       }
       // The same number for another délibération is free.

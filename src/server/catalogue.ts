@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AlsesError } from '../errors.ts';
-import { addDocument, documentChoices, DOCUMENT_FIELDS, DocumentFieldsError, removeDocument, type DocumentField, type DocumentFields } from './engine.ts';
+import { addDocument, documentChoices, DOCUMENT_FIELDS, DocumentFieldsError, removeDocument, type DocumentField, type DocumentFields, type FieldLabel } from './engine.ts';
 import { catalogueSection, pageFieldLabel, type CatalogueValues } from './catalogue-form.ts';
 import type { Html } from './html.ts';
 import type { Notice } from './html.ts';
@@ -29,6 +29,12 @@ function fieldsOf(body: unknown): { fields: DocumentFields; values: CatalogueVal
   }
   return { fields: { ...values, id: values.id ?? '', modele: values.modele ?? '' }, values };
 }
+
+/**
+ * How the JSON API names a field in its messages: by its JSON name (« le champ au »), not by the
+ * command's option (`--au`), which an API client never typed.
+ */
+const apiFieldLabel: FieldLabel = (field) => `le champ ${field}`;
 
 /** The HTTP status of a refused edit: 409 locked, 404 unknown document, 422 otherwise. */
 const statusOf = (err: AlsesError): number => (err.code === 'LOCKED' ? 409 : 422);
@@ -75,7 +81,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: ServerContext, home: 
   app.post('/api/catalogue', async (request, reply) => {
     const { fields } = fieldsOf(request.body);
     try {
-      const { files } = await addDocument(dataDir, fields, templatesDir);
+      const { files } = await addDocument(dataDir, fields, templatesDir, apiFieldLabel);
       return reply.code(201).send({ id: fields.id, fichiers: files });
     } catch (err) {
       if (err instanceof DocumentFieldsError) throw new HttpProblem(422, 'Le document n\'a pas été ajouté au catalogue.', err.problems.map((p) => ({ champ: p.field, message: p.message })));
