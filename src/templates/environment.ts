@@ -81,10 +81,31 @@ function locOf(err: unknown, loc?: Loc): { line?: number; column?: number } {
   return m ? { line: Number(m[1]), column: Number(m[2]) + 1 } : {};
 }
 
+/** `Cannot read properties of undefined (reading 'x')`: a step of a path read on nothing. */
+const MISSING_STEP = /^Cannot read properties of (?:undefined|null) \(reading '([^']*)'\)/;
+
+/**
+ * Where a path that read a step on nothing is written in `source`: Handlebars gives such an
+ * error no place, and its step alone misleads (« 99999 » for {{etat.lignes.[99999].college}},
+ * where `etat.lignes` is what does not exist). The one mustache whose path has that step
+ * (`.x`, `/x`, `[x]`); none when no mustache or several have it, or for another error.
+ * @returns the mustache as written, and its line and column (from 1) in `source`.
+ */
+export function missingStepPlace(err: unknown, source: string): { text: string; line: number; column: number } | undefined {
+  const m = err instanceof Error ? MISSING_STEP.exec(err.message) : null;
+  if (!m) return undefined;
+  const step = new RegExp(`(?:^|[\\s./(=])\\[?${m[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]?(?=$|[\\s./)}~])`);
+  const found = [...source.matchAll(/\{\{[^{}]*\}\}/g)].filter((x) => step.test(x[0].slice(2, -2)));
+  if (found.length !== 1) return undefined;
+  const index = found[0]!.index;
+  const before = source.slice(0, index);
+  return { text: found[0]![0], line: before.split('\n').length, column: index - before.lastIndexOf('\n') };
+}
+
 /**
  * French message for an error raised while a template runs (Handlebars' own messages are English).
  */
-export function runErrorMessage(err: unknown): string {
+export function runErrorMessage(err: unknown, source?: string): string {
   const msg = err instanceof Error ? err.message : String(err);
   let m: RegExpExecArray | null;
   if ((m = /^"([^"]+)" not defined in/.exec(msg))) return `la donnée « ${m[1]} » n'existe pas (attendu : un champ du modèle de vue, voir README « Écrire un modèle »)`;
@@ -98,7 +119,13 @@ export function runErrorMessage(err: unknown): string {
   // partials' calls), or blocks nested so deep that the engine's stack ends.
   if (err instanceof RangeError && /call stack/i.test(msg))
     return "le modèle s'appelle lui-même sans fin, ou ses blocs s'imbriquent trop profondément (attendu : un partiel qui n'appelle ni lui-même ni celui qui l'appelle, ex. {{#*inline}} sans {{> }} de son propre nom)";
-  if ((m = /^Cannot read properties of (?:undefined|null) \(reading '([^']*)'\)/.exec(msg))) return `la donnée « ${m[1]} » n'existe pas : le chemin remonte au-delà des données (attendu : un champ du modèle de vue, avec au plus autant de ../ que de blocs {{#each}} ou {{#with}} ouverts)`;
+  if ((m = MISSING_STEP.exec(msg))) {
+    const place = source === undefined ? undefined : missingStepPlace(err, source);
+    return (
+      `la donnée « ${m[1]} » est lue sur une donnée qui n'existe pas${place ? ` dans ${place.text}` : ''} ` +
+      '(attendu : un chemin du modèle de vue dont chaque étape existe : un champ bien écrit, un rang présent dans la liste, au plus autant de ../ que de blocs {{#each}} ou {{#with}} ouverts)'
+    );
+  }
   return msg.replace(/\s+- \d+:\d+\s*$/, '').split('\n')[0] ?? msg;
 }
 
@@ -246,7 +273,8 @@ function partialFunction(env: typeof Handlebars, source: string, file: string, n
         throw err;
       }
       const { line, column } = locOf(err);
-      throw new TemplateRunError(runErrorMessage(err), line, column, file);
+      const step = line === undefined ? missingStepPlace(err, source) : undefined;
+      throw new TemplateRunError(runErrorMessage(err, source), step?.line ?? line, step?.column ?? column, file);
     } finally {
       stack.pop();
     }
