@@ -141,6 +141,18 @@ export function checkSource(file: string, body: string, lineOffset: number, help
     return { diagnostics };
   }
   walk(program, (node) => {
+    // A partial named by an expression, {{> (lookup etat "date")}}: which one runs is known only
+    // at run time, so neither its existence nor a cycle could be checked here (regression: « partiel
+    // « 2019-07-15 » introuvable » at run time, unplaced, or « la donnée « concat » n'existe pas »).
+    if ((node.type === 'PartialStatement' || node.type === 'PartialBlockStatement') && (node as hbs.AST.PartialStatement).name.type === 'SubExpression') {
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'template/partial',
+        message: "partiel dynamique {{> ( … )}} non pris en charge : son nom n'est connu qu'à la production (attendu : le nom d'un partiel écrit tel quel, ex. {{> tableau-liste}}, dans un {{#if}} pour choisir)",
+        place: placeOf(file, node as unknown as Located, lineOffset),
+      });
+      return;
+    }
     if (node.type !== 'MustacheStatement' && node.type !== 'BlockStatement' && node.type !== 'SubExpression') return;
     const call = node as hbs.AST.MustacheStatement;
     const name = calledName(call);
