@@ -155,6 +155,32 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(await readFile(csv, 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,25\n');
   }, 120_000);
 
+  it('a page left open is read over data/ as it is now: saving it keeps what a colleague saved in between (trial finding: the upload\'s copy of dispositif.yaml was written back, removing a colleague\'s catalogue entry)', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = 0.75;
+    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name: 'page-ouverte.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
+    const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+    const before = await app.inject({ url: '/', headers: { cookie } });
+    const shown = /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(before.body)![1]!;
+    // Meanwhile a colleague adds a document to the catalogue (the JSON API writes into data/).
+    const added = await app.inject({ method: 'POST', url: '/api/catalogue', payload: { id: 'liste-du-collegue', modele: 'annexe-liste', au: '2019-07-15' } });
+    expect(added.statusCode, added.body).toBe(201);
+    const save = (donnees: string) => app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `donnees=${donnees}` });
+    const refused = await save(shown);
+    expect(refused.statusCode).toBe(409);
+    // The new plan changes the ETP only: dispositif.yaml is unchanged, nothing of the colleague's is removed.
+    expect(refused.body).toContain('  ~ TOURCOING — Roger Salengro : ETP « 0,25 » → « 0,75 »');
+    expect(refused.body).toMatch(/dispositif\.yaml : inchangé/);
+    expect(refused.body).not.toMatch(/−[^\n]*liste-du-collegue/);
+    // The page's documents are those of data/ as it is now, the colleague's among them.
+    expect(refused.body).toContain('<a href="/documents/liste-du-collegue">Aperçu');
+    const again = /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(refused.body)![1]!;
+    expect((await save(again)).statusCode).toBe(303);
+    expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toContain('  - id: liste-du-collegue\n    modele: annexe-liste\n    au: 2019-07-15\n');
+    expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,75\n');
+  }, 120_000);
+
   it('a faulty row of that workbook: the problem at its sheet and cell, counted in French', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsx);

@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { checkAccess } from './access.ts';
 import { apiRoutes } from './api.ts';
 import type { Credentials } from './auth.ts';
-import { ServerContext } from './context.ts';
+import { ServerContext, sessionId } from './context.ts';
 import { pageRoutes } from './page.ts';
 import { DEFAULT_LIMITS, WorkerPool, type PoolLimits } from './pool.ts';
 import { BODY_LIMIT, clientErrors, frameworkErrors, handleProblems } from './problems.ts';
@@ -87,6 +87,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
   checkAccess(app, options.credentials);
+  // A session's uploaded data are read over data/ as it is now, not as it was at the upload
+  // (`Workspaces.current`); a new upload replaces them anyway.
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.url !== '/donnees') await workspaces.current(sessionId(request));
+  });
   handleProblems(app, uploadLimit);
   pageRoutes(app, ctx, options.outDir);
   apiRoutes(app, ctx);

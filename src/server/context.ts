@@ -3,11 +3,9 @@
  * the workspace of its session), the validation state of that data, the documents it offers, and
  * the jobs run for it in the worker pool, each cached by the content it reads.
  */
-import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkParameters, FORMATS, type DataSource, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
+import { fingerprint } from './fingerprint.ts';
 import { parameterQuery } from './html.ts';
 import type { WorkerPool } from './pool.ts';
 import { failureStatus, HttpProblem, tooLarge, withoutRow } from './problems.ts';
@@ -42,28 +40,6 @@ export function sessionId(request: FastifyRequest): string | undefined {
     if (name === SESSION_COOKIE) return rest.join('=');
   }
   return undefined;
-}
-
-/** A fingerprint of the files under some folders (paths, sizes, modification times). */
-async function fingerprint(dirs: readonly string[]): Promise<string> {
-  const hash = createHash('sha256');
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else {
-        const st = await stat(p).catch(() => undefined);
-        hash.update(`${p}\0${st?.size}\0${st?.mtimeMs}\n`);
-      }
-    }
-  };
-  for (const d of dirs) {
-    const st = await stat(d).catch(() => undefined);
-    if (st?.isDirectory()) await walk(d);
-    else hash.update(`${d}\0${st?.size}\0${st?.mtimeMs}\n`);
-  }
-  return hash.digest('hex');
 }
 
 /** A small cache of promises that forgets its oldest entries past `max`, and a promise that fails. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { systemReason } from '../output/atomic.ts';
 import type { DataSource } from './engine.ts';
+import { fingerprint } from './fingerprint.ts';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'alses_espace';
@@ -27,6 +28,10 @@ export interface Workspace {
   readonly source: DataSource;
   /** French description for the page: « classeur alses.xlsx », « fichiers 2019-07-15.csv ». */
   readonly label: string;
+  /** The files as uploaded, kept beside `dir` to lay them again over a newer data/ (`Workspaces.current`). */
+  readonly uploads: { readonly dir: string; readonly names: readonly string[] };
+  /** The fingerprint of data/ when `dir` was copied from it. */
+  readonly base: string;
   lastUsed: number;
 }
 
@@ -93,6 +98,8 @@ export function safeName(filename: string): string {
 /** The workspaces of the running server, at most `max` (the least recently used goes first). */
 export class Workspaces {
   readonly #byId = new Map<string, Workspace>();
+  /** Workspaces being laid again over a newer data/, by session id (`current`). */
+  readonly #rebasing = new Map<string, Promise<Workspace | undefined>>();
   /** The temporary folder of the workspaces, made on first use. */
   #root: Promise<string> | undefined;
 
@@ -137,8 +144,69 @@ export class Workspaces {
     if (workbooks.length === 1 && csvs.length) throw new UploadError('Classeur et fichiers CSV reçus ensemble : déposez soit un classeur, soit des fichiers CSV');
 
     await this.drop(id);
-    const dir = await mkdtemp(path.join(await this.root(), 'espace-'));
+    const ws = await this.build(id, named, workbooks, csvs, yaml);
+    this.#byId.set(id, ws);
+    await this.evict();
+    return ws;
+  }
+
+  /**
+   * The workspace of session `id` laid over data/ as it is now: when data/ changed since the
+   * upload (a colleague saved, a command wrote), the same uploaded files over a new copy of it.
+   * Without this, saving from a page left open wrote back the copy of dispositif.yaml taken at
+   * upload, undoing what was saved in between (a trial: a colleague's new état, removed). A
+   * workspace whose files no longer fit the new data/ (a CSV whose état is gone) is dropped.
+   * The previous folder is removed a minute later: a job may still be reading it.
+   * @returns undefined when the session has no workspace (any more).
+   */
+  async current(id: string | undefined): Promise<Workspace | undefined> {
+    const ws = this.get(id);
+    if (!ws || id === undefined) return ws;
+    const pending = this.#rebasing.get(id);
+    if (pending) return pending;
+    if ((await fingerprint([this.dataDir])) === ws.base) return ws;
+    const rebase = (async (): Promise<Workspace | undefined> => {
+      const files = await Promise.all(ws.uploads.names.map(async (name) => ({ filename: name, bytes: await readFile(path.join(ws.uploads.dir, name)) })));
+      const named = files.map((f) => ({ ...f, name: f.filename }));
+      let next: Workspace | undefined;
+      try {
+        next = await this.build(
+          id,
+          named,
+          named.filter((f) => WORKBOOK.test(f.name)),
+          named.filter((f) => CSV.test(f.name)),
+          named.find((f) => f.name === YAML_NAME),
+        );
+      } catch (err) {
+        if (!(err instanceof UploadError)) throw err;
+      }
+      if (this.#byId.get(id) === ws) {
+        if (next) this.#byId.set(id, next);
+        else this.#byId.delete(id);
+        setTimeout(() => void this.removeFolders(ws), 60_000).unref();
+      } else if (next) await this.removeFolders(next);
+      return this.#byId.get(id);
+    })().finally(() => this.#rebasing.delete(id));
+    this.#rebasing.set(id, rebase);
+    return rebase;
+  }
+
+  /** A workspace of session `id` made of the uploaded files (checked by `replace`) over a copy of data/. */
+  private async build(
+    id: string,
+    named: readonly (UploadedFile & { readonly name: string })[],
+    workbooks: readonly (UploadedFile & { readonly name: string })[],
+    csvs: readonly (UploadedFile & { readonly name: string })[],
+    yaml: (UploadedFile & { readonly name: string }) | undefined,
+  ): Promise<Workspace> {
+    const root = await this.root();
+    // Taken before the copy: data/ changing during it gives a newer fingerprint, and a copy made again.
+    const base = await fingerprint([this.dataDir]);
+    const dir = await mkdtemp(path.join(root, 'espace-'));
+    const uploadsDir = `${dir}.depot`;
     try {
+      await mkdir(uploadsDir);
+      for (const f of named) await writeFile(path.join(uploadsDir, f.name), f.bytes);
       // Both kinds start from a copy of data/ (its dispositif.yaml, CSV files and logo), as
       // `alses validate --classeur` and `alses import` read a workbook over the data folder.
       await cp(this.dataDir, dir, { recursive: true }).catch(() => undefined);
@@ -169,14 +237,17 @@ export class Workspaces {
         source = { path: dir, hiddenRoot: dir };
         label = `fichiers ${named.map((f) => `« ${f.name} »`).join(', ')} (le reste vient de data/)`;
       }
-      const ws: Workspace = { id, dir, source, label, lastUsed: Date.now() };
-      this.#byId.set(id, ws);
-      await this.evict();
-      return ws;
+      return { id, dir, source, label, uploads: { dir: uploadsDir, names: [...new Set(named.map((f) => f.name))] }, base, lastUsed: Date.now() };
     } catch (err) {
-      await rm(dir, { recursive: true, force: true });
+      await this.removeFolders({ dir, uploads: { dir: uploadsDir } });
       throw err;
     }
+  }
+
+  /** Removes a workspace's folder and its uploaded files. */
+  private async removeFolders(ws: { readonly dir: string; readonly uploads: { readonly dir: string } }): Promise<void> {
+    await rm(ws.dir, { recursive: true, force: true });
+    await rm(ws.uploads.dir, { recursive: true, force: true });
   }
 
   /** The workspace's dispositif.yaml, parsed; undefined when unreadable (the loader reports it). */
@@ -205,7 +276,7 @@ export class Workspaces {
     const ws = this.#byId.get(id);
     if (!ws) return;
     this.#byId.delete(id);
-    await rm(ws.dir, { recursive: true, force: true });
+    await this.removeFolders(ws);
   }
 
   /** Removes every workspace and their root folder. */
