@@ -53,7 +53,7 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
-type SheetRow = readonly (string | number)[];
+type SheetRow = readonly (string | number | Date)[];
 
 /**
  * Writes a workbook of the given sheets, each with a merged title row, an empty row, then its
@@ -410,6 +410,25 @@ describe('the délibération of a new déploiement, given by its date', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toContain('  - id: rentree-2020\n    libelle: rentrée 2020\n    fichier: deploiements/rentree-2020.csv\n    deliberation: dl-2020-123\n');
+  });
+});
+
+describe('a délibération whose Id is typed as a date', () => {
+  it('is written with its ISO id, and a déploiement naming it by a date cell finds it (trial finding: `id: 28/06/2021` in dispositif.yaml)', async () => {
+    const day = new Date(Date.UTC(2020, 6, 6));
+    const xlsx = await workbook(path.join(work, 'classeurs/id-date.xlsx'), {
+      Délibérations: [['Id', 'Date', 'Objet'], [day, day, 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020']],
+      Déploiements: [['Id', 'Libellé', 'Délibération', 'Effet'], ['rentree-2020', 'rentrée 2020', day, '01/09/2020']],
+      'Déploiement rentree-2020': deploiementSheet(),
+    });
+    const data = await freshData('id-date');
+    const run = await runCli(['import', xlsx, '--to', data, '--ecraser']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const yaml = await readFile(path.join(data, 'dispositif.yaml'), 'utf8');
+    expect(yaml).toContain('  - id: 2020-07-06\n    date: 2020-07-06\n');
+    expect(yaml).toContain('    deliberation: 2020-07-06\n');
+    expect(yaml).not.toContain('06/07/2020');
   });
 });
 

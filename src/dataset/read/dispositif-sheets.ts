@@ -142,7 +142,10 @@ export function addWorkbookEntries(workbook: Workbook, text: string, yamlFile: s
       const date = requiredDate(row, 'date', 'Date', diagnostics);
       const objet = required(row, 'objet', 'Objet', diagnostics);
       if (date === undefined || objet === undefined) continue;
-      const id = value(row, 'id') ?? date;
+      // A délibération's id is its date, AAAA-MM-JJ: an Id typed as a date (a date cell shows
+      // 28/06/2021) is that date (trial finding: `id: 28/06/2021` was written to dispositif.yaml).
+      const typedId = value(row, 'id');
+      const id = typedId === undefined ? date : (isoOfFrenchDate(typedId) ?? typedId);
       const entry = { id, date, objet, instance: value(row, 'instance'), numero: value(row, 'numero') };
       const existing = list('deliberations').find((d) => String(d['id']) === id);
       if (existing) mismatch(existing, entry, row, `la délibération ${quote(id)}`, diagnostics);
