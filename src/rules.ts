@@ -92,6 +92,7 @@ export const DATASET_RULES = {
   'data/stale': 'données anciennes : l’état ou le déploiement le plus récent date de plus de N mois avant le rapport mensuel (avertissement, code de sortie 6)',
   'etat/before-first': 'état demandé à une date antérieure au premier état des données',
   'deploiement/absent-from-etat': 'déploiement effectif au plus tard à la date d’un état, dont les collèges manquent au premier état daté de son effet ou après',
+  'deploiement/effet-before-deliberation': 'déploiement effectif avant la délibération qui le décide (avertissement : souvent une faute dans l’année de la date d’effet)',
 } as const;
 
 /** Rules of the templates: files, Handlebars, front matter, the HTML subset (`src/templates/`, `src/document/`, `src/reports/`). */

@@ -432,6 +432,21 @@ describe('a délibération whose Id is typed as a date', () => {
   });
 });
 
+describe('a déploiement effective before its délibération', () => {
+  it('is a warning at its Effet cell, naming both dates (staff trial: a wrong year showed only as « déjà doté » in another file)', async () => {
+    const xlsx = await workbook(path.join(work, 'classeurs/effet-avant.xlsx'), {
+      Délibérations: [['Id', 'Date', 'Objet'], ['', '06/07/2020', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020']],
+      Déploiements: [['Id', 'Libellé', 'Délibération', 'Effet'], ['rentree-2020', 'rentrée 2020', '2020-07-06', '01/09/2019']],
+      'Déploiement rentree-2020': deploiementSheet(),
+    });
+    const run = await runCli(['validate', '--data', await freshData('effet-avant'), '--classeur', xlsx]);
+    const warnings = run.stderr.split('\n').filter((l) => l.includes('deploiement/effet-before-deliberation'));
+    expect(warnings).toEqual([
+      `${xlsx} Déploiements!D4  avertissement  Déploiement "rentree-2020" effectif le 1er septembre 2019, avant la délibération "2020-07-06" du 6 juillet 2020 qui le décide (attendu : une date d'effet le jour de la délibération ou après ; vérifiez l'année de la date d'effet)  deploiement/effet-before-deliberation`,
+    ]);
+  });
+});
+
 describe('a structure porteuse not declared yet, in a workbook', () => {
   it('the message says where a new one is declared: the « Structures porteuses » sheet', async () => {
     const xlsx = await workbook(path.join(work, 'classeurs/structure-inconnue.xlsx'), {

@@ -6,6 +6,7 @@
  */
 import type { Diagnostic, Place } from '../../diagnostics.ts';
 import type { YamlFile, YamlPath } from '../read/yaml.ts';
+import { formatDate, isIsoDate } from '../../dates.ts';
 import { foldForComparison, quote } from '../text.ts';
 
 /** What other rules need from the references: the declared deliberation ids and sigles. */
@@ -51,7 +52,10 @@ export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]):
   items(raw, 'objectifs').forEach((o, i) =>
     items(asRecord(o), 'deliberations').forEach((id, j) => checkDeliberation(id, ['objectifs', i, 'deliberations', j])),
   );
-  items(raw, 'deploiements').forEach((d, i) => checkDeliberation(asRecord(d)?.['deliberation'], ['deploiements', i, 'deliberation']));
+  items(raw, 'deploiements').forEach((d, i) => {
+    checkDeliberation(asRecord(d)?.['deliberation'], ['deploiements', i, 'deliberation']);
+    checkEffetAfterDeliberation(yaml, raw, asRecord(d), i, diagnostics);
+  });
   items(raw, 'documents').forEach((d, i) => {
     const doc = asRecord(d);
     const before = diagnostics.length;
@@ -60,6 +64,33 @@ export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]):
     ownedBy(i, diagnostics.slice(before));
   });
   return { deliberationIds, sigles, documents };
+}
+
+/**
+ * `deploiement/effet-before-deliberation` (warning): a déploiement takes effect on or after the
+ * délibération that decides it. An earlier `effet` is most often a typo in the year (2021-09-01
+ * for 2022-09-01, staff trial), which otherwise showed only as collèges « déjà dotés » in another
+ * déploiement's file; a warning, not an error, because an assembly may vote a post already
+ * started (an effect back-dated to the rentrée). Placed at the déploiement's `effet`.
+ */
+function checkEffetAfterDeliberation(yaml: YamlFile, raw: Record<string, unknown> | undefined, d: Record<string, unknown> | undefined, i: number, diagnostics: Diagnostic[]): void {
+  const effet = d?.['effet'];
+  const deliberationId = d?.['deliberation'];
+  if (typeof effet !== 'string' || !isIsoDate(effet) || typeof deliberationId !== 'string') return;
+  const decided = items(raw, 'deliberations')
+    .map(asRecord)
+    .find((x) => typeof x?.['id'] === 'string' && x['id'].trim() === deliberationId.trim())?.['date'];
+  if (typeof decided !== 'string' || !isIsoDate(decided) || effet >= decided) return;
+  diagnostics.push({
+    severity: 'warning',
+    ruleId: 'deploiement/effet-before-deliberation',
+    message:
+      `Déploiement ${quote(String(d?.['id'] ?? ''))} effectif le ${formatDate(effet, ' ')}, avant la délibération ${quote(deliberationId.trim())} du ${formatDate(decided, ' ')} qui le décide ` +
+      "(attendu : une date d'effet le jour de la délibération ou après ; vérifiez l'année de la date d'effet)",
+    place: yaml.locate(['deploiements', i, 'effet']),
+    field: 'effet',
+    actual: effet,
+  });
 }
 
 /**
