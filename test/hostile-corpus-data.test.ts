@@ -288,6 +288,14 @@ const CASES: Case[] = [
   { name: 'YAML names a missing file', mutate: yaml(`fichier: ${ETAT}`, 'fichier: etats/absent.csv'), command: validating, code: 1, message: /introuvable/, place: 'dispositif.yaml:' },
   { name: 'YAML empty file', mutate: bytes('dispositif.yaml', new Uint8Array()), command: validating, code: 1, message: /fichier vide \(attendu : ensemble de clés/, place: at('dispositif.yaml', 1, 1) },
   { name: 'YAML structure porteuse twice', mutate: yaml('  - sigle: CAPEP\n', '  - sigle: CAPEP\n  - sigle: CAPEP\n'), command: validating, code: 1, message: /CAPEP/, place: 'dispositif.yaml:' },
+  {
+    name: 'YAML annex number of 21 digits: in French, what is expected (regression: « Too big: expected int to be <=9007199254740991 »)',
+    mutate: yaml('    annexe: 2\n', '    annexe: 100000000000000000000\n'),
+    command: validating,
+    code: 1,
+    message: /champ "documents\[\d+\]\.annexe" : valeur 100000000000000000000 trop grande \(attendu : un numéro entier de 1 à 999, ex\. 2, ≤ 999\)/,
+    place: at('dispositif.yaml', 109, 13),
+  },
   { name: 'YAML NUL byte', mutate: yaml('nom: Département du Nord', 'nom: Département\u0000du Nord'), command: validating, code: 1, message: /syntaxe YAML : caractère de contrôle 0x00 \(octet nul/, place: at('dispositif.yaml', 10, 19) },
   { name: 'YAML BOM is read (valid)', mutate: bytes('dispositif.yaml', (old) => new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), old]))), command: validating, code: 0, message: /^/ },
 

@@ -44,11 +44,20 @@ describe('POST /api/catalogue', () => {
     const of = (champ: string) => body.problemes.find((p) => p.champ === champ)!.message;
     expect(of('id')).toBe('le champ id « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
     expect(of('au')).toBe('le champ au « 15/07/2019 » n\'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)');
-    expect(of('annexe')).toBe('le champ annexe « trois » est invalide (attendu : un numéro entier à partir de 1, ex. 1)');
+    expect(of('annexe')).toBe('le champ annexe « trois » est invalide (attendu : un numéro entier de 1 à 999, ex. 1)');
     expect(of('deploiement')).toBe('le modèle « annexe-liste » ne prend pas le champ deploiement (attendu : le champ au)');
     expect(of('deliberation')).toContain('le champ deliberation « 2019-07-02 » absente de');
     // The API names its JSON fields, never the command's options (regression: « --au » to an API client).
     expect(body.problemes.filter((p) => p.message.includes('--'))).toEqual([]);
+    expect(await yaml()).toBe(original);
+  });
+
+  it('refuses an annex number of 20 digits in French, as any other wrong number (trial finding: Zod\'s English « Too big »)', async () => {
+    const res = await post({ id: 'annexe-liste-2', modele: 'annexe-liste', au: '2019-07-15', deliberation: '2019-07-01', annexe: '99999999999999999999' });
+    expect(res.statusCode).toBe(422);
+    expect((res.json() as { problemes: unknown[] }).problemes).toEqual([
+      { champ: 'annexe', message: 'le champ annexe « 99999999999999999999 » est invalide (attendu : un numéro entier de 1 à 999, ex. 1)' },
+    ]);
     expect(await yaml()).toBe(original);
   });
 
@@ -169,7 +178,7 @@ describe('alses document ajouter, the same job on the command line', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--id « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
     expect(run.stderr).toContain('le modèle « annexe-liste » demande --au (attendu : la date de l\'état que le document présente, AAAA-MM-JJ)');
-    expect(run.stderr).toContain('--annexe « 0 » est invalide (attendu : un numéro entier à partir de 1, ex. 1)');
+    expect(run.stderr).toContain('--annexe « 0 » est invalide (attendu : un numéro entier de 1 à 999, ex. 1)');
     expect(await yaml()).toBe(original);
   });
 });

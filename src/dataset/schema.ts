@@ -117,6 +117,12 @@ export const IDENTIFIER_MAX_LENGTH = 80;
 export const IDENTIFIER_EXPECTED = `minuscules, chiffres et tirets, au plus ${IDENTIFIER_MAX_LENGTH} caractères`;
 
 /** Whether `id` may identify a déploiement or a catalogue document: `IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH` characters. */
+/**
+ * Highest annex number: a délibération has a few annexes; a number beyond this is a typo (a
+ * 20-digit number typed in the page's form was refused in Zod's English).
+ */
+export const MAX_ANNEXE = 999;
+
 export const isIdentifier = (id: string): boolean => IDENTIFIER_PATTERN.test(id) && id.length <= IDENTIFIER_MAX_LENGTH;
 
 /**
@@ -180,7 +186,7 @@ export const documentEntrySchema = z.strictObject({
   /** Id of the deliberation the document is annexed to; a deployment annex takes its deployment's. */
   deliberation: text.optional(),
   /** Annex number ("Annexe n° 2"). */
-  annexe: z.number().int().positive().optional().describe('un numéro entier, ex. 2'),
+  annexe: z.number().int().positive().max(MAX_ANNEXE).describe(`un numéro entier de 1 à ${MAX_ANNEXE}, ex. 2`).optional(),
   /** Who signs the document, at its end; default: the collectivité's `signataire`. */
   signature: signataireSchema.optional(),
   /** Date the document is published ("Publié le …"), when it is. */

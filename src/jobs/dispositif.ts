@@ -12,7 +12,7 @@ import { addToDispositif, dispositifEntries, dispositifIds, removeFromDispositif
 import { templateFilesIn } from './inputs.ts';
 import { DISPOSITIF_FILE, isWorkbookPath, loadDataset } from '../dataset/load.ts';
 import type { IsoDate } from '../dataset/model.ts';
-import { dispositifSchema, IDENTIFIER_EXPECTED, isIdentifier, type deliberationSchema, type deploiementEntrySchema } from '../dataset/schema.ts';
+import { dispositifSchema, IDENTIFIER_EXPECTED, isIdentifier, MAX_ANNEXE, type deliberationSchema, type deploiementEntrySchema } from '../dataset/schema.ts';
 import { readYaml, zodIssuesToDiagnostics } from '../dataset/read/yaml.ts';
 import { checkCrossReferences } from '../dataset/rules/cross-references.ts';
 import { describeCharacters, unprintable } from '../writers/glyphs.ts';
@@ -321,7 +321,8 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   else if (!isIdentifier(d.id)) problem('id', `${label('id')} « ${d.id} » est invalide (attendu : ${IDENTIFIER_EXPECTED}, ex. annexe-liste-juillet-2020)`);
   if (d.au !== undefined && !isIsoDate(d.au)) problem('au', `${label('au')} « ${d.au} » n'est pas une date (attendu : AAAA-MM-JJ, ex. 2020-07-06)`);
   const annexe = d.annexe === undefined ? undefined : Number(d.annexe);
-  if (annexe !== undefined && !(/^\d+$/.test(d.annexe!.trim()) && annexe >= 1)) problem('annexe', `${label('annexe')} « ${d.annexe} » est invalide (attendu : un numéro entier à partir de 1, ex. 1)`);
+  if (annexe !== undefined && !(/^\d+$/.test(d.annexe!.trim()) && annexe >= 1 && annexe <= MAX_ANNEXE))
+    problem('annexe', `${label('annexe')} « ${d.annexe} » est invalide (attendu : un numéro entier de 1 à ${MAX_ANNEXE}, ex. 1)`);
   const { file, text } = await readDispositif(dataDir);
   // What the entry names must exist, so that a typo is refused here rather than blocking every render.
   const templates = await templateFilesIn(templatesDir);

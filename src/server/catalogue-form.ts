@@ -6,7 +6,7 @@
  */
 import type { DocumentChoices, DocumentField, FieldLabel, FieldProblem } from './engine.ts';
 import { html, type Html } from './html.ts';
-import { IDENTIFIER_MAX_LENGTH } from '../dataset/schema.ts';
+import { IDENTIFIER_MAX_LENGTH, MAX_ANNEXE } from '../dataset/schema.ts';
 
 /** The values typed in the form (as sent back after a refusal), by field. */
 export type CatalogueValues = Readonly<Partial<Record<DocumentField, string>>>;
@@ -92,7 +92,7 @@ ${select('deploiement', '— aucun —', choices.deploiements.map((c) => ({ id: 
 ${select('deliberation', '— aucune (ou celle du déploiement) —', choices.deliberations)}
 ${field(
   'annexe',
-  (d, invalid) => html`<input type="number" id="doc-annexe" name="annexe" min="1" step="1" value="${values.annexe ?? ''}" aria-describedby="${d}"${invalid}>`,
+  (d, invalid) => html`<input type="number" id="doc-annexe" name="annexe" min="1" max="${MAX_ANNEXE}" step="1" value="${values.annexe ?? ''}" aria-describedby="${d}"${invalid}>`,
   'Le numéro de l\'annexe à sa délibération (« Annexe n° 1 ») ; laissez vide pour un document sans numéro.',
 )}
 </fieldset>

@@ -258,7 +258,16 @@ export function zodIssuesToDiagnostics(
   schema: z.ZodType,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // `.int()` bounds a number by the largest safe integer as well as by the schema's own maximum:
+  // one message, the tighter bound's.
+  const tightest = new Map<string, number>();
+  for (const issue of issues)
+    if (issue.code === 'too_big') {
+      const key = JSON.stringify(issue.path);
+      tightest.set(key, Math.min(tightest.get(key) ?? Infinity, Number(issue.maximum)));
+    }
   for (const issue of issues) {
+    if (issue.code === 'too_big' && Number(issue.maximum) > tightest.get(JSON.stringify(issue.path))!) continue;
     const path = issue.path as YamlPath;
     const field = formatYamlPath(path);
     const where = field ? `champ ${quote(field)}` : 'fichier';
@@ -316,6 +325,16 @@ export function zodIssuesToDiagnostics(
         out.push({ ...base, ruleId: 'yaml/schema', message });
         break;
       }
+      case 'too_big': {
+        const message =
+          issue.origin === 'array'
+            ? `${where} : liste trop longue (attendu : au plus ${issue.maximum} élément${Number(issue.maximum) > 1 ? 's' : ''})`
+            : issue.origin === 'string'
+              ? `${where} : texte trop long (attendu : ${expectedAt(schema, path, 'string')}, au plus ${issue.maximum} caractères)`
+              : `${where} : valeur ${showValue(issue.input)} trop grande (attendu : ${expectedAt(schema, path, 'number')}, ${issue.inclusive ? '≤' : '<'} ${issue.maximum})`;
+        out.push({ ...base, ruleId: 'yaml/schema', message });
+        break;
+      }
       case 'invalid_value': {
         out.push({
           ...base,
@@ -325,7 +344,8 @@ export function zodIssuesToDiagnostics(
         break;
       }
       default:
-        out.push({ ...base, ruleId: 'yaml/schema', message: `${where} : valeur ${showValue(issue.input)} invalide (${issue.message})` });
+        // Zod's own message is English: what is expected comes from the schema's description.
+        out.push({ ...base, ruleId: 'yaml/schema', message: `${where} : valeur ${showValue(issue.input)} invalide (attendu : ${expectedAt(schema, path, '')})` });
     }
   }
   return out;
