@@ -181,6 +181,24 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,75\n');
   }, 120_000);
 
+  it('a new déploiement without its sheet: the message names the data folder, not the workspace\'s temporary folder (trial finding: « dans "/tmp/alses-serve-…/espace-…" »)', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Délibérations').addRows([
+      ['Id', 'Date', 'Objet', 'Numéro'],
+      ['2020-07-06', '2020-07-06', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020', 'DL-2020-123'],
+    ]);
+    wb.addWorksheet('Déploiements').addRows([
+      ['Id', 'Libellé', 'Délibération', 'Effet'],
+      ['rentree-2021', 'rentrée 2021', '2020-07-06', '2021-09-01'],
+    ]);
+    wb.addWorksheet('Feuil1').addRows([['Commune', 'Collège', 'Éducation prioritaire', 'ETP'], ['LILLE', 'Verlaine', 'REP', 1]]);
+    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name: 'sans-feuille.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
+    const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+    const home = (await app.inject({ url: '/', headers: { cookie } })).body.replace(/&quot;/g, '"');
+    expect(home).toContain(`ni fichier "deploiements/rentree-2021.csv" dans "${data}" : ajoutez au classeur la feuille`);
+    expect(home).not.toContain(os.tmpdir() + path.sep + 'alses-serve-');
+  });
+
   it('a faulty row of that workbook: the problem at its sheet and cell, counted in French', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsx);

@@ -54,6 +54,8 @@ export interface DataSource {
   readonly classeur?: string;
   /** Folder whose prefix is removed from the places shown (a workspace's temp folder). */
   readonly hiddenRoot?: string;
+  /** How `hiddenRoot` itself is named in messages (a workspace: the data folder it copies); default `.`. */
+  readonly hiddenRootName?: string;
 }
 
 /** A parameter a document takes (DESIGN.md, "Documents: generic templates and a catalogue"). */
@@ -124,9 +126,15 @@ export interface MonthlyReportInfo {
   readonly files: Readonly<Partial<Record<Format, string>>>;
 }
 
-/** A path or message with the workspace folder removed: `alses.xlsx` rather than `/tmp/…/alses.xlsx`. */
+/**
+ * A path or message with the workspace folder removed: `alses.xlsx` rather than
+ * `/tmp/…/alses.xlsx`, and the folder itself named `hiddenRootName` (a trial saw « dans
+ * "/tmp/alses-serve-XydScz/espace-AViaPn" » on the page).
+ */
 function hideRoot(text: string, source: DataSource): string {
-  return source.hiddenRoot ? text.split(path.resolve(source.hiddenRoot) + path.sep).join('') : text;
+  if (!source.hiddenRoot) return text;
+  const root = path.resolve(source.hiddenRoot);
+  return text.split(root + path.sep).join('').split(root).join(source.hiddenRootName ?? '.');
 }
 
 /** Diagnostics with the workspace folder removed from places and messages (`alses.xlsx État …!D14`). */

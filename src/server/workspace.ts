@@ -216,7 +216,7 @@ export class Workspaces {
       if (workbooks.length === 1) {
         const wb = workbooks[0]!;
         await writeFile(path.join(dir, wb.name), wb.bytes);
-        source = { path: dir, classeur: path.join(dir, wb.name), hiddenRoot: dir };
+        source = { path: dir, classeur: path.join(dir, wb.name), hiddenRoot: dir, hiddenRootName: this.dataDir };
         label = `classeur « ${wb.name} » (les feuilles absentes viennent de data/)`;
       } else {
         const places = await this.tablePlaces(dir);
@@ -234,7 +234,7 @@ export class Workspaces {
             throw new UploadError(`Le fichier « ${csv.name} » ne peut pas être placé en « ${place} », chemin que lui donne dispositif.yaml : ${systemReason(err)} (attendu : un chemin de fichier CSV des données, ex. etats/2019-07-15.csv)`);
           }
         }
-        source = { path: dir, hiddenRoot: dir };
+        source = { path: dir, hiddenRoot: dir, hiddenRootName: this.dataDir };
         label = `fichiers ${named.map((f) => `« ${f.name} »`).join(', ')} (le reste vient de data/)`;
       }
       return { id, dir, source, label, uploads: { dir: uploadsDir, names: [...new Set(named.map((f) => f.name))] }, base, lastUsed: Date.now() };
