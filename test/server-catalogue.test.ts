@@ -61,6 +61,23 @@ describe('POST /api/catalogue', () => {
     expect(await yaml()).toBe(original);
   });
 
+  it('adds a list dated on no état\'s date with a warning naming the état it will show, on the page and in the API (staff trial: 2021-07-14 for 15/07/2021 gave last year\'s list silently)', async () => {
+    const res = await post({ id: 'liste-aout-2019', modele: 'annexe-liste', au: '2019-08-01' });
+    expect(res.statusCode, res.body).toBe(201);
+    const warning =
+      "Aucun état n'est daté du 01/08/2019 : le document « liste-aout-2019 » montrera l'état calculé à cette date, celui du 15/07/2019 et les déploiements effectifs jusqu'au 01/08/2019. Pour la liste d'un état, sa date exacte.";
+    expect((res.json() as { avertissements?: string[] }).avertissements).toEqual([warning]);
+    const page = await app.inject({ url: '/?fait=catalogue&id=liste-aout-2019' });
+    expect(page.body.replace(/&#39;/g, "'")).toContain(`ajouté au catalogue de ${data}/dispositif.yaml : il figure dans la liste des documents ci-dessous, prêt à télécharger. Attention : ${warning}`);
+    expect((await app.inject({ method: 'DELETE', url: '/api/catalogue/liste-aout-2019' })).statusCode).toBe(200);
+    // An état's own date: no warning.
+    const exact = await post({ id: 'liste-juillet-2019-ter', modele: 'annexe-liste', au: '2019-07-15' });
+    expect(exact.json()).toEqual({ id: 'liste-juillet-2019-ter', fichiers: [expect.stringMatching(/dispositif\.yaml$/)] });
+    expect((await app.inject({ url: '/?fait=catalogue&id=liste-juillet-2019-ter' })).body).not.toContain('Attention');
+    expect((await app.inject({ method: 'DELETE', url: '/api/catalogue/liste-juillet-2019-ter' })).statusCode).toBe(200);
+    expect(await yaml()).toBe(original);
+  });
+
   it('refuses a modèle that needs a parameter not given, and an id already in the catalogue, in the order of the fields', async () => {
     const res = await post({ id: 'annexe-liste-juillet-2019', modele: 'annexe-deploiement', annexe: 1 });
     expect(res.statusCode).toBe(422);
@@ -179,6 +196,16 @@ describe('alses document ajouter, the same job on the command line', () => {
     expect(run.stderr).toContain('--id « Annexe 3 » est invalide (attendu : minuscules, chiffres et tirets, au plus 80 caractères, ex. annexe-liste-juillet-2020)');
     expect(run.stderr).toContain('le modèle « annexe-liste » demande --au (attendu : la date de l\'état que le document présente, AAAA-MM-JJ)');
     expect(run.stderr).toContain('--annexe « 0 » est invalide (attendu : un numéro entier de 1 à 999, ex. 1)');
+    expect(await yaml()).toBe(original);
+  });
+
+  it('writes a list dated on no état\'s date and warns on its error output (exit 0)', async () => {
+    const run = await runCli(['document', 'ajouter', '--data', data, '--id', 'liste-aout-2019', '--modele', 'annexe-liste', '--au', '2019-08-01']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      "alses : avertissement : Aucun état n'est daté du 01/08/2019 : le document « liste-aout-2019 » montrera l'état calculé à cette date, celui du 15/07/2019 et les déploiements effectifs jusqu'au 01/08/2019. Pour la liste d'un état, sa date exacte.\n",
+    );
+    expect((await runCli(['document', 'supprimer', '--data', data, '--id', 'liste-aout-2019'])).code).toBe(0);
     expect(await yaml()).toBe(original);
   });
 });

@@ -138,7 +138,7 @@ export function editAction<A extends { data: string }>(
   command: string,
   describe: string,
   options: Readonly<Record<string, Options>>,
-  action: (args: A) => Promise<{ readonly files: readonly string[]; readonly next?: string }>,
+  action: (args: A) => Promise<{ readonly files: readonly string[]; readonly next?: string; readonly warnings?: readonly string[] }>,
 ): CommandModule<object, A> {
   return {
     command,
@@ -146,8 +146,9 @@ export function editAction<A extends { data: string }>(
     builder: (y) => Object.entries(options).reduce((acc, [name, option]) => acc.option(name, option), y.option('data', dataDirOption)) as never,
     handler: (args) =>
       runAction(async () => {
-        const { files, next } = await action(args as unknown as A);
+        const { files, next, warnings } = await action(args as unknown as A);
         printWritten(files);
+        for (const w of warnings ?? []) process.stderr.write(`alses : avertissement : ${w}\n`);
         if (next) process.stdout.write(`${next}\n`);
       }),
   };

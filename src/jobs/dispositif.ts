@@ -31,6 +31,39 @@ import type { z } from 'zod';
 /** What a yearly job wrote: paths as shown to users. */
 export interface Written {
   readonly files: readonly string[];
+  /** What the user should know of what was written, in French (printed as warnings). */
+  readonly warnings?: readonly string[];
+}
+
+/**
+ * The warning for a catalogue document whose `au` is no état's date (staff trial: 2021-07-14 typed
+ * for the état of 15/07/2021 silently gave a list of the year before). Such a date is allowed — a
+ * list shows the état computed on any date (DESIGN.md, state rule) — but seldom meant.
+ * @param text dispositif.yaml (unchecked)
+ * @returns none when the document is unknown, has no `au`, or `au` is an état's date or before the first.
+ */
+export function auWarning(text: string, id: string): string | undefined {
+  const au = dispositifEntries(text, 'documents').find((e) => String(e.id) === id)?.au;
+  if (typeof au !== 'string' || !isIsoDate(au)) return undefined;
+  const dates = dispositifEntries(text, 'etats')
+    .map((e) => String(e.date))
+    .filter(isIsoDate)
+    .sort();
+  const base = dates.filter((d) => d < au).at(-1);
+  if (dates.includes(au) || base === undefined) return undefined;
+  const days = (d: string): number => Math.abs(Date.parse(d) - Date.parse(au));
+  const nearest = [...dates].sort((a, b) => days(a) - days(b))[0]!;
+  return (
+    `Aucun état n'est daté du ${formatShortDate(au)} : le document « ${id} » montrera l'état calculé à cette date, celui du ${formatShortDate(base)} et les déploiements effectifs jusqu'au ${formatShortDate(au)}` +
+    (nearest === base ? '.' : ` ; l'état le plus proche est daté du ${formatShortDate(nearest)}.`) +
+    " Pour la liste d'un état, sa date exacte."
+  );
+}
+
+/** `auWarning` of a document of the data folder's dispositif.yaml; none when it cannot be read. */
+export async function catalogueWarning(dataDir: string, id: string): Promise<string | undefined> {
+  const text = await readDispositif(dataDir).then((d) => d.text, () => undefined);
+  return text === undefined ? undefined : auWarning(text, id);
 }
 
 /** The data folder's `dispositif.yaml`: its path and text. */
@@ -377,7 +410,8 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   if (problems.length || next === undefined) throw new DocumentFieldsError(problems.sort((a, b) => DOCUMENT_FIELDS.indexOf(a.field) - DOCUMENT_FIELDS.indexOf(b.field)));
   refuseNewYamlErrors(text, next, file);
   await writeFilesAtomically(dataDir, [{ path: file, bytes: new TextEncoder().encode(next) }]);
-  return { files: [displayPath(file)] };
+  const warning = auWarning(next, d.id);
+  return { files: [displayPath(file)], ...(warning ? { warnings: [warning] } : {}) };
 }
 
 /**

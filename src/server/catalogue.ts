@@ -5,7 +5,7 @@
  * at once, the data folder's lock, an atomic write).
  *
  * API: `GET /api/catalogue` (the choices), `POST /api/catalogue` (JSON `{ id, modele, au?,
- * deploiement?, deliberation?, annexe? }`: 201, or 422 with `problemes: [{ champ, message }]`),
+ * deploiement?, deliberation?, annexe? }`: 201 with `avertissements` when there are some, or 422 with `problemes: [{ champ, message }]`),
  * `DELETE /api/catalogue/<id>` (200, or 404). 409 while another command writes into data/.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -81,8 +81,8 @@ export function catalogueRoutes(app: FastifyInstance, ctx: ServerContext, home: 
   app.post('/api/catalogue', async (request, reply) => {
     const { fields } = fieldsOf(request.body);
     try {
-      const { files } = await addDocument(dataDir, fields, templatesDir, apiFieldLabel);
-      return reply.code(201).send({ id: fields.id, fichiers: files });
+      const { files, warnings } = await addDocument(dataDir, fields, templatesDir, apiFieldLabel);
+      return reply.code(201).send({ id: fields.id, fichiers: files, ...(warnings ? { avertissements: warnings } : {}) });
     } catch (err) {
       if (err instanceof DocumentFieldsError) throw new HttpProblem(422, 'Le document n\'a pas été ajouté au catalogue.', err.problems.map((p) => ({ champ: p.field, message: p.message })));
       if (err instanceof AlsesError) throw new HttpProblem(statusOf(err), err.message);

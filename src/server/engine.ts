@@ -29,6 +29,7 @@ import { writeZip } from '../writers/zip.ts';
 export { BACKUP_FOLDER, FORMATS, type Format };
 export {
   addDocument,
+  catalogueWarning,
   documentChoices,
   DOCUMENT_FIELDS,
   DocumentFieldsError,

@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BACKUP_FOLDER, latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
+import { BACKUP_FOLDER, catalogueWarning, latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
 import { CONTENT_TYPES, DOWNLOADS, sessionId, splitName, type Download, type ServerContext } from './context.ts';
 import { documentPage, homePage, STYLE, type Html, type Notice } from './html.ts';
 import { catalogueHtml, catalogueRoutes } from './catalogue.ts';
@@ -76,8 +76,14 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
         : '';
       notice = { kind: 'succes', text: `Rapport mensuel de ${formatMonth(q.mois!)} ${q.etat === 'unchanged' ? 'déjà à jour (fichiers inchangés)' : 'produit'}.${stale}` };
     }
-    if (q.fait === 'catalogue' && q.id)
-      notice = { kind: 'succes', text: `Document « ${q.id} » ajouté au catalogue de ${dataDir}/dispositif.yaml : il figure dans la liste des documents ci-dessous, prêt à télécharger.` };
+    if (q.fait === 'catalogue' && q.id) {
+      // Worked out from the data, not carried by the address: a date that is no état's (staff trial).
+      const warning = await catalogueWarning(dataDir, q.id);
+      notice = {
+        kind: 'succes',
+        text: `Document « ${q.id} » ajouté au catalogue de ${dataDir}/dispositif.yaml : il figure dans la liste des documents ci-dessous, prêt à télécharger.${warning ? ` Attention : ${warning}` : ''}`,
+      };
+    }
     if (q.fait === 'retire' && q.id) notice = { kind: 'succes', text: `Document « ${q.id} » retiré du catalogue de ${dataDir}/dispositif.yaml (ses fichiers déjà produits restent).` };
     return home(request, reply, notice);
   });
