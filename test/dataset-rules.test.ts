@@ -13,6 +13,7 @@ import { DATASET_RULES } from '../src/rules.ts';
 import type { Diagnostic } from '../src/diagnostics.ts';
 import { formatPlace } from '../src/diagnostics.ts';
 import { CASES, writeFixtures } from './fixtures/dataset/generate.ts';
+import { oneEditApart } from '../src/dataset/rules/spelling.ts';
 
 const ROOT = 'test/fixtures/dataset';
 const ETAT = 'etats/2019-07-15.csv';
@@ -125,6 +126,32 @@ describe('valid data', () => {
       ],
     ]);
     expect(dataset).toBeDefined();
+  });
+
+  it('commune/spelling: a collège found again under a new commune one letter off its own is a warning (staff trial: ROUBIAX printed, counted as one more commune)', async () => {
+    const { dataset, diagnostics, shown } = await load('commune-typo');
+    expect(shown).toEqual([`${at('commune-typo', 'etats/2019-12-01.csv', 2, 1)} commune/spelling`]);
+    expect(diagnostics.map((d) => [d.severity, d.message])).toEqual([
+      [
+        'warning',
+        `commune "AZNIN" du collège "Jules Ferry", écrite "ANZIN" pour ce collège ailleurs (${ROOT}/commune-typo/${ETAT}, ligne 2) : faute de frappe ? (attendu : une seule orthographe pour une même commune)`,
+      ],
+    ]);
+    expect(dataset).toBeDefined();
+  });
+
+  it('oneEditApart: a letter changed, added, removed, or two neighbours swapped; not two edits', () => {
+    const pairs: [string, string, boolean][] = [
+      ['ROUBAIX', 'ROUBIAX', true],
+      ['ROUBAIX', 'ROUBAIS', true],
+      ['ROUBAIX', 'ROUBAX', true],
+      ['ROUBAIX', 'ROUBAIXX', true],
+      ['ROUBAIX', 'ROUBAIX', false],
+      ['ROUBAIX', 'RUOBIAX', false],
+      ['LILLE', 'LENS', false],
+      ['COMMUNE 1', 'COMMUNE 12', true],
+    ];
+    expect(pairs.map(([a, b]) => [a, b, oneEditApart(a, b), oneEditApart(b, a)])).toEqual(pairs.map(([a, b, r]) => [a, b, r, r]));
   });
 
   it('a deployment dated on an état is taken as included in it: no error, not added again', async () => {
