@@ -123,6 +123,8 @@ describe('POST /api/validation', () => {
     const stray = await app.inject({ method: 'POST', url: '/api/validation', ...multipart([{ name: 'autre.csv', bytes: Buffer.from('a;b\n') }]) });
     expect(stray.statusCode).toBe(400);
     expect(stray.json().erreur).toMatch(/ne correspond à aucun état ni déploiement/);
+    // …and says how a new état is given (trial finding: refused without saying how).
+    expect(stray.json().erreur).toContain('pour un nouvel état, téléchargez « Nouvel état : classeur de départ », corrigez-le et déposez-le');
     const big = await app.inject({ method: 'POST', url: '/api/validation', ...multipart([{ name: 'alses.xlsx', bytes: new Uint8Array(300 * 1024) }]) });
     expect(big.statusCode).toBe(413);
     expect(big.json().erreur).toMatch(/^Envoi trop volumineux/);

@@ -224,7 +224,8 @@ export class Workspaces {
           const target = places.get(csv.name.toLowerCase());
           if (!target)
             throw new UploadError(
-              `Le fichier « ${csv.name} » ne correspond à aucun état ni déploiement de dispositif.yaml (attendu : ${[...places.values()].map((p) => path.basename(p)).join(', ') || 'un fichier nommé dans dispositif.yaml'})`,
+              `Le fichier « ${csv.name} » ne correspond à aucun état ni déploiement de dispositif.yaml (attendu : ${[...places.values()].map((p) => path.basename(p)).join(', ') || 'un fichier nommé dans dispositif.yaml'}). ` +
+                "Un fichier CSV remplace un état ou un déploiement déjà inscrit ; pour un nouvel état, téléchargez « Nouvel état : classeur de départ », corrigez-le et déposez-le (le nouveau déploiement s'y ajoute par les feuilles « Déploiements » et « Déploiement <id> »).",
             );
           try {
             await mkdir(path.dirname(target), { recursive: true });
