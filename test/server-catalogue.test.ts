@@ -78,6 +78,22 @@ describe('POST /api/catalogue', () => {
     expect(await yaml()).toBe(original);
   });
 
+  it('the page\'s « Retirer du catalogue » removes an entry only when confirmed (staff trial: one click removed it)', async () => {
+    expect((await post({ id: 'liste-a-retirer', modele: 'annexe-liste', au: '2019-07-15' })).statusCode).toBe(201);
+    const withEntry = await yaml();
+    const home = await app.inject({ url: '/' });
+    expect(home.body).toContain('<input type="checkbox" id="retirer-confirme" name="confirme" value="oui" required> <label for="retirer-confirme">Oui, retirer ce document du catalogue</label>');
+    const remove = (payload: string) => app.inject({ method: 'POST', url: '/catalogue/retirer', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload });
+    const unconfirmed = await remove('id=liste-a-retirer');
+    expect(unconfirmed.statusCode).toBe(400);
+    expect(unconfirmed.body).toContain('Rien n&#39;a été retiré : cochez « Oui, retirer ce document du catalogue » pour confirmer le retrait de « liste-a-retirer ».');
+    expect(await yaml()).toBe(withEntry);
+    const confirmed = await remove('id=liste-a-retirer&confirme=oui');
+    expect(confirmed.statusCode).toBe(303);
+    expect(confirmed.headers.location).toBe('/?fait=retire&id=liste-a-retirer');
+    expect(await yaml()).toBe(original);
+  });
+
   it('refuses a modèle that needs a parameter not given, and an id already in the catalogue, in the order of the fields', async () => {
     const res = await post({ id: 'annexe-liste-juillet-2019', modele: 'annexe-deploiement', annexe: 1 });
     expect(res.statusCode).toBe(422);

@@ -105,6 +105,7 @@ ${
 <p><label for="retirer-id">Document</label>
 <select id="retirer-id" name="id" required aria-describedby="retirer-aide">${choices.documents.map((c) => html`<option value="${c.id}">${c.id} (${c.label})</option>`)}</select>
 <br><span id="retirer-aide">Ses fichiers déjà produits restent dans le dossier de sortie.</span></p>
+<p><input type="checkbox" id="retirer-confirme" name="confirme" value="oui" required> <label for="retirer-confirme">Oui, retirer ce document du catalogue</label></p>
 </fieldset>
 <p><button type="submit" class="secondaire">Retirer du catalogue</button></p>
 </form>`

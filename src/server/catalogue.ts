@@ -67,6 +67,9 @@ export function catalogueRoutes(app: FastifyInstance, ctx: ServerContext, home: 
 
   app.post('/catalogue/retirer', async (request, reply) => {
     const id = fieldsOf(request.body).fields.id;
+    // One click removed an entry (staff trial): the form asks for a confirmation, checked here too.
+    if ((request.body as Record<string, unknown> | undefined)?.['confirme'] !== 'oui')
+      return home(request, reply, { kind: 'echec', text: `Rien n'a été retiré : cochez « Oui, retirer ce document du catalogue » pour confirmer le retrait de « ${id} ».` }, 400);
     try {
       await removeDocument(dataDir, id);
     } catch (err) {
