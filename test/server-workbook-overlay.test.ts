@@ -181,6 +181,30 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,75\n');
   }, 120_000);
 
+  it('two saves sent at once: one writes, the other writes nothing (409), checked under data/\'s lock (hostile trial: both wrote, the second over the first); a form without its fingerprint is refused (400)', async () => {
+    const session = async (name: string, etp: number) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(xlsx);
+      wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = etp;
+      const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name, bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
+      const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+      const home = await app.inject({ url: '/', headers: { cookie } });
+      const shown = /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(home.body)![1]!;
+      return (payload = `donnees=${shown}`) => app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload });
+    };
+    const first = await session('ensemble-1.xlsx', 0.3);
+    const second = await session('ensemble-2.xlsx', 0.4);
+    const missing = await first('');
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('champ « donnees » absent');
+    const answers = await Promise.all([first(), second()]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([303, 409]);
+    const refused = answers.find((a) => a.statusCode === 409)!;
+    expect(refused.body.replace(/&#39;/g, "'")).toContain("a changé depuis l'affichage de cette page");
+    const winner = answers[0]!.statusCode === 303 ? '0,3' : '0,4';
+    expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toContain(`TOURCOING;Roger Salengro;REP;${winner}\n`);
+  }, 120_000);
+
   it('a new déploiement without its sheet: the message names the data folder, not the workspace\'s temporary folder (trial finding: « dans "/tmp/alses-serve-…/espace-…" »)', async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('Délibérations').addRows([

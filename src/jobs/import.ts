@@ -85,6 +85,11 @@ export interface ImportOptions extends Pick<LoadOptions, 'dispositif'> {
   readonly overwrite?: boolean;
   /** The time of the import, naming the backup folder (default: now). */
   readonly now?: Date;
+  /**
+   * Run under the folder's lock, before anything is written: throws (an AlsesError) to write
+   * nothing. The web page checks there that data/ is still what its page showed.
+   */
+  readonly underLock?: () => Promise<void>;
 }
 
 /**
@@ -138,6 +143,7 @@ export async function runImport(source: string, to: string, options: ImportOptio
     0,
     async () => {
       await checkUnchangedSincePlan(target, files, written);
+      await options.underLock?.();
       const kept = changed.length > 0 ? await backUp(target, changed, options.now ?? new Date()) : undefined;
       try {
         await replaceAll(target, files);

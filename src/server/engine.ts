@@ -25,6 +25,7 @@ import { hashRead, loadInputs, renderLoaded, type Inputs } from '../jobs/inputs.
 import { writerChecks } from '../jobs/serialize.ts';
 import { FORMATS, serialize, type Format } from '../writers/index.ts';
 import { writeZip } from '../writers/zip.ts';
+import { fingerprint } from './fingerprint.ts';
 
 export { BACKUP_FOLDER, FORMATS, type Format };
 export {
@@ -126,6 +127,10 @@ export interface MonthlyReportInfo {
   /** File names present, by format. */
   readonly files: Readonly<Partial<Record<Format, string>>>;
 }
+
+/** Why a save from the page wrote nothing: data/ changed since the page showed what it would write. */
+export const dataChangedMessage = (dataDir: string): string =>
+  `Rien n'a été écrit : ${dataDir}/ a changé depuis l'affichage de cette page (un autre enregistrement, une commande). Vérifiez ci-dessous ce que l'enregistrement écrira maintenant, puis enregistrez de nouveau.`;
 
 /**
  * A path or message with the workspace folder removed: `alses.xlsx` rather than
@@ -440,16 +445,27 @@ export async function saveChanges(source: DataSource, dataDir: string): Promise<
 /**
  * Writes a workspace's data into the data folder as `alses import --ecraser` does (`runImport`):
  * one transaction, previous versions kept in `data/.sauvegardes/`. Nothing is written on any error.
+ * @param shown data/'s fingerprint (`fingerprint.ts`) when the page showed what the save writes.
+ * @throws AlsesError LOCKED when data/ is no longer as shown, checked under its lock (nothing written).
  * @returns the diagnostics, each file written or unchanged (paths relative to `dataDir`), and
  *   the name of the folder of `data/.sauvegardes/` holding the files replaced, when there were any.
  */
-export async function saveToData(source: DataSource, dataDir: string): Promise<{ diagnostics: Diagnostic[]; written: string[]; unchanged: string[]; backup?: string }> {
+export async function saveToData(
+  source: DataSource,
+  dataDir: string,
+  shown: string,
+): Promise<{ diagnostics: Diagnostic[]; written: string[]; unchanged: string[]; backup?: string }> {
   // The same steps as `alses import --ecraser`: the workbook laid over data/, every file written
   // as one transaction, the previous version of each replaced file kept in data/.sauvegardes/.
-  const result = await runImport(source.classeur ?? source.path, dataDir, { overwrite: true });
-  const shown = hidePaths(result.diagnostics, source);
-  if (hasErrors(result.diagnostics) || !result.plan) return { diagnostics: shown, written: [], unchanged: [] };
+  // Under data/'s lock, data/ must still be what the page showed: two saves sent at once both
+  // passed the route's check, and the second replaced the first's files unseen (hostile trial).
+  const underLock = async (): Promise<void> => {
+    if ((await fingerprint([dataDir])) !== shown) throw new AlsesError('LOCKED', dataChangedMessage(dataDir));
+  };
+  const result = await runImport(source.classeur ?? source.path, dataDir, { overwrite: true, underLock });
+  const diagnostics = hidePaths(result.diagnostics, source);
+  if (hasErrors(result.diagnostics) || !result.plan) return { diagnostics, written: [], unchanged: [] };
   const written = result.status === 'written' ? result.plan.filter((p) => p.status === 'new' || p.status === 'changed').map((p) => p.relative) : [];
   const unchanged = result.plan.filter((p) => !written.includes(p.relative)).map((p) => p.relative);
-  return { diagnostics: shown, written, unchanged, ...(result.backup ? { backup: path.basename(result.backup) } : {}) };
+  return { diagnostics, written, unchanged, ...(result.backup ? { backup: path.basename(result.backup) } : {}) };
 }

@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BACKUP_FOLDER, catalogueWarning, latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
+import { BACKUP_FOLDER, catalogueWarning, dataChangedMessage, latestReportMonth, listMonthlyReports, monthlyReportFile, type DataState, type DocumentInfo, type DocumentParameters, type Format } from './engine.ts';
 import { CONTENT_TYPES, DOWNLOADS, sessionId, splitName, type Download, type ServerContext } from './context.ts';
 import { documentPage, homePage, STYLE, type Html, type Notice } from './html.ts';
 import { catalogueHtml, catalogueRoutes } from './catalogue.ts';
@@ -15,6 +15,7 @@ import { countOf } from '../format.ts';
 import { formatDate, formatMonth, isIsoDate, parisDay } from '../dates.ts';
 import { failureStatus, HttpProblem, tooLarge } from './problems.ts';
 import { UploadError, Workspaces, SESSION_COOKIE, type UploadedFile } from './workspace.ts';
+import type { TaskValues } from './tasks.ts';
 
 /** Adds the page's routes; `outDir` is where the monthly reports are. */
 export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: string): void {
@@ -134,15 +135,18 @@ export function pageRoutes(app: FastifyInstance, ctx: ServerContext, outDir: str
       );
     // What the page showed is what is written: data/ changed since (another session saved, a
     // command wrote) means another plan, shown again rather than written unseen.
+    // Checked here, and again under data/'s lock by the job (two saves sent at once).
     const shown = (request.body as Record<string, unknown> | undefined)?.['donnees'];
-    if (shown !== (await ctx.dataFingerprint()))
-      return home(
-        request,
-        reply,
-        { kind: 'echec', text: `Rien n'a été écrit : ${dataDir}/ a changé depuis l'affichage de cette page (un autre enregistrement, une commande). Vérifiez ci-dessous ce que l'enregistrement écrira maintenant, puis enregistrez de nouveau.` },
-        409,
-      );
-    const result = await ctx.run({ kind: 'save', source: ws.source, dataDir }, true);
+    if (typeof shown !== 'string' || !/^[0-9a-f]{64}$/.test(shown))
+      return home(request, reply, { kind: 'echec', text: "Rien n'a été écrit : le formulaire envoyé ne dit pas quelles données la page montrait (champ « donnees » absent). Rechargez la page, vérifiez ce que l'enregistrement écrira, puis enregistrez." }, 400);
+    if (shown !== (await ctx.dataFingerprint())) return home(request, reply, { kind: 'echec', text: dataChangedMessage(dataDir) }, 409);
+    let result: TaskValues['save'];
+    try {
+      result = await ctx.run({ kind: 'save', source: ws.source, dataDir, shown }, true);
+    } catch (err) {
+      if (err instanceof HttpProblem && err.status === 409) return home(request, reply, { kind: 'echec', text: err.message }, 409);
+      throw err;
+    }
     if (result.diagnostics.some((d) => d.severity === 'error')) return home(request, reply, { kind: 'echec', text: 'Rien n\'a été écrit : les données ont des erreurs.' }, 422);
     await ctx.workspaces.drop(ws.id);
     const backup = result.backup ? `&sauvegarde=${encodeURIComponent(result.backup)}` : '';

@@ -15,7 +15,7 @@ export type Task =
   | { readonly kind: 'render'; readonly source: DataSource; readonly templatesDir: string; readonly id: string; readonly format: Format | 'zip'; readonly parameters: DocumentParameters }
   | { readonly kind: 'preview'; readonly source: DataSource; readonly templatesDir: string; readonly id: string; readonly parameters: DocumentParameters }
   | { readonly kind: 'monthly'; readonly source: DataSource; readonly templatesDir: string; readonly outDir: string; readonly month: string }
-  | { readonly kind: 'save'; readonly source: DataSource; readonly dataDir: string }
+  | { readonly kind: 'save'; readonly source: DataSource; readonly dataDir: string; readonly shown: string }
   | { readonly kind: 'classeur'; readonly source: DataSource; readonly au: string }
   | { readonly kind: 'changes'; readonly source: DataSource; readonly dataDir: string }
   /** A worker's part of a command-line batch (`jobs/batch.ts`, `claimJobs`): loads the writers only. */
@@ -64,7 +64,7 @@ async function perform(task: Task): Promise<TaskValues[Task['kind']]> {
     case 'monthly':
       return produceMonthlyReport(task.source, task.templatesDir, task.outDir, task.month);
     case 'save':
-      return saveToData(task.source, task.dataDir);
+      return saveToData(task.source, task.dataDir, task.shown);
     case 'classeur':
       return startingWorkbookFile(task.source, task.au);
     case 'changes':
