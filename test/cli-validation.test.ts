@@ -12,7 +12,7 @@ import { formatDiagnostic } from '../src/diagnostics.ts';
 import { runCli } from './helpers/cli.ts';
 
 const FIXTURES = 'test/fixtures/dataset';
-const CLEAN = new Set(['valid-minimal', 'valid-published', 'valid-comma', 'valid-windows-1252', 'spelling-variants', 'etat-on-effet', 'csv-total-row', 'file-unlisted']);
+const CLEAN = new Set(['valid-minimal', 'valid-published', 'valid-comma', 'valid-windows-1252', 'spelling-variants', 'commune-typo', 'etat-on-effet', 'csv-total-row', 'file-unlisted']);
 const cases = (await readdir(FIXTURES, { withFileTypes: true })).filter((d) => d.isDirectory() && !CLEAN.has(d.name)).map((d) => d.name);
 
 let out: string;

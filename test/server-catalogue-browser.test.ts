@@ -103,6 +103,9 @@ describe('the catalogue form, in chromium', () => {
 
   it('removing it from the page gives dispositif.yaml back byte for byte', async () => {
     await page.getByLabel('Document', { exact: true }).selectOption('annexe-liste-juillet-2019-bis');
+    // The box to confirm is required: the browser does not send the form without it.
+    expect(await page.getByLabel('Oui, retirer ce document du catalogue').evaluate((el) => (el as HTMLInputElement).required)).toBe(true);
+    await page.getByLabel('Oui, retirer ce document du catalogue').check();
     await submit(page, 'Retirer du catalogue');
     expect(squash((await page.getByRole('status').textContent())!)).toMatch(/^Document « annexe-liste-juillet-2019-bis » retiré du catalogue/);
     expect(await page.getByRole('row').filter({ hasText: 'annexe-liste-juillet-2019-bis' }).count()).toBe(0);

@@ -326,6 +326,10 @@ export function zodIssuesToDiagnostics(
         break;
       }
       case 'too_big': {
+        if (!isZodDefault(issue.message)) {
+          out.push({ ...base, ruleId: 'yaml/schema', message: `${where} : valeur ${showValue(issue.input)} invalide (${issue.message})` });
+          break;
+        }
         const message =
           issue.origin === 'array'
             ? `${where} : liste trop longue (attendu : au plus ${issue.maximum} élément${Number(issue.maximum) > 1 ? 's' : ''})`
@@ -344,12 +348,20 @@ export function zodIssuesToDiagnostics(
         break;
       }
       default:
-        // Zod's own message is English: what is expected comes from the schema's description.
-        out.push({ ...base, ruleId: 'yaml/schema', message: `${where} : valeur ${showValue(issue.input)} invalide (attendu : ${expectedAt(schema, path, '')})` });
+        // The schema's own messages are French; Zod's are English: then what is expected comes
+        // from the schema's description.
+        out.push({
+          ...base,
+          ruleId: 'yaml/schema',
+          message: `${where} : valeur ${showValue(issue.input)} invalide (${isZodDefault(issue.message) ? `attendu : ${expectedAt(schema, path, '')}` : issue.message})`,
+        });
     }
   }
   return out;
 }
+
+/** Whether an issue's message is one of Zod's English defaults (« Too big: expected int to be <=… »), not the schema's own. */
+const isZodDefault = (message: string): boolean => /^(Invalid|Too (big|small)|Unrecognized|Expected)\b/.test(message);
 
 /** The schema that validates the value at `path` (through arrays, optionals and defaults). */
 function schemaAt(schema: z.core.$ZodType, path: YamlPath): z.core.$ZodType | undefined {
