@@ -13,7 +13,7 @@ export const DATASET_RULES = {
   'file/missing': 'fichier introuvable (dispositif.yaml ou fichier CSV nommé dans dispositif.yaml)',
   'file/unreadable': 'fichier illisible (droits, dossier, tube ou périphérique au lieu d’un fichier ordinaire…)',
   'file/outside': 'fichier nommé dans dispositif.yaml hors du dossier de données (../, chemin absolu, lien symbolique qui en sort)',
-  'file/too-large': 'fichier de données plus gros que la limite (64 Mio par défaut, ALSES_TAILLE_MAX_FICHIER_MO)',
+  'file/too-large': 'fichier de données plus gros que la limite (64 Mio par défaut, ALSES_TAILLE_MAX_FICHIER_MO), ou CSV de plus de 150 000 lignes (ALSES_CSV_LIGNES_MAX)',
   'file/unlisted': 'fichier .csv du dossier de données que dispositif.yaml ne nomme pas : il n’est pas lu (avertissement)',
   'yaml/syntax': 'syntaxe YAML invalide',
   'yaml/tag': 'étiquette YAML inconnue (!!js/function, !include, !foo…) : jamais lue comme du texte',

@@ -454,6 +454,15 @@ const CASES: Case[] = [
     place: 'large.xlsx État 2019-07-15!Z100',
   },
   {
+    name: 'CSV: lines over ALSES_CSV_LIGNES_MAX, refused before parsing (regression: 1,000,000 lines ended in V8 « heap out of memory », in English)',
+    mutate: async () => {},
+    command: validating,
+    env: { ALSES_CSV_LIGNES_MAX: '20' },
+    code: 1,
+    message: /fichier "[^"]*etats\/2019-07-15\.csv" trop long : plus de 20 lignes \(attendu : au plus 20 lignes, une par collège ; ALSES_CSV_LIGNES_MAX pour changer la limite\)  file\/too-large/,
+    place: at(ETAT, 21, 1),
+  },
+  {
     name: 'workbook: rows over ALSES_CLASSEUR_LIGNES_MAX',
     mutate: book('lignes.xlsx', async () => workbookBytes({ [ETAT_SHEET]: await etatRows() })),
     command: importing('lignes.xlsx'),
