@@ -14,6 +14,7 @@ import type { Diagnostic } from '../src/diagnostics.ts';
 import { formatPlace } from '../src/diagnostics.ts';
 import { CASES, writeFixtures } from './fixtures/dataset/generate.ts';
 import { oneEditApart } from '../src/dataset/rules/spelling.ts';
+import { parseEtp } from '../src/dataset/rules/etp.ts';
 
 const ROOT = 'test/fixtures/dataset';
 const ETAT = 'etats/2019-07-15.csv';
@@ -375,6 +376,22 @@ describe('CSV values', () => {
       ['1,5', '0', '-1'].map((v) => `ETP "${v}" hors limites (attendu : nombre décimal strictement positif et au plus 1, ex. 0,5)`),
     );
     expect(dataset).toBeUndefined();
+  });
+
+  it('parseEtp: hundredths read on the text; a spreadsheet formula\'s binary noise is accepted (hostile trial: 0,0000000001 passed and printed « 0 »)', () => {
+    const read = (v: string) => {
+      const r = parseEtp(v);
+      return r.ok ? r.etp : r.ruleId;
+    };
+    expect(['0,0000000001', '0,00000000000000000001', '0,000000000000001', '0,333', '0,125', '0,99999999999999999'].map(read)).toEqual([
+      'etp/precision',
+      'etp/precision',
+      'etp/precision',
+      'etp/precision',
+      'etp/precision',
+      1,
+    ]);
+    expect(['0,5', '0.25', '1', '1,00', '0,50000', '0.30000000000000004', '0.7999999999999999'].map(read)).toEqual([0.5, 0.25, 1, 1, 0.5, 0.30000000000000004, 0.7999999999999999]);
   });
 
   it('etp/precision: more than two decimals', async () => {

@@ -23,6 +23,21 @@ export type EtpParse =
 const DECIMAL = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/;
 
 /**
+ * Whether a decimal text is a whole number of hundredths: at most two decimals once trailing
+ * zeros are dropped, or else the binary noise of a spreadsheet's formula (« 0.30000000000000004 »
+ * for =0,1+0,2: 15 significant digits or more, within a millionth of a hundredth). Read on the
+ * text: 0,0000000001 is not 0 hundredths (hostile trial: it passed the check made on the number,
+ * and printed as « 0 »).
+ */
+function hundredths(value: string, etp: number): boolean {
+  const decimals = (value.split(/[.,]/)[1] ?? '').replace(/0+$/, '');
+  if (decimals.length <= 2) return true;
+  const significant = value.replace(/[^0-9]/g, '').replace(/^0+/, '').length;
+  const scaled = etp * ETP_SCALE;
+  return significant >= 15 && Math.round(scaled) >= 1 && Math.abs(scaled - Math.round(scaled)) < 1e-6;
+}
+
+/**
  * Reads an ETP cell: a decimal with a comma or a point ("0,5", "0.5", "1"), in (0, 1], at most two
  * decimals. Never throws; a bad value gives the rule it breaks and a French message.
  * @param kind `number` for a workbook cell holding a number (read with a point, `read/xlsx.ts`):
@@ -39,7 +54,7 @@ export function parseEtp(raw: string, kind?: 'number'): EtpParse {
   if (!(etp > 0 && etp <= 1)) {
     return { ok: false, ruleId: 'etp/range', message: `ETP "${value}" hors limites (attendu : ${ETP_EXPECTED})`, expected: ETP_EXPECTED };
   }
-  if (!Number.isInteger(Math.round(etp * ETP_SCALE * 1e6) / 1e6)) {
+  if (!hundredths(value, etp)) {
     return {
       ok: false,
       ruleId: 'etp/precision',
