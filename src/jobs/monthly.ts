@@ -13,7 +13,8 @@
 import { formatDate } from '../dates.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { InvalidInputError } from '../errors.ts';
-import { withOutputLock } from '../output/lock.ts';
+import { faultPoint } from '../output/fault.ts';
+import { checkStop, withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
 import { progressPhase } from '../progress.ts';
 import type { ManifestKey } from '../signature/manifest.ts';
@@ -99,6 +100,8 @@ export const monthlyBaseName = (month: string): string => `${MONTHLY_TEMPLATE}-$
  */
 export async function renderMonthly(options: Omit<MonthlyOptions, 'waitMs'>): Promise<{ files: PublishedFile[]; diagnostics: Diagnostic[]; context?: RapportMensuelContext }> {
   const inputs = await loadInputs(options.dataDir, options.templatesDir, [MONTHLY_TEMPLATE]);
+  await faultPoint('loaded');
+  checkStop(options.outDir);
   const { dataset, templates, sources } = inputs;
   // An état or déploiement dated after the month, with errors, does not block the report.
   const diagnostics =

@@ -6,6 +6,7 @@
  */
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { AlsesError } from '../errors.ts';
+import { faultPoint } from '../output/fault.ts';
 import { withOutputLock } from '../output/lock.ts';
 import { publish, type PublishedFile, type PublishResult } from '../output/publish.ts';
 import { progressPhase } from '../progress.ts';
@@ -108,6 +109,7 @@ export async function renderAll(options: RenderOptions): Promise<{ files: Publis
 export async function runRender(options: RenderOptions & { readonly waitMs: number }): Promise<{ outputs?: PublishResult[]; diagnostics: Diagnostic[] }> {
   const { files, diagnostics } = await renderAll(options);
   if (hasErrors(diagnostics)) return { diagnostics };
+  await faultPoint('rendered');
   try {
     return {
       outputs: await withOutputLock(options.outDir, options.waitMs, () =>

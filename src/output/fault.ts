@@ -4,7 +4,8 @@
  * the environment, so a production run (variable unset) never does anything here.
  *
  * Points, in the order a publication passes them (`<n>`: 1 for the first file, 2 for the second…):
- * `locked` (lock taken, journal of an interrupted run repaired), `temp:<n>` (a temporary file
+ * `loaded` (`monthly`: data and template read) or `rendered` (`render`: every file made in
+ * memory), both before the lock is taken; `locked` (lock taken, journal of an interrupted run repaired), `temp:<n>` (a temporary file
  * written and flushed), `backup:<n>` (the previous version kept aside), `journal` (the journal
  * written: the commit point), `rename:<n>` (a file replaced), `renamed` (every file replaced,
  * folder flushed), `cleanup:<n>` (a kept version removed), `done` (journal removed); and, for

@@ -24,7 +24,7 @@ import { faultPoint } from './fault.ts';
 import { describeRecovery, interruptedRemains, recoverInterrupted } from './journal.ts';
 import { LockKeeper } from './lock-keeper.ts';
 import { currentOwner, describeOwner, isLocalOwner, ownerIsGone, ownerTokenSync, processGone, readOwner, type LockOwner } from './owner.ts';
-import { registerHeldLock, runState } from './run-state.ts';
+import { registerHeldLock, runState, stopMessage } from './run-state.ts';
 
 /** Name of the lock folder of an output folder (held while a run writes there). */
 export const LOCK_FILE = '.alses.lock';
@@ -36,6 +36,34 @@ export const STALE_VARIABLE = 'ALSES_VERROU_PERIME_MS';
 export function staleMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = Number(env[STALE_VARIABLE]);
   return Number.isInteger(value) && value > 0 ? Math.max(2000, value) : 60_000;
+}
+
+/** Whether `watchStop` made SIGTERM ask this process's run to stop from its start, not only under the lock. */
+let watching = false;
+
+/**
+ * From now on, SIGTERM asks this process's run to stop instead of killing it: the run stops at
+ * its next check (`checkStop`: once its data are read, while it waits for the lock, as it takes
+ * it) with exit 3, its French message and its log line, nothing written; a publication already
+ * committed is finished first. Before this, a SIGTERM while the data were read killed the run
+ * with code 143, no message and no log line (hostile trial). Main thread only; called by
+ * `render` and `monthly` as they start.
+ */
+export function watchStop(): void {
+  if (watching || !isMainThread) return;
+  watching = true;
+  runState.stopRequested = undefined;
+  process.on('SIGTERM', (signal: NodeJS.Signals) => {
+    runState.stopRequested ??= signal;
+  });
+}
+
+/**
+ * Stops the run here when a stop was asked for (`watchStop`).
+ * @throws AlsesError OUTPUT, in French, saying nothing is replaced in `outDir` (`stopMessage`).
+ */
+export function checkStop(outDir: string): void {
+  if (runState.stopRequested) throw new AlsesError('OUTPUT', stopMessage(runState.stopRequested, outDir));
 }
 
 /**
@@ -59,6 +87,8 @@ export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () =
     throw unusable(err);
   }
   const lockPath = path.join(outDir, LOCK_FILE);
+  if (!watching) runState.stopRequested = undefined;
+  checkStop(outDir);
   const { keeper, owner } = await acquire(outDir, lockPath, waitMs, unusable);
   // Lost: proper-lockfile says so, or the lock folder no longer holds this run's owner record
   // (removed, or taken over): checked before anything is replaced, whatever the refresh timing.
@@ -66,7 +96,6 @@ export async function withOutputLock<T>(outDir: string, waitMs: number, fn: () =
   const onTerm = (signal: NodeJS.Signals) => {
     runState.stopRequested ??= signal;
   };
-  runState.stopRequested = undefined;
   if (isMainThread) process.on('SIGTERM', onTerm);
   try {
     const recovery = await recoverInterrupted(outDir);
@@ -167,6 +196,8 @@ async function acquire(outDir: string, lockPath: string, waitMs: number, unusabl
       // as it holds the owner record. A live owner of this machine is never taken over.
       const abandoned = holder ? ownerIsGone(holder) || (attempt.code === 'ENOTEMPTY' && !isLocalOwner(holder)) : attempt.code === 'ENOTEMPTY' || (await ownerNeverRecorded(lockPath));
       if (abandoned && (await takeOver(lockPath, holder))) continue;
+      // A stop asked for while waiting (--wait 600): now, not when the wait ends.
+      checkStop(outDir);
       if (Date.now() >= deadline) {
         const who = holder ? ` : ${describeOwner(holder)}` : '';
         throw new AlsesError('LOCKED', `Une autre production est en cours dans « ${outDir} »${who} (verrou ${lockPath}) ; réessayez plus tard.`);

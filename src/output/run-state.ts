@@ -7,6 +7,9 @@
 /** Phase of this thread's publication: `preparing` (nothing replaced yet), `committing` (journal written). */
 export type PublishPhase = 'idle' | 'preparing' | 'committing';
 
+/** Why a run asked to stop (SIGTERM) wrote nothing in `root`, in French. */
+export const stopMessage = (signal: NodeJS.Signals, root: string): string => `Arrêt demandé (${signal}) avant la publication dans « ${root} » : rien n'est remplacé.`;
+
 /** Mutable state of this thread's run. */
 export const runState: { stopRequested: NodeJS.Signals | undefined; phase: PublishPhase } = { stopRequested: undefined, phase: 'idle' };
 

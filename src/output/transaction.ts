@@ -11,7 +11,7 @@ import { commitTemp, compareWithDisk, removeQuietly, systemReason, writeTemp, ty
 import { faultPoint } from './fault.ts';
 import { fsyncDir, removeJournal, writeJournal, type JournalEntry } from './journal.ts';
 import { sha256 } from './manifest.ts';
-import { lockProblem, runState } from './run-state.ts';
+import { lockProblem, runState, stopMessage } from './run-state.ts';
 
 /** One file the transaction changes: its new bytes in `temp` (none: removed), its previous version in `backup`. */
 interface Pending {
@@ -132,7 +132,7 @@ function journalEntry(root: string, p: Pending): JournalEntry {
  *   was lost: the transaction is abandoned before its commit point.
  */
 function checkMayGoOn(root: string): void {
-  if (runState.stopRequested) throw new AlsesError('OUTPUT', `Arrêt demandé (${runState.stopRequested}) avant la publication dans « ${root} » : rien n'est remplacé.`);
+  if (runState.stopRequested) throw new AlsesError('OUTPUT', stopMessage(runState.stopRequested, root));
   const lost = lockProblem(path.resolve(root));
   if (lost) throw new AlsesError('LOCKED', `Publication dans « ${root} » abandonnée : ${lost} ; rien n'est remplacé (relancez la production).`);
 }

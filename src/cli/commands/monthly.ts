@@ -146,7 +146,9 @@ export const monthlyCommand: CommandModule<object, MonthlyArgs> = {
     ),
   handler: async (args) => {
     // The thread that takes the output folder's lock comes up while the job loads (output/lock.ts).
-    const endLockThread = (await import('../../output/lock.ts')).warmLockKeeper(args.out);
+    const lock = await import('../../output/lock.ts');
+    lock.watchStop();
+    const endLockThread = lock.warmLockKeeper(args.out);
     try {
       await monthly(args);
     } finally {

@@ -59,7 +59,9 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
       }) as never,
   handler: async (args) => {
     // The thread that takes the output folder's lock comes up while the documents are made (output/lock.ts).
-    const endLockThread = (await import('../../output/lock.ts')).warmLockKeeper(args.out);
+    const lock = await import('../../output/lock.ts');
+    lock.watchStop();
+    const endLockThread = lock.warmLockKeeper(args.out);
     const endProgress = await showProgress();
     let workers: BatchWorkers | undefined;
     try {
