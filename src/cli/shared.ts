@@ -119,7 +119,19 @@ export function reportFailure(err: unknown, options: { waits?: boolean } = {}): 
     return EXIT_CODES[err.code];
   }
   const msg = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`alses : échec de la production des documents : ${msg}\n`);
+  // V8's limits, reached by a template that multiplies its output (four nested {{#each}} over
+  // a long list, hostile trial): said in French, not « Maximum call stack size exceeded ».
+  const limit =
+    err instanceof RangeError && /call stack/i.test(msg)
+      ? 'pile d\'appels épuisée'
+      : err instanceof RangeError && /string length|array length/i.test(msg)
+        ? 'texte ou tableau au-delà de la taille que Node.js sait tenir'
+        : undefined;
+  process.stderr.write(
+    limit
+      ? `alses : échec de la production des documents : document trop grand ou trop imbriqué pour être produit (${limit}) ; rien n'est remplacé (attendu : un modèle qui ne répète pas une longue liste dans une autre, ex. sans {{#each}} imbriqués sur etat.rows)\n`
+      : `alses : échec de la production des documents : ${msg}\n`,
+  );
   return EXIT_CODES.OUTPUT;
 }
 

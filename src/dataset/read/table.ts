@@ -192,7 +192,7 @@ export function buildTable<K extends string>(rows: readonly SourceRow[], options
     const extra = row.cells.slice(width).filter((c) => c.value !== '');
     if (prefix === 'csv' && (row.cells.length < width || extra.length > 0)) {
       const actual = row.cells.length < width ? row.cells.length : width + lastNonBlank(row.cells.slice(width)) + 1;
-      push('csv/field-count', `ligne de ${actual} champs au lieu de ${width} (attendu : ${shownHeader}${options.widthHint ?? ''})`, row.place);
+      push('csv/field-count', `ligne de ${actual} ${actual === 1 ? 'champ' : 'champs'} au lieu de ${width} (attendu : ${shownHeader}${options.widthHint ?? ''})`, row.place);
       continue;
     }
     if (extra.length > 0) {
