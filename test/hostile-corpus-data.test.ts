@@ -296,6 +296,14 @@ const CASES: Case[] = [
     message: /champ "documents\[\d+\]\.annexe" : valeur 100000000000000000000 trop grande \(attendu : un numéro entier de 1 à 999, ex\. 2, ≤ 999\)/,
     place: at('dispositif.yaml', 109, 13),
   },
+  {
+    name: 'YAML catalogue list of the state before the first état: its own error, at its au, owned by the document (re-check: « Aucun état au 01/01/2018 » blocked every document)',
+    mutate: yaml(/\n*$/, '\n  - id: liste-2018\n    modele: annexe-liste\n    au: 2018-01-01\n'),
+    command: validating,
+    code: 1,
+    message: /document "liste-2018" : état demandé au 1er janvier 2018, avant le premier état, du 15 juillet 2019 \(attendu : une date à partir du premier état\)  etat\/before-first/,
+    place: 'dispositif.yaml:',
+  },
   { name: 'YAML NUL byte', mutate: yaml('nom: Département du Nord', 'nom: Département\u0000du Nord'), command: validating, code: 1, message: /syntaxe YAML : caractère de contrôle 0x00 \(octet nul/, place: at('dispositif.yaml', 10, 19) },
   { name: 'YAML BOM is read (valid)', mutate: bytes('dispositif.yaml', (old) => new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), old]))), command: validating, code: 0, message: /^/ },
 

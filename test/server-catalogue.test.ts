@@ -4,7 +4,7 @@
  * with its « Annexe n° … à la délibération du … » line; every problem of a refused entry comes
  * at once, each with its field; the data folder's lock is taken; DELETE removes the entry.
  */
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -91,6 +91,15 @@ describe('POST /api/catalogue', () => {
     const confirmed = await remove('id=liste-a-retirer&confirme=oui');
     expect(confirmed.statusCode).toBe(303);
     expect(confirmed.headers.location).toBe('/?fait=retire&id=liste-a-retirer');
+    expect(await yaml()).toBe(original);
+  });
+
+  it('refuses a list of the state before the first état (re-check: accepted, then every document was blocked)', async () => {
+    const res = await post({ id: 'liste-2018', modele: 'annexe-liste', au: '2018-01-01' });
+    expect(res.statusCode).toBe(422);
+    expect((res.json() as { problemes: unknown[] }).problemes).toEqual([
+      { champ: 'au', message: "le champ au « 2018-01-01 » : avant le premier état, du 15/07/2019, il n'y a aucun état à montrer (attendu : une date à partir du 15/07/2019, de préférence celle d'un état : 2019-07-15)" },
+    ]);
     expect(await yaml()).toBe(original);
   });
 
@@ -213,6 +222,20 @@ describe('alses document ajouter, the same job on the command line', () => {
     expect(run.stderr).toContain('le modèle « annexe-liste » demande --au (attendu : la date de l\'état que le document présente, AAAA-MM-JJ)');
     expect(run.stderr).toContain('--annexe « 0 » est invalide (attendu : un numéro entier de 1 à 999, ex. 1)');
     expect(await yaml()).toBe(original);
+  });
+
+  it('a list before the first état written by hand in dispositif.yaml is its own error: the command renders the others (re-check: « Aucun état au 01/01/2018 », unplaced)', async () => {
+    await writeFile(path.join(data, 'dispositif.yaml'), `${original}  - id: liste-2018\n    modele: annexe-liste\n    au: 2018-01-01\n`);
+    try {
+      const validate = await runCli(['validate', '--data', data]);
+      expect(validate.code).toBe(1);
+      expect(validate.stderr).toMatch(/dispositif\.yaml:\d+:9 {2}erreur {2}document "liste-2018" : état demandé au 1er janvier 2018, avant le premier état/);
+      const render = await runCli(['render', '--data', data, '--out', path.join(tmp, 'sortie-2018'), '--format', 'html', 'annexe-liste-juillet-2019']);
+      expect(render.code, render.stderr).toBe(0);
+      expect(await readFile(path.join(tmp, 'sortie-2018', 'annexe-liste-juillet-2019.html'), 'utf8')).toContain('Liste des ALSES au sein des collèges');
+    } finally {
+      await writeFile(path.join(data, 'dispositif.yaml'), original);
+    }
   });
 
   it('writes a list dated on no état\'s date and warns on its error output (exit 0)', async () => {

@@ -45,10 +45,7 @@ export interface Written {
 export function auWarning(text: string, id: string): string | undefined {
   const au = dispositifEntries(text, 'documents').find((e) => String(e.id) === id)?.au;
   if (typeof au !== 'string' || !isIsoDate(au)) return undefined;
-  const dates = dispositifEntries(text, 'etats')
-    .map((e) => String(e.date))
-    .filter(isIsoDate)
-    .sort();
+  const dates = etatDates(text);
   const base = dates.filter((d) => d < au).at(-1);
   if (dates.includes(au) || base === undefined) return undefined;
   const days = (d: string): number => Math.abs(Date.parse(d) - Date.parse(au));
@@ -59,6 +56,13 @@ export function auWarning(text: string, id: string): string | undefined {
     " Pour la liste d'un état, sa date exacte."
   );
 }
+
+/** The dates of the états of dispositif.yaml `text` (unchecked), in order. */
+const etatDates = (text: string): string[] =>
+  dispositifEntries(text, 'etats')
+    .map((e) => String(e.date))
+    .filter(isIsoDate)
+    .sort();
 
 /** `auWarning` of a document of the data folder's dispositif.yaml; none when it cannot be read. */
 export async function catalogueWarning(dataDir: string, id: string): Promise<string | undefined> {
@@ -357,6 +361,11 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   if (annexe !== undefined && !(/^\d+$/.test(d.annexe!.trim()) && annexe >= 1 && annexe <= MAX_ANNEXE))
     problem('annexe', `${label('annexe')} « ${d.annexe} » est invalide (attendu : un numéro entier de 1 à ${MAX_ANNEXE}, ex. 1)`);
   const { file, text } = await readDispositif(dataDir);
+  // A list of the state before the first état has nothing to show (trial: accepted, then every
+  // document was blocked by « Aucun état au 01/01/2018 ou avant »).
+  const first = etatDates(text)[0];
+  if (d.au !== undefined && isIsoDate(d.au) && first !== undefined && d.au < first)
+    problem('au', `${label('au')} « ${d.au} » : avant le premier état, du ${formatShortDate(first)}, il n'y a aucun état à montrer (attendu : une date à partir du ${formatShortDate(first)}, de préférence celle d'un état : ${etatDates(text).join(', ')})`);
   // What the entry names must exist, so that a typo is refused here rather than blocking every render.
   const templates = await templateFilesIn(templatesDir);
   // Each template's front matter, read once: the parameters of the modèle, the délibération of each.

@@ -56,10 +56,26 @@ export function checkCrossReferences(yaml: YamlFile, diagnostics: Diagnostic[]):
     checkDeliberation(asRecord(d)?.['deliberation'], ['deploiements', i, 'deliberation']);
     checkEffetAfterDeliberation(yaml, raw, asRecord(d), i, diagnostics);
   });
+  const firstEtat = items(raw, 'etats')
+    .map((e) => asRecord(e)?.['date'])
+    .filter((date): date is string => typeof date === 'string' && isIsoDate(date))
+    .sort()[0];
   items(raw, 'documents').forEach((d, i) => {
     const doc = asRecord(d);
     const before = diagnostics.length;
     checkDeliberation(doc?.['deliberation'], ['documents', i, 'deliberation']);
+    // A list of the state before the first état: its own problem, not every document's (a trial:
+    // « Aucun état au 01/01/2018 ou avant » blocked the whole catalogue).
+    const au = doc?.['au'];
+    if (typeof au === 'string' && isIsoDate(au) && firstEtat !== undefined && au < firstEtat)
+      diagnostics.push({
+        severity: 'error',
+        ruleId: 'etat/before-first',
+        message: `document ${quote(String(doc?.['id'] ?? ''))} : état demandé au ${formatDate(au, ' ')}, avant le premier état, du ${formatDate(firstEtat, ' ')} (attendu : une date à partir du premier état)`,
+        place: yaml.locate(['documents', i, 'au']),
+        field: 'au',
+        actual: au,
+      });
     checkCatalogueDeploiement(yaml, raw, doc, i, deploiementIds, diagnostics);
     ownedBy(i, diagnostics.slice(before));
   });
