@@ -6,6 +6,17 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+// `render` and `monthly` stop cleanly on SIGTERM (code 3, message, log line): one that comes while
+// the program loads, before they watch for it (`watchStop`, src/output/lock.ts), is kept for them
+// rather than killing the process with code 143 (a trial: SIGTERM in the first 0.3 s).
+if (process.argv[2] === 'render' || process.argv[2] === 'monthly') {
+  const early = (signal) => {
+    globalThis.alsesEarlyStop ??= signal;
+  };
+  globalThis.alsesEarlyStopHandler = early;
+  process.on('SIGTERM', early);
+}
+
 const require = createRequire(import.meta.url);
 const main = new URL('../dist/app/main.js', import.meta.url);
 if (!existsSync(main)) {

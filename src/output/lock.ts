@@ -52,10 +52,13 @@ let watching = false;
 export function watchStop(): void {
   if (watching || !isMainThread) return;
   watching = true;
-  runState.stopRequested = undefined;
+  // A stop asked for while the program loaded, kept by bin/alses.mjs.
+  const launcher = globalThis as { alsesEarlyStop?: NodeJS.Signals; alsesEarlyStopHandler?: (signal: NodeJS.Signals) => void };
+  runState.stopRequested = launcher.alsesEarlyStop;
   process.on('SIGTERM', (signal: NodeJS.Signals) => {
     runState.stopRequested ??= signal;
   });
+  if (launcher.alsesEarlyStopHandler) process.off('SIGTERM', launcher.alsesEarlyStopHandler);
 }
 
 /**
