@@ -21,6 +21,12 @@ let data: string;
 let xlsx: string;
 let app: FastifyInstance;
 
+/** The « Délibérations » sheet of the rentrée 2020: its header and its délibération. */
+const DELIBERATION_2020 = [
+  ['Id', 'Date', 'Objet', 'Numéro'],
+  ['2020-07-06', '2020-07-06', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020', 'DL-2020-123'],
+];
+
 /** The five collèges of the rentrée 2020, as staff type them. */
 const RENTREE_2020 = [
   ['LILLE', 'Carnot', 'REP +', 1],
@@ -36,10 +42,7 @@ beforeAll(async () => {
   await cp('data', data, { recursive: true });
   // Only the rentrée 2020: its deliberation, its déploiement and the déploiement's collèges.
   const wb = new ExcelJS.Workbook();
-  wb.addWorksheet('Délibérations').addRows([
-    ['Id', 'Date', 'Objet', 'Numéro'],
-    ['2020-07-06', '2020-07-06', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020', 'DL-2020-123'],
-  ]);
+  wb.addWorksheet('Délibérations').addRows(DELIBERATION_2020);
   wb.addWorksheet('Déploiements').addRows([
     ['Id', 'Libellé', 'Délibération', 'Effet'],
     ['rentree-2020', 'rentrée 2020', '2020-07-06', '2020-09-01'],
@@ -55,6 +58,29 @@ afterAll(async () => {
   await app?.close();
   await rm(tmp, { recursive: true, force: true });
 });
+
+/** The fingerprint of data/ a home page sends back with its save form (empty when it has none). */
+const shownOn = (body: string): string => /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(body)?.[1] ?? '';
+
+/**
+ * A browser session that dropped the test workbook with Tourcoing's ETP (cell D4 of its
+ * déploiement sheet) set to `etp`: its home page, with the fingerprint the save form sends, and
+ * « Enregistrer » with a fingerprint (or with a raw form body).
+ */
+async function session(name: string, etp: number) {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(xlsx);
+  wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = etp;
+  const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name, bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
+  const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
+  const page = async () => {
+    const home = await app.inject({ url: '/', headers: { cookie } });
+    return { body: home.body, shown: shownOn(home.body) };
+  };
+  const save = (shown: string, payload = `donnees=${shown}`) =>
+    app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload });
+  return { page, save };
+}
 
 describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () => {
   it('POST /api/validation: valid, like alses validate --classeur (no missing sheet for the 2019 état and déploiement)', async () => {
@@ -119,19 +145,6 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
   }, 120_000);
 
   it('two sessions: the second « Enregistrer » after the first refuses to write a plan it did not show, then shows the new one (regression: it overwrote the first save silently)', async () => {
-    const session = async (name: string, etp: number) => {
-      const wb = new ExcelJS.Workbook();
-      await wb.xlsx.readFile(xlsx);
-      wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = etp;
-      const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name, bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
-      const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
-      const page = async () => {
-        const home = await app.inject({ url: '/', headers: { cookie } });
-        return { body: home.body, shown: /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(home.body)?.[1] ?? '' };
-      };
-      const save = (shown: string) => app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `donnees=${shown}` });
-      return { page, save };
-    };
     const first = await session('premier.xlsx', 1);
     const second = await session('second.xlsx', 0.25);
     const seenByFirst = await first.page();
@@ -156,17 +169,11 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
   }, 120_000);
 
   it('a page left open is read over data/ as it is now: saving it keeps what a colleague saved in between (trial finding: the upload\'s copy of dispositif.yaml was written back, removing a colleague\'s catalogue entry)', async () => {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(xlsx);
-    wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = 0.75;
-    const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name: 'page-ouverte.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
-    const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
-    const before = await app.inject({ url: '/', headers: { cookie } });
-    const shown = /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(before.body)![1]!;
+    const { page, save } = await session('page-ouverte.xlsx', 0.75);
+    const { shown } = await page();
     // Meanwhile a colleague adds a document to the catalogue (the JSON API writes into data/).
     const added = await app.inject({ method: 'POST', url: '/api/catalogue', payload: { id: 'liste-du-collegue', modele: 'annexe-liste', au: '2019-07-15' } });
     expect(added.statusCode, added.body).toBe(201);
-    const save = (donnees: string) => app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `donnees=${donnees}` });
     const refused = await save(shown);
     expect(refused.statusCode).toBe(409);
     // The new plan changes the ETP only: dispositif.yaml is unchanged, nothing of the colleague's is removed.
@@ -175,25 +182,19 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
     expect(refused.body).not.toMatch(/−[^\n]*liste-du-collegue/);
     // The page's documents are those of data/ as it is now, the colleague's among them.
     expect(refused.body).toContain('<a href="/documents/liste-du-collegue">Aperçu');
-    const again = /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(refused.body)![1]!;
-    expect((await save(again)).statusCode).toBe(303);
+    expect((await save(shownOn(refused.body))).statusCode).toBe(303);
     expect(await readFile(path.join(data, 'dispositif.yaml'), 'utf8')).toContain('  - id: liste-du-collegue\n    modele: annexe-liste\n    au: 2019-07-15\n');
     expect(await readFile(path.join(data, 'deploiements/rentree-2020.csv'), 'utf8')).toContain('TOURCOING;Roger Salengro;REP;0,75\n');
   }, 120_000);
 
   it('two saves sent at once: one writes, the other writes nothing (409), checked under data/\'s lock (hostile trial: both wrote, the second over the first); a form without its fingerprint is refused (400)', async () => {
-    const session = async (name: string, etp: number) => {
-      const wb = new ExcelJS.Workbook();
-      await wb.xlsx.readFile(xlsx);
-      wb.getWorksheet('Déploiement rentree-2020')!.getCell('D4').value = etp;
-      const upload = await app.inject({ method: 'POST', url: '/donnees', ...multipart([{ name, bytes: Buffer.from(await wb.xlsx.writeBuffer()) }]) });
-      const cookie = String(upload.headers['set-cookie']).split(';')[0]!;
-      const home = await app.inject({ url: '/', headers: { cookie } });
-      const shown = /<input type="hidden" name="donnees" value="([0-9a-f]{64})">/.exec(home.body)![1]!;
-      return (payload = `donnees=${shown}`) => app.inject({ method: 'POST', url: '/donnees/enregistrer', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload });
+    const saver = async (name: string, etp: number) => {
+      const { page, save } = await session(name, etp);
+      const { shown } = await page();
+      return (payload?: string) => save(shown, payload);
     };
-    const first = await session('ensemble-1.xlsx', 0.3);
-    const second = await session('ensemble-2.xlsx', 0.4);
+    const first = await saver('ensemble-1.xlsx', 0.3);
+    const second = await saver('ensemble-2.xlsx', 0.4);
     const missing = await first('');
     expect(missing.statusCode).toBe(400);
     expect(missing.body).toContain('champ « donnees » absent');
@@ -207,10 +208,7 @@ describe('a workbook of the rentrée 2020 sheets only, dropped on the page', () 
 
   it('a new déploiement without its sheet: the message names the data folder, not the workspace\'s temporary folder (trial finding: « dans "/tmp/alses-serve-…/espace-…" »)', async () => {
     const wb = new ExcelJS.Workbook();
-    wb.addWorksheet('Délibérations').addRows([
-      ['Id', 'Date', 'Objet', 'Numéro'],
-      ['2020-07-06', '2020-07-06', 'déploiement de 5 postes ALSES supplémentaires à la rentrée 2020', 'DL-2020-123'],
-    ]);
+    wb.addWorksheet('Délibérations').addRows(DELIBERATION_2020);
     wb.addWorksheet('Déploiements').addRows([
       ['Id', 'Libellé', 'Délibération', 'Effet'],
       ['rentree-2021', 'rentrée 2021', '2020-07-06', '2021-09-01'],
