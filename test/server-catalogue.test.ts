@@ -224,7 +224,7 @@ describe('alses document ajouter, the same job on the command line', () => {
     expect(await yaml()).toBe(original);
   });
 
-  it('a list before the first état written by hand in dispositif.yaml is its own error: the command renders the others (re-check: « Aucun état au 01/01/2018 », unplaced)', async () => {
+  it('a list before the first état written by hand in dispositif.yaml is its own error, naming the document: the command renders the others (it was « Aucun état au 01/01/2018 ou avant », from the dry run of the templates)', async () => {
     await writeFile(path.join(data, 'dispositif.yaml'), `${original}  - id: liste-2018\n    modele: annexe-liste\n    au: 2018-01-01\n`);
     try {
       const validate = await runCli(['validate', '--data', data]);

@@ -109,7 +109,9 @@ describe('misspellings are errors found by validate, placed in the right file', 
     const line = text.split('\n').findIndex((l) => l === '    au: 2019-07-15') + 1;
     const run = await runCli(['validate', '--data', data]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`${displayPath(yaml)}:${line}:9  erreur  Aucun état au 14/07/2019 ou avant`);
+    expect(run.stderr).toContain(
+      `${displayPath(yaml)}:${line}:9  erreur  document "annexe-liste-juillet-2019" : état demandé au 14 juillet 2019, avant le premier état, du 15 juillet 2019 (attendu : une date à partir du premier état)  etat/before-first`,
+    );
   });
 
   it('Handlebars syntax errors are in French with the line', async () => {
