@@ -116,13 +116,13 @@ export const IDENTIFIER_MAX_LENGTH = 80;
 /** What an identifier must be, as messages say it. */
 export const IDENTIFIER_EXPECTED = `minuscules, chiffres et tirets, au plus ${IDENTIFIER_MAX_LENGTH} caractères`;
 
-/** Whether `id` may identify a déploiement or a catalogue document: `IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH` characters. */
 /**
  * Highest annex number: a délibération has a few annexes; a number beyond this is a typo (a
  * 20-digit number typed in the page's form was refused in Zod's English).
  */
 export const MAX_ANNEXE = 999;
 
+/** Whether `id` may identify a déploiement or a catalogue document: `IDENTIFIER_PATTERN`, at most `IDENTIFIER_MAX_LENGTH` characters. */
 export const isIdentifier = (id: string): boolean => IDENTIFIER_PATTERN.test(id) && id.length <= IDENTIFIER_MAX_LENGTH;
 
 /**

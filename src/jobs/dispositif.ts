@@ -363,9 +363,9 @@ export async function addDocument(dataDir: string, d: DocumentFields, templatesD
   const { file, text } = await readDispositif(dataDir);
   // A list of the state before the first état has nothing to show (trial: accepted, then every
   // document was blocked by « Aucun état au 01/01/2018 ou avant »).
-  const first = etatDates(text)[0];
-  if (d.au !== undefined && isIsoDate(d.au) && first !== undefined && d.au < first)
-    problem('au', `${label('au')} « ${d.au} » : avant le premier état, du ${formatShortDate(first)}, il n'y a aucun état à montrer (attendu : une date à partir du ${formatShortDate(first)}, de préférence celle d'un état : ${etatDates(text).join(', ')})`);
+  const dates = etatDates(text);
+  if (d.au !== undefined && isIsoDate(d.au) && dates[0] !== undefined && d.au < dates[0])
+    problem('au', `${label('au')} « ${d.au} » : avant le premier état, du ${formatShortDate(dates[0])}, il n'y a aucun état à montrer (attendu : une date à partir du ${formatShortDate(dates[0])}, de préférence celle d'un état : ${dates.join(', ')})`);
   // What the entry names must exist, so that a typo is refused here rather than blocking every render.
   const templates = await templateFilesIn(templatesDir);
   // Each template's front matter, read once: the parameters of the modèle, the délibération of each.

@@ -5,10 +5,11 @@
  *
  * Points, in the order a publication passes them (`<n>`: 1 for the first file, 2 for the second…):
  * `loaded` (`monthly`: data and template read) or `rendered` (`render`: every file made in
- * memory), both before the lock is taken; `locked` (lock taken, journal of an interrupted run repaired), `temp:<n>` (a temporary file
- * written and flushed), `backup:<n>` (the previous version kept aside), `journal` (the journal
- * written: the commit point), `rename:<n>` (a file replaced), `renamed` (every file replaced,
- * folder flushed), `cleanup:<n>` (a kept version removed), `done` (journal removed); and, for
+ * memory), both before the lock is taken; `locked` (lock taken, journal of an interrupted run
+ * repaired), `temp:<n>` (a temporary file written and flushed), `backup:<n>` (the previous
+ * version kept aside), `journal` (the journal written: the commit point), `rename:<n>` (a file
+ * replaced), `renamed` (every file replaced, folder flushed), `cleanup:<n>` (a kept version
+ * removed), `done` (journal removed); and, for
  * `alses import` only, `planned` (files compared with the data folder, before its lock is taken).
  *
  * Actions: `kill` (SIGKILL to itself: nothing more runs), `term` (SIGTERM to itself, then a short

@@ -21,7 +21,6 @@ import { HELPERS } from './helpers.ts';
 import { handlebarsCompiler } from './compiler.ts';
 import { checkedClean, checkKey, precompiledTemplate, recordCheck, recordingTemplates, recordTemplate, templateKey, type CompileOptions } from './precompiled.ts';
 
-export { locOf };
 export { frontMatterSchema, TEMPLATE_PARAMETERS, type FrontMatter, type TemplateParameter } from './front-matter.ts';
 
 /** A loaded, checked, compiled template. */
@@ -91,7 +90,7 @@ const MISSING_STEP = /^Cannot read properties of (?:undefined|null) \(reading '(
  * (`.x`, `/x`, `[x]`); none when no mustache or several have it, or for another error.
  * @returns the mustache as written, and its line and column (from 1) in `source`.
  */
-export function missingStepPlace(err: unknown, source: string): { text: string; line: number; column: number } | undefined {
+function missingStepPlace(err: unknown, source: string): { text: string; line: number; column: number } | undefined {
   const m = err instanceof Error ? MISSING_STEP.exec(err.message) : null;
   if (!m) return undefined;
   const step = new RegExp(`(?:^|[\\s./(=])\\[?${m[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]?(?=$|[\\s./)}~])`);
@@ -103,9 +102,23 @@ export function missingStepPlace(err: unknown, source: string): { text: string; 
 }
 
 /**
- * French message for an error raised while a template runs (Handlebars' own messages are English).
+ * An error raised while `source` (a template's body, a front-matter field or a partial) runs: its
+ * French message (`runErrorMessage`; a `TemplateRunError`'s own), and its line and column in
+ * `source` — Handlebars' (`locOf`), else the mustache of a path read on nothing
+ * (`missingStepPlace`), which also names that mustache in the message.
  */
-export function runErrorMessage(err: unknown, source?: string): string {
+export function describeRunError(err: unknown, source: string): { message: string; line?: number; column?: number } {
+  const located = locOf(err);
+  const step = located.line === undefined ? missingStepPlace(err, source) : undefined;
+  const message = err instanceof TemplateRunError ? err.message : runErrorMessage(err, step?.text);
+  return { message, ...(step ? { line: step.line, column: step.column } : located) };
+}
+
+/**
+ * French message for an error raised while a template runs (Handlebars' own messages are English).
+ * @param mustache the expression, as written, where a path read on nothing (`missingStepPlace`).
+ */
+export function runErrorMessage(err: unknown, mustache?: string): string {
   const msg = err instanceof Error ? err.message : String(err);
   let m: RegExpExecArray | null;
   if ((m = /^"([^"]+)" not defined in/.exec(msg))) return `la donnée « ${m[1]} » n'existe pas (attendu : un champ du modèle de vue, voir README « Écrire un modèle »)`;
@@ -119,13 +132,11 @@ export function runErrorMessage(err: unknown, source?: string): string {
   // partials' calls), or blocks nested so deep that the engine's stack ends.
   if (err instanceof RangeError && /call stack/i.test(msg))
     return "le modèle s'appelle lui-même sans fin, ou ses blocs s'imbriquent trop profondément (attendu : un partiel qui n'appelle ni lui-même ni celui qui l'appelle, ex. {{#*inline}} sans {{> }} de son propre nom)";
-  if ((m = MISSING_STEP.exec(msg))) {
-    const place = source === undefined ? undefined : missingStepPlace(err, source);
+  if ((m = MISSING_STEP.exec(msg)))
     return (
-      `la donnée « ${m[1]} » est lue sur une donnée qui n'existe pas${place ? ` dans ${place.text}` : ''} ` +
+      `la donnée « ${m[1]} » est lue sur une donnée qui n'existe pas${mustache ? ` dans ${mustache}` : ''} ` +
       '(attendu : un chemin du modèle de vue dont chaque étape existe : un champ bien écrit, un rang présent dans la liste, au plus autant de ../ que de blocs {{#each}} ou {{#with}} ouverts)'
     );
-  }
   return msg.replace(/\s+- \d+:\d+\s*$/, '').split('\n')[0] ?? msg;
 }
 
@@ -272,9 +283,8 @@ function partialFunction(env: typeof Handlebars, source: string, file: string, n
         err.file ??= file;
         throw err;
       }
-      const { line, column } = locOf(err);
-      const step = line === undefined ? missingStepPlace(err, source) : undefined;
-      throw new TemplateRunError(runErrorMessage(err, source), step?.line ?? line, step?.column ?? column, file);
+      const { message, line, column } = describeRunError(err, source);
+      throw new TemplateRunError(message, line, column, file);
     } finally {
       stack.pop();
     }

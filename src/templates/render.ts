@@ -12,7 +12,7 @@ import type { AnnexeContext } from '../reports/annexe.ts';
 import { parseHtmlSubset, type ChartSource } from '../document/parse.ts';
 import { formatDate, parseIsoDate } from '../dates.ts';
 import { collectValueProblems } from './compile.ts';
-import { compiledSource, locOf, missingStepPlace, runErrorMessage, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
+import { compiledSource, describeRunError, TemplateRunError, type LoadedTemplate, type TemplateSet } from './environment.ts';
 
 /** A rendered document, ready for the writers. */
 export interface RenderedDocument {
@@ -45,13 +45,10 @@ function run(
     diagnostics.push(...problems.map((d) => ({ ...d, message: `${what} : ${d.message}` })));
     return problems.length > 0 ? undefined : result;
   } catch (err) {
-    const located = locOf(err);
-    const step = located.line === undefined ? missingStepPlace(err, source) : undefined;
-    const { line, column } = step ?? located;
+    const { message, line, column } = describeRunError(err, source);
     const inPartial = err instanceof TemplateRunError && err.file !== undefined && err.file !== template.file;
     const file = inPartial ? (err as TemplateRunError).file! : template.file;
     const place = { file, ...(line !== undefined ? { line: line + (inPartial ? 0 : lineOffset), ...(column !== undefined ? { column } : {}) } : {}) };
-    const message = err instanceof TemplateRunError ? err.message : runErrorMessage(err, source);
     diagnostics.push({ severity: 'error', ruleId: 'template/render', message: `${what} : ${message}`, place });
     return undefined;
   }
